@@ -1,0 +1,159 @@
+"""Build a service: its runtime (the composition root) and its FastAPI app.
+
+``ServiceRuntime`` holds everything that touches the outside (Mongo, Kafka,
+clock, token verifier); a service's ``bootstrap`` builds one and hands it to
+:func:`create_service_app`, which wires lifespan, consumers, outbox relay,
+health, metrics, problem+json errors and middleware. Tests build the same
+runtime against the real broker and database processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis.auth import TokenVerifier
+from chassis.clock import Clock, SystemClock
+from chassis.consumer import PROCESSED_EVENTS, EventConsumer
+from chassis.errors import install_problem_handlers
+from chassis.health import health_router
+from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
+from chassis.kafka import EventPublisher, make_broker
+from chassis.mongo import create_client
+from chassis.outbox import Outbox
+from chassis.settings import ServiceSettings
+from chassis.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[["ServiceRuntime"], Awaitable[None]]
+
+
+@dataclass
+class ServiceRuntime:
+    settings: ServiceSettings
+    clock: Clock
+    client: AsyncMongoClient[dict[str, Any]]
+    db: AsyncDatabase[dict[str, Any]]
+    broker: KafkaBroker
+    publisher: EventPublisher
+    outbox: Outbox
+    uow: UnitOfWork
+    verifier: TokenVerifier | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def service(self) -> str:
+        return self.settings.service_name
+
+    def spawn(self, coro: Awaitable[None], name: str) -> None:
+        """Run a background loop until shutdown."""
+        self._tasks.append(asyncio.ensure_future(coro))
+        self._tasks[-1].set_name(name)
+
+    @property
+    def stopping(self) -> asyncio.Event:
+        return self._stop
+
+
+def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> ServiceRuntime:
+    clock = clock or SystemClock()
+    client = create_client(settings.mongodb_url, app_name=settings.service_name)
+    db = client[settings.database_name()]
+    broker = make_broker(
+        settings.kafka_bootstrap_servers,
+        client_id=settings.service_name,
+        idempotent_producer=settings.kafka_idempotent_producer,
+    )
+    publisher = EventPublisher(broker, settings.service_name, settings.kafka_topic_prefix)
+    outbox = Outbox(
+        db,
+        publisher,
+        clock,
+        service=settings.service_name,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        retention=timedelta(hours=settings.outbox_retention_hours),
+    )
+    uow = UnitOfWork(client, db, outbox, clock, service=settings.service_name)
+    verifier = None
+    if settings.jwks_url:
+        verifier = TokenVerifier(
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            clock=clock,
+            jwks_url=settings.jwks_url,
+            cache_seconds=settings.jwks_cache_seconds,
+        )
+    return ServiceRuntime(settings, clock, client, db, broker, publisher, outbox, uow, verifier)
+
+
+def create_service_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str = "",
+    version: str = "0.1.0",
+    routers: Sequence[APIRouter] = (),
+    consumers: Sequence[EventConsumer] = (),
+    on_startup: Sequence[Hook] = (),
+    on_shutdown: Sequence[Hook] = (),
+) -> FastAPI:
+    settings = runtime.settings
+    runs_workers = settings.role in ("worker", "all")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.outbox.ensure_indexes()
+        await runtime.db[PROCESSED_EVENTS].create_index("processed_at")
+        for hook in on_startup:
+            await hook(runtime)
+        if runs_workers:
+            for consumer in consumers:
+                consumer.attach(
+                    runtime.broker,
+                    runtime.uow,
+                    runtime.publisher,
+                    retries=settings.kafka_consumer_retries,
+                    backoff_seconds=settings.kafka_retry_backoff_seconds,
+                )
+        await runtime.broker.start()
+        if runs_workers:
+            runtime.spawn(
+                runtime.outbox.run_relay(runtime.stopping, settings.outbox_relay_interval_seconds),
+                "outbox-relay",
+            )
+        log.info("%s started (role=%s)", runtime.service, settings.role)
+        try:
+            yield
+        finally:
+            runtime.stopping.set()
+            for task in runtime._tasks:
+                task.cancel()
+            await asyncio.gather(*runtime._tasks, return_exceptions=True)
+            for hook in on_shutdown:
+                await hook(runtime)
+            await runtime.broker.stop()
+            await runtime.client.close()
+            log.info("%s stopped", runtime.service)
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+    app.include_router(health_router(version))
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ObservabilityMiddleware, service=runtime.service)
+    return app

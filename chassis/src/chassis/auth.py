@@ -1,0 +1,177 @@
+"""Access-token verification against a cached JWKS, and the caller dependency.
+
+Tokens are checked for an allowed algorithm, signature, ``iss``, ``aud``,
+``exp`` and ``nbf`` (the last two against the injectable clock, with a small
+leeway). Services verify locally; nothing calls identity per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime
+from typing import Annotated, Any
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from chassis.clock import Clock
+from chassis.errors import Forbidden, Unauthorized
+
+log = logging.getLogger(__name__)
+
+ALLOWED_ALGORITHMS = ("EdDSA", "RS256")
+LEEWAY_SECONDS = 10
+
+
+class Principal(BaseModel):
+    """The authenticated caller, scoped to one jurisdiction."""
+
+    account_id: str
+    email: str
+    jurisdiction_id: str | None = Field(description="None only for platform operators")
+    kind: str
+    roles: list[str] = Field(default_factory=list)
+    token_id: str | None = None
+
+    def is_operator(self) -> bool:
+        return self.kind == "operator"
+
+    def has_role(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        clock: Clock,
+        jwks_url: str | None = None,
+        jwks: dict[str, Any] | None = None,
+        cache_seconds: int = 300,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        if not jwks_url and jwks is None:
+            raise ValueError("a TokenVerifier needs a JWKS URL or a static JWKS")
+        self.issuer = issuer
+        self.audience = audience
+        self.clock = clock
+        self.jwks_url = jwks_url
+        self.cache_seconds = cache_seconds
+        self._http = http
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at: datetime | None = None
+        self._lock = asyncio.Lock()
+        if jwks is not None:
+            self._load(jwks)
+
+    def _load(self, jwks: dict[str, Any]) -> None:
+        keys = {}
+        for jwk in jwks.get("keys", []):
+            try:
+                key = jwt.PyJWK.from_dict(jwk)
+            except jwt.PyJWTError:
+                log.warning("skipping unusable JWK %s", jwk.get("kid"))
+                continue
+            if key.key_id:
+                keys[key.key_id] = key
+        self._keys = keys
+
+    async def _refresh(self, force: bool) -> None:
+        if self.jwks_url is None:
+            return
+        async with self._lock:
+            now = self.clock.now()
+            fresh = (
+                self._fetched_at is not None
+                and (now - self._fetched_at).total_seconds() < (5 if force else self.cache_seconds)
+            )
+            if fresh:
+                return
+            client = self._http or httpx.AsyncClient(timeout=5)
+            try:
+                response = await client.get(self.jwks_url)
+                response.raise_for_status()
+                self._load(response.json())
+                self._fetched_at = now
+            except (httpx.HTTPError, json.JSONDecodeError) as exc:
+                log.warning("JWKS fetch from %s failed: %s", self.jwks_url, exc)
+            finally:
+                if self._http is None:
+                    await client.aclose()
+
+    async def _key_for(self, kid: str) -> jwt.PyJWK:
+        await self._refresh(force=False)
+        if kid not in self._keys:
+            await self._refresh(force=True)  # key rotation: look again, rate-limited
+        if kid not in self._keys:
+            raise Unauthorized("token signed with an unknown key")
+        return self._keys[kid]
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("malformed token") from exc
+        alg = header.get("alg")
+        if alg not in ALLOWED_ALGORITHMS:
+            raise Unauthorized("token algorithm not allowed")
+        key = await self._key_for(str(header.get("kid", "")))
+        try:
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=[alg],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={
+                    "require": ["exp", "nbf", "iat", "sub", "iss", "aud"],
+                    "verify_exp": False,  # checked below against the injectable clock
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                },
+            )
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from exc
+        now = self.clock.now().timestamp()
+        if now > float(claims["exp"]) + LEEWAY_SECONDS:
+            raise Unauthorized("token expired")
+        if now + LEEWAY_SECONDS < float(claims["nbf"]):
+            raise Unauthorized("token not yet valid")
+        if claims.get("typ") != "access":
+            raise Unauthorized("not an access token")
+        return Principal(
+            account_id=claims["sub"],
+            email=claims.get("email", ""),
+            jurisdiction_id=claims.get("jur"),
+            kind=claims.get("kind", ""),
+            roles=list(claims.get("roles", [])),
+            token_id=claims.get("jti"),
+        )
+
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from POST /v1/auth/token")
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("a bearer token is required")
+    verifier: TokenVerifier = request.app.state.runtime.verifier
+    return await verifier.verify(credentials.credentials)
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def require_operator(user: Principal) -> None:
+    if not user.is_operator():
+        raise Forbidden("only a hosting operator may do this")

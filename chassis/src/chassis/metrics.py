@@ -1,0 +1,36 @@
+"""Prometheus metrics every service exposes on ``/metrics``."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_REQUESTS = Histogram(
+    "permitsuite_http_request_seconds",
+    "HTTP request latency",
+    ["service", "method", "route", "status"],
+)
+EVENTS_CONSUMED = Counter(
+    "permitsuite_events_consumed_total",
+    "Events handled by a consumer, by outcome",
+    ["service", "consumer", "event_type", "outcome"],
+)
+EVENTS_PUBLISHED = Counter(
+    "permitsuite_events_published_total",
+    "Events published from the outbox",
+    ["service", "topic", "path"],
+)
+OUTBOX_LAG = Gauge(
+    "permitsuite_outbox_lag_seconds",
+    "Age of the oldest unpublished outbox document",
+    ["service"],
+)
+OUTBOX_PENDING = Gauge(
+    "permitsuite_outbox_pending",
+    "Unpublished outbox documents",
+    ["service"],
+)
+DLQ_MESSAGES = Counter(
+    "permitsuite_dlq_messages_total",
+    "Messages sent to a dead-letter topic",
+    ["service", "consumer", "topic"],
+)

@@ -1,0 +1,171 @@
+"""MongoDB wiring: the async client, tenant-scoped repositories, index helpers.
+
+Every domain document carries ``jurisdiction_id``. A :class:`TenantRepository`
+is built for one jurisdiction and adds that jurisdiction to every filter,
+update, aggregate pipeline (a leading ``$match``) and insert, and refuses a
+document or filter that names another one. There is no unscoped query method:
+code that has no jurisdiction cannot build a repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+Doc = dict[str, Any]
+TENANT_FIELD = "jurisdiction_id"
+
+
+def create_client(url: str, *, app_name: str) -> AsyncMongoClient[Doc]:
+    return AsyncMongoClient(url, appname=app_name, tz_aware=True, uuidRepresentation="standard")
+
+
+class TenancyViolation(ValueError):
+    """A query or document named a jurisdiction other than the repository's."""
+
+
+def tenant_index(
+    *keys: str | tuple[str, int], unique: bool = False, name: str | None = None, **kw: Any
+) -> IndexModel:
+    """An index whose leading field is ``jurisdiction_id``."""
+    fields: list[tuple[str, int]] = [(TENANT_FIELD, ASCENDING)]
+    for key in keys:
+        fields.append((key, ASCENDING) if isinstance(key, str) else key)
+    if name is None:
+        name = "_".join(f for f, _ in fields) + ("_uniq" if unique else "")
+    return IndexModel(fields, unique=unique, name=name, **kw)
+
+
+async def ensure_indexes(db: AsyncDatabase[Doc], indexes: Mapping[str, Sequence[IndexModel]]) -> None:
+    for collection, models in indexes.items():
+        if models:
+            await db[collection].create_indexes(list(models))
+
+
+class TenantRepository:
+    """Base of every repository over tenant-owned documents."""
+
+    collection_name: ClassVar[str]
+
+    def __init__(
+        self,
+        db: AsyncDatabase[Doc],
+        jurisdiction_id: str,
+        session: AsyncClientSession | None = None,
+    ) -> None:
+        if not jurisdiction_id or not isinstance(jurisdiction_id, str):
+            raise TenancyViolation("a tenant repository needs a jurisdiction id")
+        self.jurisdiction_id = jurisdiction_id
+        self.session = session
+        self.collection: AsyncCollection[Doc] = db[self.collection_name]
+
+    # -- scoping ----------------------------------------------------------
+    def scoped(self, filter_: Mapping[str, Any] | None = None) -> Doc:
+        f = dict(filter_ or {})
+        if TENANT_FIELD in f and f[TENANT_FIELD] != self.jurisdiction_id:
+            raise TenancyViolation(
+                f"filter names jurisdiction {f[TENANT_FIELD]!r}, repository is "
+                f"{self.jurisdiction_id!r}"
+            )
+        f[TENANT_FIELD] = self.jurisdiction_id
+        return f
+
+    def _stamped(self, doc: Mapping[str, Any]) -> Doc:
+        d = dict(doc)
+        if d.setdefault(TENANT_FIELD, self.jurisdiction_id) != self.jurisdiction_id:
+            raise TenancyViolation(f"document belongs to jurisdiction {d[TENANT_FIELD]!r}")
+        return d
+
+    def _checked_update(self, update: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
+        stages = [update] if isinstance(update, Mapping) else list(update)
+        for stage in stages:
+            for op, fields in stage.items():
+                if isinstance(fields, Mapping) and TENANT_FIELD in fields:
+                    if op == "$setOnInsert" and fields[TENANT_FIELD] == self.jurisdiction_id:
+                        continue
+                    raise TenancyViolation(f"an update may not change {TENANT_FIELD} ({op})")
+        return update
+
+    # -- reads ------------------------------------------------------------
+    async def find_one(self, filter_: Mapping[str, Any] | None = None, **kw: Any) -> Doc | None:
+        return await self.collection.find_one(self.scoped(filter_), session=self.session, **kw)
+
+    async def find(
+        self,
+        filter_: Mapping[str, Any] | None = None,
+        *,
+        sort: list[tuple[str, int]] | None = None,
+        skip: int = 0,
+        limit: int = 0,
+        projection: Mapping[str, Any] | None = None,
+    ) -> list[Doc]:
+        cursor = self.collection.find(
+            self.scoped(filter_), projection, session=self.session, skip=skip, limit=limit
+        )
+        if sort:
+            cursor = cursor.sort(sort)
+        return [doc async for doc in cursor]
+
+    async def count(self, filter_: Mapping[str, Any] | None = None) -> int:
+        return await self.collection.count_documents(self.scoped(filter_), session=self.session)
+
+    async def aggregate(self, pipeline: Sequence[Mapping[str, Any]]) -> list[Doc]:
+        stages: list[Mapping[str, Any]] = [{"$match": self.scoped()}, *pipeline]
+        cursor = await self.collection.aggregate(stages, session=self.session)
+        return [doc async for doc in cursor]
+
+    # -- writes -----------------------------------------------------------
+    async def insert_one(self, doc: Mapping[str, Any]) -> Any:
+        result = await self.collection.insert_one(self._stamped(doc), session=self.session)
+        return result.inserted_id
+
+    async def insert_many(self, docs: Sequence[Mapping[str, Any]]) -> list[Any]:
+        result = await self.collection.insert_many(
+            [self._stamped(d) for d in docs], session=self.session
+        )
+        return list(result.inserted_ids)
+
+    async def update_one(
+        self, filter_: Mapping[str, Any], update: Mapping[str, Any], *, upsert: bool = False
+    ) -> int:
+        result = await self.collection.update_one(
+            self.scoped(filter_), self._checked_update(update), upsert=upsert, session=self.session
+        )
+        return result.modified_count + (1 if result.upserted_id is not None else 0)
+
+    async def update_many(self, filter_: Mapping[str, Any], update: Mapping[str, Any]) -> int:
+        result = await self.collection.update_many(
+            self.scoped(filter_), self._checked_update(update), session=self.session
+        )
+        return result.modified_count
+
+    async def find_one_and_update(
+        self,
+        filter_: Mapping[str, Any],
+        update: Mapping[str, Any],
+        *,
+        upsert: bool = False,
+        return_new: bool = True,
+        **kw: Any,
+    ) -> Doc | None:
+        return await self.collection.find_one_and_update(
+            self.scoped(filter_),
+            self._checked_update(update),
+            upsert=upsert,
+            return_document=ReturnDocument.AFTER if return_new else ReturnDocument.BEFORE,
+            session=self.session,
+            **kw,
+        )
+
+    async def delete_one(self, filter_: Mapping[str, Any]) -> int:
+        result = await self.collection.delete_one(self.scoped(filter_), session=self.session)
+        return result.deleted_count
+
+    async def delete_many(self, filter_: Mapping[str, Any]) -> int:
+        result = await self.collection.delete_many(self.scoped(filter_), session=self.session)
+        return result.deleted_count

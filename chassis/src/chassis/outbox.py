@@ -1,0 +1,173 @@
+"""Transactional outbox: events saved with the state change, published after commit.
+
+Each event is stored already encoded (topic, key, value, headers). After the
+transaction commits, the writer publishes its own events at once; a relay
+loop also claims unpublished documents with a lease (``find_one_and_update``)
+so a crash between commit and publish loses nothing, and two relays never own
+the same document at the same time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis.clock import Clock, as_utc
+from chassis.kafka import EventPublisher
+from chassis.metrics import OUTBOX_LAG, OUTBOX_PENDING
+from contracts import Envelope
+
+log = logging.getLogger(__name__)
+
+OUTBOX = "outbox"
+PENDING = "pending"
+SENT = "sent"
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+OUTBOX_INDEXES = [
+    IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
+    IndexModel([("status", ASCENDING), ("sent_at", ASCENDING)], name="status_sent"),
+]
+
+
+class Outbox:
+    def __init__(
+        self,
+        db: AsyncDatabase[dict[str, Any]],
+        publisher: EventPublisher | None,
+        clock: Clock,
+        *,
+        service: str,
+        lease: timedelta = timedelta(seconds=30),
+        retention: timedelta = timedelta(hours=24),
+    ) -> None:
+        self.collection = db[OUTBOX]
+        self.publisher = publisher
+        self.clock = clock
+        self.service = service
+        self.lease = lease
+        self.retention = retention
+        self.owner = f"{service}-{uuid4().hex[:12]}"
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_indexes(OUTBOX_INDEXES)
+
+    # -- writing (inside the caller's transaction) -------------------------
+    def document(self, envelope: Envelope, topic: str) -> dict[str, Any]:
+        return {
+            "_id": envelope.id,
+            "topic": topic,
+            "key": envelope.kafka_key(),
+            "value": envelope.kafka_value(),
+            "headers": envelope.kafka_headers(),
+            "event_type": envelope.type,
+            "jurisdiction_id": envelope.jurisdiction,
+            "created_at": self.clock.now(),
+            "status": PENDING,
+            "lease_until": NEVER,
+            "lease_owner": None,
+            "attempts": 0,
+        }
+
+    async def add(self, docs: list[dict[str, Any]], session: AsyncClientSession) -> None:
+        if docs:
+            await self.collection.insert_many(docs, session=session)
+
+    # -- publishing ---------------------------------------------------------
+    async def _claim(self, extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        now = self.clock.now()
+        return await self.collection.find_one_and_update(
+            {"status": PENDING, "lease_until": {"$lt": now}, **(extra or {})},
+            {
+                "$set": {"lease_until": now + self.lease, "lease_owner": self.owner},
+                "$inc": {"attempts": 1},
+            },
+            sort=[("created_at", ASCENDING)],
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def _publish(self, doc: dict[str, Any], path: str) -> bool:
+        if self.publisher is None:
+            return False
+        try:
+            await self.publisher.publish_record(
+                doc["topic"], bytes(doc["key"]), bytes(doc["value"]), dict(doc["headers"]), path=path
+            )
+        except Exception:
+            log.warning("publishing outbox event %s failed; the relay retries", doc["_id"], exc_info=True)
+            # Let the relay retry soon rather than after the full lease.
+            await self.collection.update_one(
+                {"_id": doc["_id"], "lease_owner": self.owner},
+                {"$set": {"lease_until": self.clock.now() + timedelta(seconds=1)}},
+            )
+            return False
+        await self.collection.update_one(
+            {"_id": doc["_id"], "lease_owner": self.owner},
+            {"$set": {"status": SENT, "sent_at": self.clock.now()}},
+        )
+        return True
+
+    async def publish_now(self, event_ids: list[str]) -> int:
+        """Publish the given events right after their transaction committed."""
+        if self.publisher is None:
+            return 0
+        sent = 0
+        for event_id in event_ids:
+            doc = await self._claim({"_id": event_id})
+            if doc is not None and await self._publish(doc, "direct"):
+                sent += 1
+        return sent
+
+    async def relay_once(self, limit: int = 500) -> int:
+        """Claim and publish up to ``limit`` pending events; return how many were sent."""
+        sent = 0
+        for _ in range(limit):
+            doc = await self._claim()
+            if doc is None:
+                break
+            if await self._publish(doc, "relay"):
+                sent += 1
+            else:
+                break
+        return sent
+
+    async def prune(self) -> int:
+        cutoff = self.clock.now() - self.retention
+        result = await self.collection.delete_many({"status": SENT, "sent_at": {"$lt": cutoff}})
+        return result.deleted_count
+
+    async def lag_seconds(self) -> float:
+        oldest = await self.collection.find_one(
+            {"status": PENDING}, sort=[("created_at", ASCENDING)], projection={"created_at": 1}
+        )
+        pending = await self.collection.count_documents({"status": PENDING})
+        lag = 0.0
+        if oldest is not None:
+            lag = max(0.0, (self.clock.now() - as_utc(oldest["created_at"])).total_seconds())
+        OUTBOX_LAG.labels(self.service).set(lag)
+        OUTBOX_PENDING.labels(self.service).set(pending)
+        return lag
+
+    async def run_relay(self, stop: asyncio.Event, interval: float) -> None:
+        """The relay loop: publish stragglers, prune, export lag, until ``stop``."""
+        ticks = 0
+        while not stop.is_set():
+            try:
+                await self.relay_once()
+                await self.lag_seconds()
+                ticks += 1
+                if ticks % 60 == 0:
+                    await self.prune()
+            except Exception:
+                log.exception("outbox relay iteration failed")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+            except TimeoutError:
+                pass

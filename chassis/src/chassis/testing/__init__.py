@@ -1,0 +1,16 @@
+"""Test support importable by every service's tests and the cross-service tests.
+
+Load the fixtures with ``pytest_plugins = ["chassis.testing.plugin"]`` (the
+repository's root ``conftest.py`` does). Infrastructure selection:
+
+* default: embedded real processes (Tansu broker, SecantusDB) on free ports;
+* ``PERMITSUITE_TEST_INFRA=containers``: Apache Kafka and MongoDB via
+  testcontainers (needs Docker and ``pip install testcontainers``);
+* ``KAFKA_BOOTSTRAP_SERVERS`` and ``MONGODB_URL`` set: use those servers.
+"""
+
+from chassis.testing.infra import Infra, TestScope
+from chassis.testing.kafka import read_records
+from chassis.testing.services import ServiceProcess
+
+__all__ = ["Infra", "ServiceProcess", "TestScope", "read_records"]

@@ -1,0 +1,102 @@
+"""Unit of work: a Mongo transaction that changes aggregates and records events.
+
+``await runner.run(fn)`` calls ``fn(tx)`` inside one transaction (retried by
+PyMongo on transient transaction errors). Events emitted with ``tx.emit`` are
+inserted into the outbox in the same transaction and published right after
+commit. Callbacks registered with ``tx.after_commit`` run after that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis.clock import Clock
+from chassis.context import current_causation_id, current_correlation_id
+from chassis.faults import failpoint
+from chassis.mongo import TenantRepository
+from chassis.outbox import Outbox
+from contracts import Envelope, IntegrationEvent
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R", bound=TenantRepository)
+
+
+class Transaction:
+    def __init__(
+        self, session: AsyncClientSession, db: AsyncDatabase[dict[str, Any]], runner: UnitOfWork
+    ) -> None:
+        self.session = session
+        self.db = db
+        self.clock = runner.clock
+        self._runner = runner
+        self.outbox_docs: list[dict[str, Any]] = []
+        self.after_commit_callbacks: list[Callable[[], Awaitable[None]]] = []
+
+    def repo(self, cls: type[R], jurisdiction_id: str) -> R:
+        """A tenant repository bound to this transaction's session."""
+        return cls(self.db, jurisdiction_id, self.session)
+
+    def emit(self, event: IntegrationEvent, *, jurisdiction_id: str | None) -> Envelope:
+        envelope = Envelope(
+            source=f"/permitsuite/{self._runner.service}",
+            type=event.event_type,
+            time=self.clock.now(),
+            subject=event.subject(),
+            jurisdiction=jurisdiction_id,
+            correlationid=current_correlation_id(),
+            causationid=current_causation_id(),
+            data=event.model_dump(mode="json"),
+        )
+        self.outbox_docs.append(self._runner.outbox.document(envelope, event.topic))
+        return envelope
+
+    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        self.after_commit_callbacks.append(callback)
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        client: AsyncMongoClient[dict[str, Any]],
+        db: AsyncDatabase[dict[str, Any]],
+        outbox: Outbox,
+        clock: Clock,
+        *,
+        service: str,
+    ) -> None:
+        self.client = client
+        self.db = db
+        self.outbox = outbox
+        self.clock = clock
+        self.service = service
+
+    async def run(self, fn: Callable[[Transaction], Awaitable[T]]) -> T:
+        tx: Transaction | None = None
+        result: Any = None
+
+        async def attempt(session: AsyncClientSession) -> None:
+            nonlocal tx, result
+            tx = Transaction(session, self.db, self)  # fresh state on every retry
+            result = await fn(tx)
+            await self.outbox.add(tx.outbox_docs, session)
+
+        async with self.client.start_session() as session:
+            await session.with_transaction(attempt)
+        assert tx is not None
+        failpoint("after_commit_before_publish")
+        if tx.outbox_docs:
+            await self.outbox.publish_now([d["_id"] for d in tx.outbox_docs])
+        for callback in tx.after_commit_callbacks:
+            try:
+                await callback()
+            except Exception:
+                log.exception("after-commit callback failed")
+        return result  # type: ignore[no-any-return]

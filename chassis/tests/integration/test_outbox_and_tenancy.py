@@ -1,0 +1,168 @@
+"""Unit of work, transactional outbox and tenant-scoped repositories against
+the real database and broker processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import timedelta
+from typing import Any, ClassVar
+
+import pytest
+
+from chassis.app import ServiceRuntime, build_runtime
+from chassis.clock import ManualClock
+from chassis.mongo import TenancyViolation, TenantRepository
+from chassis.outbox import Outbox
+from chassis.settings import ServiceSettings
+from chassis.testing import TestScope, read_records
+from chassis.uow import Transaction
+from contracts.identity import JurisdictionCreated
+
+pytestmark = pytest.mark.integration
+
+
+class Widgets(TenantRepository):
+    collection_name: ClassVar[str] = "widgets"
+
+
+@pytest.fixture
+async def runtime(scope: TestScope, manual_clock: ManualClock) -> Any:
+    await scope.create_topics()
+    rt = build_runtime(ServiceSettings(**scope.settings_kwargs("chassistest")), manual_clock)
+    await rt.outbox.ensure_indexes()
+    await rt.broker.start()
+    yield rt
+    await rt.broker.stop()
+    await rt.client.drop_database(rt.db.name)
+    await rt.client.close()
+
+
+def _event(n: int) -> JurisdictionCreated:
+    return JurisdictionCreated(jurisdiction_id=f"j{n}", name=f"J {n}", time_zone="UTC")
+
+
+async def test_repository_cannot_read_or_write_another_jurisdiction(runtime: ServiceRuntime) -> None:
+    """Tenancy: every query is scoped; naming another tenant is refused."""
+    a = Widgets(runtime.db, "alpha")
+    b = Widgets(runtime.db, "beta")
+    await a.insert_one({"_id": "w1", "name": "alpha widget"})
+    await b.insert_one({"_id": "w2", "name": "beta widget"})
+
+    assert await a.find_one({"_id": "w2"}) is None
+    assert [d["_id"] for d in await a.find()] == ["w1"]
+    assert await a.count() == 1
+    assert await a.update_one({"_id": "w2"}, {"$set": {"name": "hijacked"}}) == 0
+    assert await a.delete_one({"_id": "w2"}) == 0
+    assert [d["_id"] for d in await a.aggregate([{"$project": {"_id": 1}}])] == ["w1"]
+    assert (await b.find_one({"_id": "w2"}) or {})["name"] == "beta widget"
+
+    with pytest.raises(TenancyViolation):
+        await a.find_one({"jurisdiction_id": "beta"})
+    with pytest.raises(TenancyViolation):
+        await a.insert_one({"_id": "w3", "jurisdiction_id": "beta"})
+    with pytest.raises(TenancyViolation):
+        await a.update_one({"_id": "w1"}, {"$set": {"jurisdiction_id": "beta"}})
+    with pytest.raises(TenancyViolation):
+        Widgets(runtime.db, "")
+
+
+async def test_rolled_back_transaction_leaves_no_outbox_document(runtime: ServiceRuntime) -> None:
+    async def work(tx: Transaction) -> None:
+        await tx.repo(Widgets, "alpha").insert_one({"_id": "w1"})
+        tx.emit(_event(1), jurisdiction_id="alpha")
+        raise RuntimeError("handler failed after emitting")
+
+    with pytest.raises(RuntimeError):
+        await runtime.uow.run(work)
+    assert await runtime.db["outbox"].count_documents({}) == 0
+    assert await runtime.db["widgets"].count_documents({}) == 0
+
+
+async def test_committed_event_is_published_once_with_cloudevents_headers(
+    runtime: ServiceRuntime, scope: TestScope
+) -> None:
+    async def work(tx: Transaction) -> str:
+        await tx.repo(Widgets, "alpha").insert_one({"_id": "w1"})
+        return tx.emit(_event(1), jurisdiction_id="alpha").id
+
+    event_id = await runtime.uow.run(work)
+    doc = await runtime.db["outbox"].find_one({"_id": event_id})
+    assert doc is not None and doc["status"] == "sent"
+
+    records = await read_records(
+        scope.infra.kafka_bootstrap, scope.topic("identity.events"), count=1, settle=0.5
+    )
+    assert len(records) == 1
+    headers = {k: v.decode() for k, v in records[0].headers}
+    assert headers["ce_id"] == event_id
+    assert headers["ce_type"] == "permitsuite.identity.JurisdictionCreated.v1"
+    assert headers["ce_source"] == "/permitsuite/chassistest"
+    assert headers["ce_jurisdiction"] == "alpha"
+    assert headers["ce_specversion"] == "1.0"
+    assert records[0].key == b"j1"
+    assert json.loads(records[0].value)["jurisdiction_id"] == "j1"
+
+
+async def test_relay_publishes_what_the_writer_did_not(
+    runtime: ServiceRuntime, scope: TestScope
+) -> None:
+    """A commit whose direct publish never happened is picked up by the relay."""
+    runtime.outbox.publisher = None  # the writer crashes before publishing
+
+    async def work(tx: Transaction) -> None:
+        tx.emit(_event(7), jurisdiction_id="alpha")
+
+    await runtime.uow.run(work)
+    assert await runtime.db["outbox"].count_documents({"status": "pending"}) == 1
+
+    relay = Outbox(runtime.db, runtime.publisher, runtime.clock, service="relay")
+    assert await relay.relay_once() == 1
+    assert await runtime.db["outbox"].count_documents({"status": "pending"}) == 0
+    records = await read_records(scope.infra.kafka_bootstrap, scope.topic("identity.events"), count=1)
+    assert [r.key for r in records] == [b"j7"]
+
+
+async def test_two_relays_never_publish_the_same_document_twice(
+    runtime: ServiceRuntime, scope: TestScope
+) -> None:
+    runtime.outbox.publisher = None
+    total = 40
+
+    async def work(tx: Transaction) -> None:
+        for n in range(total):
+            tx.emit(_event(n), jurisdiction_id="alpha")
+
+    await runtime.uow.run(work)
+    relays = [
+        Outbox(runtime.db, runtime.publisher, runtime.clock, service=f"relay{i}") for i in range(2)
+    ]
+    sent = await asyncio.gather(*(r.relay_once() for r in relays))
+    assert sum(sent) == total
+
+    records = await read_records(
+        scope.infra.kafka_bootstrap, scope.topic("identity.events"), count=total, settle=1.0
+    )
+    ids = [dict(r.headers)["ce_id"] for r in records]
+    assert len(ids) == total
+    assert len(set(ids)) == total
+
+
+async def test_expired_lease_is_reclaimed_and_sent_documents_are_pruned(
+    runtime: ServiceRuntime, manual_clock: ManualClock
+) -> None:
+    runtime.outbox.publisher = None
+
+    async def work(tx: Transaction) -> None:
+        tx.emit(_event(1), jurisdiction_id="alpha")
+
+    await runtime.uow.run(work)
+    crashed = Outbox(runtime.db, None, manual_clock, service="crashed")
+    assert await crashed._claim() is not None  # claimed, then the relay dies
+    live = Outbox(runtime.db, runtime.publisher, manual_clock, service="live")
+    assert await live.relay_once() == 0  # lease still held
+    manual_clock.advance(timedelta(seconds=31))
+    assert await live.relay_once() == 1
+    manual_clock.advance(timedelta(hours=25))
+    assert await live.prune() == 1
+    assert await runtime.db["outbox"].count_documents({}) == 0

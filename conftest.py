@@ -1,0 +1,1 @@
+pytest_plugins = ["chassis.testing.plugin"]

@@ -1,0 +1,53 @@
+"""Base class and registry of integration events.
+
+Each event is one pydantic model with its CloudEvents ``type`` (which carries
+the version) and its topic. Consumers route on the explicit type, never on a
+class name. Within a version only optional fields may be added; a breaking
+change is a new class with ``.v2`` published side by side.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+_REGISTRY: dict[str, type[IntegrationEvent]] = {}
+
+
+class IntegrationEvent(BaseModel):
+    """An event another context may consume."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    event_type: ClassVar[str]
+    topic: ClassVar[str]
+    subject_field: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        event_type = cls.__dict__.get("event_type")
+        if event_type is None:
+            return
+        if event_type in _REGISTRY:
+            raise TypeError(f"event type {event_type} registered twice")
+        _REGISTRY[event_type] = cls
+
+    def subject(self) -> str:
+        """The aggregate id: CloudEvents ``subject`` and the Kafka record key."""
+        return str(getattr(self, self.subject_field))
+
+
+def event_class_for(event_type: str) -> type[IntegrationEvent] | None:
+    _load_all()
+    return _REGISTRY.get(event_type)
+
+
+def registered_events() -> dict[str, type[IntegrationEvent]]:
+    _load_all()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def _load_all() -> None:
+    # Importing the context modules registers their events.
+    from contracts import identity  # noqa: F401

@@ -1,0 +1,126 @@
+"""Generate the JSON Schemas and the AsyncAPI document of every event.
+
+``python -m contracts.schemas`` writes ``contracts/schemas/*.json`` and
+``contracts/asyncapi.json``; both are checked in, and a test fails when they
+are stale or when a change to a published schema is incompatible.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from contracts.events import registered_events
+
+CONTRACTS_ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_DIR = CONTRACTS_ROOT / "schemas"
+ASYNCAPI_PATH = CONTRACTS_ROOT / "asyncapi.json"
+
+CE_HEADERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "CloudEvents 1.0 attributes, Kafka binary content mode",
+    "required": [
+        "ce_specversion",
+        "ce_id",
+        "ce_source",
+        "ce_type",
+        "ce_time",
+        "ce_subject",
+        "ce_correlationid",
+        "content-type",
+    ],
+    "properties": {
+        "ce_specversion": {"type": "string", "const": "1.0"},
+        "ce_id": {"type": "string", "format": "uuid"},
+        "ce_source": {"type": "string", "examples": ["/permitsuite/identity"]},
+        "ce_type": {"type": "string"},
+        "ce_time": {"type": "string", "format": "date-time"},
+        "ce_subject": {"type": "string", "description": "aggregate id, also the record key"},
+        "ce_jurisdiction": {"type": "string"},
+        "ce_correlationid": {"type": "string"},
+        "ce_causationid": {"type": "string"},
+        "content-type": {"type": "string", "const": "application/json"},
+    },
+}
+
+
+def event_schemas() -> dict[str, dict[str, Any]]:
+    """Event type → JSON Schema of its ``data``."""
+    return {
+        event_type: cls.model_json_schema(mode="serialization")
+        for event_type, cls in registered_events().items()
+    }
+
+
+def asyncapi_document() -> dict[str, Any]:
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    for event_type, cls in registered_events().items():
+        name = event_type.removeprefix("permitsuite.").replace(".", "_")
+        messages[name] = {
+            "name": event_type,
+            "title": cls.__name__,
+            "summary": (cls.__doc__ or "").strip().splitlines()[0],
+            "contentType": "application/json",
+            "headers": {
+                **CE_HEADERS_SCHEMA,
+                "properties": {
+                    **CE_HEADERS_SCHEMA["properties"],
+                    "ce_type": {"type": "string", "const": event_type},
+                },
+            },
+            "payload": cls.model_json_schema(mode="serialization"),
+        }
+        channel = channels.setdefault(
+            cls.topic.replace(".", "_"),
+            {"address": cls.topic, "messages": {}},
+        )
+        channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
+    for channel_id, channel in channels.items():
+        operations[f"publish_{channel_id}"] = {
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{channel_id}"},
+            "messages": [
+                {"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in channel["messages"]
+            ],
+        }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Permitsuite events",
+            "version": "1",
+            "description": (
+                "Integration events of every Permitsuite context. Record key = aggregate id "
+                "(ce_subject); value = the event data as JSON."
+            ),
+        },
+        "defaultContentType": "application/json",
+        "channels": channels,
+        "operations": operations,
+        "components": {"messages": messages},
+    }
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, indent=2, sort_keys=True) + "\n"
+
+
+def rendered_files() -> dict[Path, str]:
+    files = {SCHEMA_DIR / f"{t}.json": _dump(s) for t, s in event_schemas().items()}
+    files[ASYNCAPI_PATH] = _dump(asyncapi_document())
+    return files
+
+
+def main() -> int:
+    SCHEMA_DIR.mkdir(exist_ok=True)
+    for path, text in rendered_files().items():
+        path.write_text(text)
+        print(f"wrote {path.relative_to(CONTRACTS_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
