@@ -1,0 +1,52 @@
+"""The composition root of the identity service."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from chassis.app import ServiceRuntime, build_runtime, create_service_app
+from chassis.auth import TokenVerifier
+from chassis.clock import Clock
+from chassis.logging import configure_logging
+from identity.adapters.jwt_keys import TokenSigner
+from identity.adapters.repositories import create_indexes
+from identity.entrypoints.http import router, well_known
+from identity.handlers import Identity
+from identity.settings import IdentitySettings
+
+
+def build_identity(settings: IdentitySettings, clock: Clock | None = None) -> Identity:
+    runtime = build_runtime(settings, clock)
+    signer = TokenSigner(
+        settings.signing_key.get_secret_value(),
+        key_id=settings.signing_key_id,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+    # Identity verifies its own tokens with its own key: no JWKS round trip.
+    runtime.verifier = TokenVerifier(
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        clock=runtime.clock,
+        jwks=signer.jwks(),
+    )
+    return Identity(runtime=runtime, settings=settings, signer=signer)
+
+
+async def _indexes(runtime: ServiceRuntime) -> None:
+    await create_indexes(runtime.db)
+
+
+def create_app(settings: IdentitySettings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or IdentitySettings()  # type: ignore[call-arg]
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    identity = build_identity(settings, clock)
+    app = create_service_app(
+        identity.runtime,
+        title="Permitsuite identity",
+        description="Jurisdictions, accounts, memberships and tokens.",
+        routers=[router, well_known],
+        on_startup=[_indexes],
+    )
+    app.state.identity = identity
+    return app

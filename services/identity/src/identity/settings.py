@@ -1,0 +1,32 @@
+"""Identity settings (env prefix ``IDENTITY_``)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from chassis.settings import ServiceSettings, require_real_secret
+
+
+class IdentitySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="IDENTITY_", extra="ignore", frozen=True)
+
+    service_name: str = "identity"
+    port: int = 8101
+
+    signing_key: SecretStr = Field(
+        description="Ed25519 private key (PEM) that signs access tokens; "
+        "`permitsuite-identity generate-key` makes one",
+    )
+    signing_key_id: str = Field(default="", description="JWK kid; derived from the key if empty")
+    access_token_minutes: int = Field(default=5, ge=1, le=60)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    enrollment_link_hours: int = Field(default=24, ge=1, le=24 * 14)
+
+    @field_validator("signing_key")
+    @classmethod
+    def _real_key(cls, value: SecretStr) -> SecretStr:
+        value = require_real_secret(value, "IDENTITY_SIGNING_KEY")
+        if "PRIVATE KEY" not in value.get_secret_value():
+            raise ValueError("IDENTITY_SIGNING_KEY must be a PEM private key")
+        return value

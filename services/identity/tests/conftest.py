@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from chassis.clock import ManualClock
+from chassis.testing import TestScope
+from identity.adapters.jwt_keys import generate_private_key_pem
+from identity.bootstrap import create_app
+from identity.handlers import Identity
+from identity.settings import IdentitySettings
+
+SIGNING_KEY = generate_private_key_pem()
+
+
+@dataclass
+class IdentityHarness:
+    http: httpx.AsyncClient
+    identity: Identity
+    clock: ManualClock
+    scope: TestScope
+
+    async def operator_token(self) -> str:
+        from identity import handlers
+
+        await handlers.ensure_account(
+            self.identity, email="ops@example.org", password="operator-pass-123",
+            display_name="Ops", operator=True,
+        )
+        r = await self.http.post(
+            "/v1/auth/token", data={"username": "ops@example.org", "password": "operator-pass-123"}
+        )
+        assert r.status_code == 200, r.text
+        return str(r.json()["access_token"])
+
+    async def create_jurisdiction(self, jid: str, **features: Any) -> None:
+        token = await self.operator_token()
+        r = await self.http.post(
+            "/v1/jurisdictions",
+            json={"id": jid, "name": f"{jid.title()} County", "time_zone": "America/Boise",
+                  "features": features or {}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert r.status_code == 201, r.text
+
+    async def outbox_events(self, event_type: str) -> list[dict[str, Any]]:
+        import json
+
+        docs = self.identity.runtime.db["outbox"].find({"event_type": event_type})
+        return [json.loads(bytes(d["value"])) async for d in docs]
+
+    async def enroll(self, jid: str, email: str, password: str = "correct horse battery") -> dict[str, Any]:
+        r = await self.http.post(f"/v1/jurisdictions/{jid}/enrollments", json={"email": email})
+        assert r.status_code == 202, r.text
+        events = [e for e in await self.outbox_events(
+            "permitsuite.identity.EmailVerificationRequested.v1") if e["email"] == email.lower()]
+        token = events[-1]["token"]
+        r = await self.http.post(
+            f"/v1/enrollments/{token}", json={"display_name": "Pat Public", "password": password}
+        )
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    async def login(self, email: str, password: str, jid: str | None) -> httpx.Response:
+        data = {"username": email, "password": password}
+        if jid:
+            data["jurisdiction"] = jid
+        return await self.http.post("/v1/auth/token", data=data)
+
+
+@pytest.fixture
+async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[IdentityHarness]:
+    await scope.create_topics()
+    settings = IdentitySettings(
+        **scope.settings_kwargs("identity", signing_key=SIGNING_KEY, max_body_bytes=64 * 1024)
+    )
+    app = create_app(settings, manual_clock)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://identity") as http:
+            yield IdentityHarness(http, app.state.identity, manual_clock, scope)
+        await app.state.identity.runtime.client.drop_database(settings.database_name())
