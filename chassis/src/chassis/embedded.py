@@ -102,6 +102,9 @@ class ManagedProcess:
             env=env,
             cwd=self.cwd,
             preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, safe after fork
+            # Own process group: a terminal's Ctrl-C reaches only the supervisor,
+            # which then stops the children in order.
+            start_new_session=True,
         )
         return self
 

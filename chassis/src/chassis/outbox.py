@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import Clock, as_utc
 from chassis.kafka import EventPublisher
+from chassis.leases import NEVER, claim_one
 from chassis.metrics import OUTBOX_LAG, OUTBOX_PENDING
 from contracts import Envelope
 
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 OUTBOX = "outbox"
 PENDING = "pending"
 SENT = "sent"
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 OUTBOX_INDEXES = [
     IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
@@ -82,15 +82,12 @@ class Outbox:
 
     # -- publishing ---------------------------------------------------------
     async def _claim(self, extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
-        now = self.clock.now()
-        return await self.collection.find_one_and_update(
-            {"status": PENDING, "lease_until": {"$lt": now}, **(extra or {})},
-            {
-                "$set": {"lease_until": now + self.lease, "lease_owner": self.owner},
-                "$inc": {"attempts": 1},
-            },
-            sort=[("created_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
+        return await claim_one(
+            self.collection,
+            {"status": PENDING, **(extra or {})},
+            now=self.clock.now(),
+            lease=self.lease,
+            owner=self.owner,
         )
 
     async def _publish(self, doc: dict[str, Any], path: str) -> bool:

@@ -6,4 +6,4 @@ from identity.settings import IdentitySettings
 
 if __name__ == "__main__":
     settings = IdentitySettings()  # type: ignore[call-arg]
-    serve(create_app(settings), settings)
+    serve(create_app(settings), settings.host, settings.port)

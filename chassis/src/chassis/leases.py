@@ -1,0 +1,34 @@
+"""Claim work items with a lease, so exactly one worker replica owns each.
+
+Used by the outbox relay and by every "send later" queue (emails, webhooks):
+a worker atomically takes the oldest due item whose lease has expired and
+stamps its own lease; if it dies, the lease runs out and another takes over.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+"""Initial ``lease_until`` of an unclaimed item (compares below any real time)."""
+
+
+async def claim_one(
+    collection: AsyncCollection[dict[str, Any]],
+    filter_: dict[str, Any],
+    *,
+    now: datetime,
+    lease: timedelta,
+    owner: str,
+    sort_field: str = "created_at",
+) -> dict[str, Any] | None:
+    return await collection.find_one_and_update(
+        {**filter_, "lease_until": {"$lt": now}},
+        {"$set": {"lease_until": now + lease, "lease_owner": owner}, "$inc": {"attempts": 1}},
+        sort=[(sort_field, ASCENDING)],
+        return_document=ReturnDocument.AFTER,
+    )

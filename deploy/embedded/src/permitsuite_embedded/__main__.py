@@ -1,0 +1,328 @@
+"""``python -m permitsuite_embedded`` (``make run``): the whole suite on one machine.
+
+Starts, as supervised child processes: the Tansu Kafka-protocol broker, the
+SecantusDB MongoDB-wire server (data kept under the data folder), an SMTP
+sink, then identity, notifications and the gateway; creates the topics; seeds
+a demo jurisdiction with demo users; prints the URLs. Ctrl-C (SIGINT/SIGTERM)
+stops everything in reverse order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from chassis.embedded import (
+    ManagedProcess,
+    mongo_url,
+    port_open,
+    start_broker,
+    start_mongo,
+    wait_until,
+)
+from chassis.kafka import ensure_topics
+from contracts import ALL_TOPICS
+
+DEMO_JURISDICTION = {
+    "id": "demo",
+    "name": "Demo County Building Department",
+    "time_zone": "America/Boise",
+    "features": {
+        "public_self_enrollment": True,
+        "contractor_self_registration": True,
+        "online_payments": True,
+    },
+}
+DEMO_USERS = [
+    ("operator", "operator@demo.example.org", "Hosting operator", "operator", []),
+    ("staff admin", "admin@demo.example.org", "Dana Admin", "staff", ["admin"]),
+    ("contractor", "contractor@demo.example.org", "Rich Contractor", "contractor", []),
+    ("community member", "resident@demo.example.org", "Pat Resident", "community_member", []),
+]
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="permitsuite-embedded", description=__doc__.split("\n\n")[0])
+    p.add_argument("--data-dir", type=Path, default=Path(os.environ.get("PERMITSUITE_DATA_DIR", ".permitsuite")))
+    p.add_argument("--fresh", action="store_true", help="delete the data folder first (start from scratch)")
+    p.add_argument("--host", default=os.environ.get("PERMITSUITE_HOST", "127.0.0.1"))
+    p.add_argument("--gateway-port", type=int, default=_env_int("PERMITSUITE_GATEWAY_PORT", 8000))
+    p.add_argument("--identity-port", type=int, default=_env_int("PERMITSUITE_IDENTITY_PORT", 8101))
+    p.add_argument("--notifications-port", type=int, default=_env_int("PERMITSUITE_NOTIFICATIONS_PORT", 8106))
+    p.add_argument("--kafka-port", type=int, default=_env_int("PERMITSUITE_KAFKA_PORT", 19092))
+    p.add_argument("--mongo-port", type=int, default=_env_int("PERMITSUITE_MONGO_PORT", 27019))
+    p.add_argument("--smtp-port", type=int, default=_env_int("PERMITSUITE_SMTP_PORT", 1025))
+    p.add_argument("--mail-http-port", type=int, default=_env_int("PERMITSUITE_MAIL_HTTP_PORT", 8025))
+    p.add_argument("--partitions", type=int, default=_env_int("PERMITSUITE_PARTITIONS", 3))
+    p.add_argument("--no-seed", action="store_true", help="do not create the demo jurisdiction")
+    p.add_argument("--check", action="store_true", help="start, verify readiness, then stop (smoke test)")
+    return p.parse_args(argv)
+
+
+@dataclass
+class Service:
+    name: str
+    module: str
+    port: int
+    env: dict[str, str]
+    process: ManagedProcess | None = None
+    restarts: int = 0
+
+
+class Suite:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.data = args.data_dir.resolve()
+        self.logs = self.data / "logs"
+        self.infra: list[ManagedProcess] = []
+        self.services: list[Service] = []
+        self.stopping = False
+
+    # -- helpers --------------------------------------------------------
+    def say(self, message: str) -> None:
+        print(f"[permitsuite] {message}", flush=True)
+
+    def url(self, port: int) -> str:
+        return f"http://{self.args.host}:{port}"
+
+    def secrets(self) -> dict[str, Any]:
+        path = self.data / "secrets.json"
+        if path.exists():
+            return dict(json.loads(path.read_text()))
+        from identity.adapters.jwt_keys import generate_private_key_pem
+
+        values = {
+            "identity_signing_key": generate_private_key_pem(),
+            "passwords": {email: secrets.token_urlsafe(12) for _, email, *_ in DEMO_USERS},
+        }
+        path.write_text(json.dumps(values, indent=2))
+        path.chmod(0o600)
+        return values
+
+    def check_ports(self) -> None:
+        a = self.args
+        ports = {
+            "gateway": a.gateway_port, "identity": a.identity_port,
+            "notifications": a.notifications_port, "kafka": a.kafka_port, "mongo": a.mongo_port,
+            "smtp": a.smtp_port, "mail-http": a.mail_http_port,
+        }
+        busy = [f"{name} ({port})" for name, port in ports.items() if port_open(a.host, port)]
+        if busy:
+            raise SystemExit(
+                "ports already in use: " + ", ".join(busy) + " — is another `make run` going? "
+                "Choose others with --<name>-port or PERMITSUITE_<NAME>_PORT."
+            )
+
+    # -- start ------------------------------------------------------------
+    def start(self) -> None:
+        a = self.args
+        if a.fresh and self.data.exists():
+            self.say(f"--fresh: deleting {self.data}")
+            shutil.rmtree(self.data)
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.check_ports()
+        keys = self.secrets()
+        self.say(f"data in {self.data}, logs in {self.logs}")
+
+        self.infra.append(start_broker(a.host, a.kafka_port, self.logs))
+        self.say(f"kafka (Tansu) on {a.host}:{a.kafka_port}")
+        self.infra.append(start_mongo(a.host, a.mongo_port, self.data / "mongodb", self.logs))
+        self.say(f"mongodb (SecantusDB) on {a.host}:{a.mongo_port}")
+        mail = ManagedProcess(
+            "mailsink",
+            [sys.executable, "-m", "permitsuite_embedded.mailsink", "--host", a.host,
+             "--smtp-port", str(a.smtp_port), "--http-port", str(a.mail_http_port),
+             "--store", str(self.data / "mail.jsonl")],
+            log_path=self.logs / "mailsink.log",
+        ).start()
+        self.infra.append(mail)
+        wait_until(lambda: port_open(a.host, a.mail_http_port), timeout=30, what="mail sink", process=mail)
+        self.say(f"smtp sink on {a.host}:{a.smtp_port}")
+
+        bootstrap = f"{a.host}:{a.kafka_port}"
+        created = asyncio.run(ensure_topics(bootstrap, ALL_TOPICS, partitions=a.partitions))
+        self.say(f"topics ready ({len(created)} created)")
+
+        common = {
+            "MONGODB_URL": mongo_url(a.host, a.mongo_port),
+            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            "KAFKA_IDEMPOTENT_PRODUCER": "false",  # Tansu rejects InitProducerId
+            "HOST": a.host,
+        }
+        jwks = f"{self.url(a.identity_port)}/.well-known/jwks.json"
+        self.services = [
+            Service("identity", "identity", a.identity_port, {
+                **{f"IDENTITY_{k}": v for k, v in common.items()},
+                "IDENTITY_PORT": str(a.identity_port),
+                "IDENTITY_SIGNING_KEY": keys["identity_signing_key"],
+            }),
+            Service("notifications", "notifications", a.notifications_port, {
+                **{f"NOTIFICATIONS_{k}": v for k, v in common.items()},
+                "NOTIFICATIONS_PORT": str(a.notifications_port),
+                "NOTIFICATIONS_JWKS_URL": jwks,
+                "NOTIFICATIONS_SMTP_HOST": a.host,
+                "NOTIFICATIONS_SMTP_PORT": str(a.smtp_port),
+                "NOTIFICATIONS_PUBLIC_BASE_URL": self.url(a.gateway_port),
+            }),
+            Service("gateway", "gateway", a.gateway_port, {
+                "GATEWAY_HOST": a.host,
+                "GATEWAY_PORT": str(a.gateway_port),
+                "GATEWAY_SERVICES": json.dumps({
+                    "identity": self.url(a.identity_port),
+                    "notifications": self.url(a.notifications_port),
+                }),
+                "GATEWAY_JWKS_URL": jwks,
+                "GATEWAY_DEV_MAILBOX_URL": self.url(a.mail_http_port),
+            }),
+        ]
+        for service in self.services:
+            self.start_service(service)
+        wait_until(self.gateway_ready, timeout=60, what="the gateway's /health")
+        if not a.no_seed:
+            self.seed(keys)
+        self.banner(keys)
+
+    def start_service(self, service: Service) -> None:
+        service.process = ManagedProcess(
+            service.name, [sys.executable, "-m", service.module],
+            log_path=self.logs / f"{service.name}.log", env=service.env,
+        ).start()
+        ready = "/health/live" if service.name == "gateway" else "/health/ready"
+        wait_until(
+            lambda: _http_ok(f"{self.url(service.port)}{ready}"),
+            timeout=60, what=f"{service.name} ready", process=service.process,
+        )
+        self.say(f"{service.name} ready on {self.url(service.port)}")
+
+    def gateway_ready(self) -> bool:
+        return _http_ok(f"{self.url(self.args.gateway_port)}/health")
+
+    def seed(self, keys: dict[str, Any]) -> None:
+        passwords = keys["passwords"]
+        operator = next(u for u in DEMO_USERS if u[3] == "operator")
+        profile = {
+            "jurisdiction": DEMO_JURISDICTION,
+            "operator": {"email": operator[1], "password": passwords[operator[1]]},
+            "users": [
+                {"email": email, "password": passwords[email], "display_name": name,
+                 "kind": kind, "roles": roles}
+                for _, email, name, kind, roles in DEMO_USERS if kind != "operator"
+            ],
+        }
+        path = self.data / "demo-profile.json"
+        path.write_text(json.dumps(profile))
+        path.chmod(0o600)
+        identity = self.services[0]
+        result = subprocess.run(
+            [sys.executable, "-m", "identity.cli", "seed-demo", str(path)],
+            env={**os.environ, **identity.env}, capture_output=True, text=True, timeout=120, check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"seeding the demo jurisdiction failed:\n{result.stderr}")
+        self.say("demo jurisdiction 'demo' seeded")
+
+    def banner(self, keys: dict[str, Any]) -> None:
+        gw = self.url(self.args.gateway_port)
+        lines = [
+            "",
+            "Permitsuite is running.",
+            f"  Gateway (API):   {gw}",
+            f"  OpenAPI docs:    {gw}/docs  (identity's own: {self.url(self.args.identity_port)}/docs)",
+            f"  Mailbox:         {gw}/dev/mail",
+            f"  Health:          {gw}/health",
+            f"  Logs:            {self.logs}",
+            "",
+        ]
+        if not self.args.no_seed:
+            lines.append("Demo jurisdiction 'demo' (log in with jurisdiction=demo; the operator without one):")
+            for label, email, *_ in DEMO_USERS:
+                lines.append(f"  {label:<17} {email:<32} password: {keys['passwords'][email]}")
+            lines.append("")
+        lines.append("Press Ctrl-C to stop everything.")
+        print("\n".join(lines), flush=True)
+
+    # -- supervise and stop ---------------------------------------------------
+    def supervise(self) -> None:
+        while not self.stopping:
+            for proc in self.infra:
+                if not proc.alive():
+                    self.say(f"{proc.name} exited unexpectedly; stopping. Last log lines:\n{proc.tail()}")
+                    return
+            for service in self.services:
+                if service.process is not None and not service.process.alive():
+                    if service.restarts >= 3:
+                        self.say(f"{service.name} keeps failing; stopping. Last log lines:\n"
+                                 f"{service.process.tail()}")
+                        return
+                    service.restarts += 1
+                    self.say(f"{service.name} exited; restarting ({service.restarts}/3)")
+                    self.start_service(service)
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        self.stopping = True
+        for service in reversed(self.services):
+            if service.process is not None and service.process.alive():
+                self.say(f"stopping {service.name}")
+            if service.process is not None:
+                service.process.stop()
+        for proc in reversed(self.infra):
+            if proc.alive():
+                self.say(f"stopping {proc.name}")
+            proc.stop()
+        self.say("stopped")
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    suite = Suite(args)
+
+    def on_signal(signum: int, frame: object) -> None:
+        suite.stopping = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        suite.start()
+        if args.check:
+            return 0
+        suite.supervise()
+        return 0 if suite.stopping else 1
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        suite.say(f"error: {exc}")
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        suite.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The gateway: one public entry point, routing to services, verifying tokens.
+
+It holds no database and no broker connection. Problem documents from
+services pass through unchanged; an unreachable service gives 503 and a slow
+one 504, both as problem+json naming the service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from chassis.auth import TokenVerifier
+from chassis.clock import Clock, SystemClock
+from chassis.context import CORRELATION_HEADER, current_correlation_id
+from chassis.errors import NotFound, ProblemError, Unauthorized, install_problem_handlers
+from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
+from chassis.logging import configure_logging
+from gateway.routing import match_route
+from gateway.settings import GatewaySettings
+
+HOP_BY_HOP = {
+    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+    "transfer-encoding", "upgrade", "host", "content-length",
+}
+LINK = re.compile(r"https?://[^\s<>\"')]+")
+
+
+class UpstreamUnavailable(ProblemError):
+    status = 503
+    slug = "service-unavailable"
+    title = "Service unavailable"
+
+
+class UpstreamTimeout(ProblemError):
+    status = 504
+    slug = "service-timeout"
+    title = "Service did not answer in time"
+
+
+def create_app(settings: GatewaySettings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    clock = clock or SystemClock()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(
+            timeout=settings.upstream_timeout_seconds, follow_redirects=False
+        ) as client:
+            app.state.http = client
+            app.state.verifier = TokenVerifier(
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                clock=clock,
+                jwks_url=settings.jwks_url,
+                cache_seconds=settings.jwks_cache_seconds,
+                http=client,
+            )
+            yield
+
+    app = FastAPI(
+        title="Permitsuite gateway",
+        description="Routes /v1/* to the services and verifies access tokens.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+
+    @app.get("/health/live", tags=["health"])
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/health", tags=["health"], summary="Readiness of every service")
+    async def health(request: Request) -> JSONResponse:
+        client: httpx.AsyncClient = request.app.state.http
+
+        async def probe(name: str, base: str) -> tuple[str, dict[str, Any]]:
+            try:
+                r = await client.get(f"{base}/health/ready", timeout=settings.health_timeout_seconds)
+                body = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
+                return name, {"ready": r.status_code == 200, **body}
+            except (httpx.HTTPError, ValueError) as exc:
+                return name, {"ready": False, "detail": type(exc).__name__}
+
+        results = dict(await asyncio.gather(*(probe(n, u) for n, u in settings.services.items())))
+        ready = all(r["ready"] for r in results.values())
+        return JSONResponse(
+            {"ready": ready, "services": results}, status_code=200 if ready else 503
+        )
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/dev/mail", tags=["dev"], summary="Mail captured by the embedded SMTP sink")
+    async def dev_mail(request: Request) -> JSONResponse:
+        if not settings.dev_mailbox_url:
+            raise NotFound("the dev mailbox exists only in embedded mode")
+        client: httpx.AsyncClient = request.app.state.http
+        try:
+            r = await client.get(f"{settings.dev_mailbox_url.rstrip('/')}/messages")
+        except httpx.HTTPError as exc:
+            raise UpstreamUnavailable("the mail sink is not reachable", service="mailsink") from exc
+        return JSONResponse(r.json(), status_code=r.status_code)
+
+    @app.api_route(
+        "/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    async def proxy(path: str, request: Request) -> Response:
+        route = match_route(settings.routes, "/" + path)
+        if route is None or route.service not in settings.services:
+            raise NotFound(f"no route for /{path}")
+        authorization = request.headers.get("authorization")
+        if authorization:
+            scheme, _, token = authorization.partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                raise Unauthorized("only bearer tokens are accepted")
+            await request.app.state.verifier.verify(token)
+        elif route.auth == "required":
+            raise Unauthorized("a bearer token is required")
+
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers[CORRELATION_HEADER] = current_correlation_id()
+        headers["X-Forwarded-For"] = request.client.host if request.client else ""
+        headers["X-Forwarded-Proto"] = request.url.scheme
+        headers["X-Forwarded-Host"] = request.headers.get("host", "")
+        url = settings.services[route.service].rstrip("/") + "/" + path
+        client: httpx.AsyncClient = request.app.state.http
+        try:
+            upstream = await client.request(
+                request.method, url, params=request.query_params, headers=headers,
+                content=await request.body(),
+            )
+        except httpx.TimeoutException as exc:
+            raise UpstreamTimeout(f"{route.service} did not answer in time", service=route.service) from exc
+        except httpx.TransportError as exc:
+            raise UpstreamUnavailable(f"{route.service} is not reachable", service=route.service) from exc
+        out_headers = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
+        out_headers.pop("content-encoding", None)  # httpx already decoded the body
+        out_headers.pop(CORRELATION_HEADER.lower(), None)  # ours is added on the way out
+        return Response(upstream.content, status_code=upstream.status_code, headers=out_headers)
+
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ObservabilityMiddleware, service=settings.service_name)
+    return app

@@ -1,0 +1,59 @@
+"""Gateway settings (env prefix ``GATEWAY_``).
+
+``GATEWAY_SERVICES`` maps service names to base URLs and ``GATEWAY_ROUTES``
+maps path patterns (``*`` matches one segment, a trailing ``/**`` any rest)
+to a service; the longest matching pattern wins.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Route(BaseModel):
+    pattern: str = Field(description="e.g. /v1/jurisdictions/*/enrollments")
+    service: str
+    auth: Literal["required", "optional"] = Field(
+        default="optional",
+        description="required: the gateway refuses calls without a valid token; optional: a "
+        "token, if sent, must be valid. The owning service always checks access itself.",
+    )
+
+
+DEFAULT_ROUTES = [
+    Route(pattern="/.well-known/jwks.json", service="identity"),
+    Route(pattern="/v1/auth/**", service="identity"),
+    Route(pattern="/v1/me", service="identity", auth="required"),
+    Route(pattern="/v1/enrollments/**", service="identity"),
+    Route(pattern="/v1/jurisdictions", service="identity"),
+    Route(pattern="/v1/jurisdictions/*", service="identity"),
+    Route(pattern="/v1/jurisdictions/*/enrollments", service="identity"),
+]
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
+
+    service_name: str = "gateway"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    services: dict[str, str] = Field(
+        default_factory=lambda: {"identity": "http://127.0.0.1:8101"},
+        description='JSON object, e.g. {"identity": "http://identity:8101"}',
+    )
+    routes: list[Route] = Field(default_factory=lambda: list(DEFAULT_ROUTES))
+    jwks_url: str = "http://127.0.0.1:8101/.well-known/jwks.json"
+    jwt_issuer: str = "permitsuite-identity"
+    jwt_audience: str = "permitsuite"
+    jwks_cache_seconds: int = 300
+    upstream_timeout_seconds: float = Field(default=10.0, gt=0)
+    health_timeout_seconds: float = Field(default=2.0, gt=0)
+    max_body_bytes: int = Field(default=10 * 1_048_576, gt=0)
+    dev_mailbox_url: str | None = Field(
+        default=None, description="Embedded mode only: the mail sink whose messages /dev/mail lists"
+    )
+    log_level: str = "INFO"
+    log_json: bool = True
