@@ -80,7 +80,7 @@ async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[
         **scope.settings_kwargs("identity", signing_key=SIGNING_KEY, max_body_bytes=64 * 1024)
     )
     app = create_app(settings, manual_clock)
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://identity") as http:
             yield IdentityHarness(http, app.state.identity, manual_clock, scope)

@@ -46,7 +46,12 @@ class UpstreamTimeout(ProblemError):
     title = "Service did not answer in time"
 
 
-def create_app(settings: GatewaySettings | None = None, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: GatewaySettings | None = None,
+    clock: Clock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """Build the gateway; ``transport`` replaces the network for unit tests."""
     settings = settings or GatewaySettings()
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     clock = clock or SystemClock()
@@ -54,7 +59,7 @@ def create_app(settings: GatewaySettings | None = None, clock: Clock | None = No
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient(
-            timeout=settings.upstream_timeout_seconds, follow_redirects=False
+            timeout=settings.upstream_timeout_seconds, follow_redirects=False, transport=transport
         ) as client:
             app.state.http = client
             app.state.verifier = TokenVerifier(
@@ -130,7 +135,8 @@ def create_app(settings: GatewaySettings | None = None, clock: Clock | None = No
         elif route.auth == "required":
             raise Unauthorized("a bearer token is required")
 
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        skip = HOP_BY_HOP | {CORRELATION_HEADER.lower()}
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in skip}
         headers[CORRELATION_HEADER] = current_correlation_id()
         headers["X-Forwarded-For"] = request.client.host if request.client else ""
         headers["X-Forwarded-Proto"] = request.url.scheme

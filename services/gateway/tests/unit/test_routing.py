@@ -1,0 +1,32 @@
+"""The route table: most specific pattern wins."""
+
+from __future__ import annotations
+
+from gateway.routing import match_route
+from gateway.settings import DEFAULT_ROUTES, Route
+
+
+def test_default_routes_send_skeleton_paths_to_identity() -> None:
+    for path in (
+        "/v1/auth/token", "/v1/me", "/v1/enrollments/demo.abc", "/v1/jurisdictions",
+        "/v1/jurisdictions/demo", "/v1/jurisdictions/demo/enrollments", "/.well-known/jwks.json",
+    ):
+        route = match_route(DEFAULT_ROUTES, path)
+        assert route is not None and route.service == "identity", path
+
+
+def test_unknown_paths_do_not_match() -> None:
+    assert match_route(DEFAULT_ROUTES, "/v1/nothing") is None
+    assert match_route(DEFAULT_ROUTES, "/v1/jurisdictions/demo/permits") is None
+    assert match_route(DEFAULT_ROUTES, "/v1/auth") is None  # ** needs at least one segment
+
+
+def test_more_specific_pattern_wins() -> None:
+    routes = [
+        Route(pattern="/v1/jurisdictions/**", service="identity"),
+        Route(pattern="/v1/jurisdictions/*/permits/**", service="permits"),
+        Route(pattern="/v1/jurisdictions/*/permits", service="permits"),
+    ]
+    assert match_route(routes, "/v1/jurisdictions/demo/permits").service == "permits"  # type: ignore[union-attr]
+    assert match_route(routes, "/v1/jurisdictions/demo/permits/p1").service == "permits"  # type: ignore[union-attr]
+    assert match_route(routes, "/v1/jurisdictions/demo/users").service == "identity"  # type: ignore[union-attr]

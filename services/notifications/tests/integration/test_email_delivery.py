@@ -1,0 +1,125 @@
+"""Notifications consumes identity events and sends exactly one email per event,
+against the real broker, database and an SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from asgi_lifespan import LifespanManager
+
+from chassis.app import ServiceRuntime
+from chassis.clock import ManualClock
+from chassis.embedded import free_port
+from chassis.testing import TestScope
+from contracts import Envelope
+from contracts.identity import EmailVerificationRequested
+from notifications.bootstrap import create_app
+from notifications.settings import NotificationsSettings
+from permitsuite_embedded.mailsink import MailStore, SmtpSink
+
+pytestmark = pytest.mark.integration
+
+
+def _event_envelope(event_id: str, email: str) -> Envelope:
+    event = EmailVerificationRequested(
+        enrollment_id=f"enr-{event_id}",
+        jurisdiction_id="alpha",
+        jurisdiction_name="Alpha County",
+        email=email,
+        kind="community_member",
+        token="alpha.secret-token-value-1234567890",
+        expires_at=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+    return Envelope(
+        id=event_id, source="/permitsuite/identity", type=event.event_type,
+        time=datetime(2026, 1, 1, tzinfo=UTC), subject=event.subject(), jurisdiction="alpha",
+        correlationid="corr-1", data=event.model_dump(mode="json"),
+    )
+
+
+async def _wait(predicate: Any, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await predicate() if asyncio.iscoroutinefunction(predicate) else predicate():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+@pytest.fixture
+def smtp_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+async def notifications(
+    scope: TestScope, manual_clock: ManualClock, smtp_port: int
+) -> AsyncIterator[ServiceRuntime]:
+    await scope.create_topics()
+    settings = NotificationsSettings(
+        **scope.settings_kwargs(
+            "notifications", smtp_port=smtp_port, smtp_timeout_seconds=2,
+            public_base_url="http://gateway.test", delivery_sweep_interval_seconds=3600,
+        )
+    )
+    app = create_app(settings, manual_clock)
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
+        yield app.state.runtime
+        await app.state.runtime.client.drop_database(settings.database_name())
+
+
+async def _publish(rt: ServiceRuntime, env: Envelope) -> None:
+    await rt.publisher.publish_record(
+        "identity.events", env.kafka_key(), env.kafka_value(), env.kafka_headers(), path="test"
+    )
+
+
+async def test_one_email_per_event_even_when_delivered_twice(
+    notifications: ServiceRuntime, smtp_port: int
+) -> None:
+    store = MailStore()
+    with SmtpSink(store, "127.0.0.1", smtp_port):
+        env = _event_envelope("evt-1", "pat@example.org")
+        await _publish(notifications, env)
+        await _publish(notifications, env)  # redelivery
+        await _publish(notifications, _event_envelope("evt-2", "sam@example.org"))
+        await _wait(lambda: any(m["to"] == ["sam@example.org"] for m in store.all()))
+        await asyncio.sleep(0.5)  # give a (wrong) duplicate the chance to arrive
+    pat = [m for m in store.all() if m["to"] == ["pat@example.org"]]
+    assert len(pat) == 1
+    assert pat[0]["subject"] == "Confirm your email for Alpha County"
+    assert pat[0]["links"] == [
+        "http://gateway.test/v1/enrollments/alpha.secret-token-value-1234567890"
+    ]
+    delivery = await notifications.db["deliveries"].find_one({"_id": "evt-1"})
+    assert delivery is not None and delivery["status"] == "sent"
+    assert delivery["jurisdiction_id"] == "alpha"
+
+
+async def test_smtp_outage_is_retried_by_the_sweep(
+    notifications: ServiceRuntime, smtp_port: int, manual_clock: ManualClock
+) -> None:
+    """Nothing acknowledged is lost: a failed send stays pending and is resent."""
+    await _publish(notifications, _event_envelope("evt-9", "late@example.org"))
+    deliveries = notifications.db["deliveries"]
+
+    async def recorded_and_failed() -> bool:
+        doc = await deliveries.find_one({"_id": "evt-9"})
+        return doc is not None and doc["attempts"] >= 1 and doc["last_error"] is not None
+
+    await _wait(recorded_and_failed)
+    assert (await deliveries.find_one({"_id": "evt-9"}) or {})["status"] == "pending"
+
+    worker = notifications.extras["delivery_worker"]
+    store = MailStore()
+    with SmtpSink(store, "127.0.0.1", smtp_port):
+        assert await worker.sweep_once() == 0  # still inside the retry lease
+        manual_clock.advance(timedelta(seconds=31))
+        assert await worker.sweep_once() == 1
+    assert [m["to"] for m in store.all()] == [["late@example.org"]]
+    assert (await deliveries.find_one({"_id": "evt-9"}) or {})["status"] == "sent"

@@ -1,0 +1,53 @@
+"""R-NOT: the enrollment confirmation email carries the link; HTML is escaped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from jinja2 import UndefinedError
+
+from notifications.adapters.smtp import build_message
+from notifications.adapters.templates import EmailTemplates
+
+
+def _context(**over: str) -> dict[str, str]:
+    return {
+        "jurisdiction_name": "Demo County",
+        "email": "pat@example.org",
+        "kind_label": "community member",
+        "link": "http://gw/v1/enrollments/demo.abc",
+        "expires_local": "January 02, 2026 at 10:00 UTC",
+        **over,
+    }
+
+
+def test_confirmation_email_contains_link_in_text_and_html() -> None:
+    email = EmailTemplates().render("email_verification", _context())
+    assert email.subject == "Confirm your email for Demo County"
+    assert "http://gw/v1/enrollments/demo.abc" in email.text
+    assert 'href="http://gw/v1/enrollments/demo.abc"' in email.html
+
+
+def test_html_is_escaped_but_text_is_not_mangled() -> None:
+    email = EmailTemplates().render("email_verification", _context(jurisdiction_name="A & B <Town>"))
+    assert "A &amp; B &lt;Town&gt;" in email.html
+    assert "A & B <Town>" in email.text
+
+
+def test_missing_variable_is_an_error_not_a_blank() -> None:
+    ctx = _context()
+    del ctx["link"]
+    with pytest.raises(UndefinedError):
+        EmailTemplates().render("email_verification", ctx)
+
+
+def test_message_id_is_derived_from_the_event_id() -> None:
+    """A resend after a crash carries the same Message-ID (receivers can de-duplicate)."""
+    delivery = {
+        "_id": "evt-123", "to": "pat@example.org", "subject": "s", "text": "t", "html": "<p>t</p>",
+        "created_at": datetime(2026, 1, 1, tzinfo=UTC),
+    }
+    a = build_message(delivery, "from@example.org")
+    b = build_message(delivery, "from@example.org")
+    assert a["Message-ID"] == b["Message-ID"] == "<evt-123@permitsuite>"
