@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from chassis.embedded import ManagedProcess, free_port, port_open, wait_until
 from chassis.testing import ServiceProcess, TestScope
 from identity.adapters.jwt_keys import generate_private_key_pem
@@ -37,12 +36,17 @@ class Suite:
         result = subprocess.run(
             [sys.executable, "-m", "identity.cli", "create-operator", "--email", OPERATOR[0]],
             env={**os.environ, **self.identity.env, "IDENTITY_OPERATOR_PASSWORD": OPERATOR[1]},
-            capture_output=True, text=True, timeout=120, check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
 
     def operator_token(self) -> str:
-        r = httpx.post(f"{self.url}/v1/auth/token", data={"username": OPERATOR[0], "password": OPERATOR[1]})
+        r = httpx.post(
+            f"{self.url}/v1/auth/token", data={"username": OPERATOR[0], "password": OPERATOR[1]}
+        )
         assert r.status_code == 200, r.text
         return str(r.json()["access_token"])
 
@@ -59,26 +63,47 @@ def suite(scope: TestScope, log_dir: Path) -> Iterator[Suite]:
     smtp_port, mail_http = free_port(), free_port()
     mailsink = ManagedProcess(
         "mailsink",
-        [sys.executable, "-m", "permitsuite_embedded.mailsink", "--smtp-port", str(smtp_port),
-         "--http-port", str(mail_http)],
+        [
+            sys.executable,
+            "-m",
+            "permitsuite_embedded.mailsink",
+            "--smtp-port",
+            str(smtp_port),
+            "--http-port",
+            str(mail_http),
+        ],
         log_path=log_dir / "mailsink.log",
     ).start()
-    wait_until(lambda: port_open("127.0.0.1", mail_http), timeout=30, what="mail sink", process=mailsink)
-    identity = ServiceProcess("identity", "identity", env_prefix="IDENTITY_",
-                              env=_identity_env(scope), log_dir=log_dir)
+    wait_until(
+        lambda: port_open("127.0.0.1", mail_http), timeout=30, what="mail sink", process=mailsink
+    )
+    identity = ServiceProcess(
+        "identity", "identity", env_prefix="IDENTITY_", env=_identity_env(scope), log_dir=log_dir
+    )
     gateway_port = free_port()
     notifications = ServiceProcess(
-        "notifications", "notifications", env_prefix="NOTIFICATIONS_", log_dir=log_dir,
+        "notifications",
+        "notifications",
+        env_prefix="NOTIFICATIONS_",
+        log_dir=log_dir,
         env=scope.service_env(
-            "NOTIFICATIONS_", "notifications", smtp_port=smtp_port,
+            "NOTIFICATIONS_",
+            "notifications",
+            smtp_port=smtp_port,
             public_base_url=f"http://127.0.0.1:{gateway_port}",
         ),
     )
     gateway = ServiceProcess(
-        "gateway", "gateway", env_prefix="GATEWAY_", log_dir=log_dir, port=gateway_port,
+        "gateway",
+        "gateway",
+        env_prefix="GATEWAY_",
+        log_dir=log_dir,
+        port=gateway_port,
         ready_path="/health",
         env={
-            "GATEWAY_SERVICES": json.dumps({"identity": identity.url, "notifications": notifications.url}),
+            "GATEWAY_SERVICES": json.dumps(
+                {"identity": identity.url, "notifications": notifications.url}
+            ),
             "GATEWAY_JWKS_URL": f"{identity.url}/.well-known/jwks.json",
             "GATEWAY_DEV_MAILBOX_URL": f"http://127.0.0.1:{mail_http}",
             "GATEWAY_MAX_BODY_BYTES": "65536",
@@ -90,7 +115,9 @@ def suite(scope: TestScope, log_dir: Path) -> Iterator[Suite]:
         for service in (identity, notifications, gateway):
             service.start()
             started.append(service)
-        yield Suite(scope, identity, notifications, gateway, f"http://127.0.0.1:{mail_http}", log_dir)
+        yield Suite(
+            scope, identity, notifications, gateway, f"http://127.0.0.1:{mail_http}", log_dir
+        )
     finally:
         for service in reversed(started):
             service.stop()

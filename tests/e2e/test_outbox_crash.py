@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from chassis.testing import read_records
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +40,8 @@ def test_event_committed_before_a_crash_is_published_after_restart(suite: Any) -
     def verification_events() -> list[dict[str, Any]]:
         records = asyncio.run(read_records(bootstrap, topic, count=10_000, timeout=2))
         return [
-            json.loads(r.value) for r in records
+            json.loads(r.value)
+            for r in records
             if dict(r.headers)["ce_type"] == b"permitsuite.identity.EmailVerificationRequested.v1"
         ]
 

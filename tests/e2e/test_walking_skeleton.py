@@ -32,7 +32,9 @@ def test_enroll_confirm_login_me_through_the_gateway(suite: Any) -> None:
     )
     assert created.status_code == 201, created.text
 
-    r = httpx.post(f"{suite.url}/v1/jurisdictions/boise/enrollments", json={"email": "pat@example.com"})
+    r = httpx.post(
+        f"{suite.url}/v1/jurisdictions/boise/enrollments", json={"email": "pat@example.com"}
+    )
     assert r.status_code == 202
 
     mail = _wait_for_mail(suite.url, "pat@example.com")
@@ -46,10 +48,16 @@ def test_enroll_confirm_login_me_through_the_gateway(suite: Any) -> None:
 
     tokens = httpx.post(
         f"{suite.url}/v1/auth/token",
-        data={"username": "pat@example.com", "password": "correct horse battery", "jurisdiction": "boise"},
+        data={
+            "username": "pat@example.com",
+            "password": "correct horse battery",
+            "jurisdiction": "boise",
+        },
     )
     assert tokens.status_code == 200, tokens.text
-    me = httpx.get(f"{suite.url}/v1/me", headers={"Authorization": f"Bearer {tokens.json()['access_token']}"})
+    me = httpx.get(
+        f"{suite.url}/v1/me", headers={"Authorization": f"Bearer {tokens.json()['access_token']}"}
+    )
     assert me.status_code == 200
     assert me.json()["email"] == "pat@example.com"
     assert me.json()["jurisdiction_id"] == "boise"
@@ -62,8 +70,11 @@ def test_enroll_confirm_login_me_through_the_gateway(suite: Any) -> None:
 
 def test_bad_input_through_the_gateway_is_4xx_problem_json(suite: Any) -> None:
     cases = [
-        httpx.post(f"{suite.url}/v1/jurisdictions/x/enrollments", content=b"{not json",
-                   headers={"content-type": "application/json"}),
+        httpx.post(
+            f"{suite.url}/v1/jurisdictions/x/enrollments",
+            content=b"{not json",
+            headers={"content-type": "application/json"},
+        ),
         httpx.post(f"{suite.url}/v1/jurisdictions/x/enrollments", json={}),
         httpx.post(f"{suite.url}/v1/jurisdictions/x/enrollments", content=b"x" * 70_000),
         httpx.get(f"{suite.url}/v1/me", headers={"Authorization": "Bearer not.a.token"}),

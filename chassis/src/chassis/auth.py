@@ -88,9 +88,8 @@ class TokenVerifier:
             return
         async with self._lock:
             now = self.clock.now()
-            fresh = (
-                self._fetched_at is not None
-                and (now - self._fetched_at).total_seconds() < (5 if force else self.cache_seconds)
+            fresh = self._fetched_at is not None and (now - self._fetched_at).total_seconds() < (
+                5 if force else self.cache_seconds
             )
             if fresh:
                 return

@@ -229,7 +229,11 @@ class _ConsumerRuntime:
             }
         )
         await self.publisher.publish_record(
-            dlq_topic(self.consumer.topic), record.key or b"", record.value or b"", headers, path="dlq"
+            dlq_topic(self.consumer.topic),
+            record.key or b"",
+            record.value or b"",
+            headers,
+            path="dlq",
         )
         DLQ_MESSAGES.labels(self.service, self.consumer.name, record.topic).inc()
         EVENTS_CONSUMED.labels(self.service, self.consumer.name, event_type, "dead_lettered").inc()

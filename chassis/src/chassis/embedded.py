@@ -101,7 +101,7 @@ class ManagedProcess:
             stdin=subprocess.DEVNULL,
             env=env,
             cwd=self.cwd,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, safe after fork
+            preexec_fn=_die_with_parent,
             # Own process group: a terminal's Ctrl-C reaches only the supervisor,
             # which then stops the children in order.
             start_new_session=True,
@@ -175,7 +175,9 @@ def start_broker(host: str, port: int, log_dir: Path) -> ManagedProcess:
 
 
 def start_mongo(host: str, port: int, storage: str | Path, log_dir: Path) -> ManagedProcess:
-    proc = ManagedProcess("mongodb", mongo_command(host, port, storage), log_path=log_dir / "mongodb.log")
+    proc = ManagedProcess(
+        "mongodb", mongo_command(host, port, storage), log_path=log_dir / "mongodb.log"
+    )
     proc.start()
     wait_until(lambda: port_open(host, port), timeout=60, what="the database port", process=proc)
     return proc

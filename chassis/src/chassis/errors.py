@@ -135,7 +135,9 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
         field = ".".join(p for p in loc if p not in ("body", "query", "path", "header"))
-        out.append({"loc": loc, "field": field or None, "msg": err.get("msg"), "type": err.get("type")})
+        out.append(
+            {"loc": loc, "field": field or None, "msg": err.get("msg"), "type": err.get("type")}
+        )
     return out
 
 

@@ -101,7 +101,7 @@ class ObservabilityMiddleware:
         finally:
             route = scope.get("route")
             path = getattr(route, "path", None) or "unmatched"
-            HTTP_REQUESTS.labels(self.service, scope.get("method", ""), path, status["code"]).observe(
-                time.perf_counter() - started
-            )
+            HTTP_REQUESTS.labels(
+                self.service, scope.get("method", ""), path, status["code"]
+            ).observe(time.perf_counter() - started)
             correlation_id_var.reset(token)

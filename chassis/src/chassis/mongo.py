@@ -41,7 +41,9 @@ def tenant_index(
     return IndexModel(fields, unique=unique, name=name, **kw)
 
 
-async def ensure_indexes(db: AsyncDatabase[Doc], indexes: Mapping[str, Sequence[IndexModel]]) -> None:
+async def ensure_indexes(
+    db: AsyncDatabase[Doc], indexes: Mapping[str, Sequence[IndexModel]]
+) -> None:
     for collection, models in indexes.items():
         if models:
             await db[collection].create_indexes(list(models))

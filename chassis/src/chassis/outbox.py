@@ -10,6 +10,7 @@ the same document at the same time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -95,10 +96,16 @@ class Outbox:
             return False
         try:
             await self.publisher.publish_record(
-                doc["topic"], bytes(doc["key"]), bytes(doc["value"]), dict(doc["headers"]), path=path
+                doc["topic"],
+                bytes(doc["key"]),
+                bytes(doc["value"]),
+                dict(doc["headers"]),
+                path=path,
             )
         except Exception:
-            log.warning("publishing outbox event %s failed; the relay retries", doc["_id"], exc_info=True)
+            log.warning(
+                "publishing outbox event %s failed; the relay retries", doc["_id"], exc_info=True
+            )
             # Let the relay retry soon rather than after the full lease.
             await self.collection.update_one(
                 {"_id": doc["_id"], "lease_owner": self.owner},
@@ -164,7 +171,5 @@ class Outbox:
                     await self.prune()
             except Exception:
                 log.exception("outbox relay iteration failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass

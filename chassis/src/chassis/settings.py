@@ -43,7 +43,8 @@ class ServiceSettings(BaseSettings):
     )
     kafka_topic_prefix: str = Field(
         default="",
-        description="Prepended to every topic and consumer group (several installations, one cluster)",
+        description="Prepended to every topic and consumer group "
+        "(several installations on one cluster)",
     )
     kafka_consumer_retries: int = Field(default=3, ge=0, le=20)
     kafka_retry_backoff_seconds: float = Field(default=0.2, ge=0)

@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 import pytest
-
 from chassis.app import ServiceRuntime, build_runtime
 from chassis.clock import ManualClock
 from chassis.mongo import TenancyViolation, TenantRepository
@@ -42,7 +41,9 @@ def _event(n: int) -> JurisdictionCreated:
     return JurisdictionCreated(jurisdiction_id=f"j{n}", name=f"J {n}", time_zone="UTC")
 
 
-async def test_repository_cannot_read_or_write_another_jurisdiction(runtime: ServiceRuntime) -> None:
+async def test_repository_cannot_read_or_write_another_jurisdiction(
+    runtime: ServiceRuntime,
+) -> None:
     """Tenancy: every query is scoped; naming another tenant is refused."""
     a = Widgets(runtime.db, "alpha")
     b = Widgets(runtime.db, "beta")
@@ -119,7 +120,9 @@ async def test_relay_publishes_what_the_writer_did_not(
     relay = Outbox(runtime.db, runtime.publisher, runtime.clock, service="relay")
     assert await relay.relay_once() == 1
     assert await runtime.db["outbox"].count_documents({"status": "pending"}) == 0
-    records = await read_records(scope.infra.kafka_bootstrap, scope.topic("identity.events"), count=1)
+    records = await read_records(
+        scope.infra.kafka_bootstrap, scope.topic("identity.events"), count=1
+    )
     assert [r.key for r in records] == [b"j7"]
 
 

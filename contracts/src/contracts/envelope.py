@@ -31,9 +31,7 @@ class Envelope(BaseModel):
 
     id: str = Field(default_factory=lambda: str(uuid4()), min_length=1)
     source: str = Field(min_length=1, description="/permitsuite/<service>")
-    type: str = Field(
-        min_length=1, description="permitsuite.<context>.<EventName>.v<N>"
-    )
+    type: str = Field(min_length=1, description="permitsuite.<context>.<EventName>.v<N>")
     time: datetime
     subject: str = Field(min_length=1, description="Aggregate id; also the record key")
     jurisdiction: str | None = None
@@ -79,7 +77,9 @@ class Envelope(BaseModel):
         for k, v in items:
             h[k.lower()] = v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
         if h.get("ce_specversion") != SPEC_VERSION:
-            raise EnvelopeError(f"unsupported or missing ce_specversion: {h.get('ce_specversion')!r}")
+            raise EnvelopeError(
+                f"unsupported or missing ce_specversion: {h.get('ce_specversion')!r}"
+            )
         try:
             data = json.loads(value or b"null")
         except ValueError as exc:

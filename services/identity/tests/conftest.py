@@ -7,7 +7,6 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-
 from chassis.clock import ManualClock
 from chassis.testing import TestScope
 from identity.adapters.jwt_keys import generate_private_key_pem
@@ -29,8 +28,11 @@ class IdentityHarness:
         from identity import handlers
 
         await handlers.ensure_account(
-            self.identity, email="ops@example.org", password="operator-pass-123",
-            display_name="Ops", operator=True,
+            self.identity,
+            email="ops@example.org",
+            password="operator-pass-123",
+            display_name="Ops",
+            operator=True,
         )
         r = await self.http.post(
             "/v1/auth/token", data={"username": "ops@example.org", "password": "operator-pass-123"}
@@ -42,8 +44,12 @@ class IdentityHarness:
         token = await self.operator_token()
         r = await self.http.post(
             "/v1/jurisdictions",
-            json={"id": jid, "name": f"{jid.title()} County", "time_zone": "America/Boise",
-                  "features": features or {}},
+            json={
+                "id": jid,
+                "name": f"{jid.title()} County",
+                "time_zone": "America/Boise",
+                "features": features or {},
+            },
             headers={"Authorization": f"Bearer {token}"},
         )
         assert r.status_code == 201, r.text
@@ -54,11 +60,16 @@ class IdentityHarness:
         docs = self.identity.runtime.db["outbox"].find({"event_type": event_type})
         return [json.loads(bytes(d["value"])) async for d in docs]
 
-    async def enroll(self, jid: str, email: str, password: str = "correct horse battery") -> dict[str, Any]:
+    async def enroll(
+        self, jid: str, email: str, password: str = "correct horse battery"
+    ) -> dict[str, Any]:
         r = await self.http.post(f"/v1/jurisdictions/{jid}/enrollments", json={"email": email})
         assert r.status_code == 202, r.text
-        events = [e for e in await self.outbox_events(
-            "permitsuite.identity.EmailVerificationRequested.v1") if e["email"] == email.lower()]
+        events = [
+            e
+            for e in await self.outbox_events("permitsuite.identity.EmailVerificationRequested.v1")
+            if e["email"] == email.lower()
+        ]
         token = events[-1]["token"]
         r = await self.http.post(
             f"/v1/enrollments/{token}", json={"display_name": "Pat Public", "password": password}

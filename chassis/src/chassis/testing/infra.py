@@ -60,7 +60,9 @@ def _containers(log_dir: Path) -> Iterator[Infra]:
         from testcontainers.kafka import KafkaContainer  # type: ignore[import-not-found]
         from testcontainers.mongodb import MongoDbContainer  # type: ignore[import-not-found]
     except ImportError as exc:  # pragma: no cover - needs Docker
-        raise RuntimeError("PERMITSUITE_TEST_INFRA=containers needs `pip install testcontainers`") from exc
+        raise RuntimeError(
+            "PERMITSUITE_TEST_INFRA=containers needs `pip install testcontainers`"
+        ) from exc
     with (
         KafkaContainer("confluentinc/cp-kafka:7.7.1").with_kraft() as kafka,
         MongoDbContainer("mongo:8.0").with_command("--replSet rs0 --bind_ip_all") as mongo,

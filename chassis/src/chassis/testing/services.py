@@ -42,7 +42,9 @@ class ServiceProcess:
         except httpx.HTTPError:
             return False
 
-    def start(self, *, extra_env: Mapping[str, str] | None = None, timeout: float = 60) -> ServiceProcess:
+    def start(
+        self, *, extra_env: Mapping[str, str] | None = None, timeout: float = 60
+    ) -> ServiceProcess:
         self.starts += 1
         self.process = ManagedProcess(
             self.name,

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from chassis.embedded import (
     ManagedProcess,
     mongo_url,
@@ -34,6 +33,7 @@ from chassis.embedded import (
     wait_until,
 )
 from chassis.kafka import ensure_topics
+
 from contracts import ALL_TOPICS
 
 DEMO_JURISDICTION = {
@@ -60,19 +60,31 @@ def _env_int(name: str, default: int) -> int:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="permitsuite-embedded", description=__doc__.split("\n\n")[0])
-    p.add_argument("--data-dir", type=Path, default=Path(os.environ.get("PERMITSUITE_DATA_DIR", ".permitsuite")))
-    p.add_argument("--fresh", action="store_true", help="delete the data folder first (start from scratch)")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("PERMITSUITE_DATA_DIR", ".permitsuite")),
+    )
+    p.add_argument(
+        "--fresh", action="store_true", help="delete the data folder first (start from scratch)"
+    )
     p.add_argument("--host", default=os.environ.get("PERMITSUITE_HOST", "127.0.0.1"))
     p.add_argument("--gateway-port", type=int, default=_env_int("PERMITSUITE_GATEWAY_PORT", 8000))
     p.add_argument("--identity-port", type=int, default=_env_int("PERMITSUITE_IDENTITY_PORT", 8101))
-    p.add_argument("--notifications-port", type=int, default=_env_int("PERMITSUITE_NOTIFICATIONS_PORT", 8106))
+    p.add_argument(
+        "--notifications-port", type=int, default=_env_int("PERMITSUITE_NOTIFICATIONS_PORT", 8106)
+    )
     p.add_argument("--kafka-port", type=int, default=_env_int("PERMITSUITE_KAFKA_PORT", 19092))
     p.add_argument("--mongo-port", type=int, default=_env_int("PERMITSUITE_MONGO_PORT", 27019))
     p.add_argument("--smtp-port", type=int, default=_env_int("PERMITSUITE_SMTP_PORT", 1025))
-    p.add_argument("--mail-http-port", type=int, default=_env_int("PERMITSUITE_MAIL_HTTP_PORT", 8025))
+    p.add_argument(
+        "--mail-http-port", type=int, default=_env_int("PERMITSUITE_MAIL_HTTP_PORT", 8025)
+    )
     p.add_argument("--partitions", type=int, default=_env_int("PERMITSUITE_PARTITIONS", 3))
     p.add_argument("--no-seed", action="store_true", help="do not create the demo jurisdiction")
-    p.add_argument("--check", action="store_true", help="start, verify readiness, then stop (smoke test)")
+    p.add_argument(
+        "--check", action="store_true", help="start, verify readiness, then stop (smoke test)"
+    )
     return p.parse_args(argv)
 
 
@@ -106,10 +118,15 @@ class Suite:
         path = self.data / "secrets.json"
         if path.exists():
             return dict(json.loads(path.read_text()))
-        from identity.adapters.jwt_keys import generate_private_key_pem
-
+        key = subprocess.run(
+            [sys.executable, "-m", "identity.cli", "generate-key"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
         values = {
-            "identity_signing_key": generate_private_key_pem(),
+            "identity_signing_key": key,
             "passwords": {email: secrets.token_urlsafe(12) for _, email, *_ in DEMO_USERS},
         }
         path.write_text(json.dumps(values, indent=2))
@@ -119,9 +136,13 @@ class Suite:
     def check_ports(self) -> None:
         a = self.args
         ports = {
-            "gateway": a.gateway_port, "identity": a.identity_port,
-            "notifications": a.notifications_port, "kafka": a.kafka_port, "mongo": a.mongo_port,
-            "smtp": a.smtp_port, "mail-http": a.mail_http_port,
+            "gateway": a.gateway_port,
+            "identity": a.identity_port,
+            "notifications": a.notifications_port,
+            "kafka": a.kafka_port,
+            "mongo": a.mongo_port,
+            "smtp": a.smtp_port,
+            "mail-http": a.mail_http_port,
         }
         busy = [f"{name} ({port})" for name, port in ports.items() if port_open(a.host, port)]
         if busy:
@@ -147,13 +168,25 @@ class Suite:
         self.say(f"mongodb (SecantusDB) on {a.host}:{a.mongo_port}")
         mail = ManagedProcess(
             "mailsink",
-            [sys.executable, "-m", "permitsuite_embedded.mailsink", "--host", a.host,
-             "--smtp-port", str(a.smtp_port), "--http-port", str(a.mail_http_port),
-             "--store", str(self.data / "mail.jsonl")],
+            [
+                sys.executable,
+                "-m",
+                "permitsuite_embedded.mailsink",
+                "--host",
+                a.host,
+                "--smtp-port",
+                str(a.smtp_port),
+                "--http-port",
+                str(a.mail_http_port),
+                "--store",
+                str(self.data / "mail.jsonl"),
+            ],
             log_path=self.logs / "mailsink.log",
         ).start()
         self.infra.append(mail)
-        wait_until(lambda: port_open(a.host, a.mail_http_port), timeout=30, what="mail sink", process=mail)
+        wait_until(
+            lambda: port_open(a.host, a.mail_http_port), timeout=30, what="mail sink", process=mail
+        )
         self.say(f"smtp sink on {a.host}:{a.smtp_port}")
 
         bootstrap = f"{a.host}:{a.kafka_port}"
@@ -168,29 +201,46 @@ class Suite:
         }
         jwks = f"{self.url(a.identity_port)}/.well-known/jwks.json"
         self.services = [
-            Service("identity", "identity", a.identity_port, {
-                **{f"IDENTITY_{k}": v for k, v in common.items()},
-                "IDENTITY_PORT": str(a.identity_port),
-                "IDENTITY_SIGNING_KEY": keys["identity_signing_key"],
-            }),
-            Service("notifications", "notifications", a.notifications_port, {
-                **{f"NOTIFICATIONS_{k}": v for k, v in common.items()},
-                "NOTIFICATIONS_PORT": str(a.notifications_port),
-                "NOTIFICATIONS_JWKS_URL": jwks,
-                "NOTIFICATIONS_SMTP_HOST": a.host,
-                "NOTIFICATIONS_SMTP_PORT": str(a.smtp_port),
-                "NOTIFICATIONS_PUBLIC_BASE_URL": self.url(a.gateway_port),
-            }),
-            Service("gateway", "gateway", a.gateway_port, {
-                "GATEWAY_HOST": a.host,
-                "GATEWAY_PORT": str(a.gateway_port),
-                "GATEWAY_SERVICES": json.dumps({
-                    "identity": self.url(a.identity_port),
-                    "notifications": self.url(a.notifications_port),
-                }),
-                "GATEWAY_JWKS_URL": jwks,
-                "GATEWAY_DEV_MAILBOX_URL": self.url(a.mail_http_port),
-            }),
+            Service(
+                "identity",
+                "identity",
+                a.identity_port,
+                {
+                    **{f"IDENTITY_{k}": v for k, v in common.items()},
+                    "IDENTITY_PORT": str(a.identity_port),
+                    "IDENTITY_SIGNING_KEY": keys["identity_signing_key"],
+                },
+            ),
+            Service(
+                "notifications",
+                "notifications",
+                a.notifications_port,
+                {
+                    **{f"NOTIFICATIONS_{k}": v for k, v in common.items()},
+                    "NOTIFICATIONS_PORT": str(a.notifications_port),
+                    "NOTIFICATIONS_JWKS_URL": jwks,
+                    "NOTIFICATIONS_SMTP_HOST": a.host,
+                    "NOTIFICATIONS_SMTP_PORT": str(a.smtp_port),
+                    "NOTIFICATIONS_PUBLIC_BASE_URL": self.url(a.gateway_port),
+                },
+            ),
+            Service(
+                "gateway",
+                "gateway",
+                a.gateway_port,
+                {
+                    "GATEWAY_HOST": a.host,
+                    "GATEWAY_PORT": str(a.gateway_port),
+                    "GATEWAY_SERVICES": json.dumps(
+                        {
+                            "identity": self.url(a.identity_port),
+                            "notifications": self.url(a.notifications_port),
+                        }
+                    ),
+                    "GATEWAY_JWKS_URL": jwks,
+                    "GATEWAY_DEV_MAILBOX_URL": self.url(a.mail_http_port),
+                },
+            ),
         ]
         for service in self.services:
             self.start_service(service)
@@ -201,13 +251,17 @@ class Suite:
 
     def start_service(self, service: Service) -> None:
         service.process = ManagedProcess(
-            service.name, [sys.executable, "-m", service.module],
-            log_path=self.logs / f"{service.name}.log", env=service.env,
+            service.name,
+            [sys.executable, "-m", service.module],
+            log_path=self.logs / f"{service.name}.log",
+            env=service.env,
         ).start()
         ready = "/health/live" if service.name == "gateway" else "/health/ready"
         wait_until(
             lambda: _http_ok(f"{self.url(service.port)}{ready}"),
-            timeout=60, what=f"{service.name} ready", process=service.process,
+            timeout=60,
+            what=f"{service.name} ready",
+            process=service.process,
         )
         self.say(f"{service.name} ready on {self.url(service.port)}")
 
@@ -221,9 +275,15 @@ class Suite:
             "jurisdiction": DEMO_JURISDICTION,
             "operator": {"email": operator[1], "password": passwords[operator[1]]},
             "users": [
-                {"email": email, "password": passwords[email], "display_name": name,
-                 "kind": kind, "roles": roles}
-                for _, email, name, kind, roles in DEMO_USERS if kind != "operator"
+                {
+                    "email": email,
+                    "password": passwords[email],
+                    "display_name": name,
+                    "kind": kind,
+                    "roles": roles,
+                }
+                for _, email, name, kind, roles in DEMO_USERS
+                if kind != "operator"
             ],
         }
         path = self.data / "demo-profile.json"
@@ -232,7 +292,11 @@ class Suite:
         identity = self.services[0]
         result = subprocess.run(
             [sys.executable, "-m", "identity.cli", "seed-demo", str(path)],
-            env={**os.environ, **identity.env}, capture_output=True, text=True, timeout=120, check=False,
+            env={**os.environ, **identity.env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         if result.returncode != 0:
             raise RuntimeError(f"seeding the demo jurisdiction failed:\n{result.stderr}")
@@ -244,14 +308,18 @@ class Suite:
             "",
             "Permitsuite is running.",
             f"  Gateway (API):   {gw}",
-            f"  OpenAPI docs:    {gw}/docs  (identity's own: {self.url(self.args.identity_port)}/docs)",
+            f"  OpenAPI docs:    {gw}/docs",
+            f"                   identity: {self.url(self.args.identity_port)}/docs",
             f"  Mailbox:         {gw}/dev/mail",
             f"  Health:          {gw}/health",
             f"  Logs:            {self.logs}",
             "",
         ]
         if not self.args.no_seed:
-            lines.append("Demo jurisdiction 'demo' (log in with jurisdiction=demo; the operator without one):")
+            lines.append(
+                "Demo jurisdiction 'demo' "
+                "(log in with jurisdiction=demo; the operator without one):"
+            )
             for label, email, *_ in DEMO_USERS:
                 lines.append(f"  {label:<17} {email:<32} password: {keys['passwords'][email]}")
             lines.append("")
@@ -263,13 +331,17 @@ class Suite:
         while not self.stopping:
             for proc in self.infra:
                 if not proc.alive():
-                    self.say(f"{proc.name} exited unexpectedly; stopping. Last log lines:\n{proc.tail()}")
+                    self.say(
+                        f"{proc.name} exited unexpectedly; stopping. Last log lines:\n{proc.tail()}"
+                    )
                     return
             for service in self.services:
                 if service.process is not None and not service.process.alive():
                     if service.restarts >= 3:
-                        self.say(f"{service.name} keeps failing; stopping. Last log lines:\n"
-                                 f"{service.process.tail()}")
+                        self.say(
+                            f"{service.name} keeps failing; stopping. Last log lines:\n"
+                            f"{service.process.tail()}"
+                        )
                         return
                     service.restarts += 1
                     self.say(f"{service.name} exited; restarting ({service.restarts}/3)")

@@ -132,7 +132,9 @@ def main() -> None:
     store = MailStore(args.store)
     with SmtpSink(store, args.host, args.smtp_port):
         server = uvicorn.Server(
-            uvicorn.Config(http_app(store), host=args.host, port=args.http_port, log_level="warning")
+            uvicorn.Config(
+                http_app(store), host=args.host, port=args.http_port, log_level="warning"
+            )
         )
         loop = asyncio.new_event_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,6 +1,7 @@
 """``python -m gateway``: serve the public API."""
 
 from chassis.serve import serve
+
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 

@@ -14,22 +14,30 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
 from chassis.auth import TokenVerifier
 from chassis.clock import Clock, SystemClock
 from chassis.context import CORRELATION_HEADER, current_correlation_id
 from chassis.errors import NotFound, ProblemError, Unauthorized, install_problem_handlers
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
 from gateway.routing import match_route
 from gateway.settings import GatewaySettings
 
 HOP_BY_HOP = {
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-    "transfer-encoding", "upgrade", "host", "content-length",
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
 }
 LINK = re.compile(r"https?://[^\s<>\"')]+")
 
@@ -90,8 +98,14 @@ def create_app(
 
         async def probe(name: str, base: str) -> tuple[str, dict[str, Any]]:
             try:
-                r = await client.get(f"{base}/health/ready", timeout=settings.health_timeout_seconds)
-                body = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
+                r = await client.get(
+                    f"{base}/health/ready", timeout=settings.health_timeout_seconds
+                )
+                body = (
+                    r.json()
+                    if r.headers.get("content-type", "").startswith("application/json")
+                    else {}
+                )
                 return name, {"ready": r.status_code == 200, **body}
             except (httpx.HTTPError, ValueError) as exc:
                 return name, {"ready": False, "detail": type(exc).__name__}
@@ -145,13 +159,20 @@ def create_app(
         client: httpx.AsyncClient = request.app.state.http
         try:
             upstream = await client.request(
-                request.method, url, params=request.query_params, headers=headers,
+                request.method,
+                url,
+                params=request.query_params,
+                headers=headers,
                 content=await request.body(),
             )
         except httpx.TimeoutException as exc:
-            raise UpstreamTimeout(f"{route.service} did not answer in time", service=route.service) from exc
+            raise UpstreamTimeout(
+                f"{route.service} did not answer in time", service=route.service
+            ) from exc
         except httpx.TransportError as exc:
-            raise UpstreamUnavailable(f"{route.service} is not reachable", service=route.service) from exc
+            raise UpstreamUnavailable(
+                f"{route.service} is not reachable", service=route.service
+            ) from exc
         out_headers = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
         out_headers.pop("content-encoding", None)  # httpx already decoded the body
         out_headers.pop(CORRELATION_HEADER.lower(), None)  # ours is added on the way out

@@ -10,24 +10,33 @@ import httpx
 import jwt
 import pytest
 from asgi_lifespan import LifespanManager
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from jwt.algorithms import OKPAlgorithm
-
 from chassis.clock import ManualClock
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
+from jwt.algorithms import OKPAlgorithm
 
 KEY = Ed25519PrivateKey.generate()
-JWKS = {"keys": [{**OKPAlgorithm.to_jwk(KEY.public_key(), as_dict=True), "kid": "k1", "alg": "EdDSA"}]}
+JWKS = {
+    "keys": [{**OKPAlgorithm.to_jwk(KEY.public_key(), as_dict=True), "kid": "k1", "alg": "EdDSA"}]
+}
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def token(**over: Any) -> str:
     claims = {
-        "iss": "permitsuite-identity", "aud": "permitsuite", "sub": "acc-1", "jur": "demo",
-        "kind": "community_member", "roles": [], "typ": "access", "email": "a@example.org",
-        "iat": int(NOW.timestamp()), "nbf": int(NOW.timestamp()),
-        "exp": int((NOW + timedelta(minutes=5)).timestamp()), **over,
+        "iss": "permitsuite-identity",
+        "aud": "permitsuite",
+        "sub": "acc-1",
+        "jur": "demo",
+        "kind": "community_member",
+        "roles": [],
+        "typ": "access",
+        "email": "a@example.org",
+        "iat": int(NOW.timestamp()),
+        "nbf": int(NOW.timestamp()),
+        "exp": int((NOW + timedelta(minutes=5)).timestamp()),
+        **over,
     }
     return jwt.encode(claims, KEY, algorithm="EdDSA", headers={"kid": "k1"})
 
@@ -55,13 +64,17 @@ async def gateway(seen: list[httpx.Request]) -> AsyncIterator[httpx.AsyncClient]
         if request.url.path.startswith("/health/ready"):
             return httpx.Response(200, json={"ready": True})
         return httpx.Response(
-            409, json={"type": "x", "title": "Conflict", "status": 409},
+            409,
+            json={"type": "x", "title": "Conflict", "status": 409},
             headers={"content-type": "application/problem+json"},
         )
 
     settings = GatewaySettings(
-        services={"identity": "http://identity.test", "permits": "http://down.test",
-                  "slow": "http://slow.test"},
+        services={
+            "identity": "http://identity.test",
+            "permits": "http://down.test",
+            "slow": "http://slow.test",
+        },
         routes=[
             {"pattern": "/v1/me", "service": "identity", "auth": "required"},
             {"pattern": "/v1/jurisdictions/**", "service": "identity"},
@@ -73,17 +86,21 @@ async def gateway(seen: list[httpx.Request]) -> AsyncIterator[httpx.AsyncClient]
         log_json=False,
     )
     app = create_app(settings, ManualClock(NOW), transport=httpx.MockTransport(upstream))
-    async with LifespanManager(app) as manager:
-        async with httpx.AsyncClient(
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://gw"
-        ) as client:
-            yield client
+        ) as client,
+    ):
+        yield client
 
 
 async def test_valid_token_is_forwarded_with_correlation_id(
     gateway: httpx.AsyncClient, seen: list[httpx.Request]
 ) -> None:
-    r = await gateway.get("/v1/me", headers={"Authorization": f"Bearer {token()}", "X-Correlation-ID": "c-42"})
+    r = await gateway.get(
+        "/v1/me", headers={"Authorization": f"Bearer {token()}", "X-Correlation-ID": "c-42"}
+    )
     assert r.status_code == 200
     assert seen[-1].headers["authorization"].startswith("Bearer ")
     assert seen[-1].headers["x-correlation-id"] == "c-42"

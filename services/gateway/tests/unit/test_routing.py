@@ -8,8 +8,13 @@ from gateway.settings import DEFAULT_ROUTES, Route
 
 def test_default_routes_send_skeleton_paths_to_identity() -> None:
     for path in (
-        "/v1/auth/token", "/v1/me", "/v1/enrollments/demo.abc", "/v1/jurisdictions",
-        "/v1/jurisdictions/demo", "/v1/jurisdictions/demo/enrollments", "/.well-known/jwks.json",
+        "/v1/auth/token",
+        "/v1/me",
+        "/v1/enrollments/demo.abc",
+        "/v1/jurisdictions",
+        "/v1/jurisdictions/demo",
+        "/v1/jurisdictions/demo/enrollments",
+        "/.well-known/jwks.json",
     ):
         route = match_route(DEFAULT_ROUTES, path)
         assert route is not None and route.service == "identity", path

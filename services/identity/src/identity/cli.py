@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from chassis.errors import Conflict, ProblemError
+
 from identity import handlers
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.adapters.repositories import create_indexes
@@ -46,7 +48,7 @@ async def _create_operator(idn: Identity, email: str, password: str) -> dict[str
 async def _seed_demo(idn: Identity, profile: dict[str, Any]) -> dict[str, Any]:
     """Idempotently create the demo jurisdiction and its demo users."""
     jurisdiction = profile["jurisdiction"]
-    try:
+    with contextlib.suppress(Conflict):  # already seeded
         await handlers.create_jurisdiction(
             idn,
             jurisdiction_id=jurisdiction["id"],
@@ -54,8 +56,6 @@ async def _seed_demo(idn: Identity, profile: dict[str, Any]) -> dict[str, Any]:
             time_zone=jurisdiction["time_zone"],
             features=JurisdictionFeatures(**jurisdiction.get("features", {})),
         )
-    except Conflict:
-        pass
     operator = profile["operator"]
     await _create_operator(idn, operator["email"], operator["password"])
     for user in profile["users"]:
@@ -79,10 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     op = sub.add_parser("create-operator", help="create a hosting-operator login")
     op.add_argument("--email", required=True)
     op.add_argument(
-        "--password-env", default="IDENTITY_OPERATOR_PASSWORD",
+        "--password-env",
+        default="IDENTITY_OPERATOR_PASSWORD",
         help="environment variable holding the password (kept out of the process list)",
     )
-    seed = sub.add_parser("seed-demo", help="create a demo jurisdiction and users from a JSON profile")
+    seed = sub.add_parser(
+        "seed-demo", help="create a demo jurisdiction and users from a JSON profile"
+    )
     seed.add_argument("profile", help="path to the JSON profile")
     args = parser.parse_args(argv)
 

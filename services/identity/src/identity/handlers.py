@@ -13,6 +13,7 @@ from chassis.clock import as_utc, zone
 from chassis.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, field_error
 from chassis.uow import Transaction
 from contracts.identity import AccountActivated, EmailVerificationRequested, JurisdictionCreated
+
 from identity.adapters import secrets
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import (
@@ -63,7 +64,12 @@ def _check_password(password: str, email: str) -> None:
 
 # -- jurisdictions ---------------------------------------------------------
 async def create_jurisdiction(
-    idn: Identity, *, jurisdiction_id: str, name: str, time_zone: str, features: JurisdictionFeatures
+    idn: Identity,
+    *,
+    jurisdiction_id: str,
+    name: str,
+    time_zone: str,
+    features: JurisdictionFeatures,
 ) -> Doc:
     if not SLUG.match(jurisdiction_id):
         raise Unprocessable(
@@ -124,7 +130,9 @@ async def request_enrollment(
         if account and await members.find_one({"account_id": account["_id"], "status": "active"}):
             return  # already a member: say nothing different
         enrollments = tx.repo(Enrollments, jurisdiction_id)
-        recent = await enrollments.count({"email": email, "created_at": {"$gt": now - timedelta(hours=1)}})
+        recent = await enrollments.count(
+            {"email": email, "created_at": {"$gt": now - timedelta(hours=1)}}
+        )
         if recent >= ENROLLMENTS_PER_EMAIL_PER_HOUR:
             return  # throttle link requests per address (mail bombing)
         token = secrets.new_scoped_token(jurisdiction_id)
@@ -163,7 +171,9 @@ async def _usable_enrollment(idn: Identity, tx: Transaction | None, token: str) 
         raise NotFound("this confirmation link is unknown, used or expired", slug="link-not-usable")
     jurisdiction_id, _ = parts
     repo = (
-        tx.repo(Enrollments, jurisdiction_id) if tx else Enrollments(idn.runtime.db, jurisdiction_id)
+        tx.repo(Enrollments, jurisdiction_id)
+        if tx
+        else Enrollments(idn.runtime.db, jurisdiction_id)
     )
     doc = await repo.find_one({"token_hash": secrets.token_hash(token)})
     if doc is None or doc.get("used_at") is not None or idn.now >= as_utc(doc["expires_at"]):
@@ -253,14 +263,24 @@ INVALID_LOGIN = "the email, password or jurisdiction is not right"
 
 
 async def _issue_tokens(
-    idn: Identity, tx: Transaction, account: Doc, jurisdiction_id: str | None,
-    kind: str, roles: list[str], family_id: str | None = None,
+    idn: Identity,
+    tx: Transaction,
+    account: Doc,
+    jurisdiction_id: str | None,
+    kind: str,
+    roles: list[str],
+    family_id: str | None = None,
 ) -> Doc:
     now = idn.now
     lifetime = timedelta(minutes=idn.settings.access_token_minutes)
     access = idn.signer.access_token(
-        subject=account["_id"], email=account["email"], jurisdiction_id=jurisdiction_id,
-        kind=kind, roles=roles, now=now, lifetime=lifetime,
+        subject=account["_id"],
+        email=account["email"],
+        jurisdiction_id=jurisdiction_id,
+        kind=kind,
+        roles=roles,
+        now=now,
+        lifetime=lifetime,
     )
     scope = jurisdiction_id or PLATFORM
     refresh = secrets.new_scoped_token(scope)
@@ -331,12 +351,19 @@ async def refresh(idn: Identity, *, refresh_token: str) -> Doc:
         if scope == PLATFORM:
             if not account.get("operator"):
                 return None
-            return await _issue_tokens(idn, tx, account, None, "operator", ["operator"], doc["family_id"])
+            return await _issue_tokens(
+                idn, tx, account, None, "operator", ["operator"], doc["family_id"]
+            )
         membership = await tx.repo(Memberships, scope).of_account(account["_id"])
         if membership is None or membership["status"] != "active":
             return None
         return await _issue_tokens(
-            idn, tx, account, scope, membership["kind"], list(membership.get("roles", [])),
+            idn,
+            tx,
+            account,
+            scope,
+            membership["kind"],
+            list(membership.get("roles", [])),
             doc["family_id"],
         )
 
@@ -382,8 +409,13 @@ async def ensure_account(
         account = await accounts.by_email(email)
         if account is None:
             account = {
-                "_id": str(uuid4()), "email": email, "display_name": display_name, "phone": None,
-                "password_hash": password_hash, "operator": operator, "created_at": idn.now,
+                "_id": str(uuid4()),
+                "email": email,
+                "display_name": display_name,
+                "phone": None,
+                "password_hash": password_hash,
+                "operator": operator,
+                "created_at": idn.now,
             }
             await accounts.insert(account)
         return account
@@ -399,14 +431,21 @@ async def ensure_membership(
         membership = await members.of_account(account["_id"])
         if membership is None:
             membership = {
-                "_id": str(uuid4()), "account_id": account["_id"], "kind": kind,
-                "status": "active", "roles": roles, "created_at": idn.now,
+                "_id": str(uuid4()),
+                "account_id": account["_id"],
+                "kind": kind,
+                "status": "active",
+                "roles": roles,
+                "created_at": idn.now,
             }
             await members.insert_one(membership)
             tx.emit(
                 AccountActivated(
-                    account_id=account["_id"], membership_id=membership["_id"],
-                    jurisdiction_id=jurisdiction_id, email=account["email"], kind=kind,
+                    account_id=account["_id"],
+                    membership_id=membership["_id"],
+                    jurisdiction_id=jurisdiction_id,
+                    email=account["email"],
+                    kind=kind,
                     display_name=account["display_name"],
                 ),
                 jurisdiction_id=jurisdiction_id,

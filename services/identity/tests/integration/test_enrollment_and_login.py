@@ -73,7 +73,9 @@ async def test_confirmation_link_is_single_use(harness: Any) -> None:
     await harness.http.post("/v1/jurisdictions/alpha/enrollments", json={"email": "a@example.org"})
     [event] = await harness.outbox_events(EVR)
     body = {"display_name": "A", "password": "correct horse battery"}
-    assert (await harness.http.post(f"/v1/enrollments/{event['token']}", json=body)).status_code == 201
+    assert (
+        await harness.http.post(f"/v1/enrollments/{event['token']}", json=body)
+    ).status_code == 201
     second = await harness.http.post(f"/v1/enrollments/{event['token']}", json=body)
     assert second.status_code == 404
     assert second.headers["content-type"] == "application/problem+json"
@@ -91,11 +93,14 @@ async def test_confirmation_link_expires(harness: Any) -> None:
 
 async def test_self_enrollment_honours_the_feature_flag(harness: Any) -> None:
     await harness.create_jurisdiction("closed", public_self_enrollment=False)
-    r = await harness.http.post("/v1/jurisdictions/closed/enrollments", json={"email": "a@example.org"})
+    r = await harness.http.post(
+        "/v1/jurisdictions/closed/enrollments", json={"email": "a@example.org"}
+    )
     assert r.status_code == 403
     assert r.json()["type"].endswith("/enrollment-disabled")
     contractor = await harness.http.post(
-        "/v1/jurisdictions/closed/enrollments", json={"email": "a@example.org", "kind": "contractor"}
+        "/v1/jurisdictions/closed/enrollments",
+        json={"email": "a@example.org", "kind": "contractor"},
     )
     assert contractor.status_code == 403
     assert await harness.outbox_events(EVR) == []
@@ -106,10 +111,15 @@ async def test_one_login_many_jurisdictions_token_scoped_to_one(harness: Any) ->
     await harness.create_jurisdiction("alpha")
     await harness.create_jurisdiction("beta")
     await harness.enroll("alpha", "multi@example.org")
-    assert (await harness.login("multi@example.org", "correct horse battery", "beta")).status_code == 401
+    assert (
+        await harness.login("multi@example.org", "correct horse battery", "beta")
+    ).status_code == 401
 
-    await harness.http.post("/v1/jurisdictions/beta/enrollments", json={"email": "multi@example.org"})
-    token = [e for e in await harness.outbox_events(EVR) if e["jurisdiction_id"] == "beta"][0]["token"]
+    await harness.http.post(
+        "/v1/jurisdictions/beta/enrollments", json={"email": "multi@example.org"}
+    )
+    events = await harness.outbox_events(EVR)
+    token = next(e for e in events if e["jurisdiction_id"] == "beta")["token"]
     assert (await harness.http.get(f"/v1/enrollments/{token}")).json()["existing_account"] is True
     wrong = await harness.http.post(
         f"/v1/enrollments/{token}", json={"display_name": "M", "password": "a different password"}
@@ -150,18 +160,21 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(harness: Any) -> Non
     await harness.enroll("alpha", "pat@example.org")
     first = (await harness.login("pat@example.org", "correct horse battery", "alpha")).json()
     r1 = await harness.http.post(
-        "/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+        "/v1/auth/token",
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
     )
     assert r1.status_code == 200
     second = r1.json()
     assert second["refresh_token"] != first["refresh_token"]
     replay = await harness.http.post(
-        "/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+        "/v1/auth/token",
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
     )
     assert replay.status_code == 401
     # the reuse revoked the whole family, including the newest token
     r2 = await harness.http.post(
-        "/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": second["refresh_token"]}
+        "/v1/auth/token",
+        data={"grant_type": "refresh_token", "refresh_token": second["refresh_token"]},
     )
     assert r2.status_code == 401
 
@@ -197,7 +210,9 @@ async def test_only_operators_create_jurisdictions(harness: Any) -> None:
         ({"id": "ok", "time_zone": "UTC"}, "name"),
     ],
 )
-async def test_bad_jurisdiction_input_names_the_field(harness: Any, payload: dict[str, Any], field: str) -> None:
+async def test_bad_jurisdiction_input_names_the_field(
+    harness: Any, payload: dict[str, Any], field: str
+) -> None:
     token = await harness.operator_token()
     r = await harness.http.post("/v1/jurisdictions", json=payload, headers=bearer(token))
     assert r.status_code == 422
@@ -217,7 +232,9 @@ async def test_malformed_json_oversized_body_and_bad_tokens_are_4xx_problems(har
     assert malformed.json()["type"].endswith("/malformed-json")
     missing = await harness.http.post("/v1/jurisdictions/alpha/enrollments", json={})
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "email"
-    bad_email = await harness.http.post("/v1/jurisdictions/alpha/enrollments", json={"email": "nope"})
+    bad_email = await harness.http.post(
+        "/v1/jurisdictions/alpha/enrollments", json={"email": "nope"}
+    )
     assert bad_email.status_code == 422
     huge = await harness.http.post(
         "/v1/jurisdictions/alpha/enrollments", json={"email": "a@example.org", "pad": "x" * 70_000}
@@ -228,7 +245,9 @@ async def test_malformed_json_oversized_body_and_bad_tokens_are_4xx_problems(har
         r = await harness.http.get("/v1/me", headers={"Authorization": header})
         assert r.status_code == 401, header
         assert r.headers["content-type"] == "application/problem+json"
-    unknown = await harness.http.post("/v1/jurisdictions/nowhere/enrollments", json={"email": "a@example.org"})
+    unknown = await harness.http.post(
+        "/v1/jurisdictions/nowhere/enrollments", json={"email": "a@example.org"}
+    )
     assert unknown.status_code == 404
     assert await harness.outbox_events(EVR) == []
 

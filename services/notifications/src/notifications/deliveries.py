@@ -17,12 +17,12 @@ from datetime import timedelta
 from typing import Any, ClassVar, Protocol
 from uuid import uuid4
 
-from pymongo import ASCENDING, IndexModel
-from pymongo.asynchronous.database import AsyncDatabase
-
 from chassis.clock import Clock
 from chassis.leases import NEVER, claim_one
 from chassis.mongo import TenantRepository, tenant_index
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.database import AsyncDatabase
+
 from notifications.adapters.templates import RenderedEmail
 
 log = logging.getLogger(__name__)
@@ -99,10 +99,20 @@ class DeliveryWorker:
             await self.sender.send(delivery)
         except Exception as exc:
             failed = delivery["attempts"] >= self.max_attempts
-            log.warning("sending delivery %s failed (attempt %s): %s", delivery["_id"], delivery["attempts"], exc)
+            log.warning(
+                "sending delivery %s failed (attempt %s): %s",
+                delivery["_id"],
+                delivery["attempts"],
+                exc,
+            )
             await self.collection.update_one(
                 {"_id": delivery["_id"], "lease_owner": self.owner},
-                {"$set": {"status": "failed" if failed else "pending", "last_error": str(exc)[:500]}},
+                {
+                    "$set": {
+                        "status": "failed" if failed else "pending",
+                        "last_error": str(exc)[:500],
+                    }
+                },
             )
             return False
         await self.collection.update_one(

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 from asgi_lifespan import LifespanManager
-
 from chassis.app import ServiceRuntime
 from chassis.clock import ManualClock
 from chassis.embedded import free_port
 from chassis.testing import TestScope
-from contracts import Envelope
 from contracts.identity import EmailVerificationRequested
 from notifications.bootstrap import create_app
 from notifications.settings import NotificationsSettings
 from permitsuite_embedded.mailsink import MailStore, SmtpSink
+
+from contracts import Envelope
 
 pytestmark = pytest.mark.integration
 
@@ -36,9 +36,14 @@ def _event_envelope(event_id: str, email: str) -> Envelope:
         expires_at=datetime(2026, 1, 2, tzinfo=UTC),
     )
     return Envelope(
-        id=event_id, source="/permitsuite/identity", type=event.event_type,
-        time=datetime(2026, 1, 1, tzinfo=UTC), subject=event.subject(), jurisdiction="alpha",
-        correlationid="corr-1", data=event.model_dump(mode="json"),
+        id=event_id,
+        source="/permitsuite/identity",
+        type=event.event_type,
+        time=datetime(2026, 1, 1, tzinfo=UTC),
+        subject=event.subject(),
+        jurisdiction="alpha",
+        correlationid="corr-1",
+        data=event.model_dump(mode="json"),
     )
 
 
@@ -63,8 +68,11 @@ async def notifications(
     await scope.create_topics()
     settings = NotificationsSettings(
         **scope.settings_kwargs(
-            "notifications", smtp_port=smtp_port, smtp_timeout_seconds=2,
-            public_base_url="http://gateway.test", delivery_sweep_interval_seconds=3600,
+            "notifications",
+            smtp_port=smtp_port,
+            smtp_timeout_seconds=2,
+            public_base_url="http://gateway.test",
+            delivery_sweep_interval_seconds=3600,
         )
     )
     app = create_app(settings, manual_clock)

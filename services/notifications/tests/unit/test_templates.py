@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 from jinja2 import UndefinedError
-
 from notifications.adapters.smtp import build_message
 from notifications.adapters.templates import EmailTemplates
 
@@ -30,7 +29,9 @@ def test_confirmation_email_contains_link_in_text_and_html() -> None:
 
 
 def test_html_is_escaped_but_text_is_not_mangled() -> None:
-    email = EmailTemplates().render("email_verification", _context(jurisdiction_name="A & B <Town>"))
+    email = EmailTemplates().render(
+        "email_verification", _context(jurisdiction_name="A & B <Town>")
+    )
     assert "A &amp; B &lt;Town&gt;" in email.html
     assert "A & B <Town>" in email.text
 
@@ -45,7 +46,11 @@ def test_missing_variable_is_an_error_not_a_blank() -> None:
 def test_message_id_is_derived_from_the_event_id() -> None:
     """A resend after a crash carries the same Message-ID (receivers can de-duplicate)."""
     delivery = {
-        "_id": "evt-123", "to": "pat@example.org", "subject": "s", "text": "t", "html": "<p>t</p>",
+        "_id": "evt-123",
+        "to": "pat@example.org",
+        "subject": "s",
+        "text": "t",
+        "html": "<p>t</p>",
         "created_at": datetime(2026, 1, 1, tzinfo=UTC),
     }
     a = build_message(delivery, "from@example.org")

@@ -33,9 +33,7 @@ class TokenSigner:
         self.key_id = key_id or hashlib.sha256(public_jwk["x"].encode()).hexdigest()[:16]
         self.issuer = issuer
         self.audience = audience
-        self._jwks = {
-            "keys": [{**public_jwk, "kid": self.key_id, "alg": "EdDSA", "use": "sig"}]
-        }
+        self._jwks = {"keys": [{**public_jwk, "kid": self.key_id, "alg": "EdDSA", "use": "sig"}]}
 
     def jwks(self) -> dict[str, Any]:
         return self._jwks

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-
-from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 
 Doc = dict[str, Any]
 
@@ -32,7 +31,9 @@ class JurisdictionRegistry:
         await self.collection.insert_one(doc, session=self.session)
 
     async def list(self) -> list[Doc]:
-        return [d async for d in self.collection.find({}, session=self.session).sort("_id", ASCENDING)]
+        return [
+            d async for d in self.collection.find({}, session=self.session).sort("_id", ASCENDING)
+        ]
 
 
 class Accounts:

@@ -22,9 +22,13 @@ class PasswordPolicy:
 
     def check(self, password: str, *, email: str) -> None:
         if len(password) < self.min_length:
-            raise PasswordRejected("min_length", f"password must have at least {self.min_length} characters")
+            raise PasswordRejected(
+                "min_length", f"password must have at least {self.min_length} characters"
+            )
         if len(password) > self.max_length:
-            raise PasswordRejected("max_length", f"password may have at most {self.max_length} characters")
+            raise PasswordRejected(
+                "max_length", f"password may have at most {self.max_length} characters"
+            )
         if password.strip().lower() in {email.strip().lower(), email.split("@")[0].lower()}:
             raise PasswordRejected("not_email", "password may not be your email address")
 

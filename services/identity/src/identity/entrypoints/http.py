@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request, status
-
 from chassis.auth import CurrentUser, require_operator
 from chassis.errors import Problem, Unprocessable, field_error
+from fastapi import APIRouter, Depends, Form, Request, status
+
 from identity import handlers
 from identity.domain.model import JurisdictionFeatures
 from identity.entrypoints.schemas import (
@@ -40,7 +40,10 @@ router = APIRouter(prefix="/v1", responses=PROBLEMS)
 
 def _jurisdiction_out(doc: dict[str, Any]) -> JurisdictionOut:
     return JurisdictionOut(
-        id=doc["_id"], name=doc["name"], time_zone=doc["time_zone"], features=doc.get("features", {})
+        id=doc["_id"],
+        name=doc["name"],
+        time_zone=doc["time_zone"],
+        features=doc.get("features", {}),
     )
 
 

@@ -1,0 +1,44 @@
+# Permitsuite: the documented entry points. Each target installs what it needs.
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+export UV_PYTHON_DOWNLOADS ?= never
+
+.PHONY: help run test check fmt bench schemas sync uv clean
+
+help:
+	@echo "make run      start the whole suite on the embedded default (ARGS=--fresh to start clean)"
+	@echo "make test     run every test (real broker and database processes)"
+	@echo "make check    ruff lint + format check, mypy, import-linter"
+	@echo "make bench    run the benchmarks, results in benchmarks/results/"
+	@echo "make schemas  regenerate contracts/schemas and contracts/asyncapi.json"
+
+uv:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
+
+sync: uv
+	@$(UV) sync --frozen --all-packages --group dev --quiet
+
+run: sync
+	$(UV) run --frozen python -m permitsuite_embedded $(ARGS)
+
+test: sync
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+check: sync
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy contracts/src chassis/src services/identity/src services/notifications/src services/gateway/src deploy/embedded/src
+	$(UV) run --frozen lint-imports
+
+fmt: sync
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+bench: sync
+	$(UV) run --frozen python -m benchmarks.outbox_throughput
+
+schemas: sync
+	$(UV) run --frozen python -m contracts.schemas
+
+clean:
+	rm -rf .permitsuite .pytest_cache .mypy_cache .ruff_cache
