@@ -63,6 +63,12 @@ def test_enroll_confirm_login_me_through_the_gateway(suite: Any) -> None:
     assert me.json()["jurisdiction_id"] == "boise"
     assert me.headers["x-correlation-id"]
 
+    spec = httpx.get(f"{suite.url}/openapi.json").json()
+    assert {"/v1/me", "/v1/auth/token", "/v1/jurisdictions/{jurisdiction_id}/enrollments"} <= set(
+        spec["paths"]
+    )
+    assert "/health/ready" not in spec["paths"]  # services' internals stay internal
+
     health = httpx.get(f"{suite.url}/health").json()
     assert health["ready"] is True
     assert set(health["services"]) == {"identity", "notifications"}

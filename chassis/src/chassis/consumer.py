@@ -188,11 +188,9 @@ class _ConsumerRuntime:
         marker_id = f"{self.consumer.name}:{envelope.id}"
 
         async def work(tx: Transaction) -> str:
-            processed = tx.db[PROCESSED_EVENTS]
-            if await processed.find_one({"_id": marker_id}, session=tx.session) is not None:
-                return "duplicate"
-            await route.handler(event, EventContext(envelope=envelope, tx=tx))
-            await processed.insert_one(
+            # The marker goes in first: a redelivery fails on the unique _id
+            # before the handler runs, and the whole transaction rolls back.
+            await tx.db[PROCESSED_EVENTS].insert_one(
                 {
                     "_id": marker_id,
                     "consumer": self.consumer.name,
@@ -203,13 +201,14 @@ class _ConsumerRuntime:
                 },
                 session=tx.session,
             )
+            await route.handler(event, EventContext(envelope=envelope, tx=tx))
             return "processed"
 
         try:
             return await self.uow.run(work)
         except DuplicateKeyError as exc:
             if marker_id in str(exc):
-                return "duplicate"  # a concurrent delivery won the race
+                return "duplicate"  # already processed (or a concurrent delivery won)
             raise
 
     async def _dead_letter(

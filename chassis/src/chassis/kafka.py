@@ -28,6 +28,7 @@ def make_broker(
         acks="all",
         enable_idempotence=idempotent_producer,
         logger=logging.getLogger(f"faststream.{client_id}"),
+        log_level=logging.DEBUG,  # per-message "Received/Processed" lines are debug noise
     )
 
 

@@ -22,7 +22,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import Clock, as_utc
 from chassis.kafka import EventPublisher
-from chassis.leases import NEVER, claim_one
+from chassis.leases import claim_one
 from chassis.metrics import OUTBOX_LAG, OUTBOX_PENDING
 from contracts import Envelope
 
@@ -72,9 +72,11 @@ class Outbox:
             "jurisdiction_id": envelope.jurisdiction,
             "created_at": self.clock.now(),
             "status": PENDING,
-            "lease_until": NEVER,
-            "lease_owner": None,
-            "attempts": 0,
+            # Born leased by the writer, which publishes it right after commit;
+            # if the writer dies first, the lease runs out and a relay takes it.
+            "lease_until": self.clock.now() + self.lease,
+            "lease_owner": self.owner,
+            "attempts": 1,
         }
 
     async def add(self, docs: list[dict[str, Any]], session: AsyncClientSession) -> None:
@@ -118,14 +120,13 @@ class Outbox:
         )
         return True
 
-    async def publish_now(self, event_ids: list[str]) -> int:
-        """Publish the given events right after their transaction committed."""
+    async def publish_now(self, docs: list[dict[str, Any]]) -> int:
+        """Publish this writer's events right after their transaction committed."""
         if self.publisher is None:
             return 0
         sent = 0
-        for event_id in event_ids:
-            doc = await self._claim({"_id": event_id})
-            if doc is not None and await self._publish(doc, "direct"):
+        for doc in docs:
+            if doc["lease_owner"] == self.owner and await self._publish(doc, "direct"):
                 sent += 1
         return sent
 

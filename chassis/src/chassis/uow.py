@@ -93,7 +93,7 @@ class UnitOfWork:
         assert tx is not None
         failpoint("after_commit_before_publish")
         if tx.outbox_docs:
-            await self.outbox.publish_now([d["_id"] for d in tx.outbox_docs])
+            await self.outbox.publish_now(tx.outbox_docs)
         for callback in tx.after_commit_callbacks:
             try:
                 await callback()

@@ -106,9 +106,10 @@ async def test_committed_event_is_published_once_with_cloudevents_headers(
 
 
 async def test_relay_publishes_what_the_writer_did_not(
-    runtime: ServiceRuntime, scope: TestScope
+    runtime: ServiceRuntime, scope: TestScope, manual_clock: ManualClock
 ) -> None:
-    """A commit whose direct publish never happened is picked up by the relay."""
+    """A commit whose direct publish never happened is picked up by the relay
+    once the writer's lease has run out."""
     runtime.outbox.publisher = None  # the writer crashes before publishing
 
     async def work(tx: Transaction) -> None:
@@ -118,6 +119,8 @@ async def test_relay_publishes_what_the_writer_did_not(
     assert await runtime.db["outbox"].count_documents({"status": "pending"}) == 1
 
     relay = Outbox(runtime.db, runtime.publisher, runtime.clock, service="relay")
+    assert await relay.relay_once() == 0  # the writer's lease still holds
+    manual_clock.advance(timedelta(seconds=31))
     assert await relay.relay_once() == 1
     assert await runtime.db["outbox"].count_documents({"status": "pending"}) == 0
     records = await read_records(
@@ -127,7 +130,7 @@ async def test_relay_publishes_what_the_writer_did_not(
 
 
 async def test_two_relays_never_publish_the_same_document_twice(
-    runtime: ServiceRuntime, scope: TestScope
+    runtime: ServiceRuntime, scope: TestScope, manual_clock: ManualClock
 ) -> None:
     runtime.outbox.publisher = None
     total = 40
@@ -137,6 +140,7 @@ async def test_two_relays_never_publish_the_same_document_twice(
             tx.emit(_event(n), jurisdiction_id="alpha")
 
     await runtime.uow.run(work)
+    manual_clock.advance(timedelta(seconds=31))
     relays = [
         Outbox(runtime.db, runtime.publisher, runtime.clock, service=f"relay{i}") for i in range(2)
     ]
@@ -160,10 +164,11 @@ async def test_expired_lease_is_reclaimed_and_sent_documents_are_pruned(
         tx.emit(_event(1), jurisdiction_id="alpha")
 
     await runtime.uow.run(work)
+    manual_clock.advance(timedelta(seconds=31))
     crashed = Outbox(runtime.db, None, manual_clock, service="crashed")
-    assert await crashed._claim() is not None  # claimed, then the relay dies
+    assert await crashed._claim() is not None  # a relay claims it, then dies
     live = Outbox(runtime.db, runtime.publisher, manual_clock, service="live")
-    assert await live.relay_once() == 0  # lease still held
+    assert await live.relay_once() == 0  # the dead relay's lease still holds
     manual_clock.advance(timedelta(seconds=31))
     assert await live.relay_once() == 1
     manual_clock.advance(timedelta(hours=25))

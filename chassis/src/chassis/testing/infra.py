@@ -113,6 +113,7 @@ class TestScope:
             "kafka_topic_prefix": self.topic_prefix,
             "kafka_retry_backoff_seconds": 0.01,
             "outbox_relay_interval_seconds": 0.2,
+            "outbox_lease_seconds": 2.0,
             "log_json": False,
             **overrides,
         }

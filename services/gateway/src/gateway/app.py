@@ -21,10 +21,12 @@ from chassis.errors import NotFound, ProblemError, Unauthorized, install_problem
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
 from fastapi import FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from gateway.routing import match_route
+from gateway.routing import match_route, merge_openapi
 from gateway.settings import GatewaySettings
 
 HOP_BY_HOP = {
@@ -85,8 +87,35 @@ def create_app(
         description="Routes /v1/* to the services and verifies access tokens.",
         version="0.1.0",
         lifespan=lifespan,
+        openapi_url=None,  # served below: the gateway's own routes merged with the services'
+        docs_url=None,
     )
     install_problem_handlers(app)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi(request: Request) -> JSONResponse:
+        client: httpx.AsyncClient = request.app.state.http
+        own = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+
+        async def fetch(base: str) -> dict[str, Any]:
+            try:
+                r = await client.get(
+                    f"{base}/openapi.json", timeout=settings.health_timeout_seconds
+                )
+                return dict(r.json()) if r.status_code == 200 else {}
+            except (httpx.HTTPError, ValueError):
+                return {}
+
+        docs = await asyncio.gather(*(fetch(u) for u in settings.services.values()))
+        return JSONResponse(
+            merge_openapi(own, dict(zip(settings.services, docs, strict=True)), settings.routes)
+        )
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="Permitsuite API")
 
     @app.get("/health/live", tags=["health"])
     async def live() -> dict[str, str]:

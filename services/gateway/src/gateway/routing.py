@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gateway.settings import Route
 
 
@@ -27,3 +29,27 @@ def match_route(routes: list[Route], path: str) -> Route | None:
     if not candidates:
         return None
     return max(candidates, key=_specificity)
+
+
+def merge_openapi(
+    own: dict[str, Any], services: dict[str, dict[str, Any]], routes: list[Route]
+) -> dict[str, Any]:
+    """The gateway's OpenAPI document plus every service path the gateway routes.
+
+    A service path is included only if the route table sends it to that
+    service; component schemas are merged (the first definition of a name wins).
+    """
+    merged = {**own, "paths": dict(own.get("paths", {}))}
+    components: dict[str, Any] = {k: dict(v) for k, v in own.get("components", {}).items()}
+    for name, doc in services.items():
+        for path, item in doc.get("paths", {}).items():
+            route = match_route(routes, path.replace("{", "").replace("}", ""))
+            if route is not None and route.service == name:
+                merged["paths"][path] = item
+        for kind, entries in doc.get("components", {}).items():
+            bucket = components.setdefault(kind, {})
+            for key, value in entries.items():
+                bucket.setdefault(key, value)
+    if components:
+        merged["components"] = components
+    return merged

@@ -35,3 +35,16 @@ def test_more_specific_pattern_wins() -> None:
     assert match_route(routes, "/v1/jurisdictions/demo/permits").service == "permits"  # type: ignore[union-attr]
     assert match_route(routes, "/v1/jurisdictions/demo/permits/p1").service == "permits"  # type: ignore[union-attr]
     assert match_route(routes, "/v1/jurisdictions/demo/users").service == "identity"  # type: ignore[union-attr]
+
+
+def test_merged_openapi_keeps_only_routed_service_paths() -> None:
+    from gateway.routing import merge_openapi
+
+    own = {"openapi": "3.1.0", "paths": {"/health": {"get": {}}}}
+    identity = {
+        "paths": {"/v1/me": {"get": {}}, "/health/ready": {"get": {}}, "/internal": {"get": {}}},
+        "components": {"schemas": {"Me": {"type": "object"}}},
+    }
+    merged = merge_openapi(own, {"identity": identity}, DEFAULT_ROUTES)
+    assert set(merged["paths"]) == {"/health", "/v1/me"}
+    assert merged["components"]["schemas"]["Me"] == {"type": "object"}
