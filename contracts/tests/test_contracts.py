@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contracts.compat import incompatibilities
 
 from contracts import Envelope, EnvelopeError, event_class_for, registered_events
+from contracts.compat import incompatibilities
 from contracts.schemas import ASYNCAPI_PATH, SCHEMA_DIR, event_schemas, rendered_files
 
 CONTRACTS = Path(__file__).resolve().parents[1]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from chassis.embedded import ManagedProcess, free_port, port_open, wait_until
 from chassis.testing import ServiceProcess, TestScope
 from identity.adapters.jwt_keys import generate_private_key_pem

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from chassis.app import ServiceRuntime, build_runtime
 from chassis.clock import ManualClock
 from chassis.consumer import EventConsumer, EventContext, PermanentError
 from chassis.settings import ServiceSettings
 from chassis.testing import TestScope, read_records
-from contracts.identity import JurisdictionCreated
-
 from contracts import Envelope
+from contracts.identity import JurisdictionCreated
 
 pytestmark = pytest.mark.integration
 

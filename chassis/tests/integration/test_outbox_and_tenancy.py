@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 import pytest
+
 from chassis.app import ServiceRuntime, build_runtime
 from chassis.clock import ManualClock
 from chassis.mongo import TenancyViolation, TenantRepository

@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI
+from jwt.algorithms import OKPAlgorithm
+from pydantic import BaseModel
+
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock, local_time, zone
 from chassis.errors import Conflict, Unauthorized, install_problem_handlers
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.settings import ServiceSettings, require_real_secret
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from fastapi import FastAPI
-from jwt.algorithms import OKPAlgorithm
-from pydantic import BaseModel
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+
 from chassis.clock import ManualClock
 from chassis.testing import TestScope
 from identity.adapters.jwt_keys import generate_private_key_pem

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from chassis.embedded import (
     ManagedProcess,
     mongo_url,
@@ -33,7 +34,6 @@ from chassis.embedded import (
     wait_until,
 )
 from chassis.kafka import ensure_topics
-
 from contracts import ALL_TOPICS
 
 DEMO_JURISDICTION = {

@@ -1,7 +1,6 @@
 """``python -m gateway``: serve the public API."""
 
 from chassis.serve import serve
-
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 

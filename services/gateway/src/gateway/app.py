@@ -14,18 +14,18 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-from chassis.auth import TokenVerifier
-from chassis.clock import Clock, SystemClock
-from chassis.context import CORRELATION_HEADER, current_correlation_id
-from chassis.errors import NotFound, ProblemError, Unauthorized, install_problem_handlers
-from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
-from chassis.logging import configure_logging
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from chassis.auth import TokenVerifier
+from chassis.clock import Clock, SystemClock
+from chassis.context import CORRELATION_HEADER, current_correlation_id
+from chassis.errors import NotFound, ProblemError, Unauthorized, install_problem_handlers
+from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
+from chassis.logging import configure_logging
 from gateway.routing import match_route, merge_openapi
 from gateway.settings import GatewaySettings
 

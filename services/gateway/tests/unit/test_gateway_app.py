@@ -10,11 +10,12 @@ import httpx
 import jwt
 import pytest
 from asgi_lifespan import LifespanManager
-from chassis.clock import ManualClock
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
+
+from chassis.clock import ManualClock
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
-from jwt.algorithms import OKPAlgorithm
 
 KEY = Ed25519PrivateKey.generate()
 JWKS = {

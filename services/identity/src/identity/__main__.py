@@ -1,7 +1,6 @@
 """``python -m identity``: serve the identity API (and its workers, by role)."""
 
 from chassis.serve import serve
-
 from identity.bootstrap import create_app
 from identity.settings import IdentitySettings
 

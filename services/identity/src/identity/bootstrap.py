@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from fastapi import FastAPI
+
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.auth import TokenVerifier
 from chassis.clock import Clock
 from chassis.logging import configure_logging
-from fastapi import FastAPI
-
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import create_indexes
 from identity.entrypoints.http import router, well_known

@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from chassis.errors import Conflict, ProblemError
-
 from identity import handlers
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.adapters.repositories import create_indexes

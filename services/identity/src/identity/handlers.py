@@ -13,7 +13,6 @@ from chassis.clock import as_utc, zone
 from chassis.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, field_error
 from chassis.uow import Transaction
 from contracts.identity import AccountActivated, EmailVerificationRequested, JurisdictionCreated
-
 from identity.adapters import secrets
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import (

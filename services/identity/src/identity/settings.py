@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from chassis.settings import ServiceSettings, require_real_secret
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
+
+from chassis.settings import ServiceSettings, require_real_secret
 
 
 class IdentitySettings(ServiceSettings):

@@ -1,7 +1,6 @@
 """``python -m notifications``: consume events and send email."""
 
 from chassis.serve import serve
-
 from notifications.bootstrap import create_app
 from notifications.settings import NotificationsSettings
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi import FastAPI
+
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
 from chassis.logging import configure_logging
 from chassis.mongo import ensure_indexes
-from fastapi import FastAPI
-
 from notifications.adapters.smtp import SmtpSender
 from notifications.adapters.templates import EmailTemplates
 from notifications.consumers import identity_consumer

@@ -8,7 +8,6 @@ from chassis.clock import local_time
 from chassis.consumer import EventConsumer, EventContext
 from contracts.identity import EmailVerificationRequested
 from contracts.topics import IDENTITY_EVENTS
-
 from notifications.adapters.templates import EmailTemplates
 from notifications.deliveries import Deliveries, DeliveryWorker, new_delivery
 from notifications.settings import NotificationsSettings

@@ -17,12 +17,12 @@ from datetime import timedelta
 from typing import Any, ClassVar, Protocol
 from uuid import uuid4
 
-from chassis.clock import Clock
-from chassis.leases import NEVER, claim_one
-from chassis.mongo import TenantRepository, tenant_index
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.clock import Clock
+from chassis.leases import NEVER, claim_one
+from chassis.mongo import TenantRepository, tenant_index
 from notifications.adapters.templates import RenderedEmail
 
 log = logging.getLogger(__name__)

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 from asgi_lifespan import LifespanManager
+
 from chassis.app import ServiceRuntime
 from chassis.clock import ManualClock
 from chassis.embedded import free_port
 from chassis.testing import TestScope
+from contracts import Envelope
 from contracts.identity import EmailVerificationRequested
 from notifications.bootstrap import create_app
 from notifications.settings import NotificationsSettings
 from permitsuite_embedded.mailsink import MailStore, SmtpSink
-
-from contracts import Envelope
 
 pytestmark = pytest.mark.integration
 

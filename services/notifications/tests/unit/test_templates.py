@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from jinja2 import UndefinedError
+
 from notifications.adapters.smtp import build_message
 from notifications.adapters.templates import EmailTemplates
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 
 Doc = dict[str, Any]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from chassis.auth import CurrentUser, require_operator
-from chassis.errors import Problem, Unprocessable, field_error
 from fastapi import APIRouter, Depends, Form, Request, status
 
+from chassis.auth import CurrentUser, require_operator
+from chassis.errors import Problem, Unprocessable, field_error
 from identity import handlers
 from identity.domain.model import JurisdictionFeatures
 from identity.entrypoints.schemas import (

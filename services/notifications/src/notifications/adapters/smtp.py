@@ -7,8 +7,8 @@ from email.utils import format_datetime
 from typing import Any
 
 import aiosmtplib
-from chassis.clock import as_utc
 
+from chassis.clock import as_utc
 from notifications.settings import NotificationsSettings
 
 
