@@ -37,6 +37,7 @@ from chassis.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 Hook = Callable[["ServiceRuntime"], Awaitable[None]]
+SHUTDOWN_STEP_SECONDS = 5.0
 
 
 @dataclass
@@ -142,10 +143,20 @@ def create_service_app(
             for task in runtime._tasks:
                 task.cancel()
             await asyncio.gather(*runtime._tasks, return_exceptions=True)
-            for hook in on_shutdown:
-                await hook(runtime)
-            await runtime.broker.stop()
-            await runtime.client.close()
+            # Each step is bounded: with the broker or database already gone
+            # (a crashed host, a killed supervisor) their clients can wait forever.
+            steps = [
+                *(hook(runtime) for hook in on_shutdown),
+                runtime.broker.stop(),
+                runtime.client.close(),
+            ]
+            for step in steps:
+                try:
+                    await asyncio.wait_for(step, timeout=SHUTDOWN_STEP_SECONDS)
+                except Exception:
+                    log.warning(
+                        "a shutdown step of %s failed or timed out", runtime.service, exc_info=True
+                    )
             log.info("%s stopped", runtime.service)
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)

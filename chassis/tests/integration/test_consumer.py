@@ -15,7 +15,7 @@ from chassis.consumer import EventConsumer, EventContext, PermanentError
 from chassis.settings import ServiceSettings
 from chassis.testing import TestScope, read_records
 from contracts import Envelope
-from contracts.identity import JurisdictionCreated
+from contracts.identity import AccountActivated, JurisdictionCreated
 
 pytestmark = pytest.mark.integration
 
@@ -70,6 +70,17 @@ async def runtime(scope: TestScope, manual_clock: ManualClock) -> Any:
             raise ConnectionError("transient failure")
         await ctx.tx.db["effects"].insert_one(
             {"event_id": ctx.envelope.id, "jid": event.jurisdiction_id}, session=ctx.tx.session
+        )
+        ctx.tx.emit(
+            AccountActivated(
+                account_id=f"acc-{ctx.envelope.id}",
+                membership_id="m",
+                email="a@example.org",
+                jurisdiction_id=event.jurisdiction_id,
+                kind="staff",
+                display_name="A",
+            ),
+            jurisdiction_id=event.jurisdiction_id,
         )
 
     consumer.attach(rt.broker, rt.uow, rt.publisher, retries=2, backoff_seconds=0.01)
@@ -139,3 +150,19 @@ async def test_transient_error_is_retried_then_succeeds(runtime: ServiceRuntime)
 
     await _wait_for(done)
     assert runtime.extras["calls"].count("evt-flaky") == 2
+
+
+async def test_correlation_and_causation_flow_from_event_to_event(runtime: ServiceRuntime) -> None:
+    """An event emitted while handling another keeps its correlation id and
+    names it as the cause."""
+    await _publish(runtime, _envelope("evt-cause", "eta"))
+
+    async def emitted() -> bool:
+        return await runtime.db["outbox"].count_documents({}) == 1
+
+    await _wait_for(emitted)
+    doc = await runtime.db["outbox"].find_one({})
+    assert doc is not None
+    assert doc["headers"]["ce_correlationid"] == "corr-evt-cause"
+    assert doc["headers"]["ce_causationid"] == "evt-cause"
+    assert doc["headers"]["ce_type"] == AccountActivated.event_type

@@ -262,3 +262,28 @@ async def test_weak_password_is_refused_with_the_rule(harness: Any) -> None:
     assert r.status_code == 422
     assert r.json()["errors"][0]["type"] == "password.min_length"
     assert await harness.identity.runtime.db["accounts"].count_documents({"operator": False}) == 0
+
+
+async def test_correlation_id_flows_from_http_request_to_event(harness: Any) -> None:
+    await harness.create_jurisdiction("alpha")
+    r = await harness.http.post(
+        "/v1/jurisdictions/alpha/enrollments",
+        json={"email": "c@example.org"},
+        headers={"X-Correlation-ID": "corr-http-42"},
+    )
+    assert r.headers["x-correlation-id"] == "corr-http-42"
+    doc = await harness.identity.runtime.db["outbox"].find_one({"event_type": EVR})
+    assert doc["headers"]["ce_correlationid"] == "corr-http-42"
+    assert "ce_causationid" not in doc["headers"]
+
+
+async def test_health_and_metrics(harness: Any) -> None:
+    await harness.create_jurisdiction("alpha")
+    ready = await harness.http.get("/health/ready")
+    assert ready.status_code == 200
+    deps = {d["name"]: d for d in ready.json()["dependencies"]}
+    assert deps["mongodb"]["ready"] and deps["mongodb"]["version"]
+    assert deps["kafka"]["ready"]
+    metrics = (await harness.http.get("/metrics")).text
+    assert 'permitsuite_http_request_seconds_count{method="POST",route="/v1/jurisdictions"' in metrics
+    assert 'permitsuite_events_published_total{path="direct",service="identity"' in metrics

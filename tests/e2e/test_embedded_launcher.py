@@ -1,0 +1,97 @@
+"""`make run`: the embedded suite comes up, seeds the demo, and Ctrl-C stops
+every process it started."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chassis.embedded import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
+    ports = {
+        name: free_port()
+        for name in ("gateway", "identity", "notifications", "kafka", "mongo", "smtp", "mail-http")
+    }
+    args = [f"--{name}-port={port}" for name, port in ports.items()]
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "permitsuite_embedded",
+                "--data-dir",
+                str(tmp_path / "data"),
+                *args,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while "Press Ctrl-C" not in log.read_text():
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        banner = log.read_text()
+        gateway = f"http://127.0.0.1:{ports['gateway']}"
+        assert f"Gateway (API):   {gateway}" in banner
+        assert f"Mailbox:         {gateway}/dev/mail" in banner
+        password = re.search(r"resident@demo\.example\.org\s+password: (\S+)", banner)
+        assert password is not None
+        assert httpx.get(f"{gateway}/health").status_code == 200
+        login = httpx.post(
+            f"{gateway}/v1/auth/token",
+            data={
+                "username": "resident@demo.example.org",
+                "password": password.group(1),
+                "jurisdiction": "demo",
+            },
+        )
+        assert login.status_code == 200, login.text
+        children = _children(proc.pid)
+        assert len(children) == 6  # broker, database, mail sink, three services
+
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+        time.sleep(0.2)
+        assert [pid for pid in children if _alive(pid)] == []
+        assert "[permitsuite] stopped" in log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
