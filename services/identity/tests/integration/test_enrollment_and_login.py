@@ -285,5 +285,7 @@ async def test_health_and_metrics(harness: Any) -> None:
     assert deps["mongodb"]["ready"] and deps["mongodb"]["version"]
     assert deps["kafka"]["ready"]
     metrics = (await harness.http.get("/metrics")).text
-    assert 'permitsuite_http_request_seconds_count{method="POST",route="/v1/jurisdictions"' in metrics
+    assert (
+        'permitsuite_http_request_seconds_count{method="POST",route="/v1/jurisdictions"' in metrics
+    )
     assert 'permitsuite_events_published_total{path="direct",service="identity"' in metrics
