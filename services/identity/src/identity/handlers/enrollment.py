@@ -1,0 +1,149 @@
+"""Enrollment by email link (R-ID-1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import uuid4
+
+from chassis.clock import as_utc
+from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
+from chassis.uow import Transaction
+from contracts.identity import EmailVerificationRequested
+from identity.adapters import secrets
+from identity.adapters.repositories import (
+    Accounts,
+    Enrollments,
+    Memberships,
+)
+from identity.domain.model import (
+    EnrollmentKind,
+    JurisdictionFeatures,
+    enrollment_expiry,
+    normalize_email,
+)
+from identity.handlers.common import (
+    ENROLLMENTS_PER_EMAIL_PER_HOUR,
+    Doc,
+    Identity,
+    get_or_create_account,
+    check_password,
+    get_or_create_membership,
+)
+from identity.handlers.jurisdictions import get_jurisdiction
+
+
+async def request_enrollment(
+    idn: Identity, *, jurisdiction_id: str, email: str, kind: EnrollmentKind
+) -> None:
+    """Always ends in 202 for an existing jurisdiction: no account enumeration."""
+    jurisdiction = await get_jurisdiction(idn, jurisdiction_id)
+    features = JurisdictionFeatures(**jurisdiction.get("features", {}))
+    if not features.allows_enrollment(kind):
+        raise Forbidden(
+            f"{jurisdiction['name']} does not offer online {kind.replace('_', ' ')} enrollment",
+            slug="enrollment-disabled",
+        )
+    email = normalize_email(email)
+    now = idn.now
+
+    async def work(tx: Transaction) -> None:
+        account = await Accounts(tx.db, tx.session).by_email(email)
+        members = tx.repo(Memberships, jurisdiction_id)
+        if account and await members.find_one({"account_id": account["_id"], "status": "active"}):
+            return  # already a member: say nothing different
+        enrollments = tx.repo(Enrollments, jurisdiction_id)
+        recent = await enrollments.count(
+            {"email": email, "created_at": {"$gt": now - timedelta(hours=1)}}
+        )
+        if recent >= ENROLLMENTS_PER_EMAIL_PER_HOUR:
+            return  # throttle link requests per address (mail bombing)
+        token = secrets.new_scoped_token(jurisdiction_id)
+        expires = enrollment_expiry(now, idn.settings.enrollment_link_hours)
+        enrollment_id = str(uuid4())
+        await enrollments.insert_one(
+            {
+                "_id": enrollment_id,
+                "email": email,
+                "kind": kind,
+                "token_hash": secrets.token_hash(token),
+                "created_at": now,
+                "expires_at": expires,
+                "used_at": None,
+            }
+        )
+        tx.emit(
+            EmailVerificationRequested(
+                enrollment_id=enrollment_id,
+                jurisdiction_id=jurisdiction_id,
+                jurisdiction_name=jurisdiction["name"],
+                email=email,
+                kind=kind,
+                token=token,
+                expires_at=expires,
+            ),
+            jurisdiction_id=jurisdiction_id,
+        )
+
+    await idn.runtime.uow.run(work)
+
+
+async def _usable_enrollment(idn: Identity, tx: Transaction | None, token: str) -> Doc:
+    parts = secrets.split_scoped_token(token)
+    if parts is None:
+        raise NotFound("this confirmation link is unknown, used or expired", slug="link-not-usable")
+    jurisdiction_id, _ = parts
+    repo = (
+        tx.repo(Enrollments, jurisdiction_id)
+        if tx
+        else Enrollments(idn.runtime.db, jurisdiction_id)
+    )
+    doc = await repo.find_one({"token_hash": secrets.token_hash(token)})
+    if doc is None or doc.get("used_at") is not None or idn.now >= as_utc(doc["expires_at"]):
+        raise NotFound("this confirmation link is unknown, used or expired", slug="link-not-usable")
+    return doc
+
+
+async def describe_enrollment(idn: Identity, token: str) -> Doc:
+    doc = await _usable_enrollment(idn, None, token)
+    jurisdiction = await get_jurisdiction(idn, doc["jurisdiction_id"])
+    account = await Accounts(idn.runtime.db).by_email(doc["email"])
+    return {
+        "email": doc["email"],
+        "kind": doc["kind"],
+        "jurisdiction_id": doc["jurisdiction_id"],
+        "jurisdiction_name": jurisdiction["name"],
+        "expires_at": as_utc(doc["expires_at"]),
+        "existing_account": account is not None,
+    }
+
+
+async def complete_enrollment(
+    idn: Identity, *, token: str, display_name: str, password: str, phone: str | None
+) -> Doc:
+    preview = await _usable_enrollment(idn, None, token)
+    email = preview["email"]
+    existing = await Accounts(idn.runtime.db).by_email(email)
+    if existing is None:
+        check_password(password, email)
+        password_hash: str | None = secrets.hash_password(password)
+    else:
+        if not secrets.verify_password(existing.get("password_hash"), password):
+            msg = "this email already has a Permitsuite account: enter that account's password"
+            raise Unprocessable(msg, errors=[field_error("password", msg, "password.existing")])
+        password_hash = None
+
+    async def work(tx: Transaction) -> Doc:
+        enrollment = await _usable_enrollment(idn, tx, token)  # re-read: single use under races
+        jid = enrollment["jurisdiction_id"]
+        account = await get_or_create_account(
+            tx, email=email, display_name=display_name, phone=phone, password_hash=password_hash
+        )
+        membership = await get_or_create_membership(
+            tx, account=account, jurisdiction_id=jid, kind=enrollment["kind"], roles=[]
+        )
+        await tx.repo(Enrollments, jid).update_one(
+            {"_id": enrollment["_id"], "used_at": None}, {"$set": {"used_at": tx.clock.now()}}
+        )
+        return {"account": account, "membership": {**membership, "jurisdiction_id": jid}}
+
+    return await idn.runtime.uow.run(work)
