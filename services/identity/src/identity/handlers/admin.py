@@ -11,8 +11,8 @@ from identity.domain.model import (
 from identity.handlers.common import (
     Doc,
     Identity,
-    get_or_create_account,
     check_password,
+    get_or_create_account,
     get_or_create_membership,
 )
 

@@ -25,8 +25,8 @@ from identity.handlers.common import (
     ENROLLMENTS_PER_EMAIL_PER_HOUR,
     Doc,
     Identity,
-    get_or_create_account,
     check_password,
+    get_or_create_account,
     get_or_create_membership,
 )
 from identity.handlers.jurisdictions import get_jurisdiction
