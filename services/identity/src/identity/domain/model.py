@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -34,34 +34,10 @@ class JurisdictionFeatures:
         return self.public_self_enrollment
 
 
-@dataclass
-class Enrollment:
-    id: str
-    jurisdiction_id: str
-    email: str
-    kind: EnrollmentKind
-    token_hash: str
-    created_at: datetime
-    expires_at: datetime
-    used_at: datetime | None = None
-
-    def usable(self, now: datetime) -> bool:
-        """A confirmation link works once and only until it expires."""
-        return self.used_at is None and now < self.expires_at
+def link_usable(*, used_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
+    """A confirmation link (or any emailed secret) works once and only until it expires."""
+    return used_at is None and now < expires_at
 
 
 def enrollment_expiry(now: datetime, hours: int) -> datetime:
     return now + timedelta(hours=hours)
-
-
-@dataclass
-class Membership:
-    id: str
-    jurisdiction_id: str
-    account_id: str
-    kind: MembershipKind
-    status: MembershipStatus = "active"
-    roles: list[str] = field(default_factory=list)
-
-    def can_log_in(self) -> bool:
-        return self.status == "active"

@@ -19,6 +19,7 @@ from identity.domain.model import (
     EnrollmentKind,
     JurisdictionFeatures,
     enrollment_expiry,
+    link_usable,
     normalize_email,
 )
 from identity.handlers.common import (
@@ -98,7 +99,9 @@ async def _usable_enrollment(idn: Identity, tx: Transaction | None, token: str) 
         else Enrollments(idn.runtime.db, jurisdiction_id)
     )
     doc = await repo.find_one({"token_hash": secrets.token_hash(token)})
-    if doc is None or doc.get("used_at") is not None or idn.now >= as_utc(doc["expires_at"]):
+    if doc is None or not link_usable(
+        used_at=doc.get("used_at"), expires_at=as_utc(doc["expires_at"]), now=idn.now
+    ):
         raise NotFound("this confirmation link is unknown, used or expired", slug="link-not-usable")
     return doc
 
