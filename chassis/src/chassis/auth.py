@@ -36,6 +36,8 @@ class Principal(BaseModel):
     jurisdiction_id: str | None = Field(description="None only for platform operators")
     kind: str
     roles: list[str] = Field(default_factory=list)
+    company_ids: list[str] = Field(default_factory=list)
+    token_version: int = 0
     token_id: str | None = None
 
     def is_operator(self) -> bool:
@@ -113,7 +115,7 @@ class TokenVerifier:
             raise Unauthorized("token signed with an unknown key")
         return self._keys[kid]
 
-    async def verify(self, token: str) -> Principal:
+    async def verify(self, token: str, *, typ: str = "access") -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -143,14 +145,16 @@ class TokenVerifier:
             raise Unauthorized("token expired")
         if now + LEEWAY_SECONDS < float(claims["nbf"]):
             raise Unauthorized("token not yet valid")
-        if claims.get("typ") != "access":
-            raise Unauthorized("not an access token")
+        if claims.get("typ") != typ:
+            raise Unauthorized(f"not an {typ} token" if typ == "access" else f"not a {typ} token")
         return Principal(
             account_id=claims["sub"],
             email=claims.get("email", ""),
             jurisdiction_id=claims.get("jur"),
             kind=claims.get("kind", ""),
             roles=list(claims.get("roles", [])),
+            company_ids=list(claims.get("companies", [])),
+            token_version=int(claims.get("ver", 0)),
             token_id=claims.get("jti"),
         )
 

@@ -63,7 +63,7 @@ def asyncapi_document() -> dict[str, Any]:
         messages[name] = {
             "name": event_type,
             "title": cls.__name__,
-            "summary": (cls.__doc__ or "").strip().splitlines()[0],
+            "summary": ((cls.__doc__ or "").strip().splitlines() or [cls.__name__])[0],
             "contentType": "application/json",
             "headers": {
                 **CE_HEADERS_SCHEMA,

@@ -26,9 +26,9 @@ class IdentityHarness:
     scope: TestScope
 
     async def operator_token(self) -> str:
-        from identity import handlers
+        from identity.handlers import admin
 
-        await handlers.ensure_account(
+        await admin.ensure_account(
             self.identity,
             email="ops@example.org",
             password="operator-pass-123",
@@ -86,10 +86,20 @@ class IdentityHarness:
 
 
 @pytest.fixture
-async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[IdentityHarness]:
+def identity_role() -> str:
+    """HTTP-only by default (no consumer group join per test); override to test consumers."""
+    return "api"
+
+
+@pytest.fixture
+async def harness(
+    scope: TestScope, manual_clock: ManualClock, identity_role: str
+) -> AsyncIterator[IdentityHarness]:
     await scope.create_topics()
     settings = IdentitySettings(
-        **scope.settings_kwargs("identity", signing_key=SIGNING_KEY, max_body_bytes=64 * 1024)
+        **scope.settings_kwargs(
+            "identity", signing_key=SIGNING_KEY, max_body_bytes=64 * 1024, role=identity_role
+        )
     )
     app = create_app(settings, manual_clock)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:

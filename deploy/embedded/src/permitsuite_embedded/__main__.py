@@ -46,6 +46,18 @@ DEMO_JURISDICTION = {
         "online_payments": True,
     },
 }
+DEMO_COMPANY = {
+    "name": "Rich Contractor",
+    "license_number": "AEC0119",
+    "trades": ["General", "Mechanical"],
+    "address": "1502 E Falcon Dr",
+    "city": "Meridian",
+    "state": "ID",
+    "zip": "83642",
+    "email": "contractor@demo.example.org",
+    "phone": "208-555-0119",
+    "admins": ["contractor@demo.example.org"],
+}
 DEMO_USERS = [
     ("operator", "operator@demo.example.org", "Hosting operator", "operator", []),
     ("staff admin", "admin@demo.example.org", "Dana Admin", "staff", ["admin"]),

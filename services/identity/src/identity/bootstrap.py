@@ -10,7 +10,9 @@ from chassis.clock import Clock
 from chassis.logging import configure_logging
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import create_indexes
-from identity.entrypoints.http import router, well_known
+from identity.consumers import registration_consumer
+from identity.entrypoints import routes_admin, routes_auth, routes_me
+from identity.entrypoints.wellknown import well_known
 from identity.handlers import Identity
 from identity.settings import IdentitySettings
 
@@ -22,6 +24,7 @@ def build_identity(settings: IdentitySettings, clock: Clock | None = None) -> Id
         key_id=settings.signing_key_id,
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
+        previous_jwks=settings.previous_public_keys,
     )
     # Identity verifies its own tokens with its own key: no JWKS round trip.
     runtime.verifier = TokenVerifier(
@@ -45,7 +48,8 @@ def create_app(settings: IdentitySettings | None = None, clock: Clock | None = N
         identity.runtime,
         title="Permitsuite identity",
         description="Jurisdictions, accounts, memberships and tokens.",
-        routers=[router, well_known],
+        routers=[routes_auth.router, routes_me.router, routes_admin.router, well_known],
+        consumers=[registration_consumer(identity)],
         on_startup=[_indexes],
     )
     app.state.identity = identity

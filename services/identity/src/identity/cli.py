@@ -16,12 +16,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from chassis.errors import Conflict, ProblemError
-from identity import handlers
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.adapters.repositories import create_indexes
 from identity.bootstrap import build_identity
-from identity.domain.model import JurisdictionFeatures
-from identity.handlers import Identity
+from identity.handlers import Identity, admin, jurisdictions
 from identity.settings import IdentitySettings
 
 
@@ -38,7 +36,7 @@ async def _with_identity(fn: Callable[[Identity], Awaitable[Any]]) -> Any:
 
 
 async def _create_operator(idn: Identity, email: str, password: str) -> dict[str, Any]:
-    account = await handlers.ensure_account(
+    account = await admin.ensure_account(
         idn, email=email, password=password, display_name="Hosting operator", operator=True
     )
     return {"account_id": account["_id"], "email": account["email"]}
@@ -48,26 +46,26 @@ async def _seed_demo(idn: Identity, profile: dict[str, Any]) -> dict[str, Any]:
     """Idempotently create the demo jurisdiction and its demo users."""
     jurisdiction = profile["jurisdiction"]
     with contextlib.suppress(Conflict):  # already seeded
-        await handlers.create_jurisdiction(
+        await jurisdictions.create_jurisdiction(
             idn,
             jurisdiction_id=jurisdiction["id"],
-            name=jurisdiction["name"],
-            time_zone=jurisdiction["time_zone"],
-            features=JurisdictionFeatures(**jurisdiction.get("features", {})),
+            fields={k: v for k, v in jurisdiction.items() if k != "id"},
         )
     operator = profile["operator"]
     await _create_operator(idn, operator["email"], operator["password"])
     for user in profile["users"]:
-        account = await handlers.ensure_account(
+        account = await admin.ensure_account(
             idn, email=user["email"], password=user["password"], display_name=user["display_name"]
         )
-        await handlers.ensure_membership(
+        await admin.ensure_membership(
             idn,
             account=account,
             jurisdiction_id=jurisdiction["id"],
             kind=user["kind"],
             roles=user.get("roles", []),
         )
+    for company in profile.get("companies", []):
+        await admin.ensure_company(idn, jurisdiction_id=jurisdiction["id"], company=company)
     return {"jurisdiction": jurisdiction["id"], "users": len(profile["users"]) + 1}
 
 

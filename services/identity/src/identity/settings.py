@@ -22,6 +22,22 @@ class IdentitySettings(ServiceSettings):
     access_token_minutes: int = Field(default=5, ge=1, le=60)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
     enrollment_link_hours: int = Field(default=24, ge=1, le=24 * 14)
+    invitation_days: int = Field(default=8, ge=1, le=60)
+    reset_link_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    pin_valid_days: int = Field(default=14, ge=1, le=90)
+    setup_token_minutes: int = Field(default=15, ge=1, le=60)
+    previous_public_keys: str = Field(
+        default="",
+        description="JWKS JSON of retired signing keys: still published (and so still "
+        "verifying) until the tokens they signed have expired",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Peers whose X-Forwarded-For is believed (the gateway)",
+    )
+    login_free_failures: int = Field(default=3, ge=1)
+    login_lockout_after: int = Field(default=10, ge=2)
+    login_lockout_minutes: int = Field(default=15, ge=1)
 
     @field_validator("signing_key")
     @classmethod

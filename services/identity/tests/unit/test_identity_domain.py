@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from identity.adapters import secrets
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.domain.model import JurisdictionFeatures, normalize_email
-from identity.domain.passwords import DEFAULT_POLICY, PasswordRejected
+from identity.domain.passwords import DEFAULT_POLICY, POLICIES, PasswordRejected, policy_named
 from identity.settings import IdentitySettings
 
 
@@ -30,17 +30,46 @@ def test_enrollment_kinds_follow_the_feature_flags() -> None:
 
 @pytest.mark.parametrize(
     ("password", "rule"),
-    [("short", "min_length"), ("x" * 129, "max_length"), ("pat@example.org", "not_email")],
+    [
+        ("short", "min_length"),
+        ("x" * 129, "max_length"),
+        ("pat@example.org", "not_personal"),
+        ("password1", "too_common"),
+        ("Summer2024", "too_common"),
+    ],
 )
 def test_default_password_policy_names_the_rule_broken(password: str, rule: str) -> None:
-    """R-ID-3 (ASVS default): length 8-128, not the email."""
+    """R-ID-3 (ASVS default): 8-128 characters, not personal, not common."""
     with pytest.raises(PasswordRejected) as err:
-        DEFAULT_POLICY.check(password, email="pat@example.org")
+        DEFAULT_POLICY.check(password, user_inputs=["pat@example.org", "Pat Public"])
     assert err.value.rule == rule
 
 
 def test_long_passphrases_without_composition_rules_pass() -> None:
-    DEFAULT_POLICY.check("correct horse battery staple", email="pat@example.org")
+    DEFAULT_POLICY.check("correct horse battery staple", user_inputs=["pat@example.org"])
+
+
+@pytest.mark.parametrize(
+    ("password", "rule"),
+    [
+        ("ab1", "min_length"),
+        ("abcdefghijklmnopqrstuvwxy1z", "max_length"),
+        ("onlyletters", "letter_and_digit"),
+        ("12345678", "letter_and_digit"),
+        ("abc123", "too_common"),
+    ],
+)
+def test_etrakit_policy_rules(password: str, rule: str) -> None:
+    """R-ID-3: the eTRAKIT rules, 6-25 characters, a letter and a digit."""
+    with pytest.raises(PasswordRejected) as err:
+        POLICIES["etrakit"].check(password)
+    assert err.value.rule == rule
+
+
+def test_etrakit_policy_accepts_what_it_should_and_is_case_sensitive_by_nature() -> None:
+    POLICIES["etrakit"].check("Boise2Idaho")
+    POLICIES["etrakit"].check("boise2idaho")  # case is not a rule, but passwords compare exactly
+    assert policy_named(None) is DEFAULT_POLICY and policy_named("etrakit").max_length == 25
 
 
 def test_scoped_tokens_carry_their_jurisdiction_and_are_stored_hashed() -> None:
@@ -78,3 +107,31 @@ def test_enrollment_link_works_once_and_until_it_expires() -> None:
     assert link_usable(used_at=None, expires_at=expires, now=now + timedelta(hours=23))
     assert not link_usable(used_at=None, expires_at=expires, now=now + timedelta(hours=24))
     assert not link_usable(used_at=now, expires_at=expires, now=now + timedelta(hours=1))
+
+
+def test_throttle_grows_delays_then_locks_out_and_forgets_after_the_window() -> None:
+    from identity.domain.throttle import (
+        AttemptState,
+        ThrottlePolicy,
+        after_failure,
+        blocked_until,
+        just_locked,
+    )
+
+    policy = ThrottlePolicy(free_failures=3, lockout_after=6, lockout=timedelta(minutes=15))
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    state = AttemptState()
+    delays = []
+    for _ in range(5):
+        before = state
+        state = after_failure(state, now, policy)
+        until = blocked_until(state, now)
+        delays.append((until - now).total_seconds() if until else 0)
+        assert not just_locked(before, state)
+    assert delays == [0, 0, 0, 1, 2]  # free, free, free, then growing
+    locked = after_failure(state, now, policy)
+    assert just_locked(state, locked)
+    assert blocked_until(locked, now + timedelta(minutes=14)) is not None
+    assert blocked_until(locked, now + timedelta(minutes=15, seconds=1)) is None
+    later = after_failure(locked, now + timedelta(hours=2), policy)
+    assert later.failures == 1  # the window passed: counting starts again

@@ -24,7 +24,15 @@ def generate_private_key_pem() -> str:
 
 
 class TokenSigner:
-    def __init__(self, private_key_pem: str, *, key_id: str, issuer: str, audience: str) -> None:
+    def __init__(
+        self,
+        private_key_pem: str,
+        *,
+        key_id: str,
+        issuer: str,
+        audience: str,
+        previous_jwks: str = "",
+    ) -> None:
         key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("the signing key must be an Ed25519 private key")
@@ -48,7 +56,11 @@ class TokenSigner:
         roles: list[str],
         now: datetime,
         lifetime: timedelta,
+        company_ids: list[str] | None = None,
+        version: int = 0,
+        typ: str = "access",
     ) -> str:
+        """An access token (``typ=access``) or a first-login setup token (``typ=setup``)."""
         claims = {
             "iss": self.issuer,
             "aud": self.audience,
@@ -57,7 +69,9 @@ class TokenSigner:
             "jur": jurisdiction_id,
             "kind": kind,
             "roles": roles,
-            "typ": "access",
+            "companies": company_ids or [],
+            "ver": version,
+            "typ": typ,
             "iat": int(now.timestamp()),
             "nbf": int(now.timestamp()),
             "exp": int((now + lifetime).timestamp()),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -36,6 +36,14 @@ class JurisdictionRegistry:
             d async for d in self.collection.find({}, session=self.session).sort("_id", ASCENDING)
         ]
 
+    async def update(self, jurisdiction_id: str, fields: Doc) -> Doc | None:
+        return await self.collection.find_one_and_update(
+            {"_id": jurisdiction_id},
+            {"$set": fields},
+            return_document=ReturnDocument.AFTER,
+            session=self.session,
+        )
+
 
 class Accounts:
     """Global accounts: one login works in every jurisdiction the person belongs to."""
@@ -53,10 +61,13 @@ class Accounts:
     async def insert(self, doc: Doc) -> None:
         await self.collection.insert_one(doc, session=self.session)
 
-    async def set_password_hash(self, account_id: str, password_hash: str) -> None:
-        await self.collection.update_one(
-            {"_id": account_id}, {"$set": {"password_hash": password_hash}}, session=self.session
-        )
+    async def update(
+        self, account_id: str, fields: Doc, *, bump_token_version: bool = False
+    ) -> None:
+        update: Doc = {"$set": fields}
+        if bump_token_version:
+            update["$inc"] = {"token_version": 1}
+        await self.collection.update_one({"_id": account_id}, update, session=self.session)
 
 
 class Memberships(TenantRepository):
@@ -82,20 +93,75 @@ class Enrollments(TenantRepository):
     collection_name: ClassVar[str] = "enrollments"
 
 
+class Invitations(TenantRepository):
+    collection_name: ClassVar[str] = "invitations"
+
+
+class PasswordResets(TenantRepository):
+    collection_name: ClassVar[str] = "password_resets"
+
+
 class RefreshTokens(TenantRepository):
     collection_name: ClassVar[str] = "refresh_tokens"
+
+    async def revoke_account(self, account_id: str) -> int:
+        """Revoke every session of the account in this jurisdiction."""
+        return await self.update_many(
+            {"account_id": account_id, "revoked": False}, {"$set": {"revoked": True}}
+        )
+
+
+class Companies(TenantRepository):
+    collection_name: ClassVar[str] = "companies"
+
+
+class AuditLog(TenantRepository):
+    collection_name: ClassVar[str] = "audit_log"
+
+
+class LoginAttempts:
+    """Throttle state per account key and per client address.
+
+    Global by design: an account is global, and so is an attacker's address.
+    """
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.collection = db["login_attempts"]
+
+    async def get(self, key: str) -> Doc | None:
+        return await self.collection.find_one({"_id": key})
+
+    async def put(self, key: str, state: Doc) -> None:
+        await self.collection.replace_one({"_id": key}, {"_id": key, **state}, upsert=True)
+
+    async def clear(self, key: str) -> None:
+        await self.collection.delete_one({"_id": key})
 
 
 INDEXES = {
     "accounts": [IndexModel([("email", ASCENDING)], unique=True, name="email_uniq")],
     "memberships": [
         tenant_index("account_id", unique=True),
+        tenant_index("company_ids"),
+        tenant_index("kind", "status"),
         IndexModel([("account_id", ASCENDING)], name="account_id"),
     ],
-    "enrollments": [tenant_index("token_hash", unique=True)],
+    "enrollments": [tenant_index("token_hash", unique=True), tenant_index("email", "created_at")],
+    "invitations": [tenant_index("token_hash", unique=True), tenant_index("account_id")],
+    "password_resets": [
+        tenant_index("token_hash", unique=True),
+        tenant_index("email", "created_at"),
+    ],
+    "companies": [
+        tenant_index("license_number", unique=True),
+        tenant_index("name"),
+        tenant_index("registration_id", unique=True, sparse=True),
+    ],
+    "audit_log": [tenant_index("at")],
     "refresh_tokens": [
         tenant_index("token_hash", unique=True),
         tenant_index("family_id"),
+        tenant_index("account_id"),
     ],
 }
 

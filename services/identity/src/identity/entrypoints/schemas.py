@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+StaffRole = Literal["admin", "permit_technician", "plan_reviewer", "cashier", "inspector"]
+Delivery = Literal["invitation", "pin"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
 
 class Features(BaseModel):
@@ -14,13 +21,43 @@ class Features(BaseModel):
     online_payments: bool = False
 
 
-class JurisdictionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class BrandingIn(Strict):
+    display_name: str | None = Field(default=None, max_length=200)
+    from_address: EmailStr | None = None
+    logo_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
 
+
+class FirstAdmin(Strict):
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=200)
+
+
+class JurisdictionIn(Strict):
     id: str = Field(min_length=1, max_length=40, examples=["demo"])
     name: str = Field(min_length=1, max_length=200, examples=["Demo County Building Department"])
     time_zone: str = Field(min_length=1, max_length=64, examples=["America/Boise"])
     features: Features = Field(default_factory=Features)
+    branding: BrandingIn = Field(default_factory=BrandingIn)
+    password_policy: Literal["asvs", "etrakit"] = "asvs"
+    reset_requires_security_answer: bool = False
+    first_admin: FirstAdmin | None = Field(
+        default=None, description="Invite the jurisdiction's first staff admin by email"
+    )
+
+
+class JurisdictionPatch(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    time_zone: str | None = Field(default=None, min_length=1, max_length=64)
+    features: Features | None = None
+    branding: BrandingIn | None = None
+    password_policy: Literal["asvs", "etrakit"] | None = None
+    reset_requires_security_answer: bool | None = None
+
+
+class BrandingOut(BaseModel):
+    display_name: str | None = None
+    from_address: str | None = None
+    logo_url: str | None = None
 
 
 class JurisdictionOut(BaseModel):
@@ -28,11 +65,12 @@ class JurisdictionOut(BaseModel):
     name: str
     time_zone: str
     features: Features
+    branding: BrandingOut
+    password_policy: str
+    reset_requires_security_answer: bool
 
 
-class EnrollmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EnrollmentIn(Strict):
     email: EmailStr
     kind: Literal["community_member", "contractor"] = "community_member"
 
@@ -53,9 +91,7 @@ class EnrollmentView(BaseModel):
     )
 
 
-class EnrollmentComplete(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EnrollmentComplete(Strict):
     display_name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=1, max_length=1024)
     phone: str | None = Field(default=None, max_length=40)
@@ -70,10 +106,15 @@ class Activated(BaseModel):
 
 class TokenResponse(BaseModel):
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer", "setup"] = "bearer"
     expires_in: int
-    refresh_token: str
+    refresh_token: str | None
     jurisdiction_id: str | None
+    setup_required: bool = Field(
+        default=False,
+        description="true after a first login with a PIN: the access token is a setup token "
+        "that only POST /v1/me/setup accepts",
+    )
 
 
 class Me(BaseModel):
@@ -81,7 +122,199 @@ class Me(BaseModel):
     email: str
     display_name: str
     phone: str | None
+    security_question: str | None
     jurisdiction_id: str | None
     kind: str
     roles: list[str]
+    company_ids: list[str]
+    company_admin_of: list[str]
     jurisdictions: list[str] = Field(description="every jurisdiction this login is a member of")
+
+
+class MembershipSummary(BaseModel):
+    jurisdiction_id: str
+    jurisdiction_name: str
+    kind: str
+    roles: list[str]
+    company_ids: list[str]
+
+
+class ProfilePatch(Strict):
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class PasswordChange(Strict):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+class SecurityQuestionChange(Strict):
+    current_answer: str | None = Field(default=None, max_length=200)
+    question: str = Field(min_length=3, max_length=200)
+    answer: str = Field(min_length=1, max_length=200)
+
+
+class FirstLoginSetup(Strict):
+    new_password: str = Field(min_length=1, max_length=1024)
+    security_question: str = Field(min_length=3, max_length=200)
+    security_answer: str = Field(min_length=1, max_length=200)
+
+
+class UserIn(Strict):
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=200)
+    kind: Literal["staff", "community_member"]
+    roles: list[StaffRole] = Field(default_factory=list)
+    delivery: Delivery = Field(
+        default="invitation",
+        description="invitation: an activation link by email (valid 8 days); pin: a one-time "
+        "PIN in this response, for the first login (R-ID-2)",
+    )
+
+
+class UserPatch(Strict):
+    status: Literal["active", "disabled"] | None = None
+    roles: list[StaffRole] | None = None
+
+
+class UserOut(BaseModel):
+    membership_id: str
+    account_id: str
+    email: str
+    display_name: str
+    kind: str
+    status: str
+    roles: list[str]
+    company_ids: list[str]
+    company_admin_of: list[str]
+
+
+class UserCreated(UserOut):
+    pin: str | None = Field(default=None, description="Shown once; hand it to the person")
+
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class UserPage(Page):
+    items: list[UserOut]
+
+
+class CompanyIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    license_number: str = Field(
+        min_length=1, max_length=40, description="State license / AEC number"
+    )
+    trades: list[str] = Field(default_factory=list, max_length=20)
+    address: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    state: str | None = Field(default=None, max_length=40)
+    zip: str | None = Field(default=None, max_length=20)
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    cell: str | None = Field(default=None, max_length=40)
+    fax: str | None = Field(default=None, max_length=40)
+
+
+class CompanyPatch(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    license_number: str | None = Field(default=None, min_length=1, max_length=40)
+    trades: list[str] | None = Field(default=None, max_length=20)
+    address: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    state: str | None = Field(default=None, max_length=40)
+    zip: str | None = Field(default=None, max_length=20)
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    cell: str | None = Field(default=None, max_length=40)
+    fax: str | None = Field(default=None, max_length=40)
+
+
+class CompanyOut(BaseModel):
+    id: str
+    name: str
+    license_number: str
+    trades: list[str]
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    cell: str | None = None
+    fax: str | None = None
+
+
+class CompanyPage(Page):
+    items: list[CompanyOut]
+
+
+class CompanyUserIn(Strict):
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=200)
+    company_admin: bool = False
+    delivery: Delivery = "invitation"
+
+
+class InvitationView(BaseModel):
+    email: str
+    jurisdiction_id: str
+    jurisdiction_name: str
+    expires_at: datetime
+    existing_account: bool
+
+
+class InvitationAccept(Strict):
+    password: str = Field(min_length=1, max_length=1024)
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    security_question: str | None = Field(default=None, min_length=3, max_length=200)
+    security_answer: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class ResetRequest(Strict):
+    email: EmailStr | None = None
+    license_number: str | None = Field(default=None, min_length=1, max_length=40)
+
+
+class ResetView(BaseModel):
+    email: str
+    jurisdiction_id: str
+    expires_at: datetime
+    security_question: str | None = Field(
+        description="set when this jurisdiction requires the answer to reset"
+    )
+
+
+class ResetComplete(Strict):
+    password: str = Field(min_length=1, max_length=1024)
+    security_answer: str | None = Field(default=None, max_length=200)
+
+
+class AuditEntry(BaseModel):
+    at: datetime
+    action: str
+    actor: str | None
+    subject: str | None
+    details: dict[str, Any]
+
+
+def user_out(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "membership_id": doc["_id"],
+        "account_id": doc["account_id"],
+        "email": doc["email"],
+        "display_name": doc.get("display_name", ""),
+        "kind": doc["kind"],
+        "status": doc["status"],
+        "roles": list(doc.get("roles", [])),
+        "company_ids": list(doc.get("company_ids", [])),
+        "company_admin_of": list(doc.get("company_admin_of", [])),
+    }
+
+
+def company_out(doc: dict[str, Any]) -> dict[str, Any]:
+    return {"id": doc["_id"], **{k: v for k, v in doc.items() if k in CompanyOut.model_fields}}

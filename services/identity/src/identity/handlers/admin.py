@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from chassis.uow import Transaction
+from contracts.identity import AuthorizedUserAdded
 from identity.adapters import secrets
+from identity.adapters.repositories import Accounts, Companies, Memberships
 from identity.domain.model import (
     MembershipKind,
     normalize_email,
@@ -15,13 +17,14 @@ from identity.handlers.common import (
     get_or_create_account,
     get_or_create_membership,
 )
+from identity.handlers.companies import insert_company
 
 
 async def ensure_account(
     idn: Identity, *, email: str, password: str, display_name: str, operator: bool = False
 ) -> Doc:
     email = normalize_email(email)
-    check_password(password, email)
+    check_password(password, None, email, display_name)
     password_hash = secrets.hash_password(password)
 
     async def work(tx: Transaction) -> Doc:
@@ -44,5 +47,41 @@ async def ensure_membership(
         return await get_or_create_membership(
             tx, account=account, jurisdiction_id=jurisdiction_id, kind=kind, roles=roles
         )
+
+    return await idn.runtime.uow.run(work)
+
+
+async def ensure_company(idn: Identity, *, jurisdiction_id: str, company: Doc) -> Doc:
+    """Create a company (if its license number is new) with existing accounts as admins."""
+    fields = {k: v for k, v in company.items() if k != "admins"}
+    fields["license_number"] = fields["license_number"].strip().upper()
+
+    async def work(tx: Transaction) -> Doc:
+        existing = await tx.repo(Companies, jurisdiction_id).find_one(
+            {"license_number": fields["license_number"]}
+        )
+        if existing is not None:
+            return existing
+        doc = await insert_company(tx, jurisdiction_id, fields)
+        members = tx.repo(Memberships, jurisdiction_id)
+        for email in company.get("admins", []):
+            account = await Accounts(tx.db, tx.session).by_email(normalize_email(email))
+            if account is None:
+                continue
+            await members.update_one(
+                {"account_id": account["_id"], "kind": "contractor"},
+                {"$addToSet": {"company_ids": doc["_id"], "company_admin_of": doc["_id"]}},
+            )
+            tx.emit(
+                AuthorizedUserAdded(
+                    company_id=doc["_id"],
+                    jurisdiction_id=jurisdiction_id,
+                    account_id=account["_id"],
+                    email=account["email"],
+                    company_admin=True,
+                ),
+                jurisdiction_id=jurisdiction_id,
+            )
+        return doc
 
     return await idn.runtime.uow.run(work)

@@ -1,28 +1,33 @@
-"""What every identity handler shares: the dependencies and account helpers."""
+"""What every identity handler shares: dependencies, the caller, account helpers."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
 from chassis.app import ServiceRuntime
-from chassis.errors import Unprocessable, field_error
+from chassis.auth import Principal
+from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
-from contracts.identity import AccountActivated
+from contracts.identity import AccountActivated, MembershipGranted
+from identity.adapters import secrets
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import (
     Accounts,
+    AuditLog,
+    JurisdictionRegistry,
     Memberships,
 )
-from identity.domain.model import (
-    MembershipKind,
-)
-from identity.domain.passwords import DEFAULT_POLICY, PasswordRejected
+from identity.domain.model import PLATFORM, MembershipKind
+from identity.domain.passwords import PasswordRejected, policy_named
+from identity.domain.throttle import ThrottlePolicy
 from identity.settings import IdentitySettings
 
 Doc = dict[str, Any]
-ENROLLMENTS_PER_EMAIL_PER_HOUR = 5
+LINKS_PER_EMAIL_PER_HOUR = 5
 
 
 @dataclass
@@ -34,17 +39,105 @@ class Identity:
     signer: TokenSigner
 
     @property
-    def now(self) -> Any:
+    def now(self) -> datetime:
         return self.runtime.clock.now()
 
+    @property
+    def throttle(self) -> ThrottlePolicy:
+        from datetime import timedelta
 
-def check_password(password: str, email: str) -> None:
+        s = self.settings
+        return ThrottlePolicy(
+            free_failures=s.login_free_failures,
+            lockout_after=s.login_lockout_after,
+            lockout=timedelta(minutes=s.login_lockout_minutes),
+        )
+
+
+@dataclass
+class Caller:
+    """The authenticated caller as identity sees it (token checked against the database)."""
+
+    principal: Principal
+    account: Doc
+    membership: Doc | None
+
+    @property
+    def account_id(self) -> str:
+        return str(self.account["_id"])
+
+    @property
+    def is_operator(self) -> bool:
+        return bool(self.account.get("operator")) and self.principal.jurisdiction_id is None
+
+    def in_jurisdiction(self, jurisdiction_id: str) -> bool:
+        return self.principal.jurisdiction_id == jurisdiction_id and self.membership is not None
+
+    def is_staff(self, jurisdiction_id: str, *roles: str) -> bool:
+        m = self.membership
+        if not self.in_jurisdiction(jurisdiction_id) or m is None or m["kind"] != "staff":
+            return False
+        return not roles or any(r in m.get("roles", []) for r in roles)
+
+
+def require_jurisdiction_access(caller: Caller, jurisdiction_id: str) -> None:
+    """Another tenant's objects do not exist for the caller: 404, never 403."""
+    if not (caller.is_operator or caller.in_jurisdiction(jurisdiction_id)):
+        raise NotFound("not found")
+
+
+def require_staff(caller: Caller, jurisdiction_id: str, *roles: str) -> None:
+    require_jurisdiction_access(caller, jurisdiction_id)
+    if not (caller.is_operator or caller.is_staff(jurisdiction_id, *roles)):
+        needed = " or ".join(roles) if roles else "staff"
+        raise Forbidden(f"this needs the {needed} role")
+
+
+async def load_jurisdiction(db: Any, jurisdiction_id: str, session: Any = None) -> Doc:
+    doc = await JurisdictionRegistry(db, session).get(jurisdiction_id)
+    if doc is None:
+        raise NotFound(f"no jurisdiction {jurisdiction_id!r}")
+    return doc
+
+
+def check_password(password: str, jurisdiction: Doc | None, *user_inputs: str) -> None:
+    """The jurisdiction's password policy (R-ID-3); 422 naming the rule broken."""
+    policy = policy_named((jurisdiction or {}).get("password_policy"))
     try:
-        DEFAULT_POLICY.check(password, email=email)
+        policy.check(password, user_inputs=[u for u in user_inputs if u])
     except PasswordRejected as exc:
         raise Unprocessable(
-            str(exc), errors=[field_error("password", str(exc), f"password.{exc.rule}")]
+            str(exc),
+            errors=[field_error("password", str(exc), f"password.{exc.rule}")],
+            rule=exc.rule,
+            policy=policy.describe(),
         ) from exc
+
+
+def normalize_answer(answer: str) -> str:
+    """Security answers compare case- and space-insensitively."""
+    return re.sub(r"\s+", " ", answer.strip().lower())
+
+
+async def audit(
+    tx: Transaction,
+    jurisdiction_id: str | None,
+    action: str,
+    *,
+    actor: str | None,
+    subject: str | None,
+    **details: Any,
+) -> None:
+    await tx.repo(AuditLog, jurisdiction_id or PLATFORM).insert_one(
+        {
+            "_id": str(uuid4()),
+            "at": tx.clock.now(),
+            "action": action,
+            "actor": actor,
+            "subject": subject,
+            "details": details,
+        }
+    )
 
 
 async def get_or_create_account(
@@ -67,38 +160,87 @@ async def get_or_create_account(
             "phone": phone,
             "password_hash": password_hash,
             "operator": operator,
+            "token_version": 0,
+            "security_question": None,
+            "security_answer_hash": None,
             "created_at": tx.clock.now(),
         }
         await accounts.insert(account)
     return account
 
 
+def new_membership(
+    account: Doc,
+    *,
+    kind: MembershipKind,
+    roles: list[str],
+    status: str,
+    now: datetime,
+    company_ids: list[str] | None = None,
+    company_admin_of: list[str] | None = None,
+) -> Doc:
+    return {
+        "_id": str(uuid4()),
+        "account_id": account["_id"],
+        "email": account["email"],
+        "display_name": account.get("display_name", ""),
+        "kind": kind,
+        "status": status,
+        "roles": roles,
+        "company_ids": company_ids or [],
+        "company_admin_of": company_admin_of or [],
+        "pin_hash": None,
+        "pin_expires_at": None,
+        "created_at": now,
+    }
+
+
+def activation_events(tx: Transaction, account: Doc, membership: Doc, jurisdiction_id: str) -> None:
+    """Announce an active membership: ``AccountActivated`` and ``MembershipGranted``."""
+    tx.emit(
+        AccountActivated(
+            account_id=account["_id"],
+            membership_id=membership["_id"],
+            jurisdiction_id=jurisdiction_id,
+            email=account["email"],
+            kind=membership["kind"],
+            display_name=account.get("display_name", ""),
+        ),
+        jurisdiction_id=jurisdiction_id,
+    )
+    membership_granted(tx, membership, jurisdiction_id)
+
+
+def membership_granted(tx: Transaction, membership: Doc, jurisdiction_id: str) -> None:
+    tx.emit(
+        MembershipGranted(
+            membership_id=membership["_id"],
+            account_id=membership["account_id"],
+            jurisdiction_id=jurisdiction_id,
+            email=membership["email"],
+            kind=membership["kind"],
+            roles=list(membership.get("roles", [])),
+            company_ids=list(membership.get("company_ids", [])),
+        ),
+        jurisdiction_id=jurisdiction_id,
+    )
+
+
 async def get_or_create_membership(
     tx: Transaction, *, account: Doc, jurisdiction_id: str, kind: MembershipKind, roles: list[str]
 ) -> Doc:
-    """The account's active membership in the jurisdiction, created (and
-    announced with ``AccountActivated``) if there is none."""
+    """The account's membership in the jurisdiction, created active (and
+    announced) if there is none."""
     members = tx.repo(Memberships, jurisdiction_id)
     membership = await members.of_account(account["_id"])
     if membership is None:
-        membership = {
-            "_id": str(uuid4()),
-            "account_id": account["_id"],
-            "kind": kind,
-            "status": "active",
-            "roles": roles,
-            "created_at": tx.clock.now(),
-        }
-        await members.insert_one(membership)
-        tx.emit(
-            AccountActivated(
-                account_id=account["_id"],
-                membership_id=membership["_id"],
-                jurisdiction_id=jurisdiction_id,
-                email=account["email"],
-                kind=kind,
-                display_name=account["display_name"],
-            ),
-            jurisdiction_id=jurisdiction_id,
+        membership = new_membership(
+            account, kind=kind, roles=roles, status="active", now=tx.clock.now()
         )
+        await members.insert_one(membership)
+        activation_events(tx, account, membership, jurisdiction_id)
     return membership
+
+
+def hash_secret(value: str) -> str:
+    return secrets.hash_password(value)

@@ -23,7 +23,7 @@ from identity.domain.model import (
     normalize_email,
 )
 from identity.handlers.common import (
-    ENROLLMENTS_PER_EMAIL_PER_HOUR,
+    LINKS_PER_EMAIL_PER_HOUR,
     Doc,
     Identity,
     check_password,
@@ -50,13 +50,13 @@ async def request_enrollment(
     async def work(tx: Transaction) -> None:
         account = await Accounts(tx.db, tx.session).by_email(email)
         members = tx.repo(Memberships, jurisdiction_id)
-        if account and await members.find_one({"account_id": account["_id"], "status": "active"}):
+        if account and await members.find_one({"account_id": account["_id"]}):
             return  # already a member: say nothing different
         enrollments = tx.repo(Enrollments, jurisdiction_id)
         recent = await enrollments.count(
             {"email": email, "created_at": {"$gt": now - timedelta(hours=1)}}
         )
-        if recent >= ENROLLMENTS_PER_EMAIL_PER_HOUR:
+        if recent >= LINKS_PER_EMAIL_PER_HOUR:
             return  # throttle link requests per address (mail bombing)
         token = secrets.new_scoped_token(jurisdiction_id)
         expires = enrollment_expiry(now, idn.settings.enrollment_link_hours)
@@ -126,8 +126,9 @@ async def complete_enrollment(
     preview = await _usable_enrollment(idn, None, token)
     email = preview["email"]
     existing = await Accounts(idn.runtime.db).by_email(email)
-    if existing is None:
-        check_password(password, email)
+    if existing is None or not existing.get("password_hash"):  # new, or invited but never set
+        jurisdiction = await get_jurisdiction(idn, preview["jurisdiction_id"])
+        check_password(password, jurisdiction, email, display_name)
         password_hash: str | None = secrets.hash_password(password)
     else:
         if not secrets.verify_password(existing.get("password_hash"), password):
@@ -141,6 +142,10 @@ async def complete_enrollment(
         account = await get_or_create_account(
             tx, email=email, display_name=display_name, phone=phone, password_hash=password_hash
         )
+        if password_hash and not account.get("password_hash"):
+            await Accounts(tx.db, tx.session).update(
+                account["_id"], {"password_hash": password_hash}
+            )
         membership = await get_or_create_membership(
             tx, account=account, jurisdiction_id=jid, kind=enrollment["kind"], roles=[]
         )

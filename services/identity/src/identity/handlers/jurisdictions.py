@@ -1,65 +1,125 @@
-"""Jurisdictions: the tenant registry."""
+"""Jurisdictions: the tenant registry (operators create and configure them)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from chassis.clock import zone
-from chassis.errors import Conflict, NotFound, Unprocessable, field_error
+from chassis.errors import Conflict, Unprocessable, field_error
 from chassis.uow import Transaction
-from contracts.identity import JurisdictionCreated
-from identity.adapters.repositories import (
-    JurisdictionRegistry,
-)
-from identity.domain.model import (
-    SLUG,
-    JurisdictionFeatures,
-)
-from identity.handlers.common import (
-    Doc,
-    Identity,
-)
+from contracts.identity import Branding, JurisdictionCreated, JurisdictionUpdated
+from identity.adapters.repositories import JurisdictionRegistry
+from identity.domain.model import SLUG
+from identity.domain.passwords import POLICIES
+from identity.handlers.common import Caller, Doc, Identity, load_jurisdiction
+
+
+def _validate(fields: dict[str, Any]) -> None:
+    if "time_zone" in fields:
+        try:
+            zone(fields["time_zone"])
+        except ValueError as exc:
+            raise Unprocessable(str(exc), errors=[field_error("time_zone", str(exc))]) from exc
+    if "password_policy" in fields and fields["password_policy"] not in POLICIES:
+        msg = f"password policy must be one of {sorted(POLICIES)}"
+        raise Unprocessable(msg, errors=[field_error("password_policy", msg)])
+
+
+def _branding(doc: Doc) -> Branding:
+    branding = doc.get("branding") or {}
+    return Branding(
+        display_name=branding.get("display_name") or doc["name"],
+        from_address=branding.get("from_address"),
+        logo_url=branding.get("logo_url"),
+    )
 
 
 async def create_jurisdiction(
     idn: Identity,
     *,
     jurisdiction_id: str,
-    name: str,
-    time_zone: str,
-    features: JurisdictionFeatures,
+    fields: Doc,
+    first_admin: Doc | None = None,
+    actor: str | None = None,
 ) -> Doc:
+    """Create a tenant; with ``first_admin`` also invite its first staff admin."""
     if not SLUG.match(jurisdiction_id):
         raise Unprocessable(
             "jurisdiction id must be a lowercase slug",
             errors=[field_error("id", "lowercase letters, digits and dashes, 1-40 characters")],
         )
-    try:
-        zone(time_zone)
-    except ValueError as exc:
-        raise Unprocessable(str(exc), errors=[field_error("time_zone", str(exc))]) from exc
+    _validate(fields)
     doc = {
         "_id": jurisdiction_id,
-        "name": name,
-        "time_zone": time_zone,
-        "features": features.__dict__,
+        "password_policy": "asvs",
+        "reset_requires_security_answer": False,
+        "branding": {},
+        **fields,
         "created_at": idn.now,
     }
 
     async def work(tx: Transaction) -> None:
+        from identity.handlers.users import add_person
+
         registry = JurisdictionRegistry(tx.db, tx.session)
         if await registry.get(jurisdiction_id) is not None:
             raise Conflict(f"jurisdiction {jurisdiction_id!r} already exists")
         await registry.insert(doc)
         tx.emit(
-            JurisdictionCreated(jurisdiction_id=jurisdiction_id, name=name, time_zone=time_zone),
+            JurisdictionCreated(
+                jurisdiction_id=jurisdiction_id,
+                name=doc["name"],
+                time_zone=doc["time_zone"],
+                branding=_branding(doc),
+                online_payments=bool(doc.get("features", {}).get("online_payments")),
+            ),
             jurisdiction_id=jurisdiction_id,
         )
+        if first_admin:
+            await add_person(
+                idn,
+                tx,
+                jurisdiction=doc,
+                email=first_admin["email"],
+                display_name=first_admin["display_name"],
+                kind="staff",
+                roles=["admin"],
+                delivery="invitation",
+                actor=actor,
+            )
 
     await idn.runtime.uow.run(work)
     return doc
 
 
+async def update_jurisdiction(
+    idn: Identity, caller: Caller, jurisdiction_id: str, fields: Doc
+) -> Doc:
+    _validate(fields)
+
+    async def work(tx: Transaction) -> Doc:
+        registry = JurisdictionRegistry(tx.db, tx.session)
+        await load_jurisdiction(tx.db, jurisdiction_id, tx.session)
+        doc = await registry.update(jurisdiction_id, {**fields, "updated_at": idn.now})
+        assert doc is not None
+        tx.emit(
+            JurisdictionUpdated(
+                jurisdiction_id=jurisdiction_id,
+                name=doc["name"],
+                time_zone=doc["time_zone"],
+                branding=_branding(doc),
+                online_payments=bool(doc.get("features", {}).get("online_payments")),
+            ),
+            jurisdiction_id=jurisdiction_id,
+        )
+        return doc
+
+    return await idn.runtime.uow.run(work)
+
+
 async def get_jurisdiction(idn: Identity, jurisdiction_id: str) -> Doc:
-    doc = await JurisdictionRegistry(idn.runtime.db).get(jurisdiction_id)
-    if doc is None:
-        raise NotFound(f"no jurisdiction {jurisdiction_id!r}")
-    return doc
+    return await load_jurisdiction(idn.runtime.db, jurisdiction_id)
+
+
+async def list_jurisdictions(idn: Identity) -> list[Doc]:
+    return await JurisdictionRegistry(idn.runtime.db).list()

@@ -1,0 +1,78 @@
+"""FastAPI dependencies of identity's routes."""
+
+from __future__ import annotations
+
+from ipaddress import ip_address
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from chassis.auth import CurrentUser, Principal
+from chassis.errors import Problem, Unauthorized
+from identity.handlers import tokens
+from identity.handlers.common import Caller, Identity
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}}
+    for code in (400, 401, 403, 404, 409, 413, 422, 429)
+}
+
+
+def get_identity(request: Request) -> Identity:
+    return request.app.state.identity  # type: ignore[no-any-return]
+
+
+Idn = Annotated[Identity, Depends(get_identity)]
+
+
+async def get_caller(user: CurrentUser, idn: Idn) -> Caller:
+    """The token, checked against current state (identity refuses stale tokens at once)."""
+    return await tokens.load_caller(idn, user)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+_setup_bearer = HTTPBearer(auto_error=False, description="Setup token from a PIN login")
+
+
+async def setup_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_setup_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("a setup token is required")
+    verifier = request.app.state.runtime.verifier
+    return await verifier.verify(credentials.credentials, typ="setup")  # type: ignore[no-any-return]
+
+
+SetupPrincipal = Annotated[Principal, Depends(setup_principal)]
+
+
+def client_address(request: Request, idn: Idn) -> str | None:
+    """The client's address; X-Forwarded-For is believed only from trusted proxies."""
+    peer = request.client.host if request.client else None
+    forwarded = request.headers.get("x-forwarded-for")
+    if peer in idn.settings.trusted_proxies and forwarded:
+        candidate = forwarded.split(",")[0].strip()
+        try:
+            return str(ip_address(candidate))
+        except ValueError:
+            return peer
+    return peer
+
+
+ClientAddress = Annotated[str | None, Depends(client_address)]
+
+
+class Paging:
+    def __init__(
+        self,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+
+PagingDep = Annotated[Paging, Depends()]

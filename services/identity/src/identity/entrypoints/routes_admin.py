@@ -1,0 +1,326 @@
+"""Jurisdictions (operators), staff-managed users, contracting companies, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Response, status
+
+from chassis.errors import Forbidden
+from identity.adapters.repositories import AuditLog
+from identity.entrypoints.deps import PROBLEMS, CallerDep, Idn, PagingDep
+from identity.entrypoints.schemas import (
+    AuditEntry,
+    CompanyIn,
+    CompanyOut,
+    CompanyPage,
+    CompanyPatch,
+    CompanyUserIn,
+    JurisdictionIn,
+    JurisdictionOut,
+    JurisdictionPatch,
+    UserCreated,
+    UserIn,
+    UserOut,
+    UserPage,
+    UserPatch,
+    company_out,
+    user_out,
+)
+from identity.handlers import companies, jurisdictions, users
+from identity.handlers.common import Caller, require_staff
+
+router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
+
+
+def _require_operator(caller: Caller) -> None:
+    if not caller.is_operator:
+        raise Forbidden("only a hosting operator may do this")
+
+
+def _jurisdiction_out(doc: dict[str, Any]) -> JurisdictionOut:
+    return JurisdictionOut(
+        id=doc["_id"],
+        name=doc["name"],
+        time_zone=doc["time_zone"],
+        features=doc.get("features", {}),
+        branding=doc.get("branding") or {},
+        password_policy=doc.get("password_policy", "asvs"),
+        reset_requires_security_answer=bool(doc.get("reset_requires_security_answer")),
+    )
+
+
+# -- jurisdictions ----------------------------------------------------------------
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JurisdictionOut,
+    tags=["jurisdictions"],
+    summary="Create a jurisdiction (hosting operator)",
+)
+async def create_jurisdiction(body: JurisdictionIn, caller: CallerDep, idn: Idn) -> JurisdictionOut:
+    _require_operator(caller)
+    fields = body.model_dump(exclude={"id", "first_admin"})
+    doc = await jurisdictions.create_jurisdiction(
+        idn,
+        jurisdiction_id=body.id,
+        fields=fields,
+        first_admin=body.first_admin.model_dump(mode="json") if body.first_admin else None,
+        actor=caller.account_id,
+    )
+    return _jurisdiction_out(doc)
+
+
+@router.get(
+    "",
+    response_model=list[JurisdictionOut],
+    tags=["jurisdictions"],
+    summary="List jurisdictions (hosting operator)",
+)
+async def list_jurisdictions(caller: CallerDep, idn: Idn) -> list[JurisdictionOut]:
+    _require_operator(caller)
+    return [_jurisdiction_out(d) for d in await jurisdictions.list_jurisdictions(idn)]
+
+
+@router.get(
+    "/{jurisdiction_id}",
+    response_model=JurisdictionOut,
+    tags=["jurisdictions"],
+    summary="A jurisdiction's public profile",
+)
+async def get_jurisdiction(jurisdiction_id: str, idn: Idn) -> JurisdictionOut:
+    return _jurisdiction_out(await jurisdictions.get_jurisdiction(idn, jurisdiction_id))
+
+
+@router.patch(
+    "/{jurisdiction_id}",
+    response_model=JurisdictionOut,
+    tags=["jurisdictions"],
+    summary="Configure a jurisdiction (hosting operator)",
+)
+async def update_jurisdiction(
+    jurisdiction_id: str, body: JurisdictionPatch, caller: CallerDep, idn: Idn
+) -> JurisdictionOut:
+    _require_operator(caller)
+    doc = await jurisdictions.update_jurisdiction(
+        idn, caller, jurisdiction_id, body.model_dump(exclude_unset=True, mode="json")
+    )
+    return _jurisdiction_out(doc)
+
+
+# -- staff-managed users ----------------------------------------------------------
+@router.post(
+    "/{jurisdiction_id}/users",
+    status_code=201,
+    response_model=UserCreated,
+    tags=["users"],
+    summary="Create a staff or community user (staff admin)",
+)
+async def create_user(
+    jurisdiction_id: str, body: UserIn, caller: CallerDep, idn: Idn
+) -> UserCreated:
+    membership, pin = await users.create_user(
+        idn,
+        caller,
+        jurisdiction_id,
+        email=str(body.email),
+        display_name=body.display_name,
+        kind=body.kind,
+        roles=list(body.roles),
+        delivery=body.delivery,
+    )
+    return UserCreated(**user_out(membership), pin=pin)
+
+
+@router.get(
+    "/{jurisdiction_id}/users",
+    response_model=UserPage,
+    tags=["users"],
+    summary="List users (staff admin)",
+)
+async def list_users(
+    jurisdiction_id: str,
+    caller: CallerDep,
+    idn: Idn,
+    paging: PagingDep,
+    kind: str | None = Query(default=None, pattern="^(community_member|contractor|staff)$"),
+    user_status: str | None = Query(
+        default=None, alias="status", pattern="^(invited|active|disabled)$"
+    ),
+) -> UserPage:
+    docs, total = await users.list_users(
+        idn,
+        caller,
+        jurisdiction_id,
+        kind=kind,
+        status=user_status,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return UserPage(
+        items=[UserOut(**user_out(d)) for d in docs],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.get("/{jurisdiction_id}/users/{membership_id}", response_model=UserOut, tags=["users"])
+async def get_user(
+    jurisdiction_id: str, membership_id: str, caller: CallerDep, idn: Idn
+) -> UserOut:
+    return UserOut(**user_out(await users.get_user(idn, caller, jurisdiction_id, membership_id)))
+
+
+@router.patch(
+    "/{jurisdiction_id}/users/{membership_id}",
+    response_model=UserOut,
+    tags=["users"],
+    summary="Disable, re-enable, or change roles (staff admin)",
+)
+async def update_user(
+    jurisdiction_id: str, membership_id: str, body: UserPatch, caller: CallerDep, idn: Idn
+) -> UserOut:
+    doc = await users.update_user(
+        idn,
+        caller,
+        jurisdiction_id,
+        membership_id,
+        status=body.status,
+        roles=list(body.roles) if body.roles is not None else None,
+    )
+    return UserOut(**user_out(doc))
+
+
+@router.get(
+    "/{jurisdiction_id}/audit",
+    response_model=list[AuditEntry],
+    tags=["users"],
+    summary="Audit trail: lockouts, resets, PINs, user and company changes (staff admin)",
+)
+async def audit_log(
+    jurisdiction_id: str, caller: CallerDep, idn: Idn, paging: PagingDep
+) -> list[AuditEntry]:
+    require_staff(caller, jurisdiction_id, "admin")
+    docs = await AuditLog(idn.runtime.db, jurisdiction_id).find(
+        sort=[("at", -1)], skip=paging.offset, limit=paging.limit
+    )
+    return [AuditEntry(**d) for d in docs]
+
+
+# -- companies ------------------------------------------------------------------
+@router.post(
+    "/{jurisdiction_id}/companies",
+    status_code=201,
+    response_model=CompanyOut,
+    tags=["companies"],
+    summary="Create a contracting company (staff)",
+)
+async def create_company(
+    jurisdiction_id: str, body: CompanyIn, caller: CallerDep, idn: Idn
+) -> CompanyOut:
+    fields = companies.validate_company_fields(body.model_dump(mode="json"))
+    return CompanyOut(
+        **company_out(await companies.create_company(idn, caller, jurisdiction_id, fields))
+    )
+
+
+@router.get(
+    "/{jurisdiction_id}/companies",
+    response_model=CompanyPage,
+    tags=["companies"],
+    summary="List or find companies by exact name or license number (staff)",
+)
+async def list_companies(
+    jurisdiction_id: str,
+    caller: CallerDep,
+    idn: Idn,
+    paging: PagingDep,
+    q: str | None = Query(default=None, max_length=200),
+) -> CompanyPage:
+    docs, total = await companies.list_companies(
+        idn, caller, jurisdiction_id, q=q, limit=paging.limit, offset=paging.offset
+    )
+    return CompanyPage(
+        items=[CompanyOut(**company_out(d)) for d in docs],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.get(
+    "/{jurisdiction_id}/companies/{company_id}",
+    response_model=CompanyOut,
+    tags=["companies"],
+    summary="A company (staff, or its own authorized users)",
+)
+async def get_company(
+    jurisdiction_id: str, company_id: str, caller: CallerDep, idn: Idn
+) -> CompanyOut:
+    return CompanyOut(
+        **company_out(await companies.get_company(idn, caller, jurisdiction_id, company_id))
+    )
+
+
+@router.patch(
+    "/{jurisdiction_id}/companies/{company_id}",
+    response_model=CompanyOut,
+    tags=["companies"],
+    summary="Edit company details (staff, or its company admins)",
+)
+async def update_company(
+    jurisdiction_id: str, company_id: str, body: CompanyPatch, caller: CallerDep, idn: Idn
+) -> CompanyOut:
+    fields = companies.validate_company_fields(body.model_dump(exclude_unset=True, mode="json"))
+    doc = await companies.update_company(idn, caller, jurisdiction_id, company_id, fields)
+    return CompanyOut(**company_out(doc))
+
+
+@router.get(
+    "/{jurisdiction_id}/companies/{company_id}/users",
+    response_model=list[UserOut],
+    tags=["companies"],
+    summary="The company's authorized online users",
+)
+async def company_users(
+    jurisdiction_id: str, company_id: str, caller: CallerDep, idn: Idn
+) -> list[UserOut]:
+    docs = await companies.company_users(idn, caller, jurisdiction_id, company_id)
+    return [UserOut(**user_out(d)) for d in docs]
+
+
+@router.post(
+    "/{jurisdiction_id}/companies/{company_id}/users",
+    status_code=201,
+    response_model=UserCreated,
+    tags=["companies"],
+    summary="Add an authorized online user (staff, or its company admins)",
+)
+async def add_company_user(
+    jurisdiction_id: str, company_id: str, body: CompanyUserIn, caller: CallerDep, idn: Idn
+) -> UserCreated:
+    membership, pin = await companies.add_company_user(
+        idn,
+        caller,
+        jurisdiction_id,
+        company_id,
+        email=str(body.email),
+        display_name=body.display_name,
+        company_admin=body.company_admin,
+        delivery=body.delivery,
+    )
+    return UserCreated(**user_out(membership), pin=pin)
+
+
+@router.delete(
+    "/{jurisdiction_id}/companies/{company_id}/users/{account_id}",
+    status_code=204,
+    tags=["companies"],
+    summary="Remove an authorized user: their sessions are revoked at once",
+)
+async def remove_company_user(
+    jurisdiction_id: str, company_id: str, account_id: str, caller: CallerDep, idn: Idn
+) -> Response:
+    await companies.remove_company_user(idn, caller, jurisdiction_id, company_id, account_id)
+    return Response(status_code=204)

@@ -1,0 +1,103 @@
+"""The caller's own profile (R-ID-5): details, password, security question."""
+
+from __future__ import annotations
+
+from chassis.errors import Unprocessable, field_error
+from chassis.uow import Transaction
+from contracts.identity import PasswordChanged
+from identity.adapters import secrets
+from identity.adapters.repositories import Accounts, Memberships
+from identity.handlers.common import (
+    Caller,
+    Doc,
+    Identity,
+    audit,
+    check_password,
+    load_jurisdiction,
+    normalize_answer,
+)
+from identity.handlers.tokens import issue_tokens
+
+
+async def update_profile(idn: Identity, caller: Caller, fields: Doc) -> None:
+    if not fields:
+        return
+
+    async def work(tx: Transaction) -> None:
+        await Accounts(tx.db, tx.session).update(caller.account_id, fields)
+        if "display_name" in fields:
+            # memberships keep a copy for staff lists
+            await tx.db["memberships"].update_many(
+                {"account_id": caller.account_id},
+                {"$set": {"display_name": fields["display_name"]}},
+                session=tx.session,
+            )
+
+    await idn.runtime.uow.run(work)
+
+
+async def change_password(
+    idn: Identity, caller: Caller, *, current_password: str, new_password: str
+) -> Doc:
+    """Needs the current password; ends every other session; returns fresh tokens."""
+    account = caller.account
+    if not secrets.verify_password(account.get("password_hash"), current_password):
+        msg = "the current password is not right"
+        raise Unprocessable(msg, errors=[field_error("current_password", msg)])
+    jid = caller.principal.jurisdiction_id
+    jurisdiction = await load_jurisdiction(idn.runtime.db, jid) if jid else None
+    check_password(new_password, jurisdiction, account["email"], account.get("display_name", ""))
+    password_hash = secrets.hash_password(new_password)
+
+    async def work(tx: Transaction) -> Doc:
+        accounts = Accounts(tx.db, tx.session)
+        await accounts.update(
+            account["_id"], {"password_hash": password_hash}, bump_token_version=True
+        )
+        fresh = await accounts.by_id(account["_id"])
+        assert fresh is not None
+        if jid is not None and jurisdiction is not None:
+            tx.emit(
+                PasswordChanged(
+                    account_id=account["_id"],
+                    jurisdiction_id=jid,
+                    jurisdiction_name=jurisdiction["name"],
+                    email=account["email"],
+                    changed_at=idn.now,
+                    how="change",
+                ),
+                jurisdiction_id=jid,
+            )
+        await audit(tx, jid, "password_changed", actor=account["_id"], subject=account["_id"])
+        membership = await tx.repo(Memberships, jid).of_account(account["_id"]) if jid else None
+        return await issue_tokens(idn, tx, fresh, membership, jid)
+
+    return await idn.runtime.uow.run(work)
+
+
+async def change_security_question(
+    idn: Identity, caller: Caller, *, current_answer: str | None, question: str, answer: str
+) -> None:
+    """Changing the question needs the current answer (when there is one)."""
+    account = caller.account
+    if account.get("security_answer_hash") and not secrets.verify_password(
+        account["security_answer_hash"], normalize_answer(current_answer or "")
+    ):
+        msg = "the current answer is not right"
+        raise Unprocessable(msg, errors=[field_error("current_answer", msg)])
+    fields = {
+        "security_question": question,
+        "security_answer_hash": secrets.hash_password(normalize_answer(answer)),
+    }
+
+    async def work(tx: Transaction) -> None:
+        await Accounts(tx.db, tx.session).update(account["_id"], fields)
+        await audit(
+            tx,
+            caller.principal.jurisdiction_id,
+            "security_question_changed",
+            actor=account["_id"],
+            subject=account["_id"],
+        )
+
+    await idn.runtime.uow.run(work)

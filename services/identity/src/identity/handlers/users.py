@@ -1,0 +1,450 @@
+"""People in a jurisdiction: staff-created users, invitations, PINs, status and roles."""
+
+from __future__ import annotations
+
+import secrets as pysecrets
+from datetime import timedelta
+from typing import Any, Literal
+from uuid import uuid4
+
+from chassis.clock import as_utc
+from chassis.errors import Conflict, NotFound, Unprocessable, field_error
+from chassis.uow import Transaction
+from contracts.identity import InvitationIssued, MembershipRevoked
+from identity.adapters import secrets
+from identity.adapters.repositories import Accounts, Invitations, Memberships, RefreshTokens
+from identity.domain.model import MembershipKind, link_usable, normalize_email
+from identity.handlers.common import (
+    Caller,
+    Doc,
+    Identity,
+    activation_events,
+    audit,
+    check_password,
+    get_or_create_account,
+    load_jurisdiction,
+    membership_granted,
+    new_membership,
+    normalize_answer,
+    require_staff,
+)
+
+Delivery = Literal["invitation", "pin"]
+
+
+async def add_person(
+    idn: Identity,
+    tx: Transaction,
+    *,
+    jurisdiction: Doc,
+    email: str,
+    display_name: str,
+    kind: MembershipKind,
+    roles: list[str],
+    delivery: Delivery,
+    actor: str | None,
+    company: Doc | None = None,
+    company_admin: bool = False,
+) -> tuple[Doc, str | None]:
+    """Give a person a membership (and optionally a company); invite them if
+    they have no Permitsuite login yet. Returns the membership and, for PIN
+    delivery, the one-time PIN to hand over."""
+    jid = jurisdiction["_id"]
+    email = normalize_email(email)
+    now = idn.now
+    account = await get_or_create_account(
+        tx, email=email, display_name=display_name, phone=None, password_hash=None
+    )
+    members = tx.repo(Memberships, jid)
+    membership = await members.of_account(account["_id"])
+    has_login = account.get("password_hash") is not None
+    pin: str | None = None
+    if membership is not None:
+        if membership["kind"] != kind:
+            raise Conflict(
+                f"{email} already has a {membership['kind'].replace('_', ' ')} membership here",
+                slug="membership-exists",
+            )
+        if company is None:
+            raise Conflict(f"{email} is already a member here", slug="membership-exists")
+        if company["_id"] in membership.get("company_ids", []):
+            raise Conflict(f"{email} is already an authorized user of this company")
+        update: Doc = {"$addToSet": {"company_ids": company["_id"]}}
+        if company_admin:
+            update["$addToSet"]["company_admin_of"] = company["_id"]
+        if membership["status"] == "disabled" and has_login:
+            update["$set"] = {"status": "active"}
+        await members.update_one({"_id": membership["_id"]}, update)
+        membership = await members.find_one({"_id": membership["_id"]})
+        assert membership is not None
+        if membership["status"] == "active":
+            membership_granted(tx, membership, jid)
+        return membership, None
+
+    membership = new_membership(
+        account,
+        kind=kind,
+        roles=roles,
+        status="active" if has_login else "invited",
+        now=now,
+        company_ids=[company["_id"]] if company else [],
+        company_admin_of=[company["_id"]] if company and company_admin else [],
+    )
+    if not has_login and delivery == "pin":
+        pin = f"{pysecrets.randbelow(10**8):08d}"
+        membership["pin_hash"] = secrets.hash_password(pin)
+        membership["pin_expires_at"] = now + timedelta(days=idn.settings.pin_valid_days)
+        await audit(tx, jid, "pin_issued", actor=actor, subject=account["_id"])
+    await members.insert_one(membership)
+    if has_login:
+        membership_granted(tx, membership, jid)
+    elif delivery == "invitation":
+        await _invite(idn, tx, jurisdiction, account, membership, company)
+    return membership, pin
+
+
+async def _invite(
+    idn: Identity,
+    tx: Transaction,
+    jurisdiction: Doc,
+    account: Doc,
+    membership: Doc,
+    company: Doc | None,
+) -> None:
+    jid = jurisdiction["_id"]
+    token = secrets.new_scoped_token(jid)
+    expires = idn.now + timedelta(days=idn.settings.invitation_days)
+    invitation_id = str(uuid4())
+    await tx.repo(Invitations, jid).insert_one(
+        {
+            "_id": invitation_id,
+            "account_id": account["_id"],
+            "email": account["email"],
+            "membership_id": membership["_id"],
+            "token_hash": secrets.token_hash(token),
+            "created_at": idn.now,
+            "expires_at": expires,
+            "used_at": None,
+        }
+    )
+    tx.emit(
+        InvitationIssued(
+            invitation_id=invitation_id,
+            jurisdiction_id=jid,
+            jurisdiction_name=jurisdiction["name"],
+            email=account["email"],
+            kind=membership["kind"],
+            roles=list(membership.get("roles", [])),
+            company_name=company["name"] if company else None,
+            token=token,
+            expires_at=expires,
+        ),
+        jurisdiction_id=jid,
+    )
+
+
+# -- invitations --------------------------------------------------------------
+async def _usable_invitation(idn: Identity, tx: Transaction | None, token: str) -> Doc:
+    parts = secrets.split_scoped_token(token)
+    if parts is not None:
+        repo = tx.repo(Invitations, parts[0]) if tx else Invitations(idn.runtime.db, parts[0])
+        doc = await repo.find_one({"token_hash": secrets.token_hash(token)})
+        if doc is not None and link_usable(
+            used_at=doc.get("used_at"), expires_at=as_utc(doc["expires_at"]), now=idn.now
+        ):
+            return doc
+    raise NotFound("this invitation link is unknown, used or expired", slug="link-not-usable")
+
+
+async def describe_invitation(idn: Identity, token: str) -> Doc:
+    doc = await _usable_invitation(idn, None, token)
+    jurisdiction = await load_jurisdiction(idn.runtime.db, doc["jurisdiction_id"])
+    account = await Accounts(idn.runtime.db).by_id(doc["account_id"])
+    return {
+        "email": doc["email"],
+        "jurisdiction_id": doc["jurisdiction_id"],
+        "jurisdiction_name": jurisdiction["name"],
+        "expires_at": as_utc(doc["expires_at"]),
+        "existing_account": bool(account and account.get("password_hash")),
+    }
+
+
+async def accept_invitation(
+    idn: Identity,
+    *,
+    token: str,
+    password: str,
+    display_name: str | None,
+    security_question: str | None,
+    security_answer: str | None,
+) -> Doc:
+    preview = await _usable_invitation(idn, None, token)
+    jurisdiction = await load_jurisdiction(idn.runtime.db, preview["jurisdiction_id"])
+    account = await Accounts(idn.runtime.db).by_id(preview["account_id"])
+    if account is None:
+        raise NotFound("this invitation link is unknown, used or expired", slug="link-not-usable")
+    fields: Doc = {}
+    if account.get("password_hash"):
+        if not secrets.verify_password(account["password_hash"], password):
+            msg = "this email already has a Permitsuite account: enter that account's password"
+            raise Unprocessable(msg, errors=[field_error("password", msg, "password.existing")])
+    else:
+        check_password(password, jurisdiction, account["email"], display_name or "")
+        fields["password_hash"] = secrets.hash_password(password)
+    if display_name:
+        fields["display_name"] = display_name
+    if security_question and security_answer:
+        fields["security_question"] = security_question
+        fields["security_answer_hash"] = secrets.hash_password(normalize_answer(security_answer))
+
+    async def work(tx: Transaction) -> Doc:
+        invitation = await _usable_invitation(idn, tx, token)  # single use under races
+        jid = invitation["jurisdiction_id"]
+        await tx.repo(Invitations, jid).update_one(
+            {"_id": invitation["_id"], "used_at": None}, {"$set": {"used_at": idn.now}}
+        )
+        if fields:
+            await Accounts(tx.db, tx.session).update(account["_id"], fields)
+        members = tx.repo(Memberships, jid)
+        await members.update_one(
+            {"_id": invitation["membership_id"]},
+            {"$set": {"status": "active", "pin_hash": None, "pin_expires_at": None}},
+        )
+        membership = await members.find_one({"_id": invitation["membership_id"]})
+        if membership is None:
+            raise NotFound("the invitation's membership no longer exists")
+        activation_events(tx, {**account, **fields}, membership, jid)
+        return membership
+
+    return await idn.runtime.uow.run(work)
+
+
+# -- staff administration ------------------------------------------------------
+async def create_user(
+    idn: Identity,
+    caller: Caller,
+    jurisdiction_id: str,
+    *,
+    email: str,
+    display_name: str,
+    kind: MembershipKind,
+    roles: list[str],
+    delivery: Delivery,
+) -> tuple[Doc, str | None]:
+    require_staff(caller, jurisdiction_id, "admin")
+    if kind == "staff" and not roles:
+        raise Unprocessable(
+            "staff need at least one role", errors=[field_error("roles", "required")]
+        )
+    if kind != "staff" and roles:
+        raise Unprocessable("only staff have roles", errors=[field_error("roles", "must be empty")])
+    jurisdiction = await load_jurisdiction(idn.runtime.db, jurisdiction_id)
+
+    async def work(tx: Transaction) -> tuple[Doc, str | None]:
+        result = await add_person(
+            idn,
+            tx,
+            jurisdiction=jurisdiction,
+            email=email,
+            display_name=display_name,
+            kind=kind,
+            roles=roles,
+            delivery=delivery,
+            actor=caller.account_id,
+        )
+        await audit(
+            tx,
+            jurisdiction_id,
+            "user_created",
+            actor=caller.account_id,
+            subject=result[0]["account_id"],
+            kind=kind,
+            roles=roles,
+        )
+        return result
+
+    return await idn.runtime.uow.run(work)
+
+
+async def list_users(
+    idn: Identity,
+    caller: Caller,
+    jurisdiction_id: str,
+    *,
+    kind: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Doc], int]:
+    require_staff(caller, jurisdiction_id, "admin")
+    members = Memberships(idn.runtime.db, jurisdiction_id)
+    query: Doc = {}
+    if kind:
+        query["kind"] = kind
+    if status:
+        query["status"] = status
+    docs = await members.find(query, sort=[("email", 1)], skip=offset, limit=limit)
+    return docs, await members.count(query)
+
+
+async def get_user(idn: Identity, caller: Caller, jurisdiction_id: str, membership_id: str) -> Doc:
+    require_staff(caller, jurisdiction_id, "admin")
+    doc = await Memberships(idn.runtime.db, jurisdiction_id).find_one({"_id": membership_id})
+    if doc is None:
+        raise NotFound("no such user")
+    return doc
+
+
+async def update_user(
+    idn: Identity,
+    caller: Caller,
+    jurisdiction_id: str,
+    membership_id: str,
+    *,
+    status: str | None,
+    roles: list[str] | None,
+) -> Doc:
+    """Disable or re-enable a person, or change a staff member's roles.
+
+    Disabling revokes the person's sessions in this jurisdiction at once.
+    """
+    require_staff(caller, jurisdiction_id, "admin")
+
+    async def work(tx: Transaction) -> Doc:
+        members = tx.repo(Memberships, jurisdiction_id)
+        doc = await members.find_one({"_id": membership_id})
+        if doc is None:
+            raise NotFound("no such user")
+        changes: Doc = {}
+        if roles is not None:
+            if doc["kind"] != "staff":
+                raise Unprocessable(
+                    "only staff have roles", errors=[field_error("roles", "not staff")]
+                )
+            if not roles:
+                raise Unprocessable(
+                    "staff need at least one role", errors=[field_error("roles", "required")]
+                )
+            changes["roles"] = roles
+        if status is not None and status != doc["status"]:
+            if doc["status"] == "invited" and status == "active":
+                raise Conflict("an invited person becomes active by accepting the invitation")
+            changes["status"] = status
+        removes_admin = (
+            doc["kind"] == "staff"
+            and "admin" in doc.get("roles", [])
+            and (
+                changes.get("status") == "disabled" or ("roles" in changes and "admin" not in roles)  # type: ignore[operator]
+            )
+        )
+        if (
+            removes_admin
+            and await members.count(
+                {
+                    "kind": "staff",
+                    "roles": "admin",
+                    "status": "active",
+                    "_id": {"$ne": membership_id},
+                }
+            )
+            == 0
+        ):
+            raise Conflict("this would leave the jurisdiction without an active admin")
+        if not changes:
+            return doc
+        await members.update_one({"_id": membership_id}, {"$set": changes})
+        doc = {**doc, **changes}
+        if changes.get("status") == "disabled":
+            await revoke_sessions(tx, jurisdiction_id, doc, reason="disabled by staff")
+        elif doc["status"] == "active":
+            membership_granted(tx, doc, jurisdiction_id)
+        await audit(
+            tx,
+            jurisdiction_id,
+            "user_updated",
+            actor=caller.account_id,
+            subject=doc["account_id"],
+            **changes,
+        )
+        return doc
+
+    return await idn.runtime.uow.run(work)
+
+
+async def revoke_sessions(
+    tx: Transaction, jurisdiction_id: str, membership: Doc, *, reason: str, announce: bool = True
+) -> None:
+    """Cut access: refresh tokens in this jurisdiction revoked now; access tokens
+    then expire within their lifetime (identity itself refuses them at once).
+    ``announce`` publishes ``MembershipRevoked`` (the membership was disabled)."""
+    await tx.repo(RefreshTokens, jurisdiction_id).revoke_account(membership["account_id"])
+    if not announce:
+        return
+    tx.emit(
+        MembershipRevoked(
+            membership_id=membership["_id"],
+            account_id=membership["account_id"],
+            jurisdiction_id=jurisdiction_id,
+            email=membership["email"],
+            reason=reason,
+        ),
+        jurisdiction_id=jurisdiction_id,
+    )
+
+
+# -- first login with a PIN -----------------------------------------------------
+async def complete_setup(
+    idn: Identity,
+    principal: Any,
+    *,
+    new_password: str,
+    security_question: str,
+    security_answer: str,
+) -> Doc:
+    """R-ID-2: after a PIN login, set a password and a security question; the PIN dies."""
+    from identity.handlers.tokens import issue_tokens, pin_usable
+
+    jid = principal.jurisdiction_id
+    db = idn.runtime.db
+    account = await Accounts(db).by_id(principal.account_id)
+    membership = await Memberships(db, jid).of_account(principal.account_id) if jid else None
+    if account is None or membership is None or not pin_usable(membership, idn.now):
+        raise NotFound("there is no first-login setup pending", slug="setup-not-pending")
+    jurisdiction = await load_jurisdiction(db, jid)
+    check_password(new_password, jurisdiction, account["email"], account.get("display_name", ""))
+    fields = {
+        "password_hash": secrets.hash_password(new_password),
+        "security_question": security_question,
+        "security_answer_hash": secrets.hash_password(normalize_answer(security_answer)),
+    }
+
+    async def work(tx: Transaction) -> Doc:
+        from contracts.identity import PasswordChanged
+
+        members = tx.repo(Memberships, jid)
+        took = await members.update_one(
+            {"_id": membership["_id"], "pin_hash": membership["pin_hash"]},
+            {"$set": {"pin_hash": None, "pin_expires_at": None, "status": "active"}},
+        )
+        if not took:
+            raise NotFound("there is no first-login setup pending", slug="setup-not-pending")
+        await Accounts(tx.db, tx.session).update(account["_id"], fields)
+        fresh = {**account, **fields}
+        active = {**membership, "status": "active"}
+        if membership["status"] != "active":
+            activation_events(tx, fresh, active, jid)
+        tx.emit(
+            PasswordChanged(
+                account_id=account["_id"],
+                jurisdiction_id=jid,
+                jurisdiction_name=jurisdiction["name"],
+                email=account["email"],
+                changed_at=idn.now,
+                how="first_login",
+            ),
+            jurisdiction_id=jid,
+        )
+        await audit(tx, jid, "pin_used", actor=account["_id"], subject=account["_id"])
+        return await issue_tokens(idn, tx, fresh, active, jid)
+
+    return await idn.runtime.uow.run(work)
