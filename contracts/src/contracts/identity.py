@@ -139,6 +139,7 @@ class Company(BaseModel):
 
 class CompanyCreated(IntegrationEvent):
     """Staff created a contracting company, or a registration was accepted."""
+
     event_type: ClassVar[str] = "permitsuite.identity.CompanyCreated.v1"
     topic: ClassVar[str] = IDENTITY_EVENTS
     subject_field: ClassVar[str] = "company_id"
