@@ -16,6 +16,7 @@ from identity.handlers import Identity
 from identity.settings import IdentitySettings
 
 SIGNING_KEY = generate_private_key_pem()
+ADMIN_PASSWORD = "admin passphrase 2026"
 
 
 @dataclass
@@ -77,6 +78,36 @@ class IdentityHarness:
         )
         assert r.status_code == 201, r.text
         return dict(r.json())
+
+    async def latest_link(self, event_type: str, email: str) -> str:
+        events = [e for e in await self.outbox_events(event_type) if e["email"] == email.lower()]
+        assert events, f"no {event_type} for {email}"
+        return str(events[-1]["token"])
+
+    async def jurisdiction_with_admin(
+        self, jid: str, admin_email: str | None = None, **fields: Any
+    ) -> str:
+        """Create a jurisdiction with its first admin (invited, accepted); the admin's token."""
+        admin_email = admin_email or f"admin@{jid}.example.org"
+        op = await self.operator_token()
+        r = await self.http.post(
+            "/v1/jurisdictions",
+            json={
+                "id": jid,
+                "name": f"{jid.title()} County",
+                "time_zone": "America/Boise",
+                "first_admin": {"email": admin_email, "display_name": "Ada Admin"},
+                **fields,
+            },
+            headers={"Authorization": f"Bearer {op}"},
+        )
+        assert r.status_code == 201, r.text
+        token = await self.latest_link("permitsuite.identity.InvitationIssued.v1", admin_email)
+        r = await self.http.post(f"/v1/invitations/{token}", json={"password": ADMIN_PASSWORD})
+        assert r.status_code == 200, r.text
+        login = await self.login(admin_email, ADMIN_PASSWORD, jid)
+        assert login.status_code == 200, login.text
+        return str(login.json()["access_token"])
 
     async def login(self, email: str, password: str, jid: str | None) -> httpx.Response:
         data = {"username": email, "password": password}

@@ -41,7 +41,13 @@ class TokenSigner:
         self.key_id = key_id or hashlib.sha256(public_jwk["x"].encode()).hexdigest()[:16]
         self.issuer = issuer
         self.audience = audience
-        self._jwks = {"keys": [{**public_jwk, "kid": self.key_id, "alg": "EdDSA", "use": "sig"}]}
+        retired = json.loads(previous_jwks)["keys"] if previous_jwks.strip() else []
+        self._jwks = {
+            "keys": [
+                {**public_jwk, "kid": self.key_id, "alg": "EdDSA", "use": "sig"},
+                *[k for k in retired if k.get("kid") != self.key_id],
+            ]
+        }
 
     def jwks(self) -> dict[str, Any]:
         return self._jwks
