@@ -23,14 +23,27 @@ class Route(BaseModel):
     )
 
 
+def _identity(pattern: str, auth: Literal["required", "optional"] = "optional") -> Route:
+    return Route(pattern=pattern, service="identity", auth=auth)
+
+
 DEFAULT_ROUTES = [
-    Route(pattern="/.well-known/jwks.json", service="identity"),
-    Route(pattern="/v1/auth/**", service="identity"),
-    Route(pattern="/v1/me", service="identity", auth="required"),
-    Route(pattern="/v1/enrollments/**", service="identity"),
-    Route(pattern="/v1/jurisdictions", service="identity"),
-    Route(pattern="/v1/jurisdictions/*", service="identity"),
-    Route(pattern="/v1/jurisdictions/*/enrollments", service="identity"),
+    _identity("/.well-known/jwks.json"),
+    _identity("/v1/auth/**"),
+    _identity("/v1/me", "required"),
+    _identity("/v1/me/**", "required"),
+    _identity("/v1/enrollments/**"),
+    _identity("/v1/invitations/**"),
+    _identity("/v1/password-resets/**"),
+    _identity("/v1/jurisdictions"),
+    _identity("/v1/jurisdictions/*"),
+    _identity("/v1/jurisdictions/*/enrollments"),
+    _identity("/v1/jurisdictions/*/password-resets"),
+    _identity("/v1/jurisdictions/*/users", "required"),
+    _identity("/v1/jurisdictions/*/users/**", "required"),
+    _identity("/v1/jurisdictions/*/companies", "required"),
+    _identity("/v1/jurisdictions/*/companies/**", "required"),
+    _identity("/v1/jurisdictions/*/audit", "required"),
 ]
 
 

@@ -15,6 +15,14 @@ def test_default_routes_send_skeleton_paths_to_identity() -> None:
         "/v1/jurisdictions/demo",
         "/v1/jurisdictions/demo/enrollments",
         "/.well-known/jwks.json",
+        "/v1/me/memberships",
+        "/v1/invitations/demo.x",
+        "/v1/password-resets/demo.x",
+        "/v1/jurisdictions/demo/password-resets",
+        "/v1/jurisdictions/demo/users",
+        "/v1/jurisdictions/demo/users/m1",
+        "/v1/jurisdictions/demo/companies/c1/users/a1",
+        "/v1/jurisdictions/demo/audit",
     ):
         route = match_route(DEFAULT_ROUTES, path)
         assert route is not None and route.service == "identity", path

@@ -1,57 +1,130 @@
-"""Event consumers: one email per event, exactly once per event id."""
+"""Event consumers: one email per event, exactly once per event id (R-NOT)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chassis.clock import local_time
 from chassis.consumer import EventConsumer, EventContext
-from contracts.identity import EmailVerificationRequested
+from contracts.identity import (
+    EmailVerificationRequested,
+    InvitationIssued,
+    JurisdictionCreated,
+    JurisdictionUpdated,
+    PasswordChanged,
+    PasswordResetRequested,
+)
 from contracts.topics import IDENTITY_EVENTS
+from notifications import branding
 from notifications.adapters.templates import EmailTemplates
 from notifications.deliveries import Deliveries, DeliveryWorker, new_delivery
 from notifications.settings import NotificationsSettings
 
-KIND_LABELS = {"community_member": "community member", "contractor": "contractor"}
+KIND_LABELS = {
+    "community_member": "community member",
+    "contractor": "contractor",
+    "staff": "staff",
+    "operator": "operator",
+}
 
 
 def identity_consumer(
     settings: NotificationsSettings, templates: EmailTemplates, worker: DeliveryWorker
 ) -> EventConsumer:
     consumer = EventConsumer("notifications.identity", IDENTITY_EVENTS)
+    base = settings.public_base_url.rstrip("/")
 
-    async def record(ctx: EventContext, to: str, template: str, context: dict[str, Any]) -> None:
-        jid = ctx.envelope.jurisdiction or "_platform"
+    async def send(
+        ctx: EventContext, *, to: str, template: str, jurisdiction_name: str, **context: Any
+    ) -> None:
+        jid = ctx.envelope.jurisdiction
+        brand = await branding.load(ctx.tx.db, ctx.tx.session, jid, jurisdiction_name)
+        rendered = templates.render(
+            template,
+            {"jurisdiction_name": brand.display_name, "when": brand.when, "email": to, **context},
+        )
         delivery = new_delivery(
             event_id=ctx.envelope.id,
             event_type=ctx.envelope.type,
             to=to,
             template=template,
-            email=templates.render(template, context),
+            email=rendered,
             clock=ctx.tx.clock,
+            mail_from=brand.from_address,
         )
-        await ctx.tx.repo(Deliveries, jid).insert_one(delivery)
+        await ctx.tx.repo(Deliveries, jid or "_platform").insert_one(delivery)
         ctx.tx.after_commit(lambda: worker.send_now(ctx.envelope.id))  # type: ignore[arg-type,return-value]
+
+    @consumer.on(JurisdictionCreated)
+    async def on_jurisdiction_created(event: JurisdictionCreated, ctx: EventContext) -> None:
+        await branding.save(
+            ctx.tx.db,
+            ctx.tx.session,
+            jurisdiction_id=event.jurisdiction_id,
+            name=event.name,
+            time_zone=event.time_zone,
+            branding=event.branding,
+        )
+
+    @consumer.on(JurisdictionUpdated)
+    async def on_jurisdiction_updated(event: JurisdictionUpdated, ctx: EventContext) -> None:
+        await branding.save(
+            ctx.tx.db,
+            ctx.tx.session,
+            jurisdiction_id=event.jurisdiction_id,
+            name=event.name,
+            time_zone=event.time_zone,
+            branding=event.branding,
+        )
 
     @consumer.on(EmailVerificationRequested)
     async def on_email_verification_requested(
         event: EmailVerificationRequested, ctx: EventContext
     ) -> None:
-        link = f"{settings.public_base_url.rstrip('/')}/v1/enrollments/{event.token}"
-        # Jurisdiction time zones reach notifications with JurisdictionCreated in
-        # a later issue; until then expiry is shown in UTC.
-        expires = local_time(event.expires_at, "UTC").strftime("%B %d, %Y at %H:%M UTC")
-        await record(
+        await send(
             ctx,
-            event.email,
-            "email_verification",
-            {
-                "jurisdiction_name": event.jurisdiction_name,
-                "email": event.email,
-                "kind_label": KIND_LABELS.get(event.kind, event.kind),
-                "link": link,
-                "expires_local": expires,
-            },
+            to=event.email,
+            template="email_verification",
+            jurisdiction_name=event.jurisdiction_name,
+            kind_label=KIND_LABELS.get(event.kind, event.kind),
+            link=f"{base}/v1/enrollments/{event.token}",
+            expires_at=event.expires_at,
+        )
+
+    @consumer.on(InvitationIssued)
+    async def on_invitation_issued(event: InvitationIssued, ctx: EventContext) -> None:
+        await send(
+            ctx,
+            to=event.email,
+            template="invitation",
+            jurisdiction_name=event.jurisdiction_name,
+            kind_label=KIND_LABELS.get(event.kind, event.kind),
+            roles=event.roles,
+            company_name=event.company_name,
+            link=f"{base}/v1/invitations/{event.token}",
+            expires_at=event.expires_at,
+        )
+
+    @consumer.on(PasswordResetRequested)
+    async def on_password_reset_requested(event: PasswordResetRequested, ctx: EventContext) -> None:
+        await send(
+            ctx,
+            to=event.email,
+            template="password_reset",
+            jurisdiction_name=event.jurisdiction_name,
+            link=f"{base}/v1/password-resets/{event.token}",
+            expires_at=event.expires_at,
+        )
+
+    @consumer.on(PasswordChanged)
+    async def on_password_changed(event: PasswordChanged, ctx: EventContext) -> None:
+        await send(
+            ctx,
+            to=event.email,
+            template="password_changed",
+            jurisdiction_name=event.jurisdiction_name,
+            changed_at=event.changed_at,
+            how=event.how,
+            reset_hint=f"{base}/v1/jurisdictions/{event.jurisdiction_id}/password-resets",
         )
 
     return consumer

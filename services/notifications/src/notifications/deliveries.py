@@ -48,10 +48,18 @@ DELIVERY_INDEXES = {
 
 
 def new_delivery(
-    *, event_id: str, event_type: str, to: str, template: str, email: RenderedEmail, clock: Clock
+    *,
+    event_id: str,
+    event_type: str,
+    to: str,
+    template: str,
+    email: RenderedEmail,
+    clock: Clock,
+    mail_from: str | None = None,
 ) -> dict[str, Any]:
     return {
         "_id": event_id,
+        "from": mail_from,
         "event_type": event_type,
         "template": template,
         "to": to,

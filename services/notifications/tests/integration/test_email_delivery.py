@@ -131,3 +131,53 @@ async def test_smtp_outage_is_retried_by_the_sweep(
         assert await worker.sweep_once() == 1
     assert [m["to"] for m in store.all()] == [["late@example.org"]]
     assert (await deliveries.find_one({"_id": "evt-9"}) or {})["status"] == "sent"
+
+
+async def test_invitation_uses_the_jurisdictions_branding(
+    notifications: ServiceRuntime, smtp_port: int
+) -> None:
+    """Branding travels in JurisdictionCreated; the invitation email uses it."""
+    from contracts.identity import Branding, InvitationIssued, JurisdictionCreated
+
+    created = JurisdictionCreated(
+        jurisdiction_id="alpha",
+        name="Alpha County",
+        time_zone="America/Boise",
+        branding=Branding(
+            display_name="Alpha Building Division", from_address="permits@alpha.example.org"
+        ),
+    )
+    invited = InvitationIssued(
+        invitation_id="inv-1",
+        jurisdiction_id="alpha",
+        jurisdiction_name="Alpha County",
+        email="tess@example.org",
+        kind="staff",
+        roles=["permit_technician"],
+        token="alpha.invitation-token-1234567890",
+        expires_at=datetime(2026, 1, 9, 17, tzinfo=UTC),
+    )
+    store = MailStore()
+    with SmtpSink(store, "127.0.0.1", smtp_port):
+        for event_id, event in (("j-1", created), ("i-1", invited)):
+            env = Envelope(
+                id=event_id,
+                source="/permitsuite/identity",
+                type=event.event_type,
+                time=datetime(2026, 1, 1, tzinfo=UTC),
+                subject=event.subject(),
+                jurisdiction="alpha",
+                correlationid="c",
+                data=event.model_dump(mode="json"),
+            )
+            # the same key keeps the two in order on one partition
+            await notifications.publisher.publish_record(
+                "identity.events", b"alpha", env.kafka_value(), env.kafka_headers(), path="test"
+            )
+        await _wait(lambda: len(store.all()) == 1)
+    [mail] = store.all()
+    assert mail["from"] == "permits@alpha.example.org"
+    assert mail["subject"] == "You are invited to Alpha Building Division's online permitting"
+    assert "with the role permit technician" in mail["text"]
+    assert "January 9, 2026 at 10:00 AM MST" in mail["text"]
+    assert mail["links"] == ["http://gateway.test/v1/invitations/alpha.invitation-token-1234567890"]

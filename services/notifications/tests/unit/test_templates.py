@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from jinja2 import UndefinedError
 
 from notifications.adapters.smtp import build_message
+from notifications.branding import Branding
 from notifications.adapters.templates import EmailTemplates
 
 
-def _context(**over: str) -> dict[str, str]:
+def _context(**over: Any) -> dict[str, Any]:
+    brand = Branding(display_name="Demo County", from_address=None, time_zone="America/Boise")
     return {
         "jurisdiction_name": "Demo County",
         "email": "pat@example.org",
         "kind_label": "community member",
         "link": "http://gw/v1/enrollments/demo.abc",
-        "expires_local": "January 02, 2026 at 10:00 UTC",
+        "expires_at": datetime(2026, 1, 2, 17, 30, tzinfo=UTC),
+        "when": brand.when,
         **over,
     }
 
@@ -57,3 +61,39 @@ def test_message_id_is_derived_from_the_event_id() -> None:
     a = build_message(delivery, "from@example.org")
     b = build_message(delivery, "from@example.org")
     assert a["Message-ID"] == b["Message-ID"] == "<evt-123@permitsuite>"
+
+
+def test_dates_are_shown_in_the_jurisdictions_time_zone() -> None:
+    email = EmailTemplates().render("email_verification", _context())
+    assert "January 2, 2026 at 10:30 AM MST" in email.text  # 17:30 UTC in Boise
+
+
+@pytest.mark.parametrize(
+    ("template", "extra", "expected"),
+    [
+        (
+            "invitation",
+            {"roles": ["permit_technician"], "company_name": None, "kind_label": "staff"},
+            "with the role permit technician",
+        ),
+        (
+            "invitation",
+            {"roles": [], "company_name": "Rich Contractor"},
+            "authorized online user of Rich Contractor",
+        ),
+        ("password_reset", {}, "Choose a new password here"),
+        (
+            "password_changed",
+            {
+                "changed_at": datetime(2026, 1, 1, tzinfo=UTC),
+                "how": "reset",
+                "reset_hint": "http://gw/reset",
+            },
+            "reset by email link",
+        ),
+    ],
+)
+def test_each_identity_email_renders(template: str, extra: dict[str, Any], expected: str) -> None:
+    email = EmailTemplates().render(template, _context(**extra))
+    assert expected in email.text
+    assert email.subject and email.html.startswith("<!doctype html>")

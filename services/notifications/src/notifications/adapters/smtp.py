@@ -14,7 +14,7 @@ from notifications.settings import NotificationsSettings
 
 def build_message(delivery: dict[str, Any], mail_from: str) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = mail_from
+    msg["From"] = delivery.get("from") or mail_from
     msg["To"] = delivery["to"]
     msg["Subject"] = delivery["subject"]
     msg["Date"] = format_datetime(as_utc(delivery["created_at"]))
