@@ -84,6 +84,18 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             },
         )
         assert login.status_code == 200, login.text
+        contractor_pw = re.search(r"contractor@demo\.example\.org\s+password: (\S+)", banner)
+        assert contractor_pw is not None
+        rich = httpx.post(
+            f"{gateway}/v1/auth/token",
+            data={
+                "username": "contractor@demo.example.org",
+                "password": contractor_pw.group(1),
+                "jurisdiction": "demo",
+            },
+        ).json()["access_token"]
+        me = httpx.get(f"{gateway}/v1/me", headers={"Authorization": f"Bearer {rich}"}).json()
+        assert me["kind"] == "contractor" and len(me["company_admin_of"]) == 1  # AEC0119
         children = _children(proc.pid)
         assert len(children) == 6  # broker, database, mail sink, three services
 

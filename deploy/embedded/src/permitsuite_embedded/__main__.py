@@ -297,6 +297,7 @@ class Suite:
                 for _, email, name, kind, roles in DEMO_USERS
                 if kind != "operator"
             ],
+            "companies": [DEMO_COMPANY],
         }
         path = self.data / "demo-profile.json"
         path.write_text(json.dumps(profile))
