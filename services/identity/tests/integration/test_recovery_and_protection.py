@@ -211,8 +211,9 @@ async def test_tokens_with_bad_alg_audience_expiry_or_key_are_rejected(harness: 
     good = (await harness.login("pat@example.org", PASSWORD, "alpha")).json()["access_token"]
     claims = jwt.decode(good, options={"verify_signature": False})
     header = jwt.get_unverified_header(good)
-    from identity.adapters.jwt_keys import generate_private_key_pem
     from cryptography.hazmat.primitives import serialization
+
+    from identity.adapters.jwt_keys import generate_private_key_pem
 
     other_key = serialization.load_pem_private_key(generate_private_key_pem().encode(), None)
     forged = {

@@ -9,8 +9,8 @@ import pytest
 from jinja2 import UndefinedError
 
 from notifications.adapters.smtp import build_message
-from notifications.branding import Branding
 from notifications.adapters.templates import EmailTemplates
+from notifications.branding import Branding
 
 
 def _context(**over: Any) -> dict[str, Any]:
