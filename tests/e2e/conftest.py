@@ -9,12 +9,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from chassis.embedded import ManagedProcess, free_port, port_open, wait_until
-from chassis.testing import ServiceProcess, TestScope
+from chassis.testing import ServiceProcess, TestScope, eventually_sync
 from identity.adapters.jwt_keys import generate_private_key_pem
 
 OPERATOR = ("operator@example.org", "operator-password-1")
@@ -43,6 +44,21 @@ class Suite:
             check=False,
         )
         assert result.returncode == 0, result.stderr
+
+    def mail(self, to: str, subject_part: str = "") -> dict[str, Any]:
+        """The newest captured mail to ``to`` whose subject contains ``subject_part``."""
+        found: list[dict[str, Any]] = []
+
+        def arrived() -> bool:
+            found[:] = [
+                m
+                for m in httpx.get(f"{self.url}/dev/mail").json()
+                if to in m["to"] and subject_part in m["subject"]
+            ]
+            return bool(found)
+
+        eventually_sync(arrived, what=f"mail to {to} about {subject_part!r}")
+        return found[-1]
 
     def operator_token(self) -> str:
         r = httpx.post(

@@ -8,13 +8,13 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from chassis.embedded import free_port
+from chassis.testing import eventually_sync
 
 pytestmark = pytest.mark.e2e
 
@@ -63,11 +63,12 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:
-        deadline = time.monotonic() + 120
-        while "Press Ctrl-C" not in log.read_text():
+
+        def up() -> bool:
             assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+            return "Press Ctrl-C" in log.read_text()
+
+        eventually_sync(up, timeout=120, what="the banner")
         banner = log.read_text()
         gateway = f"http://127.0.0.1:{ports['gateway']}"
         assert f"Gateway (API):   {gateway}" in banner
@@ -101,8 +102,11 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
-        time.sleep(0.2)
-        assert [pid for pid in children if _alive(pid)] == []
+        eventually_sync(
+            lambda: not any(_alive(pid) for pid in children),
+            timeout=10,
+            what="every child process gone",
+        )
         assert "[permitsuite] stopped" in log.read_text()
     finally:
         if proc.poll() is None:

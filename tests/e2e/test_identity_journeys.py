@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 import pytest
 
 pytestmark = pytest.mark.e2e
-
-
-def _mail(suite: Any, to: str, subject_part: str, timeout: float = 30) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in httpx.get(f"{suite.url}/dev/mail").json():
-            if to in message["to"] and subject_part in message["subject"]:
-                return dict(message)
-        time.sleep(0.1)
-    raise AssertionError(f"no mail for {to} about {subject_part!r}")
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -41,7 +30,7 @@ def test_admin_invites_company_user_who_resets_password_and_is_removed(suite: An
     )
     assert r.status_code == 201, r.text
 
-    invite = _mail(suite, "ada@example.com", "invited")
+    invite = suite.mail("ada@example.com", "invited")
     assert (
         httpx.post(invite["links"][0], json={"password": "ada admin passphrase"}).status_code == 200
     )
@@ -65,7 +54,7 @@ def test_admin_invites_company_user_who_resets_password_and_is_removed(suite: An
         json={"email": "rich@example.com", "display_name": "Rich", "company_admin": True},
     )
     assert added.status_code == 201
-    invite = _mail(suite, "rich@example.com", "Rich Contractor")
+    invite = suite.mail("rich@example.com", "Rich Contractor")
     assert (
         httpx.post(invite["links"][0], json={"password": "rich first passphrase"}).status_code
         == 200
@@ -76,9 +65,9 @@ def test_admin_invites_company_user_who_resets_password_and_is_removed(suite: An
         f"{suite.url}/v1/jurisdictions/boise/password-resets", json={"license_number": "aec0119"}
     )
     assert reset.status_code == 202
-    link = _mail(suite, "rich@example.com", "Reset")["links"][0]
+    link = suite.mail("rich@example.com", "Reset")["links"][0]
     assert httpx.post(link, json={"password": "rich second passphrase"}).status_code == 204
-    _mail(suite, "rich@example.com", "was changed")
+    suite.mail("rich@example.com", "was changed")
     tokens = httpx.post(
         f"{suite.url}/v1/auth/token",
         data={

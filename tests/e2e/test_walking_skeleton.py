@@ -3,23 +3,12 @@ confirm with its link → log in → GET /v1/me (R-ID-1), all as real processes.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 import pytest
 
 pytestmark = pytest.mark.e2e
-
-
-def _wait_for_mail(url: str, to: str, timeout: float = 30) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in httpx.get(f"{url}/dev/mail").json():
-            if to in message["to"]:
-                return dict(message)
-        time.sleep(0.1)
-    raise AssertionError(f"no mail for {to}")
 
 
 def test_enroll_confirm_login_me_through_the_gateway(suite: Any) -> None:
@@ -37,7 +26,7 @@ def test_enroll_confirm_login_me_through_the_gateway(suite: Any) -> None:
     )
     assert r.status_code == 202
 
-    mail = _wait_for_mail(suite.url, "pat@example.com")
+    mail = suite.mail("pat@example.com")
     assert mail["subject"] == "Confirm your email for Boise Building Division"
     [link] = mail["links"]
     assert link.startswith(f"{suite.url}/v1/enrollments/boise.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +11,7 @@ from chassis.app import ServiceRuntime, build_runtime
 from chassis.clock import ManualClock
 from chassis.consumer import EventConsumer, EventContext, PermanentError
 from chassis.settings import ServiceSettings
-from chassis.testing import TestScope, read_records
+from chassis.testing import TestScope, eventually, read_records
 from contracts import Envelope
 from contracts.identity import AccountActivated, JurisdictionCreated
 
@@ -39,15 +37,6 @@ async def _publish(rt: ServiceRuntime, env: Envelope) -> None:
     await rt.publisher.publish_record(
         "identity.events", env.kafka_key(), env.kafka_value(), env.kafka_headers(), path="test"
     )
-
-
-async def _wait_for(predicate: Any, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 @pytest.fixture
@@ -103,7 +92,7 @@ async def test_same_event_delivered_twice_has_one_effect(runtime: ServiceRuntime
     async def both_seen() -> bool:
         return await effects.count_documents({"jid": "beta"}) == 1
 
-    await _wait_for(both_seen)
+    await eventually(both_seen)
     assert await effects.count_documents({"event_id": "evt-1"}) == 1
     assert await runtime.db["processed_events"].count_documents({"event_id": "evt-1"}) == 1
 
@@ -128,7 +117,7 @@ async def test_poison_message_goes_to_dlq_and_partition_moves_on(
     async def healthy_processed() -> bool:
         return await runtime.db["effects"].count_documents({"event_id": "evt-ok"}) == 1
 
-    await _wait_for(healthy_processed)
+    await eventually(healthy_processed)
     dead = await read_records(
         scope.infra.kafka_bootstrap, scope.topic("identity.events.dlq"), count=3, settle=0.5
     )
@@ -148,7 +137,7 @@ async def test_transient_error_is_retried_then_succeeds(runtime: ServiceRuntime)
     async def done() -> bool:
         return await runtime.db["effects"].count_documents({"event_id": "evt-flaky"}) == 1
 
-    await _wait_for(done)
+    await eventually(done)
     assert runtime.extras["calls"].count("evt-flaky") == 2
 
 
@@ -160,7 +149,7 @@ async def test_correlation_and_causation_flow_from_event_to_event(runtime: Servi
     async def emitted() -> bool:
         return await runtime.db["outbox"].count_documents({}) == 1
 
-    await _wait_for(emitted)
+    await eventually(emitted)
     doc = await runtime.db["outbox"].find_one({})
     assert doc is not None
     assert doc["headers"]["ce_correlationid"] == "corr-evt-cause"

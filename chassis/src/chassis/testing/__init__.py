@@ -12,5 +12,6 @@ repository's root ``conftest.py`` does). Infrastructure selection:
 from chassis.testing.infra import Infra, TestScope
 from chassis.testing.kafka import read_records
 from chassis.testing.services import ServiceProcess
+from chassis.testing.waiting import eventually, eventually_sync
 
-__all__ = ["Infra", "ServiceProcess", "TestScope", "read_records"]
+__all__ = ["Infra", "ServiceProcess", "TestScope", "eventually", "eventually_sync", "read_records"]

@@ -16,7 +16,6 @@ import json
 import re
 import signal
 import threading
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,8 @@ import uvicorn
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from fastapi import FastAPI
+
+from chassis.clock import SystemClock
 
 LINK = re.compile(r"https?://[^\s<>\"')]+")
 
@@ -68,7 +69,7 @@ def parse_message(raw: bytes, envelope_to: list[str]) -> dict[str, Any]:
     html = html_part.get_content().replace("\r\n", "\n") if html_part is not None else ""
     return {
         "id": str(uuid4()),
-        "received_at": datetime.now(UTC).isoformat(),
+        "received_at": SystemClock().now().isoformat(),
         "message_id": msg.get("Message-ID"),
         "from": msg.get("From"),
         "to": envelope_to,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from chassis.testing import eventually
 from contracts import Envelope
 from contracts.registration import RegisteredCompany, RegistrationAccepted
 
@@ -42,15 +41,6 @@ def _accepted(event_id: str, email: str = "new@rich.example.org") -> Envelope:
     )
 
 
-async def _wait(predicate: Any, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
-
-
 async def test_registration_accepted_creates_company_and_invites_registrant_once(
     harness: Any,
 ) -> None:
@@ -74,7 +64,7 @@ async def test_registration_accepted_creates_company_and_invites_registrant_once
     async def both_handled() -> bool:
         return await processed.count_documents({"consumer": "identity.registration"}) == 2
 
-    await _wait(both_handled)
+    await eventually(both_handled)
     companies = [c async for c in runtime.db["companies"].find({"jurisdiction_id": "alpha"})]
     assert [(c["name"], c["license_number"]) for c in companies] == [
         ("Rich Newcomer LLC", "AEC0777")

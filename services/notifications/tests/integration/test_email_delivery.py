@@ -3,11 +3,8 @@ against the real broker, database and an SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -15,7 +12,8 @@ from asgi_lifespan import LifespanManager
 from chassis.app import ServiceRuntime
 from chassis.clock import ManualClock
 from chassis.embedded import free_port
-from chassis.testing import TestScope
+from chassis.metrics import EVENTS_CONSUMED
+from chassis.testing import TestScope, eventually
 from contracts import Envelope
 from contracts.identity import EmailVerificationRequested
 from notifications.bootstrap import create_app
@@ -45,15 +43,6 @@ def _event_envelope(event_id: str, email: str) -> Envelope:
         correlationid="corr-1",
         data=event.model_dump(mode="json"),
     )
-
-
-async def _wait(predicate: Any, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await predicate() if asyncio.iscoroutinefunction(predicate) else predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 @pytest.fixture
@@ -90,14 +79,22 @@ async def _publish(rt: ServiceRuntime, env: Envelope) -> None:
 async def test_one_email_per_event_even_when_delivered_twice(
     notifications: ServiceRuntime, smtp_port: int
 ) -> None:
+    duplicates = EVENTS_CONSUMED.labels(
+        "notifications",
+        "notifications.identity",
+        EmailVerificationRequested.event_type,
+        "duplicate",
+    )
+    seen_before = duplicates._value.get()
     store = MailStore()
     with SmtpSink(store, "127.0.0.1", smtp_port):
         env = _event_envelope("evt-1", "pat@example.org")
         await _publish(notifications, env)
         await _publish(notifications, env)  # redelivery
         await _publish(notifications, _event_envelope("evt-2", "sam@example.org"))
-        await _wait(lambda: any(m["to"] == ["sam@example.org"] for m in store.all()))
-        await asyncio.sleep(0.5)  # give a (wrong) duplicate the chance to arrive
+        await eventually(lambda: any(m["to"] == ["sam@example.org"] for m in store.all()))
+        # the redelivery has been handled (as a duplicate) before we count mail
+        await eventually(lambda: duplicates._value.get() == seen_before + 1)
     pat = [m for m in store.all() if m["to"] == ["pat@example.org"]]
     assert len(pat) == 1
     assert pat[0]["subject"] == "Confirm your email for Alpha County"
@@ -120,7 +117,7 @@ async def test_smtp_outage_is_retried_by_the_sweep(
         doc = await deliveries.find_one({"_id": "evt-9"})
         return doc is not None and doc["attempts"] >= 1 and doc["last_error"] is not None
 
-    await _wait(recorded_and_failed)
+    await eventually(recorded_and_failed)
     assert (await deliveries.find_one({"_id": "evt-9"}) or {})["status"] == "pending"
 
     worker = notifications.extras["delivery_worker"]
@@ -174,7 +171,7 @@ async def test_invitation_uses_the_jurisdictions_branding(
             await notifications.publisher.publish_record(
                 "identity.events", b"alpha", env.kafka_value(), env.kafka_headers(), path="test"
             )
-        await _wait(lambda: len(store.all()) == 1)
+        await eventually(lambda: len(store.all()) == 1)
     [mail] = store.all()
     assert mail["from"] == "permits@alpha.example.org"
     assert mail["subject"] == "You are invited to Alpha Building Division's online permitting"
