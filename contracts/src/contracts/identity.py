@@ -118,12 +118,11 @@ class MembershipRevoked(IntegrationEvent):
     reason: str
 
 
-class Company(BaseModel):
-    """A contracting company as carried by events."""
+class CompanyProfile(BaseModel):
+    """A contracting company's details (R-ID-5)."""
 
     model_config = ConfigDict(frozen=True)
 
-    company_id: str
     name: str
     license_number: str = Field(description="State license / AEC record number")
     trades: list[str] = Field(default_factory=list)
@@ -135,6 +134,12 @@ class Company(BaseModel):
     phone: str | None = None
     cell: str | None = None
     fax: str | None = None
+
+
+class Company(CompanyProfile):
+    """A contracting company as carried by events."""
+
+    company_id: str
 
 
 class CompanyCreated(IntegrationEvent):

@@ -8,26 +8,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from contracts.events import IntegrationEvent
+from contracts.identity import CompanyProfile
 from contracts.topics import REGISTRATION_EVENTS
 
 
-class RegisteredCompany(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    license_number: str = Field(description="State license / AEC record number")
-    trades: list[str] = Field(default_factory=list)
-    address: str | None = None
-    city: str | None = None
-    state: str | None = None
-    zip: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    cell: str | None = None
-    fax: str | None = None
+class RegisteredCompany(CompanyProfile):
+    """The company a registrant described."""
 
 
 class RegistrationAccepted(IntegrationEvent):

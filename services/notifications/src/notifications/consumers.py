@@ -55,18 +55,10 @@ def identity_consumer(
         ctx.tx.after_commit(lambda: worker.send_now(ctx.envelope.id))  # type: ignore[arg-type,return-value]
 
     @consumer.on(JurisdictionCreated)
-    async def on_jurisdiction_created(event: JurisdictionCreated, ctx: EventContext) -> None:
-        await branding.save(
-            ctx.tx.db,
-            ctx.tx.session,
-            jurisdiction_id=event.jurisdiction_id,
-            name=event.name,
-            time_zone=event.time_zone,
-            branding=event.branding,
-        )
-
     @consumer.on(JurisdictionUpdated)
-    async def on_jurisdiction_updated(event: JurisdictionUpdated, ctx: EventContext) -> None:
+    async def on_jurisdiction_changed(
+        event: JurisdictionCreated | JurisdictionUpdated, ctx: EventContext
+    ) -> None:
         await branding.save(
             ctx.tx.db,
             ctx.tx.session,

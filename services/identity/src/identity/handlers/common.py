@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import uuid4
 
 from chassis.app import ServiceRuntime
 from chassis.auth import Principal
 from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
-from contracts.identity import AccountActivated, MembershipGranted
+from contracts.identity import AccountActivated, MembershipGranted, PasswordChanged
 from identity.adapters import secrets
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import (
@@ -244,3 +244,20 @@ async def get_or_create_membership(
 
 def hash_secret(value: str) -> str:
     return secrets.hash_password(value)
+
+
+def password_changed(
+    tx: Transaction, account: Doc, jurisdiction: Doc, how: Literal["reset", "change", "first_login"]
+) -> None:
+    """Announce a new password (notifications tells the person)."""
+    tx.emit(
+        PasswordChanged(
+            account_id=account["_id"],
+            jurisdiction_id=jurisdiction["_id"],
+            jurisdiction_name=jurisdiction["name"],
+            email=account["email"],
+            changed_at=tx.clock.now(),
+            how=how,
+        ),
+        jurisdiction_id=jurisdiction["_id"],
+    )

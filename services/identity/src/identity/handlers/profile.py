@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from chassis.errors import Unprocessable, field_error
 from chassis.uow import Transaction
-from contracts.identity import PasswordChanged
 from identity.adapters import secrets
 from identity.adapters.repositories import Accounts, Memberships
 from identity.handlers.common import (
@@ -15,6 +14,7 @@ from identity.handlers.common import (
     check_password,
     load_jurisdiction,
     normalize_answer,
+    password_changed,
 )
 from identity.handlers.tokens import issue_tokens
 
@@ -57,17 +57,7 @@ async def change_password(
         fresh = await accounts.by_id(account["_id"])
         assert fresh is not None
         if jid is not None and jurisdiction is not None:
-            tx.emit(
-                PasswordChanged(
-                    account_id=account["_id"],
-                    jurisdiction_id=jid,
-                    jurisdiction_name=jurisdiction["name"],
-                    email=account["email"],
-                    changed_at=idn.now,
-                    how="change",
-                ),
-                jurisdiction_id=jid,
-            )
+            password_changed(tx, account, jurisdiction, "change")
         await audit(tx, jid, "password_changed", actor=account["_id"], subject=account["_id"])
         membership = await tx.repo(Memberships, jid).of_account(account["_id"]) if jid else None
         return await issue_tokens(idn, tx, fresh, membership, jid)

@@ -8,7 +8,7 @@ from uuid import uuid4
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
-from contracts.identity import PasswordChanged, PasswordResetRequested
+from contracts.identity import PasswordResetRequested
 from identity.adapters import secrets
 from identity.adapters.repositories import Accounts, Companies, Memberships, PasswordResets
 from identity.domain.model import link_usable, normalize_email
@@ -20,6 +20,7 @@ from identity.handlers.common import (
     check_password,
     load_jurisdiction,
     normalize_answer,
+    password_changed,
 )
 from identity.handlers.tokens import clear_account_throttle
 
@@ -164,17 +165,7 @@ async def complete_reset(
         await Accounts(tx.db, tx.session).update(
             account["_id"], {"password_hash": password_hash}, bump_token_version=True
         )
-        tx.emit(
-            PasswordChanged(
-                account_id=account["_id"],
-                jurisdiction_id=jid,
-                jurisdiction_name=jurisdiction["name"],
-                email=account["email"],
-                changed_at=idn.now,
-                how="reset",
-            ),
-            jurisdiction_id=jid,
-        )
+        password_changed(tx, account, jurisdiction, "reset")
         await audit(tx, jid, "password_reset", actor=account["_id"], subject=account["_id"])
 
     await idn.runtime.uow.run(work)

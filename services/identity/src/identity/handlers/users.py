@@ -26,6 +26,7 @@ from identity.handlers.common import (
     membership_granted,
     new_membership,
     normalize_answer,
+    password_changed,
     require_staff,
 )
 
@@ -419,7 +420,6 @@ async def complete_setup(
     }
 
     async def work(tx: Transaction) -> Doc:
-        from contracts.identity import PasswordChanged
 
         members = tx.repo(Memberships, jid)
         took = await members.update_one(
@@ -433,17 +433,7 @@ async def complete_setup(
         active = {**membership, "status": "active"}
         if membership["status"] != "active":
             activation_events(tx, fresh, active, jid)
-        tx.emit(
-            PasswordChanged(
-                account_id=account["_id"],
-                jurisdiction_id=jid,
-                jurisdiction_name=jurisdiction["name"],
-                email=account["email"],
-                changed_at=idn.now,
-                how="first_login",
-            ),
-            jurisdiction_id=jid,
-        )
+        password_changed(tx, account, jurisdiction, "first_login")
         await audit(tx, jid, "pin_used", actor=account["_id"], subject=account["_id"])
         return await issue_tokens(idn, tx, fresh, active, jid)
 
