@@ -11,7 +11,7 @@ from chassis.logging import configure_logging
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import create_indexes
 from identity.consumers import registration_consumer
-from identity.entrypoints import routes_admin, routes_auth, routes_me
+from identity.entrypoints import routes_admin, routes_auth, routes_internal, routes_me
 from identity.entrypoints.wellknown import well_known
 from identity.handlers import Identity
 from identity.settings import IdentitySettings
@@ -48,7 +48,13 @@ def create_app(settings: IdentitySettings | None = None, clock: Clock | None = N
         identity.runtime,
         title="Permitsuite identity",
         description="Jurisdictions, accounts, memberships and tokens.",
-        routers=[routes_auth.router, routes_me.router, routes_admin.router, well_known],
+        routers=[
+            routes_auth.router,
+            routes_me.router,
+            routes_admin.router,
+            routes_internal.router,
+            well_known,
+        ],
         consumers=[registration_consumer(identity)],
         on_startup=[_indexes],
     )

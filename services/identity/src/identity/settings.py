@@ -35,6 +35,11 @@ class IdentitySettings(ServiceSettings):
         default_factory=lambda: ["127.0.0.1", "::1"],
         description="Peers whose X-Forwarded-For is believed (the gateway)",
     )
+    internal_token: SecretStr | None = Field(
+        default=None,
+        description="Shared secret other services present on /internal routes "
+        "(X-Internal-Token); unset disables them",
+    )
     login_free_failures: int = Field(default=3, ge=1)
     login_lockout_after: int = Field(default=10, ge=2)
     login_lockout_minutes: int = Field(default=15, ge=1)

@@ -73,7 +73,7 @@ async def add_person(
         update: Doc = {"$addToSet": {"company_ids": company["_id"]}}
         if company_admin:
             update["$addToSet"]["company_admin_of"] = company["_id"]
-        if membership["status"] == "disabled" and has_login:
+        if membership["status"] != "active" and has_login:
             update["$set"] = {"status": "active"}
         await members.update_one({"_id": membership["_id"]}, update)
         membership = await members.find_one({"_id": membership["_id"]})

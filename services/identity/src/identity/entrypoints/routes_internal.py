@@ -1,0 +1,59 @@
+"""Service-to-service routes (not routed by the gateway; shared-secret header)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from pydantic import BaseModel, EmailStr, Field
+
+from chassis.errors import NotFound
+from identity.entrypoints.deps import PROBLEMS, Idn
+from identity.handlers import registrants
+
+router = APIRouter(prefix="/internal/v1", tags=["internal"], responses=PROBLEMS)
+
+
+class RegistrantIn(BaseModel):
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class RegistrantOut(BaseModel):
+    account_id: str
+    membership_id: str
+
+
+def _check(idn: Idn, token: str | None) -> None:
+    expected = idn.settings.internal_token
+    if (
+        expected is None
+        or token is None
+        or not hmac.compare_digest(token.encode(), expected.get_secret_value().encode())
+    ):
+        raise NotFound("not found")  # internal routes do not exist for outsiders
+
+
+@router.post(
+    "/jurisdictions/{jurisdiction_id}/registrants",
+    response_model=RegistrantOut,
+    summary="Create or check a registrant's login (the registration service)",
+)
+async def ensure_registrant(
+    jurisdiction_id: str,
+    body: RegistrantIn,
+    idn: Idn,
+    x_internal_token: Annotated[str | None, Header()] = None,
+) -> RegistrantOut:
+    _check(idn, x_internal_token)
+    return RegistrantOut(
+        **await registrants.ensure_registrant(
+            idn,
+            jurisdiction_id=jurisdiction_id,
+            email=str(body.email),
+            display_name=body.display_name,
+            password=body.password,
+        )
+    )

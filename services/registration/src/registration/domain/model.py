@@ -1,0 +1,148 @@
+"""Registration rules (R-REG-1 … R-REG-5), pure: no I/O."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+Status = Literal["draft", "pending_validation", "returned", "accepted", "denied"]
+Decision = Literal["accept", "return", "deny"]
+FieldType = Literal["text", "number", "date", "license_number", "insurance_expiry"]
+
+OUTCOME: dict[str, Status] = {"accept": "accepted", "return": "returned", "deny": "denied"}
+EDITABLE: tuple[Status, ...] = ("draft", "returned")
+
+
+class RuleBroken(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class IllegalTransition(ValueError):
+    def __init__(self, current: str, requested: str) -> None:
+        super().__init__(f"a registration that is {current} cannot be {requested}")
+        self.current = current
+        self.requested = requested
+
+
+TRANSITIONS: dict[tuple[str, str], Status] = {
+    ("draft", "submit_automatic"): "accepted",
+    ("draft", "submit_review"): "pending_validation",
+    ("pending_validation", "accept"): "accepted",
+    ("pending_validation", "return"): "returned",
+    ("pending_validation", "deny"): "denied",
+    ("returned", "resubmit"): "pending_validation",
+}
+
+
+def transition(current: str, action: str) -> Status:
+    """The explicit transition table; anything else is refused (409)."""
+    try:
+        return TRANSITIONS[(current, action)]
+    except KeyError:
+        raise IllegalTransition(current, action) from None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    label: str
+    kind: Literal["field", "document"]
+    required: bool
+    field_type: FieldType = "text"
+    accepted_types: tuple[str, ...] = ("application/pdf",)
+    max_bytes: int | None = None
+    trades: tuple[str, ...] = ()
+    license_types: tuple[str, ...] = ()
+
+    def applies(self, trades: list[str], license_types: list[str]) -> bool:
+        """No filter means every registration; otherwise any chosen trade or license."""
+        if not self.trades and not self.license_types:
+            return True
+        return bool(set(self.trades) & set(trades)) or bool(
+            set(self.license_types) & set(license_types)
+        )
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Requirement:
+        return cls(
+            id=doc["id"],
+            label=doc["label"],
+            kind=doc["kind"],
+            required=doc.get("required", True),
+            field_type=doc.get("field_type", "text"),
+            accepted_types=tuple(doc.get("accepted_types") or ("application/pdf",)),
+            max_bytes=doc.get("max_bytes"),
+            trades=tuple(doc.get("trades", ())),
+            license_types=tuple(doc.get("license_types", ())),
+        )
+
+
+def applicable(
+    requirements: list[Requirement], trades: list[str], license_types: list[str]
+) -> list[Requirement]:
+    return [r for r in requirements if r.applies(trades, license_types)]
+
+
+def provided(requirement: Requirement, answer: dict[str, Any] | None) -> bool:
+    if not answer:
+        return False
+    if requirement.kind == "document":
+        return answer.get("document") is not None
+    return answer.get("value") not in (None, "")
+
+
+def missing(
+    requirements: list[Requirement],
+    answers: dict[str, Any],
+    trades: list[str],
+    license_types: list[str],
+) -> list[Requirement]:
+    """Required, applicable and not provided: submit is refused while any remain."""
+    return [
+        r
+        for r in applicable(requirements, trades, license_types)
+        if r.required and not provided(r, answers.get(r.id))
+    ]
+
+
+LICENSE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,39}$")
+
+
+def validate_field(requirement: Requirement, raw: str, today: date) -> str:
+    """Check and normalise a field answer by its type."""
+    value = raw.strip()
+    if not value:
+        raise RuleBroken("value", f"{requirement.label} is empty")
+    match requirement.field_type:
+        case "number":
+            try:
+                Decimal(value)
+            except InvalidOperation:
+                raise RuleBroken("value", f"{requirement.label} must be a number") from None
+        case "date" | "insurance_expiry":
+            try:
+                parsed = date.fromisoformat(value)
+            except ValueError:
+                raise RuleBroken(
+                    "value", f"{requirement.label} must be a date (YYYY-MM-DD)"
+                ) from None
+            if requirement.field_type == "insurance_expiry" and parsed <= today:
+                raise RuleBroken("value", f"{requirement.label}: the insurance has expired")
+            value = parsed.isoformat()
+        case "license_number":
+            if not LICENSE.match(value):
+                raise RuleBroken("value", f"{requirement.label} is not a license number")
+            value = value.upper()
+        case _:
+            if len(value) > 2000:
+                raise RuleBroken("value", f"{requirement.label} is too long")
+    return value
+
+
+def history_entry(at: datetime, actor: str, action: str, **details: Any) -> dict[str, Any]:
+    return {"at": at, "actor": actor, "action": action, "details": details}
