@@ -164,6 +164,12 @@ async def test_company_users_and_removal_cuts_access(harness: Any) -> None:
         json={"name": "Copy", "license_number": "AEC0119"},
     )
     assert dup.status_code == 409
+    second = await harness.http.post(
+        "/v1/jurisdictions/alpha/companies",
+        headers=auth(admin),
+        json={"name": "Second Co", "license_number": "AEC0120"},
+    )
+    assert second.status_code == 201, second.text  # staff-made companies have no registration id
 
     boss = await harness.http.post(
         f"/v1/jurisdictions/alpha/companies/{cid}/users",

@@ -155,7 +155,12 @@ INDEXES = {
     "companies": [
         tenant_index("license_number", unique=True),
         tenant_index("name"),
-        tenant_index("registration_id", unique=True, sparse=True),
+        tenant_index(
+            "registration_id",
+            unique=True,
+            name="jurisdiction_id_registration_id_partial_uniq",
+            partialFilterExpression={"registration_id": {"$type": "string"}},
+        ),
     ],
     "audit_log": [tenant_index("at")],
     "refresh_tokens": [

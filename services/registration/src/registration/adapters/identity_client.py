@@ -17,10 +17,17 @@ class IdentityUnavailable(ProblemError):
 
 
 class IdentityClient:
-    def __init__(self, base_url: str, token: str | None, timeout: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.transport = transport  # tests may talk to an in-process identity
 
     async def ensure_registrant(
         self, jurisdiction_id: str, *, email: str, display_name: str, password: str
@@ -30,7 +37,7 @@ class IdentityClient:
             raise IdentityUnavailable("registration is not connected to identity (internal token)")
         url = f"{self.base_url}/internal/v1/jurisdictions/{jurisdiction_id}/registrants"
         try:
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
+            async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as client:
                 r = await client.post(
                     url,
                     json={"email": email, "display_name": display_name, "password": password},

@@ -28,8 +28,12 @@ class Registrations(TenantRepository):
 INDEXES = {
     "starts": [tenant_index("token_hash", unique=True), tenant_index("email", "created_at")],
     "registrations": [
-        tenant_index("draft_token_hash", unique=True, sparse=True),
-        tenant_index("resume_token_hash", unique=True, sparse=True),
+        tenant_index("draft_token_hash", unique=True),
+        tenant_index(
+            "resume_token_hash",
+            unique=True,
+            partialFilterExpression={"resume_token_hash": {"$type": "string"}},
+        ),
         tenant_index("status", "submitted_at"),
         tenant_index("trades"),
         tenant_index("email"),

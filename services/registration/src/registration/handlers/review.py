@@ -56,11 +56,20 @@ async def queue(
     return docs, await repo.count(query)
 
 
-async def detail(reg: Reg, principal: Principal, jurisdiction_id: str, registration_id: str) -> Doc:
+async def detail(
+    reg: Reg,
+    principal: Principal,
+    jurisdiction_id: str,
+    registration_id: str,
+    *,
+    include_drafts: bool = False,
+) -> Doc:
+    """Staff see submitted registrations; drafts stay private to their registrant."""
     require_staff(principal, jurisdiction_id, *REVIEWER_ROLES)
-    doc = await Registrations(reg.runtime.db, jurisdiction_id).find_one(
-        {"_id": registration_id, "status": {"$ne": "draft"}}
-    )
+    query: Doc = {"_id": registration_id}
+    if not include_drafts:
+        query["status"] = {"$ne": "draft"}
+    doc = await Registrations(reg.runtime.db, jurisdiction_id).find_one(query)
     if doc is None:
         raise NotFound("no such registration")
     return doc
@@ -128,7 +137,7 @@ async def decide(
 ) -> Doc:
     """Accept, return or deny — once: a retry of the recorded decision answers the
     same; a competing decision or a stale version is refused with 409."""
-    doc = await detail(reg, principal, jurisdiction_id, registration_id)
+    doc = await detail(reg, principal, jurisdiction_id, registration_id, include_drafts=True)
     recorded = doc.get("decision") or {}
     if (
         doc["status"] == OUTCOME[decision]
