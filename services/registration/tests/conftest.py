@@ -199,12 +199,14 @@ async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[
             reg.runtime.verifier = TokenVerifier(
                 issuer="permitsuite-identity", audience="permitsuite", clock=manual_clock, jwks=jwks
             )
-            async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as rm:
-                async with httpx.AsyncClient(
+            async with (
+                LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as rm,
+                httpx.AsyncClient(
                     transport=httpx.ASGITransport(app=rm.app), base_url="http://registration"
-                ) as http:
-                    yield Harness(http, idh, reg, identity_app.state.identity, manual_clock)
-                    await reg.runtime.client.drop_database(settings.database_name())
+                ) as http,
+            ):
+                yield Harness(http, idh, reg, identity_app.state.identity, manual_clock)
+                await reg.runtime.client.drop_database(settings.database_name())
         await identity_app.state.identity.runtime.client.drop_database(
             identity_app.state.identity.settings.database_name()
         )
