@@ -68,8 +68,16 @@ class Suite:
         return str(r.json()["access_token"])
 
 
+INTERNAL_TOKEN = "e2e-internal-shared-secret"
+
+
 def _identity_env(scope: TestScope) -> dict[str, str]:
-    return scope.service_env("IDENTITY_", "identity", signing_key=generate_private_key_pem())
+    return scope.service_env(
+        "IDENTITY_",
+        "identity",
+        signing_key=generate_private_key_pem(),
+        internal_token=INTERNAL_TOKEN,
+    )
 
 
 @pytest.fixture
@@ -110,6 +118,19 @@ def suite(scope: TestScope, log_dir: Path) -> Iterator[Suite]:
             public_base_url=f"http://127.0.0.1:{gateway_port}",
         ),
     )
+    registration = ServiceProcess(
+        "registration",
+        "registration",
+        env_prefix="REGISTRATION_",
+        log_dir=log_dir,
+        env=scope.service_env(
+            "REGISTRATION_",
+            "registration",
+            identity_url=identity.url,
+            internal_token=INTERNAL_TOKEN,
+            jwks_url=f"{identity.url}/.well-known/jwks.json",
+        ),
+    )
     gateway = ServiceProcess(
         "gateway",
         "gateway",
@@ -119,7 +140,11 @@ def suite(scope: TestScope, log_dir: Path) -> Iterator[Suite]:
         ready_path="/health",
         env={
             "GATEWAY_SERVICES": json.dumps(
-                {"identity": identity.url, "notifications": notifications.url}
+                {
+                    "identity": identity.url,
+                    "notifications": notifications.url,
+                    "registration": registration.url,
+                }
             ),
             "GATEWAY_JWKS_URL": f"{identity.url}/.well-known/jwks.json",
             "GATEWAY_DEV_MAILBOX_URL": f"http://127.0.0.1:{mail_http}",
@@ -129,9 +154,11 @@ def suite(scope: TestScope, log_dir: Path) -> Iterator[Suite]:
     )
     started: list[ServiceProcess] = []
     try:
-        for service in (identity, notifications, gateway):
-            service.start()
+        for service in (identity, notifications, registration, gateway):
+            service.start_no_wait()  # start together, then wait for each: faster
             started.append(service)
+        for service in started:
+            service.wait_ready()
         yield Suite(
             scope, identity, notifications, gateway, f"http://127.0.0.1:{mail_http}", log_dir
         )

@@ -44,7 +44,16 @@ def _alive(pid: int) -> bool:
 def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
     ports = {
         name: free_port()
-        for name in ("gateway", "identity", "notifications", "kafka", "mongo", "smtp", "mail-http")
+        for name in (
+            "gateway",
+            "identity",
+            "notifications",
+            "registration",
+            "kafka",
+            "mongo",
+            "smtp",
+            "mail-http",
+        )
     }
     args = [f"--{name}-port={port}" for name, port in ports.items()]
     log = tmp_path / "run.log"
@@ -98,7 +107,7 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         me = httpx.get(f"{gateway}/v1/me", headers={"Authorization": f"Bearer {rich}"}).json()
         assert me["kind"] == "contractor" and len(me["company_admin_of"]) == 1  # AEC0119
         children = _children(proc.pid)
-        assert len(children) == 6  # broker, database, mail sink, three services
+        assert len(children) == 7  # broker, database, mail sink, four services
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0

@@ -65,6 +65,11 @@ class ServiceProcess:
         ).start()
         return self
 
+    def wait_ready(self, timeout: float = 60) -> ServiceProcess:
+        assert self.process is not None
+        wait_until(self._ready, timeout=timeout, what=f"{self.name} ready", process=self.process)
+        return self
+
     def wait_exit(self, timeout: float = 30) -> int | None:
         assert self.process is not None and self.process.proc is not None
         return self.process.proc.wait(timeout)

@@ -58,6 +58,62 @@ DEMO_COMPANY = {
     "phone": "208-555-0119",
     "admins": ["contractor@demo.example.org"],
 }
+DEMO_AUTO_JURISDICTION = {
+    "id": "demo-auto",
+    "name": "Demo City Permits (automatic contractor acceptance)",
+    "time_zone": "America/Denver",
+    "features": {"public_self_enrollment": True, "contractor_self_registration": True},
+}
+DEMO_TRADES = ["General", "Electrical", "Mechanical", "Plumbing"]
+DEMO_REGISTRATION = {
+    "demo": {
+        "enabled": True,
+        "acceptance_mode": "staff_review",
+        "time_zone": "America/Boise",
+        "trades": DEMO_TRADES,
+        "license_types": [
+            {"code": "RES", "name": "Residential Contractor"},
+            {"code": "MASTER_ELEC", "name": "Master Electrician"},
+            {"code": "COMMERCIAL", "name": "Commercial Contractor", "online": False},
+        ],
+        "requirements": [
+            {
+                "id": "insurance",
+                "label": "Certificate of liability insurance",
+                "kind": "document",
+                "accepted_types": ["application/pdf", "image/png", "image/jpeg"],
+                "max_bytes": 5_000_000,
+            },
+            {
+                "id": "insurance_expiry",
+                "label": "Insurance expiry date",
+                "kind": "field",
+                "field_type": "insurance_expiry",
+            },
+            {
+                "id": "elec_license",
+                "label": "State electrical license number",
+                "kind": "field",
+                "field_type": "license_number",
+                "trades": ["Electrical"],
+            },
+            {
+                "id": "business_license",
+                "label": "City business license",
+                "kind": "field",
+                "required": False,
+            },
+        ],
+    },
+    "demo-auto": {
+        "enabled": True,
+        "acceptance_mode": "automatic",
+        "time_zone": "America/Denver",
+        "trades": DEMO_TRADES,
+        "license_types": [],
+        "requirements": [],
+    },
+}
 DEMO_USERS = [
     ("operator", "operator@demo.example.org", "Hosting operator", "operator", []),
     ("staff admin", "admin@demo.example.org", "Dana Admin", "staff", ["admin"]),
@@ -85,6 +141,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--identity-port", type=int, default=_env_int("PERMITSUITE_IDENTITY_PORT", 8101))
     p.add_argument(
         "--notifications-port", type=int, default=_env_int("PERMITSUITE_NOTIFICATIONS_PORT", 8106)
+    )
+    p.add_argument(
+        "--registration-port", type=int, default=_env_int("PERMITSUITE_REGISTRATION_PORT", 8102)
     )
     p.add_argument("--kafka-port", type=int, default=_env_int("PERMITSUITE_KAFKA_PORT", 19092))
     p.add_argument("--mongo-port", type=int, default=_env_int("PERMITSUITE_MONGO_PORT", 27019))
@@ -129,7 +188,11 @@ class Suite:
     def secrets(self) -> dict[str, Any]:
         path = self.data / "secrets.json"
         if path.exists():
-            return dict(json.loads(path.read_text()))
+            values = dict(json.loads(path.read_text()))
+            if "internal_token" not in values:  # data folders from before registration existed
+                values["internal_token"] = secrets.token_urlsafe(32)
+                path.write_text(json.dumps(values, indent=2))
+            return values
         key = subprocess.run(
             [sys.executable, "-m", "identity.cli", "generate-key"],
             capture_output=True,
@@ -139,6 +202,7 @@ class Suite:
         ).stdout
         values = {
             "identity_signing_key": key,
+            "internal_token": secrets.token_urlsafe(32),
             "passwords": {email: secrets.token_urlsafe(12) for _, email, *_ in DEMO_USERS},
         }
         path.write_text(json.dumps(values, indent=2))
@@ -151,6 +215,7 @@ class Suite:
             "gateway": a.gateway_port,
             "identity": a.identity_port,
             "notifications": a.notifications_port,
+            "registration": a.registration_port,
             "kafka": a.kafka_port,
             "mongo": a.mongo_port,
             "smtp": a.smtp_port,
@@ -221,6 +286,7 @@ class Suite:
                     **{f"IDENTITY_{k}": v for k, v in common.items()},
                     "IDENTITY_PORT": str(a.identity_port),
                     "IDENTITY_SIGNING_KEY": keys["identity_signing_key"],
+                    "IDENTITY_INTERNAL_TOKEN": keys["internal_token"],
                 },
             ),
             Service(
@@ -237,6 +303,18 @@ class Suite:
                 },
             ),
             Service(
+                "registration",
+                "registration",
+                a.registration_port,
+                {
+                    **{f"REGISTRATION_{k}": v for k, v in common.items()},
+                    "REGISTRATION_PORT": str(a.registration_port),
+                    "REGISTRATION_JWKS_URL": jwks,
+                    "REGISTRATION_IDENTITY_URL": self.url(a.identity_port),
+                    "REGISTRATION_INTERNAL_TOKEN": keys["internal_token"],
+                },
+            ),
+            Service(
                 "gateway",
                 "gateway",
                 a.gateway_port,
@@ -247,6 +325,7 @@ class Suite:
                         {
                             "identity": self.url(a.identity_port),
                             "notifications": self.url(a.notifications_port),
+                            "registration": self.url(a.registration_port),
                         }
                     ),
                     "GATEWAY_JWKS_URL": jwks,
@@ -298,6 +377,7 @@ class Suite:
                 if kind != "operator"
             ],
             "companies": [DEMO_COMPANY],
+            "extra_jurisdictions": [DEMO_AUTO_JURISDICTION],
         }
         path = self.data / "demo-profile.json"
         path.write_text(json.dumps(profile))
@@ -313,7 +393,28 @@ class Suite:
         )
         if result.returncode != 0:
             raise RuntimeError(f"seeding the demo jurisdiction failed:\n{result.stderr}")
-        self.say("demo jurisdiction 'demo' seeded")
+        self.configure_registration(passwords[operator[1]])
+        self.say("demo jurisdictions 'demo' (staff review) and 'demo-auto' (automatic) seeded")
+
+    def configure_registration(self, operator_password: str) -> None:
+        """Registration settings through the public API, as the hosting operator."""
+        gw = self.url(self.args.gateway_port)
+        operator = next(u for u in DEMO_USERS if u[3] == "operator")
+        token = httpx.post(
+            f"{gw}/v1/auth/token",
+            data={"username": operator[1], "password": operator_password},
+            timeout=30,
+        ).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        for jid, config in DEMO_REGISTRATION.items():
+            r = httpx.put(
+                f"{gw}/v1/jurisdictions/{jid}/registration-settings",
+                json=config,
+                headers=headers,
+                timeout=30,
+            )
+            if r.status_code != 200:
+                raise RuntimeError(f"configuring registration for {jid} failed: {r.text}")
 
     def banner(self, keys: dict[str, Any]) -> None:
         gw = self.url(self.args.gateway_port)
@@ -322,7 +423,8 @@ class Suite:
             "Permitsuite is running.",
             f"  Gateway (API):   {gw}",
             f"  OpenAPI docs:    {gw}/docs",
-            f"                   identity: {self.url(self.args.identity_port)}/docs",
+            f"                   identity: {self.url(self.args.identity_port)}/docs, "
+            f"registration: {self.url(self.args.registration_port)}/docs",
             f"  Mailbox:         {gw}/dev/mail",
             f"  Health:          {gw}/health",
             f"  Logs:            {self.logs}",

@@ -44,6 +44,10 @@ DEFAULT_ROUTES = [
     _identity("/v1/jurisdictions/*/companies", "required"),
     _identity("/v1/jurisdictions/*/companies/**", "required"),
     _identity("/v1/jurisdictions/*/audit", "required"),
+    Route(pattern="/v1/jurisdictions/*/registration-settings", service="registration"),
+    Route(pattern="/v1/jurisdictions/*/registrations", service="registration"),
+    Route(pattern="/v1/jurisdictions/*/registrations/**", service="registration", auth="required"),
+    Route(pattern="/v1/registrations/**", service="registration"),
 ]
 
 

@@ -56,3 +56,15 @@ def test_merged_openapi_keeps_only_routed_service_paths() -> None:
     merged = merge_openapi(own, {"identity": identity}, DEFAULT_ROUTES)
     assert set(merged["paths"]) == {"/health", "/v1/me"}
     assert merged["components"]["schemas"]["Me"] == {"type": "object"}
+
+
+def test_registration_paths_go_to_registration() -> None:
+    for path in (
+        "/v1/jurisdictions/demo/registration-settings",
+        "/v1/jurisdictions/demo/registrations",
+        "/v1/jurisdictions/demo/registrations/r1/decision",
+        "/v1/registrations/confirm/demo.x",
+        "/v1/registrations/r1/requirements/insurance/document",
+    ):
+        route = match_route(DEFAULT_ROUTES, path)
+        assert route is not None and route.service == "registration", path

@@ -64,6 +64,13 @@ async def _seed_demo(idn: Identity, profile: dict[str, Any]) -> dict[str, Any]:
             kind=user["kind"],
             roles=user.get("roles", []),
         )
+    for extra in profile.get("extra_jurisdictions", []):
+        with contextlib.suppress(Conflict):
+            await jurisdictions.create_jurisdiction(
+                idn,
+                jurisdiction_id=extra["id"],
+                fields={k: v for k, v in extra.items() if k != "id"},
+            )
     for company in profile.get("companies", []):
         await admin.ensure_company(idn, jurisdiction_id=jurisdiction["id"], company=company)
     return {"jurisdiction": jurisdiction["id"], "users": len(profile["users"]) + 1}

@@ -12,7 +12,7 @@ from chassis.logging import configure_logging
 from chassis.mongo import ensure_indexes
 from notifications.adapters.smtp import SmtpSender
 from notifications.adapters.templates import EmailTemplates
-from notifications.consumers import identity_consumer
+from notifications.consumers import Mailer, identity_consumer, registration_consumer
 from notifications.deliveries import DELIVERY_INDEXES, DeliveryWorker, Sender
 from notifications.settings import NotificationsSettings
 
@@ -33,6 +33,7 @@ def create_app(
         retry_after=timedelta(seconds=settings.delivery_retry_seconds),
     )
     runtime.extras["delivery_worker"] = worker
+    mailer = Mailer(EmailTemplates(), worker)
 
     async def startup(rt: ServiceRuntime) -> None:
         await ensure_indexes(rt.db, DELIVERY_INDEXES)
@@ -45,6 +46,9 @@ def create_app(
         runtime,
         title="Permitsuite notifications",
         description="Renders and sends the suite's emails from its events.",
-        consumers=[identity_consumer(settings, EmailTemplates(), worker)],
+        consumers=[
+            identity_consumer(settings, mailer),
+            registration_consumer(settings, mailer),
+        ],
         on_startup=[startup],
     )

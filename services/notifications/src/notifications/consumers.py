@@ -13,7 +13,14 @@ from contracts.identity import (
     PasswordChanged,
     PasswordResetRequested,
 )
-from contracts.topics import IDENTITY_EVENTS
+from contracts.registration import (
+    RegistrationAccepted,
+    RegistrationDenied,
+    RegistrationEmailConfirmationRequested,
+    RegistrationReturned,
+    RegistrationSubmitted,
+)
+from contracts.topics import IDENTITY_EVENTS, REGISTRATION_EVENTS
 from notifications import branding
 from notifications.adapters.templates import EmailTemplates
 from notifications.deliveries import Deliveries, DeliveryWorker, new_delivery
@@ -27,15 +34,17 @@ KIND_LABELS = {
 }
 
 
-def identity_consumer(
-    settings: NotificationsSettings, templates: EmailTemplates, worker: DeliveryWorker
-) -> EventConsumer:
-    consumer = EventConsumer("notifications.identity", IDENTITY_EVENTS)
-    base = settings.public_base_url.rstrip("/")
+class Mailer:
+    """Render a template with the jurisdiction's branding and record the delivery."""
 
-    async def send(
-        ctx: EventContext, *, to: str, template: str, jurisdiction_name: str, **context: Any
+    def __init__(self, templates: EmailTemplates, worker: DeliveryWorker) -> None:
+        self.templates = templates
+        self.worker = worker
+
+    async def __call__(
+        self, ctx: EventContext, *, to: str, template: str, jurisdiction_name: str, **context: Any
     ) -> None:
+        templates, worker = self.templates, self.worker
         jid = ctx.envelope.jurisdiction
         brand = await branding.load(ctx.tx.db, ctx.tx.session, jid, jurisdiction_name)
         rendered = templates.render(
@@ -53,6 +62,11 @@ def identity_consumer(
         )
         await ctx.tx.repo(Deliveries, jid or "_platform").insert_one(delivery)
         ctx.tx.after_commit(lambda: worker.send_now(ctx.envelope.id))  # type: ignore[arg-type,return-value]
+
+
+def identity_consumer(settings: NotificationsSettings, send: Mailer) -> EventConsumer:
+    consumer = EventConsumer("notifications.identity", IDENTITY_EVENTS)
+    base = settings.public_base_url.rstrip("/")
 
     @consumer.on(JurisdictionCreated)
     @consumer.on(JurisdictionUpdated)
@@ -117,6 +131,75 @@ def identity_consumer(
             changed_at=event.changed_at,
             how=event.how,
             reset_hint=f"{base}/v1/jurisdictions/{event.jurisdiction_id}/password-resets",
+        )
+
+    return consumer
+
+
+def registration_consumer(settings: NotificationsSettings, send: Mailer) -> EventConsumer:
+    """R-NOT: registration confirmation, pending validation, accepted, returned, denied."""
+    consumer = EventConsumer("notifications.registration", REGISTRATION_EVENTS)
+    base = settings.public_base_url.rstrip("/")
+
+    @consumer.on(RegistrationEmailConfirmationRequested)
+    async def on_confirmation_requested(
+        event: RegistrationEmailConfirmationRequested, ctx: EventContext
+    ) -> None:
+        await send(
+            ctx,
+            to=event.email,
+            template="registration_confirmation",
+            jurisdiction_name=event.jurisdiction_id,
+            link=f"{base}/v1/registrations/confirm/{event.token}",
+            expires_at=event.expires_at,
+        )
+
+    @consumer.on(RegistrationSubmitted)
+    async def on_submitted(event: RegistrationSubmitted, ctx: EventContext) -> None:
+        if event.acceptance_mode == "staff_review":
+            await send(
+                ctx,
+                to=event.registrant_email,
+                template="registration_pending",
+                jurisdiction_name=event.jurisdiction_id,
+                company_name=event.company_name,
+            )
+
+    @consumer.on(RegistrationAccepted)
+    async def on_accepted(event: RegistrationAccepted, ctx: EventContext) -> None:
+        await send(
+            ctx,
+            to=event.registrant_email,
+            template="registration_accepted",
+            jurisdiction_name=event.jurisdiction_id,
+            company_name=event.company.name,
+            registrant_name=event.registrant_name,
+            login_link=f"{base}/docs",
+        )
+
+    @consumer.on(RegistrationReturned)
+    async def on_returned(event: RegistrationReturned, ctx: EventContext) -> None:
+        await send(
+            ctx,
+            to=event.registrant_email,
+            template="registration_returned",
+            jurisdiction_name=event.jurisdiction_id,
+            company_name=event.company_name,
+            needs_info=event.needs_info,
+            comment=event.comment,
+            link=f"{base}/v1/registrations/resume/{event.resume_token}",
+            expires_at=event.resume_expires_at,
+        )
+
+    @consumer.on(RegistrationDenied)
+    async def on_denied(event: RegistrationDenied, ctx: EventContext) -> None:
+        await send(
+            ctx,
+            to=event.registrant_email,
+            template="registration_denied",
+            jurisdiction_name=event.jurisdiction_id,
+            company_name=event.company_name,
+            reason=event.reason,
         )
 
     return consumer

@@ -82,6 +82,23 @@ def test_dates_are_shown_in_the_jurisdictions_time_zone() -> None:
             "authorized online user of Rich Contractor",
         ),
         ("password_reset", {}, "Choose a new password here"),
+        ("registration_confirmation", {}, "continue your registration"),
+        ("registration_pending", {"company_name": "Sparky"}, "Pending Validation"),
+        (
+            "registration_accepted",
+            {"company_name": "Sparky", "registrant_name": "Sam", "login_link": "http://gw/docs"},
+            "apply for permits",
+        ),
+        (
+            "registration_returned",
+            {
+                "company_name": "Sparky",
+                "comment": None,
+                "needs_info": [{"label": "Insurance", "comment": "unsigned"}],
+            },
+            "- Insurance: unsigned",
+        ),
+        ("registration_denied", {"company_name": "Sparky", "reason": "No license"}, "No license"),
         (
             "password_changed",
             {
