@@ -60,7 +60,7 @@ def test_enroll_confirm_login_me_through_the_gateway(suite: Any) -> None:
 
     health = httpx.get(f"{suite.url}/health").json()
     assert health["ready"] is True
-    assert set(health["services"]) == {"identity", "notifications"}
+    assert set(health["services"]) == {"identity", "notifications", "registration"}
 
 
 def test_bad_input_through_the_gateway_is_4xx_problem_json(suite: Any) -> None:
