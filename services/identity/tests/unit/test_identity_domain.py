@@ -100,7 +100,8 @@ def test_settings_fail_fast_without_a_real_signing_key(monkeypatch: pytest.Monke
 
 
 def test_enrollment_link_works_once_and_until_it_expires() -> None:
-    from identity.domain.model import enrollment_expiry, link_usable
+    from chassis.links import link_usable
+    from identity.domain.model import enrollment_expiry
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
     expires = enrollment_expiry(now, 24)

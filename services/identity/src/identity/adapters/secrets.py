@@ -1,12 +1,19 @@
-"""Passwords (argon2id) and opaque single-use secrets (links, refresh tokens)."""
+"""Passwords (argon2id); emailed secrets come from :mod:`chassis.links`."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from chassis.links import new_scoped_token, split_scoped_token, token_hash
+
+__all__ = [
+    "hash_password",
+    "new_scoped_token",
+    "split_scoped_token",
+    "token_hash",
+    "verify_password",
+]
 
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory profile
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
@@ -22,20 +29,3 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
-
-
-def new_scoped_token(jurisdiction_id: str) -> str:
-    """``<jurisdiction>.<secret>``: the lookup stays tenant-scoped."""
-    return f"{jurisdiction_id}.{secrets.token_urlsafe(32)}"
-
-
-def split_scoped_token(token: str) -> tuple[str, str] | None:
-    jurisdiction_id, sep, secret = token.partition(".")
-    if not sep or not jurisdiction_id or len(secret) < 20:
-        return None
-    return jurisdiction_id, secret
-
-
-def token_hash(token: str) -> str:
-    """Stored instead of the token: a database leak does not leak live links."""
-    return hashlib.sha256(token.encode()).hexdigest()

@@ -34,10 +34,5 @@ class JurisdictionFeatures:
         return self.public_self_enrollment
 
 
-def link_usable(*, used_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
-    """A confirmation link (or any emailed secret) works once and only until it expires."""
-    return used_at is None and now < expires_at
-
-
 def enrollment_expiry(now: datetime, hours: int) -> datetime:
     return now + timedelta(hours=hours)

@@ -7,6 +7,7 @@ from uuid import uuid4
 
 from chassis.clock import as_utc
 from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
+from chassis.links import link_usable
 from chassis.uow import Transaction
 from contracts.identity import EmailVerificationRequested
 from identity.adapters import secrets
@@ -19,7 +20,6 @@ from identity.domain.model import (
     EnrollmentKind,
     JurisdictionFeatures,
     enrollment_expiry,
-    link_usable,
     normalize_email,
 )
 from identity.handlers.common import (

@@ -7,11 +7,12 @@ from uuid import uuid4
 
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
+from chassis.links import link_usable
 from chassis.uow import Transaction
 from contracts.identity import PasswordResetRequested
 from identity.adapters import secrets
 from identity.adapters.repositories import Accounts, Companies, Memberships, PasswordResets
-from identity.domain.model import link_usable, normalize_email
+from identity.domain.model import normalize_email
 from identity.handlers.common import (
     LINKS_PER_EMAIL_PER_HOUR,
     Doc,

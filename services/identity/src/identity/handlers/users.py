@@ -9,11 +9,12 @@ from uuid import uuid4
 
 from chassis.clock import as_utc
 from chassis.errors import Conflict, NotFound, Unprocessable, field_error
+from chassis.links import link_usable
 from chassis.uow import Transaction
 from contracts.identity import InvitationIssued, MembershipRevoked
 from identity.adapters import secrets
 from identity.adapters.repositories import Accounts, Invitations, Memberships, RefreshTokens
-from identity.domain.model import MembershipKind, link_usable, normalize_email
+from identity.domain.model import MembershipKind, normalize_email
 from identity.handlers.common import (
     Caller,
     Doc,

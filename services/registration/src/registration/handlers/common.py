@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from chassis.app import ServiceRuntime
 from chassis.auth import Principal
 from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.links import new_scoped_token, split_scoped_token, token_hash
 from registration.adapters.documents import DocumentStore
 from registration.adapters.identity_client import IdentityClient
 from registration.adapters.repositories import RegistrationSettingsRepo
@@ -18,6 +17,7 @@ from registration.domain.model import IllegalTransition, Requirement
 from registration.settings import RegistrationSettings
 
 Doc = dict[str, Any]
+__all__ = ["new_token", "split_token", "token_hash"]
 REVIEWER_ROLES = ("admin", "permit_technician")
 LINKS_PER_EMAIL_PER_HOUR = 5
 
@@ -42,20 +42,8 @@ class Reg:
         return self.runtime.clock.now()
 
 
-def new_token(jurisdiction_id: str) -> str:
-    """``<jurisdiction>.<secret>``: lookups by token stay tenant-scoped."""
-    return f"{jurisdiction_id}.{secrets.token_urlsafe(32)}"
-
-
-def split_token(token: str) -> tuple[str, str] | None:
-    jurisdiction_id, sep, secret = token.partition(".")
-    if not sep or not jurisdiction_id or len(secret) < 20:
-        return None
-    return jurisdiction_id, secret
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+new_token = new_scoped_token
+split_token = split_scoped_token
 
 
 async def load_config(reg: Reg, jurisdiction_id: str) -> Doc:
