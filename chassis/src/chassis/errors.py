@@ -99,6 +99,11 @@ class Unprocessable(ProblemError):
     title = "Request is not valid"
 
 
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` documenting problem+json for the given status codes."""
+    return {code: {"model": Problem, "content": {"application/problem+json": {}}} for code in codes}
+
+
 def field_error(field: str, msg: str, type_: str = "value_error") -> dict[str, Any]:
     return {"loc": ["body", field], "field": field, "msg": msg, "type": type_}
 
@@ -217,4 +222,5 @@ __all__ = [
     "field_error",
     "install_problem_handlers",
     "problem_response",
+    "problem_responses",
 ]

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from ipaddress import ip_address
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from chassis.auth import CurrentUser, Principal
-from chassis.errors import Problem, Unauthorized
+from chassis.errors import Unauthorized, problem_responses
 from identity.handlers import tokens
 from identity.handlers.common import Caller, Identity
 
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (400, 401, 403, 404, 409, 413, 422, 429)
-}
+PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422, 429)
 
 
 def get_identity(request: Request) -> Identity:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from chassis.auth import CurrentUser
-from chassis.errors import Problem
+from chassis.errors import problem_responses
 from registration.entrypoints.schemas import (
     Accepted,
     DecisionIn,
@@ -30,10 +30,7 @@ from registration.handlers import config as config_handlers
 from registration.handlers import flow, review
 from registration.handlers.common import REVIEWER_ROLES, Doc, Reg, load_config, require_staff
 
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (400, 401, 403, 404, 409, 413, 422, 503)
-}
+PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 
 
 def get_reg(request: Request) -> Reg:
