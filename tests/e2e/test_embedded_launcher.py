@@ -49,6 +49,7 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             "identity",
             "notifications",
             "registration",
+            "permits",
             "kafka",
             "mongo",
             "smtp",
@@ -106,8 +107,10 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         ).json()["access_token"]
         me = httpx.get(f"{gateway}/v1/me", headers={"Authorization": f"Bearer {rich}"}).json()
         assert me["kind"] == "contractor" and len(me["company_admin_of"]) == 1  # AEC0119
+        types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
+        assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)
-        assert len(children) == 7  # broker, database, mail sink, four services
+        assert len(children) == 8  # broker, database, mail sink, five services
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0

@@ -114,6 +114,28 @@ DEMO_REGISTRATION = {
         "requirements": [],
     },
 }
+DEMO_PERMIT_TYPES = {
+    "RES": {
+        "name": "RESIDENTIAL",
+        "number_format": "RES{yy}-{seq:04}",
+        "inspection_types": ["ADDRESSING", "BUILDING FINAL"],
+    },
+    "MECH": {
+        "name": "MECHANICAL",
+        "number_format": "WEB{yy}-{seq:04}",
+        "inspection_types": ["MECHANICAL FINAL"],
+    },
+    "ELEC": {
+        "name": "ELECTRICAL",
+        "number_format": "ELEC{yy}-{seq:04}",
+        "inspection_types": ["ELECTRICAL FINAL"],
+    },
+    "CMECH": {
+        "name": "COMMERCIAL MECHANICAL/GAS",
+        "number_format": "CMECH{yy}-{seq:05}",
+        "inspection_types": ["MECHANICAL FINAL"],
+    },
+}
 DEMO_USERS = [
     ("operator", "operator@demo.example.org", "Hosting operator", "operator", []),
     ("staff admin", "admin@demo.example.org", "Dana Admin", "staff", ["admin"]),
@@ -142,6 +164,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--notifications-port", type=int, default=_env_int("PERMITSUITE_NOTIFICATIONS_PORT", 8106)
     )
+    p.add_argument("--permits-port", type=int, default=_env_int("PERMITSUITE_PERMITS_PORT", 8103))
     p.add_argument(
         "--registration-port", type=int, default=_env_int("PERMITSUITE_REGISTRATION_PORT", 8102)
     )
@@ -216,6 +239,7 @@ class Suite:
             "identity": a.identity_port,
             "notifications": a.notifications_port,
             "registration": a.registration_port,
+            "permits": a.permits_port,
             "kafka": a.kafka_port,
             "mongo": a.mongo_port,
             "smtp": a.smtp_port,
@@ -315,6 +339,16 @@ class Suite:
                 },
             ),
             Service(
+                "permits",
+                "permits",
+                a.permits_port,
+                {
+                    **{f"PERMITS_{k}": v for k, v in common.items()},
+                    "PERMITS_PORT": str(a.permits_port),
+                    "PERMITS_JWKS_URL": jwks,
+                },
+            ),
+            Service(
                 "gateway",
                 "gateway",
                 a.gateway_port,
@@ -326,6 +360,7 @@ class Suite:
                             "identity": self.url(a.identity_port),
                             "notifications": self.url(a.notifications_port),
                             "registration": self.url(a.registration_port),
+                            "permits": self.url(a.permits_port),
                         }
                     ),
                     "GATEWAY_JWKS_URL": jwks,
@@ -406,6 +441,15 @@ class Suite:
             timeout=30,
         ).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
+        for code, permit_type in DEMO_PERMIT_TYPES.items():
+            r = httpx.put(
+                f"{gw}/v1/jurisdictions/demo/permit-types/{code}",
+                json=permit_type,
+                headers=headers,
+                timeout=30,
+            )
+            if r.status_code != 200:
+                raise RuntimeError(f"configuring permit type {code} failed: {r.text}")
         for jid, config in DEMO_REGISTRATION.items():
             r = httpx.put(
                 f"{gw}/v1/jurisdictions/{jid}/registration-settings",

@@ -48,6 +48,10 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/registrations", service="registration"),
     Route(pattern="/v1/jurisdictions/*/registrations/**", service="registration", auth="required"),
     Route(pattern="/v1/registrations/**", service="registration"),
+    Route(pattern="/v1/jurisdictions/*/permit-types", service="permits"),
+    Route(pattern="/v1/jurisdictions/*/permit-types/**", service="permits", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/permits", service="permits", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/permits/**", service="permits", auth="required"),
 ]
 
 

@@ -30,7 +30,7 @@ def test_default_routes_send_skeleton_paths_to_identity() -> None:
 
 def test_unknown_paths_do_not_match() -> None:
     assert match_route(DEFAULT_ROUTES, "/v1/nothing") is None
-    assert match_route(DEFAULT_ROUTES, "/v1/jurisdictions/demo/permits") is None
+    assert match_route(DEFAULT_ROUTES, "/v1/jurisdictions/demo/inspections") is None
     assert match_route(DEFAULT_ROUTES, "/v1/auth") is None  # ** needs at least one segment
 
 
@@ -68,3 +68,14 @@ def test_registration_paths_go_to_registration() -> None:
     ):
         route = match_route(DEFAULT_ROUTES, path)
         assert route is not None and route.service == "registration", path
+
+
+def test_permit_paths_go_to_permits() -> None:
+    for path in (
+        "/v1/jurisdictions/demo/permit-types",
+        "/v1/jurisdictions/demo/permit-types/RES",
+        "/v1/jurisdictions/demo/permits",
+        "/v1/jurisdictions/demo/permits/p1/transitions",
+    ):
+        route = match_route(DEFAULT_ROUTES, path)
+        assert route is not None and route.service == "permits", path

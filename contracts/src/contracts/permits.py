@@ -1,0 +1,67 @@
+"""Events published by the permits context on ``permits.events`` (version 1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.events import IntegrationEvent
+from contracts.topics import PERMITS_EVENTS
+
+
+class Party(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    email: str | None = None
+
+
+class SiteAddress(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    street: str
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    parcel: str | None = None
+
+
+class PermitApplied(IntegrationEvent):
+    """An application was received and numbered (R-PER-1)."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.PermitApplied.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    type_code: str
+    type_name: str
+    kind: str
+    status: str
+    site: SiteAddress
+    applicant: Party
+    owner: Party | None = None
+    company_ids: list[str] = Field(default_factory=list)
+    version: int = Field(description="aggregate version: consumers order a permit's events by it")
+
+
+class PermitStatusChanged(IntegrationEvent):
+    """A permit moved along its workflow (R-PER-3)."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.PermitStatusChanged.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    from_status: str
+    to_status: str
+    by: str
+    at: datetime
+    comment: str | None = None
+    version: int

@@ -1,0 +1,22 @@
+"""Permits' event consumers."""
+
+from __future__ import annotations
+
+from chassis.consumer import EventConsumer, EventContext
+from contracts.identity import JurisdictionCreated, JurisdictionUpdated
+from contracts.topics import IDENTITY_EVENTS
+from permits.handlers.permits import remember_jurisdiction
+
+
+def identity_consumer() -> EventConsumer:
+    consumer = EventConsumer("permits.identity", IDENTITY_EVENTS)
+
+    @consumer.on(JurisdictionCreated)
+    @consumer.on(JurisdictionUpdated)
+    async def on_jurisdiction(
+        event: JurisdictionCreated | JurisdictionUpdated, ctx: EventContext
+    ) -> None:
+        """The time zone numbers are dated in (R-PER-1: the year is the local year)."""
+        await remember_jurisdiction(ctx.tx, event.jurisdiction_id, event.name, event.time_zone)
+
+    return consumer

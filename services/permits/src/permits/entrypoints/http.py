@@ -1,0 +1,206 @@
+"""Permits' HTTP routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from chassis.auth import CurrentUser
+from chassis.errors import problem_responses
+from permits.domain.model import STATUS_LABELS
+from permits.handlers import permits
+from permits.handlers.permits import PermitsApp
+
+PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422)
+Status = Literal[tuple(STATUS_LABELS)]  # type: ignore[valid-type]
+
+
+def get_app(request: Request) -> PermitsApp:
+    return request.app.state.permits  # type: ignore[no-any-return]
+
+
+App = Annotated[PermitsApp, Depends(get_app)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PermitTypeIn(Strict):
+    name: str = Field(min_length=1, max_length=100, examples=["RESIDENTIAL"])
+    kind: Literal["permit", "project", "planning"] = "permit"
+    number_format: str = Field(min_length=3, max_length=40, examples=["RES{yy}-{seq:04}"])
+    inspection_types: list[str] = Field(default_factory=list)
+    auto_issue: bool = False
+    inactivity_days: int = Field(default=180, ge=1, le=3650)
+
+
+class PermitTypeOut(PermitTypeIn):
+    model_config = ConfigDict(extra="ignore")
+
+    code: str
+
+
+class PartyIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr | None = None
+
+
+class SiteIn(Strict):
+    street: str = Field(min_length=1, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    state: str | None = Field(default=None, max_length=40)
+    zip: str | None = Field(default=None, max_length=20)
+    parcel: str | None = Field(default=None, max_length=60)
+
+
+class ApplicationIn(Strict):
+    type_code: str = Field(min_length=1, max_length=40)
+    site: SiteIn
+    description: str | None = Field(default=None, max_length=4000)
+    valuation: str | None = Field(default=None, max_length=20, pattern=r"^\d+(\.\d{1,2})?$")
+    applicant: PartyIn
+    owner: PartyIn | None = None
+    company_ids: list[str] = Field(default_factory=list, max_length=10)
+
+
+class HistoryOut(BaseModel):
+    at: datetime
+    by: str
+    from_status: str | None = Field(alias="from")
+    to: str
+    comment: str | None
+
+
+class PermitOut(BaseModel):
+    id: str
+    number: str
+    type_code: str
+    type_name: str
+    kind: str
+    status: str
+    status_label: str
+    version: int
+    site: dict[str, Any]
+    description: str | None
+    valuation: str
+    applicant: dict[str, Any]
+    owner: dict[str, Any] | None
+    company_ids: list[str]
+    applied_at: datetime
+    history: list[HistoryOut] | None = None
+
+
+class PermitPage(BaseModel):
+    items: list[PermitOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class TransitionIn(Strict):
+    to: Status  # type: ignore[valid-type]
+    comment: str | None = Field(default=None, max_length=2000)
+    version: int = Field(ge=1, description="the version you saw (optimistic concurrency)")
+
+
+def _out(doc: dict[str, Any]) -> PermitOut:
+    return PermitOut(
+        id=doc["_id"],
+        status_label=STATUS_LABELS[doc["status"]],
+        **{k: doc.get(k) for k in PermitOut.model_fields if k not in ("id", "status_label")},
+    )
+
+
+router = APIRouter(prefix="/v1/jurisdictions/{jurisdiction_id}", responses=PROBLEMS)
+
+
+@router.get(
+    "/permit-types",
+    response_model=list[PermitTypeOut],
+    tags=["permit types"],
+    summary="Permit types and their numbering (public)",
+)
+async def list_types(jurisdiction_id: str, app: App) -> list[PermitTypeOut]:
+    return [PermitTypeOut(**d) for d in await permits.list_types(app, jurisdiction_id)]
+
+
+@router.put(
+    "/permit-types/{code}",
+    response_model=PermitTypeOut,
+    tags=["permit types"],
+    summary="Create or change a permit type (staff admin)",
+)
+async def put_type(
+    jurisdiction_id: str, code: str, body: PermitTypeIn, user: CurrentUser, app: App
+) -> PermitTypeOut:
+    return PermitTypeOut(
+        **await permits.put_type(app, user, jurisdiction_id, code.upper(), body.model_dump())
+    )
+
+
+@router.post(
+    "/permits",
+    status_code=201,
+    response_model=PermitOut,
+    tags=["permits"],
+    summary="Apply: a numbered application, status SUBMITTED (R-PER-1)",
+)
+async def apply(
+    jurisdiction_id: str, body: ApplicationIn, user: CurrentUser, app: App
+) -> PermitOut:
+    return _out(await permits.apply(app, user, jurisdiction_id, body.model_dump(mode="json")))
+
+
+@router.get(
+    "/permits",
+    response_model=PermitPage,
+    tags=["permits"],
+    summary="Permits the caller may see (staff: all), newest first",
+)
+async def list_permits(
+    jurisdiction_id: str,
+    user: CurrentUser,
+    app: App,
+    limit: int = Query(default=50, ge=1, le=200),
+    offset: int = Query(default=0, ge=0),
+) -> PermitPage:
+    docs, total = await permits.my_permits(app, user, jurisdiction_id, limit=limit, offset=offset)
+    return PermitPage(items=[_out(d) for d in docs], total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/permits/{permit_id}",
+    response_model=PermitOut,
+    tags=["permits"],
+    summary="A permit (only for those R-ID-6 allows; others get 404)",
+)
+async def get_permit(
+    jurisdiction_id: str, permit_id: str, user: CurrentUser, app: App
+) -> PermitOut:
+    return _out(await permits.get_permit(app, user, jurisdiction_id, permit_id))
+
+
+@router.post(
+    "/permits/{permit_id}/transitions",
+    response_model=PermitOut,
+    tags=["permits"],
+    summary="Move a permit along its workflow (staff; R-PER-3)",
+)
+async def transition(
+    jurisdiction_id: str, permit_id: str, body: TransitionIn, user: CurrentUser, app: App
+) -> PermitOut:
+    return _out(
+        await permits.transition(
+            app,
+            user,
+            jurisdiction_id,
+            permit_id,
+            to=body.to,
+            comment=body.comment,
+            version=body.version,
+        )
+    )

@@ -1,0 +1,169 @@
+"""Applications, numbering, workflow and access against the real database."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+async def test_fifty_concurrent_applications_get_unique_gap_free_numbers(harness: Any) -> None:
+    """R-PER-1: allocated atomically, gap-free per type and year, under concurrency."""
+    await harness.setup_type("alpha")
+    staff = harness.token("alpha", "staff", roles=["permit_technician"])
+    responses = await asyncio.gather(
+        *(
+            harness.http.post(
+                "/v1/jurisdictions/alpha/permits", headers=staff, json=harness.application()
+            )
+            for _ in range(50)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * 50, responses[0].text
+    numbers = sorted(r.json()["number"] for r in responses)
+    assert numbers == [f"RES26-{n:04d}" for n in range(1, 51)]
+
+
+async def test_a_failed_application_leaves_no_gap(harness: Any) -> None:
+    await harness.setup_type("alpha")
+    staff = harness.token("alpha", "staff", roles=["permit_technician"])
+    first = await harness.http.post(
+        "/v1/jurisdictions/alpha/permits", headers=staff, json=harness.application()
+    )
+    bad = await harness.http.post(
+        "/v1/jurisdictions/alpha/permits", headers=staff, json=harness.application(type_code="NOPE")
+    )
+    assert bad.status_code == 422
+    second = await harness.http.post(
+        "/v1/jurisdictions/alpha/permits", headers=staff, json=harness.application()
+    )
+    assert [first.json()["number"], second.json()["number"]] == ["RES26-0001", "RES26-0002"]
+
+
+async def test_workflow_transitions_history_and_optimistic_concurrency(harness: Any) -> None:
+    """R-PER-3: the table, roles, 409 naming the statuses, one of two racing moves wins."""
+    await harness.setup_type("alpha")
+    tech = harness.token("alpha", "staff", roles=["permit_technician"])
+    reviewer = harness.token("alpha", "staff", roles=["plan_reviewer"])
+    permit = (
+        await harness.http.post(
+            "/v1/jurisdictions/alpha/permits", headers=tech, json=harness.application()
+        )
+    ).json()
+    url = f"/v1/jurisdictions/alpha/permits/{permit['id']}/transitions"
+    illegal = await harness.http.post(url, headers=tech, json={"to": "ISSUED", "version": 1})
+    assert illegal.status_code == 409
+    assert illegal.json()["current"] == "SUBMITTED" and illegal.json()["requested"] == "ISSUED"
+    wrong_role = await harness.http.post(
+        url,
+        headers=harness.token("alpha", "staff", roles=["cashier"]),
+        json={"to": "IN_REVIEW", "version": 1},
+    )
+    assert wrong_role.status_code == 403
+    a, b = await asyncio.gather(
+        harness.http.post(url, headers=tech, json={"to": "IN_REVIEW", "version": 1}),
+        harness.http.post(url, headers=tech, json={"to": "CANCELLED", "version": 1}),
+    )
+    assert sorted([a.status_code, b.status_code]) == [200, 409]
+    winner = a if a.status_code == 200 else b
+    if winner.json()["status"] == "IN_REVIEW":
+        moved = await harness.http.post(
+            url,
+            headers=reviewer,
+            json={
+                "to": "PENDING_APPROVAL",
+                "version": winner.json()["version"],
+                "comment": "plans ok",
+            },
+        )
+        assert moved.status_code == 200 and moved.json()["status_label"] == "PENDING APPROVAL"
+        history = moved.json()["history"]
+        assert [h["to"] for h in history] == ["SUBMITTED", "IN_REVIEW", "PENDING_APPROVAL"]
+        assert history[-1]["comment"] == "plans ok"
+    stale = await harness.http.post(url, headers=tech, json={"to": "CANCELLED", "version": 1})
+    assert stale.status_code == 409
+
+
+async def test_who_may_apply_and_who_may_see(harness: Any) -> None:
+    """R-ID-6: applicant, owner, company users and staff see it; nobody else (404)."""
+    await harness.setup_type("alpha")
+    await harness.setup_type("beta")
+    contractor = harness.token("alpha", "contractor", email="rich@example.org", companies=["c1"])
+    created = await harness.http.post(
+        "/v1/jurisdictions/alpha/permits",
+        headers=contractor,
+        json=harness.application(company_ids=["c1"]),
+    )
+    assert created.status_code == 201, created.text
+    not_mine = await harness.http.post(
+        "/v1/jurisdictions/alpha/permits",
+        headers=contractor,
+        json=harness.application(company_ids=["c2"]),
+    )
+    assert not_mine.status_code == 403
+    stranger_public = harness.token("alpha", "community_member", email="eve@example.org")
+    assert (
+        await harness.http.post(
+            "/v1/jurisdictions/alpha/permits", headers=stranger_public, json=harness.application()
+        )
+    ).status_code == 403
+
+    url = f"/v1/jurisdictions/alpha/permits/{created.json()['id']}"
+    can = {
+        "applicant": harness.token("alpha", "community_member", email="pat@example.org"),
+        "owner": harness.token("alpha", "community_member", email="OLIVE@example.org".lower()),
+        "company user": harness.token(
+            "alpha", "contractor", email="w@example.org", companies=["c1"]
+        ),
+        "staff": harness.token("alpha", "staff", roles=["inspector"]),
+    }
+    cannot = {
+        "other contractor": harness.token(
+            "alpha", "contractor", email="x@example.org", companies=["c9"]
+        ),
+        "other public user": stranger_public,
+        "staff of beta": harness.token("beta", "staff", roles=["admin"]),
+        "applicant's token for beta": harness.token(
+            "beta", "community_member", email="pat@example.org"
+        ),
+    }
+    for who, headers in can.items():
+        assert (await harness.http.get(url, headers=headers)).status_code == 200, who
+    for who, headers in cannot.items():
+        assert (await harness.http.get(url, headers=headers)).status_code == 404, who
+    beta_url = url.replace("/alpha/", "/beta/")
+    assert (await harness.http.get(beta_url, headers=can["staff"])).status_code == 404
+    listed = await harness.http.get("/v1/jurisdictions/alpha/permits", headers=can["owner"])
+    assert listed.json()["total"] == 1
+    assert (
+        await harness.http.get(
+            "/v1/jurisdictions/alpha/permits", headers=cannot["other contractor"]
+        )
+    ).json()["total"] == 0
+
+
+async def test_bad_input_is_a_clear_problem(harness: Any) -> None:
+    await harness.setup_type("alpha")
+    staff = harness.token("alpha", "staff", roles=["admin"])
+    bad_format = await harness.http.put(
+        "/v1/jurisdictions/alpha/permit-types/X",
+        headers=staff,
+        json={"name": "X", "number_format": "X{yy}"},
+    )
+    assert (
+        bad_format.status_code == 422 and bad_format.json()["errors"][0]["field"] == "number_format"
+    )
+    no_site = await harness.http.post(
+        "/v1/jurisdictions/alpha/permits",
+        headers=staff,
+        json={"type_code": "RES", "applicant": {"name": "A"}},
+    )
+    assert no_site.status_code == 422 and "site" in no_site.json()["detail"]
+    bad_money = await harness.http.post(
+        "/v1/jurisdictions/alpha/permits", headers=staff, json=harness.application(valuation="12,5")
+    )
+    assert bad_money.status_code == 422
+    assert (await harness.http.get("/v1/jurisdictions/alpha/permits")).status_code == 401

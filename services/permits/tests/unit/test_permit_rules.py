@@ -1,0 +1,63 @@
+"""R-PER-1 numbering and R-PER-3 transitions, no I/O."""
+
+from __future__ import annotations
+
+import pytest
+
+from permits.domain.model import (
+    STATUS_LABELS,
+    TRANSITIONS,
+    IllegalTransition,
+    NotAllowed,
+    NumberFormat,
+    check_transition,
+)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "year", "seq", "number"),
+    [
+        ("RES{yy}-{seq:04}", 2017, 150, "RES17-0150"),
+        ("WEB{yy}-{seq:04}", 2017, 2, "WEB17-0002"),
+        ("CMECH{yy}-{seq:05}", 2023, 7, "CMECH23-00007"),
+        ("BRES{yyyy}-{seq:04}", 2018, 0, "BRES2018-0000"),
+        ("P-{seq:06}", 2026, 42, "P-000042"),
+    ],
+)
+def test_number_formats_from_the_seeds(pattern: str, year: int, seq: int, number: str) -> None:
+    assert NumberFormat(pattern).render(year, seq) == number
+
+
+@pytest.mark.parametrize(
+    "pattern", ["RES{yy}", "RES{seq:04}{seq:03}", "RES{yy}{yyyy}-{seq:04}", "X{zz}-{seq:04}"]
+)
+def test_bad_number_formats_are_refused(pattern: str) -> None:
+    with pytest.raises(ValueError):
+        NumberFormat(pattern)
+
+
+def test_yearly_formats_restart_each_year_others_do_not() -> None:
+    assert NumberFormat("RES{yy}-{seq:04}").yearly
+    assert not NumberFormat("P-{seq:06}").yearly
+
+
+@pytest.mark.parametrize(("current", "requested"), sorted(TRANSITIONS))
+def test_every_legal_transition_with_an_allowed_role(current: str, requested: str) -> None:
+    role = TRANSITIONS[(current, requested)][0]
+    check_transition(current, requested, [role])
+
+
+def test_every_illegal_transition_is_refused() -> None:
+    statuses = list(STATUS_LABELS)
+    illegal = [(a, b) for a in statuses for b in statuses if (a, b) not in TRANSITIONS]
+    assert ("SUBMITTED", "ISSUED") in illegal and ("FINALED", "SUBMITTED") in illegal
+    for current, requested in illegal:
+        with pytest.raises(IllegalTransition):
+            check_transition(current, requested, ["admin", "system"])
+
+
+def test_a_legal_move_by_the_wrong_role_is_not_allowed() -> None:
+    with pytest.raises(NotAllowed):
+        check_transition("IN_REVIEW", "PENDING_APPROVAL", ["cashier"])
+    with pytest.raises(NotAllowed):
+        check_transition("ISSUED", "EXPIRED", ["admin"])  # only the expiry sweep
