@@ -65,3 +65,46 @@ class PermitStatusChanged(IntegrationEvent):
     at: datetime
     comment: str | None = None
     version: int
+
+
+class PermitPartiesChanged(IntegrationEvent):
+    """Who is on a permit changed; carries the full new set (R-ID-6 access data)."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.PermitPartiesChanged.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    applicant: Party
+    owner: Party | None = None
+    company_ids: list[str] = Field(default_factory=list)
+    linked_accounts: list[str] = Field(default_factory=list)
+    version: int
+
+
+class PermitLinked(IntegrationEvent):
+    """A public user linked a permit to their account (number plus a second fact)."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.PermitLinked.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    account_id: str
+    version: int
+
+
+class PermitUnlinked(IntegrationEvent):
+    event_type: ClassVar[str] = "permitsuite.permits.PermitUnlinked.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    account_id: str
+    version: int

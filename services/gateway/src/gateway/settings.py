@@ -52,6 +52,7 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/permit-types/**", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permits", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permits/**", service="permits", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/permit-links", service="permits", auth="required"),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -167,3 +168,121 @@ async def test_bad_input_is_a_clear_problem(harness: Any) -> None:
     )
     assert bad_money.status_code == 422
     assert (await harness.http.get("/v1/jurisdictions/alpha/permits")).status_code == 401
+
+
+async def test_parties_changes_move_access_and_are_published(harness: Any) -> None:
+    """Seed 000: a company added later sees the permit; one removed no longer does."""
+    await harness.setup_type("alpha")
+    staff = harness.token("alpha", "staff", roles=["permit_technician"])
+    permit = (
+        await harness.http.post(
+            "/v1/jurisdictions/alpha/permits",
+            headers=staff,
+            json=harness.application(company_ids=["c1"]),
+        )
+    ).json()
+    url = f"/v1/jurisdictions/alpha/permits/{permit['id']}"
+    c1_user = harness.token("alpha", "contractor", email="a@c1.example.org", companies=["c1"])
+    c2_user = harness.token("alpha", "contractor", email="b@c2.example.org", companies=["c2"])
+    assert (await harness.http.get(url, headers=c2_user)).status_code == 404
+    changed = await harness.http.patch(
+        f"{url}/parties",
+        headers=staff,
+        json={
+            "add_companies": ["c2"],
+            "remove_companies": ["c1"],
+            "owner_email": "NEW.owner@example.org",
+        },
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["company_ids"] == ["c2"]
+    assert (await harness.http.get(url, headers=c2_user)).status_code == 200
+    assert (await harness.http.get(url, headers=c1_user)).status_code == 404
+    new_owner = harness.token("alpha", "community_member", email="new.owner@example.org")
+    assert (await harness.http.get(url, headers=new_owner)).status_code == 200
+    events = [
+        e
+        async for e in harness.app.runtime.db["outbox"].find(
+            {"event_type": "permitsuite.permits.PermitPartiesChanged.v1"}
+        )
+    ]
+    assert len(events) == 1
+    owner_only = await harness.http.patch(
+        f"{url}/parties", headers=new_owner, json={"add_companies": ["c9"]}
+    )
+    assert owner_only.status_code == 403  # the owner is not the applicant
+
+
+async def test_linking_needs_number_and_a_second_fact_and_is_throttled(harness: Any) -> None:
+    """R-ID-6 hardened: number alone does not link; failures are throttled; unlink works."""
+    await harness.setup_type("alpha")
+    staff = harness.token("alpha", "staff", roles=["permit_technician"])
+    permit = (
+        await harness.http.post(
+            "/v1/jurisdictions/alpha/permits", headers=staff, json=harness.application()
+        )
+    ).json()
+    public = harness.token(
+        "alpha", "community_member", email="neighbour@example.org", account="acc-neighbour"
+    )
+    url = f"/v1/jurisdictions/alpha/permits/{permit['id']}"
+    assert (await harness.http.get(url, headers=public)).status_code == 404
+    wrong = await harness.http.post(
+        "/v1/jurisdictions/alpha/permit-links",
+        headers=public,
+        json={"number": permit["number"], "second_fact": "99999"},
+    )
+    assert wrong.status_code == 404
+    by_street = await harness.http.post(
+        "/v1/jurisdictions/alpha/permit-links",
+        headers=public,
+        json={"number": permit["number"].lower(), "second_fact": "1968"},
+    )
+    assert by_street.status_code == 200, by_street.text
+    assert (await harness.http.get(url, headers=public)).status_code == 200
+    listed = await harness.http.get("/v1/jurisdictions/alpha/permits", headers=public)
+    assert listed.json()["total"] == 1
+    assert (await harness.http.delete(f"{url}/link", headers=public)).status_code == 204
+    assert (await harness.http.get(url, headers=public)).status_code == 404
+
+    guesser = harness.token(
+        "alpha", "community_member", email="g@example.org", account="acc-guesser"
+    )
+    statuses = []
+    for guess in ("1", "2", "3", "4", "5", "1968"):
+        r = await harness.http.post(
+            "/v1/jurisdictions/alpha/permit-links",
+            headers=guesser,
+            json={"number": permit["number"], "second_fact": guess},
+        )
+        statuses.append(r.status_code)
+    assert statuses == [404] * 5 + [429]  # even the right fact waits once throttled
+    harness.clock.advance(timedelta(hours=1, seconds=1))
+    guesser = harness.token(
+        "alpha", "community_member", email="g@example.org", account="acc-guesser"
+    )
+    by_code = await harness.http.post(
+        "/v1/jurisdictions/alpha/permit-links",
+        headers=guesser,
+        json={"number": permit["number"], "second_fact": by_street.json()["access_code"]},
+    )
+    assert by_code.status_code == 200
+
+
+async def test_review_comments_are_visible_to_those_with_access(harness: Any) -> None:
+    await harness.setup_type("alpha")
+    staff = harness.token("alpha", "staff", roles=["plan_reviewer"])
+    permit = (
+        await harness.http.post(
+            "/v1/jurisdictions/alpha/permits", headers=staff, json=harness.application()
+        )
+    ).json()
+    url = f"/v1/jurisdictions/alpha/permits/{permit['id']}"
+    applicant = harness.token("alpha", "community_member", email="pat@example.org")
+    assert (
+        await harness.http.post(f"{url}/comments", headers=applicant, json={"text": "me too"})
+    ).status_code == 403
+    r = await harness.http.post(f"{url}/comments", headers=staff, json={"text": "Add a site plan."})
+    assert r.status_code == 200
+    seen = (await harness.http.get(url, headers=applicant)).json()
+    assert [c["text"] for c in seen["comments"]] == ["Add a site plan."]

@@ -23,6 +23,12 @@ class Permits(TenantRepository):
     collection_name: ClassVar[str] = "permits"
 
 
+class LinkAttempts(TenantRepository):
+    """Failed attempts to link a permit, for throttling."""
+
+    collection_name: ClassVar[str] = "link_attempts"
+
+
 class Jurisdictions(TenantRepository):
     """Permits' copy of what it needs of each jurisdiction (its time zone)."""
 
@@ -40,6 +46,7 @@ INDEXES = {
         tenant_index("linked_accounts", "status"),
         tenant_index("status", "applied_at"),
     ],
+    "link_attempts": [tenant_index("account_id", "at")],
 }
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from chassis.auth import CurrentUser
 from chassis.errors import problem_responses
 from permits.domain.model import STATUS_LABELS
-from permits.handlers import permits
+from permits.handlers import parties, permits
 from permits.handlers.permits import PermitsApp
 
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422)
@@ -75,6 +75,33 @@ class HistoryOut(BaseModel):
     comment: str | None
 
 
+class CommentOut(BaseModel):
+    id: str
+    at: datetime
+    by: str
+    text: str
+
+
+class PartiesIn(Strict):
+    add_companies: list[str] = Field(default_factory=list, max_length=10)
+    remove_companies: list[str] = Field(default_factory=list, max_length=10)
+    applicant_email: EmailStr | None = None
+    owner_email: EmailStr | None = None
+
+
+class CommentIn(Strict):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class LinkIn(Strict):
+    number: str = Field(min_length=3, max_length=40, examples=["RES17-0150"])
+    second_fact: str = Field(
+        min_length=1,
+        max_length=40,
+        description="the site's street number, its zip, or the access code on the application",
+    )
+
+
 class PermitOut(BaseModel):
     id: str
     number: str
@@ -91,6 +118,10 @@ class PermitOut(BaseModel):
     owner: dict[str, Any] | None
     company_ids: list[str]
     applied_at: datetime
+    access_code: str | None = Field(
+        default=None, description="printed on the application; with the number it links a permit"
+    )
+    comments: list[CommentOut] | None = None
     history: list[HistoryOut] | None = None
 
 
@@ -204,3 +235,64 @@ async def transition(
             version=body.version,
         )
     )
+
+
+@router.patch(
+    "/permits/{permit_id}/parties",
+    response_model=PermitOut,
+    tags=["permits"],
+    summary="Add or remove contracting companies, correct applicant/owner emails",
+)
+async def change_parties(
+    jurisdiction_id: str, permit_id: str, body: PartiesIn, user: CurrentUser, app: App
+) -> PermitOut:
+    return _out(
+        await parties.change_parties(
+            app,
+            user,
+            jurisdiction_id,
+            permit_id,
+            add_companies=body.add_companies,
+            remove_companies=body.remove_companies,
+            applicant_email=str(body.applicant_email) if body.applicant_email else None,
+            owner_email=str(body.owner_email) if body.owner_email else None,
+        )
+    )
+
+
+@router.post(
+    "/permits/{permit_id}/comments",
+    response_model=PermitOut,
+    tags=["permits"],
+    summary="A review comment from the department (R-PER-4)",
+)
+async def comment(
+    jurisdiction_id: str, permit_id: str, body: CommentIn, user: CurrentUser, app: App
+) -> PermitOut:
+    return _out(await parties.add_comment(app, user, jurisdiction_id, permit_id, body.text))
+
+
+@router.post(
+    "/permit-links",
+    response_model=PermitOut,
+    tags=["permits"],
+    summary="Link a permit to my account: its number plus a second fact (R-ID-6)",
+    description="Failures are throttled; a wrong number and a wrong fact look the same.",
+)
+async def link(jurisdiction_id: str, body: LinkIn, user: CurrentUser, app: App) -> PermitOut:
+    return _out(
+        await parties.link(
+            app, user, jurisdiction_id, number=body.number, second_fact=body.second_fact
+        )
+    )
+
+
+@router.delete(
+    "/permits/{permit_id}/link",
+    status_code=204,
+    tags=["permits"],
+    summary="Unlink a permit from my account",
+)
+async def unlink(jurisdiction_id: str, permit_id: str, user: CurrentUser, app: App) -> Response:
+    await parties.unlink(app, user, jurisdiction_id, permit_id)
+    return Response(status_code=204)

@@ -18,6 +18,7 @@ from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable, field_e
 from chassis.uow import Transaction
 from contracts.permits import Party, PermitApplied, PermitStatusChanged, SiteAddress
 from permits.adapters.repositories import Counters, Jurisdictions, Permits, PermitTypes
+from permits.domain.access_codes import new_access_code
 from permits.domain.model import (
     STATUS_LABELS,
     IllegalTransition,
@@ -165,6 +166,8 @@ async def apply(app: PermitsApp, principal: Principal, jurisdiction_id: str, bod
             ),
             "company_ids": companies,
             "linked_accounts": [],
+            "access_code": new_access_code(),
+            "comments": [],
             "applied_at": now,
             "applied_by": principal.account_id,
             "history": [
