@@ -108,3 +108,50 @@ class PermitUnlinked(IntegrationEvent):
     number: str
     account_id: str
     version: int
+
+
+class FeeLine(BaseModel):
+    """Money in events: integer minor units plus an ISO 4217 currency."""
+
+    model_config = ConfigDict(frozen=True)
+
+    line_id: str
+    code: str | None = None
+    name: str
+    amount_minor: int
+    currency: str = "USD"
+
+
+class FeeAssessed(IntegrationEvent):
+    """Fee lines were added to a permit (R-PAY-1); carries what payments needs."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.FeeAssessed.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    type_name: str
+    site: SiteAddress
+    lines: list[FeeLine]
+    balance_minor: int
+    currency: str = "USD"
+    payer_emails: list[str] = Field(default_factory=list, description="applicant and owner")
+    company_ids: list[str] = Field(default_factory=list)
+    version: int
+
+
+class FeeVoided(IntegrationEvent):
+    event_type: ClassVar[str] = "permitsuite.permits.FeeVoided.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    line_id: str
+    reason: str
+    balance_minor: int
+    currency: str = "USD"
+    version: int

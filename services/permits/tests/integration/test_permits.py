@@ -286,3 +286,105 @@ async def test_review_comments_are_visible_to_those_with_access(harness: Any) ->
     assert r.status_code == 200
     seen = (await harness.http.get(url, headers=applicant)).json()
     assert [c["text"] for c in seen["comments"]] == ["Add a site plan."]
+
+
+SCHEDULE = [
+    {"code": "MECH", "name": "MECHANICAL PERMIT", "amount": "96.00"},
+    {"code": "PRB", "name": "PLAN REVIEW FEE BALANCE", "amount": "65.08"},
+    {
+        "code": "BLDG",
+        "name": "BUILDING PERMIT FEE",
+        "kind": "valuation",
+        "rate": "2.603",
+        "per": "1000",
+    },
+    {"code": "PLAN", "name": "PLANNING", "amount": "35.00"},
+    {"code": "PPR", "name": "RES/GAR/ADD PARTIAL PLAN REVIEW FEE", "amount": "130.15"},
+]
+
+
+async def test_fee_assessment_reproduces_res16_0688_and_awaits_payment(harness: Any) -> None:
+    """R-PAY-1: the seed's lines total $1,023.98; a balance moves the permit to
+    AWAITING PAYMENT; FeeAssessed carries minor units and who may pay."""
+    admin = harness.token("alpha", "staff", roles=["admin"])
+    r = await harness.http.put(
+        "/v1/jurisdictions/alpha/permit-types/RES",
+        headers=admin,
+        json={"name": "RESIDENTIAL", "number_format": "RES{yy}-{seq:04}", "fee_schedule": SCHEDULE},
+    )
+    assert r.status_code == 200, r.text
+    permit = (
+        await harness.http.post(
+            "/v1/jurisdictions/alpha/permits",
+            headers=admin,
+            json=harness.application(company_ids=["c1"]),
+        )
+    ).json()
+    url = f"/v1/jurisdictions/alpha/permits/{permit['id']}"
+    for to, version in (("IN_REVIEW", 1), ("PENDING_APPROVAL", 2)):
+        assert (
+            await harness.http.post(
+                f"{url}/transitions", headers=admin, json={"to": to, "version": version}
+            )
+        ).status_code == 200
+    cashier = harness.token("alpha", "staff", roles=["cashier"])
+    assessed = await harness.http.post(
+        f"{url}/fees",
+        headers=cashier,
+        json={
+            "items": [{"code": c} for c in ("MECH", "PRB", "BLDG", "PLAN", "PPR")],
+            "manual": [
+                {
+                    "name": "FIRE DISTRICT INSPECTION FEE",
+                    "amount": "47.00",
+                    "reason": "fire district agreement",
+                }
+            ],
+        },
+    )
+    assert assessed.status_code == 200, assessed.text
+    body = assessed.json()
+    assert [f["amount"] for f in body["fees"]] == [
+        "96.00",
+        "65.08",
+        "650.75",
+        "35.00",
+        "130.15",
+        "47.00",
+    ]
+    assert body["fees_due"] == "1023.98"
+    assert body["status"] == "AWAITING_PAYMENT"
+    events = [
+        e
+        async for e in harness.app.runtime.db["outbox"].find(
+            {"event_type": "permitsuite.permits.FeeAssessed.v1"}
+        )
+    ]
+    import json
+
+    fee_event = json.loads(bytes(events[0]["value"]))
+    assert fee_event["balance_minor"] == 102398
+    assert fee_event["payer_emails"] == ["pat@example.org", "olive@example.org"]
+    assert fee_event["company_ids"] == ["c1"]
+
+    line = body["fees"][-1]["id"]
+    voided = await harness.http.post(
+        f"{url}/fees/{line}/void", headers=cashier, json={"reason": "assessed twice"}
+    )
+    assert voided.json()["fees_due"] == "976.98"
+    again = await harness.http.post(
+        f"{url}/fees/{line}/void", headers=cashier, json={"reason": "x"}
+    )
+    assert again.status_code == 409
+    applicant = harness.token("alpha", "community_member", email="pat@example.org")
+    seen = (await harness.http.get(url, headers=applicant)).json()
+    assert seen["fees_due"] == "976.98"
+    assert (
+        await harness.http.post(
+            f"{url}/fees", headers=applicant, json={"items": [{"code": "MECH"}]}
+        )
+    ).status_code == 403
+    unknown = await harness.http.post(
+        f"{url}/fees", headers=cashier, json={"items": [{"code": "ZZZ"}]}
+    )
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "items.0.code"

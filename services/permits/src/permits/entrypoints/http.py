@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -10,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from chassis.auth import CurrentUser
 from chassis.errors import problem_responses
+from permits.domain.fees import balance_minor
 from permits.domain.model import STATUS_LABELS
-from permits.handlers import parties, permits
+from permits.handlers import fees, parties, permits
 from permits.handlers.permits import PermitsApp
 
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422)
@@ -29,6 +31,24 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ManualFeeIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    amount: str = Field(max_length=20)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class FeeItemIn(Strict):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200, examples=["BUILDING PERMIT FEE"])
+    kind: Literal["fixed", "valuation", "quantity"] = "fixed"
+    amount: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
+    rate: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
+    per: str = Field(
+        default="1", pattern=r"^\d+(\.\d+)?$", description="valuation unit of the rate"
+    )
+    minimum: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
+
+
 class PermitTypeIn(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["RESIDENTIAL"])
     kind: Literal["permit", "project", "planning"] = "permit"
@@ -36,6 +56,8 @@ class PermitTypeIn(Strict):
     inspection_types: list[str] = Field(default_factory=list)
     auto_issue: bool = False
     inactivity_days: int = Field(default=180, ge=1, le=3650)
+    fee_schedule: list[FeeItemIn] = Field(default_factory=list)
+    currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
 
 
 class PermitTypeOut(PermitTypeIn):
@@ -73,6 +95,28 @@ class HistoryOut(BaseModel):
     from_status: str | None = Field(alias="from")
     to: str
     comment: str | None
+
+
+class FeeLineOut(BaseModel):
+    id: str
+    code: str | None
+    name: str
+    amount: str
+    amount_minor: int
+    currency: str
+    status: str
+    reason: str | None = None
+
+
+class AssessIn(Strict):
+    items: list[dict[str, str]] = Field(
+        default_factory=list, description='[{"code": "BLDG", "quantity": "1"}]'
+    )
+    manual: list[ManualFeeIn] = Field(default_factory=list)
+
+
+class VoidIn(Strict):
+    reason: str = Field(min_length=1, max_length=500)
 
 
 class CommentOut(BaseModel):
@@ -122,6 +166,8 @@ class PermitOut(BaseModel):
         default=None, description="printed on the application; with the number it links a permit"
     )
     comments: list[CommentOut] | None = None
+    fees: list[FeeLineOut] = Field(default_factory=list)
+    fees_due: str = Field(default="0.00", description="open balance (R-PAY-6)")
     history: list[HistoryOut] | None = None
 
 
@@ -138,11 +184,22 @@ class TransitionIn(Strict):
     version: int = Field(ge=1, description="the version you saw (optimistic concurrency)")
 
 
+def _money(minor: int) -> str:
+    return f"{Decimal(minor) / 100:.2f}"
+
+
 def _out(doc: dict[str, Any]) -> PermitOut:
+    lines = doc.get("fees", [])
     return PermitOut(
         id=doc["_id"],
         status_label=STATUS_LABELS[doc["status"]],
-        **{k: doc.get(k) for k in PermitOut.model_fields if k not in ("id", "status_label")},
+        fees=[FeeLineOut(amount=_money(ln["amount_minor"]), **ln) for ln in lines],
+        fees_due=_money(balance_minor(lines)),
+        **{
+            k: doc.get(k)
+            for k in PermitOut.model_fields
+            if k not in ("id", "status_label", "fees", "fees_due")
+        },
     )
 
 
@@ -296,3 +353,36 @@ async def link(jurisdiction_id: str, body: LinkIn, user: CurrentUser, app: App) 
 async def unlink(jurisdiction_id: str, permit_id: str, user: CurrentUser, app: App) -> Response:
     await parties.unlink(app, user, jurisdiction_id, permit_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/permits/{permit_id}/fees",
+    response_model=PermitOut,
+    tags=["fees"],
+    summary="Assess fees from the schedule or manual lines (R-PAY-1)",
+)
+async def assess(
+    jurisdiction_id: str, permit_id: str, body: AssessIn, user: CurrentUser, app: App
+) -> PermitOut:
+    return _out(
+        await fees.assess(
+            app,
+            user,
+            jurisdiction_id,
+            permit_id,
+            items=body.items,
+            manual=[m.model_dump() for m in body.manual],
+        )
+    )
+
+
+@router.post(
+    "/permits/{permit_id}/fees/{line_id}/void",
+    response_model=PermitOut,
+    tags=["fees"],
+    summary="Void an open fee line, with a reason",
+)
+async def void(
+    jurisdiction_id: str, permit_id: str, line_id: str, body: VoidIn, user: CurrentUser, app: App
+) -> PermitOut:
+    return _out(await fees.void(app, user, jurisdiction_id, permit_id, line_id, body.reason))
