@@ -50,4 +50,4 @@ def registered_events() -> dict[str, type[IntegrationEvent]]:
 
 def _load_all() -> None:
     # Importing the context modules registers their events.
-    from contracts import identity, permits, registration  # noqa: F401
+    from contracts import identity, inspections, payments, permits, registration  # noqa: F401

@@ -155,3 +155,25 @@ class FeeVoided(IntegrationEvent):
     balance_minor: int
     currency: str = "USD"
     version: int
+
+
+class PermitIssued(IntegrationEvent):
+    """A permit was issued (R-PER-6); inspections may now be scheduled (R-INS-1)."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.PermitIssued.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    type_name: str
+    site: SiteAddress
+    inspection_types: list[str] = Field(default_factory=list)
+    issued_at: datetime
+    expires_at: datetime
+    automatic: bool
+    applicant: Party
+    owner: Party | None = None
+    company_ids: list[str] = Field(default_factory=list)
+    version: int

@@ -92,9 +92,17 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[Harness]:
+def permits_role() -> str:
+    """HTTP only by default; consumer tests override it."""
+    return "api"
+
+
+@pytest.fixture
+async def harness(
+    scope: TestScope, manual_clock: ManualClock, permits_role: str
+) -> AsyncIterator[Harness]:
     await scope.create_topics()
-    settings = PermitsSettings(**scope.settings_kwargs("permits", role="api"))
+    settings = PermitsSettings(**scope.settings_kwargs("permits", role=permits_role))
     app = create_app(settings, manual_clock)
     app.state.runtime.verifier = TokenVerifier(
         issuer="permitsuite-identity", audience="permitsuite", clock=manual_clock, jwks=JWKS

@@ -8,7 +8,7 @@ from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
 from chassis.logging import configure_logging
 from permits.adapters.repositories import create_indexes
-from permits.consumers import identity_consumer
+from permits.consumers import identity_consumer, payments_consumer
 from permits.entrypoints.http import router
 from permits.handlers.permits import PermitsApp
 from permits.settings import PermitsSettings
@@ -27,7 +27,7 @@ def create_app(settings: PermitsSettings | None = None, clock: Clock | None = No
         title="Permitsuite permits",
         description="Permit applications, numbering, status workflow and access rules.",
         routers=[router],
-        consumers=[identity_consumer()],
+        consumers=[identity_consumer(), payments_consumer()],
         on_startup=[_indexes],
     )
     app.state.permits = PermitsApp(runtime)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from chassis.consumer import EventConsumer, EventContext
 from contracts.identity import JurisdictionCreated, JurisdictionUpdated
-from contracts.topics import IDENTITY_EVENTS
+from contracts.payments import PaymentRefunded, PaymentSettled
+from contracts.topics import IDENTITY_EVENTS, PAYMENTS_EVENTS
+from permits.handlers.issuance import apply_payment, undo_payment
 from permits.handlers.permits import remember_jurisdiction
 
 
@@ -18,5 +20,19 @@ def identity_consumer() -> EventConsumer:
     ) -> None:
         """The time zone numbers are dated in (R-PER-1: the year is the local year)."""
         await remember_jurisdiction(ctx.tx, event.jurisdiction_id, event.name, event.time_zone)
+
+    return consumer
+
+
+def payments_consumer() -> EventConsumer:
+    consumer = EventConsumer("permits.payments", PAYMENTS_EVENTS)
+
+    @consumer.on(PaymentSettled)
+    async def on_payment_settled(event: PaymentSettled, ctx: EventContext) -> None:
+        await apply_payment(ctx.tx, event)
+
+    @consumer.on(PaymentRefunded)
+    async def on_payment_refunded(event: PaymentRefunded, ctx: EventContext) -> None:
+        await undo_payment(ctx.tx, event)
 
     return consumer

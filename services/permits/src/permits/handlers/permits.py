@@ -268,11 +268,28 @@ async def transition(
         raise Forbidden(str(exc)) from exc
     now = app.now
 
+    extra: Doc = {}
+    issued = None
+    if to == "ISSUED":  # issuance or reinstatement: the R-PER-5 clock (re)starts
+        from permits.handlers.issuance import issue
+
+        ptype = (
+            await PermitTypes(app.runtime.db, jurisdiction_id).find_one({"code": doc["type_code"]})
+            or {}
+        )
+        extra, issued = issue(
+            {**doc, "jurisdiction_id": jurisdiction_id},
+            ptype,
+            now,
+            automatic=False,
+            version=version + 1,
+        )
+
     async def work(tx: Transaction) -> Doc:
         updated = await tx.repo(Permits, jurisdiction_id).find_one_and_update(
             {"_id": permit_id, "version": version, "status": doc["status"]},
             {
-                "$set": {"status": to},
+                "$set": {"status": to, **extra},
                 "$inc": {"version": 1},
                 "$push": {
                     "history": {
@@ -306,6 +323,8 @@ async def transition(
             ),
             jurisdiction_id=jurisdiction_id,
         )
+        if issued is not None:
+            tx.emit(issued, jurisdiction_id=jurisdiction_id)
         return updated
 
     return await app.runtime.uow.run(work)
