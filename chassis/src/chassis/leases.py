@@ -32,3 +32,28 @@ async def claim_one(
         sort=[(sort_field, ASCENDING)],
         return_document=ReturnDocument.AFTER,
     )
+
+
+async def acquire_named_lease(
+    collection: AsyncCollection[dict[str, Any]],
+    name: str,
+    *,
+    now: datetime,
+    lease: timedelta,
+    owner: str,
+) -> bool:
+    """Take (or renew) the lease ``name`` unless another owner holds it: periodic
+    jobs run on exactly one replica at a time."""
+    from pymongo.errors import DuplicateKeyError
+
+    taken = await collection.find_one_and_update(
+        {"_id": name, "$or": [{"lease_until": {"$lt": now}}, {"owner": owner}]},
+        {"$set": {"lease_until": now + lease, "owner": owner}},
+    )
+    if taken is not None:
+        return True
+    try:
+        await collection.insert_one({"_id": name, "lease_until": now + lease, "owner": owner})
+    except DuplicateKeyError:
+        return False  # held by someone else
+    return True

@@ -177,3 +177,36 @@ class PermitIssued(IntegrationEvent):
     owner: Party | None = None
     company_ids: list[str] = Field(default_factory=list)
     version: int
+
+
+class PermitExpiring(IntegrationEvent):
+    """Reminder: no passing inspection yet and the permit expires soon (R-PER-5)."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.PermitExpiring.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    expires_at: datetime
+    applicant: Party
+    owner: Party | None = None
+    company_ids: list[str] = Field(default_factory=list)
+
+
+class PermitExpired(IntegrationEvent):
+    """No passing inspection within the jurisdiction's days: EXPIRED (R-PER-5)."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.PermitExpired.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    expired_at: datetime
+    applicant: Party
+    owner: Party | None = None
+    company_ids: list[str] = Field(default_factory=list)
+    version: int

@@ -8,27 +8,35 @@ from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
 from chassis.logging import configure_logging
 from permits.adapters.repositories import create_indexes
-from permits.consumers import identity_consumer, payments_consumer
+from permits.consumers import identity_consumer, inspections_consumer, payments_consumer
 from permits.entrypoints.http import router
+from permits.handlers.expiry import ExpirySweep
 from permits.handlers.permits import PermitsApp
 from permits.settings import PermitsSettings
-
-
-async def _indexes(runtime: ServiceRuntime) -> None:
-    await create_indexes(runtime.db)
 
 
 def create_app(settings: PermitsSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or PermitsSettings()
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     runtime = build_runtime(settings, clock)
+    permits_app = PermitsApp(runtime)
+    sweep = ExpirySweep(permits_app, notice_days=settings.expiring_notice_days)
+    runtime.extras["expiry_sweep"] = sweep
+
+    async def startup(rt: ServiceRuntime) -> None:
+        await create_indexes(rt.db)
+        # the expiry sweep looks across tenants by status and deadline
+        await rt.db["permits"].create_index([("status", 1), ("expires_at", 1)], name="sweep")
+        if settings.role in ("worker", "all"):
+            rt.spawn(sweep.run(rt.stopping, settings.expiry_sweep_interval_seconds), "expiry")
+
     app = create_service_app(
         runtime,
         title="Permitsuite permits",
-        description="Permit applications, numbering, status workflow and access rules.",
+        description="Permit applications, numbering, workflow, access, fees, issuance, expiry.",
         routers=[router],
-        consumers=[identity_consumer(), payments_consumer()],
-        on_startup=[_indexes],
+        consumers=[identity_consumer(), payments_consumer(), inspections_consumer()],
+        on_startup=[startup],
     )
-    app.state.permits = PermitsApp(runtime)
+    app.state.permits = permits_app
     return app

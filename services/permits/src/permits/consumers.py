@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from chassis.consumer import EventConsumer, EventContext
 from contracts.identity import JurisdictionCreated, JurisdictionUpdated
+from contracts.inspections import InspectionResulted
 from contracts.payments import PaymentRefunded, PaymentSettled
-from contracts.topics import IDENTITY_EVENTS, PAYMENTS_EVENTS
+from contracts.topics import IDENTITY_EVENTS, INSPECTIONS_EVENTS, PAYMENTS_EVENTS
+from permits.handlers.expiry import on_inspection_resulted
 from permits.handlers.issuance import apply_payment, undo_payment
 from permits.handlers.permits import remember_jurisdiction
 
@@ -34,5 +36,16 @@ def payments_consumer() -> EventConsumer:
     @consumer.on(PaymentRefunded)
     async def on_payment_refunded(event: PaymentRefunded, ctx: EventContext) -> None:
         await undo_payment(ctx.tx, event)
+
+    return consumer
+
+
+def inspections_consumer() -> EventConsumer:
+    consumer = EventConsumer("permits.inspections", INSPECTIONS_EVENTS)
+
+    @consumer.on(InspectionResulted)
+    async def on_inspection(event: InspectionResulted, ctx: EventContext) -> None:
+        """R-INS-6 / R-PER-5: a pass restarts the inactivity clock."""
+        await on_inspection_resulted(ctx.tx, event)
 
     return consumer

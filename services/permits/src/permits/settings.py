@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from chassis.settings import ServiceSettings
@@ -12,3 +13,7 @@ class PermitsSettings(ServiceSettings):
 
     service_name: str = "permits"
     port: int = 8103
+    expiring_notice_days: int = Field(
+        default=14, ge=1, le=90, description="PermitExpiring this many days before"
+    )
+    expiry_sweep_interval_seconds: float = Field(default=3600.0, gt=0)
