@@ -53,6 +53,8 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/permits", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permits/**", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permit-links", service="permits", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/permit-search", service="permits", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/dashboard/permits", service="permits", auth="required"),
 ]
 
 

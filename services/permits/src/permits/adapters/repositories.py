@@ -45,6 +45,10 @@ INDEXES = {
         tenant_index("company_ids", "status"),
         tenant_index("linked_accounts", "status"),
         tenant_index("status", "applied_at"),
+        tenant_index("applied_at"),
+        tenant_index("site.street"),
+        tenant_index("site.parcel"),
+        tenant_index("type_code", "applied_at"),
     ],
     "link_attempts": [tenant_index("account_id", "at")],
 }

@@ -13,7 +13,7 @@ from chassis.auth import CurrentUser
 from chassis.errors import problem_responses
 from permits.domain.fees import balance_minor
 from permits.domain.model import STATUS_LABELS
-from permits.handlers import fees, parties, permits
+from permits.handlers import fees, parties, permits, views
 from permits.handlers.permits import PermitsApp
 
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422)
@@ -386,3 +386,83 @@ async def void(
     jurisdiction_id: str, permit_id: str, line_id: str, body: VoidIn, user: CurrentUser, app: App
 ) -> PermitOut:
     return _out(await fees.void(app, user, jurisdiction_id, permit_id, line_id, body.reason))
+
+
+class DashboardRow(BaseModel):
+    id: str
+    number: str
+    address: str
+    type: str
+    status: str
+    status_label: str
+    inspection_available: bool
+    fees_due: str
+    expired_at: datetime | None = None
+
+
+class DashboardPage(BaseModel):
+    items: list[DashboardRow]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get(
+    "/dashboard/permits",
+    response_model=DashboardPage,
+    tags=["dashboards"],
+    summary="My Active Permits (R-DASH-1) or, with which=expired, My Expired Permits",
+)
+async def dashboard(
+    jurisdiction_id: str,
+    user: CurrentUser,
+    app: App,
+    which: Literal["active", "expired"] = "active",
+    limit: int = Query(default=50, ge=1, le=200),
+    offset: int = Query(default=0, ge=0),
+) -> DashboardPage:
+    rows, total = await views.dashboard(
+        app, user, jurisdiction_id, which=which, limit=limit, offset=offset
+    )
+    items = [DashboardRow(fees_due=_money(r.pop("fees_due_minor")), **r) for r in rows]
+    return DashboardPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/permit-search",
+    response_model=PermitPage,
+    tags=["permits"],
+    summary="Staff search: number, street prefix, parcel, status, type, applicant, "
+    "company, application dates; newest first, paginated",
+)
+async def search(
+    jurisdiction_id: str,
+    user: CurrentUser,
+    app: App,
+    number: str | None = Query(default=None, max_length=40),
+    address: str | None = Query(default=None, max_length=200),
+    parcel: str | None = Query(default=None, max_length=60),
+    status: Status | None = None,  # type: ignore[valid-type]
+    type_code: str | None = Query(default=None, max_length=40),
+    applicant: str | None = Query(default=None, max_length=320),
+    company_id: str | None = Query(default=None, max_length=60),
+    applied_from: datetime | None = None,
+    applied_to: datetime | None = None,
+    limit: int = Query(default=50, ge=1, le=200),
+    offset: int = Query(default=0, ge=0),
+) -> PermitPage:
+    filters = {
+        "number": number,
+        "address": address,
+        "parcel": parcel,
+        "status": status,
+        "type_code": type_code,
+        "applicant": applicant,
+        "company_id": company_id,
+        "applied_from": applied_from,
+        "applied_to": applied_to,
+    }
+    docs, total = await views.staff_search(
+        app, user, jurisdiction_id, filters=filters, limit=limit, offset=offset
+    )
+    return PermitPage(items=[_out(d) for d in docs], total=total, limit=limit, offset=offset)

@@ -76,18 +76,19 @@ class ExpirySweep:
         # Cross-tenant by nature, like the outbox relay; each change then goes
         # through the permit's own tenant-scoped repository.
         expired = warned = 0
-        due = rt.db["permits"].find({"status": {"$in": list(ACTIVE)}, "expires_at": {"$lte": now}})
-        async for doc in due:
-            expired += await self._expire(doc, now)
-        soon = rt.db["permits"].find(
-            {
-                "status": {"$in": list(ACTIVE)},
-                "expiring_notified": False,
-                "expires_at": {"$lte": now + self.notice, "$gt": now},
-            }
-        )
-        async for doc in soon:
-            warned += await self._warn(doc)
+        for status in ACTIVE:  # one equality per status: served by the (status, expires_at) index
+            due = rt.db["permits"].find({"status": status, "expires_at": {"$lte": now}})
+            async for doc in due:
+                expired += await self._expire(doc, now)
+            soon = rt.db["permits"].find(
+                {
+                    "status": status,
+                    "expiring_notified": False,
+                    "expires_at": {"$lte": now + self.notice, "$gt": now},
+                }
+            )
+            async for doc in soon:
+                warned += await self._warn(doc)
         return {"expired": expired, "warned": warned}
 
     async def _expire(self, doc: Doc, now: datetime) -> int:

@@ -1,0 +1,133 @@
+"""Read models: the caller's dashboard lists (R-DASH-1/2) and staff search."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from chassis.auth import Principal
+from chassis.errors import NotFound
+from permits.adapters.repositories import Permits
+from permits.domain.fees import balance_minor
+from permits.domain.model import STATUS_LABELS
+from permits.handlers.permits import Doc, PermitsApp, _staff
+
+ACTIVE_STATUSES = [
+    "SUBMITTED",
+    "IN_REVIEW",
+    "PENDING_APPROVAL",
+    "AWAITING_PAYMENT",
+    "READY_TO_ISSUE",
+    "ISSUED",
+    "TCO",
+]
+INSPECTABLE = ("ISSUED", "TCO")
+PROJECTION = {"history": 0, "comments": 0}
+
+
+def _visible(principal: Principal) -> list[Doc]:
+    """R-ID-6 as a query: each branch is served by its own index."""
+    email = principal.email.lower()
+    branches: list[Doc] = [{"linked_accounts": principal.account_id}]
+    if email:
+        branches += [{"applicant.email": email}, {"owner.email": email}]
+    if principal.company_ids:
+        branches.append({"company_ids": {"$in": principal.company_ids}})
+    return branches
+
+
+def dashboard_row(doc: Doc) -> Doc:
+    return {
+        "id": doc["_id"],
+        "number": doc["number"],
+        "address": doc["site"]["street"],
+        "type": doc["type_name"],
+        "status": doc["status"],
+        "status_label": STATUS_LABELS[doc["status"]],
+        "inspection_available": doc["status"] in INSPECTABLE,
+        "fees_due_minor": balance_minor(doc.get("fees", [])),
+        "expired_at": doc.get("expired_at"),
+    }
+
+
+async def dashboard(
+    app: PermitsApp,
+    principal: Principal,
+    jurisdiction_id: str,
+    *,
+    which: str,
+    limit: int,
+    offset: int,
+) -> tuple[list[Doc], int]:
+    """My Active Permits or My Expired Permits, newest first (stable by id)."""
+    if principal.jurisdiction_id != jurisdiction_id:
+        raise NotFound("not found")
+    statuses = ACTIVE_STATUSES if which == "active" else ["EXPIRED"]
+    query = {"status": {"$in": statuses}, "$or": _visible(principal)}
+    repo = Permits(app.runtime.db, jurisdiction_id)
+    docs = await repo.find(
+        query,
+        sort=[("applied_at", -1), ("_id", 1)],
+        skip=offset,
+        limit=limit,
+        projection=PROJECTION,
+    )
+    return [dashboard_row(d) for d in docs], await repo.count(query)
+
+
+def search_query(
+    *,
+    number: str | None,
+    address: str | None,
+    parcel: str | None,
+    status: str | None,
+    type_code: str | None,
+    applicant: str | None,
+    company_id: str | None,
+    applied_from: datetime | None,
+    applied_to: datetime | None,
+) -> Doc:
+    query: Doc = {}
+    if number:
+        query["number"] = number.strip().upper()
+    if address:  # a prefix of the street: index-friendly
+        query["site.street"] = {"$regex": "^" + re.escape(address.strip()), "$options": "i"}
+    if parcel:
+        query["site.parcel"] = parcel.strip()
+    if status:
+        query["status"] = status
+    if type_code:
+        query["type_code"] = type_code
+    if applicant:
+        query["applicant.email"] = applicant.strip().lower()
+    if company_id:
+        query["company_ids"] = company_id
+    if applied_from or applied_to:
+        query["applied_at"] = {
+            **({"$gte": applied_from} if applied_from else {}),
+            **({"$lt": applied_to} if applied_to else {}),
+        }
+    return query
+
+
+async def staff_search(
+    app: PermitsApp,
+    principal: Principal,
+    jurisdiction_id: str,
+    *,
+    filters: dict[str, Any],
+    limit: int,
+    offset: int,
+) -> tuple[list[Doc], int]:
+    _staff(principal, jurisdiction_id)
+    query = search_query(**filters)
+    repo = Permits(app.runtime.db, jurisdiction_id)
+    docs = await repo.find(
+        query,
+        sort=[("applied_at", -1), ("_id", 1)],
+        skip=offset,
+        limit=limit,
+        projection=PROJECTION,
+    )
+    return docs, await repo.count(query)
