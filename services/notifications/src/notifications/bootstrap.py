@@ -12,7 +12,12 @@ from chassis.logging import configure_logging
 from chassis.mongo import ensure_indexes
 from notifications.adapters.smtp import SmtpSender
 from notifications.adapters.templates import EmailTemplates
-from notifications.consumers import Mailer, identity_consumer, registration_consumer
+from notifications.consumers import (
+    Mailer,
+    identity_consumer,
+    permits_consumer,
+    registration_consumer,
+)
 from notifications.deliveries import DELIVERY_INDEXES, DeliveryWorker, Sender
 from notifications.settings import NotificationsSettings
 
@@ -49,6 +54,7 @@ def create_app(
         consumers=[
             identity_consumer(settings, mailer),
             registration_consumer(settings, mailer),
+            permits_consumer(settings, mailer),
         ],
         on_startup=[startup],
     )

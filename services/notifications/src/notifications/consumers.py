@@ -13,6 +13,7 @@ from contracts.identity import (
     PasswordChanged,
     PasswordResetRequested,
 )
+from contracts.permits import FeeAssessed, PermitExpired, PermitExpiring, PermitIssued
 from contracts.registration import (
     RegistrationAccepted,
     RegistrationDenied,
@@ -20,7 +21,7 @@ from contracts.registration import (
     RegistrationReturned,
     RegistrationSubmitted,
 )
-from contracts.topics import IDENTITY_EVENTS, REGISTRATION_EVENTS
+from contracts.topics import IDENTITY_EVENTS, PERMITS_EVENTS, REGISTRATION_EVENTS
 from notifications import branding
 from notifications.adapters.templates import EmailTemplates
 from notifications.deliveries import Deliveries, DeliveryWorker, new_delivery
@@ -200,6 +201,85 @@ def registration_consumer(settings: NotificationsSettings, send: Mailer) -> Even
             jurisdiction_name=event.jurisdiction_id,
             company_name=event.company_name,
             reason=event.reason,
+        )
+
+    return consumer
+
+
+def _money(minor: int) -> str:
+    return f"${minor / 100:,.2f}"
+
+
+def _recipients(applicant: Any, owner: Any) -> list[str]:
+    """The applicant and the owner (each once). Company users are told through
+    their dashboards; their addresses are identity's."""
+    emails = [p.email for p in (applicant, owner) if p is not None and p.email]
+    return list(dict.fromkeys(emails))
+
+
+def permits_consumer(settings: NotificationsSettings, send: Mailer) -> EventConsumer:
+    """R-NOT: fees assessed (payment due), permit issued, about to expire, expired."""
+    consumer = EventConsumer("notifications.permits", PERMITS_EVENTS)
+    base = settings.public_base_url.rstrip("/")
+
+    async def each(ctx: EventContext, to: list[str], template: str, **context: Any) -> None:
+        # One delivery per event: the first recipient gets it, the rest in copy.
+        if to:
+            await send(
+                ctx,
+                to=", ".join(to),
+                template=template,
+                jurisdiction_name=ctx.envelope.jurisdiction or "",
+                money=_money,
+                **context,
+            )
+
+    @consumer.on(FeeAssessed)
+    async def on_fees(event: FeeAssessed, ctx: EventContext) -> None:
+        await each(
+            ctx,
+            list(dict.fromkeys(event.payer_emails)),
+            "fees_assessed",
+            number=event.number,
+            type_name=event.type_name,
+            address=event.site.street,
+            lines=event.lines,
+            balance_minor=event.balance_minor,
+            link=f"{base}/docs",
+        )
+
+    @consumer.on(PermitIssued)
+    async def on_issued(event: PermitIssued, ctx: EventContext) -> None:
+        await each(
+            ctx,
+            _recipients(event.applicant, event.owner),
+            "permit_issued",
+            number=event.number,
+            type_name=event.type_name,
+            address=event.site.street,
+            issued_at=event.issued_at,
+            expires_at=event.expires_at,
+            inspection_types=event.inspection_types,
+        )
+
+    @consumer.on(PermitExpiring)
+    async def on_expiring(event: PermitExpiring, ctx: EventContext) -> None:
+        await each(
+            ctx,
+            _recipients(event.applicant, event.owner),
+            "permit_expiring",
+            number=event.number,
+            expires_at=event.expires_at,
+        )
+
+    @consumer.on(PermitExpired)
+    async def on_expired(event: PermitExpired, ctx: EventContext) -> None:
+        await each(
+            ctx,
+            _recipients(event.applicant, event.owner),
+            "permit_expired",
+            number=event.number,
+            expired_at=event.expired_at,
         )
 
     return consumer

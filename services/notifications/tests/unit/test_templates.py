@@ -98,6 +98,36 @@ def test_dates_are_shown_in_the_jurisdictions_time_zone() -> None:
             },
             "- Insurance: unsigned",
         ),
+        (
+            "fees_assessed",
+            {
+                "number": "RES16-0688",
+                "type_name": "RESIDENTIAL",
+                "address": "1968 E Dodd Rd",
+                "balance_minor": 102398,
+                "money": lambda m: f"${m / 100:,.2f}",
+                "link": "http://gw/docs",
+                "lines": [{"name": "PLANNING", "amount_minor": 3500}],
+            },
+            "Fees due now: $1,023.98",
+        ),
+        (
+            "permit_issued",
+            {
+                "number": "RES17-0150",
+                "type_name": "RESIDENTIAL",
+                "address": "x",
+                "issued_at": datetime(2026, 1, 1, tzinfo=UTC),
+                "inspection_types": ["BUILDING FINAL"],
+            },
+            "BUILDING FINAL",
+        ),
+        ("permit_expiring", {"number": "RES17-0150"}, "no passing inspection"),
+        (
+            "permit_expired",
+            {"number": "RES17-0150", "expired_at": datetime(2026, 7, 1, tzinfo=UTC)},
+            "expired on",
+        ),
         ("registration_denied", {"company_name": "Sparky", "reason": "No license"}, "No license"),
         (
             "password_changed",
