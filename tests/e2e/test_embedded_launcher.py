@@ -107,6 +107,17 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         ).json()["access_token"]
         me = httpx.get(f"{gateway}/v1/me", headers={"Authorization": f"Bearer {rich}"}).json()
         assert me["kind"] == "contractor" and len(me["company_admin_of"]) == 1  # AEC0119
+        dash = httpx.get(
+            f"{gateway}/v1/jurisdictions/demo/dashboard/permits",
+            headers={"Authorization": f"Bearer {rich}"},
+        ).json()
+        statuses = {row["status_label"]: row["fees_due"] for row in dash["items"]}
+        assert statuses == {
+            "SUBMITTED": "0.00",
+            "IN REVIEW": "0.00",
+            "AWAITING PAYMENT": "1023.98",
+            "ISSUED": "0.00",
+        }
         types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
         assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)

@@ -119,6 +119,20 @@ DEMO_PERMIT_TYPES = {
         "name": "RESIDENTIAL",
         "number_format": "RES{yy}-{seq:04}",
         "inspection_types": ["ADDRESSING", "BUILDING FINAL"],
+        "fee_schedule": [
+            {"code": "MECH", "name": "MECHANICAL PERMIT", "amount": "96.00"},
+            {"code": "PRB", "name": "PLAN REVIEW FEE BALANCE", "amount": "65.08"},
+            {
+                "code": "BLDG",
+                "name": "BUILDING PERMIT FEE",
+                "kind": "valuation",
+                "rate": "2.603",
+                "per": "1000",
+            },
+            {"code": "PLAN", "name": "PLANNING", "amount": "35.00"},
+            {"code": "PPR", "name": "RES/GAR/ADD PARTIAL PLAN REVIEW FEE", "amount": "130.15"},
+            {"code": "FIRE", "name": "FIRE DISTRICT INSPECTION FEE", "amount": "47.00"},
+        ],
     },
     "MECH": {
         "name": "MECHANICAL",
@@ -429,6 +443,7 @@ class Suite:
         if result.returncode != 0:
             raise RuntimeError(f"seeding the demo jurisdiction failed:\n{result.stderr}")
         self.configure_registration(passwords[operator[1]])
+        self.seed_permits(passwords["admin@demo.example.org"])
         self.say("demo jurisdictions 'demo' (staff review) and 'demo-auto' (automatic) seeded")
 
     def configure_registration(self, operator_password: str) -> None:
@@ -459,6 +474,75 @@ class Suite:
             )
             if r.status_code != 200:
                 raise RuntimeError(f"configuring registration for {jid} failed: {r.text}")
+
+    def seed_permits(self, admin_password: str) -> None:
+        """Demo permits for the demo contractor in several statuses (once)."""
+        gw = self.url(self.args.gateway_port)
+        login = httpx.post(
+            f"{gw}/v1/auth/token",
+            timeout=30,
+            data={
+                "username": "admin@demo.example.org",
+                "password": admin_password,
+                "jurisdiction": "demo",
+            },
+        ).json()
+        h = {"Authorization": f"Bearer {login['access_token']}"}
+        base = f"{gw}/v1/jurisdictions/demo"
+        if httpx.get(f"{base}/permit-search?limit=1", headers=h, timeout=30).json()["total"]:
+            return
+        companies = httpx.get(f"{base}/companies?q=AEC0119", headers=h, timeout=30).json()
+        company = companies["items"][0]["id"]
+        journeys = [
+            ("1502 E Falcon Dr", "RES", []),
+            ("34554 Clue Ln", "RES", ["IN_REVIEW"]),
+            ("1968 E Dodd Rd", "RES", ["IN_REVIEW", "PENDING_APPROVAL", "fees"]),
+            (
+                "2917 S Schoolhouse Rd",
+                "MECH",
+                ["IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"],
+            ),
+        ]
+        for street, type_code, steps in journeys:
+            r = httpx.post(
+                f"{base}/permits",
+                headers=h,
+                timeout=30,
+                json={
+                    "type_code": type_code,
+                    "valuation": "250000.00",
+                    "site": {"street": street, "city": "Meridian", "state": "ID", "zip": "83642"},
+                    "applicant": {
+                        "name": "Rich Contractor",
+                        "email": "contractor@demo.example.org",
+                    },
+                    "owner": {"name": "Pat Resident", "email": "resident@demo.example.org"},
+                    "company_ids": [company],
+                },
+            )
+            permit = r.json()
+            for step in steps:
+                if step == "fees":
+                    r = httpx.post(
+                        f"{base}/permits/{permit['id']}/fees",
+                        headers=h,
+                        timeout=30,
+                        json={
+                            "items": [
+                                {"code": c} for c in ("MECH", "PRB", "BLDG", "PLAN", "PPR", "FIRE")
+                            ]
+                        },
+                    )
+                else:
+                    r = httpx.post(
+                        f"{base}/permits/{permit['id']}/transitions",
+                        headers=h,
+                        timeout=30,
+                        json={"to": step, "version": permit["version"]},
+                    )
+                if r.status_code != 200:
+                    raise RuntimeError(f"seeding demo permits failed: {r.text}")
+                permit = r.json()
 
     def banner(self, keys: dict[str, Any]) -> None:
         gw = self.url(self.args.gateway_port)
