@@ -17,3 +17,5 @@ class PermitsSettings(ServiceSettings):
         default=14, ge=1, le=90, description="PermitExpiring this many days before"
     )
     expiry_sweep_interval_seconds: float = Field(default=3600.0, gt=0)
+    max_document_bytes: int = Field(default=10 * 1_048_576, gt=0)
+    max_body_bytes: int = Field(default=12 * 1_048_576, gt=0)

@@ -388,3 +388,32 @@ async def test_fee_assessment_reproduces_res16_0688_and_awaits_payment(harness: 
         f"{url}/fees", headers=cashier, json={"items": [{"code": "ZZZ"}]}
     )
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "items.0.code"
+
+
+async def test_documents_are_sniffed_and_only_for_those_with_access(harness: Any) -> None:
+    await harness.setup_type("alpha")
+    applicant = harness.token("alpha", "community_member", email="pat@example.org")
+    permit = (
+        await harness.http.post(
+            "/v1/jurisdictions/alpha/permits", headers=applicant, json=harness.application()
+        )
+    ).json()
+    url = f"/v1/jurisdictions/alpha/permits/{permit['id']}/documents"
+    pdf = b"%PDF-1.7\n" + b"1" * 3000
+    spoofed = await harness.http.post(
+        url, headers=applicant, files={"file": ("plans.pdf", b"MZ\x90\x00" + b"0" * 3000)}
+    )
+    assert spoofed.status_code == 422
+    ok = await harness.http.post(url, headers=applicant, files={"file": ("plans.pdf", pdf)})
+    assert ok.status_code == 200, ok.text
+    [doc] = ok.json()["documents"]
+    assert doc["content_type"] == "application/pdf" and doc["size"] == len(pdf)
+    got = await harness.http.get(f"{url}/{doc['file_id']}", headers=applicant)
+    assert got.status_code == 200 and got.content == pdf
+    stranger = harness.token("alpha", "community_member", email="eve@example.org")
+    assert (await harness.http.get(f"{url}/{doc['file_id']}", headers=stranger)).status_code == 404
+    assert (
+        await harness.http.post(url, headers=stranger, files={"file": ("x.pdf", pdf)})
+    ).status_code == 404
+    db = harness.app.runtime.db
+    assert await db["documents.files"].count_documents({}) == 1  # the spoofed one left nothing

@@ -6,8 +6,8 @@ from fastapi import FastAPI
 
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
+from chassis.documents import DocumentStore
 from chassis.logging import configure_logging
-from registration.adapters.documents import DocumentStore
 from registration.adapters.identity_client import IdentityClient
 from registration.adapters.repositories import create_indexes
 from registration.entrypoints.http import router, staff

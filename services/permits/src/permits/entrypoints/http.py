@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from chassis.auth import CurrentUser
 from chassis.errors import problem_responses
 from permits.domain.fees import balance_minor
 from permits.domain.model import STATUS_LABELS
-from permits.handlers import fees, parties, permits, views
+from permits.handlers import documents, fees, parties, permits, views
 from permits.handlers.permits import PermitsApp
 
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422)
@@ -97,6 +99,15 @@ class HistoryOut(BaseModel):
     comment: str | None
 
 
+class DocumentOut(BaseModel):
+    file_id: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    at: datetime
+
+
 class FeeLineOut(BaseModel):
     id: str
     code: str | None
@@ -167,6 +178,7 @@ class PermitOut(BaseModel):
     )
     comments: list[CommentOut] | None = None
     fees: list[FeeLineOut] = Field(default_factory=list)
+    documents: list[DocumentOut] = Field(default_factory=list)
     fees_due: str = Field(default="0.00", description="open balance (R-PAY-6)")
     history: list[HistoryOut] | None = None
 
@@ -195,10 +207,11 @@ def _out(doc: dict[str, Any]) -> PermitOut:
         status_label=STATUS_LABELS[doc["status"]],
         fees=[FeeLineOut(amount=_money(ln["amount_minor"]), **ln) for ln in lines],
         fees_due=_money(balance_minor(lines)),
+        documents=doc.get("documents", []),
         **{
             k: doc.get(k)
             for k in PermitOut.model_fields
-            if k not in ("id", "status_label", "fees", "fees_due")
+            if k not in ("id", "status_label", "fees", "fees_due", "documents")
         },
     )
 
@@ -466,3 +479,58 @@ async def search(
         app, user, jurisdiction_id, filters=filters, limit=limit, offset=offset
     )
     return PermitPage(items=[_out(d) for d in docs], total=total, limit=limit, offset=offset)
+
+
+@router.post(
+    "/permits/{permit_id}/documents",
+    response_model=PermitOut,
+    tags=["permits"],
+    summary="Attach a document (PDF, PNG, JPEG; type checked by content; size-limited)",
+)
+async def attach(
+    jurisdiction_id: str,
+    permit_id: str,
+    file: UploadFile,
+    request: Request,
+    user: CurrentUser,
+    app: App,
+) -> PermitOut:
+    async def chunks() -> AsyncIterator[bytes]:
+        while piece := await file.read(256 * 1024):
+            yield piece
+
+    max_bytes = request.app.state.runtime.settings.max_document_bytes
+    return _out(
+        await documents.attach(
+            app,
+            user,
+            jurisdiction_id,
+            permit_id,
+            filename=file.filename or "",
+            chunks=chunks(),
+            max_bytes=max_bytes,
+        )
+    )
+
+
+@router.get(
+    "/permits/{permit_id}/documents/{file_id}",
+    response_class=StreamingResponse,
+    tags=["permits"],
+    summary="Download a permit's document",
+)
+async def download(
+    jurisdiction_id: str, permit_id: str, file_id: str, user: CurrentUser, app: App
+) -> StreamingResponse:
+    stream = await documents.open_document(app, user, jurisdiction_id, permit_id, file_id)
+
+    async def body() -> AsyncIterator[bytes]:
+        while piece := await stream.readchunk():
+            yield piece
+
+    content_type = (stream.metadata or {}).get("content_type", "application/octet-stream")
+    return StreamingResponse(
+        body(),
+        media_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{stream.filename}"'},
+    )

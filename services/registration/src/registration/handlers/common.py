@@ -8,9 +8,9 @@ from typing import Any
 
 from chassis.app import ServiceRuntime
 from chassis.auth import Principal
+from chassis.documents import DocumentStore
 from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.links import new_scoped_token, split_scoped_token, token_hash
-from registration.adapters.documents import DocumentStore
 from registration.adapters.identity_client import IdentityClient
 from registration.adapters.repositories import RegistrationSettingsRepo
 from registration.domain.model import IllegalTransition, Requirement

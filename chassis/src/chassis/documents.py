@@ -1,5 +1,7 @@
 """Uploaded documents in GridFS: type sniffed from magic bytes, size-limited, SHA-256.
 
+Used for registration requirements and permit attachments.
+
 A file is streamed into GridFS while its size and hash are computed; if it
 grows past the limit the upload is aborted, so no partial file is left.
 """
