@@ -210,3 +210,35 @@ class PermitExpired(IntegrationEvent):
     owner: Party | None = None
     company_ids: list[str] = Field(default_factory=list)
     version: int
+
+
+class PermitCancelled(IntegrationEvent):
+    event_type: ClassVar[str] = "permitsuite.permits.PermitCancelled.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    by: str
+    at: datetime
+    comment: str | None = None
+    version: int
+
+
+class PermitReinstated(IntegrationEvent):
+    """Staff brought back a cancelled or expired permit (an extension, R-PER-5)."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.PermitReinstated.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS
+    subject_field: ClassVar[str] = "permit_id"
+
+    permit_id: str
+    jurisdiction_id: str
+    number: str
+    from_status: str
+    to_status: str
+    by: str
+    at: datetime
+    comment: str | None = None
+    version: int

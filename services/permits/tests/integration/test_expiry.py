@@ -57,6 +57,9 @@ async def test_expires_at_day_180_not_179_and_warns_before(harness: Any) -> None
         json={"to": "ISSUED", "version": doc["version"], "comment": "extension granted"},
     )
     assert back.status_code == 200
+    assert (
+        await outbox.count_documents({"event_type": "permitsuite.permits.PermitReinstated.v1"}) == 1
+    )
     harness.clock.set(start + timedelta(days=359))
     assert (await sweep.sweep_once())["expired"] == 0
 

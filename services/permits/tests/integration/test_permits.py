@@ -86,6 +86,10 @@ async def test_workflow_transitions_history_and_optimistic_concurrency(harness: 
         assert history[-1]["comment"] == "plans ok"
     stale = await harness.http.post(url, headers=tech, json={"to": "CANCELLED", "version": 1})
     assert stale.status_code == 409
+    cancelled = await harness.app.runtime.db["outbox"].count_documents(
+        {"event_type": "permitsuite.permits.PermitCancelled.v1"}
+    )
+    assert cancelled == (1 if winner.json()["status"] == "CANCELLED" else 0)
 
 
 async def test_who_may_apply_and_who_may_see(harness: Any) -> None:
@@ -129,6 +133,9 @@ async def test_who_may_apply_and_who_may_see(harness: Any) -> None:
         "staff of beta": harness.token("beta", "staff", roles=["admin"]),
         "applicant's token for beta": harness.token(
             "beta", "community_member", email="pat@example.org"
+        ),
+        "user removed from the company (a new token has no company)": harness.token(
+            "alpha", "contractor", email="w@example.org", companies=[]
         ),
     }
     for who, headers in can.items():

@@ -16,7 +16,14 @@ from chassis.auth import Principal
 from chassis.clock import local_time
 from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
-from contracts.permits import Party, PermitApplied, PermitStatusChanged, SiteAddress
+from contracts.permits import (
+    Party,
+    PermitApplied,
+    PermitCancelled,
+    PermitReinstated,
+    PermitStatusChanged,
+    SiteAddress,
+)
 from permits.adapters.repositories import Counters, Jurisdictions, Permits, PermitTypes
 from permits.domain.access_codes import new_access_code
 from permits.domain.model import (
@@ -325,6 +332,22 @@ async def transition(
         )
         if issued is not None:
             tx.emit(issued, jurisdiction_id=jurisdiction_id)
+        common = {
+            "permit_id": permit_id,
+            "jurisdiction_id": jurisdiction_id,
+            "number": doc["number"],
+            "by": principal.account_id,
+            "at": now,
+            "comment": comment,
+            "version": updated["version"],
+        }
+        if to == "CANCELLED":
+            tx.emit(PermitCancelled(**common), jurisdiction_id=jurisdiction_id)
+        elif doc["status"] in ("CANCELLED", "EXPIRED"):
+            tx.emit(
+                PermitReinstated(from_status=doc["status"], to_status=to, **common),
+                jurisdiction_id=jurisdiction_id,
+            )
         return updated
 
     return await app.runtime.uow.run(work)
