@@ -16,6 +16,7 @@ from typing import Any
 
 import filetype
 from bson import ObjectId
+from fastapi.responses import StreamingResponse
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo.asynchronous.database import AsyncDatabase
@@ -105,3 +106,18 @@ class DocumentStore:
         if (stream.metadata or {}).get("jurisdiction_id") != jurisdiction_id:
             raise NotFound("no such document")
         return stream
+
+
+def download_response(stream: Any) -> StreamingResponse:
+    """Stream a GridFS file to the client as an attachment."""
+
+    async def body() -> AsyncIterator[bytes]:
+        while piece := await stream.readchunk():
+            yield piece
+
+    content_type = (stream.metadata or {}).get("content_type", "application/octet-stream")
+    return StreamingResponse(
+        body(),
+        media_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{stream.filename}"'},
+    )

@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from chassis.auth import CurrentUser
+from chassis.documents import download_response
 from chassis.errors import problem_responses
 from permits.domain.fees import balance_minor
 from permits.domain.model import STATUS_LABELS
@@ -524,13 +525,4 @@ async def download(
 ) -> StreamingResponse:
     stream = await documents.open_document(app, user, jurisdiction_id, permit_id, file_id)
 
-    async def body() -> AsyncIterator[bytes]:
-        while piece := await stream.readchunk():
-            yield piece
-
-    content_type = (stream.metadata or {}).get("content_type", "application/octet-stream")
-    return StreamingResponse(
-        body(),
-        media_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{stream.filename}"'},
-    )
+    return download_response(stream)

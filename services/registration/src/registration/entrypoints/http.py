@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from chassis.auth import CurrentUser
+from chassis.documents import download_response
 from chassis.errors import problem_responses
 from registration.entrypoints.schemas import (
     Accepted,
@@ -234,16 +235,7 @@ async def _download(reg: Reg, doc: Doc, file_id: str) -> StreamingResponse:
         raise NotFound("no such document")
     stream = await reg.documents.open(file_id, doc["jurisdiction_id"])
 
-    async def body() -> AsyncIterator[bytes]:
-        while piece := await stream.readchunk():
-            yield piece
-
-    content_type = (stream.metadata or {}).get("content_type", "application/octet-stream")
-    return StreamingResponse(
-        body(),
-        media_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{stream.filename}"'},
-    )
+    return download_response(stream)
 
 
 # -- staff review ---------------------------------------------------------------
