@@ -50,6 +50,7 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             "notifications",
             "registration",
             "permits",
+            "payments",
             "kafka",
             "mongo",
             "smtp",
@@ -112,6 +113,26 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             headers={"Authorization": f"Bearer {rich}"},
         ).json()
         statuses = {row["status_label"]: row["fees_due"] for row in dash["items"]}
+        awaiting = next(r for r in dash["items"] if r["status_label"] == "AWAITING PAYMENT")
+
+        def in_cart() -> bool:  # payments learns of the fees from permits' events
+            r = httpx.post(
+                f"{gateway}/v1/jurisdictions/demo/cart/items",
+                headers={"Authorization": f"Bearer {rich}"},
+                json={"permit_id": awaiting["id"]},
+            )
+            return r.status_code == 204
+
+        eventually_sync(in_cart, what="the demo fees in the cart")
+        summary = httpx.get(
+            f"{gateway}/v1/jurisdictions/demo/cart?method=card",
+            headers={"Authorization": f"Bearer {rich}"},
+        ).json()
+        assert (summary["total_fees"], summary["convenience_fee"], summary["total_due"]) == (
+            "1023.98",
+            "30.72",
+            "1054.70",
+        )
         assert statuses == {
             "SUBMITTED": "0.00",
             "IN REVIEW": "0.00",
@@ -121,7 +142,7 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
         assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)
-        assert len(children) == 8  # broker, database, mail sink, five services
+        assert len(children) == 9  # broker, database, mail sink, six services
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0

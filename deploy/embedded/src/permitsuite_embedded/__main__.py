@@ -114,6 +114,15 @@ DEMO_REGISTRATION = {
         "requirements": [],
     },
 }
+DEMO_PAYMENTS = {
+    "online_payments": True,
+    "currency": "USD",
+    "fee_label": "Access Idaho Fee",
+    "methods": [
+        {"code": "card", "label": "Credit Card - 3%", "fee_percent": "3"},
+        {"code": "echeck", "label": "Electronic Check - $1.50", "fee_flat": "1.50"},
+    ],
+}
 DEMO_PERMIT_TYPES = {
     "RES": {
         "name": "RESIDENTIAL",
@@ -179,6 +188,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--notifications-port", type=int, default=_env_int("PERMITSUITE_NOTIFICATIONS_PORT", 8106)
     )
     p.add_argument("--permits-port", type=int, default=_env_int("PERMITSUITE_PERMITS_PORT", 8103))
+    p.add_argument("--payments-port", type=int, default=_env_int("PERMITSUITE_PAYMENTS_PORT", 8104))
     p.add_argument(
         "--registration-port", type=int, default=_env_int("PERMITSUITE_REGISTRATION_PORT", 8102)
     )
@@ -254,6 +264,7 @@ class Suite:
             "notifications": a.notifications_port,
             "registration": a.registration_port,
             "permits": a.permits_port,
+            "payments": a.payments_port,
             "kafka": a.kafka_port,
             "mongo": a.mongo_port,
             "smtp": a.smtp_port,
@@ -363,6 +374,16 @@ class Suite:
                 },
             ),
             Service(
+                "payments",
+                "payments",
+                a.payments_port,
+                {
+                    **{f"PAYMENTS_{k}": v for k, v in common.items()},
+                    "PAYMENTS_PORT": str(a.payments_port),
+                    "PAYMENTS_JWKS_URL": jwks,
+                },
+            ),
+            Service(
                 "gateway",
                 "gateway",
                 a.gateway_port,
@@ -375,6 +396,7 @@ class Suite:
                             "notifications": self.url(a.notifications_port),
                             "registration": self.url(a.registration_port),
                             "permits": self.url(a.permits_port),
+                            "payments": self.url(a.payments_port),
                         }
                     ),
                     "GATEWAY_JWKS_URL": jwks,
@@ -456,6 +478,14 @@ class Suite:
             timeout=30,
         ).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
+        r = httpx.put(
+            f"{gw}/v1/jurisdictions/demo/payment-settings",
+            json=DEMO_PAYMENTS,
+            headers=headers,
+            timeout=30,
+        )
+        if r.status_code != 200:
+            raise RuntimeError(f"configuring payments failed: {r.text}")
         for code, permit_type in DEMO_PERMIT_TYPES.items():
             r = httpx.put(
                 f"{gw}/v1/jurisdictions/demo/permit-types/{code}",

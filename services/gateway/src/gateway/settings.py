@@ -55,6 +55,9 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/permit-links", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permit-search", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/dashboard/permits", service="permits", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/payment-settings", service="payments"),
+    Route(pattern="/v1/jurisdictions/*/cart", service="payments", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/cart/**", service="payments", auth="required"),
 ]
 
 
