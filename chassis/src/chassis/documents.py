@@ -121,3 +121,9 @@ def download_response(stream: Any) -> StreamingResponse:
         media_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{stream.filename}"'},
     )
+
+
+async def upload_chunks(file: Any, size: int = CHUNK) -> AsyncIterator[bytes]:
+    """Read an uploaded file (FastAPI ``UploadFile``) piece by piece."""
+    while piece := await file.read(size):
+        yield piece

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -12,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from chassis.auth import CurrentUser
-from chassis.documents import download_response
+from chassis.documents import download_response, upload_chunks
 from chassis.errors import problem_responses
 from permits.domain.fees import balance_minor
 from permits.domain.model import STATUS_LABELS
@@ -496,10 +495,6 @@ async def attach(
     user: CurrentUser,
     app: App,
 ) -> PermitOut:
-    async def chunks() -> AsyncIterator[bytes]:
-        while piece := await file.read(256 * 1024):
-            yield piece
-
     max_bytes = request.app.state.runtime.settings.max_document_bytes
     return _out(
         await documents.attach(
@@ -508,7 +503,7 @@ async def attach(
             jurisdiction_id,
             permit_id,
             filename=file.filename or "",
-            chunks=chunks(),
+            chunks=upload_chunks(file),
             max_bytes=max_bytes,
         )
     )

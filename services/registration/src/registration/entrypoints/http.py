@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from chassis.auth import CurrentUser
-from chassis.documents import download_response
+from chassis.documents import download_response, upload_chunks
 from chassis.errors import problem_responses
 from registration.entrypoints.schemas import (
     Accepted,
@@ -178,12 +177,8 @@ async def upload(
 ) -> RegistrationOut:
     doc = await _mine(reg, registration_id, token)
 
-    async def chunks() -> AsyncIterator[bytes]:
-        while piece := await file.read(256 * 1024):
-            yield piece
-
     saved = await flow.upload_document(
-        reg, doc, requirement_id, filename=file.filename or "", chunks=chunks()
+        reg, doc, requirement_id, filename=file.filename or "", chunks=upload_chunks(file)
     )
     return await _out(reg, saved)
 
