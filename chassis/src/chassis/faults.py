@@ -2,7 +2,8 @@
 
 ``PERMITSUITE_FAILPOINTS=after_commit_before_publish`` makes a process exit
 hard at that point, like a crash or ``kill -9``, so tests can prove that the
-outbox loses nothing. Unset in production; reading it costs one dict lookup.
+outbox loses nothing; ``after_commit_before_publish:<event type>`` only when a
+transaction committed an event of that type. Unset in production; reading it costs one dict lookup.
 """
 
 from __future__ import annotations

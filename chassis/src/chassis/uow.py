@@ -92,6 +92,8 @@ class UnitOfWork:
             await session.with_transaction(attempt)
         assert tx is not None
         failpoint("after_commit_before_publish")
+        for doc in tx.outbox_docs:  # or only when a given event type was committed
+            failpoint(f"after_commit_before_publish:{doc['event_type']}")
         if tx.outbox_docs:
             await self.outbox.publish_now(tx.outbox_docs)
         for callback in tx.after_commit_callbacks:

@@ -12,6 +12,8 @@ from chassis.mongo import TenantRepository
 from chassis.uow import Transaction
 from payments.domain.money import ROUNDING_RULE, Method, may_pay
 from payments.handlers.receivables import Receivables
+from payments.providers import PaymentProvider
+from payments.settings import PaymentsSettings
 
 Doc = dict[str, Any]
 DEFAULT_SETTINGS: Doc = {
@@ -33,6 +35,8 @@ class Carts(TenantRepository):
 @dataclass
 class PaymentsApp:
     runtime: ServiceRuntime
+    settings: PaymentsSettings
+    provider: PaymentProvider
 
 
 async def load_settings(app: PaymentsApp, jid: str) -> Doc:

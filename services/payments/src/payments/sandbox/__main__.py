@@ -1,0 +1,10 @@
+"""``python -m payments.sandbox``: serve the sandbox payment provider."""
+
+from chassis.logging import configure_logging
+from chassis.serve import serve
+from payments.sandbox.app import SandboxSettings, create_sandbox_app
+
+if __name__ == "__main__":
+    settings = SandboxSettings()
+    configure_logging("sandboxpay", "INFO", True)
+    serve(create_sandbox_app(settings), settings.host, settings.port)
