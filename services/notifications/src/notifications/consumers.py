@@ -21,7 +21,13 @@ from contracts.registration import (
     RegistrationReturned,
     RegistrationSubmitted,
 )
-from contracts.topics import IDENTITY_EVENTS, PERMITS_EVENTS, REGISTRATION_EVENTS
+from contracts.payments import PaymentRefunded, PaymentSettled
+from contracts.topics import (
+    IDENTITY_EVENTS,
+    PAYMENTS_EVENTS,
+    PERMITS_EVENTS,
+    REGISTRATION_EVENTS,
+)
 from notifications import branding
 from notifications.adapters.templates import EmailTemplates
 from notifications.deliveries import Deliveries, DeliveryWorker, new_delivery
@@ -43,8 +49,16 @@ class Mailer:
         self.worker = worker
 
     async def __call__(
-        self, ctx: EventContext, *, to: str, template: str, jurisdiction_name: str, **context: Any
+        self,
+        ctx: EventContext,
+        *,
+        to: str,
+        template: str,
+        jurisdiction_name: str,
+        part: str | None = None,
+        **context: Any,
     ) -> None:
+        """``part`` names a second email of the same event (another recipient)."""
         templates, worker = self.templates, self.worker
         jid = ctx.envelope.jurisdiction
         brand = await branding.load(ctx.tx.db, ctx.tx.session, jid, jurisdiction_name)
@@ -52,8 +66,9 @@ class Mailer:
             template,
             {"jurisdiction_name": brand.display_name, "when": brand.when, "email": to, **context},
         )
+        delivery_id = f"{ctx.envelope.id}:{part}" if part else ctx.envelope.id
         delivery = new_delivery(
-            event_id=ctx.envelope.id,
+            event_id=delivery_id,
             event_type=ctx.envelope.type,
             to=to,
             template=template,
@@ -62,7 +77,7 @@ class Mailer:
             mail_from=brand.from_address,
         )
         await ctx.tx.repo(Deliveries, jid or "_platform").insert_one(delivery)
-        ctx.tx.after_commit(lambda: worker.send_now(ctx.envelope.id))  # type: ignore[arg-type,return-value]
+        ctx.tx.after_commit(lambda: worker.send_now(delivery_id))  # type: ignore[arg-type,return-value]
 
 
 def identity_consumer(settings: NotificationsSettings, send: Mailer) -> EventConsumer:
@@ -281,5 +296,58 @@ def permits_consumer(settings: NotificationsSettings, send: Mailer) -> EventCons
             number=event.number,
             expired_at=event.expired_at,
         )
+
+    return consumer
+
+
+def payments_consumer(settings: NotificationsSettings, send: Mailer) -> EventConsumer:
+    """R-NOT: the receipt of every settled payment; refunds, and both payers
+    told when a double charge was refunded automatically (R-PAY-5)."""
+    consumer = EventConsumer("notifications.payments", PAYMENTS_EVENTS)
+
+    @consumer.on(PaymentSettled)
+    async def on_settled(event: PaymentSettled, ctx: EventContext) -> None:
+        if not event.payer_email:
+            return  # a counter payment without an address: the desk printed it
+        await send(
+            ctx,
+            to=event.payer_email,
+            template="payment_receipt",
+            jurisdiction_name=ctx.envelope.jurisdiction or "",
+            money=_money,
+            receipt_number=event.receipt_number,
+            payer_name=event.payer_name,
+            settled_at=event.settled_at,
+            method=event.method,
+            channel=event.channel,
+            allocations=event.allocations,
+            fees_minor=event.fees_minor or sum(a.amount_minor for a in event.allocations),
+            convenience_fee_minor=event.convenience_fee_minor,
+            convenience_fee_label=event.convenience_fee_label or "Convenience fee",
+            total_minor=event.total_minor or sum(a.amount_minor for a in event.allocations),
+        )
+
+    @consumer.on(PaymentRefunded)
+    async def on_refunded(event: PaymentRefunded, ctx: EventContext) -> None:
+        common = {
+            "jurisdiction_name": ctx.envelope.jurisdiction or "",
+            "money": _money,
+            "amount_minor": event.amount_minor or 0,
+            "reason": event.reason or "",
+            "automatic": event.automatic,
+            "receipt_number": event.receipt_number,
+            "permit_numbers": event.permit_numbers,
+            "refunded_at": event.refunded_at,
+        }
+        if event.payer_email:
+            await send(ctx, to=event.payer_email, template="payment_refunded", **common)
+        if event.automatic and event.other_payer_email:
+            await send(
+                ctx,
+                to=event.other_payer_email,
+                template="payment_duplicate_notice",
+                part="other-payer",
+                **common,
+            )
 
     return consumer

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -16,6 +17,7 @@ from chassis.metrics import EVENTS_CONSUMED
 from chassis.testing import TestScope, eventually
 from contracts import Envelope
 from contracts.identity import EmailVerificationRequested
+from contracts.payments import Allocation, PaymentRefunded, PaymentSettled
 from notifications.bootstrap import create_app
 from notifications.settings import NotificationsSettings
 from permitsuite_embedded.mailsink import MailStore, SmtpSink
@@ -178,3 +180,79 @@ async def test_invitation_uses_the_jurisdictions_branding(
     assert "with the role permit technician" in mail["text"]
     assert "January 9, 2026 at 10:00 AM MST" in mail["text"]
     assert mail["links"] == ["http://gateway.test/v1/invitations/alpha.invitation-token-1234567890"]
+
+
+def _payments_envelope(event_id: str, event: Any) -> Envelope:
+    return Envelope(
+        id=event_id,
+        source="/permitsuite/payments",
+        type=event.event_type,
+        time=datetime(2026, 1, 1, tzinfo=UTC),
+        subject=event.subject(),
+        jurisdiction="alpha",
+        correlationid="corr-2",
+        data=event.model_dump(mode="json"),
+    )
+
+
+async def test_receipt_and_automatic_refund_tell_both_payers(
+    notifications: ServiceRuntime, smtp_port: int
+) -> None:
+    """R-PAY-5: the receipt goes to the payer; a double charge refunded
+    automatically tells the refunded payer and the one whose payment stands —
+    each once, although the event is delivered twice."""
+    settled = PaymentSettled(
+        payment_id="pay_1",
+        jurisdiction_id="alpha",
+        allocations=[
+            Allocation(permit_id="p1", number="RES16-0688", line_ids=["l1"], amount_minor=102398)
+        ],
+        settled_at=datetime(2026, 1, 1, tzinfo=UTC),
+        receipt_number="R2026-000001",
+        method="card",
+        fees_minor=102398,
+        convenience_fee_minor=3072,
+        convenience_fee_label="Access Idaho Fee",
+        total_minor=105470,
+        payer_email="pat@example.org",
+    )
+    refunded = PaymentRefunded(
+        payment_id="pay_2",
+        jurisdiction_id="alpha",
+        refunded_at=datetime(2026, 1, 1, tzinfo=UTC),
+        amount_minor=105470,
+        reason="the fees of RES16-0688 were paid by another payment",
+        automatic=True,
+        permit_numbers=["RES16-0688"],
+        payer_email="rich@example.org",
+        other_payer_email="pat@example.org",
+    )
+    duplicates = EVENTS_CONSUMED.labels(
+        "notifications", "notifications.payments", PaymentRefunded.event_type, "duplicate"
+    )
+    seen_before = duplicates._value.get()
+    store = MailStore()
+    with SmtpSink(store, "127.0.0.1", smtp_port):
+        for env in (
+            _payments_envelope("evt-p1", settled),
+            _payments_envelope("evt-p2", refunded),
+            _payments_envelope("evt-p2", refunded),  # redelivered
+        ):
+            await notifications.publisher.publish_record(
+                "payments.events", env.kafka_key(), env.kafka_value(), env.kafka_headers(), path="t"
+            )
+        await eventually(lambda: len(store.all()) >= 3)
+        deliveries = notifications.db["deliveries"]
+
+        async def handled_all() -> bool:
+            return await deliveries.count_documents({"status": "sent"}) == 3
+
+        await eventually(handled_all)
+        await eventually(lambda: duplicates._value.get() == seen_before + 1)
+    mail = {(m["to"][0], m["subject"]) for m in store.all()}
+    assert len(store.all()) == 3
+    assert mail == {
+        ("pat@example.org", "Receipt R2026-000001: $1,054.70 paid to alpha"),
+        ("rich@example.org", "alpha refunded $1,054.70"),
+        ("pat@example.org", "Your payment to alpha stands; a duplicate was refunded"),
+    }

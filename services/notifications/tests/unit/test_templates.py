@@ -130,6 +130,46 @@ def test_dates_are_shown_in_the_jurisdictions_time_zone() -> None:
         ),
         ("registration_denied", {"company_name": "Sparky", "reason": "No license"}, "No license"),
         (
+            "payment_receipt",
+            {
+                "money": lambda m: f"${m / 100:,.2f}",
+                "receipt_number": "R2026-000001",
+                "payer_name": None,
+                "settled_at": datetime(2026, 1, 1, tzinfo=UTC),
+                "method": "card",
+                "channel": "online",
+                "allocations": [{"number": "RES16-0688", "amount_minor": 102398}],
+                "fees_minor": 102398,
+                "convenience_fee_minor": 3072,
+                "convenience_fee_label": "Access Idaho Fee",
+                "total_minor": 105470,
+            },
+            "Access Idaho Fee: $30.72\nTotal paid: $1,054.70 (card)",
+        ),
+        (
+            "payment_refunded",
+            {
+                "money": lambda m: f"${m / 100:,.2f}",
+                "amount_minor": 3500,
+                "reason": "planning fee waived",
+                "automatic": False,
+                "receipt_number": "R2026-000001",
+                "permit_numbers": ["RES16-0688"],
+                "refunded_at": datetime(2026, 1, 1, tzinfo=UTC),
+            },
+            "refunded $35.00 to you",
+        ),
+        (
+            "payment_duplicate_notice",
+            {
+                "money": lambda m: f"${m / 100:,.2f}",
+                "amount_minor": 105470,
+                "permit_numbers": ["RES16-0688"],
+                "refunded_at": datetime(2026, 1, 1, tzinfo=UTC),
+            },
+            "Your payment stands",
+        ),
+        (
             "password_changed",
             {
                 "changed_at": datetime(2026, 1, 1, tzinfo=UTC),
