@@ -51,6 +51,7 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             "registration",
             "permits",
             "payments",
+            "sandbox",
             "kafka",
             "mongo",
             "smtp",
@@ -112,37 +113,74 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             f"{gateway}/v1/jurisdictions/demo/dashboard/permits",
             headers={"Authorization": f"Bearer {rich}"},
         ).json()
-        statuses = {row["status_label"]: row["fees_due"] for row in dash["items"]}
-        awaiting = next(r for r in dash["items"] if r["status_label"] == "AWAITING PAYMENT")
+        rows = sorted((row["status_label"], row["fees_due"]) for row in dash["items"])
+        assert rows == [
+            ("AWAITING PAYMENT", "1023.98"),
+            ("AWAITING PAYMENT", "131.00"),
+            ("IN REVIEW", "0.00"),
+            ("ISSUED", "0.00"),
+            ("SUBMITTED", "0.00"),
+        ]
+        auth = {"Authorization": f"Bearer {rich}"}
+        awaiting = [r for r in dash["items"] if r["status_label"] == "AWAITING PAYMENT"]
 
         def in_cart() -> bool:  # payments learns of the fees from permits' events
-            r = httpx.post(
-                f"{gateway}/v1/jurisdictions/demo/cart/items",
-                headers={"Authorization": f"Bearer {rich}"},
-                json={"permit_id": awaiting["id"]},
+            return all(
+                httpx.post(
+                    f"{gateway}/v1/jurisdictions/demo/cart/items",
+                    headers=auth,
+                    json={"permit_id": row["id"]},
+                ).status_code
+                == 204
+                for row in awaiting
             )
-            return r.status_code == 204
 
         eventually_sync(in_cart, what="the demo fees in the cart")
         summary = httpx.get(
-            f"{gateway}/v1/jurisdictions/demo/cart?method=card",
-            headers={"Authorization": f"Bearer {rich}"},
+            f"{gateway}/v1/jurisdictions/demo/cart?method=card", headers=auth
         ).json()
+        # R-PAY-3: 1,023.98 + 131.00 = 1,154.98; 3 % = 34.6494 → 34.65
         assert (summary["total_fees"], summary["convenience_fee"], summary["total_due"]) == (
-            "1023.98",
-            "30.72",
-            "1054.70",
+            "1154.98",
+            "34.65",
+            "1189.63",
         )
-        assert statuses == {
-            "SUBMITTED": "0.00",
-            "IN REVIEW": "0.00",
-            "AWAITING PAYMENT": "1023.98",
-            "ISSUED": "0.00",
-        }
+        # pay both on the sandbox's hosted page, as a browser would
+        pay = httpx.post(
+            f"{gateway}/v1/jurisdictions/demo/checkout",
+            headers={**auth, "Idempotency-Key": "launcher-test-1"},
+            json={"method": "card"},
+        )
+        assert pay.status_code == 201, pay.text
+        page = httpx.get(pay.json()["hosted_url"])
+        assert page.status_code == 200 and "1,189.63" in page.text
+        back = httpx.post(pay.json()["hosted_url"], data={"action": "approve", "method": "card"})
+        assert back.status_code == 303 and "/v1/payments/return" in back.headers["location"]
+        assert httpx.get(back.headers["location"]).status_code == 200
+        payment_url = f"{gateway}/v1/jurisdictions/demo/payments/{pay.json()['id']}"
+
+        def settled() -> bool:  # the sandbox's signed webhook, through the gateway
+            return httpx.get(payment_url, headers=auth).json()["status"] == "SETTLED"
+
+        eventually_sync(settled, what="the payment settled by the webhook")
+        receipt = httpx.get(f"{payment_url}/receipt", headers=auth).json()
+        assert receipt["receipt_number"].startswith("R") and receipt["total"] == "1189.63"
+
+        def issued() -> bool:  # permits consumed PaymentSettled: paid, and RES issues itself
+            rows = httpx.get(
+                f"{gateway}/v1/jurisdictions/demo/dashboard/permits", headers=auth
+            ).json()["items"]
+            by_id = {r["id"]: r for r in rows}
+            return all(
+                by_id[a["id"]]["status_label"] == "ISSUED" and by_id[a["id"]]["fees_due"] == "0.00"
+                for a in awaiting
+            )
+
+        eventually_sync(issued, what="both permits paid and issued")
         types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
         assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)
-        assert len(children) == 9  # broker, database, mail sink, six services
+        assert len(children) == 10  # broker, database, mail sink, sandbox provider, six services
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0

@@ -127,6 +127,7 @@ DEMO_PERMIT_TYPES = {
     "RES": {
         "name": "RESIDENTIAL",
         "number_format": "RES{yy}-{seq:04}",
+        "auto_issue": True,  # issued electronically once its fees are paid
         "inspection_types": ["ADDRESSING", "BUILDING FINAL"],
         "fee_schedule": [
             {"code": "MECH", "name": "MECHANICAL PERMIT", "amount": "96.00"},
@@ -190,6 +191,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--permits-port", type=int, default=_env_int("PERMITSUITE_PERMITS_PORT", 8103))
     p.add_argument("--payments-port", type=int, default=_env_int("PERMITSUITE_PAYMENTS_PORT", 8104))
     p.add_argument(
+        "--sandbox-port",
+        type=int,
+        default=_env_int("PERMITSUITE_SANDBOX_PORT", 8190),
+        help="the sandbox payment provider (hosted payment page)",
+    )
+    p.add_argument(
         "--registration-port", type=int, default=_env_int("PERMITSUITE_REGISTRATION_PORT", 8102)
     )
     p.add_argument("--kafka-port", type=int, default=_env_int("PERMITSUITE_KAFKA_PORT", 19092))
@@ -236,8 +243,12 @@ class Suite:
         path = self.data / "secrets.json"
         if path.exists():
             values = dict(json.loads(path.read_text()))
-            if "internal_token" not in values:  # data folders from before registration existed
-                values["internal_token"] = secrets.token_urlsafe(32)
+            added = False
+            for name in ("internal_token", "sandbox_api_key", "webhook_secret"):
+                if name not in values:  # data folders from before this secret existed
+                    values[name] = secrets.token_urlsafe(32)
+                    added = True
+            if added:
                 path.write_text(json.dumps(values, indent=2))
             return values
         key = subprocess.run(
@@ -250,6 +261,8 @@ class Suite:
         values = {
             "identity_signing_key": key,
             "internal_token": secrets.token_urlsafe(32),
+            "sandbox_api_key": secrets.token_urlsafe(32),
+            "webhook_secret": secrets.token_urlsafe(32),
             "passwords": {email: secrets.token_urlsafe(12) for _, email, *_ in DEMO_USERS},
         }
         path.write_text(json.dumps(values, indent=2))
@@ -265,6 +278,7 @@ class Suite:
             "registration": a.registration_port,
             "permits": a.permits_port,
             "payments": a.payments_port,
+            "sandbox": a.sandbox_port,
             "kafka": a.kafka_port,
             "mongo": a.mongo_port,
             "smtp": a.smtp_port,
@@ -381,6 +395,28 @@ class Suite:
                     **{f"PAYMENTS_{k}": v for k, v in common.items()},
                     "PAYMENTS_PORT": str(a.payments_port),
                     "PAYMENTS_JWKS_URL": jwks,
+                    "PAYMENTS_PROVIDER": "sandbox",
+                    "PAYMENTS_SANDBOX_URL": self.url(a.sandbox_port),
+                    "PAYMENTS_PROVIDER_API_KEY": keys["sandbox_api_key"],
+                    "PAYMENTS_WEBHOOK_SECRET": keys["webhook_secret"],
+                    "PAYMENTS_RETURN_URL": f"{self.url(a.gateway_port)}/v1/payments/return",
+                },
+            ),
+            Service(
+                "sandboxpay",
+                "payments.sandbox",
+                a.sandbox_port,
+                {
+                    "SANDBOXPAY_HOST": a.host,
+                    "SANDBOXPAY_PORT": str(a.sandbox_port),
+                    "SANDBOXPAY_MONGODB_URL": mongo_url(a.host, a.mongo_port),
+                    "SANDBOXPAY_DATABASE": "sandboxpay",
+                    "SANDBOXPAY_API_KEY": keys["sandbox_api_key"],
+                    "SANDBOXPAY_WEBHOOK_SECRET": keys["webhook_secret"],
+                    # like a real provider, it calls the public webhook route
+                    "SANDBOXPAY_WEBHOOK_URL": (
+                        f"{self.url(a.gateway_port)}/v1/webhooks/payments/sandbox"
+                    ),
                 },
             ),
             Service(
@@ -527,6 +563,7 @@ class Suite:
             ("1502 E Falcon Dr", "RES", []),
             ("34554 Clue Ln", "RES", ["IN_REVIEW"]),
             ("1968 E Dodd Rd", "RES", ["IN_REVIEW", "PENDING_APPROVAL", "fees"]),
+            ("7120 W Ustick Rd", "RES", ["IN_REVIEW", "PENDING_APPROVAL", "small fees"]),
             (
                 "2917 S Schoolhouse Rd",
                 "MECH",
@@ -552,16 +589,13 @@ class Suite:
             )
             permit = r.json()
             for step in steps:
-                if step == "fees":
+                if step in ("fees", "small fees"):
+                    codes = ("MECH", "PRB", "BLDG", "PLAN", "PPR", "FIRE")
                     r = httpx.post(
                         f"{base}/permits/{permit['id']}/fees",
                         headers=h,
                         timeout=30,
-                        json={
-                            "items": [
-                                {"code": c} for c in ("MECH", "PRB", "BLDG", "PLAN", "PPR", "FIRE")
-                            ]
-                        },
+                        json={"items": [{"code": c} for c in codes[:: 1 if step == "fees" else 3]]},
                     )
                 else:
                     r = httpx.post(
@@ -584,6 +618,7 @@ class Suite:
             f"                   identity: {self.url(self.args.identity_port)}/docs, "
             f"registration: {self.url(self.args.registration_port)}/docs",
             f"  Mailbox:         {gw}/dev/mail",
+            f"  Sandbox payments: {self.url(self.args.sandbox_port)} (hosted pages; no real money)",
             f"  Health:          {gw}/health",
             f"  Logs:            {self.logs}",
             "",

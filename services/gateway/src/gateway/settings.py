@@ -58,6 +58,14 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/payment-settings", service="payments"),
     Route(pattern="/v1/jurisdictions/*/cart", service="payments", auth="required"),
     Route(pattern="/v1/jurisdictions/*/cart/**", service="payments", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/checkout", service="payments", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/payments", service="payments", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/payments/**", service="payments", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/counter-payments", service="payments", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/staff/payments", service="payments", auth="required"),
+    # the provider's signed webhook and the payer's return page carry no token
+    Route(pattern="/v1/webhooks/payments/*", service="payments"),
+    Route(pattern="/v1/payments/return", service="payments"),
 ]
 
 
