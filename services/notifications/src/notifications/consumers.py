@@ -13,6 +13,7 @@ from contracts.identity import (
     PasswordChanged,
     PasswordResetRequested,
 )
+from contracts.payments import PaymentRefunded, PaymentSettled
 from contracts.permits import FeeAssessed, PermitExpired, PermitExpiring, PermitIssued
 from contracts.registration import (
     RegistrationAccepted,
@@ -21,7 +22,6 @@ from contracts.registration import (
     RegistrationReturned,
     RegistrationSubmitted,
 )
-from contracts.payments import PaymentRefunded, PaymentSettled
 from contracts.topics import (
     IDENTITY_EVENTS,
     PAYMENTS_EVENTS,
