@@ -329,8 +329,7 @@ def payments_consumer(settings: NotificationsSettings, send: Mailer) -> EventCon
 
     @consumer.on(PaymentRefunded)
     async def on_refunded(event: PaymentRefunded, ctx: EventContext) -> None:
-        common = {
-            "jurisdiction_name": ctx.envelope.jurisdiction or "",
+        common: dict[str, Any] = {
             "money": _money,
             "amount_minor": event.amount_minor or 0,
             "reason": event.reason or "",
@@ -340,12 +339,19 @@ def payments_consumer(settings: NotificationsSettings, send: Mailer) -> EventCon
             "refunded_at": event.refunded_at,
         }
         if event.payer_email:
-            await send(ctx, to=event.payer_email, template="payment_refunded", **common)
+            await send(
+                ctx,
+                to=event.payer_email,
+                template="payment_refunded",
+                jurisdiction_name=ctx.envelope.jurisdiction or "",
+                **common,
+            )
         if event.automatic and event.other_payer_email:
             await send(
                 ctx,
                 to=event.other_payer_email,
                 template="payment_duplicate_notice",
+                jurisdiction_name=ctx.envelope.jurisdiction or "",
                 part="other-payer",
                 **common,
             )
