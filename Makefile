@@ -36,6 +36,7 @@ fmt: sync
 
 bench: sync
 	$(UV) run --frozen python -m benchmarks.outbox_throughput
+	$(UV) run --frozen python -m benchmarks.payments_flow
 
 schemas: sync
 	$(UV) run --frozen python -m contracts.schemas

@@ -7,73 +7,36 @@ a JWKS file server; the session's real broker and database."""
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from jwt.algorithms import OKPAlgorithm
 from pymongo import MongoClient
 
-from chassis.embedded import ManagedProcess, free_port, port_open, wait_until
 from chassis.testing import ServiceProcess, TestScope, eventually_sync, read_records
+from chassis.testing.tokens import LocalIssuer
 
 pytestmark = pytest.mark.e2e
 
-KEY = Ed25519PrivateKey.generate()
+ISSUER = LocalIssuer()
 API_KEY, SECRET = "crash-test-sandbox-key", "crash-test-webhook-secret"
 SETTLED = b"permitsuite.payments.PaymentSettled.v1"
 
 
 def token(kind: str, email: str, roles: list[str] | None = None) -> dict[str, str]:
-    now = datetime.now(UTC)
-    claims = {
-        "iss": "permitsuite-identity",
-        "aud": "permitsuite",
-        "sub": f"acc-{kind}",
-        "email": email,
-        "jur": "alpha",
-        "kind": kind,
-        "roles": roles or [],
-        "companies": ["c1"],
-        "ver": 0,
-        "typ": "access",
-        "iat": int(now.timestamp()),
-        "nbf": int(now.timestamp()),
-        "exp": int((now + timedelta(minutes=10)).timestamp()),
-    }
-    signed = jwt.encode(claims, KEY, algorithm="EdDSA", headers={"kid": "k1"})
-    return {"Authorization": f"Bearer {signed}"}
+    return ISSUER.headers("alpha", kind, email=email, roles=roles, companies=["c1"])
 
 
 @pytest.fixture
 def stack(scope: TestScope, log_dir: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
     asyncio.run(scope.create_topics())
-    jwk = {**OKPAlgorithm.to_jwk(KEY.public_key(), as_dict=True), "kid": "k1", "alg": "EdDSA"}
-    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [jwk]}))
-    jwks_port = free_port()
-    jwks = ManagedProcess(
-        "jwks",
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            str(jwks_port),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            str(tmp_path),
-        ],
-        log_path=log_dir / "jwks.log",
-    ).start()
-    wait_until(lambda: port_open("127.0.0.1", jwks_port), timeout=30, what="jwks", process=jwks)
-    jwks_url = f"http://127.0.0.1:{jwks_port}/jwks.json"
+    with ISSUER.serve_jwks(tmp_path, log_dir) as jwks_url:
+        yield from _stack(scope, log_dir, jwks_url)
+
+
+def _stack(scope: TestScope, log_dir: Path, jwks_url: str) -> Iterator[dict[str, Any]]:
     payments = ServiceProcess(
         "payments",
         "payments",
@@ -116,7 +79,6 @@ def stack(scope: TestScope, log_dir: Path, tmp_path: Path) -> Iterator[dict[str,
     finally:
         for proc in (payments, *started):
             proc.stop()
-        jwks.stop()
 
 
 def test_payment_settled_once_after_a_crash_before_publishing(stack: dict[str, Any]) -> None:
