@@ -421,3 +421,27 @@ async def test_success_arriving_after_a_failure_still_settles(harness: Any) -> N
     }
     assert (await payment(harness, rich, pay["id"]))["status"] == "SETTLED"
     assert len(await harness.outbox("PaymentSettled")) == 1
+
+
+async def test_fee_borne_by_the_jurisdiction_and_rule_recorded(harness: Any) -> None:
+    """R-PAY-4: a method whose convenience fee the jurisdiction absorbs charges
+    the payer the fees only; the configured rounding rule is on the payment."""
+    await harness.configure(
+        rounding_rule="half-even-cent-once-per-line.v1",
+        methods=[{"code": "card", "label": "Card", "fee_percent": "3", "borne_by": "jurisdiction"}],
+    )
+    await harness.assess("p1", "RES16-0688", RES16_0688)
+    rich = contractor(harness)
+    await fill_cart(harness, rich, "p1")
+    summary = (
+        await harness.http.get("/v1/jurisdictions/alpha/cart?method=card", headers=rich)
+    ).json()
+    assert (summary["convenience_fee"], summary["total_due"]) == ("0.00", "1023.98")
+    pay = (await checkout(harness, rich, "k-1")).json()
+    assert pay["total"] == "1023.98"
+    assert pay["rounding_rule"] == "half-even-cent-once-per-line.v1"
+    wrong = await harness.sandbox_http.post(
+        pay["hosted_url"].removeprefix("http://sandbox"),
+        data={"action": "approve", "method": "echeck"},
+    )
+    assert wrong.status_code == 422  # the page pays the method the fee was computed for

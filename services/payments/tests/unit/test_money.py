@@ -28,3 +28,12 @@ def test_midpoints_round_half_up_and_bounds_apply() -> None:
     )
     assert bounded.convenience_fee_minor(1000) == 200  # 0.30 → the minimum
     assert bounded.convenience_fee_minor(1_000_000) == 1000  # 300.00 → the maximum
+
+
+def test_half_even_rule_rounds_midpoints_to_even() -> None:
+    """R-PAY-4: the rounding rule is configurable; its id is recorded on the payment."""
+    assert to_minor(Decimal("0.125"), "half-even-cent-once-per-line.v1") == 12
+    assert to_minor(Decimal("0.135"), "half-even-cent-once-per-line.v1") == 14
+    card = Method(code="card", label="Card", fee_percent=Decimal("0.5"))
+    assert card.convenience_fee_minor(2500) == 13  # 12.5 cents, half-up
+    assert card.convenience_fee_minor(2500, "half-even-cent-once-per-line.v1") == 12

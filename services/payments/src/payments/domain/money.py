@@ -8,15 +8,19 @@ the rule's id is recorded with every payment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 ROUNDING_RULE = "half-up-cent-once-per-line.v1"
+ROUNDING_RULES = {
+    ROUNDING_RULE: ROUND_HALF_UP,
+    "half-even-cent-once-per-line.v1": ROUND_HALF_EVEN,  # banker's rounding
+}
 CENT = Decimal("0.01")
 
 
-def to_minor(amount: Decimal) -> int:
-    return int(amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100)
+def to_minor(amount: Decimal, rule: str = ROUNDING_RULE) -> int:
+    return int(amount.quantize(CENT, rounding=ROUNDING_RULES[rule]) * 100)
 
 
 def from_minor(minor: int) -> Decimal:
@@ -31,6 +35,7 @@ class Method:
     fee_flat: Decimal = Decimal("0")
     fee_min: Decimal | None = None
     fee_max: Decimal | None = None
+    borne_by: str = "payer"
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Method:
@@ -44,15 +49,16 @@ class Method:
             fee_flat=dec("fee_flat") or Decimal("0"),
             fee_min=dec("fee_min"),
             fee_max=dec("fee_max"),
+            borne_by=doc.get("borne_by") or "payer",
         )
 
-    def convenience_fee_minor(self, fees_minor: int) -> int:
+    def convenience_fee_minor(self, fees_minor: int, rule: str = ROUNDING_RULE) -> int:
         fee = from_minor(fees_minor) * self.fee_percent / 100 + self.fee_flat
         if self.fee_min is not None:
             fee = max(fee, self.fee_min)
         if self.fee_max is not None:
             fee = min(fee, self.fee_max)
-        return to_minor(fee)
+        return to_minor(fee, rule)
 
 
 def may_pay(receivable: dict[str, Any], principal: Any) -> bool:

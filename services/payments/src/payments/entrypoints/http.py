@@ -41,12 +41,18 @@ class MethodIn(Strict):
     fee_flat: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
     fee_min: str | None = Field(default=None, pattern=r"^\d+(\.\d+)?$")
     fee_max: str | None = Field(default=None, pattern=r"^\d+(\.\d+)?$")
+    borne_by: Literal["payer", "jurisdiction"] = Field(
+        default="payer", description="who pays the convenience fee"
+    )
 
 
 class PaymentSettingsIn(Strict):
     online_payments: bool = False
     currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
     fee_label: str = Field(default="Convenience fee", max_length=100, examples=["Access Idaho Fee"])
+    rounding_rule: Literal["half-up-cent-once-per-line.v1", "half-even-cent-once-per-line.v1"] = (
+        Field(default="half-up-cent-once-per-line.v1", description="recorded on every payment")
+    )
     methods: list[MethodIn] = Field(default_factory=list)
 
 

@@ -20,6 +20,7 @@ DEFAULT_SETTINGS: Doc = {
     "online_payments": False,
     "currency": "USD",
     "fee_label": "Convenience fee",
+    "rounding_rule": ROUNDING_RULE,
     "methods": [],
 }
 
@@ -154,14 +155,17 @@ async def summary(app: PaymentsApp, principal: Principal, jid: str, method: str 
                 }
             )
     methods = {m["code"]: Method.from_doc(m) for m in settings["methods"]}
-    fee = 0
+    fee = absorbed = 0
+    rule = settings.get("rounding_rule") or ROUNDING_RULE
     if method is not None:
         if method not in methods:
             raise Unprocessable(
                 "unknown payment method",
                 errors=[field_error("method", f"choose from {sorted(methods)}")],
             )
-        fee = methods[method].convenience_fee_minor(total) if total else 0
+        fee = methods[method].convenience_fee_minor(total, rule) if total else 0
+        if methods[method].borne_by == "jurisdiction":
+            fee, absorbed = 0, fee  # the jurisdiction pays it; the payer is not charged
     return {
         "permits": permits,
         "total_fees_minor": total,
@@ -170,7 +174,8 @@ async def summary(app: PaymentsApp, principal: Principal, jid: str, method: str 
         "convenience_fee_minor": fee,
         "total_due_minor": total + fee,
         "currency": settings["currency"],
-        "rounding_rule": ROUNDING_RULE,
+        "absorbed_fee_minor": absorbed,
+        "rounding_rule": rule,
         "notices": notices,
         "methods": [{"code": m.code, "label": m.label} for m in methods.values()],
     }

@@ -23,7 +23,14 @@ from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from chassis.clock import Clock, SystemClock
-from chassis.errors import Conflict, NotFound, Unauthorized, install_problem_handlers
+from chassis.errors import (
+    Conflict,
+    NotFound,
+    Unauthorized,
+    Unprocessable,
+    field_error,
+    install_problem_handlers,
+)
 from chassis.leases import NEVER, claim_one
 from chassis.mongo import create_client
 from chassis.settings import require_real_secret
@@ -84,10 +91,8 @@ button{margin:.3rem;padding:.5rem 1rem}</style></head>
 <p><strong>{{ amount }} {{ c.currency }}</strong></p>
 {% if c.status == "open" %}
 <form method="post" action="/pay/{{ c._id }}">
-  <label><input type="radio" name="method" value="card"
-    {% if c.method != "echeck" %}checked{% endif %}> Card</label>
-  <label><input type="radio" name="method" value="echeck"
-    {% if c.method == "echeck" %}checked{% endif %}> Electronic check</label>
+  <p>Pay by {{ "electronic check" if c.method == "echeck" else "card" }}
+  (chosen at checkout; its convenience fee is included).</p>
   <p>
   <button name="action" value="approve">Approve</button>
   <button name="action" value="decline">Decline</button>
@@ -372,7 +377,9 @@ def create_sandbox_app(
     async def pay(
         checkout_id: str,
         action: Annotated[Literal["approve", "decline", "cancel"], Form()],
-        method: Annotated[Literal["card", "echeck"], Form()] = "card",
+        method: Annotated[
+            Literal["card", "echeck"] | None, Form(description="must match the checkout's")
+        ] = None,
         webhook: Annotated[
             Literal["deliver", "drop"], Form(description="drop: lose the webhook (tests)")
         ] = "deliver",
@@ -380,7 +387,14 @@ def create_sandbox_app(
         doc = await sandbox.get(checkout_id)
         if doc["status"] != "open":
             raise Conflict(f"this checkout is already {doc['status']}")
-        doc = await sandbox.complete(checkout_id, action, method, deliver=webhook == "deliver")
+        if method is not None and method != doc["method"]:
+            raise Unprocessable(
+                f"this checkout is for {doc['method']}",
+                errors=[field_error("method", f"must be {doc['method']}")],
+            )
+        doc = await sandbox.complete(
+            checkout_id, action, doc["method"], deliver=webhook == "deliver"
+        )
         query = urlencode({"payment_id": doc["payment_id"], "outcome": doc["status"]})
         sep = "&" if "?" in doc["return_url"] else "?"
         return RedirectResponse(f"{doc['return_url']}{sep}{query}", status_code=303)
