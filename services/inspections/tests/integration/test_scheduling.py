@@ -1,0 +1,294 @@
+"""The inspection calendar, scheduling, cancelling and results against the
+real database and broker (R-INS-1 … R-INS-7)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chassis.metrics import EVENTS_CONSUMED
+from chassis.testing import eventually
+from contracts.payments import Allocation, PaymentSettled
+from contracts.permits import FeeAssessed, FeeLine, Party, PermitExpired, SiteAddress
+
+pytestmark = pytest.mark.integration
+DENVER = ZoneInfo("America/Denver")
+BASE = "/v1/jurisdictions/alpha"
+
+
+def at_denver(y: int, m: int, d: int, hh: int, mm: int) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=DENVER).astimezone(UTC)
+
+
+async def dates(
+    harness: Any, who: dict[str, str], permit: str = "p1", kind: str = "BUILDING FINAL"
+) -> Any:
+    return await harness.http.get(
+        f"{BASE}/inspection-dates", params={"permit_id": permit, "type": kind}, headers=who
+    )
+
+
+async def submit(
+    harness: Any, who: dict[str, str], *requests: dict[str, Any], key: str | None = None
+) -> Any:
+    headers = {**who, **({"Idempotency-Key": key} if key else {})}
+    return await harness.http.post(
+        f"{BASE}/inspections", headers=headers, json={"requests": list(requests)}
+    )
+
+
+def req(day: str, kind: str = "BUILDING FINAL", permit: str = "p1", **kw: Any) -> dict[str, Any]:
+    return {"permit_id": permit, "inspection_type": kind, "date": day, **kw}
+
+
+async def outbox(harness: Any, name: str) -> list[dict[str, Any]]:
+    cursor = harness.runtime.db["outbox"].find({"event_type": f"permitsuite.inspections.{name}.v1"})
+    return [json.loads(d["value"]) async for d in cursor]
+
+
+@pytest.fixture
+async def ready(harness: Any) -> Any:
+    harness.clock.set(at_denver(2026, 11, 17, 10, 0))  # a Tuesday morning in Denver
+    await harness.jurisdiction("alpha", "America/Denver")
+    await harness.issue("p1", "BRES2026-0001")
+    return harness
+
+
+async def test_next_day_cutoff_1559_vs_1600_local(ready: Any) -> None:
+    """R-INS-2 through the API, in the jurisdiction's zone (from identity's event)."""
+    ready.clock.set(at_denver(2026, 11, 17, 15, 59))
+    r = await dates(ready, ready.rich())
+    assert r.status_code == 200, r.text
+    assert r.json()["time_zone"] == "America/Denver"
+    assert r.json()["dates"][0] == "2026-11-18"
+    ready.clock.set(at_denver(2026, 11, 17, 16, 0))
+    assert (await dates(ready, ready.rich())).json()["dates"][0] == "2026-11-19"
+
+
+async def test_weekends_and_configured_holidays_are_not_offered(ready: Any) -> None:
+    await ready.configure(holidays=["2026-11-26", "2026-11-27"])
+    offered = (await dates(ready, ready.rich())).json()["dates"]
+    assert "2026-11-21" not in offered and "2026-11-22" not in offered  # weekend
+    assert "2026-11-26" not in offered and "2026-11-27" not in offered  # holidays
+    assert offered[:4] == ["2026-11-18", "2026-11-19", "2026-11-20", "2026-11-23"]
+
+
+async def test_two_at_once_and_all_or_nothing(ready: Any) -> None:
+    """R-INS-4: both are scheduled, or — when one date is not offered — neither."""
+    rich = ready.rich()
+    bad = await submit(ready, rich, req("2026-11-18"), req("2026-11-21", "ADDRESSING"))
+    assert bad.status_code == 409
+    assert "2026-11-21" in bad.json()["detail"] and bad.json()["date"] == "2026-11-21"
+    assert await ready.runtime.db["inspections"].count_documents({}) == 0
+    assert await outbox(ready, "InspectionScheduled") == []
+
+    ok = await submit(
+        ready, rich, req("2026-11-18", ampm="AM", note="gate 1234"), req("2026-11-19", "ADDRESSING")
+    )
+    assert ok.status_code == 201, ok.text
+    items = ok.json()["items"]
+    assert [(i["inspection"], i["date"], i["status"]) for i in items] == [
+        ("BUILDING FINAL", "2026-11-18", "SCHEDULED"),
+        ("ADDRESSING", "2026-11-19", "SCHEDULED"),
+    ]
+    assert items[0]["record_no"] == "BRES2026-0001" and items[0]["cancellable"] is True
+    events = await outbox(ready, "InspectionScheduled")
+    assert len(events) == 2 and events[0]["cancel_until"] == "2026-11-18T13:00:00Z"
+    assert set(events[0]["notify_emails"]) == {"rich@example.org", "pat@example.org"}
+    again = await submit(ready, rich, req("2026-11-20"))
+    assert again.status_code == 409 and again.json()["type"].endswith("already-scheduled")
+
+
+async def test_a_date_that_is_not_offered_is_refused(ready: Any) -> None:
+    for day in ("2026-11-17", "2026-11-22", "2027-01-29"):  # today, Sunday, past horizon
+        r = await submit(ready, ready.rich(), req(day))
+        assert r.status_code == 409 and r.json()["type"].endswith("date-unavailable"), day
+
+
+async def test_cancel_until_0600_local_on_the_day(ready: Any) -> None:
+    """R-INS-5: 05:59 on the day → cancelled; 06:00 → 409 naming the cut-off;
+    staff may still cancel."""
+    rich = ready.rich()
+    first, second = (
+        await submit(ready, rich, req("2026-11-18"), req("2026-11-18", "ADDRESSING"))
+    ).json()["items"]
+    ready.clock.set(at_denver(2026, 11, 18, 5, 59))
+    rich = ready.rich()
+    r = await ready.http.post(f"{BASE}/inspections/{first['id']}/cancel", headers=rich, json={})
+    assert r.status_code == 200 and r.json()["status"] == "CANCELLED"
+    ready.clock.set(at_denver(2026, 11, 18, 6, 0))
+    rich = ready.rich()
+    late = await ready.http.post(f"{BASE}/inspections/{second['id']}/cancel", headers=rich, json={})
+    assert late.status_code == 409
+    assert "06:00" in late.json()["detail"] and "America/Denver" in late.json()["detail"]
+    mine = (await ready.http.get(f"{BASE}/my-inspections", headers=rich)).json()["items"]
+    assert [(i["id"], i["cancellable"]) for i in mine] == [(second["id"], False)]
+    staff = ready.token("alpha", "staff", roles=["admin"])
+    r = await ready.http.post(
+        f"{BASE}/inspections/{second['id']}/cancel", headers=staff, json={"reason": "rain"}
+    )
+    assert r.status_code == 200
+    assert len(await outbox(ready, "InspectionCancelled")) == 2
+
+
+async def test_cancel_cutoff_in_another_zone_and_across_dst(harness: Any) -> None:
+    """New York, the Monday after DST ends: 06:00 EST is 11:00 UTC."""
+    harness.clock.set(datetime(2026, 10, 30, 14, 0, tzinfo=UTC))  # Friday
+    await harness.jurisdiction("alpha", "America/New_York")
+    await harness.issue("p1", "BRES2026-0001")
+    r = await submit(harness, harness.rich(), req("2026-11-02"))
+    assert r.status_code == 201, r.text
+    assert r.json()["items"][0]["cancel_until"] == "2026-11-02T11:00:00Z"
+
+
+async def test_capacity_holds_under_20_concurrent_submits(ready: Any) -> None:
+    await ready.configure(capacity={"BUILDING FINAL": 3})
+    for n in range(2, 21):
+        await ready.issue(f"p{n}", f"BRES2026-{n:04d}")
+    results = await asyncio.gather(
+        *(submit(ready, ready.rich(), req("2026-11-18", permit=f"p{n}")) for n in range(1, 21))
+    )
+    codes = sorted(r.status_code for r in results)
+    assert codes == [201] * 3 + [409] * 17, [
+        r.text for r in results if r.status_code not in (201, 409)
+    ]
+    assert await ready.runtime.db["inspections"].count_documents({"date": "2026-11-18"}) == 3
+    slot = await ready.runtime.db["slots"].find_one({"_id": "alpha:BUILDING FINAL:2026-11-18"})
+    assert slot["count"] == 3
+    offered = (await dates(ready, ready.rich(), "p20")).json()["dates"]
+    assert "2026-11-18" not in offered  # full
+
+
+async def test_fees_due_block_when_configured(ready: Any) -> None:
+    await ready.configure(block_when_fees_due=True)
+    fee = FeeAssessed(
+        permit_id="p1",
+        jurisdiction_id="alpha",
+        number="BRES2026-0001",
+        type_name="RESIDENTIAL",
+        site=SiteAddress(street="17575 Peak Ave"),
+        lines=[FeeLine(line_id="l1", name="REINSPECTION", amount_minor=5000)],
+        balance_minor=5000,
+        version=10,
+    )
+    await ready.publish(fee, "fa-1")
+    await ready.wait_for("permits", {"_id": "p1", "open_lines": "l1"})
+    blocked = await submit(ready, ready.rich(), req("2026-11-18"))
+    assert blocked.status_code == 409 and blocked.json()["type"].endswith("fees-due")
+    paid = PaymentSettled(
+        payment_id="pay_1",
+        jurisdiction_id="alpha",
+        allocations=[Allocation(permit_id="p1", line_ids=["l1"], amount_minor=5000)],
+        settled_at=ready.clock.now(),
+    )
+    await ready.publish(paid, "ps-1")
+    await ready.wait_for("permits", {"_id": "p1", "open_lines": []})
+    assert (await submit(ready, ready.rich(), req("2026-11-18"))).status_code == 201
+
+
+async def test_results_and_a_failed_inspection_requested_again(ready: Any) -> None:
+    """R-INS-6: inspector results; a fail lists corrections; InspectionResulted."""
+    rich = ready.rich()
+    item = (await submit(ready, rich, req("2026-11-18"))).json()["items"][0]
+    url = f"{BASE}/inspections/{item['id']}/result"
+    assert (await ready.http.post(url, headers=rich, json={"result": "pass"})).status_code == 404
+    no_corrections = await ready.http.post(url, headers=ready.inspector(), json={"result": "fail"})
+    assert no_corrections.status_code == 422
+    r = await ready.http.post(
+        url,
+        headers=ready.inspector(),
+        json={"result": "fail", "comments": "see list", "corrections": ["strap water heater"]},
+    )
+    assert r.status_code == 200 and r.json()["status"] == "RESULTED"
+    again = await submit(ready, ready.rich(), req("2026-11-19"))
+    assert again.status_code == 201
+    r = await ready.http.post(
+        f"{BASE}/inspections/{again.json()['items'][0]['id']}/result",
+        headers=ready.inspector(),
+        json={"result": "pass"},
+    )
+    assert r.status_code == 200
+    results = await outbox(ready, "InspectionResulted")
+    assert [e["result"] for e in results] == ["fail", "pass"]
+    assert results[0]["corrections"] == ["strap water heater"]
+    history = (await ready.http.get(f"{BASE}/inspections/{item['id']}", headers=rich)).json()
+    assert [h["what"] for h in history["history"]] == ["scheduled", "resulted: fail"]
+
+
+async def test_inspector_day_list_and_staff_reschedule(ready: Any) -> None:
+    await ready.issue("p2", "BRES2026-0002")
+    rich = ready.rich()
+    await submit(ready, rich, req("2026-11-18"), req("2026-11-18", permit="p2"))
+    day = await ready.http.get(
+        f"{BASE}/inspection-search",
+        params={"date": "2026-11-18", "area": "83642"},
+        headers=ready.inspector(),
+    )
+    assert day.status_code == 200 and day.json()["total"] == 2
+    assert {i["record_status"] for i in day.json()["items"]} == {"ISSUED"}
+    denied = await ready.http.get(f"{BASE}/inspection-search", headers=rich)
+    assert denied.status_code == 404
+    one = day.json()["items"][0]["id"]
+    staff = ready.token("alpha", "staff", roles=["admin"])
+    moved = await ready.http.post(
+        f"{BASE}/inspections/{one}/reschedule", headers=staff, json={"date": "2026-11-20"}
+    )
+    assert moved.status_code == 200 and moved.json()["date"] == "2026-11-20"
+    assert len(await outbox(ready, "InspectionRescheduled")) == 1
+
+
+async def test_idempotency_key_replays_the_same_inspections(ready: Any) -> None:
+    rich = ready.rich()
+    first = await submit(ready, rich, req("2026-11-18"), key="k1")
+    again = await submit(ready, rich, req("2026-11-18"), key="k1")
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert [i["id"] for i in again.json()["items"]] == [i["id"] for i in first.json()["items"]]
+    other = await submit(ready, rich, req("2026-11-19"), key="k1")
+    assert other.status_code == 422
+    assert await ready.runtime.db["inspections"].count_documents({}) == 1
+
+
+async def test_another_contractor_or_jurisdiction_gets_404(ready: Any) -> None:
+    rich = ready.rich()
+    item = (await submit(ready, rich, req("2026-11-18"))).json()["items"][0]
+    stranger = ready.token("alpha", "contractor", email="sam@example.org", companies=["c2"])
+    beta_staff = ready.token("beta", "staff", roles=["admin", "inspector"])
+    for who in (stranger, beta_staff):
+        assert (await dates(ready, who)).status_code == 404
+        assert (await submit(ready, who, req("2026-11-19"))).status_code == 404
+        r = await ready.http.get(f"{BASE}/inspections/{item['id']}", headers=who)
+        assert r.status_code == 404
+        r = await ready.http.post(f"{BASE}/inspections/{item['id']}/cancel", headers=who, json={})
+        assert r.status_code == 404
+    mine = (await ready.http.get(f"{BASE}/my-inspections", headers=stranger)).json()
+    assert mine["total"] == 0
+
+
+async def test_expired_permit_cancels_pending_once_even_if_delivered_twice(ready: Any) -> None:
+    """R-PER-5 + idempotent consumers: one cancellation, one event, one release."""
+    await submit(ready, ready.rich(), req("2026-11-18"), req("2026-11-19", "ADDRESSING"))
+    expired = PermitExpired(
+        permit_id="p1",
+        jurisdiction_id="alpha",
+        number="BRES2026-0001",
+        expired_at=ready.clock.now(),
+        applicant=Party(name="Rich", email="rich@example.org"),
+        version=20,
+    )
+    duplicates = EVENTS_CONSUMED.labels(
+        "inspections", "inspections.permits", PermitExpired.event_type, "duplicate"
+    )
+    seen = duplicates._value.get()
+    await ready.publish(expired, "pe-1")
+    await ready.publish(expired, "pe-1")  # redelivered
+    await ready.wait_for("inspections", {"status": "CANCELLED"}, count=2)
+    await eventually(lambda: duplicates._value.get() == seen + 1, what="the duplicate handled")
+    assert len(await outbox(ready, "InspectionCancelled")) == 2
+    assert (await dates(ready, ready.rich())).status_code == 409  # no longer inspectable
+    slots = [s["count"] async for s in ready.runtime.db["slots"].find({})]
+    assert slots == [0, 0]
