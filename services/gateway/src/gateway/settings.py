@@ -63,6 +63,12 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/payments/**", service="payments", auth="required"),
     Route(pattern="/v1/jurisdictions/*/counter-payments", service="payments", auth="required"),
     Route(pattern="/v1/jurisdictions/*/staff/payments", service="payments", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/inspection-settings", service="inspections"),
+    Route(pattern="/v1/jurisdictions/*/inspection-dates", service="inspections", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/inspections", service="inspections", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/inspections/**", service="inspections", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/my-inspections", service="inspections", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/inspection-search", service="inspections", auth="required"),
     # the provider's signed webhook and the payer's return page carry no token
     Route(pattern="/v1/webhooks/payments/*", service="payments"),
     Route(pattern="/v1/payments/return", service="payments"),

@@ -15,6 +15,7 @@ from notifications.adapters.templates import EmailTemplates
 from notifications.consumers import (
     Mailer,
     identity_consumer,
+    inspections_consumer,
     payments_consumer,
     permits_consumer,
     registration_consumer,
@@ -57,6 +58,7 @@ def create_app(
             registration_consumer(settings, mailer),
             permits_consumer(settings, mailer),
             payments_consumer(settings, mailer),
+            inspections_consumer(settings, mailer),
         ],
         on_startup=[startup],
     )

@@ -13,6 +13,12 @@ from contracts.identity import (
     PasswordChanged,
     PasswordResetRequested,
 )
+from contracts.inspections import (
+    InspectionCancelled,
+    InspectionRescheduled,
+    InspectionResulted,
+    InspectionScheduled,
+)
 from contracts.payments import PaymentRefunded, PaymentSettled
 from contracts.permits import FeeAssessed, PermitExpired, PermitExpiring, PermitIssued
 from contracts.registration import (
@@ -24,6 +30,7 @@ from contracts.registration import (
 )
 from contracts.topics import (
     IDENTITY_EVENTS,
+    INSPECTIONS_EVENTS,
     PAYMENTS_EVENTS,
     PERMITS_EVENTS,
     REGISTRATION_EVENTS,
@@ -355,5 +362,77 @@ def payments_consumer(settings: NotificationsSettings, send: Mailer) -> EventCon
                 part="other-payer",
                 **common,
             )
+
+    return consumer
+
+
+def inspections_consumer(settings: NotificationsSettings, send: Mailer) -> EventConsumer:
+    """R-NOT: inspection scheduled, rescheduled, cancelled (also when the permit
+    expired) and resulted — to the requester and the permit's applicant and owner."""
+    consumer = EventConsumer("notifications.inspections", INSPECTIONS_EVENTS)
+
+    async def each(ctx: EventContext, to: list[str], template: str, **context: Any) -> None:
+        if to:
+            await send(
+                ctx,
+                to=", ".join(dict.fromkeys(to)),
+                template=template,
+                jurisdiction_name=ctx.envelope.jurisdiction or "",
+                **context,
+            )
+
+    @consumer.on(InspectionScheduled)
+    async def on_scheduled(event: InspectionScheduled, ctx: EventContext) -> None:
+        await each(
+            ctx,
+            event.notify_emails,
+            "inspection_scheduled",
+            number=event.number,
+            address=event.address,
+            inspection_type=event.inspection_type,
+            day=event.date,
+            ampm=event.ampm,
+            cancel_until=event.cancel_until,
+        )
+
+    @consumer.on(InspectionRescheduled)
+    async def on_rescheduled(event: InspectionRescheduled, ctx: EventContext) -> None:
+        await each(
+            ctx,
+            event.notify_emails,
+            "inspection_rescheduled",
+            number=event.number,
+            address=event.address,
+            inspection_type=event.inspection_type,
+            from_day=event.from_date,
+            day=event.date,
+        )
+
+    @consumer.on(InspectionCancelled)
+    async def on_cancelled(event: InspectionCancelled, ctx: EventContext) -> None:
+        await each(
+            ctx,
+            event.notify_emails,
+            "inspection_cancelled",
+            number=event.number,
+            address=event.address,
+            inspection_type=event.inspection_type,
+            day=event.date,
+            reason=event.reason,
+        )
+
+    @consumer.on(InspectionResulted)
+    async def on_resulted(event: InspectionResulted, ctx: EventContext) -> None:
+        await each(
+            ctx,
+            event.notify_emails,
+            "inspection_resulted",
+            number=event.number or event.permit_id,
+            inspection_type=event.inspection_type,
+            outcome=(event.outcome or event.result).replace("_", " "),
+            comments=event.comments,
+            corrections=event.corrections,
+            day=event.date,
+        )
 
     return consumer

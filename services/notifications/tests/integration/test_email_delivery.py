@@ -4,7 +4,7 @@ against the real broker, database and an SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from chassis.metrics import EVENTS_CONSUMED
 from chassis.testing import TestScope, eventually
 from contracts import Envelope
 from contracts.identity import EmailVerificationRequested
+from contracts.inspections import InspectionScheduled
 from contracts.payments import Allocation, PaymentRefunded, PaymentSettled
 from notifications.bootstrap import create_app
 from notifications.settings import NotificationsSettings
@@ -256,3 +257,41 @@ async def test_receipt_and_automatic_refund_tell_both_payers(
         ("rich@example.org", "alpha refunded $1,054.70"),
         ("pat@example.org", "Your payment to alpha stands; a duplicate was refunded"),
     }
+
+
+async def test_inspection_scheduled_email_shows_the_local_cancel_cutoff(
+    notifications: ServiceRuntime, smtp_port: int
+) -> None:
+    """R-NOT / R-INS-5: the requester and the permit's parties are told, with
+    the cancellation cut-off in the jurisdiction's time zone."""
+    event = InspectionScheduled(
+        inspection_id="ins_1",
+        jurisdiction_id="alpha",
+        permit_id="p1",
+        inspection_type="BUILDING FINAL",
+        number="BRES2018-0000",
+        address="17575 Peak Ave",
+        date=date(2026, 11, 18),
+        requested_by="acc-rich",
+        cancel_until=datetime(2026, 11, 18, 13, 0, tzinfo=UTC),
+        notify_emails=["rich@example.org", "pat@example.org"],
+    )
+    store = MailStore()
+    with SmtpSink(store, "127.0.0.1", smtp_port):
+        env = Envelope(
+            id="evt-i1",
+            source="/permitsuite/inspections",
+            type=event.event_type,
+            time=datetime(2026, 1, 1, tzinfo=UTC),
+            subject=event.subject(),
+            jurisdiction="alpha",
+            correlationid="corr-3",
+            data=event.model_dump(mode="json"),
+        )
+        await notifications.publisher.publish_record(
+            "inspections.events", env.kafka_key(), env.kafka_value(), env.kafka_headers(), path="t"
+        )
+        await eventually(lambda: len(store.all()) == 1)
+    [mail] = store.all()
+    assert sorted(mail["to"]) == ["pat@example.org", "rich@example.org"]
+    assert mail["subject"] == "BUILDING FINAL inspection scheduled for 11/18/2026 (BRES2018-0000)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -158,6 +158,52 @@ def test_dates_are_shown_in_the_jurisdictions_time_zone() -> None:
                 "refunded_at": datetime(2026, 1, 1, tzinfo=UTC),
             },
             "refunded $35.00 to you",
+        ),
+        (
+            "inspection_scheduled",
+            {
+                "number": "BRES2018-0000",
+                "address": "17575 PEAK AVE",
+                "inspection_type": "BUILDING FINAL",
+                "day": date(2018, 8, 22),
+                "ampm": "AM",
+                "cancel_until": datetime(2018, 8, 22, 12, 0, tzinfo=UTC),
+            },
+            "scheduled for Wednesday 08/22/2018 (AM requested; not guaranteed)",
+        ),
+        (
+            "inspection_cancelled",
+            {
+                "number": "BRES2018-0000",
+                "address": None,
+                "inspection_type": "BUILDING FINAL",
+                "day": date(2018, 8, 22),
+                "reason": "the permit expired",
+            },
+            "was cancelled: the permit expired",
+        ),
+        (
+            "inspection_rescheduled",
+            {
+                "number": "BRES2018-0000",
+                "address": None,
+                "inspection_type": "BUILDING FINAL",
+                "from_day": date(2018, 8, 22),
+                "day": date(2018, 8, 23),
+            },
+            "from 08/22/2018 to Thursday 08/23/2018",
+        ),
+        (
+            "inspection_resulted",
+            {
+                "number": "BRES2018-0000",
+                "inspection_type": "BUILDING FINAL",
+                "outcome": "fail",
+                "comments": None,
+                "corrections": ["strap water heater"],
+                "day": date(2018, 8, 22),
+            },
+            "- strap water heater",
         ),
         (
             "payment_duplicate_notice",
