@@ -52,6 +52,7 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             "permits",
             "payments",
             "sandbox",
+            "inspections",
             "kafka",
             "mongo",
             "smtp",
@@ -177,10 +178,84 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             )
 
         eventually_sync(issued, what="both permits paid and issued")
+
+        # inspections (R-INS): the issued demo MECHANICAL permit
+        mech = next(r for r in dash["items"] if r["type"] == "MECHANICAL")
+        base = f"{gateway}/v1/jurisdictions/demo"
+        before = httpx.get(f"{base}/permits/{mech['id']}", headers=auth).json()["expires_at"]
+        offered: dict[str, list[str]] = {}
+
+        def dates_offered() -> bool:  # inspections learns of the issuance from permits' events
+            for kind in ("MECHANICAL ROUGH", "MECHANICAL FINAL"):
+                r = httpx.get(
+                    f"{base}/inspection-dates",
+                    params={"permit_id": mech["id"], "type": kind},
+                    headers=auth,
+                )
+                if r.status_code != 200:
+                    return False
+                offered[kind] = r.json()["dates"]
+            return True
+
+        eventually_sync(dates_offered, what="available inspection dates")
+        scheduled = httpx.post(
+            f"{base}/inspections",
+            headers=auth,
+            json={
+                "requests": [
+                    {
+                        "permit_id": mech["id"],
+                        "inspection_type": "MECHANICAL ROUGH",
+                        "date": offered["MECHANICAL ROUGH"][0],
+                    },
+                    {
+                        "permit_id": mech["id"],
+                        "inspection_type": "MECHANICAL FINAL",
+                        "date": offered["MECHANICAL FINAL"][1],
+                        "ampm": "AM",
+                    },
+                ]
+            },
+        )
+        assert scheduled.status_code == 201, scheduled.text
+        rough, final = scheduled.json()["items"]
+        mine = httpx.get(f"{base}/my-inspections", headers=auth).json()
+        assert {i["id"] for i in mine["items"]} == {rough["id"], final["id"]}
+        assert all(i["cancellable"] for i in mine["items"])
+        cancelled = httpx.post(f"{base}/inspections/{final['id']}/cancel", headers=auth, json={})
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "CANCELLED"
+        inspector_pw = re.search(r"inspector@demo\.example\.org\s+password: (\S+)", banner)
+        assert inspector_pw is not None
+        ivan = httpx.post(
+            f"{gateway}/v1/auth/token",
+            data={
+                "username": "inspector@demo.example.org",
+                "password": inspector_pw.group(1),
+                "jurisdiction": "demo",
+            },
+        ).json()["access_token"]
+        day = httpx.get(
+            f"{base}/inspection-search",
+            params={"date": rough["date"]},
+            headers={"Authorization": f"Bearer {ivan}"},
+        ).json()
+        assert rough["id"] in {i["id"] for i in day["items"]}
+        passed = httpx.post(
+            f"{base}/inspections/{rough['id']}/result",
+            headers={"Authorization": f"Bearer {ivan}"},
+            json={"result": "pass", "comments": "looks good"},
+        )
+        assert passed.status_code == 200, passed.text
+
+        def clock_reset() -> bool:  # permits consumed InspectionResulted (R-INS-6, R-PER-5)
+            after = httpx.get(f"{base}/permits/{mech['id']}", headers=auth).json()["expires_at"]
+            return bool(after > before)
+
+        eventually_sync(clock_reset, what="the permit's expiry clock restarted")
         types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
         assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)
-        assert len(children) == 10  # broker, database, mail sink, sandbox provider, six services
+        assert len(children) == 11  # broker, database, mail sink, sandbox provider, 7 services
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0

@@ -15,7 +15,7 @@ from chassis.testing import TestScope, eventually
 from chassis.testing.tokens import LocalIssuer
 from contracts import Envelope
 from contracts.identity import JurisdictionCreated
-from contracts.permits import Party, PermitIssued, SiteAddress
+from contracts.permits import Party, PermitIssued, PermitStatusChanged, SiteAddress
 from inspections.bootstrap import create_app
 from inspections.settings import InspectionsSettings
 
@@ -84,8 +84,23 @@ class Harness:
             company_ids=["c1"],
             version=version,
         )
+        # as permits does: the status change and PermitIssued in one transaction,
+        # with the same aggregate version
+        moved = PermitStatusChanged(
+            permit_id=permit_id,
+            jurisdiction_id=jid,
+            number=number,
+            from_status="READY_TO_ISSUE",
+            to_status="ISSUED",
+            by="system",
+            at=self.clock.now(),
+            version=version,
+        )
+        await self.publish(moved, f"psc-{permit_id}", jid)
         await self.publish(event, f"pi-{permit_id}", jid)
-        await self.wait_for("permits", {"_id": permit_id, "status": "ISSUED"})
+        await self.wait_for(
+            "permits", {"_id": permit_id, "status": "ISSUED", "inspection_types": TYPES[0]}
+        )
 
     async def configure(self, jid: str = "alpha", **settings: Any) -> None:
         admin = self.token(jid, "staff", roles=["admin"])

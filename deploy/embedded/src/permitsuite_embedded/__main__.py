@@ -147,7 +147,7 @@ DEMO_PERMIT_TYPES = {
     "MECH": {
         "name": "MECHANICAL",
         "number_format": "WEB{yy}-{seq:04}",
-        "inspection_types": ["MECHANICAL FINAL"],
+        "inspection_types": ["MECHANICAL ROUGH", "MECHANICAL FINAL"],
     },
     "ELEC": {
         "name": "ELECTRICAL",
@@ -165,7 +165,16 @@ DEMO_USERS = [
     ("staff admin", "admin@demo.example.org", "Dana Admin", "staff", ["admin"]),
     ("contractor", "contractor@demo.example.org", "Rich Contractor", "contractor", []),
     ("community member", "resident@demo.example.org", "Pat Resident", "community_member", []),
+    ("inspector", "inspector@demo.example.org", "Ivan Inspector", "staff", ["inspector"]),
 ]
+DEMO_INSPECTIONS = {
+    "working_days": [0, 1, 2, 3, 4],
+    "next_day_cutoff": "16:00",
+    "cancel_cutoff": "06:00",
+    "horizon_days": 14,
+    "capacity": {"BUILDING FINAL": 10},
+    "ampm_allowed": True,
+}
 
 
 def _env_int(name: str, default: int) -> int:
@@ -190,6 +199,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--permits-port", type=int, default=_env_int("PERMITSUITE_PERMITS_PORT", 8103))
     p.add_argument("--payments-port", type=int, default=_env_int("PERMITSUITE_PAYMENTS_PORT", 8104))
+    p.add_argument(
+        "--inspections-port", type=int, default=_env_int("PERMITSUITE_INSPECTIONS_PORT", 8105)
+    )
     p.add_argument(
         "--sandbox-port",
         type=int,
@@ -248,6 +260,10 @@ class Suite:
                 if name not in values:  # data folders from before this secret existed
                     values[name] = secrets.token_urlsafe(32)
                     added = True
+            for _, email, *_ in DEMO_USERS:  # demo users added since
+                if email not in values["passwords"]:
+                    values["passwords"][email] = secrets.token_urlsafe(12)
+                    added = True
             if added:
                 path.write_text(json.dumps(values, indent=2))
             return values
@@ -279,6 +295,7 @@ class Suite:
             "permits": a.permits_port,
             "payments": a.payments_port,
             "sandbox": a.sandbox_port,
+            "inspections": a.inspections_port,
             "kafka": a.kafka_port,
             "mongo": a.mongo_port,
             "smtp": a.smtp_port,
@@ -403,6 +420,16 @@ class Suite:
                 },
             ),
             Service(
+                "inspections",
+                "inspections",
+                a.inspections_port,
+                {
+                    **{f"INSPECTIONS_{k}": v for k, v in common.items()},
+                    "INSPECTIONS_PORT": str(a.inspections_port),
+                    "INSPECTIONS_JWKS_URL": jwks,
+                },
+            ),
+            Service(
                 "sandboxpay",
                 "payments.sandbox",
                 a.sandbox_port,
@@ -433,6 +460,7 @@ class Suite:
                             "registration": self.url(a.registration_port),
                             "permits": self.url(a.permits_port),
                             "payments": self.url(a.payments_port),
+                            "inspections": self.url(a.inspections_port),
                         }
                     ),
                     "GATEWAY_JWKS_URL": jwks,
@@ -522,6 +550,14 @@ class Suite:
         )
         if r.status_code != 200:
             raise RuntimeError(f"configuring payments failed: {r.text}")
+        r = httpx.put(
+            f"{gw}/v1/jurisdictions/demo/inspection-settings",
+            json=DEMO_INSPECTIONS,
+            headers=headers,
+            timeout=30,
+        )
+        if r.status_code != 200:
+            raise RuntimeError(f"configuring inspections failed: {r.text}")
         for code, permit_type in DEMO_PERMIT_TYPES.items():
             r = httpx.put(
                 f"{gw}/v1/jurisdictions/demo/permit-types/{code}",

@@ -14,7 +14,14 @@ import pytest
 from chassis.metrics import EVENTS_CONSUMED
 from chassis.testing import eventually
 from contracts.payments import Allocation, PaymentSettled
-from contracts.permits import FeeAssessed, FeeLine, Party, PermitExpired, SiteAddress
+from contracts.permits import (
+    FeeAssessed,
+    FeeLine,
+    Party,
+    PermitExpired,
+    PermitStatusChanged,
+    SiteAddress,
+)
 
 pytestmark = pytest.mark.integration
 DENVER = ZoneInfo("America/Denver")
@@ -284,6 +291,17 @@ async def test_expired_permit_cancels_pending_once_even_if_delivered_twice(ready
         "inspections", "inspections.permits", PermitExpired.event_type, "duplicate"
     )
     seen = duplicates._value.get()
+    moved = PermitStatusChanged(
+        permit_id="p1",
+        jurisdiction_id="alpha",
+        number="BRES2026-0001",
+        from_status="ISSUED",
+        to_status="EXPIRED",
+        by="system",
+        at=ready.clock.now(),
+        version=20,
+    )
+    await ready.publish(moved, "psc-20")  # same transaction, same version, first
     await ready.publish(expired, "pe-1")
     await ready.publish(expired, "pe-1")  # redelivered
     await ready.wait_for("inspections", {"status": "CANCELLED"}, count=2)

@@ -28,12 +28,22 @@ def _emails(*parties: Party | None) -> list[str]:
 
 
 async def _apply(
-    ctx: EventContext, jid: str, permit_id: str, version: int, fields: dict[str, Any]
+    ctx: EventContext,
+    jid: str,
+    permit_id: str,
+    version: int,
+    fields: dict[str, Any],
+    *,
+    same_version: bool = False,
 ) -> bool:
-    """Permit state in order by the permit's version; an older event changes nothing."""
+    """Permit state in order by the permit's version; an older event changes
+    nothing. Permits emits a status change and its specific event (issued,
+    expired, cancelled) in one transaction with the same version: those apply
+    at an equal version too (``same_version``)."""
     repo = ctx.tx.repo(Permits, jid)
     doc = await repo.find_one({"_id": permit_id})
-    if doc is not None and doc.get("version", 0) >= version:
+    seen = doc.get("version", 0) if doc is not None else -1
+    if seen > version or (seen == version and not same_version):
         return False
     await repo.update_one({"_id": permit_id}, {"$set": {**fields, "version": version}}, upsert=True)
     return True
@@ -75,6 +85,7 @@ def permits_consumer() -> EventConsumer:
                 "party_emails": _emails(event.applicant, event.owner),
                 "company_ids": event.company_ids,
             },
+            same_version=True,
         )
 
     @consumer.on(PermitStatusChanged)
@@ -111,7 +122,12 @@ def permits_consumer() -> EventConsumer:
     async def on_expired(event: PermitExpired, ctx: EventContext) -> None:
         """R-PER-5: an expired permit's pending inspections are cancelled."""
         if await _apply(
-            ctx, event.jurisdiction_id, event.permit_id, event.version, {"status": "EXPIRED"}
+            ctx,
+            event.jurisdiction_id,
+            event.permit_id,
+            event.version,
+            {"status": "EXPIRED"},
+            same_version=True,
         ):
             await cancel_pending(
                 ctx.tx, event.jurisdiction_id, event.permit_id, "the permit expired"
@@ -120,7 +136,12 @@ def permits_consumer() -> EventConsumer:
     @consumer.on(PermitCancelled)
     async def on_cancelled(event: PermitCancelled, ctx: EventContext) -> None:
         if await _apply(
-            ctx, event.jurisdiction_id, event.permit_id, event.version, {"status": "CANCELLED"}
+            ctx,
+            event.jurisdiction_id,
+            event.permit_id,
+            event.version,
+            {"status": "CANCELLED"},
+            same_version=True,
         ):
             await cancel_pending(
                 ctx.tx, event.jurisdiction_id, event.permit_id, "the permit was cancelled"

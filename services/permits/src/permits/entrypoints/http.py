@@ -180,6 +180,13 @@ class PermitOut(BaseModel):
     fees: list[FeeLineOut] = Field(default_factory=list)
     documents: list[DocumentOut] = Field(default_factory=list)
     fees_due: str = Field(default="0.00", description="open balance (R-PAY-6)")
+    issued_at: datetime | None = None
+    last_activity_at: datetime | None = Field(
+        default=None, description="issuance or the last passing inspection (R-PER-5)"
+    )
+    expires_at: datetime | None = Field(
+        default=None, description="without a passing inspection before this, it expires"
+    )
     history: list[HistoryOut] | None = None
 
 
