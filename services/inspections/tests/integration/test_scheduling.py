@@ -309,4 +309,14 @@ async def test_expired_permit_cancels_pending_once_even_if_delivered_twice(ready
     assert len(await outbox(ready, "InspectionCancelled")) == 2
     assert (await dates(ready, ready.rich())).status_code == 409  # no longer inspectable
     slots = [s["count"] async for s in ready.runtime.db["slots"].find({})]
-    assert slots == [0, 0]
+    assert len(slots) == 4 and set(slots) == {0}  # two type slots, two area slots
+
+
+async def test_capacity_per_inspector_area_across_types(ready: Any) -> None:
+    await ready.configure(area_capacity={"83642": 1})
+    await ready.issue("p2", "BRES2026-0002")
+    assert (await submit(ready, ready.rich(), req("2026-11-18"))).status_code == 201
+    offered = (await dates(ready, ready.rich(), "p2", "ADDRESSING")).json()["dates"]
+    assert "2026-11-18" not in offered and "2026-11-19" in offered
+    full = await submit(ready, ready.rich(), req("2026-11-18", "ADDRESSING", permit="p2"))
+    assert full.status_code == 409 and full.json()["date"] == "2026-11-18"

@@ -73,3 +73,11 @@ def test_custom_cutoffs() -> None:
     assert cal.first_allowed(datetime(2026, 11, 16, 11, 59, tzinfo=UTC)) == date(2026, 11, 17)
     assert cal.first_allowed(datetime(2026, 11, 16, 12, 0, tzinfo=UTC)) == date(2026, 11, 18)
     assert cal.cancel_until(date(2026, 11, 17)) == datetime(2026, 11, 17, 7, 30, tzinfo=UTC)
+
+
+def test_area_capacity_counts_every_type() -> None:
+    cal = Calendar(time_zone="UTC", area_capacity={"83642": 4})
+    now = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    full = {date(2026, 11, 17): 4}
+    assert date(2026, 11, 17) not in cal.available(now, "X", area="83642", area_booked=full)
+    assert date(2026, 11, 17) in cal.available(now, "X", area="83700", area_booked=full)

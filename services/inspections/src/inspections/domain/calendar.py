@@ -24,6 +24,7 @@ class Calendar:
     cancel_cutoff: time = time(6, 0)  # R-INS-5
     capacity: Mapping[str, int] = field(default_factory=dict)  # per inspection type
     default_capacity: int | None = None
+    area_capacity: Mapping[str, int] = field(default_factory=dict)  # per inspector area
 
     def local_now(self, now: datetime) -> datetime:
         return now.astimezone(zone(self.time_zone))
@@ -40,16 +41,28 @@ class Calendar:
         return self.capacity.get(inspection_type, self.default_capacity)
 
     def available(
-        self, now: datetime, inspection_type: str, booked: Mapping[date, int] | None = None
+        self,
+        now: datetime,
+        inspection_type: str,
+        booked: Mapping[date, int] | None = None,
+        *,
+        area: str | None = None,
+        area_booked: Mapping[date, int] | None = None,
     ) -> list[date]:
         """Working days from the first allowed date up to the horizon, minus
-        holidays and days whose capacity for this type is taken."""
-        booked = booked or {}
+        holidays and days whose capacity for this type (or the permit's
+        inspector area) is taken."""
+        booked, area_booked = booked or {}, area_booked or {}
         cap = self.capacity_for(inspection_type)
+        area_cap = self.area_capacity.get(area) if area else None
         last = self.local_now(now).date() + timedelta(days=self.horizon_days)
         day, out = self.first_allowed(now), []
         while day <= last:
-            if self.is_working_day(day) and (cap is None or booked.get(day, 0) < cap):
+            if (
+                self.is_working_day(day)
+                and (cap is None or booked.get(day, 0) < cap)
+                and (area_cap is None or area_booked.get(day, 0) < area_cap)
+            ):
                 out.append(day)
             day += timedelta(days=1)
         return out
@@ -76,4 +89,5 @@ def calendar_from(doc: Mapping[str, Any], time_zone: str) -> Calendar:
         cancel_cutoff=parse_clock(str(doc.get("cancel_cutoff", "06:00"))),
         capacity=dict(doc.get("capacity", {}) or {}),
         default_capacity=doc.get("default_capacity"),
+        area_capacity=dict(doc.get("area_capacity", {}) or {}),
     )

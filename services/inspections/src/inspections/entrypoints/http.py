@@ -45,6 +45,9 @@ class InspectionSettingsIn(Strict):
         default_factory=dict, description="per inspection type per day"
     )
     default_capacity: int | None = Field(default=None, ge=0)
+    area_capacity: dict[str, int] = Field(
+        default_factory=dict, description="per inspector area (site zip) per day, all types"
+    )
     ampm_allowed: bool = True
     block_when_fees_due: bool = False
 

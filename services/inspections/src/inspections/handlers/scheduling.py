@@ -41,6 +41,7 @@ DEFAULT_SETTINGS: Doc = {
     "cancel_cutoff": "06:00",
     "capacity": {},
     "default_capacity": None,
+    "area_capacity": {},
     "ampm_allowed": True,
     "block_when_fees_due": False,
     "time_zone": None,
@@ -81,9 +82,30 @@ def _slot_id(jid: str, inspection_type: str, day: date) -> str:
     return f"{jid}:{inspection_type}:{day.isoformat()}"
 
 
-async def _booked(app: InspectionsApp, jid: str, inspection_type: str) -> dict[date, int]:
-    slots = await Slots(app.runtime.db, jid).find({"type": inspection_type})
+def _area_slot_id(jid: str, area: str | None, day: date) -> str:
+    """Per inspector area (the site's zip), across inspection types."""
+    return f"{jid}:area={area or '-'}:{day.isoformat()}"
+
+
+async def _booked(app: InspectionsApp, jid: str, type_key: str) -> dict[date, int]:
+    slots = await Slots(app.runtime.db, jid).find({"type": type_key})
     return {date.fromisoformat(s["date"]): s["count"] for s in slots}
+
+
+async def _ensure_slot(app: InspectionsApp, jid: str, slot_id: str, key: str, day: date) -> None:
+    """Slot documents exist before a transaction needs them (one $inc inside)."""
+    await app.runtime.db["slots"].update_one(
+        {"_id": slot_id},
+        {
+            "$setOnInsert": {
+                "jurisdiction_id": jid,
+                "type": key,
+                "date": day.isoformat(),
+                "count": 0,
+            }
+        },
+        upsert=True,
+    )
 
 
 # -- access -------------------------------------------------------------------------------------
@@ -122,8 +144,13 @@ async def available_dates(
     permit = await _permit(app, principal, jid, permit_id)
     cal, settings = await calendar(app, jid)
     _inspectable(permit, inspection_type, settings)
+    area = permit.get("area")
     days = cal.available(
-        app.runtime.clock.now(), inspection_type, await _booked(app, jid, inspection_type)
+        app.runtime.clock.now(),
+        inspection_type,
+        await _booked(app, jid, inspection_type),
+        area=area,
+        area_booked=await _booked(app, jid, f"area={area or '-'}"),
     )
     return days, settings
 
@@ -183,20 +210,13 @@ async def schedule(
                 slug="already-scheduled",
             )
         planned.append((req, permit))
-    # slot documents exist before the transaction, so capacity is one conditional $inc
-    for req, _ in planned:
-        await rt.db["slots"].update_one(
-            {"_id": _slot_id(jid, req["inspection_type"], req["date"])},
-            {
-                "$setOnInsert": {
-                    "jurisdiction_id": jid,
-                    "type": req["inspection_type"],
-                    "date": req["date"].isoformat(),
-                    "count": 0,
-                }
-            },
-            upsert=True,
+    for req, permit in planned:
+        day = req["date"]
+        await _ensure_slot(
+            app, jid, _slot_id(jid, req["inspection_type"], day), req["inspection_type"], day
         )
+        area_key = f"area={permit.get('area') or '-'}"
+        await _ensure_slot(app, jid, _area_slot_id(jid, permit.get("area"), day), area_key, day)
 
     async def work(tx: Transaction) -> list[Doc]:
         docs = []
@@ -206,16 +226,26 @@ async def schedule(
             )
         for req, permit in planned:
             kind, day = req["inspection_type"], req["date"]
+            slots = tx.repo(Slots, jid)
             slot_id = _slot_id(jid, kind, day)
-            slot = await tx.repo(Slots, jid).find_one({"_id": slot_id})
-            booked = {day: slot["count"]} if slot else {}
-            if day not in cal.available(now, kind, booked):
+            area_id = _area_slot_id(jid, permit.get("area"), day)
+            slot = await slots.find_one({"_id": slot_id}) or {}
+            area_slot = await slots.find_one({"_id": area_id}) or {}
+            offered = cal.available(
+                now,
+                kind,
+                {day: slot.get("count", 0)},
+                area=permit.get("area"),
+                area_booked={day: area_slot.get("count", 0)},
+            )
+            if day not in offered:
                 raise Conflict(
                     f"{day.isoformat()} is not available for {kind} (choose another offered date)",
                     slug="date-unavailable",
                     date=day.isoformat(),
                 )
-            await tx.repo(Slots, jid).update_one({"_id": slot_id}, {"$inc": {"count": 1}})
+            await slots.update_one({"_id": slot_id}, {"$inc": {"count": 1}})
+            await slots.update_one({"_id": area_id}, {"$inc": {"count": 1}})
             doc = {
                 "_id": "ins_" + uuid4().hex,
                 "jurisdiction_id": jid,
@@ -295,10 +325,12 @@ async def get_inspection(
 
 
 async def _release(tx: Transaction, jid: str, doc: Doc) -> None:
-    await tx.repo(Slots, jid).update_one(
-        {"_id": _slot_id(jid, doc["inspection_type"], date.fromisoformat(doc["date"]))},
-        {"$inc": {"count": -1}},
-    )
+    day = date.fromisoformat(doc["date"])
+    for slot_id in (
+        _slot_id(jid, doc["inspection_type"], day),
+        _area_slot_id(jid, doc.get("area"), day),
+    ):
+        await tx.repo(Slots, jid).update_one({"_id": slot_id}, {"$inc": {"count": -1}})
 
 
 def _cancelled_event(doc: Doc, by: str, reason: str | None) -> InspectionCancelled:
@@ -401,18 +433,11 @@ async def reschedule(
             "choose a working day after today",
             errors=[field_error("date", "not a working day ahead")],
         )
-    await app.runtime.db["slots"].update_one(
-        {"_id": _slot_id(jid, doc["inspection_type"], new_date)},
-        {
-            "$setOnInsert": {
-                "jurisdiction_id": jid,
-                "type": doc["inspection_type"],
-                "date": new_date.isoformat(),
-                "count": 0,
-            }
-        },
-        upsert=True,
+    await _ensure_slot(
+        app, jid, _slot_id(jid, doc["inspection_type"], new_date), doc["inspection_type"], new_date
     )
+    area_key = f"area={doc.get('area') or '-'}"
+    await _ensure_slot(app, jid, _area_slot_id(jid, doc.get("area"), new_date), area_key, new_date)
 
     async def work(tx: Transaction) -> Doc:
         updated = await tx.repo(Inspections, jid).find_one_and_update(
@@ -434,9 +459,11 @@ async def reschedule(
         if updated is None:
             raise Conflict("the inspection changed meanwhile; reload", slug="version-conflict")
         await _release(tx, jid, doc)
-        await tx.repo(Slots, jid).update_one(
-            {"_id": _slot_id(jid, doc["inspection_type"], new_date)}, {"$inc": {"count": 1}}
-        )
+        for slot_id in (
+            _slot_id(jid, doc["inspection_type"], new_date),
+            _area_slot_id(jid, doc.get("area"), new_date),
+        ):
+            await tx.repo(Slots, jid).update_one({"_id": slot_id}, {"$inc": {"count": 1}})
         tx.emit(
             InspectionRescheduled(
                 inspection_id=doc["_id"],
