@@ -171,3 +171,24 @@ class TenantRepository:
     async def delete_many(self, filter_: Mapping[str, Any]) -> int:
         result = await self.collection.delete_many(self.scoped(filter_), session=self.session)
         return result.deleted_count
+
+
+async def apply_in_order(
+    repo: TenantRepository,
+    doc_id: str,
+    version: int,
+    fields: Mapping[str, Any],
+    *,
+    same_version: bool = False,
+) -> bool:
+    """Event-carried state, applied in the order of the source aggregate's
+    version: an event older than what the document has seen changes nothing
+    (a late or redelivered event). ``same_version`` also applies an event
+    whose version equals the seen one (a producer that emits two events in
+    one transaction with one version). Returns whether it applied."""
+    doc = await repo.find_one({"_id": doc_id}, projection={"version": 1})
+    seen = doc.get("version", 0) if doc is not None else -1
+    if seen > version or (seen == version and not same_version):
+        return False
+    await repo.update_one({"_id": doc_id}, {"$set": {**fields, "version": version}}, upsert=True)
+    return True

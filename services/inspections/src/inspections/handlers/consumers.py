@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chassis.consumer import EventConsumer, EventContext
+from chassis.mongo import apply_in_order
 from contracts.identity import JurisdictionCreated, JurisdictionUpdated
 from contracts.payments import PaymentRefunded, PaymentSettled
 from contracts.permits import (
@@ -36,17 +37,11 @@ async def _apply(
     *,
     same_version: bool = False,
 ) -> bool:
-    """Permit state in order by the permit's version; an older event changes
-    nothing. Permits emits a status change and its specific event (issued,
-    expired, cancelled) in one transaction with the same version: those apply
-    at an equal version too (``same_version``)."""
+    """Permits emits a status change and its specific event (issued, expired,
+    cancelled) in one transaction with one version: those apply at an equal
+    version too (``same_version``)."""
     repo = ctx.tx.repo(Permits, jid)
-    doc = await repo.find_one({"_id": permit_id})
-    seen = doc.get("version", 0) if doc is not None else -1
-    if seen > version or (seen == version and not same_version):
-        return False
-    await repo.update_one({"_id": permit_id}, {"$set": {**fields, "version": version}}, upsert=True)
-    return True
+    return await apply_in_order(repo, permit_id, version, fields, same_version=same_version)
 
 
 def identity_consumer() -> EventConsumer:

@@ -11,7 +11,7 @@ from uuid import uuid4
 from pymongo.errors import DuplicateKeyError
 
 from chassis.auth import Principal
-from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
+from chassis.errors import Conflict, NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
 from contracts.inspections import (
     InspectionCancelled,
@@ -59,12 +59,7 @@ async def load_settings(app: InspectionsApp, jid: str) -> Doc:
 
 
 async def put_settings(app: InspectionsApp, principal: Principal, jid: str, body: Doc) -> Doc:
-    if not principal.is_operator() and (
-        principal.jurisdiction_id != jid or principal.kind != "staff"
-    ):
-        raise NotFound("not found")
-    if not principal.is_operator() and not principal.has_role("admin"):
-        raise Forbidden("this needs the admin role")
+    principal.require_admin_of(jid)
 
     async def work(tx: Transaction) -> None:
         await tx.repo(Settings, jid).update_one({"_id": jid}, {"$set": body}, upsert=True)

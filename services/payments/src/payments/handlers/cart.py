@@ -46,12 +46,7 @@ async def load_settings(app: PaymentsApp, jid: str) -> Doc:
 
 
 async def put_settings(app: PaymentsApp, principal: Principal, jid: str, body: Doc) -> Doc:
-    if not principal.is_operator() and (
-        principal.jurisdiction_id != jid or principal.kind != "staff"
-    ):
-        raise NotFound("not found")
-    if not principal.is_operator() and not principal.has_role("admin"):
-        raise Forbidden("this needs the admin role")
+    principal.require_admin_of(jid)
 
     async def work(tx: Transaction) -> None:
         await tx.repo(PaymentSettingsRepo, jid).update_one(

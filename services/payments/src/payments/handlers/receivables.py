@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from chassis.consumer import EventConsumer, EventContext
-from chassis.mongo import TenantRepository
+from chassis.mongo import TenantRepository, apply_in_order
 from contracts.permits import FeeAssessed, FeeVoided, PermitPartiesChanged
 from contracts.topics import PERMITS_EVENTS
 
@@ -19,11 +19,7 @@ async def _apply(
     ctx: EventContext, jid: str, permit_id: str, version: int, fields: dict[str, Any]
 ) -> None:
     """An event older than what the receivable has seen changes nothing."""
-    repo = ctx.tx.repo(Receivables, jid)
-    doc = await repo.find_one({"_id": permit_id})
-    if doc is not None and doc.get("version", 0) >= version:
-        return
-    await repo.update_one({"_id": permit_id}, {"$set": {**fields, "version": version}}, upsert=True)
+    await apply_in_order(ctx.tx.repo(Receivables, jid), permit_id, version, fields)
 
 
 def permits_consumer() -> EventConsumer:
