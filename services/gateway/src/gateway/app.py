@@ -26,6 +26,7 @@ from chassis.context import CORRELATION_HEADER, current_correlation_id
 from chassis.errors import NotFound, ProblemError, Unauthorized, install_problem_handlers
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
+from gateway.dashboard import router as dashboard_router
 from gateway.routing import match_route, merge_openapi
 from gateway.settings import GatewaySettings
 
@@ -91,6 +92,8 @@ def create_app(
         docs_url=None,
     )
     install_problem_handlers(app)
+    app.state.settings = settings
+    app.include_router(dashboard_router)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(request: Request) -> JSONResponse:

@@ -92,6 +92,9 @@ class GatewaySettings(BaseSettings):
     jwks_cache_seconds: int = 300
     upstream_timeout_seconds: float = Field(default=10.0, gt=0)
     health_timeout_seconds: float = Field(default=2.0, gt=0)
+    dashboard_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="each dashboard section's budget; late ones are left out"
+    )
     max_body_bytes: int = Field(default=10 * 1_048_576, gt=0)
     dev_mailbox_url: str | None = Field(
         default=None, description="Embedded mode only: the mail sink whose messages /dev/mail lists"

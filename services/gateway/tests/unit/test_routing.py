@@ -30,7 +30,7 @@ def test_default_routes_send_skeleton_paths_to_identity() -> None:
 
 def test_unknown_paths_do_not_match() -> None:
     assert match_route(DEFAULT_ROUTES, "/v1/nothing") is None
-    assert match_route(DEFAULT_ROUTES, "/v1/jurisdictions/demo/inspections") is None
+    assert match_route(DEFAULT_ROUTES, "/v1/jurisdictions/demo/nothing") is None
     assert match_route(DEFAULT_ROUTES, "/v1/auth") is None  # ** needs at least one segment
 
 

@@ -425,6 +425,7 @@ class DashboardPage(BaseModel):
     total: int
     limit: int
     offset: int
+    total_fees_due: str = Field(default="0.00", description="over every permit listed, all pages")
 
 
 @router.get(
@@ -445,7 +446,10 @@ async def dashboard(
         app, user, jurisdiction_id, which=which, limit=limit, offset=offset
     )
     items = [DashboardRow(fees_due=_money(r.pop("fees_due_minor")), **r) for r in rows]
-    return DashboardPage(items=items, total=total, limit=limit, offset=offset)
+    due = await views.fees_due_total(app, user, jurisdiction_id, which=which)
+    return DashboardPage(
+        items=items, total=total, limit=limit, offset=offset, total_fees_due=_money(due)
+    )
 
 
 @router.get(

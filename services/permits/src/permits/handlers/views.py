@@ -76,6 +76,24 @@ async def dashboard(
     return [dashboard_row(d) for d in docs], await repo.count(query)
 
 
+async def fees_due_total(
+    app: PermitsApp, principal: Principal, jurisdiction_id: str, *, which: str
+) -> int:
+    """R-PAY-6 summed over every permit of the dashboard, not just one page."""
+    if principal.jurisdiction_id != jurisdiction_id:
+        raise NotFound("not found")
+    statuses = ACTIVE_STATUSES if which == "active" else ["EXPIRED"]
+    rows = await Permits(app.runtime.db, jurisdiction_id).aggregate(
+        [
+            {"$match": {"status": {"$in": statuses}, "$or": _visible(principal)}},
+            {"$unwind": "$fees"},
+            {"$match": {"fees.status": "open"}},
+            {"$group": {"_id": None, "due": {"$sum": "$fees.amount_minor"}}},
+        ]
+    )
+    return int(rows[0]["due"]) if rows else 0
+
+
 def search_query(
     *,
     number: str | None,

@@ -1,0 +1,114 @@
+"""Typed clients for what the gateway aggregates, one per service.
+
+Each call forwards the caller's bearer token (the owning service checks
+access itself) and has its own timeout, so one slow service cannot hold a
+dashboard past its budget.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+import httpx
+from pydantic import BaseModel, Field
+
+from chassis.context import CORRELATION_HEADER, current_correlation_id
+
+T = TypeVar("T")
+
+
+class Section(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class PermitRow(BaseModel):
+    id: str
+    number: str
+    address: str
+    type: str
+    status: str
+    status_label: str
+    inspection_available: bool
+    fees_due: str
+    expired_at: datetime | None = None
+
+
+class PermitSection(Section[PermitRow]):
+    total_fees_due: str = "0.00"
+
+
+class InspectionRow(BaseModel):
+    id: str
+    record_no: str
+    record_type: str
+    record_status: str | None = None
+    address: str | None = None
+    inspection: str
+    date: date
+    status: str
+    cancellable: bool
+
+
+class InspectionSection(Section[InspectionRow]):
+    pass
+
+
+class CartSummary(BaseModel):
+    permits: list[dict[str, Any]] = Field(default_factory=list)
+    total_fees: str = "0.00"
+
+
+class ServiceClient:
+    def __init__(self, name: str, base_url: str, http: httpx.AsyncClient) -> None:
+        self.name = name
+        self.base = base_url.rstrip("/")
+        self.http = http
+
+    async def get(
+        self, path: str, authorization: str, timeout: float, params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        r = await self.http.get(
+            f"{self.base}{path}",
+            params=params,
+            headers={"Authorization": authorization, CORRELATION_HEADER: current_correlation_id()},
+            timeout=timeout,
+        )
+        r.raise_for_status()
+        return dict(r.json())
+
+
+class PermitsClient(ServiceClient):
+    async def dashboard(
+        self, auth: str, jid: str, which: str, limit: int, offset: int, timeout: float
+    ) -> PermitSection:
+        doc = await self.get(
+            f"/v1/jurisdictions/{jid}/dashboard/permits",
+            auth,
+            timeout,
+            {"which": which, "limit": limit, "offset": offset},
+        )
+        return PermitSection.model_validate(doc)
+
+
+class InspectionsClient(ServiceClient):
+    async def mine(
+        self, auth: str, jid: str, limit: int, offset: int, timeout: float
+    ) -> InspectionSection:
+        doc = await self.get(
+            f"/v1/jurisdictions/{jid}/my-inspections",
+            auth,
+            timeout,
+            {"limit": limit, "offset": offset},
+        )
+        return InspectionSection.model_validate(doc)
+
+
+class PaymentsClient(ServiceClient):
+    async def cart(self, auth: str, jid: str, timeout: float) -> CartSummary:
+        return CartSummary.model_validate(
+            await self.get(f"/v1/jurisdictions/{jid}/cart", auth, timeout)
+        )

@@ -1,0 +1,124 @@
+"""``GET /v1/me/dashboard``: the eTRAKIT dashboard in one call (R-DASH-1…3).
+
+The sections come from their owning services, concurrently, each with its own
+timeout; a section whose service is slow, down or failing is left out and
+named in ``degraded`` — the answer is still 200, within the time budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import httpx
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from chassis.errors import Unauthorized, problem_responses
+from gateway.clients import (
+    CartSummary,
+    InspectionsClient,
+    InspectionSection,
+    PaymentsClient,
+    PermitsClient,
+    PermitSection,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Dashboard(BaseModel):
+    jurisdiction_id: str
+    active_permits: PermitSection | None = Field(description="My Active Permits (R-DASH-1)")
+    active_inspections: InspectionSection | None = Field(
+        description="My Active Inspections (R-INS-7)"
+    )
+    expired_permits: PermitSection | None = Field(description="My Expired Permits (R-DASH-2)")
+    total_fees_due: str | None = Field(description="over all active permits (R-PAY-6)")
+    cart_items: int | None = Field(description="permits in the cart")
+    degraded: list[str] = Field(
+        description="sections left out because their service was slow or unavailable"
+    )
+
+
+router = APIRouter(tags=["dashboards"], responses=problem_responses(401))
+
+
+async def _section(name: str, call: Awaitable[T], degraded: list[str], budget: float) -> T | None:
+    try:
+        return await asyncio.wait_for(call, timeout=budget)
+    except (httpx.HTTPError, ValueError, TimeoutError) as exc:
+        log.warning("dashboard section %s degraded: %s", name, type(exc).__name__)
+        degraded.append(name)
+        return None
+
+
+@router.get(
+    "/v1/me/dashboard",
+    response_model=Dashboard,
+    summary="My dashboard: active permits, active inspections, expired permits, fees due, cart",
+)
+async def dashboard(
+    request: Request,
+    limit: int = Query(default=20, ge=1, le=100, description="per section"),
+    permits_offset: int = Query(default=0, ge=0),
+    inspections_offset: int = Query(default=0, ge=0),
+    expired_offset: int = Query(default=0, ge=0),
+) -> Dashboard:
+    settings = request.app.state.settings
+    authorization = request.headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("a bearer token is required")
+    principal = await request.app.state.verifier.verify(token)
+    jid = principal.jurisdiction_id
+    if jid is None:
+        raise Unauthorized("dashboards belong to a jurisdiction; log in to one")
+    http: httpx.AsyncClient = request.app.state.http
+    services = settings.services
+    budget = settings.dashboard_timeout_seconds
+    degraded: list[str] = []
+    calls: dict[str, Awaitable[Any]] = {}
+    if "permits" in services:
+        permits = PermitsClient("permits", services["permits"], http)
+        calls["active_permits"] = permits.dashboard(
+            authorization, jid, "active", limit, permits_offset, budget
+        )
+        calls["expired_permits"] = permits.dashboard(
+            authorization, jid, "expired", limit, expired_offset, budget
+        )
+    if "inspections" in services:
+        inspections = InspectionsClient("inspections", services["inspections"], http)
+        calls["active_inspections"] = inspections.mine(
+            authorization, jid, limit, inspections_offset, budget
+        )
+    if "payments" in services:
+        calls["cart"] = PaymentsClient("payments", services["payments"], http).cart(
+            authorization, jid, budget
+        )
+    names = list(calls)
+    results = await asyncio.gather(*(_section(n, calls[n], degraded, budget) for n in names))
+    got = dict(zip(names, results, strict=True))
+    degraded_services = sorted(
+        {
+            "active_permits": "permits",
+            "expired_permits": "permits",
+            "active_inspections": "inspections",
+            "cart": "payments",
+        }[n]
+        for n in degraded
+    ) + sorted(s for s in ("permits", "inspections", "payments") if s not in services)
+    active: PermitSection | None = got.get("active_permits")
+    cart: CartSummary | None = got.get("cart")
+    return Dashboard(
+        jurisdiction_id=jid,
+        active_permits=active,
+        active_inspections=got.get("active_inspections"),
+        expired_permits=got.get("expired_permits"),
+        total_fees_due=active.total_fees_due if active else None,
+        cart_items=len(cart.permits) if cart else None,
+        degraded=sorted(set(degraded_services)),
+    )

@@ -1,0 +1,162 @@
+"""GET /v1/me/dashboard: sections from the owning services, concurrently, each
+with its own budget; a slow or failing service degrades its section only
+(R-DASH-1…3). Upstreams are simulated at the HTTP transport."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from chassis.clock import ManualClock
+from gateway.app import create_app
+from gateway.settings import GatewaySettings
+
+from .test_gateway_app import JWKS, NOW, token
+
+BUDGET = 0.5
+PERMIT = {
+    "id": "p1",
+    "number": "RES16-0688",
+    "address": "1968 E Dodd Rd",
+    "type": "RESIDENTIAL",
+    "status": "AWAITING_PAYMENT",
+    "status_label": "AWAITING PAYMENT",
+    "inspection_available": False,
+    "fees_due": "1023.98",
+}
+INSPECTION = {
+    "id": "i1",
+    "record_no": "BRES2018-0000",
+    "record_type": "PERMIT",
+    "record_status": "ISSUED",
+    "address": "17575 Peak Ave",
+    "inspection": "BUILDING FINAL",
+    "date": "2018-08-22",
+    "status": "SCHEDULED",
+    "cancellable": True,
+}
+
+
+class Upstreams:
+    def __init__(self) -> None:
+        self.mode: dict[str, str] = {}  # service host → "down" | "slow" | "error"
+        self.seen: list[httpx.Request] = []
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/.well-known/jwks.json":
+            return httpx.Response(200, json=JWKS)
+        self.seen.append(request)
+        mode = self.mode.get(request.url.host)
+        if mode == "down":
+            raise httpx.ConnectError("refused", request=request)
+        if mode == "slow":
+            await asyncio.sleep(30)  # far past the budget; the gateway must not wait
+        if mode == "error":
+            return httpx.Response(500, json={"title": "boom"})
+        path = request.url.path
+        if path.endswith("/dashboard/permits"):
+            expired = request.url.params["which"] == "expired"
+            items = [] if expired else [PERMIT]
+            return httpx.Response(
+                200,
+                json={
+                    "items": items,
+                    "total": len(items),
+                    "limit": int(request.url.params["limit"]),
+                    "offset": int(request.url.params["offset"]),
+                    "total_fees_due": "0.00" if expired else "1023.98",
+                },
+            )
+        if path.endswith("/my-inspections"):
+            return httpx.Response(
+                200, json={"items": [INSPECTION], "total": 1, "limit": 20, "offset": 0}
+            )
+        if path.endswith("/cart"):
+            return httpx.Response(
+                200, json={"permits": [{"permit_id": "p1"}], "total_fees": "1023.98"}
+            )
+        return httpx.Response(404, json={"title": "no"})
+
+
+@pytest.fixture
+def upstreams() -> Upstreams:
+    return Upstreams()
+
+
+@pytest.fixture
+async def gateway(upstreams: Upstreams) -> AsyncIterator[httpx.AsyncClient]:
+    settings = GatewaySettings(
+        services={
+            "identity": "http://identity.test",
+            "permits": "http://permits.test",
+            "inspections": "http://inspections.test",
+            "payments": "http://payments.test",
+        },
+        jwks_url="http://identity.test/.well-known/jwks.json",
+        dashboard_timeout_seconds=BUDGET,
+        log_json=False,
+    )
+    app = create_app(settings, ManualClock(NOW), transport=httpx.MockTransport(upstreams))
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as c,
+    ):
+        yield c
+
+
+def auth(**claims: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(kind='contractor', **claims)}"}
+
+
+async def test_dashboard_assembles_every_section(
+    gateway: httpx.AsyncClient, upstreams: Upstreams
+) -> None:
+    r = await gateway.get("/v1/me/dashboard?limit=5", headers=auth())
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["degraded"] == [] and body["jurisdiction_id"] == "demo"
+    assert body["active_permits"]["items"][0]["fees_due"] == "1023.98"
+    assert body["active_permits"]["limit"] == 5
+    assert body["active_inspections"]["items"][0]["cancellable"] is True
+    assert body["expired_permits"]["total"] == 0
+    assert body["total_fees_due"] == "1023.98" and body["cart_items"] == 1
+    # the caller's token is forwarded: each service checks access itself (R-DASH-3)
+    forwarded = {q.headers["authorization"] for q in upstreams.seen}
+    assert forwarded == {auth()["Authorization"]}
+    assert all("/jurisdictions/demo/" in q.url.path for q in upstreams.seen)
+
+
+@pytest.mark.parametrize("mode", ["down", "error"])
+async def test_a_failing_service_degrades_its_section_only(
+    gateway: httpx.AsyncClient, upstreams: Upstreams, mode: str
+) -> None:
+    upstreams.mode["inspections.test"] = mode
+    r = await gateway.get("/v1/me/dashboard", headers=auth())
+    assert r.status_code == 200
+    assert r.json()["degraded"] == ["inspections"]
+    assert r.json()["active_inspections"] is None
+    assert r.json()["active_permits"]["total"] == 1
+
+
+async def test_a_slow_service_does_not_hold_the_dashboard_past_its_budget(
+    gateway: httpx.AsyncClient, upstreams: Upstreams
+) -> None:
+    upstreams.mode["payments.test"] = "slow"
+    started = time.monotonic()
+    r = await gateway.get("/v1/me/dashboard", headers=auth())
+    elapsed = time.monotonic() - started
+    assert r.status_code == 200 and r.json()["degraded"] == ["payments"]
+    assert r.json()["cart_items"] is None and r.json()["active_permits"] is not None
+    assert elapsed < BUDGET + 1.0
+
+
+async def test_dashboard_needs_a_valid_token(gateway: httpx.AsyncClient) -> None:
+    assert (await gateway.get("/v1/me/dashboard")).status_code == 401
+    bad = {"Authorization": "Bearer not-a-token"}
+    assert (await gateway.get("/v1/me/dashboard", headers=bad)).status_code == 401
