@@ -1,0 +1,187 @@
+"""The aggregated dashboard through the gateway, with real service processes
+(R-DASH-1…3): content per user, tenancy, and graceful degradation when the
+inspections process is killed or the payments process hangs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from chassis.testing import ServiceProcess, TestScope, eventually_sync
+from chassis.testing.tokens import LocalIssuer
+
+pytestmark = pytest.mark.e2e
+ISSUER = LocalIssuer()
+BUDGET = 1.0
+RICH = {"email": "rich@example.org", "companies": ["c1"]}
+
+
+@pytest.fixture
+def stack(scope: TestScope, log_dir: Path, tmp_path: Path) -> Iterator[dict[str, ServiceProcess]]:
+    asyncio.run(scope.create_topics())
+    with ISSUER.serve_jwks(tmp_path, log_dir) as jwks_url:
+        procs = {
+            name: ServiceProcess(
+                name,
+                name,
+                env_prefix=f"{name.upper()}_",
+                log_dir=log_dir,
+                env=scope.service_env(f"{name.upper()}_", name, jwks_url=jwks_url, **extra),
+            )
+            for name, extra in (
+                ("permits", {}),
+                ("inspections", {}),
+                ("payments", {"provider_api_key": "k-dash-test", "webhook_secret": "s-dash-test"}),
+            )
+        }
+        procs["gateway"] = ServiceProcess(
+            "gateway",
+            "gateway",
+            env_prefix="GATEWAY_",
+            log_dir=log_dir,
+            ready_path="/health/live",
+            env={
+                "GATEWAY_SERVICES": json.dumps({n: p.url for n, p in procs.items()}),
+                "GATEWAY_JWKS_URL": jwks_url,
+                "GATEWAY_DASHBOARD_TIMEOUT_SECONDS": str(BUDGET),
+            },
+        )
+        for proc in procs.values():
+            proc.start_no_wait()
+        try:
+            for proc in procs.values():
+                proc.wait_ready()
+            yield procs
+        finally:
+            for proc in procs.values():
+                if proc.process is not None and proc.process.proc is not None:
+                    proc.process.proc.send_signal(signal.SIGCONT)
+                proc.stop()
+
+
+def _permit(
+    base: str, admin: dict[str, str], steps: list[str], fees: bool = False
+) -> dict[str, Any]:
+    permit = httpx.post(
+        f"{base}/permits",
+        headers=admin,
+        json={
+            "type_code": "RES",
+            "site": {"street": "1968 E Dodd Rd", "city": "Meridian", "state": "ID", "zip": "83642"},
+            "applicant": {"name": "Rich", "email": "rich@example.org"},
+            "owner": {"name": "Pat", "email": "pat@example.org"},
+            "company_ids": ["c1"],
+        },
+    ).json()
+    for step in steps:
+        permit = httpx.post(
+            f"{base}/permits/{permit['id']}/transitions",
+            headers=admin,
+            json={"to": step, "version": permit["version"]},
+        ).json()
+    if fees:
+        r = httpx.post(
+            f"{base}/permits/{permit['id']}/fees", headers=admin, json={"items": [{"code": "PLAN"}]}
+        )
+        assert r.status_code == 200, r.text
+    return dict(permit)
+
+
+def test_dashboard_content_tenancy_and_degradation(stack: dict[str, ServiceProcess]) -> None:
+    gw = stack["gateway"].url
+    admin = ISSUER.headers("alpha", "staff", roles=["admin"])
+    for jid in ("alpha", "beta"):
+        r = httpx.put(
+            f"{stack['permits'].url}/v1/jurisdictions/{jid}/permit-types/RES",
+            headers=ISSUER.headers(jid, "staff", roles=["admin"]),
+            json={
+                "name": "RESIDENTIAL",
+                "number_format": "RES{yy}-{seq:04}",
+                "inspection_types": ["BUILDING FINAL"],
+                "fee_schedule": [{"code": "PLAN", "name": "PLANNING", "amount": "35.00"}],
+            },
+        )
+        assert r.status_code == 200, r.text
+    base = f"{stack['permits'].url}/v1/jurisdictions/alpha"
+    issued = _permit(base, admin, ["IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"])
+    _permit(base, admin, ["IN_REVIEW", "PENDING_APPROVAL"], fees=True)
+    # the same company in another jurisdiction: never on alpha's dashboards
+    _permit(
+        f"{stack['permits'].url}/v1/jurisdictions/beta",
+        ISSUER.headers("beta", "staff", roles=["admin"]),
+        ["IN_REVIEW"],
+    )
+    rich = ISSUER.headers("alpha", "contractor", **RICH)  # type: ignore[arg-type]
+
+    def dates() -> list[str]:
+        r = httpx.get(
+            f"{gw}/v1/jurisdictions/alpha/inspection-dates",
+            params={"permit_id": issued["id"], "type": "BUILDING FINAL"},
+            headers=rich,
+        )
+        return list(r.json()["dates"]) if r.status_code == 200 else []
+
+    eventually_sync(lambda: bool(dates()), what="inspections knows the issued permit")
+    r = httpx.post(
+        f"{gw}/v1/jurisdictions/alpha/inspections",
+        headers=rich,
+        json={
+            "requests": [
+                {"permit_id": issued["id"], "inspection_type": "BUILDING FINAL", "date": dates()[0]}
+            ]
+        },
+    )
+    assert r.status_code == 201, r.text
+
+    def dashboard(who: dict[str, str]) -> dict[str, Any]:
+        r = httpx.get(f"{gw}/v1/me/dashboard", headers=who, timeout=10)
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    full = dashboard(rich)
+    assert full["degraded"] == []
+    assert full["active_permits"]["total"] == 2 and full["total_fees_due"] == "35.00"
+    assert {p["status_label"] for p in full["active_permits"]["items"]} == {
+        "ISSUED",
+        "AWAITING PAYMENT",
+    }
+    assert [i["inspection"] for i in full["active_inspections"]["items"]] == ["BUILDING FINAL"]
+    assert full["expired_permits"]["total"] == 0 and full["cart_items"] == 0
+    # the owner (a community member) sees the same permits and inspections
+    pat = ISSUER.headers("alpha", "community_member", email="pat@example.org")
+    owner = dashboard(pat)
+    assert owner["active_permits"]["total"] == 2 and owner["active_inspections"]["total"] == 1
+    # a user removed from the company: their token no longer names it
+    removed = ISSUER.headers("alpha", "contractor", email="sam@example.org", companies=[])
+    empty = dashboard(removed)
+    assert empty["active_permits"]["total"] == 0 and empty["active_inspections"]["total"] == 0
+    # a token for beta shows beta's only
+    beta = dashboard(ISSUER.headers("beta", "contractor", **RICH))  # type: ignore[arg-type]
+    assert beta["jurisdiction_id"] == "beta" and beta["active_permits"]["total"] == 1
+    assert beta["active_permits"]["items"][0]["status_label"] == "IN REVIEW"
+
+    stack["inspections"].kill9()  # down
+    started = time.monotonic()
+    degraded = dashboard(rich)
+    assert time.monotonic() - started < BUDGET + 2
+    assert degraded["degraded"] == ["inspections"] and degraded["active_inspections"] is None
+    assert degraded["active_permits"]["total"] == 2
+
+    payments = stack["payments"].process
+    assert payments is not None and payments.proc is not None
+    payments.proc.send_signal(signal.SIGSTOP)  # hangs: accepts nothing, answers nothing
+    try:
+        started = time.monotonic()
+        slow = dashboard(rich)
+        assert time.monotonic() - started < BUDGET + 2
+        assert slow["degraded"] == ["inspections", "payments"] and slow["cart_items"] is None
+    finally:
+        payments.proc.send_signal(signal.SIGCONT)
