@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -27,6 +28,7 @@ from chassis.errors import NotFound, ProblemError, Unauthorized, install_problem
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
 from gateway.dashboard import router as dashboard_router
+from gateway.ratelimits import RateLimits
 from gateway.routing import match_route, merge_openapi
 from gateway.settings import GatewaySettings
 
@@ -93,6 +95,7 @@ def create_app(
     )
     install_problem_handlers(app)
     app.state.settings = settings
+    rate_limits = RateLimits(settings.rate_limits, settings.rate_limit_storage)
     app.include_router(dashboard_router)
 
     @app.get("/openapi.json", include_in_schema=False)
@@ -172,6 +175,8 @@ def create_app(
         route = match_route(settings.routes, "/" + path)
         if route is None or route.service not in settings.services:
             raise NotFound(f"no route for /{path}")
+        client_address = request.client.host if request.client else "unknown"
+        await rate_limits.check(request.method, "/" + path, client_address)
         authorization = request.headers.get("authorization")
         if authorization:
             scheme, _, token = authorization.partition(" ")
@@ -211,5 +216,13 @@ def create_app(
         return Response(upstream.content, status_code=upstream.status_code, headers=out_headers)
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", CORRELATION_HEADER],
+            expose_headers=[CORRELATION_HEADER, "Retry-After", "Idempotent-Replayed"],
+        )
     app.add_middleware(ObservabilityMiddleware, service=settings.service_name)
     return app

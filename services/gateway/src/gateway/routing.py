@@ -16,6 +16,11 @@ def _matches(pattern: list[str], path: list[str]) -> bool:
     return all(p == "*" or p == s for p, s in zip(pattern, path, strict=True))
 
 
+def path_matches(pattern: str, path: str) -> bool:
+    """``*`` matches one segment, a trailing ``/**`` one or more."""
+    return _matches(pattern.strip("/").split("/"), path.strip("/").split("/"))
+
+
 def _specificity(route: Route) -> tuple[int, int]:
     parts = route.pattern.strip("/").split("/")
     literal = sum(1 for p in parts if p not in ("*", "**"))

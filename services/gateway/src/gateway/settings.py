@@ -75,6 +75,25 @@ DEFAULT_ROUTES = [
 ]
 
 
+class RateLimit(BaseModel):
+    name: str
+    method: str = "POST"
+    pattern: str
+    limit: str = Field(description="per client address, e.g. 10/minute (the `limits` syntax)")
+
+
+DEFAULT_RATE_LIMITS = [
+    RateLimit(name="login", pattern="/v1/auth/token", limit="10/minute"),
+    RateLimit(name="enrollment", pattern="/v1/jurisdictions/*/enrollments", limit="5/minute"),
+    RateLimit(
+        name="password-reset", pattern="/v1/jurisdictions/*/password-resets", limit="5/minute"
+    ),
+    RateLimit(name="password-reset", pattern="/v1/password-resets/**", limit="10/minute"),
+    RateLimit(name="registration", pattern="/v1/jurisdictions/*/registrations", limit="5/minute"),
+    RateLimit(name="linking", pattern="/v1/jurisdictions/*/permit-links", limit="10/minute"),
+]
+
+
 class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
 
@@ -92,6 +111,15 @@ class GatewaySettings(BaseSettings):
     jwks_cache_seconds: int = 300
     upstream_timeout_seconds: float = Field(default=10.0, gt=0)
     health_timeout_seconds: float = Field(default=2.0, gt=0)
+    rate_limits: list[RateLimit] = Field(default_factory=lambda: list(DEFAULT_RATE_LIMITS))
+    rate_limit_storage: str = Field(
+        default="async+memory://",
+        description="per replica in memory; e.g. async+redis://host:6379 to share between replicas",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='browser origins allowed, e.g. ["https://permits.example.gov"]',
+    )
     dashboard_timeout_seconds: float = Field(
         default=2.0, gt=0, description="each dashboard section's budget; late ones are left out"
     )
