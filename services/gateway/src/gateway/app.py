@@ -28,6 +28,7 @@ from chassis.errors import NotFound, ProblemError, Unauthorized, install_problem
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
 from gateway.dashboard import router as dashboard_router
+from gateway.queues import router as queues_router
 from gateway.ratelimits import RateLimits
 from gateway.routing import match_route, merge_openapi
 from gateway.settings import GatewaySettings
@@ -97,6 +98,7 @@ def create_app(
     app.state.settings = settings
     rate_limits = RateLimits(settings.rate_limits, settings.rate_limit_storage)
     app.include_router(dashboard_router)
+    app.include_router(queues_router)
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(request: Request) -> JSONResponse:

@@ -81,6 +81,11 @@ class Upstreams:
             return httpx.Response(
                 200, json={"permits": [{"permit_id": "p1"}], "total_fees": "1023.98"}
             )
+        if path.endswith(
+            ("/permit-search", "/registrations", "/inspection-search", "/staff/payments")
+        ):
+            status = request.url.params.get("status", "")
+            return httpx.Response(200, json={"items": [{"id": f"{path}:{status}"}], "total": 3})
         return httpx.Response(404, json={"title": "no"})
 
 
@@ -97,6 +102,7 @@ async def gateway(upstreams: Upstreams) -> AsyncIterator[httpx.AsyncClient]:
             "permits": "http://permits.test",
             "inspections": "http://inspections.test",
             "payments": "http://payments.test",
+            "registration": "http://registration.test",
         },
         jwks_url="http://identity.test/.well-known/jwks.json",
         dashboard_timeout_seconds=BUDGET,
@@ -160,3 +166,40 @@ async def test_dashboard_needs_a_valid_token(gateway: httpx.AsyncClient) -> None
     assert (await gateway.get("/v1/me/dashboard")).status_code == 401
     bad = {"Authorization": "Bearer not-a-token"}
     assert (await gateway.get("/v1/me/dashboard", headers=bad)).status_code == 401
+
+
+def staff(*roles: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(kind='staff', roles=list(roles))}"}
+
+
+async def test_staff_queues_for_an_admin(gateway: httpx.AsyncClient, upstreams: Upstreams) -> None:
+    r = await gateway.get("/v1/staff/queues?limit=5", headers=staff("admin"))
+    assert r.status_code == 200, r.text
+    queues = r.json()["queues"]
+    assert set(queues) == {
+        "registrations_pending_validation",
+        "permits_in_review",
+        "permits_pending_approval",
+        "permits_awaiting_payment",
+        "permits_ready_to_issue",
+        "inspections_today",
+        "payments_pending",
+    }
+    assert all(q["total"] == 3 for q in queues.values())
+    sent = {(q.url.path, q.url.params.get("status")) for q in upstreams.seen}
+    assert ("/v1/jurisdictions/demo/permit-search", "READY_TO_ISSUE") in sent
+    assert ("/v1/jurisdictions/demo/registrations", "pending_validation") in sent
+    today = next(q for q in upstreams.seen if q.url.path.endswith("/inspection-search"))
+    assert today.url.params["today"] == "true" and today.url.params["limit"] == "5"
+
+
+async def test_staff_queues_follow_roles_and_degrade(
+    gateway: httpx.AsyncClient, upstreams: Upstreams
+) -> None:
+    cashier = (await gateway.get("/v1/staff/queues", headers=staff("cashier"))).json()
+    assert set(cashier["queues"]) == {"permits_awaiting_payment", "payments_pending"}
+    upstreams.mode["inspections.test"] = "down"
+    inspector = (await gateway.get("/v1/staff/queues", headers=staff("inspector"))).json()
+    assert inspector["queues"] == {} and inspector["degraded"] == ["inspections_today"]
+    contractor = await gateway.get("/v1/staff/queues", headers=auth())
+    assert contractor.status_code == 403

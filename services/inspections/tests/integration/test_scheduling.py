@@ -238,6 +238,13 @@ async def test_inspector_day_list_and_staff_reschedule(ready: Any) -> None:
     )
     assert day.status_code == 200 and day.json()["total"] == 2
     assert {i["record_status"] for i in day.json()["items"]} == {"ISSUED"}
+    ready.clock.set(at_denver(2026, 11, 18, 7, 0))  # the inspection day, local
+    today = await ready.http.get(
+        f"{BASE}/inspection-search", params={"today": "true"}, headers=ready.inspector()
+    )
+    assert today.json()["total"] == 2
+    ready.clock.set(at_denver(2026, 11, 17, 10, 0))
+    rich = ready.rich()
     denied = await ready.http.get(f"{BASE}/inspection-search", headers=rich)
     assert denied.status_code == 404
     one = day.json()["items"][0]["id"]

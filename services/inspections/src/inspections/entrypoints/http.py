@@ -315,6 +315,7 @@ async def inspection_search(
     user: CurrentUser,
     app: App,
     day: date | None = Query(default=None, alias="date"),
+    today: bool = Query(default=False, description="today in the jurisdiction's time zone"),
     date_from: date | None = Query(default=None, alias="from"),
     date_to: date | None = Query(default=None, alias="to"),
     inspection_type: str | None = Query(default=None, alias="type", max_length=100),
@@ -324,6 +325,9 @@ async def inspection_search(
     limit: int = Query(default=100, ge=1, le=500),
     offset: int = Query(default=0, ge=0),
 ) -> InspectionPage:
+    if today:
+        cal, _ = await scheduling.calendar(app, jurisdiction_id)
+        day = cal.local_now(app.runtime.clock.now()).date()
     docs, total = await scheduling.search(
         app,
         user,
