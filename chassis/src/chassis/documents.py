@@ -127,3 +127,12 @@ async def upload_chunks(file: Any, size: int = CHUNK) -> AsyncIterator[bytes]:
     """Read an uploaded file (FastAPI ``UploadFile``) piece by piece."""
     while piece := await file.read(size):
         yield piece
+
+
+DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the stored file, with its sniffed content type",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+"""For a download route's ``responses=``: documents what ``download_response`` streams."""

@@ -24,9 +24,16 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from chassis.auth import TokenVerifier
 from chassis.clock import Clock, SystemClock
 from chassis.context import CORRELATION_HEADER, current_correlation_id
-from chassis.errors import NotFound, ProblemError, Unauthorized, install_problem_handlers
+from chassis.errors import (
+    NotFound,
+    ProblemError,
+    Unauthorized,
+    install_problem_handlers,
+    problem_responses,
+)
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
+from contracts.schemas import asyncapi_document
 from gateway.dashboard import router as dashboard_router
 from gateway.queues import router as queues_router
 from gateway.ratelimits import RateLimits
@@ -121,6 +128,11 @@ def create_app(
             merge_openapi(own, dict(zip(settings.services, docs, strict=True)), settings.routes)
         )
 
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> JSONResponse:
+        """Every event on every topic (AsyncAPI 3.0), from the contracts."""
+        return JSONResponse(asyncapi_document())
+
     @app.get("/docs", include_in_schema=False)
     async def docs() -> Response:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="Permitsuite API")
@@ -157,7 +169,13 @@ def create_app(
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/dev/mail", tags=["dev"], summary="Mail captured by the embedded SMTP sink")
+    @app.get(
+        "/dev/mail",
+        tags=["dev"],
+        summary="Mail captured by the embedded SMTP sink",
+        response_model=list[dict[str, Any]],
+        responses=problem_responses(404, 503),
+    )
     async def dev_mail(request: Request) -> JSONResponse:
         if not settings.dev_mailbox_url:
             raise NotFound("the dev mailbox exists only in embedded mode")

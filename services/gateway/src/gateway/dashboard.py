@@ -58,6 +58,7 @@ async def _section(name: str, call: Awaitable[T], degraded: list[str], budget: f
 
 @router.get(
     "/v1/me/dashboard",
+    openapi_extra={"security": [{"bearerAuth": []}]},
     response_model=Dashboard,
     summary="My dashboard: active permits, active inspections, expired permits, fees due, cart",
 )

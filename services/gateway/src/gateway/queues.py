@@ -74,7 +74,12 @@ class StaffQueues(BaseModel):
 router = APIRouter(tags=["dashboards"], responses=problem_responses(401, 403))
 
 
-@router.get("/v1/staff/queues", response_model=StaffQueues, summary="Staff work queues")
+@router.get(
+    "/v1/staff/queues",
+    response_model=StaffQueues,
+    summary="Staff work queues",
+    openapi_extra={"security": [{"bearerAuth": []}]},
+)
 async def staff_queues(
     request: Request, limit: int = Query(default=10, ge=1, le=50, description="per queue")
 ) -> StaffQueues:

@@ -36,6 +36,10 @@ def match_route(routes: list[Route], path: str) -> Route | None:
     return max(candidates, key=_specificity)
 
 
+BEARER = "bearerAuth"
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
 def merge_openapi(
     own: dict[str, Any], services: dict[str, dict[str, Any]], routes: list[Route]
 ) -> dict[str, Any]:
@@ -55,6 +59,19 @@ def merge_openapi(
             bucket = components.setdefault(kind, {})
             for key, value in entries.items():
                 bucket.setdefault(key, value)
-    if components:
-        merged["components"] = components
+    components.setdefault("securitySchemes", {})[BEARER] = {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "an access token from POST /v1/auth/token",
+    }
+    for path, item in merged["paths"].items():
+        route = match_route(routes, path.replace("{", "").replace("}", ""))
+        for method, operation in item.items():
+            if method not in METHODS or not isinstance(operation, dict) or route is None:
+                continue
+            operation["security"] = (
+                [{BEARER: []}] if route.auth == "required" else [{BEARER: []}, {}]
+            )
+    merged["components"] = components
     return merged

@@ -203,3 +203,14 @@ async def test_staff_queues_follow_roles_and_degrade(
     assert inspector["queues"] == {} and inspector["degraded"] == ["inspections_today"]
     contractor = await gateway.get("/v1/staff/queues", headers=auth())
     assert contractor.status_code == 403
+
+
+async def test_asyncapi_document_lists_every_event(gateway: httpx.AsyncClient) -> None:
+    doc = (await gateway.get("/asyncapi.json")).json()
+    assert doc["asyncapi"].startswith("3.")
+    names = {m["name"] for m in doc["components"]["messages"].values()}
+    assert {
+        "permitsuite.payments.PaymentSettled.v1",
+        "permitsuite.inspections.InspectionResulted.v1",
+        "permitsuite.permits.PermitIssued.v1",
+    } <= names

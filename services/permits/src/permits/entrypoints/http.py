@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from chassis.auth import CurrentUser
-from chassis.documents import download_response, upload_chunks
+from chassis.documents import DOWNLOAD_RESPONSES, download_response, upload_chunks
 from chassis.errors import problem_responses
 from permits.domain.fees import balance_minor
 from permits.domain.model import STATUS_LABELS
@@ -523,6 +523,7 @@ async def attach(
 @router.get(
     "/permits/{permit_id}/documents/{file_id}",
     response_class=StreamingResponse,
+    responses=DOWNLOAD_RESPONSES,
     tags=["permits"],
     summary="Download a permit's document",
 )

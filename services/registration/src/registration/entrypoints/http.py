@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from chassis.auth import CurrentUser
-from chassis.documents import download_response, upload_chunks
+from chassis.documents import DOWNLOAD_RESPONSES, download_response, upload_chunks
 from chassis.errors import problem_responses
 from registration.entrypoints.schemas import (
     Accepted,
@@ -214,6 +214,7 @@ async def resubmit(
     tags=["registration"],
     summary="Download a document (its registrant)",
     response_class=StreamingResponse,
+    responses=DOWNLOAD_RESPONSES,
 )
 async def download_mine(
     registration_id: str, file_id: str, reg: RegDep, token: RegistrationToken = None
@@ -337,6 +338,7 @@ async def decide(
 @staff.get(
     "/{registration_id}/documents/{file_id}",
     response_class=StreamingResponse,
+    responses=DOWNLOAD_RESPONSES,
     summary="Download a registration's document (staff)",
 )
 async def download_staff(

@@ -1,0 +1,121 @@
+"""One API document (issue 8): the gateway's merged OpenAPI of every service's
+public routes is a valid OpenAPI document, every operation has a response
+model and problem+json errors, routes behind a token declare the bearer
+scheme, and the route table points at nothing that does not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from openapi_spec_validator import validate
+
+from gateway.app import create_app as gateway_app
+from gateway.routing import match_route, merge_openapi
+from gateway.settings import DEFAULT_ROUTES, GatewaySettings
+
+COMMON = {"mongodb_url": "mongodb://127.0.0.1:1/?directConnection=true", "log_json": False}
+
+
+def _service_apps() -> dict[str, FastAPI]:
+    """Each service's app as built in production (nothing connects until startup)."""
+    from identity.adapters.jwt_keys import generate_private_key_pem
+    from identity.bootstrap import create_app as identity_app
+    from identity.settings import IdentitySettings
+    from inspections.bootstrap import create_app as inspections_app
+    from inspections.settings import InspectionsSettings
+    from notifications.bootstrap import create_app as notifications_app
+    from notifications.settings import NotificationsSettings
+    from payments.bootstrap import create_app as payments_app
+    from payments.settings import PaymentsSettings
+    from permits.bootstrap import create_app as permits_app
+    from permits.settings import PermitsSettings
+    from registration.bootstrap import create_app as registration_app
+    from registration.settings import RegistrationSettings
+
+    return {
+        "identity": identity_app(
+            IdentitySettings(signing_key=generate_private_key_pem(), **COMMON)  # type: ignore[arg-type]
+        ),
+        "registration": registration_app(RegistrationSettings(**COMMON)),  # type: ignore[arg-type]
+        "permits": permits_app(PermitsSettings(**COMMON)),  # type: ignore[arg-type]
+        "payments": payments_app(
+            PaymentsSettings(provider_api_key="k-api-doc", webhook_secret="s-api-doc", **COMMON)  # type: ignore[arg-type]
+        ),
+        "inspections": inspections_app(InspectionsSettings(**COMMON)),  # type: ignore[arg-type]
+        "notifications": notifications_app(NotificationsSettings(**COMMON)),  # type: ignore[arg-type]
+    }
+
+
+@pytest.fixture(scope="module")
+def merged() -> dict[str, Any]:
+    gw = gateway_app(GatewaySettings(log_json=False))
+    own = get_openapi(title=gw.title, version=gw.version, routes=gw.routes)
+    docs = {name: app.openapi() for name, app in _service_apps().items()}
+    return merge_openapi(own, docs, DEFAULT_ROUTES)
+
+
+def _operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, op)
+        for path, item in doc["paths"].items()
+        for method, op in item.items()
+        if method in ("get", "put", "post", "delete", "patch")
+    ]
+
+
+def test_the_merged_document_is_valid_openapi(merged: dict[str, Any]) -> None:
+    validate(merged)
+    paths = set(merged["paths"])
+    for expected in (
+        "/v1/me/dashboard",
+        "/v1/staff/queues",
+        "/v1/auth/token",
+        "/v1/jurisdictions/{jurisdiction_id}/checkout",
+        "/v1/jurisdictions/{jurisdiction_id}/inspections",
+        "/v1/jurisdictions/{jurisdiction_id}/permits",
+        "/v1/jurisdictions/{jurisdiction_id}/registrations",
+    ):
+        assert expected in paths, expected
+
+
+def test_every_operation_has_a_response_model_and_problem_errors(merged: dict[str, Any]) -> None:
+    missing_model, missing_problem = [], []
+    for path, method, op in _operations(merged):
+        if path.startswith("/health"):
+            continue
+        ok = {code: r for code, r in op["responses"].items() if code.startswith(("2", "3"))}
+        typed = any(
+            code in ("204", "303")
+            or any(media.get("schema") for media in (r.get("content") or {}).values())
+            for code, r in ok.items()
+        )
+        if not typed:
+            missing_model.append(f"{method.upper()} {path}")
+        if path == "/.well-known/jwks.json":
+            continue  # a static public document: it has no error of its own
+        errors = [r for code, r in op["responses"].items() if code.startswith("4")]
+        if not any("application/problem+json" in (r.get("content") or {}) for r in errors):
+            missing_problem.append(f"{method.upper()} {path}")
+    assert missing_model == [], missing_model
+    assert missing_problem == [], missing_problem
+
+
+def test_token_routes_declare_the_bearer_scheme(merged: dict[str, Any]) -> None:
+    assert merged["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    for path, method, op in _operations(merged):
+        route = match_route(DEFAULT_ROUTES, path.replace("{", "").replace("}", ""))
+        if route is not None and route.auth == "required":
+            assert op["security"] == [{"bearerAuth": []}], f"{method} {path}"
+
+
+def test_every_route_in_the_table_has_an_operation(merged: dict[str, Any]) -> None:
+    concrete = [p.replace("{", "").replace("}", "") for p in merged["paths"]]
+    unused = [
+        r.pattern
+        for r in DEFAULT_ROUTES
+        if not any(match_route([r], path) is not None for path in concrete)
+    ]
+    assert unused == []
