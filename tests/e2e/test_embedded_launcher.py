@@ -222,6 +222,12 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         mine = httpx.get(f"{base}/my-inspections", headers=auth).json()
         assert {i["id"] for i in mine["items"]} == {rough["id"], final["id"]}
         assert all(i["cancellable"] for i in mine["items"])
+        # the aggregated dashboard shows every service's part (R-DASH-1…3)
+        board = httpx.get(f"{gateway}/v1/me/dashboard", headers=auth).json()
+        assert board["degraded"] == []
+        assert board["active_inspections"]["total"] == 2
+        assert board["active_permits"]["total"] == 5 and board["total_fees_due"] == "0.00"
+        assert board["cart_items"] == 0
         cancelled = httpx.post(f"{base}/inspections/{final['id']}/cancel", headers=auth, json={})
         assert cancelled.status_code == 200 and cancelled.json()["status"] == "CANCELLED"
         inspector_pw = re.search(r"inspector@demo\.example\.org\s+password: (\S+)", banner)
