@@ -3,19 +3,17 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 from asgi_lifespan import LifespanManager
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from jwt.algorithms import OKPAlgorithm
 
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock
 from chassis.testing import TestScope, eventually
+from chassis.testing.tokens import LocalIssuer
 from contracts import Envelope
 from contracts.permits import FeeAssessed, FeeLine, SiteAddress
 from payments.bootstrap import create_app
@@ -34,10 +32,8 @@ SETTINGS: dict[str, Any] = {
 API_KEY = "sbx-test-api-key"
 WEBHOOK_SECRET = "whsec-test-secret"
 
-KEY = Ed25519PrivateKey.generate()
-JWKS = {
-    "keys": [{**OKPAlgorithm.to_jwk(KEY.public_key(), as_dict=True), "kid": "t", "alg": "EdDSA"}]
-}
+ISSUER = LocalIssuer()
+JWKS = ISSUER.jwks()
 
 
 @dataclass
@@ -116,26 +112,15 @@ class Harness:
         roles: list[str] | None = None,
         companies: list[str] | None = None,
     ) -> dict[str, str]:
-        now = self.clock.now()
-        claims = {
-            "iss": "permitsuite-identity",
-            "aud": "permitsuite",
-            "sub": f"acc-{email or kind}",
-            "email": email,
-            "jur": jid,
-            "kind": kind,
-            "roles": roles or [],
-            "companies": companies or [],
-            "ver": 0,
-            "typ": "access",
-            "iat": int(now.timestamp()),
-            "nbf": int(now.timestamp()),
-            "exp": int((now + timedelta(minutes=5)).timestamp()),
-        }
-        return {
-            "Authorization": "Bearer "
-            + jwt.encode(claims, KEY, algorithm="EdDSA", headers={"kid": "t"})
-        }
+        return ISSUER.headers(
+            jid,
+            kind,
+            email=email,
+            roles=roles,
+            companies=companies,
+            now=self.clock.now(),
+            minutes=5,
+        )
 
     async def publish(self, event: Any, event_id: str, jid: str = "alpha") -> None:
         env = Envelope(

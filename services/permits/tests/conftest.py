@@ -2,27 +2,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import httpx
-import jwt
 import pytest
 from asgi_lifespan import LifespanManager
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from jwt.algorithms import OKPAlgorithm
 
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock
 from chassis.testing import TestScope
+from chassis.testing.tokens import LocalIssuer
 from permits.bootstrap import create_app
 from permits.handlers.permits import PermitsApp
 from permits.settings import PermitsSettings
 
-KEY = Ed25519PrivateKey.generate()
-JWKS = {
-    "keys": [{**OKPAlgorithm.to_jwk(KEY.public_key(), as_dict=True), "kid": "t", "alg": "EdDSA"}]
-}
+ISSUER = LocalIssuer()
+JWKS = ISSUER.jwks()
 
 
 @dataclass
@@ -41,26 +36,16 @@ class Harness:
         companies: list[str] | None = None,
         account: str | None = None,
     ) -> dict[str, str]:
-        now = self.clock.now()
-        claims = {
-            "iss": "permitsuite-identity",
-            "aud": "permitsuite",
-            "sub": account or f"acc-{email or kind}",
-            "email": email,
-            "jur": jid,
-            "kind": kind,
-            "roles": roles or [],
-            "companies": companies or [],
-            "ver": 0,
-            "typ": "access",
-            "iat": int(now.timestamp()),
-            "nbf": int(now.timestamp()),
-            "exp": int((now + timedelta(minutes=5)).timestamp()),
-        }
-        return {
-            "Authorization": "Bearer "
-            + jwt.encode(claims, KEY, algorithm="EdDSA", headers={"kid": "t"})
-        }
+        return ISSUER.headers(
+            jid,
+            kind,
+            email=email,
+            roles=roles,
+            companies=companies,
+            subject=account,
+            now=self.clock.now(),
+            minutes=5,
+        )
 
     async def setup_type(self, jid: str, code: str = "RES", fmt: str = "RES{yy}-{seq:04}") -> None:
         r = await self.http.put(

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from chassis.errors import Unauthorized, problem_responses
+from gateway.caller import verified_caller
 from gateway.clients import (
     CartSummary,
     InspectionsClient,
@@ -70,11 +71,7 @@ async def dashboard(
     expired_offset: int = Query(default=0, ge=0),
 ) -> Dashboard:
     settings = request.app.state.settings
-    authorization = request.headers.get("authorization", "")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise Unauthorized("a bearer token is required")
-    principal = await request.app.state.verifier.verify(token)
+    principal, authorization = await verified_caller(request)
     jid = principal.jurisdiction_id
     if jid is None:
         raise Unauthorized("dashboards belong to a jurisdiction; log in to one")

@@ -12,7 +12,8 @@ import httpx
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from chassis.errors import Forbidden, Unauthorized, problem_responses
+from chassis.errors import Forbidden, problem_responses
+from gateway.caller import verified_caller
 from gateway.clients import ServiceClient
 
 
@@ -84,11 +85,7 @@ async def staff_queues(
     request: Request, limit: int = Query(default=10, ge=1, le=50, description="per queue")
 ) -> StaffQueues:
     settings = request.app.state.settings
-    authorization = request.headers.get("authorization", "")
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise Unauthorized("a bearer token is required")
-    principal = await request.app.state.verifier.verify(token)
+    principal, authorization = await verified_caller(request)
     if principal.kind != "staff" or principal.jurisdiction_id is None:
         raise Forbidden("work queues are for a jurisdiction's staff")
     jid = principal.jurisdiction_id
