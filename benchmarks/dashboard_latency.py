@@ -31,8 +31,9 @@ from typing import Any
 import httpx
 from pymongo import MongoClient
 
-from chassis.testing import ServiceProcess, TestScope
+from chassis.testing import TestScope
 from chassis.testing.infra import provide_infra
+from chassis.testing.stack import service_stack
 from chassis.testing.tokens import LocalIssuer
 
 RESULTS = Path(__file__).parent / "results"
@@ -199,49 +200,27 @@ def main() -> dict[str, Any]:
         scope = TestScope(infra, "benchdash")
         asyncio.run(scope.create_topics())
         log_dir = Path(tmp)
-        with ISSUER.serve_jwks(log_dir, log_dir) as jwks_url:
-            procs = {
-                name: ServiceProcess(
-                    name,
-                    name,
-                    env_prefix=f"{name.upper()}_",
-                    log_dir=log_dir,
-                    env=scope.service_env(
-                        f"{name.upper()}_", name, jwks_url=jwks_url, log_level="WARNING", **extra
-                    ),
-                )
-                for name, extra in (
-                    ("permits", {}),
-                    ("inspections", {}),
-                    (
-                        "payments",
-                        {"provider_api_key": "k-bench-dash", "webhook_secret": "s-bench-dash"},
-                    ),
-                )
-            }
-            procs["gateway"] = ServiceProcess(
-                "gateway",
-                "gateway",
-                env_prefix="GATEWAY_",
-                log_dir=log_dir,
-                ready_path="/health/live",
-                env={
-                    "GATEWAY_SERVICES": json.dumps({n: p.url for n, p in procs.items()}),
-                    "GATEWAY_JWKS_URL": jwks_url,
-                    "GATEWAY_DASHBOARD_TIMEOUT_SECONDS": "120",  # measure, do not degrade
-                    "GATEWAY_LOG_LEVEL": "WARNING",
-                },
-            )
-            try:
-                for proc in procs.values():
-                    proc.start()
-                started = time.perf_counter()
-                seed(infra.mongodb_url, f"{scope.database}_permits")
-                seeded = round(time.perf_counter() - started, 1)
-                rows = asyncio.run(run({n: p.url for n, p in procs.items()}))
-            finally:
-                for proc in procs.values():
-                    proc.stop()
+        services = {
+            "permits": {"log_level": "WARNING"},
+            "inspections": {"log_level": "WARNING"},
+            "payments": {
+                "log_level": "WARNING",
+                "provider_api_key": "k-bench-dash",
+                "webhook_secret": "s-bench-dash",
+            },
+        }
+        gateway = {
+            "GATEWAY_DASHBOARD_TIMEOUT_SECONDS": "120",  # measure, do not degrade
+            "GATEWAY_LOG_LEVEL": "WARNING",
+        }
+        with (
+            ISSUER.serve_jwks(log_dir, log_dir) as jwks_url,
+            service_stack(scope, log_dir, jwks_url, services, gateway=gateway) as procs,
+        ):
+            started = time.perf_counter()
+            seed(infra.mongodb_url, f"{scope.database}_permits")
+            seeded = round(time.perf_counter() - started, 1)
+            rows = asyncio.run(run({n: p.url for n, p in procs.items()}))
     result = {
         "benchmark": "dashboard_latency",
         "permits_in_jurisdiction": PERMITS,

@@ -5,7 +5,6 @@ inspections process is killed or the payments process hangs."""
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from chassis.testing import ServiceProcess, TestScope, eventually_sync
+from chassis.testing.stack import service_stack
 from chassis.testing.tokens import LocalIssuer
 
 pytestmark = pytest.mark.e2e
@@ -27,44 +27,22 @@ RICH = {"email": "rich@example.org", "companies": ["c1"]}
 @pytest.fixture
 def stack(scope: TestScope, log_dir: Path, tmp_path: Path) -> Iterator[dict[str, ServiceProcess]]:
     asyncio.run(scope.create_topics())
-    with ISSUER.serve_jwks(tmp_path, log_dir) as jwks_url:
-        procs = {
-            name: ServiceProcess(
-                name,
-                name,
-                env_prefix=f"{name.upper()}_",
-                log_dir=log_dir,
-                env=scope.service_env(f"{name.upper()}_", name, jwks_url=jwks_url, **extra),
-            )
-            for name, extra in (
-                ("permits", {}),
-                ("inspections", {}),
-                ("payments", {"provider_api_key": "k-dash-test", "webhook_secret": "s-dash-test"}),
-            )
-        }
-        procs["gateway"] = ServiceProcess(
-            "gateway",
-            "gateway",
-            env_prefix="GATEWAY_",
-            log_dir=log_dir,
-            ready_path="/health/live",
-            env={
-                "GATEWAY_SERVICES": json.dumps({n: p.url for n, p in procs.items()}),
-                "GATEWAY_JWKS_URL": jwks_url,
-                "GATEWAY_DASHBOARD_TIMEOUT_SECONDS": str(BUDGET),
-            },
-        )
-        for proc in procs.values():
-            proc.start_no_wait()
+    services = {
+        "permits": {},
+        "inspections": {},
+        "payments": {"provider_api_key": "k-dash-test", "webhook_secret": "s-dash-test"},
+    }
+    gateway = {"GATEWAY_DASHBOARD_TIMEOUT_SECONDS": str(BUDGET)}
+    with (
+        ISSUER.serve_jwks(tmp_path, log_dir) as jwks_url,
+        service_stack(scope, log_dir, jwks_url, services, gateway=gateway) as procs,
+    ):
         try:
-            for proc in procs.values():
-                proc.wait_ready()
             yield procs
-        finally:
-            for proc in procs.values():
-                if proc.process is not None and proc.process.proc is not None:
-                    proc.process.proc.send_signal(signal.SIGCONT)
-                proc.stop()
+        finally:  # a paused process would not stop
+            payments = procs["payments"].process
+            if payments is not None and payments.proc is not None:
+                payments.proc.send_signal(signal.SIGCONT)
 
 
 def _permit(
