@@ -37,6 +37,7 @@ fmt: sync
 bench: sync
 	$(UV) run --frozen python -m benchmarks.outbox_throughput
 	$(UV) run --frozen python -m benchmarks.payments_flow
+	$(UV) run --frozen python -m benchmarks.dashboard_latency
 
 schemas: sync
 	$(UV) run --frozen python -m contracts.schemas
