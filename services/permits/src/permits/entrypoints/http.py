@@ -442,11 +442,10 @@ async def dashboard(
     limit: int = Query(default=50, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
 ) -> DashboardPage:
-    rows, total = await views.dashboard(
+    rows, total, due = await views.dashboard(
         app, user, jurisdiction_id, which=which, limit=limit, offset=offset
     )
     items = [DashboardRow(fees_due=_money(r.pop("fees_due_minor")), **r) for r in rows]
-    due = await views.fees_due_total(app, user, jurisdiction_id, which=which)
     return DashboardPage(
         items=items, total=total, limit=limit, offset=offset, total_fees_due=_money(due)
     )

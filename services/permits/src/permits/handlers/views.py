@@ -51,6 +51,28 @@ def dashboard_row(doc: Doc) -> Doc:
     }
 
 
+async def _mine(
+    repo: Permits, principal: Principal, statuses: list[str]
+) -> dict[str, tuple[Any, int]]:
+    """The caller's permits in ``statuses``: id → (applied_at, fees due).
+
+    One query per R-ID-6 access path, each served by its own index, merged
+    here — rather than one ``$or``, which some engines answer by scanning."""
+    found: dict[str, tuple[Any, int]] = {}
+    for branch in _visible(principal):
+        docs = await repo.find(
+            {"status": {"$in": statuses}, **branch},
+            projection={"_id": 1, "applied_at": 1, "fees": 1},
+        )
+        for d in docs:
+            found[d["_id"]] = (d["applied_at"], balance_minor(d.get("fees", [])))
+    return found
+
+
+def _statuses(which: str) -> list[str]:
+    return ACTIVE_STATUSES if which == "active" else ["EXPIRED"]
+
+
 async def dashboard(
     app: PermitsApp,
     principal: Principal,
@@ -59,39 +81,18 @@ async def dashboard(
     which: str,
     limit: int,
     offset: int,
-) -> tuple[list[Doc], int]:
-    """My Active Permits or My Expired Permits, newest first (stable by id)."""
+) -> tuple[list[Doc], int, int]:
+    """My Active Permits or My Expired Permits, newest first (stable by id):
+    one page of rows, how many in all, and the fees due over all of them (R-PAY-6)."""
     if principal.jurisdiction_id != jurisdiction_id:
         raise NotFound("not found")
-    statuses = ACTIVE_STATUSES if which == "active" else ["EXPIRED"]
-    query = {"status": {"$in": statuses}, "$or": _visible(principal)}
     repo = Permits(app.runtime.db, jurisdiction_id)
-    docs = await repo.find(
-        query,
-        sort=[("applied_at", -1), ("_id", 1)],
-        skip=offset,
-        limit=limit,
-        projection=PROJECTION,
-    )
-    return [dashboard_row(d) for d in docs], await repo.count(query)
-
-
-async def fees_due_total(
-    app: PermitsApp, principal: Principal, jurisdiction_id: str, *, which: str
-) -> int:
-    """R-PAY-6 summed over every permit of the dashboard, not just one page."""
-    if principal.jurisdiction_id != jurisdiction_id:
-        raise NotFound("not found")
-    statuses = ACTIVE_STATUSES if which == "active" else ["EXPIRED"]
-    rows = await Permits(app.runtime.db, jurisdiction_id).aggregate(
-        [
-            {"$match": {"status": {"$in": statuses}, "$or": _visible(principal)}},
-            {"$unwind": "$fees"},
-            {"$match": {"fees.status": "open"}},
-            {"$group": {"_id": None, "due": {"$sum": "$fees.amount_minor"}}},
-        ]
-    )
-    return int(rows[0]["due"]) if rows else 0
+    mine = await _mine(repo, principal, _statuses(which))
+    newest_first = sorted(mine, key=lambda pid: (-mine[pid][0].timestamp(), pid))
+    page = newest_first[offset : offset + limit]
+    docs = {d["_id"]: d for d in await repo.find({"_id": {"$in": page}}, projection=PROJECTION)}
+    rows = [dashboard_row(docs[pid]) for pid in page if pid in docs]
+    return rows, len(mine), sum(due for _, due in mine.values())
 
 
 def search_query(
