@@ -2,7 +2,8 @@
 read directly from each owning service, on real processes.
 
 A user with 50 permits among BENCH_DASHBOARD_PERMITS in the jurisdiction
-(100,000 on real servers, 5,000 on the embedded database — see ``PERMITS``). At concurrency 1, 16 and 64:
+(100,000 on real servers, 5,000 on the embedded database — see ``PERMITS``).
+At concurrency 1, 16 and 64:
 
 (a) baseline: the four reads the dashboard makes — permits (active, expired),
     inspections (mine), payments (cart) — called concurrently, straight to
