@@ -56,7 +56,7 @@ class Upstreams:
         if mode == "down":
             raise httpx.ConnectError("refused", request=request)
         if mode == "slow":
-            await asyncio.sleep(30)  # far past the budget; the gateway must not wait
+            await asyncio.Event().wait()  # never answers; the gateway must not wait
         if mode == "error":
             return httpx.Response(500, json={"title": "boom"})
         path = request.url.path
