@@ -533,7 +533,8 @@ class Suite:
         self.say("demo jurisdictions 'demo' (staff review) and 'demo-auto' (automatic) seeded")
 
     def configure_registration(self, operator_password: str) -> None:
-        """Registration settings through the public API, as the hosting operator."""
+        """Demo settings (payments, inspections, permit types, registration) through
+        the public API, as the hosting operator."""
         gw = self.url(self.args.gateway_port)
         operator = next(u for u in DEMO_USERS if u[3] == "operator")
         token = httpx.post(
@@ -542,40 +543,22 @@ class Suite:
             timeout=30,
         ).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
-        r = httpx.put(
-            f"{gw}/v1/jurisdictions/demo/payment-settings",
-            json=DEMO_PAYMENTS,
-            headers=headers,
-            timeout=30,
-        )
-        if r.status_code != 200:
-            raise RuntimeError(f"configuring payments failed: {r.text}")
-        r = httpx.put(
-            f"{gw}/v1/jurisdictions/demo/inspection-settings",
-            json=DEMO_INSPECTIONS,
-            headers=headers,
-            timeout=30,
-        )
-        if r.status_code != 200:
-            raise RuntimeError(f"configuring inspections failed: {r.text}")
-        for code, permit_type in DEMO_PERMIT_TYPES.items():
-            r = httpx.put(
-                f"{gw}/v1/jurisdictions/demo/permit-types/{code}",
-                json=permit_type,
-                headers=headers,
-                timeout=30,
-            )
+        settings = [
+            ("payments", "demo/payment-settings", DEMO_PAYMENTS),
+            ("inspections", "demo/inspection-settings", DEMO_INSPECTIONS),
+            *(
+                (f"permit type {code}", f"demo/permit-types/{code}", permit_type)
+                for code, permit_type in DEMO_PERMIT_TYPES.items()
+            ),
+            *(
+                (f"registration for {jid}", f"{jid}/registration-settings", config)
+                for jid, config in DEMO_REGISTRATION.items()
+            ),
+        ]
+        for what, path, body in settings:
+            r = httpx.put(f"{gw}/v1/jurisdictions/{path}", json=body, headers=headers, timeout=30)
             if r.status_code != 200:
-                raise RuntimeError(f"configuring permit type {code} failed: {r.text}")
-        for jid, config in DEMO_REGISTRATION.items():
-            r = httpx.put(
-                f"{gw}/v1/jurisdictions/{jid}/registration-settings",
-                json=config,
-                headers=headers,
-                timeout=30,
-            )
-            if r.status_code != 200:
-                raise RuntimeError(f"configuring registration for {jid} failed: {r.text}")
+                raise RuntimeError(f"configuring {what} failed: {r.text}")
 
     def seed_permits(self, admin_password: str) -> None:
         """Demo permits for the demo contractor in several statuses (once)."""
