@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field
+
+from chassis.schemas import Strict
 
 StaffRole = Literal["admin", "permit_technician", "plan_reviewer", "cashier", "inspector"]
 Delivery = Literal["invitation", "pin"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Features(BaseModel):

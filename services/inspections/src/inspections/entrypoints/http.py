@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chassis.auth import CurrentUser
 from chassis.errors import problem_responses
+from chassis.schemas import Strict
 from inspections.handlers import scheduling
 from inspections.handlers.state import InspectionsApp
 
@@ -26,10 +27,6 @@ def get_app(request: Request) -> InspectionsApp:
 
 App = Annotated[InspectionsApp, Depends(get_app)]
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class InspectionSettingsIn(Strict):

@@ -8,10 +8,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field
 
 from chassis.auth import CurrentUser
 from chassis.errors import NotFound, problem_responses
+from chassis.schemas import Strict
 from payments.handlers import cart, history
 from payments.handlers import checkout as checkout_handlers
 from payments.handlers.cart import PaymentsApp
@@ -28,10 +29,6 @@ def get_app(request: Request) -> PaymentsApp:
 
 
 App = Annotated[PaymentsApp, Depends(get_app)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class MethodIn(Strict):

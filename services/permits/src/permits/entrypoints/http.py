@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from chassis.auth import CurrentUser
 from chassis.documents import DOWNLOAD_RESPONSES, download_response, upload_chunks
 from chassis.errors import problem_responses
+from chassis.schemas import Strict
 from permits.domain.fees import balance_minor
 from permits.domain.model import STATUS_LABELS
 from permits.handlers import documents, fees, parties, permits, views
@@ -27,10 +28,6 @@ def get_app(request: Request) -> PermitsApp:
 
 
 App = Annotated[PermitsApp, Depends(get_app)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ManualFeeIn(Strict):

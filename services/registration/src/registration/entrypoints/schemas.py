@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from chassis.schemas import Strict
 
 
 class LicenseType(Strict):
