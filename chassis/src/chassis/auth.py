@@ -128,6 +128,8 @@ class TokenVerifier:
         return self._keys[kid]
 
     async def verify(self, token: str, *, typ: str = "access") -> Principal:
+        """The caller a token names, or 401 for anything that is not a valid
+        token of kind ``typ`` — whatever its header, body or signature hold."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -136,6 +138,9 @@ class TokenVerifier:
         if alg not in ALLOWED_ALGORITHMS:
             raise Unauthorized("token algorithm not allowed")
         key = await self._key_for(str(header.get("kid", "")))
+        if key.algorithm_name != alg:
+            # the key decides the algorithm, never the token's header
+            raise Unauthorized("token algorithm does not match its key")
         try:
             claims = jwt.decode(
                 token,
@@ -150,8 +155,13 @@ class TokenVerifier:
                     "verify_iat": False,
                 },
             )
+            return self._principal(claims, typ)
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"invalid token: {exc}") from exc
+        except (TypeError, ValueError) as exc:  # a signed token with claims of the wrong shape
+            raise Unauthorized("invalid token claims") from exc
+
+    def _principal(self, claims: dict[str, Any], typ: str) -> Principal:
         now = self.clock.now().timestamp()
         if now > float(claims["exp"]) + LEEWAY_SECONDS:
             raise Unauthorized("token expired")
@@ -159,15 +169,17 @@ class TokenVerifier:
             raise Unauthorized("token not yet valid")
         if claims.get("typ") != typ:
             raise Unauthorized(f"not an {typ} token" if typ == "access" else f"not a {typ} token")
-        return Principal(
-            account_id=claims["sub"],
-            email=claims.get("email", ""),
-            jurisdiction_id=claims.get("jur"),
-            kind=claims.get("kind", ""),
-            roles=list(claims.get("roles", [])),
-            company_ids=list(claims.get("companies", [])),
-            token_version=int(claims.get("ver", 0)),
-            token_id=claims.get("jti"),
+        return Principal.model_validate(
+            {
+                "account_id": claims["sub"],
+                "email": claims.get("email", ""),
+                "jurisdiction_id": claims.get("jur"),
+                "kind": claims.get("kind", ""),
+                "roles": claims.get("roles", []),
+                "company_ids": claims.get("companies", []),
+                "token_version": claims.get("ver", 0),
+                "token_id": claims.get("jti"),
+            }
         )
 
 

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -201,12 +202,44 @@ def install_problem_handlers(app: FastAPI) -> None:
             headers=getattr(exc, "headers", None),
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(
-            500, "Internal server error", slug="internal", instance=request.url.path
-        )
+    app.add_middleware(UnexpectedErrorMiddleware)
+
+
+class UnexpectedErrorMiddleware:
+    """Any other exception becomes a logged 500 problem+json.
+
+    Handled here rather than by an ``Exception`` handler: Starlette re-raises
+    after such a handler answers, and uvicorn then closes the connection under
+    a keep-alive client (the gateway's pool), whose next request on it fails.
+    Answered here, the connection stays usable. Must sit inside every other
+    middleware (``install_problem_handlers`` adds it first), so they see the 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise  # nothing sensible can be sent any more
+            response = problem_response(
+                500, "Internal server error", slug="internal", instance=scope.get("path")
+            )
+            await response(scope, receive, send)
 
 
 __all__ = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from ipaddress import ip_address
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -105,3 +106,21 @@ class ObservabilityMiddleware:
                 self.service, scope.get("method", ""), path, status["code"]
             ).observe(time.perf_counter() - started)
             correlation_id_var.reset(token)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted: list[str]) -> str | None:
+    """The client's address: ``X-Forwarded-For`` is believed only as far as it
+    was written by trusted proxies. Walking from the right (the hop nearest to
+    us), every trusted address is skipped; the first one that is not trusted
+    is the client. A malformed entry ends the walk at the last good hop."""
+    if peer is None or peer not in trusted or not forwarded_for:
+        return peer
+    client = peer
+    for hop in reversed([h.strip() for h in forwarded_for.split(",")]):
+        try:
+            client = str(ip_address(hop))
+        except ValueError:
+            return client
+        if client not in trusted:
+            return client
+    return client

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,11 +22,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from chassis.auth import TokenVerifier
 from chassis.clock import Clock, SystemClock
-from chassis.context import CORRELATION_HEADER, current_correlation_id
+from chassis.context import CORRELATION_HEADER
 from chassis.errors import (
     NotFound,
-    ProblemError,
-    Unauthorized,
     install_problem_handlers,
     problem_responses,
 )
@@ -35,36 +32,12 @@ from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
 from contracts.schemas import asyncapi_document
 from gateway.dashboard import router as dashboard_router
+from gateway.proxy import METHODS as PROXY_METHODS
+from gateway.proxy import Proxy, UpstreamUnavailable
 from gateway.queues import router as queues_router
 from gateway.ratelimits import RateLimits
-from gateway.routing import match_route, merge_openapi
+from gateway.routing import merge_openapi
 from gateway.settings import GatewaySettings
-
-HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "content-length",
-}
-LINK = re.compile(r"https?://[^\s<>\"')]+")
-
-
-class UpstreamUnavailable(ProblemError):
-    status = 503
-    slug = "service-unavailable"
-    title = "Service unavailable"
-
-
-class UpstreamTimeout(ProblemError):
-    status = 504
-    slug = "service-timeout"
-    title = "Service did not answer in time"
 
 
 def create_app(
@@ -103,7 +76,6 @@ def create_app(
     )
     install_problem_handlers(app)
     app.state.settings = settings
-    rate_limits = RateLimits(settings.rate_limits, settings.rate_limit_storage)
     app.include_router(dashboard_router)
     app.include_router(queues_router)
 
@@ -186,54 +158,8 @@ def create_app(
             raise UpstreamUnavailable("the mail sink is not reachable", service="mailsink") from exc
         return JSONResponse(r.json(), status_code=r.status_code)
 
-    @app.api_route(
-        "/{path:path}",
-        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        include_in_schema=False,
-    )
-    async def proxy(path: str, request: Request) -> Response:
-        route = match_route(settings.routes, "/" + path)
-        if route is None or route.service not in settings.services:
-            raise NotFound(f"no route for /{path}")
-        client_address = request.client.host if request.client else "unknown"
-        await rate_limits.check(request.method, "/" + path, client_address)
-        authorization = request.headers.get("authorization")
-        if authorization:
-            scheme, _, token = authorization.partition(" ")
-            if scheme.lower() != "bearer" or not token:
-                raise Unauthorized("only bearer tokens are accepted")
-            await request.app.state.verifier.verify(token)
-        elif route.auth == "required":
-            raise Unauthorized("a bearer token is required")
-
-        skip = HOP_BY_HOP | {CORRELATION_HEADER.lower()}
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in skip}
-        headers[CORRELATION_HEADER] = current_correlation_id()
-        headers["X-Forwarded-For"] = request.client.host if request.client else ""
-        headers["X-Forwarded-Proto"] = request.url.scheme
-        headers["X-Forwarded-Host"] = request.headers.get("host", "")
-        url = settings.services[route.service].rstrip("/") + "/" + path
-        client: httpx.AsyncClient = request.app.state.http
-        try:
-            upstream = await client.request(
-                request.method,
-                url,
-                params=request.query_params,
-                headers=headers,
-                content=await request.body(),
-            )
-        except httpx.TimeoutException as exc:
-            raise UpstreamTimeout(
-                f"{route.service} did not answer in time", service=route.service
-            ) from exc
-        except httpx.TransportError as exc:
-            raise UpstreamUnavailable(
-                f"{route.service} is not reachable", service=route.service
-            ) from exc
-        out_headers = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
-        out_headers.pop("content-encoding", None)  # httpx already decoded the body
-        out_headers.pop(CORRELATION_HEADER.lower(), None)  # ours is added on the way out
-        return Response(upstream.content, status_code=upstream.status_code, headers=out_headers)
+    proxy = Proxy(settings, RateLimits(settings.rate_limits, settings.rate_limit_storage))
+    app.add_api_route("/{path:path}", proxy, methods=list(PROXY_METHODS), include_in_schema=False)
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:

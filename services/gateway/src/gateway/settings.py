@@ -21,6 +21,11 @@ class Route(BaseModel):
         description="required: the gateway refuses calls without a valid token; optional: a "
         "token, if sent, must be valid. The owning service always checks access itself.",
     )
+    token: Literal["access", "setup"] = Field(
+        default="access",
+        description="the kind of token the route takes: setup tokens (from a first login with a "
+        "PIN, R-ID-2) are accepted only where a route says so",
+    )
 
 
 def _identity(pattern: str, auth: Literal["required", "optional"] = "optional") -> Route:
@@ -32,6 +37,7 @@ DEFAULT_ROUTES = [
     _identity("/v1/auth/**"),
     _identity("/v1/me", "required"),
     _identity("/v1/me/**", "required"),
+    Route(pattern="/v1/me/setup", service="identity", auth="required", token="setup"),
     _identity("/v1/enrollments/**"),
     _identity("/v1/invitations/**"),
     _identity("/v1/password-resets/**"),
@@ -122,6 +128,12 @@ class GatewaySettings(BaseSettings):
     )
     dashboard_timeout_seconds: float = Field(
         default=2.0, gt=0, description="each dashboard section's budget; late ones are left out"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses of the load balancers in front of the gateway, whose "
+        "X-Forwarded-For is believed for the client address (rate limits, identity's login "
+        'throttling), e.g. ["10.0.0.5"]; empty: the peer is the client',
     )
     max_body_bytes: int = Field(default=10 * 1_048_576, gt=0)
     dev_mailbox_url: str | None = Field(

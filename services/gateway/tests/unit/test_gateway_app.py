@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import jwt
@@ -90,7 +92,7 @@ async def gateway(seen: list[httpx.Request]) -> AsyncIterator[httpx.AsyncClient]
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://gw"
+            transport=httpx.ASGITransport(app=raw_target(manager.app)), base_url="http://gw"
         ) as client,
     ):
         yield client
@@ -170,3 +172,234 @@ async def test_health_names_the_service_that_is_down(gateway: httpx.AsyncClient)
 
 async def test_dev_mail_is_absent_outside_embedded_mode(gateway: httpx.AsyncClient) -> None:
     assert (await gateway.get("/dev/mail")).status_code == 404
+
+
+# -- hardening (issue 12): what a client can put in the path -------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "/v1/jurisdictions/%00",
+        "/v1/jurisdictions/%01/enrollments",
+        "/v1/jurisdictions/demo%0a",
+        "/v1/jurisdictions/x%1b",
+        "/v1/jurisdictions/a%2Fb",
+        "/v1/jurisdictions/a%5Cb",
+        "/v1/jurisdictions/%ff",
+    ],
+)
+async def test_unforwardable_characters_in_the_path_are_400_and_not_forwarded(
+    gateway: httpx.AsyncClient, seen: list[httpx.Request], raw: str
+) -> None:
+    """Defect 12.1: a percent-encoded control character was a 500 (and ``demo%0a``
+    answered as ``demo``)."""
+    r = await gateway.get(raw)
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+json"
+    assert seen == []
+
+
+async def test_encoded_query_and_fragment_characters_stay_in_their_segment(
+    gateway: httpx.AsyncClient, seen: list[httpx.Request]
+) -> None:
+    """Defect 12.1: ``%3F``/``%23`` changed the forwarded path."""
+    r = await gateway.get("/v1/jurisdictions/a%3Fb%23c/enrollments", params={"x": "1"})
+    assert r.status_code == 409  # the fake service's answer: it was forwarded
+    assert seen[-1].url.raw_path == b"/v1/jurisdictions/a%3Fb%23c/enrollments?x=1"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "/v1/jurisdictions/../../metrics",
+        "/v1/jurisdictions/demo/../../docs",
+        "/v1/jurisdictions/%2e%2e/%2e%2e/openapi.json",
+        "/v1/jurisdictions/./demo",
+        "/v1/jurisdictions//demo",
+        "/v1/jurisdictions/demo/",
+    ],
+)
+async def test_dot_and_empty_segments_are_not_routable(
+    gateway: httpx.AsyncClient, seen: list[httpx.Request], raw: str
+) -> None:
+    """Defects 12.3 (path traversal to a service's non-public paths) and 12.4
+    (a trailing slash made the service redirect to its internal address)."""
+    r = await _raw(gateway, "GET", raw)
+    assert r.status_code == 404
+    assert seen == []
+
+
+async def test_a_service_redirect_never_names_its_internal_address(
+    seen: list[httpx.Request],
+) -> None:
+    """Defect 12.4: ``307 Location: http://127.0.0.1:<port>/…`` was passed through."""
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(307, headers={"location": "http://identity.test/v1/me"})
+
+    async with _gateway(upstream) as client:
+        r = await client.get("/v1/jurisdictions/demo")
+    assert r.status_code == 307
+    assert r.headers["location"] == "/v1/me"
+
+
+async def test_traversal_cannot_skip_the_rate_limit(seen: list[httpx.Request]) -> None:
+    """Defect 12.3: ``POST /v1/auth/../jurisdictions/demo/enrollments`` skipped it."""
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(202, json={})
+
+    async with _gateway(upstream) as client:
+        codes = [
+            (await _raw(client, "POST", p)).status_code
+            for p in ["/v1/jurisdictions/x/../demo/enrollments"] * 3
+            + ["/v1/jurisdictions/demo/enrollments"] * 6
+        ]
+    assert codes[:3] == [404] * 3
+    assert codes[3:] == [202] * 5 + [429]
+    assert len(seen) == 5
+
+
+async def test_a_closed_keep_alive_connection_is_retried_for_idempotent_methods() -> None:
+    """Defect 12.5: after a service closed a pooled connection, the next request got 503."""
+    calls = {"n": 0}
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        return httpx.Response(200, json={"ok": True})
+
+    async with _gateway(upstream) as client:
+        r = await client.get("/v1/jurisdictions/demo")
+        assert r.status_code == 200
+        calls["n"] = 0
+        post = await client.post("/v1/jurisdictions/demo/things", json={})
+        assert post.status_code == 503  # a POST is never sent twice
+        assert calls["n"] == 1
+
+
+async def test_setup_tokens_pass_only_where_the_route_takes_them() -> None:
+    """Defect 12.6: POST /v1/me/setup with the setup token from a PIN login was 401."""
+    forwarded: list[str] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        forwarded.append(request.url.path)
+        return httpx.Response(200, json={})
+
+    routes = [
+        {"pattern": "/v1/me", "service": "identity", "auth": "required"},
+        {"pattern": "/v1/me/**", "service": "identity", "auth": "required"},
+        {"pattern": "/v1/me/setup", "service": "identity", "auth": "required", "token": "setup"},
+    ]
+    setup = {"Authorization": f"Bearer {token(typ='setup')}"}
+    access = {"Authorization": f"Bearer {token()}"}
+    async with _gateway(upstream, routes=routes) as client:
+        assert (await client.post("/v1/me/setup", headers=setup, json={})).status_code == 200
+        assert (await client.post("/v1/me/setup", headers=access, json={})).status_code == 401
+        assert (await client.get("/v1/me", headers=setup)).status_code == 401
+        assert (await client.patch("/v1/me/password", headers=setup, json={})).status_code == 401
+    assert forwarded == ["/v1/me/setup"]
+
+
+def _forged(header: dict[str, Any], body: str = "e30", signature: str = "AAAA") -> str:
+    import base64
+    import json
+
+    head = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+    return f"{head}.{body}.{signature}"
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        _forged({"alg": "RS256", "kid": "k1"}),
+        _forged({"alg": "RS256", "kid": "k1"}, body="bm90IGpzb24"),
+        _forged({"alg": "EdDSA", "kid": "k1"}, body="W10"),
+        _forged({"alg": "EdDSA", "kid": ["k1"]}),
+        token(sub=12, roles="admin"),
+        token(exp="soon"),
+    ],
+)
+async def test_forged_tokens_with_a_published_kid_are_401(
+    gateway: httpx.AsyncClient, seen: list[httpx.Request], forged: str
+) -> None:
+    """Defect 12.2: an RS256 header naming a published (EdDSA) kid was a 500."""
+    r = await gateway.get("/v1/me", headers={"Authorization": f"Bearer {forged}"})
+    assert r.status_code == 401
+    assert r.headers["content-type"] == "application/problem+json"
+    assert seen == []
+
+
+async def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
+    """Issue 12.14: the client address behind a load balancer (rate limits, throttling)."""
+    sent: list[str] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["x-forwarded-for"])
+        return httpx.Response(200, json={})
+
+    spoof = {"X-Forwarded-For": "203.0.113.9"}
+    async with _gateway(upstream) as client:
+        await client.get("/v1/jurisdictions/demo", headers=spoof)
+    async with _gateway(upstream, trusted_proxies=["127.0.0.1"]) as client:
+        await client.get(
+            "/v1/jurisdictions/demo", headers={"X-Forwarded-For": "1.2.3.4, 203.0.113.9"}
+        )
+    assert sent == ["127.0.0.1", "203.0.113.9"]
+
+
+async def _raw(client: httpx.AsyncClient, method: str, raw: str) -> httpx.Response:
+    """Send ``raw`` as the request target exactly: httpx removes dot segments
+    from a URL, so the path travels in a header that :func:`raw_target` puts
+    in the ASGI scope, as a server would (``curl --path-as-is``)."""
+    return await client.request(method, "/", headers={"x-test-raw-path": raw}, json={})
+
+
+def raw_target(app: Any) -> Any:
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        raw = dict(scope.get("headers", [])).get(b"x-test-raw-path")
+        if scope["type"] == "http" and raw is not None:
+            scope = {**scope, "raw_path": raw, "path": unquote(raw.decode())}
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+@contextlib.asynccontextmanager
+async def _gateway(
+    upstream: Upstream, routes: list[dict[str, Any]] | None = None, **settings: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    def transport(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/.well-known/jwks.json":
+            return httpx.Response(200, json=JWKS)
+        return upstream(request)
+
+    app = create_app(
+        GatewaySettings(
+            services={"identity": "http://identity.test"},
+            routes=routes or [{"pattern": "/v1/jurisdictions/**", "service": "identity"}],
+            rate_limits=[
+                {
+                    "name": "enrollment",
+                    "pattern": "/v1/jurisdictions/*/enrollments",
+                    "limit": "5/minute",
+                }
+            ],
+            jwks_url="http://identity.test/.well-known/jwks.json",
+            log_json=False,
+            **settings,
+        ),
+        ManualClock(NOW),
+        transport=httpx.MockTransport(transport),
+    )
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=raw_target(manager.app), client=("127.0.0.1", 5000)),
+            base_url="http://gw",
+        ) as client,
+    ):
+        yield client

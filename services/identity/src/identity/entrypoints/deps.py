@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ipaddress import ip_address
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from chassis import http
 from chassis.auth import CurrentUser, Principal
 from chassis.errors import Unauthorized, problem_responses
 from identity.handlers import tokens
@@ -48,15 +48,11 @@ SetupPrincipal = Annotated[Principal, Depends(setup_principal)]
 
 def client_address(request: Request, idn: Idn) -> str | None:
     """The client's address; X-Forwarded-For is believed only from trusted proxies."""
-    peer = request.client.host if request.client else None
-    forwarded = request.headers.get("x-forwarded-for")
-    if peer in idn.settings.trusted_proxies and forwarded:
-        candidate = forwarded.split(",")[0].strip()
-        try:
-            return str(ip_address(candidate))
-        except ValueError:
-            return peer
-    return peer
+    return http.client_address(
+        request.client.host if request.client else None,
+        request.headers.get("x-forwarded-for"),
+        idn.settings.trusted_proxies,
+    )
 
 
 ClientAddress = Annotated[str | None, Depends(client_address)]
