@@ -134,7 +134,9 @@ async def make_permits(http: httpx.AsyncClient, urls: dict[str, str], n: int) ->
                 )
             ).json()
         r = await http.post(
-            f"{base}/permits/{permit['id']}/fees", headers=admin, json={"items": [{"code": "PLAN"}]}
+            f"{base}/permits/{permit['id']}/fees",
+            headers={**admin, "Idempotency-Key": f"assess-{permit['id']}"},
+            json={"items": [{"code": "PLAN"}]},
         )
         r.raise_for_status()
         ids.append(permit["id"])

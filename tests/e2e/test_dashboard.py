@@ -67,7 +67,9 @@ def _permit(
         ).json()
     if fees:
         r = httpx.post(
-            f"{base}/permits/{permit['id']}/fees", headers=admin, json={"items": [{"code": "PLAN"}]}
+            f"{base}/permits/{permit['id']}/fees",
+            headers={**admin, "Idempotency-Key": f"assess-{permit['id']}"},
+            json={"items": [{"code": "PLAN"}]},
         )
         assert r.status_code == 200, r.text
     return dict(permit)

@@ -124,7 +124,9 @@ def test_payment_settled_once_after_a_crash_before_publishing(stack: dict[str, A
             json={"to": step, "version": permit["version"]},
         ).json()
     r = httpx.post(
-        f"{base}/permits/{permit['id']}/fees", headers=admin, json={"items": [{"code": "PLAN"}]}
+        f"{base}/permits/{permit['id']}/fees",
+        headers={**admin, "Idempotency-Key": f"assess-{permit['id']}"},
+        json={"items": [{"code": "PLAN"}]},
     )
     assert r.status_code == 200, r.text
 

@@ -128,6 +128,7 @@ def create_service_app(
                     runtime.publisher,
                     retries=settings.kafka_consumer_retries,
                     backoff_seconds=settings.kafka_retry_backoff_seconds,
+                    fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
                 )
         await runtime.broker.start()
         if runs_workers:

@@ -102,6 +102,7 @@ class EventConsumer:
         *,
         retries: int,
         backoff_seconds: float,
+        fetch_max_wait_ms: int = 500,
     ) -> None:
         runtime = _ConsumerRuntime(self, uow, publisher, retries, backoff_seconds)
         subscriber = broker.subscriber(
@@ -109,6 +110,7 @@ class EventConsumer:
             group_id=publisher.topic_prefix + self.group_id,
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
+            fetch_max_wait_ms=fetch_max_wait_ms,
             title=self.name,
         )
 

@@ -1,11 +1,33 @@
-"""Request-body base model shared by every service's HTTP schemas."""
+"""Request-body base models shared by every service's HTTP schemas."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 
 class Strict(BaseModel):
     """A request body that refuses unknown fields (422 naming the field)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Patch(Strict):
+    """A partial update: an omitted field is left alone; ``null`` clears a
+    field only where the model lists it in ``clearable``, and is refused
+    (422 naming the field) everywhere else — a required value such as a
+    display name can never be stored as null."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_clearable(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.clearable:
+            raise ValueError("may be left out, but not null")
+        return value
+
+    def changes(self, **dump: Any) -> dict[str, Any]:
+        """The fields the client sent, as a dict for the update."""
+        return self.model_dump(exclude_unset=True, **dump)

@@ -46,6 +46,14 @@ class ServiceSettings(BaseSettings):
         description="Prepended to every topic and consumer group "
         "(several installations on one cluster)",
     )
+    kafka_fetch_max_wait_ms: int = Field(
+        default=500,
+        ge=1,
+        le=30_000,
+        description="how long a consumer's fetch waits for data (aiokafka's default 500 ms). "
+        "Apache Kafka answers a waiting fetch as soon as data arrives; the embedded broker "
+        "always waits it out, so embedded mode sets EMBEDDED_FETCH_MAX_WAIT_MS",
+    )
     kafka_consumer_retries: int = Field(default=3, ge=0, le=20)
     kafka_retry_backoff_seconds: float = Field(default=0.2, ge=0)
 

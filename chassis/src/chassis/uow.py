@@ -19,6 +19,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.clock import Clock
 from chassis.context import current_causation_id, current_correlation_id
 from chassis.faults import failpoint
+from chassis.idempotency import PendingKey, record_in_transaction
 from chassis.mongo import TenantRepository
 from chassis.outbox import Outbox
 from contracts import Envelope, IntegrationEvent
@@ -81,16 +82,21 @@ class UnitOfWork:
     async def run(self, fn: Callable[[Transaction], Awaitable[T]]) -> T:
         tx: Transaction | None = None
         result: Any = None
+        key: PendingKey | None = None
 
         async def attempt(session: AsyncClientSession) -> None:
-            nonlocal tx, result
+            nonlocal tx, result, key
             tx = Transaction(session, self.db, self)  # fresh state on every retry
             result = await fn(tx)
             await self.outbox.add(tx.outbox_docs, session)
+            # the request's Idempotency-Key, if any, commits with its first effect
+            key = await record_in_transaction(self.db, session, self.clock.now(), result)
 
         async with self.client.start_session() as session:
             await session.with_transaction(attempt)
         assert tx is not None
+        if key is not None:
+            key.committed = True
         failpoint("after_commit_before_publish")
         for doc in tx.outbox_docs:  # or only when a given event type was committed
             failpoint(f"after_commit_before_publish:{doc['event_type']}")

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from chassis.embedded import ManagedProcess, free_port, mongo_url, start_broker, start_mongo
+from chassis.embedded import (
+    EMBEDDED_FETCH_MAX_WAIT_MS,
+    ManagedProcess,
+    free_port,
+    mongo_url,
+    start_broker,
+    start_mongo,
+)
 from chassis.kafka import ensure_topics
 from contracts import ALL_TOPICS
 
@@ -22,6 +29,7 @@ class Infra:
     mongodb_url: str
     log_dir: Path
     idempotent_producer: bool
+    fetch_max_wait_ms: int = 500
     processes: tuple[ManagedProcess, ...] = ()
 
 
@@ -47,6 +55,7 @@ def provide_infra(log_dir: Path) -> Iterator[Infra]:
             mongodb_url=mongo_url(host, mongo_port),
             log_dir=log_dir,
             idempotent_producer=False,
+            fetch_max_wait_ms=EMBEDDED_FETCH_MAX_WAIT_MS,
             processes=(broker, database),
         )
     finally:
@@ -110,6 +119,7 @@ class TestScope:
             "mongodb_database": f"{self.database}_{service}",
             "kafka_bootstrap_servers": self.infra.kafka_bootstrap,
             "kafka_idempotent_producer": self.infra.idempotent_producer,
+            "kafka_fetch_max_wait_ms": self.infra.fetch_max_wait_ms,
             "kafka_topic_prefix": self.topic_prefix,
             "kafka_retry_backoff_seconds": 0.01,
             "outbox_relay_interval_seconds": 0.2,

@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 
 from chassis.embedded import (
+    EMBEDDED_FETCH_MAX_WAIT_MS,
     ManagedProcess,
     mongo_url,
     port_open,
@@ -354,6 +355,7 @@ class Suite:
             "MONGODB_URL": mongo_url(a.host, a.mongo_port),
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
             "KAFKA_IDEMPOTENT_PRODUCER": "false",  # Tansu rejects InitProducerId
+            "KAFKA_FETCH_MAX_WAIT_MS": str(EMBEDDED_FETCH_MAX_WAIT_MS),
             "HOST": a.host,
         }
         jwks = f"{self.url(a.identity_port)}/.well-known/jwks.json"
@@ -612,7 +614,7 @@ class Suite:
                     codes = ("MECH", "PRB", "BLDG", "PLAN", "PPR", "FIRE")
                     r = httpx.post(
                         f"{base}/permits/{permit['id']}/fees",
-                        headers=h,
+                        headers={**h, "Idempotency-Key": f"demo-fees-{permit['id']}"},
                         timeout=30,
                         json={"items": [{"code": c} for c in codes[:: 1 if step == "fees" else 3]]},
                     )

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from chassis.errors import Unauthorized, problem_responses
+from chassis.paging import Offset
 from gateway.caller import verified_caller
 from gateway.clients import (
     CartSummary,
@@ -66,9 +67,9 @@ async def _section(name: str, call: Awaitable[T], degraded: list[str], budget: f
 async def dashboard(
     request: Request,
     limit: int = Query(default=20, ge=1, le=100, description="per section"),
-    permits_offset: int = Query(default=0, ge=0),
-    inspections_offset: int = Query(default=0, ge=0),
-    expired_offset: int = Query(default=0, ge=0),
+    permits_offset: Offset = 0,
+    inspections_offset: Offset = 0,
+    expired_offset: Offset = 0,
 ) -> Dashboard:
     settings = request.app.state.settings
     principal, authorization = await verified_caller(request)

@@ -40,9 +40,27 @@ class IdentitySettings(ServiceSettings):
         description="Shared secret other services present on /internal routes "
         "(X-Internal-Token); unset disables them",
     )
-    login_free_failures: int = Field(default=3, ge=1)
-    login_lockout_after: int = Field(default=10, ge=2)
+    # Login throttling (identity/domain/throttle.py, docs/architecture.md)
+    login_free_failures: int = Field(
+        default=3, ge=1, description="one account from one address: failures before delays"
+    )
+    login_lockout_after: int = Field(
+        default=10, ge=2, description="one account from one address: failures before a lockout"
+    )
     login_lockout_minutes: int = Field(default=15, ge=1)
+    login_account_free_failures: int = Field(
+        default=5, ge=1, description="one account from any address: failures before delays"
+    )
+    login_account_max_delay_seconds: int = Field(
+        default=30, ge=1, description="the longest delay an account's owner can be made to wait"
+    )
+    login_address_free_failures: int = Field(
+        default=10, ge=1, description="one address, accounts never logged in from it: free failures"
+    )
+    login_address_lockout_after: int = Field(default=30, ge=2)
+    login_known_address_days: int = Field(
+        default=90, ge=1, description="a successful login exempts its address this long"
+    )
 
     @field_validator("signing_key")
     @classmethod

@@ -451,3 +451,70 @@ async def test_contractor_in_two_jurisdictions_gets_separate_tokens(harness: Any
         },
     )
     assert nowhere.status_code == 401
+
+
+async def test_the_last_company_admin_can_never_be_removed(harness: Any) -> None:
+    """Issue 12.9: a company admin could remove themselves, leaving a company
+    with no users and a person who could no longer log in."""
+    admin = await harness.jurisdiction_with_admin("alpha")
+    company = await harness.http.post(
+        "/v1/jurisdictions/alpha/companies",
+        headers=auth(admin),
+        json={"name": "Solo Builders", "license_number": "AEC0999"},
+    )
+    cid = company.json()["id"]
+    await harness.http.post(
+        f"/v1/jurisdictions/alpha/companies/{cid}/users",
+        headers=auth(admin),
+        json={"email": "solo@example.org", "display_name": "Solo", "company_admin": True},
+    )
+    await _invite_and_accept(harness, "solo@example.org")
+    solo = (await harness.login("solo@example.org", "strong passphrase 77", "alpha")).json()
+    me = (await harness.http.get("/v1/me", headers=auth(solo["access_token"]))).json()
+    for who in (solo["access_token"], admin):  # neither the admin themselves nor staff
+        r = await harness.http.delete(
+            f"/v1/jurisdictions/alpha/companies/{cid}/users/{me['account_id']}", headers=auth(who)
+        )
+        assert r.status_code == 409
+        assert r.headers["content-type"] == "application/problem+json"
+    users = await harness.http.get(
+        f"/v1/jurisdictions/alpha/companies/{cid}/users", headers=auth(admin)
+    )
+    assert [u["email"] for u in users.json()] == ["solo@example.org"]
+    assert (
+        await harness.login("solo@example.org", "strong passphrase 77", "alpha")
+    ).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/me", {"display_name": None}, "display_name"),
+        ("/v1/jurisdictions/alpha", {"name": None}, "name"),
+        ("/v1/jurisdictions/alpha", {"time_zone": None}, "time_zone"),
+    ],
+)
+async def test_null_for_a_required_value_is_422_and_changes_nothing(
+    harness: Any, path: str, body: dict[str, Any], field: str
+) -> None:
+    """Issue 12.7: ``PATCH /v1/me {"display_name": null}`` was a 500 and broke the
+    account's GET /v1/me for good."""
+    admin = await harness.jurisdiction_with_admin("alpha")
+    token = admin if path == "/v1/me" else await harness.operator_token()
+    before = (await harness.http.get(path, headers=auth(token))).json()
+    r = await harness.http.patch(path, headers=auth(token), json=body)
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in r.json()["errors"]] == [field]
+    after = await harness.http.get(path, headers=auth(token))
+    assert after.status_code == 200
+    assert after.json() == before
+
+
+async def test_a_clearable_profile_field_may_be_null(harness: Any) -> None:
+    admin = await harness.jurisdiction_with_admin("alpha")
+    set_ = await harness.http.patch("/v1/me", headers=auth(admin), json={"phone": "208-555-0101"})
+    assert set_.status_code == 200, set_.text
+    cleared = await harness.http.patch("/v1/me", headers=auth(admin), json={"phone": None})
+    assert cleared.status_code == 200
+    assert (await harness.http.get("/v1/me", headers=auth(admin))).status_code == 200

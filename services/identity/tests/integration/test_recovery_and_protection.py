@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import jwt
 import pytest
 
@@ -141,7 +142,8 @@ async def test_reset_requires_the_security_answer_where_the_jurisdiction_says_so
 
 
 async def test_lockout_after_repeated_failures_and_its_expiry(harness: Any) -> None:
-    """Growing delays, then a lockout; unknown accounts behave the same; audited."""
+    """One account from one address: growing delays, then a lockout; unknown
+    accounts behave the same; audited."""
     await harness.create_jurisdiction("alpha")
     await harness.enroll("alpha", "pat@example.org")
     statuses = []
@@ -174,35 +176,63 @@ async def test_lockout_after_repeated_failures_and_its_expiry(harness: Any) -> N
     audit = harness.identity.runtime.db["audit_log"]
     assert (
         await audit.count_documents(
-            {"action": "login_lockout", "subject": "account:pat@example.org"}
+            {"action": "login_lockout", "subject": "pair:pat@example.org|127.0.0.1"}
         )
         == 1
     )
 
 
-async def test_throttle_by_client_address_counts_across_accounts(harness: Any) -> None:
+async def _login_from(harness: Any, address: str, email: str, password: str) -> httpx.Response:
+    return await harness.http.post(  # type: ignore[no-any-return]
+        "/v1/auth/token",
+        headers={"X-Forwarded-For": address},
+        data={"username": email, "password": password, "jurisdiction": "alpha"},
+    )
+
+
+async def test_spraying_from_one_address_spares_the_accounts_that_log_in_there(
+    harness: Any,
+) -> None:
+    """Issue 12.14: failures from one address (an office, a load balancer) across
+    made-up accounts lock that address for unknown pairs only; a person who has
+    logged in from it before still gets in, and so does anyone from elsewhere."""
     await harness.create_jurisdiction("alpha")
     await harness.enroll("alpha", "pat@example.org")
-    headers = {"X-Forwarded-For": "203.0.113.9"}
-    for n in range(4):
-        r = await harness.http.post(
-            "/v1/auth/token",
-            headers=headers,
-            data={"username": f"user{n}@example.org", "password": "x", "jurisdiction": "alpha"},
-        )
-        assert r.status_code == 401
-    blocked = await harness.http.post(
-        "/v1/auth/token",
-        headers=headers,
-        data={"username": "pat@example.org", "password": PASSWORD, "jurisdiction": "alpha"},
-    )
-    assert blocked.status_code == 429
-    elsewhere = await harness.http.post(
-        "/v1/auth/token",
-        headers={"X-Forwarded-For": "198.51.100.1"},
-        data={"username": "pat@example.org", "password": PASSWORD, "jurisdiction": "alpha"},
-    )
+    await harness.enroll("alpha", "sam@example.org")
+    office = "203.0.113.9"
+    assert (await _login_from(harness, office, "pat@example.org", PASSWORD)).status_code == 200
+    codes = []
+    for n in range(30):
+        harness.clock.advance(timedelta(seconds=61))  # past each growing delay
+        codes.append((await _login_from(harness, office, f"u{n}@example.org", "x")).status_code)
+    assert codes == [401] * 30
+    assert (await _login_from(harness, office, "new@example.org", "x")).status_code == 429
+    assert (await _login_from(harness, office, "pat@example.org", PASSWORD)).status_code == 200
+    assert (await _login_from(harness, office, "sam@example.org", PASSWORD)).status_code == 429
+    elsewhere = await _login_from(harness, "198.51.100.1", "sam@example.org", PASSWORD)
     assert elsewhere.status_code == 200
+
+
+async def test_someone_elses_failures_never_lock_the_owner_out(harness: Any) -> None:
+    """Issue 12.14: failures for one account from many addresses only delay it
+    (at most the account's max delay), and a pair locked at the guesser's
+    address does not touch the owner's; the right password then works."""
+    await harness.create_jurisdiction("alpha")
+    await harness.enroll("alpha", "pat@example.org")
+    codes = []
+    for n in range(40):  # ten from each of four addresses, each after the delays
+        harness.clock.advance(timedelta(seconds=31))
+        r = await _login_from(harness, f"198.51.100.{n % 4}", "pat@example.org", "guess")
+        codes.append(r.status_code)
+    assert codes == [401] * 40
+    owner = await _login_from(harness, "192.0.2.44", "pat@example.org", PASSWORD)
+    assert owner.status_code == 429  # the account-wide delay, never a lockout
+    assert int(owner.headers["retry-after"]) <= 30
+    harness.clock.advance(timedelta(seconds=int(owner.headers["retry-after"])))
+    owner = await _login_from(harness, "192.0.2.44", "pat@example.org", PASSWORD)
+    assert owner.status_code == 200
+    guesser = await _login_from(harness, "198.51.100.0", "pat@example.org", PASSWORD)
+    assert guesser.status_code == 429  # the guesser's own address stays locked
 
 
 async def test_tokens_with_bad_alg_audience_expiry_or_key_are_rejected(harness: Any) -> None:

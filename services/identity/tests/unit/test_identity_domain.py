@@ -136,3 +136,33 @@ def test_throttle_grows_delays_then_locks_out_and_forgets_after_the_window() -> 
     assert blocked_until(locked, now + timedelta(minutes=15, seconds=1)) is None
     later = after_failure(locked, now + timedelta(hours=2), policy)
     assert later.failures == 1  # the window passed: counting starts again
+
+
+def test_login_throttle_keys_and_which_of_them_hold_an_attempt_back() -> None:
+    """Issue 12.14: the account-wide key only delays; the address key spares known pairs."""
+    from identity.domain.throttle import (
+        AttemptState,
+        LoginKeys,
+        LoginThrottlePolicy,
+        after_failure,
+        blocked_until,
+        is_known,
+    )
+
+    policy = LoginThrottlePolicy()
+    keys = LoginKeys.of(" Pat@Example.org ", "203.0.113.9")
+    assert keys.pair == "pair:pat@example.org|203.0.113.9"
+    assert [k for k, _ in keys.checked(policy, known_pair=True)] == [keys.pair, keys.account]
+    assert [k for k, _ in keys.checked(policy, known_pair=False)][-1] == keys.address
+    assert [k for k, _ in keys.counted(policy)] == [keys.pair, keys.account, keys.address]
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    state = AttemptState()
+    for _ in range(1000):
+        state = after_failure(state, now, policy.account)
+    assert state.locked_until is None
+    assert blocked_until(state, now + policy.account.max_delay) is None
+
+    assert is_known(now - timedelta(days=89), now, policy)
+    assert not is_known(now - timedelta(days=91), now, policy)
+    assert not is_known(None, now, policy)

@@ -38,6 +38,7 @@ from contracts.topics import (
 from notifications import branding
 from notifications.adapters.templates import EmailTemplates
 from notifications.deliveries import Deliveries, DeliveryWorker, new_delivery
+from notifications.links import PortalLinks
 from notifications.settings import NotificationsSettings
 
 KIND_LABELS = {
@@ -197,7 +198,7 @@ def registration_consumer(settings: NotificationsSettings, send: Mailer) -> Even
             jurisdiction_name=event.jurisdiction_id,
             company_name=event.company.name,
             registrant_name=event.registrant_name,
-            login_link=f"{base}/docs",
+            login_link=PortalLinks(base).login(event.jurisdiction_id),
         )
 
     @consumer.on(RegistrationReturned)
@@ -267,7 +268,7 @@ def permits_consumer(settings: NotificationsSettings, send: Mailer) -> EventCons
             address=event.site.street,
             lines=event.lines,
             balance_minor=event.balance_minor,
-            link=f"{base}/docs",
+            link=PortalLinks(base).permit(event.jurisdiction_id, event.permit_id),
         )
 
     @consumer.on(PermitIssued)

@@ -24,7 +24,7 @@ class NotificationsSettings(ServiceSettings):
 
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="Base URL of the public API/portal that links in emails point to",
+        description="Public address of the web portal, whose pages the links in emails open",
     )
     delivery_max_attempts: int = Field(default=8, ge=1)
     delivery_retry_seconds: float = Field(default=30.0, gt=0)

@@ -86,7 +86,11 @@ def test_dates_are_shown_in_the_jurisdictions_time_zone() -> None:
         ("registration_pending", {"company_name": "Sparky"}, "Pending Validation"),
         (
             "registration_accepted",
-            {"company_name": "Sparky", "registrant_name": "Sam", "login_link": "http://gw/docs"},
+            {
+                "company_name": "Sparky",
+                "registrant_name": "Sam",
+                "login_link": "http://portal/j/alpha/login",
+            },
             "apply for permits",
         ),
         (
@@ -106,7 +110,7 @@ def test_dates_are_shown_in_the_jurisdictions_time_zone() -> None:
                 "address": "1968 E Dodd Rd",
                 "balance_minor": 102398,
                 "money": lambda m: f"${m / 100:,.2f}",
-                "link": "http://gw/docs",
+                "link": "http://portal/j/alpha/permits/p1",
                 "lines": [{"name": "PLANNING", "amount_minor": 3500}],
             },
             "Fees due now: $1,023.98",

@@ -27,7 +27,7 @@ async def test_full_refund_returns_fees_and_convenience_fee(harness: Any) -> Non
     cashier = harness.token("alpha", "staff", roles=["cashier"])
     r = await harness.http.post(
         f"/v1/jurisdictions/alpha/payments/{pay['id']}/refunds",
-        headers=cashier,
+        headers={**cashier, "Idempotency-Key": "refund-1"},
         json={"reason": "permit withdrawn"},
     )
     assert r.status_code == 201, r.text
@@ -41,7 +41,7 @@ async def test_full_refund_returns_fees_and_convenience_fee(harness: Any) -> Non
     assert await harness.sandbox.db["refunds"].count_documents({"amount_minor": 105470}) == 1
     again = await harness.http.post(
         f"/v1/jurisdictions/alpha/payments/{pay['id']}/refunds",
-        headers=cashier,
+        headers={**cashier, "Idempotency-Key": "refund-2"},
         json={"reason": "twice"},
     )
     assert again.status_code == 409
@@ -54,7 +54,7 @@ async def test_refund_per_line_keeps_the_rest_paid(harness: Any) -> None:
     admin = harness.token("alpha", "staff", roles=["admin"])
     r = await harness.http.post(
         f"/v1/jurisdictions/alpha/payments/{pay['id']}/refunds",
-        headers=admin,
+        headers={**admin, "Idempotency-Key": "refund-1"},
         json={"line_ids": ["p1-3"], "reason": "planning fee waived"},
     )
     assert r.status_code == 201 and r.json()["amount"] == "35.00"
@@ -68,7 +68,7 @@ async def test_refund_per_line_keeps_the_rest_paid(harness: Any) -> None:
     ]
     bad = await harness.http.post(
         f"/v1/jurisdictions/alpha/payments/{pay['id']}/refunds",
-        headers=admin,
+        headers={**admin, "Idempotency-Key": "refund-2"},
         json={"line_ids": ["p1-3"], "reason": "again"},
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"][-1] == "line_ids"
@@ -79,12 +79,15 @@ async def test_refunds_need_a_cashier(harness: Any) -> None:
     await harness.assess("p1", "RES16-0688", RES16_0688)
     pay = await paid(harness)
     url = f"/v1/jurisdictions/alpha/payments/{pay['id']}/refunds"
+    key = {"Idempotency-Key": "refund-1"}
     reviewer = harness.token("alpha", "staff", roles=["reviewer"])
     assert (
-        await harness.http.post(url, headers=reviewer, json={"reason": "nope"})
+        await harness.http.post(url, headers={**reviewer, **key}, json={"reason": "nope"})
     ).status_code == 403
     rich = contractor(harness)
-    assert (await harness.http.post(url, headers=rich, json={"reason": "nope"})).status_code == 404
+    assert (
+        await harness.http.post(url, headers={**rich, **key}, json={"reason": "nope"})
+    ).status_code == 404
 
 
 async def test_counter_payment_settles_at_once_with_a_receipt(harness: Any) -> None:
@@ -206,3 +209,48 @@ async def test_staff_search_by_receipt_permit_method_and_date(harness: Any) -> N
     today = harness.clock.now().date()
     assert len(await ids(f"from={today}T00:00:00Z")) == 2
     assert await ids(f"to={today}T00:00:00Z") == []
+
+
+async def test_a_retried_refund_request_refunds_once(harness: Any) -> None:
+    """Issue 12.10: refunds take an Idempotency-Key; a retry answers the first
+    refund (Idempotent-Replayed) and the provider is asked once."""
+    await harness.configure()
+    await harness.assess("p1", "RES16-0688", RES16_0688)
+    pay = await paid(harness)
+    cashier = {**harness.token("alpha", "staff", roles=["cashier"]), "Idempotency-Key": "r-1"}
+    url = f"/v1/jurisdictions/alpha/payments/{pay['id']}/refunds"
+    body = {"line_ids": ["p1-3"], "reason": "planning fee waived"}
+    first = await harness.http.post(url, headers=cashier, json=body)
+    retry = await harness.http.post(url, headers=cashier, json=body)
+    assert (first.status_code, retry.status_code) == (201, 201), retry.text
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json()["id"] == first.json()["id"]
+    assert len(await harness.outbox("PaymentRefunded")) == 1
+    assert await harness.sandbox.db["refunds"].count_documents({"amount_minor": 3500}) == 1
+    no_key = {k: v for k, v in cashier.items() if k != "Idempotency-Key"}
+    assert (await harness.http.post(url, headers=no_key, json=body)).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "field"),
+    [
+        ({"fee_percent": "1000"}, "methods.0.fee_percent"),
+        ({"fee_percent": "NaN"}, "methods.0.fee_percent"),
+        ({"fee_flat": "Infinity"}, "methods.0.fee_flat"),
+        ({"fee_flat": "1.505"}, "methods.0.fee_flat"),
+        ({"fee_min": "1e3"}, "methods.0.fee_min"),
+        ({"fee_max": "\u0661"}, "methods.0.fee_max"),
+    ],
+)
+async def test_convenience_fee_settings_are_plain_decimals_in_range(
+    harness: Any, method: dict[str, str], field: str
+) -> None:
+    """Issue 12.8: ``fee_percent: 1000`` and loosely parsed numbers were accepted."""
+    admin = harness.token("alpha", "staff", roles=["admin"])
+    r = await harness.http.put(
+        "/v1/jurisdictions/alpha/payment-settings",
+        headers=admin,
+        json={"online_payments": True, "methods": [{"code": "card", "label": "Card", **method}]},
+    )
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == [field]

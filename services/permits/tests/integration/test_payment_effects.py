@@ -46,7 +46,9 @@ async def _awaiting_payment(harness: Any, auto_issue: bool) -> dict[str, Any]:
             f"{url}/transitions", headers=admin, json={"to": to, "version": version}
         )
     assessed = await harness.http.post(
-        f"{url}/fees", headers=admin, json={"items": [{"code": "MECH"}, {"code": "PLAN"}]}
+        f"{url}/fees",
+        headers={**admin, "Idempotency-Key": f"assess-{permit['id']}"},
+        json={"items": [{"code": "MECH"}, {"code": "PLAN"}]},
     )
     assert assessed.json()["status"] == "AWAITING_PAYMENT"
     return dict(assessed.json())

@@ -337,7 +337,7 @@ async def test_fee_assessment_reproduces_res16_0688_and_awaits_payment(harness: 
     cashier = harness.token("alpha", "staff", roles=["cashier"])
     assessed = await harness.http.post(
         f"{url}/fees",
-        headers=cashier,
+        headers={**cashier, "Idempotency-Key": "assess-1"},
         json={
             "items": [{"code": c} for c in ("MECH", "PRB", "BLDG", "PLAN", "PPR")],
             "manual": [
@@ -376,11 +376,15 @@ async def test_fee_assessment_reproduces_res16_0688_and_awaits_payment(harness: 
 
     line = body["fees"][-1]["id"]
     voided = await harness.http.post(
-        f"{url}/fees/{line}/void", headers=cashier, json={"reason": "assessed twice"}
+        f"{url}/fees/{line}/void",
+        headers={**cashier, "Idempotency-Key": "void-1"},
+        json={"reason": "assessed twice"},
     )
     assert voided.json()["fees_due"] == "976.98"
     again = await harness.http.post(
-        f"{url}/fees/{line}/void", headers=cashier, json={"reason": "x"}
+        f"{url}/fees/{line}/void",
+        headers={**cashier, "Idempotency-Key": "void-2"},
+        json={"reason": "x"},
     )
     assert again.status_code == 409
     applicant = harness.token("alpha", "community_member", email="pat@example.org")
@@ -388,11 +392,15 @@ async def test_fee_assessment_reproduces_res16_0688_and_awaits_payment(harness: 
     assert seen["fees_due"] == "976.98"
     assert (
         await harness.http.post(
-            f"{url}/fees", headers=applicant, json={"items": [{"code": "MECH"}]}
+            f"{url}/fees",
+            headers={**applicant, "Idempotency-Key": "assess-2"},
+            json={"items": [{"code": "MECH"}]},
         )
     ).status_code == 403
     unknown = await harness.http.post(
-        f"{url}/fees", headers=cashier, json={"items": [{"code": "ZZZ"}]}
+        f"{url}/fees",
+        headers={**cashier, "Idempotency-Key": "assess-3"},
+        json={"items": [{"code": "ZZZ"}]},
     )
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "items.0.code"
 

@@ -61,3 +61,27 @@ def test_a_legal_move_by_the_wrong_role_is_not_allowed() -> None:
         check_transition("IN_REVIEW", "PENDING_APPROVAL", ["cashier"])
     with pytest.raises(NotAllowed):
         check_transition("ISSUED", "EXPIRED", ["admin"])  # only the expiry sweep
+
+
+def test_dashboard_access_paths_are_equality_only() -> None:
+    """Issue 12 (performance): the company branch was ``company_ids: {$in}``
+    beside ``status: {$in}`` — two operator fields, which the embedded
+    database answers by walking every permit of the jurisdiction (R-ID-6)."""
+    from chassis.auth import Principal
+    from permits.handlers.views import _visible
+
+    rich = Principal(
+        account_id="a1",
+        email="Rich@Example.org",
+        jurisdiction_id="demo",
+        kind="contractor",
+        company_ids=["c1", "c2"],
+    )
+    branches = _visible(rich)
+    assert branches == [
+        {"linked_accounts": "a1"},
+        {"applicant.email": "rich@example.org"},
+        {"owner.email": "rich@example.org"},
+        {"company_ids": "c1"},
+        {"company_ids": "c2"},
+    ]

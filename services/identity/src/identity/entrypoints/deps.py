@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from chassis import http
 from chassis.auth import CurrentUser, Principal
 from chassis.errors import Unauthorized, problem_responses
+from chassis.paging import Offset
 from identity.handlers import tokens
 from identity.handlers.common import Caller, Identity
 
@@ -62,7 +63,7 @@ class Paging:
     def __init__(
         self,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Offset = 0,
     ) -> None:
         self.limit = limit
         self.offset = offset

@@ -103,7 +103,7 @@ async def update_jurisdiction(
 ) -> JurisdictionOut:
     _require_operator(caller)
     doc = await jurisdictions.update_jurisdiction(
-        idn, caller, jurisdiction_id, body.model_dump(exclude_unset=True, mode="json")
+        idn, caller, jurisdiction_id, body.changes(mode="json")
     )
     return _jurisdiction_out(doc)
 
@@ -272,7 +272,7 @@ async def get_company(
 async def update_company(
     jurisdiction_id: str, company_id: str, body: CompanyPatch, caller: CallerDep, idn: Idn
 ) -> CompanyOut:
-    fields = companies.validate_company_fields(body.model_dump(exclude_unset=True, mode="json"))
+    fields = companies.validate_company_fields(body.changes(mode="json"))
     doc = await companies.update_company(idn, caller, jurisdiction_id, company_id, fields)
     return CompanyOut(**company_out(doc))
 

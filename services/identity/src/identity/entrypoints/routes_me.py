@@ -26,7 +26,7 @@ async def me(caller: CallerDep, idn: Idn) -> Me:
 
 @router.patch("", response_model=Me, summary="Edit own profile")
 async def update_me(body: ProfilePatch, caller: CallerDep, idn: Idn) -> Me:
-    await profile.update_profile(idn, caller, body.model_dump(exclude_unset=True))
+    await profile.update_profile(idn, caller, body.changes())
     return Me(**await tokens.me(idn, await tokens.load_caller(idn, caller.principal)))
 
 

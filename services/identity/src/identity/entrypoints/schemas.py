@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field
 
-from chassis.schemas import Strict
+from chassis.schemas import Patch, Strict
 
 StaffRole = Literal["admin", "permit_technician", "plan_reviewer", "cashier", "inspector"]
 Delivery = Literal["invitation", "pin"]
@@ -43,7 +43,7 @@ class JurisdictionIn(Strict):
     )
 
 
-class JurisdictionPatch(Strict):
+class JurisdictionPatch(Patch):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     time_zone: str | None = Field(default=None, min_length=1, max_length=64)
     features: Features | None = None
@@ -137,7 +137,8 @@ class MembershipSummary(BaseModel):
     company_ids: list[str]
 
 
-class ProfilePatch(Strict):
+class ProfilePatch(Patch):
+    clearable = frozenset({"phone"})
     display_name: str | None = Field(default=None, min_length=1, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
 
@@ -171,7 +172,7 @@ class UserIn(Strict):
     )
 
 
-class UserPatch(Strict):
+class UserPatch(Patch):
     status: Literal["active", "disabled"] | None = None
     roles: list[StaffRole] | None = None
 
@@ -218,7 +219,8 @@ class CompanyIn(Strict):
     fax: str | None = Field(default=None, max_length=40)
 
 
-class CompanyPatch(Strict):
+class CompanyPatch(Patch):
+    clearable = frozenset({"address", "city", "state", "zip", "email", "phone", "cell", "fax"})
     name: str | None = Field(default=None, min_length=1, max_length=200)
     license_number: str | None = Field(default=None, min_length=1, max_length=40)
     trades: list[str] | None = Field(default=None, max_length=20)

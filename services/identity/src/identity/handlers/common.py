@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import uuid4
 
@@ -23,7 +23,7 @@ from identity.adapters.repositories import (
 )
 from identity.domain.model import PLATFORM, MembershipKind
 from identity.domain.passwords import PasswordRejected, policy_named
-from identity.domain.throttle import ThrottlePolicy
+from identity.domain.throttle import LoginThrottlePolicy, ThrottlePolicy
 from identity.settings import IdentitySettings
 
 Doc = dict[str, Any]
@@ -43,14 +43,26 @@ class Identity:
         return self.runtime.clock.now()
 
     @property
-    def throttle(self) -> ThrottlePolicy:
-        from datetime import timedelta
-
+    def throttle(self) -> LoginThrottlePolicy:
         s = self.settings
-        return ThrottlePolicy(
-            free_failures=s.login_free_failures,
-            lockout_after=s.login_lockout_after,
-            lockout=timedelta(minutes=s.login_lockout_minutes),
+        lockout = timedelta(minutes=s.login_lockout_minutes)
+        return LoginThrottlePolicy(
+            pair=ThrottlePolicy(
+                free_failures=s.login_free_failures,
+                lockout_after=s.login_lockout_after,
+                lockout=lockout,
+            ),
+            account=ThrottlePolicy(
+                free_failures=s.login_account_free_failures,
+                max_delay=timedelta(seconds=s.login_account_max_delay_seconds),
+                lockout_after=None,
+            ),
+            address=ThrottlePolicy(
+                free_failures=s.login_address_free_failures,
+                lockout_after=s.login_address_lockout_after,
+                lockout=lockout,
+            ),
+            known_for=timedelta(days=s.login_known_address_days),
         )
 
 

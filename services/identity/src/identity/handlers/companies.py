@@ -252,9 +252,8 @@ async def remove_company_user(
             {"company_admin_of": company_id, "status": {"$ne": "disabled"}}
         )
         if company_id in doc.get("company_admin_of", []) and admins <= 1:
-            others = await members.count({"company_ids": company_id, "_id": {"$ne": doc["_id"]}})
-            if others:
-                raise Conflict("make another user a company admin before removing the last one")
+            # a company always keeps someone who can manage it (and log in for it)
+            raise Conflict("make another user a company admin before removing the last one")
         remaining = [c for c in doc["company_ids"] if c != company_id]
         changes: Doc = {
             "company_ids": remaining,

@@ -19,7 +19,15 @@ from identity.adapters.repositories import (
     RefreshTokens,
 )
 from identity.domain.model import PLATFORM
-from identity.domain.throttle import AttemptState, after_failure, blocked_until, just_locked
+from identity.domain.throttle import (
+    AttemptState,
+    LoginKeys,
+    ThrottlePolicy,
+    after_failure,
+    blocked_until,
+    is_known,
+    just_locked,
+)
 from identity.handlers.common import Caller, Doc, Identity, audit
 
 INVALID_LOGIN = "the email, password or jurisdiction is not right"
@@ -47,14 +55,15 @@ def _aware(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
-def _throttle_keys(email: str, client: str | None) -> list[str]:
-    return [f"account:{email.strip().lower()}", *([f"address:{client}"] if client else [])]
+async def _known_pair(idn: Identity, keys: LoginKeys) -> bool:
+    doc = await LoginAttempts(idn.runtime.db).get(keys.known)
+    return is_known(_aware(doc.get("at")) if doc else None, idn.now, idn.throttle)
 
 
-async def _check_throttle(idn: Identity, keys: list[str]) -> None:
+async def _check_throttle(idn: Identity, keys: list[tuple[str, ThrottlePolicy]]) -> None:
     attempts = LoginAttempts(idn.runtime.db)
     now = idn.now
-    for key in keys:
+    for key, _policy in keys:
         until = blocked_until(_state(await attempts.get(key)), now)
         if until is not None:
             wait = max(1, int((until - now).total_seconds() + 0.999))
@@ -64,12 +73,14 @@ async def _check_throttle(idn: Identity, keys: list[str]) -> None:
             )
 
 
-async def _record_failure(idn: Identity, keys: list[str], jurisdiction_id: str | None) -> None:
+async def _record_failure(
+    idn: Identity, keys: list[tuple[str, ThrottlePolicy]], jurisdiction_id: str | None
+) -> None:
     attempts = LoginAttempts(idn.runtime.db)
     now = idn.now
-    for key in keys:
+    for key, policy in keys:
         before = _state(await attempts.get(key))
-        after = after_failure(before, now, idn.throttle)
+        after = after_failure(before, now, policy)
         await attempts.put(key, after.__dict__)
         if just_locked(before, after):
 
@@ -87,8 +98,16 @@ async def _record_failure(idn: Identity, keys: list[str], jurisdiction_id: str |
             await idn.runtime.uow.run(record)
 
 
+async def _record_success(idn: Identity, keys: LoginKeys) -> None:
+    attempts = LoginAttempts(idn.runtime.db)
+    await attempts.clear(keys.pair)
+    await attempts.clear(keys.account)
+    await attempts.put(keys.known, {"at": idn.now})
+
+
 async def clear_account_throttle(idn: Identity, email: str) -> None:
-    await LoginAttempts(idn.runtime.db).clear(f"account:{email.strip().lower()}")
+    """After a password reset: the account's own counts start again."""
+    await LoginAttempts(idn.runtime.db).clear(LoginKeys.of(email, None).account)
 
 
 # -- issuing ----------------------------------------------------------------
@@ -178,8 +197,9 @@ async def login(
     idn: Identity, *, email: str, password: str, jurisdiction_id: str | None, client: str | None
 ) -> Doc:
     """Password grant. Unknown account and wrong password look and cost the same."""
-    keys = _throttle_keys(email, client)
-    await _check_throttle(idn, keys)
+    keys = LoginKeys.of(email, client)
+    policy = idn.throttle
+    await _check_throttle(idn, keys.checked(policy, known_pair=await _known_pair(idn, keys)))
     db = idn.runtime.db
     account = await Accounts(db).by_email(email.strip().lower())
     membership = None
@@ -204,10 +224,10 @@ async def login(
     else:
         allowed = password_ok and membership["status"] == "active"
     if not allowed:
-        await _record_failure(idn, keys, jurisdiction_id)
+        await _record_failure(idn, keys.counted(policy), jurisdiction_id)
         raise Unauthorized(INVALID_LOGIN, slug="invalid-grant")
     assert account is not None
-    await clear_account_throttle(idn, email)
+    await _record_success(idn, keys)
     if pin_ok:
         assert membership is not None and jurisdiction_id is not None
         return _setup_token(idn, account, membership, jurisdiction_id)

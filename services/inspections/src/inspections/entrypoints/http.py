@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from chassis.auth import CurrentUser
 from chassis.errors import problem_responses
+from chassis.paging import Offset
 from chassis.schemas import Strict
 from inspections.handlers import scheduling
 from inspections.handlers.state import InspectionsApp
@@ -294,7 +295,7 @@ async def my_inspections(
     user: CurrentUser,
     app: App,
     limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    offset: Offset = 0,
 ) -> InspectionPage:
     docs, total = await scheduling.my_inspections(
         app, user, jurisdiction_id, limit=limit, offset=offset
@@ -320,7 +321,7 @@ async def inspection_search(
     permit: str | None = Query(default=None, max_length=60, description="permit number"),
     status: str | None = Query(default=None, max_length=20),
     limit: int = Query(default=100, ge=1, le=500),
-    offset: int = Query(default=0, ge=0),
+    offset: Offset = 0,
 ) -> InspectionPage:
     if today:
         cal, _ = await scheduling.calendar(app, jurisdiction_id)

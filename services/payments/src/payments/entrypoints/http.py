@@ -12,6 +12,9 @@ from pydantic import BaseModel, EmailStr, Field
 
 from chassis.auth import CurrentUser
 from chassis.errors import NotFound, problem_responses
+from chassis.idempotency import Idempotency, IdempotentCall
+from chassis.numbers import MoneyText, PercentText
+from chassis.paging import Offset
 from chassis.schemas import Strict
 from payments.handlers import cart, history
 from payments.handlers import checkout as checkout_handlers
@@ -31,13 +34,16 @@ def get_app(request: Request) -> PaymentsApp:
 App = Annotated[PaymentsApp, Depends(get_app)]
 
 
+RefundCall = Annotated[IdempotentCall, Depends(Idempotency("payments.refund"))]
+
+
 class MethodIn(Strict):
     code: str = Field(min_length=1, max_length=20, examples=["card"])
     label: str = Field(min_length=1, max_length=100, examples=["Credit Card - 3%"])
-    fee_percent: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
-    fee_flat: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
-    fee_min: str | None = Field(default=None, pattern=r"^\d+(\.\d+)?$")
-    fee_max: str | None = Field(default=None, pattern=r"^\d+(\.\d+)?$")
+    fee_percent: PercentText = "0"
+    fee_flat: MoneyText = "0"
+    fee_min: MoneyText | None = None
+    fee_max: MoneyText | None = None
     borne_by: Literal["payer", "jurisdiction"] = Field(
         default="payer", description="who pays the convenience fee"
     )
@@ -299,7 +305,7 @@ async def list_my_payments(
     app: App,
     paid_only: bool = Query(default=True, description="false: failed checkouts too"),
     limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    offset: Offset = 0,
 ) -> PaymentPage:
     docs, total = await history.my_payments(
         app, user, jurisdiction_id, paid_only=paid_only, limit=limit, offset=offset
@@ -334,10 +340,17 @@ async def get_receipt(
     summary="Refund a payment, whole or per line (staff: cashier, admin)",
 )
 async def refund(
-    jurisdiction_id: str, payment_id: str, body: RefundIn, user: CurrentUser, app: App
+    jurisdiction_id: str,
+    payment_id: str,
+    body: RefundIn,
+    user: CurrentUser,
+    app: App,
+    call: RefundCall,
 ) -> RefundOut:
-    r = await checkout_handlers.request_refund(
-        app, user, jurisdiction_id, payment_id, body.line_ids, body.reason
+    r = await call.run(
+        lambda: checkout_handlers.request_refund(
+            app, user, jurisdiction_id, payment_id, body.line_ids, body.reason
+        )
     )
     return RefundOut(
         id=r["_id"],
@@ -383,7 +396,7 @@ async def search_payments(
     settled_from: datetime | None = Query(default=None, alias="from"),
     settled_to: datetime | None = Query(default=None, alias="to"),
     limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    offset: Offset = 0,
 ) -> PaymentPage:
     docs, total = await history.staff_search(
         app,

@@ -458,7 +458,7 @@ async def request_refund(
     refund_id = "ref_" + uuid4().hex
     chosen_set = set(chosen)
 
-    async def work(tx: Transaction) -> None:
+    async def work(tx: Transaction) -> Doc:
         items = [
             {
                 **item,
@@ -475,24 +475,24 @@ async def request_refund(
         )
         if not marked:
             raise Conflict("the payment changed meanwhile; reload and try again")
-        await tx.repo(Refunds, jid).insert_one(
-            {
-                "_id": refund_id,
-                "payment_id": payment_id,
-                "line_ids": chosen,
-                "amount_minor": amount,
-                "reason": reason,
-                "automatic": False,
-                "status": "REQUESTED",
-                "by": principal.account_id,
-                "created_at": tx.clock.now(),
-            }
-        )
+        requested = {
+            "_id": refund_id,
+            "payment_id": payment_id,
+            "line_ids": chosen,
+            "amount_minor": amount,
+            "reason": reason,
+            "automatic": False,
+            "status": "REQUESTED",
+            "by": principal.account_id,
+            "created_at": tx.clock.now(),
+        }
+        await tx.repo(Refunds, jid).insert_one(requested)
 
         async def refund_now() -> None:
             await complete_refund(app, jid, refund_id)
 
         tx.after_commit(refund_now)
+        return requested
 
     await app.runtime.uow.run(work)
     refund = await Refunds(app.runtime.db, jid).find_one({"_id": refund_id})

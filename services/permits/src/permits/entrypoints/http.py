@@ -13,6 +13,16 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from chassis.auth import CurrentUser
 from chassis.documents import DOWNLOAD_RESPONSES, download_response, upload_chunks
 from chassis.errors import problem_responses
+from chassis.idempotency import Idempotency, IdempotentCall
+from chassis.numbers import (
+    MoneyText,
+    PositiveMoneyText,
+    QuantityText,
+    RateText,
+    UnitText,
+    ValuationText,
+)
+from chassis.paging import Offset
 from chassis.schemas import Strict
 from permits.domain.fees import balance_minor
 from permits.domain.model import STATUS_LABELS
@@ -30,9 +40,16 @@ def get_app(request: Request) -> PermitsApp:
 App = Annotated[PermitsApp, Depends(get_app)]
 
 
+TransitionCall = Annotated[
+    IdempotentCall, Depends(Idempotency("permits.transition", required=False))
+]
+VoidCall = Annotated[IdempotentCall, Depends(Idempotency("permits.fees.void"))]
+AssessCall = Annotated[IdempotentCall, Depends(Idempotency("permits.fees.assess"))]
+
+
 class ManualFeeIn(Strict):
     name: str = Field(min_length=1, max_length=200)
-    amount: str = Field(max_length=20)
+    amount: PositiveMoneyText
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -40,12 +57,10 @@ class FeeItemIn(Strict):
     code: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=200, examples=["BUILDING PERMIT FEE"])
     kind: Literal["fixed", "valuation", "quantity"] = "fixed"
-    amount: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
-    rate: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
-    per: str = Field(
-        default="1", pattern=r"^\d+(\.\d+)?$", description="valuation unit of the rate"
-    )
-    minimum: str = Field(default="0", pattern=r"^\d+(\.\d+)?$")
+    amount: MoneyText = "0"
+    rate: RateText = "0"
+    per: UnitText = Field(default="1", description="valuation unit of the rate")
+    minimum: MoneyText = "0"
 
 
 class PermitTypeIn(Strict):
@@ -82,7 +97,7 @@ class ApplicationIn(Strict):
     type_code: str = Field(min_length=1, max_length=40)
     site: SiteIn
     description: str | None = Field(default=None, max_length=4000)
-    valuation: str | None = Field(default=None, max_length=20, pattern=r"^\d+(\.\d{1,2})?$")
+    valuation: ValuationText | None = None
     applicant: PartyIn
     owner: PartyIn | None = None
     company_ids: list[str] = Field(default_factory=list, max_length=10)
@@ -116,10 +131,15 @@ class FeeLineOut(BaseModel):
     reason: str | None = None
 
 
-class AssessIn(Strict):
-    items: list[dict[str, str]] = Field(
-        default_factory=list, description='[{"code": "BLDG", "quantity": "1"}]'
+class AssessItemIn(Strict):
+    code: str = Field(min_length=1, max_length=40, examples=["BLDG"])
+    quantity: QuantityText | None = Field(
+        default=None, description="for items charged per quantity"
     )
+
+
+class AssessIn(Strict):
+    items: list[AssessItemIn] = Field(default_factory=list, max_length=100)
     manual: list[ManualFeeIn] = Field(default_factory=list)
 
 
@@ -271,7 +291,7 @@ async def list_permits(
     user: CurrentUser,
     app: App,
     limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    offset: Offset = 0,
 ) -> PermitPage:
     docs, total = await permits.my_permits(app, user, jurisdiction_id, limit=limit, offset=offset)
     return PermitPage(items=[_out(d) for d in docs], total=total, limit=limit, offset=offset)
@@ -296,17 +316,24 @@ async def get_permit(
     summary="Move a permit along its workflow (staff; R-PER-3)",
 )
 async def transition(
-    jurisdiction_id: str, permit_id: str, body: TransitionIn, user: CurrentUser, app: App
+    jurisdiction_id: str,
+    permit_id: str,
+    body: TransitionIn,
+    user: CurrentUser,
+    app: App,
+    call: TransitionCall,
 ) -> PermitOut:
     return _out(
-        await permits.transition(
-            app,
-            user,
-            jurisdiction_id,
-            permit_id,
-            to=body.to,
-            comment=body.comment,
-            version=body.version,
+        await call.run(
+            lambda: permits.transition(
+                app,
+                user,
+                jurisdiction_id,
+                permit_id,
+                to=body.to,
+                comment=body.comment,
+                version=body.version,
+            )
         )
     )
 
@@ -379,16 +406,23 @@ async def unlink(jurisdiction_id: str, permit_id: str, user: CurrentUser, app: A
     summary="Assess fees from the schedule or manual lines (R-PAY-1)",
 )
 async def assess(
-    jurisdiction_id: str, permit_id: str, body: AssessIn, user: CurrentUser, app: App
+    jurisdiction_id: str,
+    permit_id: str,
+    body: AssessIn,
+    user: CurrentUser,
+    app: App,
+    call: AssessCall,
 ) -> PermitOut:
     return _out(
-        await fees.assess(
-            app,
-            user,
-            jurisdiction_id,
-            permit_id,
-            items=body.items,
-            manual=[m.model_dump() for m in body.manual],
+        await call.run(
+            lambda: fees.assess(
+                app,
+                user,
+                jurisdiction_id,
+                permit_id,
+                items=[i.model_dump(exclude_none=True) for i in body.items],
+                manual=[m.model_dump() for m in body.manual],
+            )
         )
     )
 
@@ -400,9 +434,19 @@ async def assess(
     summary="Void an open fee line, with a reason",
 )
 async def void(
-    jurisdiction_id: str, permit_id: str, line_id: str, body: VoidIn, user: CurrentUser, app: App
+    jurisdiction_id: str,
+    permit_id: str,
+    line_id: str,
+    body: VoidIn,
+    user: CurrentUser,
+    app: App,
+    call: VoidCall,
 ) -> PermitOut:
-    return _out(await fees.void(app, user, jurisdiction_id, permit_id, line_id, body.reason))
+    return _out(
+        await call.run(
+            lambda: fees.void(app, user, jurisdiction_id, permit_id, line_id, body.reason)
+        )
+    )
 
 
 class DashboardRow(BaseModel):
@@ -437,7 +481,7 @@ async def dashboard(
     app: App,
     which: Literal["active", "expired"] = "active",
     limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    offset: Offset = 0,
 ) -> DashboardPage:
     rows, total, due = await views.dashboard(
         app, user, jurisdiction_id, which=which, limit=limit, offset=offset
@@ -469,7 +513,7 @@ async def search(
     applied_from: datetime | None = None,
     applied_to: datetime | None = None,
     limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    offset: Offset = 0,
 ) -> PermitPage:
     filters = {
         "number": number,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
@@ -24,16 +24,7 @@ def _require_fee_staff(principal: Principal) -> None:
         raise Forbidden(f"fees are assessed by {', '.join(FEE_ROLES)}")
 
 
-def _decimal(value: str, field: str) -> Decimal:
-    try:
-        amount = Decimal(value)
-    except InvalidOperation as exc:
-        raise Unprocessable(
-            f"{field} must be a decimal amount", errors=[field_error(field, "not a number")]
-        ) from exc
-    if amount <= 0:
-        raise Unprocessable(f"{field} must be positive", errors=[field_error(field, "must be > 0")])
-    return amount
+MAX_LINE_MINOR = 9_999_999_999  # 99,999,999.99: what a fee line may come to
 
 
 async def assess(
@@ -46,8 +37,8 @@ async def assess(
     manual: list[dict[str, Any]],
 ) -> Doc:
     """Add lines from the type's schedule and/or manual lines (with a reason)."""
+    doc = await get_permit(app, principal, jurisdiction_id, permit_id)  # 404 before 403
     _require_fee_staff(principal)
-    doc = await get_permit(app, principal, jurisdiction_id, permit_id)
     if doc["status"] in ("CANCELLED", "EXPIRED", "FINALED"):
         raise Conflict(
             f"a {doc['status']} permit takes no new fees",
@@ -74,11 +65,16 @@ async def assess(
             valuation=Decimal(doc.get("valuation") or "0"),
             quantity=Decimal(str(item.get("quantity") or "0")),
         )
+        if to_minor(amount) > MAX_LINE_MINOR:
+            raise Unprocessable(
+                f"the fee {fee.code} would come to more than 99,999,999.99",
+                errors=[field_error(f"items.{n}.quantity", "too large")],
+            )
         lines.append(
             {"code": fee.code, "name": fee.name, "amount_minor": to_minor(amount), "reason": None}
         )
-    for n, line in enumerate(manual):
-        amount = _decimal(line["amount"], f"manual.{n}.amount")
+    for line in manual:
+        amount = Decimal(line["amount"])  # checked by the request schema (chassis.numbers)
         lines.append(
             {
                 "code": None,
@@ -182,8 +178,8 @@ async def void(
     line_id: str,
     reason: str,
 ) -> Doc:
+    doc = await get_permit(app, principal, jurisdiction_id, permit_id)  # 404 before 403
     _require_fee_staff(principal)
-    doc = await get_permit(app, principal, jurisdiction_id, permit_id)
     line = next((ln for ln in doc.get("fees", []) if ln["id"] == line_id), None)
     if line is None:
         raise NotFound("no such fee line")

@@ -121,9 +121,9 @@ async def change_parties(
 async def add_comment(
     app: PermitsApp, principal: Principal, jurisdiction_id: str, permit_id: str, text: str
 ) -> Doc:
+    doc = await get_permit(app, principal, jurisdiction_id, permit_id)  # 404 before 403
     if principal.kind != "staff" and not principal.is_operator():
         raise Forbidden("review comments come from the department's staff")
-    doc = await get_permit(app, principal, jurisdiction_id, permit_id)
     comment = {"id": str(uuid4()), "at": app.now, "by": principal.account_id, "text": text}
 
     async def work(tx: Transaction) -> Doc:

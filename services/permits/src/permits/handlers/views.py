@@ -27,13 +27,15 @@ PROJECTION = {"history": 0, "comments": 0}
 
 
 def _visible(principal: Principal) -> list[Doc]:
-    """R-ID-6 as a query: each branch is served by its own index."""
+    """R-ID-6 as queries: each branch has only equality fields (the caller adds
+    one ``$in`` on status) and is served by its own index."""
     email = principal.email.lower()
     branches: list[Doc] = [{"linked_accounts": principal.account_id}]
     if email:
         branches += [{"applicant.email": email}, {"owner.email": email}]
-    if principal.company_ids:
-        branches.append({"company_ids": {"$in": principal.company_ids}})
+    # one equality branch per company: with the caller's status ``$in`` a second
+    # operator field would make the embedded database walk the whole jurisdiction
+    branches += [{"company_ids": company_id} for company_id in principal.company_ids]
     return branches
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
+
+from chassis.numbers import parse_decimal
 
 Status = Literal["draft", "pending_validation", "returned", "accepted", "denied"]
 Decision = Literal["accept", "return", "deny"]
@@ -121,9 +123,9 @@ def validate_field(requirement: Requirement, raw: str, today: date) -> str:
     match requirement.field_type:
         case "number":
             try:
-                Decimal(value)
-            except InvalidOperation:
-                raise RuleBroken("value", f"{requirement.label} must be a number") from None
+                parse_decimal(value, places=4, maximum=Decimal("999999999999"))
+            except ValueError as exc:
+                raise RuleBroken("value", f"{requirement.label} {exc}") from None
         case "date" | "insurance_expiry":
             try:
                 parsed = date.fromisoformat(value)

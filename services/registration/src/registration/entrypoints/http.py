@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from chassis.auth import CurrentUser
 from chassis.documents import DOWNLOAD_RESPONSES, download_response, upload_chunks
 from chassis.errors import problem_responses
+from chassis.paging import Offset
 from registration.entrypoints.schemas import (
     Accepted,
     DecisionIn,
@@ -142,7 +143,7 @@ async def update(
     registration_id: str, body: DraftPatch, reg: RegDep, token: RegistrationToken = None
 ) -> RegistrationOut:
     doc = await _mine(reg, registration_id, token)
-    return await _out(reg, await flow.update(reg, doc, body.model_dump(exclude_unset=True)))
+    return await _out(reg, await flow.update(reg, doc, body.changes()))
 
 
 @router.put(
@@ -254,7 +255,7 @@ async def queue(
     submitted_from: datetime | None = None,
     submitted_to: datetime | None = None,
     limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    offset: Offset = 0,
 ) -> QueuePage:
     docs, total = await review.queue(
         reg,

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field
 
-from chassis.schemas import Strict
+from chassis.schemas import Patch, Strict
 
 
 class LicenseType(Strict):
@@ -57,7 +57,7 @@ class Profile(Strict):
     company_email: EmailStr | None = None
 
 
-class DraftPatch(Strict):
+class DraftPatch(Patch):
     company_name: str | None = Field(default=None, min_length=1, max_length=200)
     registrant_name: str | None = Field(default=None, min_length=1, max_length=200)
     license_number: str | None = Field(default=None, min_length=1, max_length=40)

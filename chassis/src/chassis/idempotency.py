@@ -1,0 +1,189 @@
+"""``Idempotency-Key`` for HTTP commands, with Stripe's semantics.
+
+A route declares a parameter of type
+``Annotated[IdempotentCall, Depends(Idempotency("fees.assess"))]`` and runs its
+handler through ``await call.run(handler)``:
+
+- the same key with the same request (method, path, body) answers what the
+  first request answered, with ``Idempotent-Replayed: true``, and changes
+  nothing;
+- the same key with another request is 422 naming ``Idempotency-Key``;
+- a key still being used by a request that has not committed yet is 409.
+
+The key's record is written **in the same transaction as the command's
+effect**: the first :class:`~chassis.uow.UnitOfWork` run of the request
+inserts it (with the transaction's result, the document the route renders),
+so a crash, a timeout or a lost answer leaves either both or neither — a
+retry with the key either replays or runs the command for the first time.
+Two concurrent requests with one key both run, but only one can commit its
+record: the other's transaction is rolled back and it answers as a replay.
+
+Keys are per jurisdiction, per caller and per operation; ``required=True``
+(the default) refuses a request without one (400 naming the header).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Header, Request, Response
+from pymongo.errors import DuplicateKeyError
+
+from chassis.auth import CurrentUser
+from chassis.errors import Conflict, ProblemError, Unprocessable, field_error
+
+COLLECTION = "idempotency_keys"
+HEADER = "Idempotency-Key"
+T = TypeVar("T")
+
+
+@dataclass
+class PendingKey:
+    """The key of the request being handled, until its transaction commits."""
+
+    record_id: str
+    jurisdiction_id: str
+    operation: str
+    request_hash: str
+    committed: bool = False
+
+
+_pending: ContextVar[PendingKey | None] = ContextVar("idempotency_key", default=None)
+
+
+async def record_in_transaction(db: Any, session: Any, now: Any, result: Any) -> PendingKey | None:
+    """Called by the unit of work inside its transaction: insert the pending
+    key's record with ``result``. Returns the key to mark committed afterwards."""
+    pending = _pending.get()
+    if pending is None or pending.committed:
+        return None
+    if not isinstance(result, dict):
+        raise TypeError("an idempotent command's transaction must return a document")
+    await db[COLLECTION].insert_one(
+        {
+            "_id": pending.record_id,
+            "jurisdiction_id": pending.jurisdiction_id,
+            "operation": pending.operation,
+            "request_hash": pending.request_hash,
+            "result": result,
+            "created_at": now,
+        },
+        session=session,
+    )
+    return pending
+
+
+class IdempotencyKeyMissing(ProblemError):
+    status = 400
+    slug = "idempotency-key-missing"
+    title = "Idempotency-Key required"
+
+
+@dataclass
+class IdempotentCall:
+    db: Any
+    response: Response
+    pending: PendingKey | None
+
+    async def run(self, handler: Callable[[], Awaitable[T]]) -> T:
+        if self.pending is None:
+            return await handler()
+        replayed = await self._replay()
+        if replayed is not None:
+            return replayed  # type: ignore[no-any-return]
+        token = _pending.set(self.pending)
+        try:
+            return await handler()
+        except DuplicateKeyError as exc:
+            if COLLECTION not in str(exc):
+                raise
+            # a concurrent request with this key committed first: answer as its retry
+            return await self._replay_or(self._busy(), exc)  # type: ignore[no-any-return]
+        except ProblemError as exc:
+            if exc.status != 409:
+                raise
+            # a conflict with a concurrent change — which may be this key's first request
+            return await self._replay_or(exc, exc)  # type: ignore[no-any-return]
+        finally:
+            _pending.reset(token)
+
+    async def _replay_or(self, error: ProblemError, cause: Exception) -> Any:
+        replayed = await self._replay()
+        if replayed is None:
+            raise error from cause
+        return replayed
+
+    async def _replay(self) -> Any:
+        assert self.pending is not None
+        record = await self.db[COLLECTION].find_one(
+            {"_id": self.pending.record_id, "jurisdiction_id": self.pending.jurisdiction_id}
+        )
+        if record is None:
+            return None
+        if record["request_hash"] != self.pending.request_hash:
+            raise Unprocessable(
+                "this Idempotency-Key was already used for a different request",
+                slug="idempotency-key-reused",
+                errors=[field_error(HEADER, "reused with a different request")],
+            )
+        self.response.headers["Idempotent-Replayed"] = "true"
+        return record["result"]
+
+    @staticmethod
+    def _busy() -> Conflict:
+        return Conflict(
+            "a request with this Idempotency-Key is in progress; retry shortly",
+            slug="idempotency-busy",
+        )
+
+
+class Idempotency:
+    """The dependency: ``Depends(Idempotency("permits.fees.assess"))``."""
+
+    def __init__(self, operation: str, *, required: bool = True) -> None:
+        self.operation = operation
+        self.required = required
+
+    async def __call__(
+        self,
+        request: Request,
+        response: Response,
+        user: CurrentUser,
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias=HEADER,
+                min_length=1,
+                max_length=255,
+                description="a unique value per intended change; send the same value when "
+                "you retry, and the change happens once",
+            ),
+        ] = None,
+    ) -> IdempotentCall:
+        db = request.app.state.runtime.db
+        if idempotency_key is None:
+            if self.required:
+                raise IdempotencyKeyMissing(
+                    "this request needs an Idempotency-Key header (a unique value per "
+                    "intended change; send the same value when you retry)",
+                    errors=[field_error(HEADER, "required")],
+                )
+            return IdempotentCall(db, response, None)
+        jid = str(request.path_params.get("jurisdiction_id", user.jurisdiction_id or "-"))
+        digest = hashlib.sha256()
+        for part in (request.method.encode(), request.url.path.encode(), await request.body()):
+            digest.update(len(part).to_bytes(8, "big") + part)
+        return IdempotentCall(
+            db,
+            response,
+            PendingKey(
+                record_id=f"{jid}:{user.account_id}:{self.operation}:{idempotency_key}",
+                jurisdiction_id=jid,
+                operation=self.operation,
+                request_hash=digest.hexdigest(),
+            ),
+        )
