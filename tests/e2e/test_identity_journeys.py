@@ -79,7 +79,16 @@ def test_admin_invites_company_user_who_resets_password_and_is_removed(suite: An
     me = httpx.get(f"{suite.url}/v1/me", headers=_auth(tokens["access_token"])).json()
     assert me["company_admin_of"] == [company["id"]]
 
-    # staff remove him: refresh fails at once
+    # the last company admin cannot be removed (issue 12.9) …
+    last = f"{suite.url}/v1/jurisdictions/boise/companies/{company['id']}/users/{me['account_id']}"
+    assert httpx.delete(last, headers=_auth(admin)).status_code == 409
+    # … so the company gets a second admin; staff then remove him: refresh fails at once
+    second = httpx.post(
+        f"{suite.url}/v1/jurisdictions/boise/companies/{company['id']}/users",
+        headers=_auth(admin),
+        json={"email": "kim@example.com", "display_name": "Kim", "company_admin": True},
+    )
+    assert second.status_code == 201, second.text
     gone = httpx.delete(
         f"{suite.url}/v1/jurisdictions/boise/companies/{company['id']}/users/{me['account_id']}",
         headers=_auth(admin),

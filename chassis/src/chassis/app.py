@@ -31,6 +31,7 @@ from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.kafka import EventPublisher, make_broker
 from chassis.mongo import create_client
 from chassis.outbox import Outbox
+from chassis.recovery import BrokerWatch
 from chassis.settings import ServiceSettings
 from chassis.uow import UnitOfWork
 
@@ -131,6 +132,18 @@ def create_service_app(
                     fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
                 )
         await runtime.broker.start()
+        watch = BrokerWatch(
+            runtime.db,
+            runtime.outbox.marks,
+            runtime.clock,
+            service=runtime.service,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            physical=runtime.publisher.physical,
+            retention=runtime.outbox.retention,
+        )
+        runtime.spawn(
+            watch.run(runtime.stopping, settings.outbox_broker_check_seconds), "broker-watch"
+        )
         if runs_workers:
             runtime.spawn(
                 runtime.outbox.run_relay(runtime.stopping, settings.outbox_relay_interval_seconds),

@@ -50,7 +50,11 @@ def broker_command(host: str, port: int) -> list[str]:
     return [binary, "broker", "--listener-url", url, "--advertised-listener-url", url]
 
 
-def mongo_command(host: str, port: int, storage: str | Path) -> list[str]:
+def mongo_command(
+    host: str, port: int, storage: str | Path, *, sync_on_commit: bool = False
+) -> list[str]:
+    """``sync_on_commit``: fsync the log on every commit, so what the database
+    acknowledged survives a crash (off for the tests' throwaway databases)."""
     return [
         sys.executable,
         "-m",
@@ -63,6 +67,7 @@ def mongo_command(host: str, port: int, storage: str | Path) -> list[str]:
         str(storage),
         "--log-level",
         "WARNING",
+        *(["--sync-on-commit"] if sync_on_commit else []),
     ]
 
 
@@ -184,9 +189,13 @@ def start_broker(host: str, port: int, log_dir: Path) -> ManagedProcess:
     return proc
 
 
-def start_mongo(host: str, port: int, storage: str | Path, log_dir: Path) -> ManagedProcess:
+def start_mongo(
+    host: str, port: int, storage: str | Path, log_dir: Path, *, sync_on_commit: bool = False
+) -> ManagedProcess:
     proc = ManagedProcess(
-        "mongodb", mongo_command(host, port, storage), log_path=log_dir / "mongodb.log"
+        "mongodb",
+        mongo_command(host, port, storage, sync_on_commit=sync_on_commit),
+        log_path=log_dir / "mongodb.log",
     )
     proc.start()
     wait_until(lambda: port_open(host, port), timeout=60, what="the database port", process=proc)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.structs import RecordMetadata
 from faststream.kafka import KafkaBroker
 
 from chassis.metrics import EVENTS_PUBLISHED
@@ -46,9 +47,12 @@ class EventPublisher:
 
     async def publish_record(
         self, topic: str, key: bytes, value: bytes, headers: dict[str, str], *, path: str
-    ) -> None:
-        await self.broker.publish(value, self.physical(topic), key=key, headers=headers)
+    ) -> RecordMetadata:
+        """Publish and wait for the broker's acknowledgement (``acks=all``); the
+        answer names the partition and offset the record got."""
+        metadata = await self.broker.publish(value, self.physical(topic), key=key, headers=headers)
         EVENTS_PUBLISHED.labels(self.service, topic, path).inc()
+        return metadata
 
 
 async def ensure_topics(

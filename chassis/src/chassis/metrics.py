@@ -29,6 +29,11 @@ OUTBOX_PENDING = Gauge(
     "Unpublished outbox documents",
     ["service"],
 )
+OUTBOX_REPUBLISHED = Counter(
+    "permitsuite_outbox_republished_total",
+    "Sent outbox events set pending again because the broker lost them",
+    ["service", "topic"],
+)
 DLQ_MESSAGES = Counter(
     "permitsuite_dlq_messages_total",
     "Messages sent to a dead-letter topic",

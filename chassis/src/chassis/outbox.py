@@ -24,6 +24,7 @@ from chassis.clock import Clock, as_utc
 from chassis.kafka import EventPublisher
 from chassis.leases import claim_one
 from chassis.metrics import OUTBOX_LAG, OUTBOX_PENDING
+from chassis.recovery import Marks
 from contracts import Envelope
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class Outbox:
         self.lease = lease
         self.retention = retention
         self.owner = f"{service}-{uuid4().hex[:12]}"
+        self.marks = Marks()  # what the broker acknowledged last, per partition
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_indexes(OUTBOX_INDEXES)
@@ -97,7 +99,7 @@ class Outbox:
         if self.publisher is None:
             return False
         try:
-            await self.publisher.publish_record(
+            metadata = await self.publisher.publish_record(
                 doc["topic"],
                 bytes(doc["key"]),
                 bytes(doc["value"]),
@@ -114,6 +116,7 @@ class Outbox:
                 {"$set": {"lease_until": self.clock.now() + timedelta(seconds=1)}},
             )
             return False
+        self.marks.note(doc["topic"], metadata.partition, metadata.offset, doc["_id"])
         await self.collection.update_one(
             {"_id": doc["_id"], "lease_owner": self.owner},
             {"$set": {"status": SENT, "sent_at": self.clock.now()}},

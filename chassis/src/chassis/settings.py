@@ -59,7 +59,17 @@ class ServiceSettings(BaseSettings):
 
     outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)
     outbox_lease_seconds: float = Field(default=30.0, gt=0)
-    outbox_retention_hours: float = Field(default=24.0, gt=0)
+    outbox_retention_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="sent events are kept this long, to publish again if the broker loses them",
+    )
+    outbox_broker_check_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="how often the last published records are looked up on the broker "
+        "(chassis.recovery)",
+    )
 
     jwks_url: str = ""
     jwt_issuer: str = "permitsuite-identity"

@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from chassis.embedded import (
 )
 from chassis.kafka import ensure_topics
 from contracts import ALL_TOPICS
+from permitsuite_embedded.supervision import Backoff
 
 DEMO_JURISDICTION = {
     "id": "demo",
@@ -233,7 +234,7 @@ class Service:
     port: int
     env: dict[str, str]
     process: ManagedProcess | None = None
-    restarts: int = 0
+    backoff: Backoff = field(default_factory=Backoff)
 
 
 class Suite:
@@ -242,6 +243,7 @@ class Suite:
         self.data = args.data_dir.resolve()
         self.logs = self.data / "logs"
         self.infra: list[ManagedProcess] = []
+        self.infra_backoff: dict[str, Backoff] = {}
         self.services: list[Service] = []
         self.stopping = False
 
@@ -322,7 +324,9 @@ class Suite:
 
         self.infra.append(start_broker(a.host, a.kafka_port, self.logs))
         self.say(f"kafka (Tansu) on {a.host}:{a.kafka_port}")
-        self.infra.append(start_mongo(a.host, a.mongo_port, self.data / "mongodb", self.logs))
+        self.infra.append(
+            start_mongo(a.host, a.mongo_port, self.data / "mongodb", self.logs, sync_on_commit=True)
+        )
         self.say(f"mongodb (SecantusDB) on {a.host}:{a.mongo_port}")
         mail = ManagedProcess(
             "mailsink",
@@ -657,25 +661,47 @@ class Suite:
 
     # -- supervise and stop ---------------------------------------------------
     def supervise(self) -> None:
+        """Restart whatever dies, as often as it takes (supervision.py)."""
         while not self.stopping:
+            now = time.monotonic()
             for proc in self.infra:
                 if not proc.alive():
-                    self.say(
-                        f"{proc.name} exited unexpectedly; stopping. Last log lines:\n{proc.tail()}"
-                    )
-                    return
+                    self.restart_infra(proc, now)
             for service in self.services:
                 if service.process is not None and not service.process.alive():
-                    if service.restarts >= 3:
-                        self.say(
-                            f"{service.name} keeps failing; stopping. Last log lines:\n"
-                            f"{service.process.tail()}"
-                        )
-                        return
-                    service.restarts += 1
-                    self.say(f"{service.name} exited; restarting ({service.restarts}/3)")
-                    self.start_service(service)
+                    self.restart_service(service, now)
             time.sleep(0.5)
+
+    def restart_infra(self, proc: ManagedProcess, now: float) -> None:
+        backoff = self.infra_backoff.setdefault(proc.name, Backoff())
+        if backoff.restart_at is None:
+            self.say(
+                f"{proc.name} exited unexpectedly; restarting. Its last lines:\n{proc.tail(8)}"
+            )
+        if now < backoff.exited(now):
+            return
+        proc.stop()  # reap it and close the old log
+        proc.start()
+        backoff.started(now)
+        if proc.name == "kafka":
+            a = self.args
+            wait_until(lambda: port_open(a.host, a.kafka_port), timeout=30, what="the broker")
+            # it comes back empty: create the topics; the outboxes publish what it lost
+            bootstrap = f"{a.host}:{a.kafka_port}"
+            asyncio.run(ensure_topics(bootstrap, ALL_TOPICS, partitions=a.partitions))
+        self.say(f"{proc.name} restarted")
+
+    def restart_service(self, service: Service, now: float) -> None:
+        if service.backoff.restart_at is None:
+            self.say(f"{service.name} exited; restarting it")
+        if now < service.backoff.exited(now):
+            return
+        try:
+            self.start_service(service)
+            service.backoff.started(time.monotonic())
+        except (RuntimeError, TimeoutError) as exc:
+            self.say(f"{service.name} did not come up ({exc}); trying again later")
+            service.backoff.failed_to_start(time.monotonic())
 
     def stop(self) -> None:
         self.stopping = True

@@ -1,0 +1,220 @@
+"""Benchmark: what the embedded stack's three settings cost and buy.
+
+In one run, each setting against its alternative on the same machine:
+
+(a) the consumer fetch wait (``KAFKA_FETCH_MAX_WAIT_MS``): latency from an
+    event's publish to a consumer receiving it, p50/p99, at aiokafka's default
+    500 ms and at the embedded 50 ms; and the CPU an idle consumer and the
+    broker spend per second at each;
+(b) commits synced to disk (SecantusDB ``--sync-on-commit``, which ``make run``
+    uses so nothing acknowledged is lost in a crash): transactions/s (an
+    aggregate update plus an outbox insert, as a command writes) on a server
+    with and without it;
+(c) ``retryWrites=false``: ms per write over the first and the last 1,000 of
+    12,000 single writes, with the driver's default ``retryWrites=true`` and
+    with ``false`` (SecantusDB remembers retryable writes and scans them).
+
+Results go to ``benchmarks/results/embedded_settings.json``.
+
+    make bench
+    BENCH_WRITES=4000 python -m benchmarks.embedded_settings   # a quicker (c)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from pymongo import AsyncMongoClient
+
+from chassis.clock import SystemClock
+from chassis.embedded import (
+    EMBEDDED_FETCH_MAX_WAIT_MS,
+    free_port,
+    start_broker,
+    start_mongo,
+)
+from chassis.kafka import ensure_topics
+
+CLOCK = SystemClock()  # a benchmark measures real time
+RESULTS = Path(__file__).parent / "results" / "embedded_settings.json"
+EVENTS = int(os.environ.get("BENCH_EVENTS", "200"))
+TRANSACTIONS = int(os.environ.get("BENCH_TRANSACTIONS", "300"))
+WRITES = int(os.environ.get("BENCH_WRITES", "12000"))
+IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "10"))
+HOST = "127.0.0.1"
+
+
+def _pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def fetch_wait(bootstrap: str, broker_pid: int, wait_ms: int) -> dict[str, Any]:
+    topic = f"fw{uuid4().hex[:6]}"
+    await ensure_topics(bootstrap, [topic], partitions=1)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"{topic}-g",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=wait_ms,
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await consumer.start()
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, b"warm-up")
+        await consumer.getone()
+        # idle: nothing to fetch; what do the consumer (this process) and broker spend?
+        own, broker = time.process_time(), _cpu_seconds(broker_pid)
+        idle = asyncio.create_task(consumer.getone())
+        await asyncio.sleep(IDLE_SECONDS)
+        idle_cpu = {
+            "consumer_process_pct": round((time.process_time() - own) / IDLE_SECONDS * 100, 2),
+            "broker_pct": round((_cpu_seconds(broker_pid) - broker) / IDLE_SECONDS * 100, 2),
+        }
+        latencies: list[float] = []
+        for n in range(EVENTS):
+            sent = time.perf_counter()
+            await producer.send_and_wait(topic, str(n).encode())
+            await (idle if n == 0 else consumer.getone())
+            latencies.append(time.perf_counter() - sent)
+            await asyncio.sleep(0.01 * (n % 3))  # arrivals at different points of a wait
+        return {
+            "fetch_max_wait_ms": wait_ms,
+            "publish_to_consumed_ms": {
+                "p50": round(_pct(latencies, 50) * 1000, 1),
+                "p99": round(_pct(latencies, 99) * 1000, 1),
+            },
+            "idle_cpu": idle_cpu,
+        }
+    finally:
+        await consumer.stop()
+        await producer.stop()
+
+
+async def commits_per_second(url: str) -> float:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
+    db = client["bench"]
+    await db["aggregates"].insert_one({"_id": "agg", "version": 0})
+    await db["outbox"].insert_one({"_id": "warm"})
+    try:
+        started = time.perf_counter()
+        for n in range(TRANSACTIONS):
+            async with client.start_session() as session, await session.start_transaction():
+                await db["aggregates"].update_one(
+                    {"_id": "agg"}, {"$inc": {"version": 1}}, session=session
+                )
+                await db["outbox"].insert_one({"_id": n, "value": "x" * 400}, session=session)
+        return TRANSACTIONS / (time.perf_counter() - started)
+    finally:
+        await client.close()
+
+
+async def write_cost(url: str) -> dict[str, float]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(url)
+    coll = client["bench"]["leases"]
+    await coll.insert_one({"_id": "relay", "n": 0})
+    timings: list[float] = []
+    try:
+        for _ in range(WRITES):
+            started = time.perf_counter()
+            await coll.update_one({"_id": "relay"}, {"$inc": {"n": 1}})
+            timings.append(time.perf_counter() - started)
+        window = min(1000, WRITES // 4)
+        first = statistics.mean(timings[:window]) * 1000
+        last = statistics.mean(timings[-window:]) * 1000
+        return {
+            "first_ms_per_write": round(first, 3),
+            "last_ms_per_write": round(last, 3),
+            "slowdown": round(last / first, 2),
+        }
+    finally:
+        await client.close()
+
+
+async def main() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        logs = Path(tmp) / "logs"
+        port = free_port()
+        broker = start_broker(HOST, port, logs)
+        try:
+            bootstrap = f"{HOST}:{port}"
+            assert broker.pid is not None
+            waits = [
+                await fetch_wait(bootstrap, broker.pid, w)
+                for w in (500, EMBEDDED_FETCH_MAX_WAIT_MS)
+            ]
+        finally:
+            broker.stop()
+
+        commits = {}
+        for synced in (False, True):
+            mport = free_port()
+            db = start_mongo(HOST, mport, Path(tmp) / f"db-{synced}", logs, sync_on_commit=synced)
+            try:
+                url = f"mongodb://{HOST}:{mport}/?directConnection=true"
+                commits["synced" if synced else "not_synced"] = round(
+                    await commits_per_second(url), 1
+                )
+            finally:
+                db.stop()
+
+        writes = {}
+        for retry in ("true", "false"):
+            mport = free_port()
+            db = start_mongo(HOST, mport, ":memory:", logs)
+            try:
+                url = f"mongodb://{HOST}:{mport}/?directConnection=true&retryWrites={retry}"
+                writes[f"retryWrites={retry}"] = await write_cost(url)
+            finally:
+                db.stop()
+
+    result = {
+        "benchmark": "embedded_settings",
+        "measured_at": CLOCK.now().isoformat(),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "fetch_wait": {
+            "events": EVENTS,
+            "idle_seconds": IDLE_SECONDS,
+            "runs": waits,
+            "p50_ratio_embedded_to_default": round(
+                waits[1]["publish_to_consumed_ms"]["p50"]
+                / waits[0]["publish_to_consumed_ms"]["p50"],
+                3,
+            ),
+        },
+        "sync_on_commit": {
+            "transactions": TRANSACTIONS,
+            "transactions_per_s": commits,
+            "ratio_synced_to_not": round(commits["synced"] / commits["not_synced"], 3),
+        },
+        "retry_writes": {"writes": WRITES, **writes},
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main()), indent=2))

@@ -1,0 +1,220 @@
+"""Noticing a broker that lost what was published, and publishing it again.
+
+The outbox is the source of truth for events: sent rows are kept for the
+retention window. A broker can come back without them — the embedded broker
+keeps topics in memory, and a real cluster can lose an unreplicated
+partition — and every consumer would then wait for events that will never
+come.
+
+Each successful publish leaves a **mark**: the partition and offset the
+broker gave the record, and the event's id. Every ``check`` (run by the
+outbox relay) looks at the broker: if the record at a mark's offset is gone
+(the partition ends before it) or is another record (the broker restarted
+empty and has taken new records since), the broker lost the topic's events,
+and every row of that topic sent within the retention window is set pending
+again. The relay then publishes them in their original order; consumers'
+de-duplication (``processed_events``) gives each one effect. Marks that check
+out are saved to the database, so a restarted service still has one.
+
+A mark older than the broker's own retention (the partition now starts after
+it) is dropped, not taken for a loss.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
+from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis.clock import Clock
+from chassis.metrics import OUTBOX_REPUBLISHED
+
+log = logging.getLogger(__name__)
+
+MARKS = "outbox_marks"
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Mark:
+    topic: str  # logical (the outbox's) topic
+    partition: int
+    offset: int
+    event_id: str
+
+
+class Marks:
+    """The newest published record per partition, in memory."""
+
+    def __init__(self) -> None:
+        self._marks: dict[tuple[str, int], Mark] = {}
+
+    def note(self, topic: str, partition: int, offset: int, event_id: str) -> None:
+        current = self._marks.get((topic, partition))
+        if current is None or offset > current.offset:
+            self._marks[(topic, partition)] = Mark(topic, partition, offset, event_id)
+
+    def all(self) -> list[Mark]:
+        return list(self._marks.values())
+
+    def forget(self, topic: str) -> None:
+        for key in [k for k in self._marks if k[0] == topic]:
+            del self._marks[key]
+
+    def adopt(self, mark: Mark) -> None:
+        """A saved mark, unless a newer one was noted since."""
+        self.note(mark.topic, mark.partition, mark.offset, mark.event_id)
+
+
+class BrokerWatch:
+    def __init__(
+        self,
+        db: AsyncDatabase[dict[str, Any]],
+        marks: Marks,
+        clock: Clock,
+        *,
+        service: str,
+        bootstrap_servers: str,
+        physical: Any,
+        retention: Any,
+    ) -> None:
+        self.collection = db[MARKS]
+        self.outbox = db["outbox"]
+        self.marks = marks
+        self.clock = clock
+        self.service = service
+        self.bootstrap_servers = bootstrap_servers
+        self.physical = physical  # logical topic → broker topic
+        self.retention = retention
+        self._probe: AIOKafkaConsumer | None = None
+        self._loaded = False
+
+    async def run(self, stop: asyncio.Event, interval: float) -> None:
+        """Check every ``interval`` seconds until ``stop`` (every process that
+        publishes runs one: its marks are its own)."""
+        try:
+            while not stop.is_set():
+                try:
+                    await self.check()
+                except Exception:
+                    log.exception("outbox broker check failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=interval)
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        if self._probe is not None:
+            await self._probe.stop()
+            self._probe = None
+
+    async def check(self) -> list[str]:
+        """Compare every mark with the broker; re-publish lost topics. Returns them."""
+        if not self._loaded:
+            async for doc in self.collection.find({"service": self.service}):
+                self.marks.adopt(Mark(doc["topic"], doc["partition"], doc["offset"], doc["event"]))
+            self._loaded = True
+        marks = self.marks.all()
+        if not marks:
+            return []
+        try:
+            verdicts = await self._look(marks)
+        except (KafkaError, OSError, TimeoutError) as exc:
+            log.info("broker not reachable for the outbox check (%s); next time", exc)
+            await self.close()
+            return []
+        lost = sorted({m.topic for m, verdict in verdicts if verdict == "lost"})
+        for topic in lost:
+            await self._republish(topic)
+        for mark, verdict in verdicts:
+            if mark.topic in lost:
+                continue
+            if verdict == "ok":
+                await self._save(mark)
+            else:  # expired by the broker's retention
+                await self.collection.delete_one({"_id": self._id(mark)})
+        return lost
+
+    async def _look(self, marks: list[Mark]) -> list[tuple[Mark, str]]:
+        probe = await self._consumer()
+        tps = {m: TopicPartition(self.physical(m.topic), m.partition) for m in marks}
+        ends = await probe.end_offsets(list(tps.values()))
+        starts = await probe.beginning_offsets(list(tps.values()))
+        verdicts: list[tuple[Mark, str]] = []
+        for mark, tp in tps.items():
+            if ends.get(tp, 0) <= mark.offset:
+                verdicts.append((mark, "lost"))
+            elif starts.get(tp, 0) > mark.offset:
+                verdicts.append((mark, "expired"))
+            else:
+                same = await self._record_is(probe, tp, mark)
+                verdicts.append((mark, "ok" if same else "lost"))
+        return verdicts
+
+    @staticmethod
+    async def _record_is(probe: AIOKafkaConsumer, tp: TopicPartition, mark: Mark) -> bool:
+        probe.assign([tp])
+        probe.seek(tp, mark.offset)
+        batch = await probe.getmany(tp, timeout_ms=5_000, max_records=1)
+        for record in batch.get(tp, []):
+            headers = {k: v for k, v in record.headers or []}
+            return bool(
+                record.offset == mark.offset and headers.get("ce_id") == mark.event_id.encode()
+            )
+        raise TimeoutError(f"no record at {tp.topic}[{tp.partition}]@{mark.offset} in time")
+
+    async def _consumer(self) -> AIOKafkaConsumer:
+        if self._probe is None:
+            probe = AIOKafkaConsumer(
+                bootstrap_servers=self.bootstrap_servers,
+                client_id=f"{self.service}-outbox-check",
+                group_id=None,
+                enable_auto_commit=False,
+                auto_offset_reset="none",
+                fetch_max_wait_ms=50,
+                request_timeout_ms=10_000,
+            )
+            await probe.start()
+            self._probe = probe
+        return self._probe
+
+    async def _republish(self, topic: str) -> None:
+        since = self.clock.now() - self.retention
+        result = await self.outbox.update_many(
+            {"status": "sent", "topic": topic, "sent_at": {"$gte": since}},
+            {"$set": {"status": "pending", "lease_until": NEVER, "lease_owner": None}},
+        )
+        self.marks.forget(topic)
+        await self.collection.delete_many({"service": self.service, "topic": topic})
+        OUTBOX_REPUBLISHED.labels(self.service, topic).inc(result.modified_count)
+        log.warning(
+            "the broker lost %s's events: publishing the %d sent within the retention window again",
+            topic,
+            result.modified_count,
+        )
+
+    def _id(self, mark: Mark) -> str:
+        return f"{self.service}:{mark.topic}:{mark.partition}"
+
+    async def _save(self, mark: Mark) -> None:
+        await self.collection.update_one(
+            {"_id": self._id(mark)},
+            {
+                "$set": {
+                    "service": self.service,
+                    "topic": mark.topic,
+                    "partition": mark.partition,
+                    "offset": mark.offset,
+                    "event": mark.event_id,
+                    "checked_at": self.clock.now(),
+                }
+            },
+            upsert=True,
+        )

@@ -1,0 +1,147 @@
+"""A broker that comes back without its topics (issue 12.11): the outbox notices
+and publishes the lost events again; consumers apply each one once.
+
+Runs its own Tansu broker (the embedded broker keeps topics in memory), kills
+it with SIGKILL and starts it again on the same port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from chassis.app import ServiceRuntime, build_runtime
+from chassis.clock import ManualClock
+from chassis.consumer import EventConsumer, EventContext
+from chassis.embedded import ManagedProcess, free_port, start_broker
+from chassis.kafka import ensure_topics
+from chassis.recovery import BrokerWatch
+from chassis.settings import ServiceSettings
+from chassis.testing import TestScope, eventually
+from chassis.uow import Transaction
+from contracts import ALL_TOPICS
+from contracts.identity import JurisdictionCreated
+
+pytestmark = pytest.mark.integration
+
+
+@dataclass
+class Stack:
+    runtime: ServiceRuntime
+    broker: ManagedProcess
+    bootstrap: str
+    scope: TestScope
+
+    async def topics(self) -> None:
+        await ensure_topics(self.bootstrap, [self.scope.topic(t) for t in ALL_TOPICS], partitions=1)
+
+    def restart_broker_empty(self) -> None:
+        host, port = self.bootstrap.split(":")
+        self.broker.kill9()
+        self.broker = start_broker(host, int(port), self.scope.infra.log_dir)
+
+    def watch(self) -> BrokerWatch:
+        rt = self.runtime
+        return BrokerWatch(
+            rt.db,
+            rt.outbox.marks,
+            rt.clock,
+            service=rt.service,
+            bootstrap_servers=self.bootstrap,
+            physical=rt.publisher.physical,
+            retention=rt.outbox.retention,
+        )
+
+    async def emit(self, jid: str) -> None:
+        async def work(tx: Transaction) -> None:
+            tx.emit(
+                JurisdictionCreated(jurisdiction_id=jid, name=jid.title(), time_zone="UTC"),
+                jurisdiction_id=jid,
+            )
+
+        await self.runtime.uow.run(work)
+
+    async def effects(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        async for doc in self.runtime.db["effects"].find({}):
+            counts[doc["jid"]] = counts.get(doc["jid"], 0) + 1
+        return counts
+
+
+@pytest.fixture
+async def stack(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[Stack]:
+    port = free_port()
+    broker = start_broker("127.0.0.1", port, scope.infra.log_dir)
+    bootstrap = f"127.0.0.1:{port}"
+    rt = build_runtime(
+        ServiceSettings(**scope.settings_kwargs("losstest", kafka_bootstrap_servers=bootstrap)),
+        manual_clock,
+    )
+    stack = Stack(rt, broker, bootstrap, scope)
+    await stack.topics()
+    await rt.outbox.ensure_indexes()
+    consumer = EventConsumer("losstest.effects", "identity.events")
+
+    @consumer.on(JurisdictionCreated)
+    async def on_created(event: JurisdictionCreated, ctx: EventContext) -> None:
+        await ctx.tx.db["effects"].insert_one(
+            {"event_id": ctx.envelope.id, "jid": event.jurisdiction_id}, session=ctx.tx.session
+        )
+
+    consumer.attach(
+        rt.broker, rt.uow, rt.publisher, retries=2, backoff_seconds=0.01, fetch_max_wait_ms=50
+    )
+    await rt.broker.start()
+    yield stack
+    await rt.broker.stop()
+    await rt.client.drop_database(rt.db.name)
+    await rt.client.close()
+    stack.broker.stop()
+
+
+async def test_events_lost_by_the_broker_are_published_again_and_applied_once(
+    stack: Stack,
+) -> None:
+    for jid in ("a", "b", "c"):
+        await stack.emit(jid)
+
+    async def applied(expected: dict[str, int]) -> bool:
+        return await stack.effects() == expected
+
+    await eventually(lambda: applied({"a": 1, "b": 1, "c": 1}), what="first three applied")
+    watch = stack.watch()
+    assert await watch.check() == []  # the broker still has them
+
+    stack.restart_broker_empty()
+    await stack.topics()
+    await stack.emit("d")  # the new broker's offset 0 is now another event
+    assert await watch.check() == ["identity.events"]
+    outbox = stack.runtime.db["outbox"]
+    # the whole retained window, "d" too: consumers' de-duplication sorts it out
+    assert await outbox.count_documents({"status": "pending"}) == 4
+    assert await stack.runtime.outbox.relay_once() == 4
+
+    await eventually(
+        lambda: applied({"a": 1, "b": 1, "c": 1, "d": 1}), timeout=60, what="all applied once"
+    )
+    assert await watch.check() == []  # what the broker has now checks out
+    await watch.close()
+    processed = stack.runtime.db["processed_events"]
+    assert await processed.count_documents({}) == 4
+
+
+async def test_a_restarted_service_still_notices(stack: Stack) -> None:
+    """The marks are saved: a new watch (a restarted process) loads them."""
+    await stack.emit("a")
+    first = stack.watch()
+    assert await first.check() == []  # saves the mark
+    await first.close()
+    stack.runtime.outbox.marks.forget("identity.events")  # as after a restart
+    stack.restart_broker_empty()
+    await stack.topics()
+    restarted = stack.watch()
+    assert await restarted.check() == ["identity.events"]
+    await restarted.close()
+    assert await stack.runtime.db["outbox"].count_documents({"status": "pending"}) == 1

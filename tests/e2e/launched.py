@@ -1,0 +1,106 @@
+"""The whole embedded suite (`make run`) as a test fixture: every process
+real, on free ports, in a throwaway data folder, with the demo seeded."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from chassis.embedded import free_port
+from chassis.testing import eventually_sync
+
+PORTS = (
+    "gateway",
+    "identity",
+    "notifications",
+    "registration",
+    "permits",
+    "payments",
+    "sandbox",
+    "inspections",
+    "kafka",
+    "mongo",
+    "smtp",
+    "mail-http",
+)
+
+
+@dataclass
+class LaunchedSuite:
+    data_dir: Path
+    log: Path
+    ports: dict[str, int] = field(default_factory=lambda: {n: free_port() for n in PORTS})
+    proc: subprocess.Popen[bytes] | None = None
+    passwords: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gateway(self) -> str:
+        return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    def start(self) -> LaunchedSuite:
+        command = [sys.executable, "-m", "permitsuite_embedded", "--data-dir", str(self.data_dir)]
+        command += [f"--{name}-port={port}" for name, port in self.ports.items()]
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen(
+                command,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+
+        def up() -> bool:
+            assert self.proc is not None and self.proc.poll() is None, self.log.read_text()
+            return "Press Ctrl-C" in self.log.read_text()
+
+        eventually_sync(up, timeout=180, what="the banner")
+        for email, password in re.findall(r"(\S+@\S+)\s+password: (\S+)", self.log.read_text()):
+            self.passwords[email] = password
+        return self
+
+    def stop(self) -> int | None:
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                return self.proc.wait(90)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        return self.proc.wait(10)
+
+    def login(self, email: str, jurisdiction: str | None = "demo") -> dict[str, str]:
+        """Authorization header of a demo user (passwords from the banner)."""
+        data = {"username": email, "password": self.passwords[email]}
+        if jurisdiction:
+            data["jurisdiction"] = jurisdiction
+        r = httpx.post(f"{self.gateway}/v1/auth/token", data=data, timeout=30)
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    def infra_pid(self, name: str) -> int:
+        """The pid of the launcher's child running ``name`` (kafka or mongodb)."""
+        needle = {"kafka": "tansu", "mongodb": "secantus"}[name]
+        assert self.proc is not None
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if (
+                ppid == self.proc.pid
+                and needle in cmdline
+                and stat.rsplit(")", 1)[1].split()[0] != "Z"
+            ):
+                return int(entry.name)
+        raise LookupError(f"no running {name} under the launcher")
