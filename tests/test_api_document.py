@@ -13,8 +13,8 @@ from fastapi.openapi.utils import get_openapi
 from openapi_spec_validator import validate
 
 from gateway.app import create_app as gateway_app
-from gateway.routing import match_route, merge_openapi
-from gateway.settings import DEFAULT_ROUTES, GatewaySettings
+from gateway.routing import match_route, merge_openapi, path_matches
+from gateway.settings import DEFAULT_RATE_LIMITS, DEFAULT_ROUTES, GatewaySettings
 
 COMMON = {"mongodb_url": "mongodb://127.0.0.1:1/?directConnection=true", "log_json": False}
 
@@ -54,7 +54,7 @@ def merged() -> dict[str, Any]:
     gw = gateway_app(GatewaySettings(log_json=False))
     own = get_openapi(title=gw.title, version=gw.version, routes=gw.routes)
     docs = {name: app.openapi() for name, app in _service_apps().items()}
-    return merge_openapi(own, docs, DEFAULT_ROUTES)
+    return merge_openapi(own, docs, DEFAULT_ROUTES, DEFAULT_RATE_LIMITS)
 
 
 def _operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -119,3 +119,20 @@ def test_every_route_in_the_table_has_an_operation(merged: dict[str, Any]) -> No
         if not any(match_route([r], path) is not None for path in concrete)
     ]
     assert unused == []
+
+
+def test_what_the_gateway_itself_answers_is_documented(merged: dict[str, Any]) -> None:
+    """Issue 12.15 (found by schemathesis' status-code and content-type checks):
+    422 is problem+json on every operation; 429 on every rate-limited one; a
+    forwarded operation may also get the gateway's 400, 503 and 504."""
+    limited = {(r.method.lower(), r.pattern) for r in DEFAULT_RATE_LIMITS}
+    for path, method, op in _operations(merged):
+        codes = op["responses"]
+        assert "application/problem+json" in codes["422"]["content"], f"{method} {path}"
+        assert "application/json" not in codes["422"]["content"], f"{method} {path}"
+        if any(m == method and path_matches(p, path) for m, p in limited):
+            assert "429" in codes, f"{method} {path}"
+        if match_route(DEFAULT_ROUTES, path.replace("{", "").replace("}", "")) is not None:
+            assert {"400", "503", "504"} <= set(codes), f"{method} {path}"
+    login = merged["paths"]["/v1/auth/token"]["post"]["responses"]
+    assert "429" in login

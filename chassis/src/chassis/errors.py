@@ -7,6 +7,7 @@ answered with a generic 500 problem that leaks nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,12 @@ class Forbidden(ProblemError):
     status = 403
     slug = "forbidden"
     title = "Forbidden"
+
+
+class MethodNotAllowed(ProblemError):
+    status = 405
+    slug = "method-not-allowed"
+    title = "Method not allowed"
 
 
 class Unprocessable(ProblemError):
@@ -193,16 +201,32 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         slug, title = _STATUS_SLUGS.get(exc.status_code, ("error", "Error"))
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.app.router.routes, request.scope))
         return problem_response(
             exc.status_code,
             title,
             slug=slug,
             detail=detail,
             instance=request.url.path,
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
 
     app.add_middleware(UnexpectedErrorMiddleware)
+
+
+def allowed_methods(routes: Iterable[Any], scope: Scope) -> list[str]:
+    """Every method one of ``routes`` takes at this path. Starlette's own 405
+    names only the first route that matched the path, but FastAPI makes one
+    route per method (``GET`` and ``POST /v1/enrollments/{token}``)."""
+    methods: set[str] = set()
+    probe = {**scope, "method": "__PROBE__"}
+    for route in routes:
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(probe)[0] is not Match.NONE:
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 class UnexpectedErrorMiddleware:
@@ -247,11 +271,13 @@ __all__ = [
     "Conflict",
     "Forbidden",
     "HTTPException",
+    "MethodNotAllowed",
     "NotFound",
     "Problem",
     "ProblemError",
     "Unauthorized",
     "Unprocessable",
+    "allowed_methods",
     "field_error",
     "install_problem_handlers",
     "problem_response",

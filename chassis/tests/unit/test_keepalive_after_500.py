@@ -65,3 +65,25 @@ async def test_a_500_keeps_the_keep_alive_connection(server: tuple[str, set[int]
     assert problem.json()["title"] == "Internal server error"
     assert len(peers) == 1  # one connection served every request
     assert "x-correlation-id" in problem.headers  # the outer middleware saw the answer
+
+
+async def test_405_names_every_method_of_the_path() -> None:
+    """Issue 12.15: Starlette's 405 named only the first route of the path
+    (FastAPI makes one route per method)."""
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/things/{tid}")
+    async def read(tid: str) -> dict[str, str]:
+        return {"id": tid}
+
+    @app.post("/things/{tid}")
+    async def write(tid: str) -> dict[str, str]:
+        return {"id": tid}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        r = await client.delete("/things/1")
+    assert r.status_code == 405
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.headers["allow"] == "GET, POST"

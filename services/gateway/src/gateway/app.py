@@ -32,8 +32,8 @@ from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
 from contracts.schemas import asyncapi_document
 from gateway.dashboard import router as dashboard_router
+from gateway.proxy import CATCH_ALL, Proxy, UpstreamUnavailable
 from gateway.proxy import METHODS as PROXY_METHODS
-from gateway.proxy import Proxy, UpstreamUnavailable
 from gateway.queues import router as queues_router
 from gateway.ratelimits import RateLimits
 from gateway.routing import merge_openapi
@@ -97,7 +97,12 @@ def create_app(
 
         docs = await asyncio.gather(*(fetch(u) for u in settings.services.values()))
         return JSONResponse(
-            merge_openapi(own, dict(zip(settings.services, docs, strict=True)), settings.routes)
+            merge_openapi(
+                own,
+                dict(zip(settings.services, docs, strict=True)),
+                settings.routes,
+                settings.rate_limits,
+            )
         )
 
     @app.get("/asyncapi.json", include_in_schema=False)
@@ -159,7 +164,7 @@ def create_app(
         return JSONResponse(r.json(), status_code=r.status_code)
 
     proxy = Proxy(settings, RateLimits(settings.rate_limits, settings.rate_limit_storage))
-    app.add_api_route("/{path:path}", proxy, methods=list(PROXY_METHODS), include_in_schema=False)
+    app.add_api_route(CATCH_ALL, proxy, methods=list(PROXY_METHODS), include_in_schema=False)
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:

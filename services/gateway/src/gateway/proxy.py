@@ -12,7 +12,13 @@ import httpx
 from fastapi import Request, Response
 
 from chassis.context import CORRELATION_HEADER, current_correlation_id
-from chassis.errors import NotFound, ProblemError, Unauthorized
+from chassis.errors import (
+    MethodNotAllowed,
+    NotFound,
+    ProblemError,
+    Unauthorized,
+    allowed_methods,
+)
 from chassis.http import client_address
 from gateway.paths import forward_path
 from gateway.ratelimits import RateLimits
@@ -31,6 +37,7 @@ HOP_BY_HOP = {
     "host",
     "content-length",
 }
+CATCH_ALL = "/{path:path}"
 # Every method is forwarded: the service answers 405 with its own Allow.
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 # Safe to send again when a pooled connection turned out to be closed by the
@@ -66,6 +73,11 @@ class Proxy:
         path = forward_path(request.scope.get("raw_path") or request.url.path.encode())
         route = match_route(self.settings.routes, path.decoded)
         if route is None or route.service not in self.settings.services:
+            own = [r for r in request.app.router.routes if getattr(r, "path", "") != CATCH_ALL]
+            if allowed := allowed_methods(own, request.scope):  # a gateway route, other method
+                raise MethodNotAllowed(
+                    f"{request.method} is not allowed here", headers={"Allow": ", ".join(allowed)}
+                )
             raise NotFound(f"no route for {path.decoded}")
         client = self.client(request)
         await self.rate_limits.check(request.method, path.decoded, client)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
-from gateway.settings import Route
+from chassis.errors import PROBLEM_JSON, Problem
+from gateway.settings import RateLimit, Route
 
 
 def _matches(pattern: list[str], path: list[str]) -> bool:
@@ -41,12 +43,18 @@ METHODS = ("get", "put", "post", "delete", "patch")
 
 
 def merge_openapi(
-    own: dict[str, Any], services: dict[str, dict[str, Any]], routes: list[Route]
+    own: dict[str, Any],
+    services: dict[str, dict[str, Any]],
+    routes: list[Route],
+    rate_limits: list[RateLimit] | None = None,
 ) -> dict[str, Any]:
     """The gateway's OpenAPI document plus every service path the gateway routes.
 
     A service path is included only if the route table sends it to that
-    service; component schemas are merged (the first definition of a name wins).
+    service; component schemas are merged (the first definition of a name
+    wins). Every operation documents what the gateway itself may answer: 422
+    as problem+json, 400/503/504 on forwarded routes (a path it cannot
+    forward, a service down or slow), 429 where a rate limit applies.
     """
     merged = {**own, "paths": dict(own.get("paths", {}))}
     components: dict[str, Any] = {k: dict(v) for k, v in own.get("components", {}).items()}
@@ -65,13 +73,36 @@ def merge_openapi(
         "bearerFormat": "JWT",
         "description": "an access token from POST /v1/auth/token",
     }
+    schemas = components.setdefault("schemas", {})
+    schemas.setdefault("Problem", Problem.model_json_schema(ref_template=REF))
     for path, item in merged["paths"].items():
         route = match_route(routes, path.replace("{", "").replace("}", ""))
         for method, operation in item.items():
-            if method not in METHODS or not isinstance(operation, dict) or route is None:
+            if method not in METHODS or not isinstance(operation, dict):
                 continue
-            operation["security"] = (
-                [{BEARER: []}] if route.auth == "required" else [{BEARER: []}, {}]
-            )
+            responses = operation.setdefault("responses", {})
+            codes = {"422"}
+            if route is not None:
+                operation["security"] = (
+                    [{BEARER: []}] if route.auth == "required" else [{BEARER: []}, {}]
+                )
+                codes |= {"400", "401", "503", "504"}
+            if any(
+                r.method.lower() == method and path_matches(r.pattern, path)
+                for r in rate_limits or []
+            ):
+                codes.add("429")
+            for code in codes:
+                responses[code] = _problem_response(code)
     merged["components"] = components
     return merged
+
+
+REF = "#/components/schemas/{model}"
+
+
+def _problem_response(code: str) -> dict[str, Any]:
+    return {
+        "description": HTTPStatus(int(code)).phrase,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": REF.format(model="Problem")}}},
+    }

@@ -403,3 +403,14 @@ async def _gateway(
         ) as client,
     ):
         yield client
+
+
+async def test_another_method_on_a_gateway_route_is_405_not_404(
+    gateway: httpx.AsyncClient, seen: list[httpx.Request]
+) -> None:
+    """Issue 12.15: ``PUT /health`` answered 404 (some 404s where 405 is due)."""
+    for path in ("/health", "/health/live", "/dev/mail"):
+        r = await gateway.put(path)
+        assert r.status_code == 405, path
+        assert r.headers["allow"] == "GET"
+    assert seen == []

@@ -212,3 +212,27 @@ async def test_another_jurisdictions_member_gets_404_before_any_role_check(harne
         f"{url}/fees/x/void", headers={**stranger, **key}, json={"reason": "x"}
     )
     assert (comment.status_code, fees.status_code, void.status_code) == (404, 404, 404)
+
+
+async def test_a_type_numbered_like_another_is_refused(harness: Any) -> None:
+    """Found by the fuzz pass: a second type with RES's number format gave out
+    RES26-0001 again — a 500 on the unique number index."""
+    await harness.setup_type("alpha")
+    admin = harness.token("alpha", "staff", roles=["admin"])
+    r = await harness.http.put(
+        "/v1/jurisdictions/alpha/permit-types/ADD",
+        headers=admin,
+        json={"name": "ADDITION", "number_format": "RES{yy}-{seq:04}"},
+    )
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["number_format"]
+    same_type = await harness.http.put(
+        "/v1/jurisdictions/alpha/permit-types/RES",
+        headers=admin,
+        json={"name": "RESIDENTIAL", "number_format": "RES{yy}-{seq:04}"},
+    )
+    assert same_type.status_code == 200  # a type may keep its own format
+    odd = await harness.http.put(
+        "/v1/jurisdictions/alpha/permit-types/a%20b", headers=admin, json={}
+    )
+    assert odd.status_code == 422

@@ -85,3 +85,20 @@ def test_dashboard_access_paths_are_equality_only() -> None:
         {"company_ids": "c1"},
         {"company_ids": "c2"},
     ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        ("RES{yy}-{seq:04}", "RES{yy}-{seq:04}", True),
+        ("RES{yy}-{seq:04}", "RES{yy}-{seq:05}", True),  # RES26-10000 from both
+        ("RES{yy}-{seq:04}", "RES{yyyy}-{seq:04}", False),
+        ("RES{yy}-{seq:04}", "WEB{yy}-{seq:04}", False),
+        ("ELEC{yy}-{seq:04}", "EL{seq:04}", False),
+    ],
+)
+def test_two_types_may_not_share_a_numbering(a: str, b: str, overlap: bool) -> None:
+    """R-PER-1: numbers are unique per jurisdiction; a type whose format could
+    give out another type's numbers was a 500 on the second application."""
+    assert NumberFormat(a).overlaps(NumberFormat(b)) is overlap
+    assert NumberFormat(b).overlaps(NumberFormat(a)) is overlap

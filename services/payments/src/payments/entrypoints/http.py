@@ -422,6 +422,7 @@ public = APIRouter(tags=["payments"], responses=problem_responses(400))
 @public.post(
     "/v1/webhooks/payments/{provider}",
     summary="Provider webhook (signed; the only way an online payment settles)",
+    responses=problem_responses(404),
 )
 async def webhook(provider: str, request: Request, app: App) -> dict[str, str]:
     if provider != app.provider.name:

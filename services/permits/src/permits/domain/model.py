@@ -99,6 +99,31 @@ class NumberFormat:
 
         return _TOKEN.sub(sub, self.pattern)
 
+    def _regex(self) -> re.Pattern[str]:
+        parts, last = [], 0
+        for m in _TOKEN.finditer(self.pattern):
+            parts.append(re.escape(self.pattern[last : m.start()]))
+            token = m.group(1)
+            if token == "yy":
+                parts.append(r"\d{2}")
+            elif token == "yyyy":
+                parts.append(r"\d{4}")
+            else:
+                parts.append(rf"\d{{{int(m.group(2))},}}")
+            last = m.end()
+        parts.append(re.escape(self.pattern[last:]))
+        return re.compile("".join(parts))
+
+    def overlaps(self, other: NumberFormat) -> bool:
+        """Whether the two formats could hand out the same number (numbers are
+        unique per jurisdiction, so two types may not share a numbering)."""
+        samples = [(2026, 1), (2026, 123_456_789)]
+        return any(
+            a._regex().fullmatch(b.render(year, seq)) is not None
+            for a, b in ((self, other), (other, self))
+            for year, seq in samples
+        )
+
 
 # -- access (R-ID-6) ------------------------------------------------------------
 def may_see(permit: dict[str, Any], principal: Any) -> bool:

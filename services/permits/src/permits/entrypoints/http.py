@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -260,7 +260,11 @@ async def list_types(jurisdiction_id: str, app: App) -> list[PermitTypeOut]:
     summary="Create or change a permit type (staff admin)",
 )
 async def put_type(
-    jurisdiction_id: str, code: str, body: PermitTypeIn, user: CurrentUser, app: App
+    jurisdiction_id: str,
+    code: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,40}$", examples=["RES"])],
+    body: PermitTypeIn,
+    user: CurrentUser,
+    app: App,
 ) -> PermitTypeOut:
     return PermitTypeOut(
         **await permits.put_type(app, user, jurisdiction_id, code.upper(), body.model_dump())

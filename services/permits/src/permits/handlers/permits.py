@@ -71,12 +71,16 @@ async def put_type(
 ) -> Doc:
     _staff(principal, jurisdiction_id, "admin")
     try:
-        NumberFormat(body["number_format"])
+        fmt = NumberFormat(body["number_format"])
     except ValueError as exc:
         raise Unprocessable(str(exc), errors=[field_error("number_format", str(exc))]) from exc
 
     async def work(tx: Transaction) -> Doc:
         repo = tx.repo(PermitTypes, jurisdiction_id)
+        for other in await repo.find({}, projection={"code": 1, "number_format": 1}):
+            if other["code"] != code and fmt.overlaps(NumberFormat(other["number_format"])):
+                msg = f"type {other['code']} already numbers {other['number_format']}"
+                raise Unprocessable(msg, errors=[field_error("number_format", msg)])
         await repo.update_one(
             {"code": code},
             {"$set": {**body, "code": code}, "$setOnInsert": {"_id": f"{jurisdiction_id}:{code}"}},
@@ -207,7 +211,16 @@ async def apply(app: PermitsApp, principal: Principal, jurisdiction_id: str, bod
         )
         return {**permit, "jurisdiction_id": jurisdiction_id}
 
-    return await app.runtime.uow.run(work)
+    try:
+        return await app.runtime.uow.run(work)
+    except DuplicateKeyError as exc:
+        if "number" not in str(exc):
+            raise
+        # only numbers given out before put_type refused overlapping formats
+        raise Conflict(
+            "the next number of this permit type is already taken by another type's permit",
+            slug="number-taken",
+        ) from exc
 
 
 async def get_permit(
