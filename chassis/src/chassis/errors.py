@@ -216,17 +216,19 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_middleware(UnexpectedErrorMiddleware)
 
 
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
 def allowed_methods(routes: Iterable[Any], scope: Scope) -> list[str]:
     """Every method one of ``routes`` takes at this path. Starlette's own 405
     names only the first route that matched the path, but FastAPI makes one
-    route per method (``GET`` and ``POST /v1/enrollments/{token}``)."""
-    methods: set[str] = set()
-    probe = {**scope, "method": "__PROBE__"}
-    for route in routes:
-        route_methods = getattr(route, "methods", None)
-        if route_methods and route.matches(probe)[0] is not Match.NONE:
-            methods |= set(route_methods)
-    return sorted(methods)
+    route per method (``GET`` and ``POST /v1/enrollments/{token}``) and nests
+    included routers; so each method is tried against every route."""
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
 
 
 class UnexpectedErrorMiddleware:

@@ -87,3 +87,26 @@ async def test_405_names_every_method_of_the_path() -> None:
     assert r.status_code == 405
     assert r.headers["content-type"] == "application/problem+json"
     assert r.headers["allow"] == "GET, POST"
+
+
+async def test_405_sees_the_routes_of_included_routers() -> None:
+    from fastapi import APIRouter
+
+    app = FastAPI()
+    install_problem_handlers(app)
+    router = APIRouter(prefix="/v1")
+
+    @router.get("/things")
+    async def things() -> list[str]:
+        return []
+
+    @router.post("/things")
+    async def add() -> list[str]:
+        return []
+
+    app.include_router(router)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        r = await client.options("/v1/things")
+    assert r.status_code == 405
+    assert r.headers["allow"] == "GET, POST"

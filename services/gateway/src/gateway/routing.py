@@ -58,7 +58,8 @@ def merge_openapi(
     """
     merged = {**own, "paths": dict(own.get("paths", {}))}
     components: dict[str, Any] = {k: dict(v) for k, v in own.get("components", {}).items()}
-    for name, doc in services.items():
+    for name, original in services.items():
+        doc = _without_collisions(name, original, components)
         for path, item in doc.get("paths", {}).items():
             route = match_route(routes, path.replace("{", "").replace("}", ""))
             if route is not None and route.service == name:
@@ -99,6 +100,40 @@ def merge_openapi(
 
 
 REF = "#/components/schemas/{model}"
+
+
+def _without_collisions(
+    service: str, doc: dict[str, Any], merged: dict[str, Any]
+) -> dict[str, Any]:
+    """``doc`` with each schema whose name another service already uses for a
+    different schema renamed ``<Service><Name>`` (and every ``$ref`` to it), so
+    that no operation is documented with another service's model."""
+    taken = merged.get("schemas", {})
+    ours = doc.get("components", {}).get("schemas", {})
+    renames = {
+        key: f"{service.title()}{key}"
+        for key, value in ours.items()
+        if key in taken and taken[key] != value
+    }
+    if not renames:
+        return doc
+    refs = {REF.format(model=old): REF.format(model=new) for old, new in renames.items()}
+
+    def rewrite(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: refs.get(v, v) if k == "$ref" and isinstance(v, str) else rewrite(v)
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [rewrite(v) for v in node]
+        return node
+
+    rewritten: dict[str, Any] = rewrite(doc)
+    schemas = rewritten["components"]["schemas"]
+    for old, new in renames.items():
+        schemas[new] = schemas.pop(old)
+    return rewritten
 
 
 def _problem_response(code: str) -> dict[str, Any]:

@@ -79,3 +79,52 @@ def test_permit_paths_go_to_permits() -> None:
     ):
         route = match_route(DEFAULT_ROUTES, path)
         assert route is not None and route.service == "permits", path
+
+
+def test_two_services_models_of_one_name_both_stay_in_the_merged_document() -> None:
+    """Found by schemathesis: permits' and inspections' ``HistoryOut`` differ; the
+    first won and inspections' answers were documented with permits' model."""
+    from gateway.routing import merge_openapi
+    from gateway.settings import Route
+
+    def doc(path: str, fields: list[str]) -> dict[str, Any]:
+        return {
+            "paths": {
+                path: {
+                    "get": {
+                        "responses": {
+                            "200": {
+                                "content": {
+                                    "application/json": {
+                                        "schema": {"$ref": "#/components/schemas/HistoryOut"}
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+            "components": {
+                "schemas": {"HistoryOut": {"properties": {f: {"type": "string"} for f in fields}}}
+            },
+        }
+
+    routes = [
+        Route(pattern="/v1/permits", service="permits"),
+        Route(pattern="/v1/inspections", service="inspections"),
+    ]
+    merged = merge_openapi(
+        {"paths": {}},
+        {
+            "permits": doc("/v1/permits", ["from", "to"]),
+            "inspections": doc("/v1/inspections", ["what"]),
+        },
+        routes,
+    )
+    schemas = merged["components"]["schemas"]
+    ref = merged["paths"]["/v1/inspections"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]["$ref"]
+    assert ref == "#/components/schemas/InspectionsHistoryOut"
+    assert list(schemas["InspectionsHistoryOut"]["properties"]) == ["what"]
+    assert list(schemas["HistoryOut"]["properties"]) == ["from", "to"]
