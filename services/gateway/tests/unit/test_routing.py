@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gateway.routing import match_route
 from gateway.settings import DEFAULT_ROUTES, Route
 
