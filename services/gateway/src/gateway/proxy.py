@@ -71,13 +71,13 @@ class Proxy:
 
     async def __call__(self, request: Request) -> Response:
         path = forward_path(request.scope.get("raw_path") or request.url.path.encode())
+        own = [r for r in request.app.router.routes if getattr(r, "path", "") != CATCH_ALL]
+        if allowed := allowed_methods(own, request.scope):  # the gateway's route, other method
+            raise MethodNotAllowed(
+                f"{request.method} is not allowed here", headers={"Allow": ", ".join(allowed)}
+            )
         route = match_route(self.settings.routes, path.decoded)
         if route is None or route.service not in self.settings.services:
-            own = [r for r in request.app.router.routes if getattr(r, "path", "") != CATCH_ALL]
-            if allowed := allowed_methods(own, request.scope):  # a gateway route, other method
-                raise MethodNotAllowed(
-                    f"{request.method} is not allowed here", headers={"Allow": ", ".join(allowed)}
-                )
             raise NotFound(f"no route for {path.decoded}")
         client = self.client(request)
         await self.rate_limits.check(request.method, path.decoded, client)
