@@ -319,6 +319,7 @@ def test_a_broker_crash_loses_nothing_and_doubles_nothing(world: World) -> None:
         )
 
     eventually_sync(every_fee_reached_payments, timeout=120, what="every FeeAssessed consumed")
+    assert "kafka restarted" in world.suite.log.read_text()
     mails = httpx.get(f"{gw}/dev/mail").json()
     numbers = [_number(world, p) for p in permits]
     for number in numbers:
@@ -363,6 +364,7 @@ def test_a_database_crash_loses_no_acknowledged_permit(world: World) -> None:
             await asyncio.gather(*workers)
 
     asyncio.run(asyncio.wait_for(crash_midway(), timeout=240))
+    assert "mongodb restarted" in world.suite.log.read_text()
     numbers = [p["number"] for p in confirmed]
     assert len(set(numbers)) == len(numbers)
     for permit in confirmed:
