@@ -3,18 +3,16 @@ every process it started."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from chassis.embedded import free_port
 from chassis.testing import eventually_sync
+
+from .launched import LaunchedSuite
 
 pytestmark = pytest.mark.e2e
 
@@ -42,48 +40,14 @@ def _alive(pid: int) -> bool:
 
 
 def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
-    ports = {
-        name: free_port()
-        for name in (
-            "gateway",
-            "identity",
-            "notifications",
-            "registration",
-            "permits",
-            "payments",
-            "sandbox",
-            "inspections",
-            "kafka",
-            "mongo",
-            "smtp",
-            "mail-http",
-        )
-    }
-    args = [f"--{name}-port={port}" for name, port in ports.items()]
-    log = tmp_path / "run.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "permitsuite_embedded",
-                "--data-dir",
-                str(tmp_path / "data"),
-                *args,
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+    suite = LaunchedSuite(tmp_path / "data", tmp_path / "run.log")
+    log = suite.log
     try:
-
-        def up() -> bool:
-            assert proc.poll() is None, log.read_text()
-            return "Press Ctrl-C" in log.read_text()
-
-        eventually_sync(up, timeout=120, what="the banner")
+        suite.start()
+        assert suite.proc is not None
+        proc = suite.proc
         banner = log.read_text()
-        gateway = f"http://127.0.0.1:{ports['gateway']}"
+        gateway = suite.gateway
         assert f"Gateway (API):   {gateway}" in banner
         assert f"Mailbox:         {gateway}/dev/mail" in banner
         password = re.search(r"resident@demo\.example\.org\s+password: (\S+)", banner)
@@ -272,5 +236,5 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         )
         assert "[permitsuite] stopped" in log.read_text()
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        if suite.proc is not None and suite.proc.poll() is None:
+            suite.proc.kill()

@@ -132,15 +132,7 @@ def create_service_app(
                     fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
                 )
         await runtime.broker.start()
-        watch = BrokerWatch(
-            runtime.db,
-            runtime.outbox.marks,
-            runtime.clock,
-            service=runtime.service,
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            physical=runtime.publisher.physical,
-            retention=runtime.outbox.retention,
-        )
+        watch = BrokerWatch.of(runtime)
         runtime.spawn(
             watch.run(runtime.stopping, settings.outbox_broker_check_seconds), "broker-watch"
         )

@@ -27,7 +27,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
@@ -35,6 +35,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import Clock
 from chassis.metrics import OUTBOX_REPUBLISHED
+
+if TYPE_CHECKING:
+    from chassis.app import ServiceRuntime
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +98,19 @@ class BrokerWatch:
         self.retention = retention
         self._probe: AIOKafkaConsumer | None = None
         self._loaded = False
+
+    @classmethod
+    def of(cls, runtime: ServiceRuntime) -> BrokerWatch:
+        """The watch over what ``runtime``'s outbox published."""
+        return cls(
+            runtime.db,
+            runtime.outbox.marks,
+            runtime.clock,
+            service=runtime.service,
+            bootstrap_servers=runtime.settings.kafka_bootstrap_servers,
+            physical=runtime.publisher.physical,
+            retention=runtime.outbox.retention,
+        )
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         """Check every ``interval`` seconds until ``stop`` (every process that

@@ -43,16 +43,7 @@ class Stack:
         self.broker = start_broker(host, int(port), self.scope.infra.log_dir)
 
     def watch(self) -> BrokerWatch:
-        rt = self.runtime
-        return BrokerWatch(
-            rt.db,
-            rt.outbox.marks,
-            rt.clock,
-            service=rt.service,
-            bootstrap_servers=self.bootstrap,
-            physical=rt.publisher.physical,
-            retention=rt.outbox.retention,
-        )
+        return BrokerWatch.of(self.runtime)
 
     async def emit(self, jid: str) -> None:
         async def work(tx: Transaction) -> None:
