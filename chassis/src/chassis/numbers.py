@@ -66,6 +66,33 @@ def decimal_text(
     return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]
 
 
+# ISO 4217 currencies whose minor unit is not the cent. Amounts are kept in
+# cents throughout (integer minor units with two digits), so these are refused
+# rather than rounded: an amount never has more places than its currency.
+NOT_TWO_MINOR_DIGITS = frozenset(
+    {
+        *("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG"),  # none
+        *("RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"),  # none
+        *("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"),  # three
+        *("CLF", "UYW"),  # four
+    }
+)
+
+
+def _two_digit_currency(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError("must be an ISO 4217 code such as USD")
+    if value in NOT_TWO_MINOR_DIGITS:
+        raise ValueError(f"{value} does not have two minor digits; amounts here are in cents")
+    return value
+
+
+CurrencyCode = Annotated[
+    str,
+    BeforeValidator(_two_digit_currency),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$", "examples": ["USD"]}),
+]
+
 # The amounts the API takes (USD and every currency with two minor digits).
 MoneyText = decimal_text(places=2, maximum="99999999.99", example="1023.98")
 PositiveMoneyText = decimal_text(places=2, minimum="0.01", maximum="99999999.99", example="10.00")

@@ -167,3 +167,48 @@ async def test_verifier_checks_claims_against_the_injected_clock() -> None:
 def test_service_settings_database_defaults_to_service_name() -> None:
     assert ServiceSettings(service_name="permits").database_name() == "permits"
     assert ServiceSettings(service_name="permits", mongodb_database="x").database_name() == "x"
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("12.50", "12.50"),
+        (12.5, "12.5"),
+        (7, "7"),
+        ("NaN", None),
+        (float("inf"), None),
+        ("1e3", None),
+        ("1_000", None),
+        ("\u0661\u0662", None),
+        ("0.001", None),
+        ("-1", None),
+        ("100000000", None),
+        (True, None),
+    ],
+)
+def test_decimal_input_is_plain_ascii_within_places_and_bounds(
+    value: object, ok: str | None
+) -> None:
+    """Issue 12.8: Decimal() takes NaN, 1e3, 1_000 and other digits; amounts had
+    more places than their currency."""
+    from decimal import Decimal
+
+    from chassis.numbers import parse_decimal
+
+    if ok is None:
+        with pytest.raises(ValueError):
+            parse_decimal(value, places=2, maximum=Decimal("99999999.99"))
+    else:
+        assert parse_decimal(value, places=2, maximum=Decimal("99999999.99")) == Decimal(ok)
+
+
+def test_currencies_without_two_minor_digits_are_refused() -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from chassis.numbers import CurrencyCode
+
+    adapter = TypeAdapter(CurrencyCode)
+    assert adapter.validate_python("USD") == "USD"
+    for code in ("JPY", "KWD", "usd", "US"):
+        with pytest.raises(ValidationError):
+            adapter.validate_python(code)

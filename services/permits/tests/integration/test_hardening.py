@@ -236,3 +236,16 @@ async def test_a_type_numbered_like_another_is_refused(harness: Any) -> None:
         "/v1/jurisdictions/alpha/permit-types/a%20b", headers=admin, json={}
     )
     assert odd.status_code == 422
+
+
+async def test_a_currency_without_cents_is_refused(harness: Any) -> None:
+    """Issue 12.8: amounts are kept in cents, so a currency with other minor
+    digits (JPY, KWD) would be rounded: refused, naming the field."""
+    admin = harness.token("alpha", "staff", roles=["admin"])
+    r = await harness.http.put(
+        "/v1/jurisdictions/alpha/permit-types/RES",
+        headers=admin,
+        json={"name": "RESIDENTIAL", "number_format": "RES{yy}-{seq:04}", "currency": "JPY"},
+    )
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["currency"]

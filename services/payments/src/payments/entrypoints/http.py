@@ -13,7 +13,7 @@ from pydantic import BaseModel, EmailStr, Field
 from chassis.auth import CurrentUser
 from chassis.errors import NotFound, problem_responses
 from chassis.idempotency import Idempotency, IdempotentCall
-from chassis.numbers import MoneyText, PercentText
+from chassis.numbers import CurrencyCode, MoneyText, PercentText
 from chassis.paging import Offset
 from chassis.schemas import Strict
 from payments.handlers import cart, history
@@ -51,7 +51,7 @@ class MethodIn(Strict):
 
 class PaymentSettingsIn(Strict):
     online_payments: bool = False
-    currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
+    currency: CurrencyCode = "USD"
     fee_label: str = Field(default="Convenience fee", max_length=100, examples=["Access Idaho Fee"])
     rounding_rule: Literal["half-up-cent-once-per-line.v1", "half-even-cent-once-per-line.v1"] = (
         Field(default="half-up-cent-once-per-line.v1", description="recorded on every payment")

@@ -15,6 +15,7 @@ from chassis.documents import DOWNLOAD_RESPONSES, download_response, upload_chun
 from chassis.errors import problem_responses
 from chassis.idempotency import Idempotency, IdempotentCall
 from chassis.numbers import (
+    CurrencyCode,
     MoneyText,
     PositiveMoneyText,
     QuantityText,
@@ -71,7 +72,7 @@ class PermitTypeIn(Strict):
     auto_issue: bool = False
     inactivity_days: int = Field(default=180, ge=1, le=3650)
     fee_schedule: list[FeeItemIn] = Field(default_factory=list)
-    currency: str = Field(default="USD", pattern="^[A-Z]{3}$")
+    currency: CurrencyCode = "USD"
 
 
 class PermitTypeOut(PermitTypeIn):
