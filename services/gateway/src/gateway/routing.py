@@ -79,24 +79,25 @@ def merge_openapi(
     for path, item in merged["paths"].items():
         route = match_route(routes, path.replace("{", "").replace("}", ""))
         for method, operation in item.items():
-            if method not in METHODS or not isinstance(operation, dict):
-                continue
-            responses = operation.setdefault("responses", {})
-            codes = {"422"}
-            if route is not None:
-                operation["security"] = (
-                    [{BEARER: []}] if route.auth == "required" else [{BEARER: []}, {}]
-                )
-                codes |= {"400", "401", "503", "504"}
-            if any(
-                r.method.lower() == method and path_matches(r.pattern, path)
-                for r in rate_limits or []
-            ):
-                codes.add("429")
-            for code in codes:
-                responses[code] = _problem_response(code)
+            if method in METHODS and isinstance(operation, dict):
+                _gateway_answers(path, method, operation, route, rate_limits or [])
     merged["components"] = components
     return merged
+
+
+def _gateway_answers(
+    path: str, method: str, operation: dict[str, Any], route: Route | None, limits: list[RateLimit]
+) -> None:
+    """Document on ``operation`` what the gateway itself may answer."""
+    codes = {"422"}
+    if route is not None:
+        operation["security"] = [{BEARER: []}] if route.auth == "required" else [{BEARER: []}, {}]
+        codes |= {"400", "401", "503", "504"}
+    if any(r.method.lower() == method and path_matches(r.pattern, path) for r in limits):
+        codes.add("429")
+    responses = operation.setdefault("responses", {})
+    for code in codes:
+        responses[code] = _problem_response(code)
 
 
 REF = "#/components/schemas/{model}"
