@@ -153,6 +153,7 @@ def create_service_app(
             # (a crashed host, a killed supervisor) their clients can wait forever.
             steps = [
                 *(hook(runtime) for hook in on_shutdown),
+                watch.save_marks(),
                 runtime.broker.stop(),
                 runtime.client.close(),
             ]

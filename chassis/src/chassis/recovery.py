@@ -126,6 +126,12 @@ class BrokerWatch:
         finally:
             await self.close()
 
+    async def save_marks(self) -> None:
+        """At shutdown: the broker acknowledged them, so the next start (``make
+        run`` again, with an empty broker) compares against the newest."""
+        for mark in self.marks.all():
+            await self._save(mark)
+
     async def close(self) -> None:
         if self._probe is not None:
             await self._probe.stop()

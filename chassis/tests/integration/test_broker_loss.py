@@ -136,3 +136,15 @@ async def test_a_restarted_service_still_notices(stack: Stack) -> None:
     assert await restarted.check() == ["identity.events"]
     await restarted.close()
     assert await stack.runtime.db["outbox"].count_documents({"status": "pending"}) == 1
+
+
+async def test_marks_are_saved_at_shutdown(stack: Stack) -> None:
+    """A `make run` stopped right after publishing still notices an empty
+    broker at the next start: the newest marks are saved on the way out."""
+    await stack.emit("a")
+    watch = stack.watch()
+    await watch.save_marks()
+    saved = await stack.runtime.db["outbox_marks"].find_one({"topic": "identity.events"})
+    assert saved is not None
+    [mark] = stack.runtime.outbox.marks.all()
+    assert (saved["offset"], saved["event"]) == (mark.offset, mark.event_id)
