@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
+
+# A map key a client chooses that is stored as a field name (MongoDB refuses a
+# leading "$" and reads "." as a path): found by the fuzz pass as a 500.
+DocumentKey = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^$.\x00-\x1f][^.\x00-\x1f]*$")
+]
 
 
 class Strict(BaseModel):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chassis.auth import CurrentUser
 from chassis.errors import problem_responses
 from chassis.paging import Offset
-from chassis.schemas import Strict
+from chassis.schemas import DocumentKey, Strict
 from inspections.handlers import scheduling
 from inspections.handlers.state import InspectionsApp
 
@@ -30,20 +30,25 @@ App = Annotated[InspectionsApp, Depends(get_app)]
 CLOCK = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
+DailyCapacity = Annotated[int, Field(ge=0, le=10_000)]
+
+
 class InspectionSettingsIn(Strict):
     time_zone: str | None = Field(
         default=None, description="IANA zone; default: the jurisdiction's (from identity)"
     )
-    working_days: list[int] = Field(default=[0, 1, 2, 3, 4], description="Monday = 0")
+    working_days: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        default=[0, 1, 2, 3, 4], max_length=7, description="Monday = 0"
+    )
     holidays: list[date] = Field(default_factory=list)
     horizon_days: int = Field(default=14, ge=1, le=120)
     next_day_cutoff: str = Field(default="16:00", pattern=CLOCK, description="R-INS-2, local")
     cancel_cutoff: str = Field(default="06:00", pattern=CLOCK, description="R-INS-5, local")
-    capacity: dict[str, int] = Field(
-        default_factory=dict, description="per inspection type per day"
+    capacity: dict[DocumentKey, DailyCapacity] = Field(
+        default_factory=dict, max_length=200, description="per inspection type per day"
     )
-    default_capacity: int | None = Field(default=None, ge=0)
-    area_capacity: dict[str, int] = Field(
+    default_capacity: DailyCapacity | None = None
+    area_capacity: dict[DocumentKey, DailyCapacity] = Field(
         default_factory=dict, description="per inspector area (site zip) per day, all types"
     )
     ampm_allowed: bool = True
