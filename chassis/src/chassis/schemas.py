@@ -4,7 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from chassis.clock import zone
+
+
+def _known_zone(name: str) -> str:
+    zone(name)  # ValueError names the zone
+    return name
+
+
+# An IANA time zone that exists (stored, then used by every date rule: an
+# unknown one would break the jurisdiction's calendar for good).
+TimeZoneName = Annotated[
+    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_known_zone)
+]
 
 # A map key a client chooses that is stored as a field name (MongoDB refuses a
 # leading "$" and reads "." as a path): found by the fuzz pass as a 500.

@@ -21,6 +21,9 @@ async def test_capacity_maps_take_plain_keys_and_bounded_counts(harness: Any) ->
         ({"capacity": {"BUILDING FINAL": -1}}, "capacity.BUILDING FINAL"),
         ({"default_capacity": 10_001}, "default_capacity"),
         ({"working_days": [7]}, "working_days.0"),
+        # stored, an unknown zone made every date look-up of the jurisdiction a 500
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"time_zone": "../../etc/passwd"}, "time_zone"),
     ]
     for body, field in bad:
         r = await harness.http.put(url, headers=admin, json=body)

@@ -282,3 +282,15 @@ async def test_illegal_decisions_and_bad_input(harness: Any) -> None:
     assert weak_pw.status_code == 422 and weak_pw.json()["errors"][0]["field"] == "password"
     doc = await harness.reg.runtime.db["registrations"].find_one({"_id": rid})
     assert doc["status"] == "draft"  # nothing half-done
+
+
+async def test_settings_with_an_unknown_time_zone_are_refused(harness: Any) -> None:
+    """Issue 12: a stored unknown zone would break every date rule later."""
+    token = await harness.jurisdiction("alpha")
+    r = await harness.http.put(
+        "/v1/jurisdictions/alpha/registration-settings",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"enabled": True, "time_zone": "Mars/Olympus"},
+    )
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["time_zone"]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from chassis.auth import CurrentUser
 from chassis.errors import problem_responses
 from chassis.paging import Offset
-from chassis.schemas import DocumentKey, Strict
+from chassis.schemas import DocumentKey, Strict, TimeZoneName
 from inspections.handlers import scheduling
 from inspections.handlers.state import InspectionsApp
 
@@ -34,7 +34,7 @@ DailyCapacity = Annotated[int, Field(ge=0, le=10_000)]
 
 
 class InspectionSettingsIn(Strict):
-    time_zone: str | None = Field(
+    time_zone: TimeZoneName | None = Field(
         default=None, description="IANA zone; default: the jurisdiction's (from identity)"
     )
     working_days: list[Annotated[int, Field(ge=0, le=6)]] = Field(

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field
 
-from chassis.schemas import Patch, Strict
+from chassis.schemas import Patch, Strict, TimeZoneName
 
 
 class LicenseType(Strict):
@@ -31,7 +31,7 @@ class RequirementIn(Strict):
 class RegistrationConfig(Strict):
     enabled: bool = False
     acceptance_mode: Literal["automatic", "staff_review"] = "staff_review"
-    time_zone: str = "UTC"
+    time_zone: TimeZoneName = "UTC"
     trades: list[str] = Field(default_factory=list, examples=[["General", "Electrical"]])
     license_types: list[LicenseType] = Field(default_factory=list)
     requirements: list[RequirementIn] = Field(default_factory=list)
