@@ -131,8 +131,9 @@ async def upload_chunks(file: Any, size: int = CHUNK) -> AsyncIterator[bytes]:
 
 DOWNLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "the stored file, with its sniffed content type",
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "the stored file, with the content type sniffed at upload "
+        "(application/pdf, image/png … as the route accepted; application/octet-stream if unknown)",
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 """For a download route's ``responses=``: documents what ``download_response`` streams."""
