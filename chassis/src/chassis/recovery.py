@@ -98,6 +98,7 @@ class BrokerWatch:
         self.retention = retention
         self._probe: AIOKafkaConsumer | None = None
         self._loaded = False
+        self._saved: dict[str, Mark] = {}  # what the database has, so idle checks write nothing
 
     @classmethod
     def of(cls, runtime: ServiceRuntime) -> BrokerWatch:
@@ -141,7 +142,9 @@ class BrokerWatch:
         """Compare every mark with the broker; re-publish lost topics. Returns them."""
         if not self._loaded:
             async for doc in self.collection.find({"service": self.service}):
-                self.marks.adopt(Mark(doc["topic"], doc["partition"], doc["offset"], doc["event"]))
+                saved = Mark(doc["topic"], doc["partition"], doc["offset"], doc["event"])
+                self.marks.adopt(saved)
+                self._saved[self._id(saved)] = saved
             self._loaded = True
         marks = self.marks.all()
         if not marks:
@@ -162,6 +165,7 @@ class BrokerWatch:
                 await self._save(mark)
             else:  # expired by the broker's retention
                 await self.collection.delete_one({"_id": self._id(mark)})
+                self._saved.pop(self._id(mark), None)
         return lost
 
     async def _look(self, marks: list[Mark]) -> list[tuple[Mark, str]]:
@@ -215,6 +219,8 @@ class BrokerWatch:
         )
         self.marks.forget(topic)
         await self.collection.delete_many({"service": self.service, "topic": topic})
+        for key in [k for k, m in self._saved.items() if m.topic == topic]:
+            del self._saved[key]
         OUTBOX_REPUBLISHED.labels(self.service, topic).inc(result.modified_count)
         log.warning(
             "the broker lost %s's events: publishing the %d sent within the retention window again",
@@ -226,6 +232,8 @@ class BrokerWatch:
         return f"{self.service}:{mark.topic}:{mark.partition}"
 
     async def _save(self, mark: Mark) -> None:
+        if self._saved.get(self._id(mark)) == mark:
+            return
         await self.collection.update_one(
             {"_id": self._id(mark)},
             {
@@ -240,3 +248,4 @@ class BrokerWatch:
             },
             upsert=True,
         )
+        self._saved[self._id(mark)] = mark

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
@@ -148,3 +149,19 @@ async def test_marks_are_saved_at_shutdown(stack: Stack) -> None:
     assert saved is not None
     [mark] = stack.runtime.outbox.marks.all()
     assert (saved["offset"], saved["event"]) == (mark.offset, mark.event_id)
+
+
+async def test_an_idle_check_writes_nothing(stack: Stack) -> None:
+    """A mark that checked out and has not moved is not written again every
+    few seconds (idle services would otherwise write forever)."""
+    await stack.emit("a")
+    watch = stack.watch()
+    assert await watch.check() == []
+    marks = stack.runtime.db["outbox_marks"]
+    first = await marks.find_one({"topic": "identity.events"})
+    assert first is not None
+    stack.runtime.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+    assert await watch.check() == []
+    again = await marks.find_one({"topic": "identity.events"})
+    assert again == first  # checked_at unchanged: no write
+    await watch.close()

@@ -8,6 +8,8 @@ redirect to a service's internal address is never passed to the client.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from fastapi import Request, Response
 
@@ -61,6 +63,13 @@ class Proxy:
     def __init__(self, settings: GatewaySettings, rate_limits: RateLimits) -> None:
         self.settings = settings
         self.rate_limits = rate_limits
+        self._own: list[Any] | None = None  # the gateway's own routes, found once
+
+    def own_routes(self, request: Request) -> list[Any]:
+        if self._own is None:
+            routes = request.app.router.routes
+            self._own = [r for r in routes if getattr(r, "path", "") != CATCH_ALL]
+        return self._own
 
     def client(self, request: Request) -> str:
         peer = request.client.host if request.client else None
@@ -71,8 +80,9 @@ class Proxy:
 
     async def __call__(self, request: Request) -> Response:
         path = forward_path(request.scope.get("raw_path") or request.url.path.encode())
-        own = [r for r in request.app.router.routes if getattr(r, "path", "") != CATCH_ALL]
-        if allowed := allowed_methods(own, request.scope):  # the gateway's route, other method
+        if allowed := allowed_methods(
+            self.own_routes(request), request.scope
+        ):  # the gateway's route, other method
             raise MethodNotAllowed(
                 f"{request.method} is not allowed here", headers={"Allow": ", ".join(allowed)}
             )
