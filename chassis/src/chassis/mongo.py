@@ -140,6 +140,13 @@ class TenantRepository:
         )
         return result.modified_count + (1 if result.upserted_id is not None else 0)
 
+    async def replace_one(self, filter_: Mapping[str, Any], doc: Mapping[str, Any]) -> int:
+        """Replace the matched document by ``doc`` (same jurisdiction); 1 if one matched."""
+        result = await self.collection.replace_one(
+            self.scoped(filter_), self._stamped(doc), session=self.session
+        )
+        return result.matched_count
+
     async def update_many(self, filter_: Mapping[str, Any], update: Mapping[str, Any]) -> int:
         result = await self.collection.update_many(
             self.scoped(filter_), self._checked_update(update), session=self.session

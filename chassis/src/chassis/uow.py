@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -79,6 +79,9 @@ class UnitOfWork:
         self.clock = clock
         self.service = service
 
+    def reader(self) -> ReadOnly:
+        return ReadOnly(self.db, self.clock)
+
     async def run(self, fn: Callable[[Transaction], Awaitable[T]]) -> T:
         tx: Transaction | None = None
         result: Any = None
@@ -108,3 +111,54 @@ class UnitOfWork:
             except Exception:
                 log.exception("after-commit callback failed")
         return result  # type: ignore[no-any-return]
+
+
+class ReadOnly:
+    """What a read needs of a transaction, without one: reads that need no
+    snapshot (a single document, a view) skip the transaction's round trips."""
+
+    session: None = None
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def emit(self, event: IntegrationEvent, *, jurisdiction_id: str | None) -> Envelope:
+        raise RuntimeError("a read records no events; run the change in a unit of work")
+
+
+U = TypeVar("U")
+
+
+class Units(Generic[U]):
+    """A service's typed unit of work, per jurisdiction.
+
+    ``factory(tx, jurisdiction_id)`` builds the service's own unit of work (its
+    repositories bound to the transaction); ``await units.run(jid, fn)`` runs
+    ``fn(uow)`` in one transaction and ``await units.read(jid, fn)`` without
+    one. ``present`` turns the result into what the route renders (and what an
+    Idempotency-Key's record keeps), inside the transaction. The runner is any
+    object with ``run(fn)`` and ``db``/``clock``: the real :class:`UnitOfWork`
+    or :class:`chassis.testing.fakes.FakeUnitOfWork`.
+    """
+
+    def __init__(
+        self,
+        runner: Any,
+        factory: Callable[[Any, str], U],
+        present: Callable[[Any], Any] = lambda result: result,
+    ) -> None:
+        self.runner = runner
+        self.factory = factory
+        self.present = present
+
+    async def run(self, jurisdiction_id: str, fn: Callable[[U], Awaitable[Any]]) -> Any:
+        """``fn``'s result, as ``present`` renders it."""
+
+        async def work(tx: Any) -> Any:
+            return self.present(await fn(self.factory(tx, jurisdiction_id)))
+
+        return await self.runner.run(work)
+
+    async def read(self, jurisdiction_id: str, fn: Callable[[U], Awaitable[Any]]) -> Any:
+        return self.present(await fn(self.factory(self.runner.reader(), jurisdiction_id)))

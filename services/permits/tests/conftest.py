@@ -13,7 +13,7 @@ from chassis.clock import ManualClock
 from chassis.testing import TestScope
 from chassis.testing.tokens import LocalIssuer
 from permits.bootstrap import create_app
-from permits.handlers.permits import PermitsApp
+from permits.entrypoints.dependencies import PermitsApp
 from permits.settings import PermitsSettings
 
 ISSUER = LocalIssuer()

@@ -8,10 +8,15 @@ from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
 from chassis.logging import configure_logging
 from permits.adapters.repositories import create_indexes
-from permits.consumers import identity_consumer, inspections_consumer, payments_consumer
+from permits.adapters.unit_of_work import permits_units
+from permits.entrypoints.consumers import (
+    identity_consumer,
+    inspections_consumer,
+    payments_consumer,
+)
+from permits.entrypoints.dependencies import PermitsApp
+from permits.entrypoints.expiry_sweep import ExpirySweep
 from permits.entrypoints.http import router
-from permits.handlers.expiry import ExpirySweep
-from permits.handlers.permits import PermitsApp
 from permits.settings import PermitsSettings
 
 
@@ -19,8 +24,9 @@ def create_app(settings: PermitsSettings | None = None, clock: Clock | None = No
     settings = settings or PermitsSettings()
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     runtime = build_runtime(settings, clock)
-    permits_app = PermitsApp(runtime)
-    sweep = ExpirySweep(permits_app, notice_days=settings.expiring_notice_days)
+    units = permits_units(runtime.uow)
+    permits_app = PermitsApp(runtime, units, settings.max_document_bytes)
+    sweep = ExpirySweep(runtime, units, notice_days=settings.expiring_notice_days)
     runtime.extras["expiry_sweep"] = sweep
 
     async def startup(rt: ServiceRuntime) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from contracts.inspections import InspectionResulted
-from permits.handlers.expiry import ExpirySweep, on_inspection_resulted
+from permits.entrypoints.expiry_sweep import ExpirySweep
 
 pytestmark = pytest.mark.integration
 
@@ -98,8 +98,8 @@ async def test_a_passing_inspection_restarts_the_clock(harness: Any) -> None:
 async def test_one_replica_sweeps_at_a_time(harness: Any) -> None:
     """A named lease: while one replica holds it, another sweeps nothing."""
     await harness.setup_type("alpha")
-    first = ExpirySweep(harness.app, notice_days=14, lease=timedelta(days=400))
-    second = ExpirySweep(harness.app, notice_days=14)
+    first = ExpirySweep(harness.app.runtime, harness.app.units, notice_days=14, lease=timedelta(days=400))
+    second = ExpirySweep(harness.app.runtime, harness.app.units, notice_days=14)
     assert await first.sweep_once() == {"expired": 0, "warned": 0}  # takes the lease
     await _issued(harness)
     harness.clock.advance(timedelta(days=181))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from permits.domain.model import (
+from permits.domain.numbering import NumberFormat
+from permits.domain.workflow import (
     STATUS_LABELS,
     TRANSITIONS,
     IllegalTransition,
     NotAllowed,
-    NumberFormat,
     check_transition,
 )
 
@@ -68,7 +68,7 @@ def test_dashboard_access_paths_are_equality_only() -> None:
     beside ``status: {$in}`` — two operator fields, which the embedded
     database answers by walking every permit of the jurisdiction (R-ID-6)."""
     from chassis.auth import Principal
-    from permits.handlers.views import _visible
+    from permits.service_layer.views import _visible
 
     rich = Principal(
         account_id="a1",

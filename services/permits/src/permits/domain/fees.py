@@ -1,12 +1,19 @@
-"""Fee arithmetic (R-PAY-1) with Decimal: half-up to the cent, once per line."""
+"""Fee arithmetic (R-PAY-1) with Decimal: half-up to the cent, once per line;
+the permit's fee lines and their states (R-PAY-6)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
-CENT = Decimal("0.01")
+from chassis.money import round_cents, to_minor
+
+__all__ = ["MAX_LINE_MINOR", "FeeItem", "FeeLine", "balance_minor", "round_cents", "to_minor"]
+
+MAX_LINE_MINOR = 9_999_999_999  # 99,999,999.99: what a fee line may come to
+LineStatus = Literal["open", "paid", "voided"]
 
 
 @dataclass(frozen=True)
@@ -43,14 +50,47 @@ class FeeItem:
         return max(round_cents(raw), round_cents(self.minimum))
 
 
-def round_cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+@dataclass(kw_only=True)
+class FeeLine:
+    """One assessed line: open until paid or voided; a refund reopens it."""
+
+    id: str
+    code: str | None
+    name: str
+    amount_minor: int
+    currency: str
+    reason: str | None
+    assessed_at: datetime
+    by: str
+    status: LineStatus = "open"
+    payment_id: str | None = None
+    void_reason: str | None = None
+
+    def pay(self, payment_id: str) -> bool:
+        if self.status != "open":
+            return False  # paid once, whatever redelivers the payment
+        self.status, self.payment_id = "paid", payment_id
+        return True
+
+    def reopen(self, payment_id: str) -> bool:
+        if self.status != "paid" or self.payment_id != payment_id:
+            return False
+        self.status, self.payment_id = "open", None
+        return True
+
+    def void(self, reason: str) -> None:
+        self.status, self.void_reason = "voided", reason
 
 
-def to_minor(value: Decimal) -> int:
-    return int(round_cents(value) * 100)
-
-
-def balance_minor(lines: list[dict[str, Any]]) -> int:
+def balance_minor(lines: list[dict[str, Any]] | list[FeeLine]) -> int:
     """Assessed - voided - paid: the open lines."""
-    return sum(int(line["amount_minor"]) for line in lines if line["status"] == "open")
+    total = 0
+    for line in lines:
+        status, amount = (
+            (line["status"], line["amount_minor"])
+            if isinstance(line, dict)
+            else (line.status, line.amount_minor)
+        )
+        if status == "open":
+            total += int(amount)
+    return total

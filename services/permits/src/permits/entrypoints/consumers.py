@@ -1,4 +1,4 @@
-"""Permits' event consumers."""
+"""Permits' event consumers: one ``on_<event>`` line per event."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from contracts.identity import JurisdictionCreated, JurisdictionUpdated
 from contracts.inspections import InspectionResulted
 from contracts.payments import PaymentRefunded, PaymentSettled
 from contracts.topics import IDENTITY_EVENTS, INSPECTIONS_EVENTS, PAYMENTS_EVENTS
-from permits.handlers.expiry import on_inspection_resulted
-from permits.handlers.issuance import apply_payment, undo_payment
-from permits.handlers.permits import remember_jurisdiction
+from permits.adapters.unit_of_work import MongoPermitsUnitOfWork as Uow
+from permits.service_layer import activity, payments
 
 
 def identity_consumer() -> EventConsumer:
@@ -20,8 +19,7 @@ def identity_consumer() -> EventConsumer:
     async def on_jurisdiction(
         event: JurisdictionCreated | JurisdictionUpdated, ctx: EventContext
     ) -> None:
-        """The time zone numbers are dated in (R-PER-1: the year is the local year)."""
-        await remember_jurisdiction(ctx.tx, event.jurisdiction_id, event.name, event.time_zone)
+        await activity.on_jurisdiction(event, Uow(ctx.tx, event.jurisdiction_id))
 
     return consumer
 
@@ -31,11 +29,11 @@ def payments_consumer() -> EventConsumer:
 
     @consumer.on(PaymentSettled)
     async def on_payment_settled(event: PaymentSettled, ctx: EventContext) -> None:
-        await apply_payment(ctx.tx, event)
+        await payments.on_payment_settled(event, Uow(ctx.tx, event.jurisdiction_id))
 
     @consumer.on(PaymentRefunded)
     async def on_payment_refunded(event: PaymentRefunded, ctx: EventContext) -> None:
-        await undo_payment(ctx.tx, event)
+        await payments.on_payment_refunded(event, Uow(ctx.tx, event.jurisdiction_id))
 
     return consumer
 
@@ -46,6 +44,6 @@ def inspections_consumer() -> EventConsumer:
     @consumer.on(InspectionResulted)
     async def on_inspection(event: InspectionResulted, ctx: EventContext) -> None:
         """R-INS-6 / R-PER-5: a pass restarts the inactivity clock."""
-        await on_inspection_resulted(ctx.tx, event)
+        await activity.on_inspection_resulted(event, Uow(ctx.tx, event.jurisdiction_id))
 
     return consumer

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
+from pymongo.asynchronous.database import AsyncDatabase
+
+from chassis.access import is_staff, require_staff, require_tenant
 from chassis.auth import Principal
 from chassis.errors import NotFound
-from permits.adapters.repositories import Permits
+from chassis.mongo import TenantRepository
 from permits.domain.fees import balance_minor
-from permits.domain.model import STATUS_LABELS
-from permits.handlers.permits import Doc, PermitsApp, _staff
+from permits.domain.workflow import STATUS_LABELS
+
+Doc = dict[str, Any]
+
+
+class Permits(TenantRepository):
+    """The permits collection as documents, for the read side."""
+
+    collection_name: ClassVar[str] = "permits"
+
 
 ACTIVE_STATUSES = [
     "SUBMITTED",
@@ -76,7 +87,7 @@ def _statuses(which: str) -> list[str]:
 
 
 async def dashboard(
-    app: PermitsApp,
+    db: AsyncDatabase[Doc],
     principal: Principal,
     jurisdiction_id: str,
     *,
@@ -88,7 +99,7 @@ async def dashboard(
     one page of rows, how many in all, and the fees due over all of them (R-PAY-6)."""
     if principal.jurisdiction_id != jurisdiction_id:
         raise NotFound("not found")
-    repo = Permits(app.runtime.db, jurisdiction_id)
+    repo = Permits(db, jurisdiction_id)
     mine = await _mine(repo, principal, _statuses(which))
     newest_first = sorted(mine, key=lambda pid: (-mine[pid][0].timestamp(), pid))
     page = newest_first[offset : offset + limit]
@@ -133,7 +144,7 @@ def search_query(
 
 
 async def staff_search(
-    app: PermitsApp,
+    db: AsyncDatabase[Doc],
     principal: Principal,
     jurisdiction_id: str,
     *,
@@ -141,14 +152,31 @@ async def staff_search(
     limit: int,
     offset: int,
 ) -> tuple[list[Doc], int]:
-    _staff(principal, jurisdiction_id)
+    require_staff(principal, jurisdiction_id)
     query = search_query(**filters)
-    repo = Permits(app.runtime.db, jurisdiction_id)
+    repo = Permits(db, jurisdiction_id)
     docs = await repo.find(
         query,
         sort=[("applied_at", -1), ("_id", 1)],
         skip=offset,
         limit=limit,
         projection=PROJECTION,
+    )
+    return docs, await repo.count(query)
+
+
+async def my_permits(
+    db: AsyncDatabase[Doc], principal: Principal, jurisdiction_id: str, *, limit: int, offset: int
+) -> tuple[list[Doc], int]:
+    """Staff: all; everyone else: what R-ID-6 lets them see (index-backed $or)."""
+    require_tenant(principal, jurisdiction_id)
+    repo = Permits(db, jurisdiction_id)
+    query: Doc = {} if is_staff(principal) else {"$or": _visible(principal)}
+    docs = await repo.find(
+        query,
+        sort=[("applied_at", -1), ("_id", 1)],
+        skip=offset,
+        limit=limit,
+        projection={"history": 0},
     )
     return docs, await repo.count(query)

@@ -1,0 +1,112 @@
+"""The aggregate: the one object of a service that changes its own state.
+
+An aggregate checks its own rules, bumps its own version once per unit of
+work, writes its own history entries and collects the integration events its
+changes produce. Handlers load it, call one method named after the rule, and
+save it; :class:`chassis.repository.AggregateRepository` checks the version
+it was loaded at and hands the collected events to the unit of work's outbox
+in the same transaction (cosmicpython's ``Product.allocate``, eShop's
+``Order.SetPaidStatus``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from contracts import IntegrationEvent
+
+SYSTEM = "system"  # the suite itself, as the actor of automatic changes
+
+
+@dataclass(kw_only=True)
+class HistoryEntry:
+    """One line of an aggregate's history: a status move or a noted change."""
+
+    at: datetime
+    by: str
+    from_status: str | None
+    to: str
+    comment: str | None = None
+
+    def as_doc(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "by": self.by,
+            "from": self.from_status,
+            "to": self.to,
+            "comment": self.comment,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> HistoryEntry:
+        return cls(
+            at=doc["at"],
+            by=doc["by"],
+            from_status=doc.get("from"),
+            to=doc["to"],
+            comment=doc.get("comment"),
+        )
+
+
+@dataclass(kw_only=True, eq=False)
+class Aggregate:
+    """Identity, tenancy, version, history and the events not yet saved.
+
+    ``version`` is what the aggregate will be saved at: the first change in a
+    unit of work moves it one past the version it was loaded at, and every
+    event of that unit of work carries it (consumers order a source's events
+    by version). A new aggregate is loaded at version 0.
+    """
+
+    id: str
+    jurisdiction_id: str
+    version: int = 0
+    history: list[HistoryEntry] = field(default_factory=list)
+    _loaded_version: int = field(default=0, init=False, repr=False)
+    _events: list[IntegrationEvent] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._loaded_version = self.version
+
+    # -- for the aggregate's own methods ------------------------------------
+    def _change(self) -> int:
+        """Every method that changes state calls this first; returns the new version."""
+        if self.version == self._loaded_version:
+            self.version += 1
+        return self.version
+
+    def _record(self, event: IntegrationEvent) -> None:
+        self._events.append(event)
+
+    def _note(
+        self, *, at: datetime, by: str, from_status: str | None, to: str, comment: str | None
+    ) -> None:
+        self.history.append(
+            HistoryEntry(at=at, by=by, from_status=from_status, to=to, comment=comment)
+        )
+
+    # -- for repositories -----------------------------------------------------
+    @property
+    def loaded_version(self) -> int:
+        return self._loaded_version
+
+    @property
+    def is_new(self) -> bool:
+        return self._loaded_version == 0
+
+    @property
+    def changed(self) -> bool:
+        return self.version != self._loaded_version
+
+    @property
+    def pending_events(self) -> list[IntegrationEvent]:
+        return list(self._events)
+
+    def pull_events(self) -> list[IntegrationEvent]:
+        events, self._events = self._events, []
+        return events
+
+    def mark_saved(self) -> None:
+        self._loaded_version = self.version

@@ -1,0 +1,120 @@
+"""Repositories of aggregates: tenant-scoped get/add/save with a version check.
+
+``save`` replaces the stored document only if it is still at the version the
+aggregate was loaded at (optimistic concurrency), and hands the aggregate's
+pending events to the unit of work, which writes them to the outbox in the
+same transaction. A subclass names its collection and maps the aggregate to
+and from its document; :class:`chassis.testing.fakes.FakeRepository` uses the
+same mapping in memory, so unit tests exercise it too.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from chassis.aggregate import Aggregate
+from chassis.errors import Conflict, NotFound
+from chassis.mongo import TenantRepository
+from contracts import IntegrationEvent
+
+A = TypeVar("A", bound=Aggregate)
+Doc = dict[str, Any]
+
+
+class StaleAggregate(Conflict):
+    """The aggregate changed since it was loaded (409; a consumer retries)."""
+
+    slug = "version-conflict"
+    title = "Changed meanwhile"
+
+
+class Session(Protocol):
+    """What a repository needs of a transaction (or of :class:`chassis.uow.ReadOnly`)."""
+
+    db: Any
+    session: Any
+
+    def emit(self, event: IntegrationEvent, *, jurisdiction_id: str | None) -> Any: ...
+
+
+class AggregateRepository(ABC, Generic[A]):
+    """The port every service's repository implements (Mongo and fake)."""
+
+    not_found: ClassVar[str] = "not found"
+
+    @abstractmethod
+    async def get(self, aggregate_id: str) -> A | None: ...
+
+    @abstractmethod
+    async def find_one(self, filter_: Mapping[str, Any]) -> A | None:
+        """By equality fields (the shapes ARCHITECTURE.md calls flat)."""
+
+    @abstractmethod
+    async def add(self, aggregate: A) -> None: ...
+
+    @abstractmethod
+    async def save(self, aggregate: A) -> None: ...
+
+    async def require(self, aggregate_id: str) -> A:
+        """``get``, or 404: an object of another jurisdiction does not exist here."""
+        found = await self.get(aggregate_id)
+        if found is None:
+            raise NotFound(self.not_found)
+        return found
+
+
+class DocumentMapper(ABC, Generic[A]):
+    """How an aggregate is stored: one document, ``_id`` its id."""
+
+    @classmethod
+    @abstractmethod
+    def to_doc(cls, aggregate: A) -> Doc: ...
+
+    @classmethod
+    @abstractmethod
+    def from_doc(cls, doc: Doc) -> A: ...
+
+
+class MongoAggregateRepository(AggregateRepository[A], DocumentMapper[A]):
+    collection_name: ClassVar[str]
+
+    def __init__(self, tx: Session, jurisdiction_id: str) -> None:
+        self.tx = tx
+        self.jurisdiction_id = jurisdiction_id
+        self.docs = _Documents(tx.db, jurisdiction_id, tx.session, self.collection_name)
+
+    async def get(self, aggregate_id: str) -> A | None:
+        return await self.find_one({"_id": aggregate_id})
+
+    async def find_one(self, filter_: Mapping[str, Any]) -> A | None:
+        doc = await self.docs.find_one(filter_)
+        return None if doc is None else self.from_doc(doc)
+
+    async def add(self, aggregate: A) -> None:
+        if not aggregate.is_new:
+            raise ValueError("add takes a new aggregate; save a loaded one")
+        await self.docs.insert_one(self.to_doc(aggregate))
+        self._hand_over(aggregate)
+
+    async def save(self, aggregate: A) -> None:
+        if not aggregate.changed:
+            return
+        replaced = await self.docs.replace_one(
+            {"_id": aggregate.id, "version": aggregate.loaded_version}, self.to_doc(aggregate)
+        )
+        if not replaced:
+            raise StaleAggregate("it changed since it was loaded; reload and try again")
+        self._hand_over(aggregate)
+
+    def _hand_over(self, aggregate: A) -> None:
+        for event in aggregate.pull_events():
+            self.tx.emit(event, jurisdiction_id=aggregate.jurisdiction_id)
+        aggregate.mark_saved()
+
+
+class _Documents(TenantRepository):
+    def __init__(self, db: Any, jurisdiction_id: str, session: Any, collection: str) -> None:
+        self.collection_name = collection  # type: ignore[misc]
+        super().__init__(db, jurisdiction_id, session)

@@ -1,0 +1,41 @@
+"""Permits' unit of work over MongoDB: the repositories bound to one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chassis.uow import ReadOnly, Transaction, Units
+from permits.adapters.repositories import (
+    Counters,
+    Jurisdictions,
+    LinkAttempts,
+    PermitRepository,
+    PermitTypes,
+)
+from permits.domain.permit import Permit
+from permits.service_layer.unit_of_work import PermitsUnitOfWork
+
+
+class MongoPermitsUnitOfWork:
+    def __init__(self, tx: Transaction | ReadOnly, jurisdiction_id: str) -> None:
+        self.tx = tx
+        self.jurisdiction_id = jurisdiction_id
+        self.permits = PermitRepository(tx, jurisdiction_id)
+        self.permit_types = PermitTypes(tx.db, jurisdiction_id, tx.session)
+        self.counters = Counters(tx.db, jurisdiction_id, tx.session)
+        self.link_attempts = LinkAttempts(tx.db, jurisdiction_id, tx.session)
+        self.jurisdictions = Jurisdictions(tx.db, jurisdiction_id, tx.session)
+
+    @property
+    def now(self) -> datetime:
+        return self.tx.clock.now()
+
+
+def present(result: Any) -> Any:
+    """A permit as the document routes render and Idempotency-Key records keep."""
+    return PermitRepository.to_doc(result) if isinstance(result, Permit) else result
+
+
+def permits_units(runner: Any) -> Units[PermitsUnitOfWork]:
+    return Units(runner, MongoPermitsUnitOfWork, present)

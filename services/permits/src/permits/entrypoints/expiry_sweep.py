@@ -1,0 +1,76 @@
+"""The expiry sweep (R-PER-5): finds permits whose time ran out, or soon will,
+and runs the handler for each. One replica at a time (a named lease); time
+from the injectable clock."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from functools import partial
+from uuid import uuid4
+
+from chassis.app import ServiceRuntime
+from chassis.leases import acquire_named_lease
+from permits.domain.workflow import ACTIVE
+from permits.service_layer import activity
+from permits.service_layer.unit_of_work import PermitsUnits
+
+log = logging.getLogger(__name__)
+
+
+class ExpirySweep:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        units: PermitsUnits,
+        *,
+        notice_days: int,
+        lease: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.runtime = runtime
+        self.units = units
+        self.notice = timedelta(days=notice_days)
+        self.lease = lease
+        self.owner = f"permits-{uuid4().hex[:12]}"
+
+    async def sweep_once(self) -> dict[str, int]:
+        rt = self.runtime
+        now = rt.clock.now()
+        if not await acquire_named_lease(
+            rt.db["leases"], "permits.expiry", now=now, lease=self.lease, owner=self.owner
+        ):
+            return {"expired": 0, "warned": 0}
+        # Cross-tenant by nature, like the outbox relay; each change then goes
+        # through the permit's own tenant-scoped unit of work.
+        expired = warned = 0
+        projection = {"_id": 1, "jurisdiction_id": 1}
+        for status in ACTIVE:  # one equality per status: served by the (status, expires_at) index
+            due = rt.db["permits"].find({"status": status, "expires_at": {"$lte": now}}, projection)
+            async for doc in due:
+                expired += await self.units.run(
+                    doc["jurisdiction_id"], partial(activity.expire_permit, doc["_id"])
+                )
+            soon = rt.db["permits"].find(
+                {
+                    "status": status,
+                    "expiring_notified": False,
+                    "expires_at": {"$lte": now + self.notice, "$gt": now},
+                },
+                projection,
+            )
+            async for doc in soon:
+                warned += await self.units.run(
+                    doc["jurisdiction_id"], partial(activity.warn_expiring, doc["_id"])
+                )
+        return {"expired": expired, "warned": warned}
+
+    async def run(self, stop: asyncio.Event, interval: float) -> None:
+        while not stop.is_set():
+            try:
+                await self.sweep_once()
+            except Exception:
+                log.exception("expiry sweep failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)

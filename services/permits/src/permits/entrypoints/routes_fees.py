@@ -1,0 +1,68 @@
+"""Routes: fee assessment and voiding (R-PAY-1)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import partial
+
+from fastapi import APIRouter
+
+from chassis.api import Tenant
+from chassis.errors import problem_responses
+from permits.entrypoints.dependencies import App, AssessCall, VoidCall
+from permits.entrypoints.schemas import AssessIn, PermitOut, VoidIn, permit_out
+from permits.service_layer import fees
+from permits.service_layer.commands import AssessFees, VoidFee
+
+router = APIRouter(tags=["fees"], responses=problem_responses(400, 401, 403, 404, 409, 422))
+
+
+@router.post(
+    "/permits/{permit_id}/fees",
+    response_model=PermitOut,
+    summary="Assess fees from the schedule or manual lines (R-PAY-1)",
+)
+async def assess(
+    jurisdiction_id: str,
+    permit_id: str,
+    body: AssessIn,
+    user: Tenant,
+    app: App,
+    call: AssessCall,
+) -> PermitOut:
+    cmd = AssessFees(
+        jurisdiction_id=jurisdiction_id,
+        actor=user,
+        permit_id=permit_id,
+        items=[(i.code, Decimal(i.quantity or "0")) for i in body.items],
+        manual=[(m.name, Decimal(m.amount), m.reason) for m in body.manual],
+    )
+    return permit_out(
+        await call.run(lambda: app.units.run(jurisdiction_id, partial(fees.assess_fees, cmd)))
+    )
+
+
+@router.post(
+    "/permits/{permit_id}/fees/{line_id}/void",
+    response_model=PermitOut,
+    summary="Void an open fee line, with a reason",
+)
+async def void(
+    jurisdiction_id: str,
+    permit_id: str,
+    line_id: str,
+    body: VoidIn,
+    user: Tenant,
+    app: App,
+    call: VoidCall,
+) -> PermitOut:
+    cmd = VoidFee(
+        jurisdiction_id=jurisdiction_id,
+        actor=user,
+        permit_id=permit_id,
+        line_id=line_id,
+        reason=body.reason,
+    )
+    return permit_out(
+        await call.run(lambda: app.units.run(jurisdiction_id, partial(fees.void_fee, cmd)))
+    )

@@ -1,0 +1,98 @@
+"""Routes: the caller's dashboard lists (R-DASH-1/2) and staff search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Query
+
+from chassis.api import PageQuery, Tenant
+from chassis.errors import problem_responses
+from chassis.money import amount_text
+from permits.entrypoints.dependencies import App
+from permits.entrypoints.schemas import (
+    DashboardPage,
+    DashboardRow,
+    PermitPage,
+    Status,
+    permit_out,
+)
+from permits.service_layer import views
+
+router = APIRouter(responses=problem_responses(400, 401, 403, 404, 422))
+
+
+@router.get(
+    "/dashboard/permits",
+    response_model=DashboardPage,
+    tags=["dashboards"],
+    summary="My Active Permits (R-DASH-1) or, with which=expired, My Expired Permits",
+)
+async def dashboard(
+    jurisdiction_id: str,
+    user: Tenant,
+    app: App,
+    paging: PageQuery,
+    which: Literal["active", "expired"] = "active",
+) -> DashboardPage:
+    rows, total, due = await views.dashboard(
+        app.runtime.db,
+        user,
+        jurisdiction_id,
+        which=which,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    items = [DashboardRow(fees_due=amount_text(r.pop("fees_due_minor")), **r) for r in rows]
+    return DashboardPage(
+        items=items,
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+        total_fees_due=amount_text(due),
+    )
+
+
+@router.get(
+    "/permit-search",
+    response_model=PermitPage,
+    tags=["permits"],
+    summary="Staff search: number, street prefix, parcel, status, type, applicant, "
+    "company, application dates; newest first, paginated",
+)
+async def search(
+    jurisdiction_id: str,
+    user: Tenant,
+    app: App,
+    paging: PageQuery,
+    number: str | None = Query(default=None, max_length=40),
+    address: str | None = Query(default=None, max_length=200),
+    parcel: str | None = Query(default=None, max_length=60),
+    status: Status | None = None,  # type: ignore[valid-type]
+    type_code: str | None = Query(default=None, max_length=40),
+    applicant: str | None = Query(default=None, max_length=320),
+    company_id: str | None = Query(default=None, max_length=60),
+    applied_from: datetime | None = None,
+    applied_to: datetime | None = None,
+) -> PermitPage:
+    filters = {
+        "number": number,
+        "address": address,
+        "parcel": parcel,
+        "status": status,
+        "type_code": type_code,
+        "applicant": applicant,
+        "company_id": company_id,
+        "applied_from": applied_from,
+        "applied_to": applied_to,
+    }
+    docs, total = await views.staff_search(
+        app.runtime.db,
+        user,
+        jurisdiction_id,
+        filters=filters,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return paging.page([permit_out(d) for d in docs], total)
