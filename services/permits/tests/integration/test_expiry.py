@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from contracts.inspections import InspectionResulted
 from permits.entrypoints.expiry_sweep import ExpirySweep
 
 pytestmark = pytest.mark.integration
@@ -64,42 +63,12 @@ async def test_expires_at_day_180_not_179_and_warns_before(harness: Any) -> None
     assert (await sweep.sweep_once())["expired"] == 0
 
 
-async def test_a_passing_inspection_restarts_the_clock(harness: Any) -> None:
-    await harness.setup_type("alpha")
-    permit = await _issued(harness)
-    sweep: ExpirySweep = harness.app.runtime.extras["expiry_sweep"]
-    start = harness.clock.now()
-
-    async def inspected(result: str, day: int) -> None:
-        event = InspectionResulted(
-            inspection_id=f"i-{day}",
-            jurisdiction_id="alpha",
-            permit_id=permit["id"],
-            inspection_type="BUILDING FINAL",
-            result=result,
-            resulted_at=start + timedelta(days=day),
-        )  # type: ignore[arg-type]
-
-        async def work(tx: Any) -> None:
-            await on_inspection_resulted(tx, event)
-
-        await harness.app.runtime.uow.run(work)
-
-    await inspected("fail", 50)  # a failed inspection does not count
-    await inspected("pass", 100)
-    harness.clock.set(start + timedelta(days=180))
-    assert (await sweep.sweep_once())["expired"] == 0
-    harness.clock.set(start + timedelta(days=279))
-    assert (await sweep.sweep_once())["expired"] == 0
-    harness.clock.set(start + timedelta(days=280))
-    assert (await sweep.sweep_once())["expired"] == 1
-
-
 async def test_one_replica_sweeps_at_a_time(harness: Any) -> None:
     """A named lease: while one replica holds it, another sweeps nothing."""
     await harness.setup_type("alpha")
-    first = ExpirySweep(harness.app.runtime, harness.app.units, notice_days=14, lease=timedelta(days=400))
-    second = ExpirySweep(harness.app.runtime, harness.app.units, notice_days=14)
+    app = harness.app
+    first = ExpirySweep(app.runtime, app.units, notice_days=14, lease=timedelta(days=400))
+    second = ExpirySweep(app.runtime, app.units, notice_days=14)
     assert await first.sweep_once() == {"expired": 0, "warned": 0}  # takes the lease
     await _issued(harness)
     harness.clock.advance(timedelta(days=181))

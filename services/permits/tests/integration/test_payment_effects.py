@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -79,67 +80,73 @@ async def _get(harness: Any, permit_id: str) -> dict[str, Any]:
     )
 
 
-async def test_settled_twice_is_paid_once_and_issues_automatically(harness: Any) -> None:
-    permit = await _awaiting_payment(harness, auto_issue=True)
-    lines = [f["id"] for f in permit["fees"]]
-    settled = PaymentSettled(
-        payment_id="pay-1",
+async def _status_moves(harness: Any) -> list[tuple[str, str]]:
+    outbox = harness.app.runtime.db["outbox"]
+    docs = outbox.find({"event_type": "permitsuite.permits.PermitStatusChanged.v1"})
+    moves = []
+    async for doc in docs:
+        data = json.loads(doc["value"])
+        moves.append((data["from_status"], data["to_status"]))
+    return moves
+
+
+def _settled(permit: dict[str, Any], payment_id: str) -> PaymentSettled:
+    return PaymentSettled(
+        payment_id=payment_id,
         jurisdiction_id="alpha",
-        allocations=[Allocation(permit_id=permit["id"], line_ids=lines, amount_minor=13100)],
+        allocations=[
+            Allocation(
+                permit_id=permit["id"],
+                line_ids=[f["id"] for f in permit["fees"]],
+                amount_minor=13100,
+            )
+        ],
         settled_at=datetime(2026, 1, 2, tzinfo=UTC),
     )
-    await _publish(harness, settled, "evt-pay-1")
-    await _publish(harness, settled, "evt-pay-1")  # redelivered
-    processed = harness.app.runtime.db["processed_events"]
-
-    async def handled() -> bool:
-        return await processed.count_documents({"consumer": "permits.payments"}) == 1
-
-    await eventually(handled)
-    doc = await _get(harness, permit["id"])
-    assert doc["fees_due"] == "0.00"
-    assert {f["status"] for f in doc["fees"]} == {"paid"}
-    assert doc["status"] == "ISSUED"  # R-PER-6: this type issues electronically
-    assert [h["to"] for h in doc["history"]][-2:] == ["READY_TO_ISSUE", "ISSUED"]
-    issued = await harness.app.runtime.db["outbox"].count_documents(
-        {"event_type": "permitsuite.permits.PermitIssued.v1"}
-    )
-    assert issued == 1
 
 
-async def test_without_auto_issue_it_waits_ready_and_a_refund_reopens_the_balance(
-    harness: Any,
-) -> None:
-    permit = await _awaiting_payment(harness, auto_issue=False)
-    lines = [f["id"] for f in permit["fees"]]
-    await _publish(
-        harness,
-        PaymentSettled(
-            payment_id="pay-2",
-            jurisdiction_id="alpha",
-            allocations=[Allocation(permit_id=permit["id"], line_ids=lines, amount_minor=13100)],
-            settled_at=datetime(2026, 1, 2, tzinfo=UTC),
-        ),
-        "evt-pay-2",
-    )
+async def test_payment_events_through_the_real_broker(harness: Any) -> None:
+    """The consumer smoke test (R-PAY-6, R-PER-6): PaymentSettled delivered twice
+    pays once and issues a type that issues electronically; a PaymentRefunded
+    before issuance reopens the balance through the workflow — a history entry
+    and a PermitStatusChanged (the old handler moved the status silently). The
+    rules themselves are unit-tested in ``tests/unit/test_payment_effects.py``."""
+    auto = await _awaiting_payment(harness, auto_issue=True)
+    await _publish(harness, _settled(auto, "pay-1"), "evt-pay-1")
+    await _publish(harness, _settled(auto, "pay-1"), "evt-pay-1")  # redelivered
+    manual = await _awaiting_payment(harness, auto_issue=False)
+    await _publish(harness, _settled(manual, "pay-2"), "evt-pay-2")
 
     async def ready() -> bool:
-        return (await _get(harness, permit["id"]))["status"] == "READY_TO_ISSUE"
+        return (await _get(harness, manual["id"]))["status"] == "READY_TO_ISSUE"
 
     await eventually(ready)
-    await _publish(
-        harness,
-        PaymentRefunded(
-            payment_id="pay-2",
-            jurisdiction_id="alpha",
-            allocations=[Allocation(permit_id=permit["id"], line_ids=lines, amount_minor=13100)],
-            refunded_at=datetime(2026, 1, 3, tzinfo=UTC),
-        ),
-        "evt-refund-2",
+    processed = harness.app.runtime.db["processed_events"]
+    assert await processed.count_documents({"consumer": "permits.payments"}) == 2
+    doc = await _get(harness, auto["id"])
+    assert (doc["status"], doc["fees_due"]) == ("ISSUED", "0.00")
+    assert [h["to"] for h in doc["history"]][-2:] == ["READY_TO_ISSUE", "ISSUED"]
+    outbox = harness.app.runtime.db["outbox"]
+    assert await outbox.count_documents({"event_type": "permitsuite.permits.PermitIssued.v1"}) == 1
+
+    refund = PaymentRefunded(
+        payment_id="pay-2",
+        jurisdiction_id="alpha",
+        allocations=_settled(manual, "pay-2").allocations,
+        refunded_at=datetime(2026, 1, 3, tzinfo=UTC),
     )
+    await _publish(harness, refund, "evt-refund-2")
 
     async def reopened() -> bool:
-        return (await _get(harness, permit["id"]))["status"] == "AWAITING_PAYMENT"
+        return (await _get(harness, manual["id"]))["status"] == "AWAITING_PAYMENT"
 
     await eventually(reopened)
-    assert (await _get(harness, permit["id"]))["fees_due"] == "131.00"
+    doc = await _get(harness, manual["id"])
+    assert doc["fees_due"] == "131.00"
+    last = doc["history"][-1]
+    assert (last["from"], last["to"], last["by"]) == (
+        "READY_TO_ISSUE",
+        "AWAITING_PAYMENT",
+        "system",
+    )
+    assert ("READY_TO_ISSUE", "AWAITING_PAYMENT") in await _status_moves(harness)
