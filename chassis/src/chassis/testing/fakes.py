@@ -47,10 +47,10 @@ def matches(doc: Mapping[str, Any], filter_: Mapping[str, Any]) -> bool:
     if len(ins) > 1 or any(k.startswith("$") for k in filter_):
         raise UnflatQuery(f"not a flat filter: {dict(filter_)!r}")
     for key, wanted in filter_.items():
-        have = _value(doc, key)
-        options = list(wanted["$in"]) if isinstance(wanted, Mapping) else [wanted]
         if isinstance(wanted, Mapping) and set(wanted) != {"$in"}:
             raise UnflatQuery(f"only $in is supported in fakes, not {wanted!r}")
+        have = _value(doc, key)
+        options = list(wanted["$in"]) if isinstance(wanted, Mapping) else [wanted]
         values = have if isinstance(have, list) else [have]
         if not any(v in options for v in values):
             return False
