@@ -20,6 +20,14 @@ def require_tenant(principal: Principal, jurisdiction_id: str) -> Principal:
     return principal
 
 
+def require_member(principal: Principal, jurisdiction_id: str) -> Principal:
+    """A caller of this very jurisdiction (the operator too gets 404: it has no
+    cart, payments or inspections of its own here)."""
+    if principal.jurisdiction_id != jurisdiction_id:
+        raise NotFound("not found")
+    return principal
+
+
 def require_staff(principal: Principal, jurisdiction_id: str, *roles: str) -> Principal:
     """Staff of the jurisdiction (with one of ``roles``, if given), or the operator."""
     require_tenant(principal, jurisdiction_id)

@@ -77,6 +77,14 @@ async def record_in_transaction(db: Any, session: Any, now: Any, result: Any) ->
     return pending
 
 
+async def release_pending(db: Any, session: Any) -> None:
+    """Forget the request's committed key, in the transaction that undoes its
+    effect: a retry with the key then runs the command afresh."""
+    pending = _pending.get()
+    if pending is not None and pending.committed:
+        await db[COLLECTION].delete_one({"_id": pending.record_id}, session=session)
+
+
 class IdempotencyKeyMissing(ProblemError):
     status = 400
     slug = "idempotency-key-missing"
@@ -88,6 +96,7 @@ class IdempotentCall:
     db: Any
     response: Response
     pending: PendingKey | None
+    replayed: bool = False
 
     async def run(self, handler: Callable[[], Awaitable[T]]) -> T:
         if self.pending is None:
@@ -131,6 +140,7 @@ class IdempotentCall:
                 errors=[field_error(HEADER, "reused with a different request")],
             )
         self.response.headers["Idempotent-Replayed"] = "true"
+        self.replayed = True
         return record["result"]
 
     @staticmethod

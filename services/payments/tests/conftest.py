@@ -16,8 +16,8 @@ from chassis.testing import TestScope, eventually
 from chassis.testing.tokens import LocalIssuer
 from contracts import Envelope
 from contracts.permits import FeeAssessed, FeeLine, SiteAddress
+from payments.adapters.providers.sandbox import SandboxProvider
 from payments.bootstrap import create_app
-from payments.providers.sandbox import SandboxProvider
 from payments.sandbox.app import Sandbox, SandboxSettings, create_sandbox_app
 from payments.settings import PaymentsSettings
 
@@ -83,7 +83,7 @@ class Harness:
         coll = self.runtime.db["receivables"]
 
         async def applied() -> bool:
-            return await coll.count_documents({"_id": permit_id, "version": version}) == 1
+            return await coll.count_documents({"_id": permit_id, "source_version": version}) == 1
 
         await eventually(applied, what=f"receivable {permit_id}")
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
 from chassis.logging import configure_logging
-from chassis.mongo import ensure_indexes, tenant_index
+from payments.adapters.providers.sandbox import SandboxProvider
+from payments.adapters.providers.stripe_checkout import StripeProvider
+from payments.adapters.repositories import create_indexes, locate_payment
+from payments.adapters.unit_of_work import payments_units
+from payments.entrypoints.consumers import permits_consumer
+from payments.entrypoints.dependencies import PaymentsApp
 from payments.entrypoints.http import public, router
-from payments.handlers.cart import PaymentsApp
-from payments.handlers.receivables import permits_consumer
-from payments.handlers.reconcile import Reconciler
-from payments.providers import PaymentProvider
-from payments.providers.sandbox import SandboxProvider
-from payments.providers.stripe_checkout import StripeProvider
+from payments.entrypoints.reconciler import Reconciler
+from payments.service_layer.provider import PaymentProvider
+from payments.service_layer.unit_of_work import PaymentsService
 from payments.settings import PaymentsSettings
 
 
@@ -28,32 +32,6 @@ def make_provider(settings: PaymentsSettings) -> PaymentProvider:
     )
 
 
-async def create_indexes(rt: ServiceRuntime) -> None:
-    await ensure_indexes(
-        rt.db,
-        {
-            "carts": [tenant_index("account_id")],
-            "receivables": [tenant_index("number")],
-            "payments": [
-                tenant_index("account_id", ("created_at", -1)),
-                tenant_index(
-                    "receipt_number",
-                    unique=True,
-                    partialFilterExpression={"receipt_number": {"$type": "string"}},
-                ),
-                tenant_index("items.number"),
-                tenant_index(("created_at", -1)),
-            ],
-            "reservations": [tenant_index("payment_id")],
-            "refunds": [tenant_index("payment_id")],
-            "idempotency_keys": [tenant_index("payment_id")],
-        },
-    )
-    # reconciliation looks across tenants by status and age
-    await rt.db["payments"].create_index([("status", 1), ("created_at", 1)], name="reconcile")
-    await rt.db["refunds"].create_index([("status", 1), ("created_at", 1)], name="reconcile")
-
-
 def create_app(
     settings: PaymentsSettings | None = None,
     clock: Clock | None = None,
@@ -62,12 +40,20 @@ def create_app(
     settings = settings or PaymentsSettings()
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     runtime = build_runtime(settings, clock)
-    payments = PaymentsApp(runtime, settings, provider or make_provider(settings))
-    reconciler = Reconciler(payments)
+    service = PaymentsService(
+        units=payments_units(runtime.uow),
+        clock=runtime.clock,
+        provider=provider or make_provider(settings),
+        locate_payment=partial(locate_payment, runtime.db),
+        reservation_minutes=settings.reservation_minutes,
+        return_url=settings.return_url,
+        in_progress_seconds=settings.idempotency_in_progress_seconds,
+    )
+    reconciler = Reconciler(service, runtime.db, after_minutes=settings.reconcile_after_minutes)
     runtime.extras["reconciler"] = reconciler
 
     async def startup(rt: ServiceRuntime) -> None:
-        await create_indexes(rt)
+        await create_indexes(rt.db)
         if settings.role in ("worker", "all"):
             rt.spawn(reconciler.run(rt.stopping, settings.reconcile_interval_seconds), "reconcile")
 
@@ -80,5 +66,5 @@ def create_app(
         consumers=[permits_consumer()],
         on_startup=[startup],
     )
-    app.state.payments = payments
+    app.state.payments = PaymentsApp(runtime, service)
     return app

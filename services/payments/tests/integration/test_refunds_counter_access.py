@@ -84,10 +84,14 @@ async def test_refunds_need_a_cashier(harness: Any) -> None:
     assert (
         await harness.http.post(url, headers={**reviewer, **key}, json={"reason": "nope"})
     ).status_code == 403
-    rich = contractor(harness)
+    rich = contractor(harness)  # the payer sees the payment but may not refund it
     assert (
         await harness.http.post(url, headers={**rich, **key}, json={"reason": "nope"})
-    ).status_code == 404
+    ).status_code == 403
+    stranger = harness.token("alpha", "community_member", email="sam@example.org")
+    assert (
+        await harness.http.post(url, headers={**stranger, **key}, json={"reason": "nope"})
+    ).status_code == 404  # a payment you may not see does not exist for you
 
 
 async def test_counter_payment_settles_at_once_with_a_receipt(harness: Any) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 import stripe
 
-from payments.providers import InvalidWebhook, signing
-from payments.providers.sandbox import SandboxProvider
-from payments.providers.stripe_checkout import StripeProvider
+from payments.adapters.providers import signing
+from payments.adapters.providers.sandbox import SandboxProvider
+from payments.adapters.providers.stripe_checkout import StripeProvider
+from payments.service_layer.provider import InvalidWebhook
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SECRET = "whsec_test_0123456789"

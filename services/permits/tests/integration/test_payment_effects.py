@@ -21,13 +21,15 @@ def permits_role() -> str:
 
 
 async def _awaiting_payment(harness: Any, auto_issue: bool) -> dict[str, Any]:
+    """A permit of its own type (AUTO issues electronically, RES does not)."""
     admin = harness.token("alpha", "staff", roles=["admin"])
+    code = "AUTO" if auto_issue else "RES"
     await harness.http.put(
-        "/v1/jurisdictions/alpha/permit-types/RES",
+        f"/v1/jurisdictions/alpha/permit-types/{code}",
         headers=admin,
         json={
             "name": "RESIDENTIAL",
-            "number_format": "RES{yy}-{seq:04}",
+            "number_format": code + "{yy}-{seq:04}",
             "auto_issue": auto_issue,
             "inspection_types": ["BUILDING FINAL"],
             "fee_schedule": [
@@ -38,7 +40,9 @@ async def _awaiting_payment(harness: Any, auto_issue: bool) -> dict[str, Any]:
     )
     permit = (
         await harness.http.post(
-            "/v1/jurisdictions/alpha/permits", headers=admin, json=harness.application()
+            "/v1/jurisdictions/alpha/permits",
+            headers=admin,
+            json=harness.application(type_code=code),
         )
     ).json()
     url = f"/v1/jurisdictions/alpha/permits/{permit['id']}"

@@ -1,30 +1,21 @@
 """Checkout arithmetic (R-PAY-3, R-PAY-4): integer minor units, Decimal rules.
 
 The convenience fee of a method is a percentage of the fees and/or a flat
-amount, bounded by a minimum and maximum, rounded half-up to the cent once;
-the rule's id is recorded with every payment.
+amount, bounded by a minimum and maximum, rounded to the cent once by the
+jurisdiction's rule; the rule's id is recorded with every payment.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-ROUNDING_RULE = "half-up-cent-once-per-line.v1"
-ROUNDING_RULES = {
-    ROUNDING_RULE: ROUND_HALF_UP,
-    "half-even-cent-once-per-line.v1": ROUND_HALF_EVEN,  # banker's rounding
-}
-CENT = Decimal("0.01")
+from chassis.money import HALF_UP, ROUNDING_RULES, from_minor, to_minor
 
+__all__ = ["ROUNDING_RULE", "ROUNDING_RULES", "Method", "from_minor", "to_minor"]
 
-def to_minor(amount: Decimal, rule: str = ROUNDING_RULE) -> int:
-    return int(amount.quantize(CENT, rounding=ROUNDING_RULES[rule]) * 100)
-
-
-def from_minor(minor: int) -> Decimal:
-    return (Decimal(minor) / 100).quantize(CENT)
+ROUNDING_RULE = HALF_UP
 
 
 @dataclass(frozen=True)
@@ -59,17 +50,3 @@ class Method:
         if self.fee_max is not None:
             fee = min(fee, self.fee_max)
         return to_minor(fee, rule)
-
-
-def may_pay(receivable: dict[str, Any], principal: Any) -> bool:
-    """R-ID-6 / R-PAY-2, from the data the permit's events carried."""
-    if principal.jurisdiction_id != receivable["jurisdiction_id"]:
-        return False
-    if principal.kind == "staff":
-        return True
-    email = (principal.email or "").lower()
-    return (
-        (email and email in receivable.get("payer_emails", []))
-        or bool(set(principal.company_ids) & set(receivable.get("company_ids", [])))
-        or principal.account_id in receivable.get("linked_accounts", [])
-    )

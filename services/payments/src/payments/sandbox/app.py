@@ -34,7 +34,7 @@ from chassis.errors import (
 from chassis.leases import NEVER, claim_one
 from chassis.mongo import create_client
 from chassis.settings import require_real_secret
-from payments.providers import signing
+from payments.adapters.providers import signing
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]

@@ -10,77 +10,79 @@ import contextlib
 import logging
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
+from pymongo.asynchronous.database import AsyncDatabase
+
 from chassis.leases import acquire_named_lease
-from chassis.uow import Transaction
-from payments.handlers.cart import PaymentsApp
-from payments.handlers.ledger import OPEN_STATES, complete_refund, fail, settle
-from payments.providers import ProviderError, ProviderStatus
+from payments.domain.payment import OPEN
+from payments.service_layer.ledger import complete_refund, fail, settle
+from payments.service_layer.provider import ProviderError, ProviderStatus
+from payments.service_layer.unit_of_work import PaymentsService
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 
 
 class Reconciler:
-    def __init__(self, app: PaymentsApp, *, lease: timedelta = timedelta(minutes=5)) -> None:
-        self.app = app
+    def __init__(
+        self,
+        svc: PaymentsService,
+        db: AsyncDatabase[Doc],
+        *,
+        after_minutes: int,
+        lease: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.svc = svc
+        self.db = db
+        self.after = timedelta(minutes=after_minutes)
         self.lease = lease
         self.owner = f"payments-{uuid4().hex[:12]}"
 
     async def run_once(self) -> dict[str, int]:
-        rt = self.app.runtime
-        now = rt.clock.now()
+        now = self.svc.clock.now()
         if not await acquire_named_lease(
-            rt.db["leases"], "payments.reconcile", now=now, lease=self.lease, owner=self.owner
+            self.db["leases"], "payments.reconcile", now=now, lease=self.lease, owner=self.owner
         ):
             return {}
         counts: Counter[str] = Counter()
-        cutoff = now - timedelta(minutes=self.app.settings.reconcile_after_minutes)
         # Cross-tenant by nature (like the outbox relay); each change then goes
-        # through the payment's own tenant-scoped repositories.
-        for status in OPEN_STATES:
-            stale = rt.db["payments"].find({"status": status, "created_at": {"$lte": cutoff}})
+        # through the payment's own tenant-scoped unit of work.
+        for status in OPEN:
+            stale = self.db["payments"].find(
+                {"status": status, "created_at": {"$lte": now - self.after}}
+            )
             async for doc in stale:
                 counts[await self._payment(doc)] += 1
-        stuck = rt.db["refunds"].find(
+        stuck = self.db["refunds"].find(
             {"status": "REQUESTED", "created_at": {"$lte": now - timedelta(minutes=1)}}
         )
         async for refund in stuck:
-            counts[
-                "refund-"
-                + await complete_refund(self.app, refund["jurisdiction_id"], refund["_id"])
-            ] += 1
+            done = await complete_refund(self.svc, refund["jurisdiction_id"], refund["_id"])
+            counts["refund-" + done] += 1
         return dict(counts)
 
     async def _payment(self, doc: Doc) -> str:
-        rt = self.app.runtime
         jid, pid = doc["jurisdiction_id"], doc["_id"]
+        units = self.svc.units
         if doc["status"] == "CREATED" or not doc.get("provider_ref"):
             # The checkout request died before the provider answered: no payer
             # ever saw a payment page for it.
-            async def drop(tx: Transaction) -> str:
-                return await fail(tx, jid, pid, "provider-error")
-
-            return await rt.uow.run(drop)
+            return str(await units.run(jid, partial(fail, pid, "provider-error")))
         try:
-            status: ProviderStatus = await self.app.provider.status(doc["provider_ref"])
-            if status.outcome == "pending" and rt.clock.now() >= doc["expires_at"]:
-                status = await self.app.provider.expire(doc["provider_ref"])
+            status: ProviderStatus = await self.svc.provider.status(doc["provider_ref"])
+            if status.outcome == "pending" and self.svc.clock.now() >= doc["expires_at"]:
+                status = await self.svc.provider.expire(doc["provider_ref"])
         except ProviderError:
             log.warning("provider unreachable while reconciling %s", pid, exc_info=True)
             return "unreachable"
-        outcome = status.outcome
-        if outcome == "pending":
+        if status.outcome == "pending":
             return "pending"
-
-        async def work(tx: Transaction) -> str:
-            if outcome == "succeeded":
-                return await settle(tx, self.app, jid, pid, method=status.method)
-            return await fail(tx, jid, pid, outcome)
-
-        return await rt.uow.run(work)
+        if status.outcome == "succeeded":
+            return str(await units.run(jid, partial(settle, self.svc, pid, method=status.method)))
+        return str(await units.run(jid, partial(fail, pid, status.outcome)))
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         while not stop.is_set():

@@ -18,7 +18,7 @@ from typing import Any
 
 import stripe
 
-from payments.providers import (
+from payments.service_layer.provider import (
     CheckoutRequest,
     HostedCheckout,
     InvalidWebhook,

@@ -9,7 +9,8 @@ from typing import Any
 
 import httpx
 
-from payments.providers import (
+from payments.adapters.providers import signing
+from payments.service_layer.provider import (
     CheckoutRequest,
     HostedCheckout,
     InvalidWebhook,
@@ -17,7 +18,6 @@ from payments.providers import (
     ProviderError,
     ProviderEvent,
     ProviderStatus,
-    signing,
 )
 
 OUTCOMES: dict[str, Outcome] = {

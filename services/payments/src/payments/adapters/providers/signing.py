@@ -9,7 +9,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from payments.providers import InvalidWebhook
+from payments.service_layer.provider import InvalidWebhook
 
 HEADER = "Sandbox-Signature"
 

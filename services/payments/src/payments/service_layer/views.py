@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
+
+from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.auth import Principal
 from chassis.errors import NotFound
-from payments.handlers.cart import PaymentsApp
-from payments.handlers.ledger import Payments, Refunds
+from chassis.mongo import TenantRepository
 
 Doc = dict[str, Any]
 PAID = ("SETTLED", "PARTIALLY_REFUNDED", "REFUNDED")
+
+
+class Payments(TenantRepository):
+    """Payments as documents, for the read side."""
+
+    collection_name: ClassVar[str] = "payments"
+
+
+class Refunds(TenantRepository):
+    collection_name: ClassVar[str] = "refunds"
 
 
 def _visible(payment: Doc | None, principal: Principal) -> Doc:
@@ -25,37 +36,45 @@ def _visible(payment: Doc | None, principal: Principal) -> Doc:
 
 
 async def my_payments(
-    app: PaymentsApp, principal: Principal, jid: str, *, paid_only: bool, limit: int, offset: int
+    db: AsyncDatabase[Doc],
+    principal: Principal,
+    jid: str,
+    *,
+    paid_only: bool,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Doc], int]:
     if principal.jurisdiction_id != jid:
         raise NotFound("not found")
     query: Doc = {"account_id": principal.account_id}
     if paid_only:
         query["status"] = {"$in": list(PAID)}
-    repo = Payments(app.runtime.db, jid)
+    repo = Payments(db, jid)
     docs = await repo.find(query, sort=[("created_at", -1), ("_id", -1)], skip=offset, limit=limit)
     return docs, await repo.count(query)
 
 
-async def get_payment(app: PaymentsApp, principal: Principal, jid: str, payment_id: str) -> Doc:
+async def get_payment(
+    db: AsyncDatabase[Doc], principal: Principal, jid: str, payment_id: str
+) -> Doc:
     if principal.jurisdiction_id != jid:
         raise NotFound("no such payment")
-    payment = _visible(await Payments(app.runtime.db, jid).find_one({"_id": payment_id}), principal)
-    payment["refunds"] = await Refunds(app.runtime.db, jid).find(
+    payment = _visible(await Payments(db, jid).find_one({"_id": payment_id}), principal)
+    payment["refunds"] = await Refunds(db, jid).find(
         {"payment_id": payment_id}, sort=[("created_at", 1)]
     )
     return payment
 
 
-async def receipt(app: PaymentsApp, principal: Principal, jid: str, payment_id: str) -> Doc:
-    payment = await get_payment(app, principal, jid, payment_id)
+async def receipt(db: AsyncDatabase[Doc], principal: Principal, jid: str, payment_id: str) -> Doc:
+    payment = await get_payment(db, principal, jid, payment_id)
     if not payment.get("receipt_number"):
         raise NotFound("this payment has no receipt (it was not settled)")
     return payment
 
 
 async def staff_search(
-    app: PaymentsApp,
+    db: AsyncDatabase[Doc],
     principal: Principal,
     jid: str,
     *,
@@ -84,6 +103,6 @@ async def staff_search(
             **({"$gte": settled_from} if settled_from else {}),
             **({"$lt": settled_to} if settled_to else {}),
         }
-    repo = Payments(app.runtime.db, jid)
+    repo = Payments(db, jid)
     docs = await repo.find(query, sort=[("created_at", -1), ("_id", -1)], skip=offset, limit=limit)
     return docs, await repo.count(query)

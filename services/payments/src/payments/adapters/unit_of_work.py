@@ -1,0 +1,68 @@
+"""Payments' unit of work over MongoDB: the repositories bound to one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from chassis.aggregate import Aggregate
+from chassis.idempotency import release_pending
+from chassis.uow import ReadOnly, Transaction, Units
+from payments.adapters.repositories import (
+    Carts,
+    PaymentRepository,
+    PaymentSettings,
+    Receipts,
+    ReceivableRepository,
+    RefundRepository,
+    Reservations,
+    WebhookEvents,
+)
+from payments.domain.payment import Payment
+from payments.domain.receivable import Receivable
+from payments.domain.refund import Refund
+from payments.service_layer.unit_of_work import PaymentsUnitOfWork
+
+
+class MongoPaymentsUnitOfWork:
+    def __init__(self, tx: Transaction | ReadOnly, jurisdiction_id: str) -> None:
+        self.tx = tx
+        self.jurisdiction_id = jurisdiction_id
+        self.payments = PaymentRepository(tx, jurisdiction_id)
+        self.refunds = RefundRepository(tx, jurisdiction_id)
+        self.receivables = ReceivableRepository(tx, jurisdiction_id)
+        db, session = tx.db, tx.session
+        self.settings = PaymentSettings(db, jurisdiction_id, session)
+        self.carts = Carts(db, jurisdiction_id, session)
+        self.reservations = Reservations(db, jurisdiction_id, session)
+        self.receipts = Receipts(db, jurisdiction_id, session)
+        self.webhook_events = WebhookEvents(db, jurisdiction_id, session)
+
+    @property
+    def now(self) -> datetime:
+        return self.tx.clock.now()
+
+    def after_commit(self, callback: Callable[[], Awaitable[Any]]) -> None:
+        assert isinstance(self.tx, Transaction), "after_commit needs a unit of work"
+        self.tx.after_commit(callback)
+
+    async def release_idempotency_key(self) -> None:
+        await release_pending(self.tx.db, self.tx.session)
+
+
+MAPPERS: dict[type[Aggregate], Any] = {
+    Payment: PaymentRepository,
+    Refund: RefundRepository,
+    Receivable: ReceivableRepository,
+}
+
+
+def present(result: Any) -> Any:
+    """An aggregate as the document routes render and Idempotency-Key records keep."""
+    mapper = MAPPERS.get(type(result))
+    return mapper.to_doc(result) if mapper else result
+
+
+def payments_units(runner: Any) -> Units[PaymentsUnitOfWork]:
+    return Units(runner, MongoPaymentsUnitOfWork, present)

@@ -1,0 +1,296 @@
+"""The payment aggregate (R-PAY-3/5): a checkout or a counter payment, its
+status, its lines and their refunds, its history and its events.
+
+Every status change goes through :meth:`Payment._move` and the table below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from chassis.aggregate import SYSTEM, Aggregate
+from chassis.auth import Principal
+from chassis.errors import Conflict, Unprocessable, field_error
+from contracts.payments import (
+    Allocation,
+    CheckoutStarted,
+    PaymentFailed,
+    PaymentRefunded,
+    PaymentSettled,
+)
+from payments.domain.money import ROUNDING_RULE
+from payments.domain.refund import Refund
+
+Doc = dict[str, Any]
+OPEN = ("CREATED", "PENDING")
+SETTLED = ("SETTLED", "PARTIALLY_REFUNDED", "REFUNDED", "REFUNDING")
+REFUNDABLE = ("SETTLED", "PARTIALLY_REFUNDED")
+FailReason = Literal["declined", "canceled", "expired", "provider-error"]
+
+# a success reported after the payment was given up (expired, say) still counts:
+# the money was taken, so it settles — or goes back if the fees are gone
+CHARGEABLE = (*OPEN, "FAILED")
+TRANSITIONS = {
+    ("CREATED", "PENDING"),  # the provider opened its hosted page
+    *((s, "SETTLED") for s in CHARGEABLE),  # a verified webhook, reconciliation, the counter
+    *((s, "FAILED") for s in OPEN),  # declined, canceled, expired, the provider down
+    *((s, "REFUNDING") for s in CHARGEABLE),  # charged, but another payment took the fees
+    *((s, "PARTIALLY_REFUNDED") for s in REFUNDABLE),
+    *((s, "REFUNDED") for s in (*REFUNDABLE, "REFUNDING")),
+}
+
+
+class IllegalPaymentMove(Conflict):
+    slug = "illegal-transition"
+
+
+@dataclass(kw_only=True, eq=False)
+class Payment(Aggregate):
+    channel: Literal["online", "counter"]
+    status: str
+    method: str | None
+    items: list[Doc]
+    fees_minor: int
+    convenience_fee_minor: int
+    total_minor: int
+    currency: str
+    created_at: datetime
+    account_id: str | None = None
+    payer: Doc = field(default_factory=dict)
+    convenience_fee_label: str | None = None
+    rounding_rule: str = ROUNDING_RULE
+    absorbed_fee_minor: int = 0
+    refunded_minor: int = 0
+    provider: str | None = None
+    provider_ref: str | None = None
+    hosted_url: str | None = None
+    expires_at: datetime | None = None
+    receipt_number: str | None = None
+    settled_at: datetime | None = None
+    paid_at: datetime | None = None
+    failure_reason: str | None = None
+    failed_at: datetime | None = None
+    reference: str | None = None
+    taken_by: str | None = None
+
+    # -- starting ---------------------------------------------------------
+    @classmethod
+    def start(
+        cls,
+        *,
+        payment_id: str,
+        jurisdiction_id: str,
+        channel: Literal["online", "counter"],
+        summary: Doc,
+        payer: Doc,
+        account_id: str | None,
+        at: datetime,
+        by: str,
+        **extra: Any,
+    ) -> Payment:
+        """A payment of the summary's lines (see ``domain.checkout``), CREATED."""
+        payment = cls(
+            id=payment_id,
+            jurisdiction_id=jurisdiction_id,
+            channel=channel,
+            status="CREATED",
+            account_id=account_id,
+            payer=payer,
+            method=summary["method"],
+            items=[
+                {k: p.get(k) for k in ("permit_id", "number", "address", "lines")}
+                for p in summary["permits"]
+            ],
+            fees_minor=summary["total_fees_minor"],
+            convenience_fee_minor=summary["convenience_fee_minor"],
+            convenience_fee_label=summary["convenience_fee_label"],
+            total_minor=summary["total_due_minor"],
+            currency=summary["currency"],
+            rounding_rule=summary.get("rounding_rule", ROUNDING_RULE),
+            absorbed_fee_minor=summary.get("absorbed_fee_minor", 0),
+            created_at=at,
+            **extra,
+        )
+        payment._change()
+        what = "checkout started" if channel == "online" else "taken at the counter"
+        payment._note(at=at, by=by, from_status=None, to="CREATED", comment=what)
+        if channel == "online":
+            payment._record(
+                CheckoutStarted(
+                    payment_id=payment_id,
+                    jurisdiction_id=jurisdiction_id,
+                    account_id=by,
+                    method=payment.method or "",
+                    allocations=payment.allocations(),
+                    fees_minor=payment.fees_minor,
+                    convenience_fee_minor=payment.convenience_fee_minor,
+                    total_minor=payment.total_minor,
+                    currency=payment.currency,
+                    provider=payment.provider or "",
+                    expires_at=payment.expires_at or at,
+                )
+            )
+        return payment
+
+    def visible_to(self, principal: Principal) -> bool:
+        """The payer sees their own payments, staff their jurisdiction's."""
+        if principal.jurisdiction_id != self.jurisdiction_id:
+            return False
+        return principal.kind == "staff" or self.account_id == principal.account_id
+
+    # -- the status table -------------------------------------------------
+    def _move(self, to: str, *, at: datetime, comment: str, by: str = SYSTEM) -> None:
+        if (self.status, to) not in TRANSITIONS:
+            raise IllegalPaymentMove(
+                f"a {self.status} payment cannot become {to}", current=self.status, requested=to
+            )
+        before = self.status
+        self._change()
+        self.status = to
+        self._note(at=at, by=by, from_status=before, to=to, comment=comment)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def line_keys(self) -> list[tuple[str, str]]:
+        return [(i["permit_id"], ln["line_id"]) for i in self.items for ln in i["lines"]]
+
+    def allocations(self, only: set[str] | None = None) -> list[Allocation]:
+        out = []
+        for item in self.items:
+            lines = [ln for ln in item["lines"] if only is None or ln["line_id"] in only]
+            if lines:
+                out.append(
+                    Allocation(
+                        permit_id=item["permit_id"],
+                        number=item.get("number"),
+                        line_ids=[ln["line_id"] for ln in lines],
+                        amount_minor=sum(ln["amount_minor"] for ln in lines),
+                    )
+                )
+        return out
+
+    # -- the provider's page and its outcome (R-PAY-5) ------------------------
+    def opened(self, provider_ref: str, hosted_url: str, *, at: datetime) -> bool:
+        if self.status != "CREATED":
+            return False  # settled or failed meanwhile
+        self._move("PENDING", at=at, comment="payment page opened")
+        self.provider_ref, self.hosted_url = provider_ref, hosted_url
+        return True
+
+    def settle(self, receipt_number: str, *, method: str | None, at: datetime) -> None:
+        self._move("SETTLED", at=at, comment=f"settled, receipt {receipt_number}")
+        self.receipt_number, self.settled_at = receipt_number, at
+        self.method = method or self.method
+        self.hosted_url = None
+        self._record(
+            PaymentSettled(
+                payment_id=self.id,
+                jurisdiction_id=self.jurisdiction_id,
+                allocations=self.allocations(),
+                currency=self.currency,
+                settled_at=at,
+                receipt_number=receipt_number,
+                channel=self.channel,
+                method=self.method,
+                fees_minor=self.fees_minor,
+                convenience_fee_minor=self.convenience_fee_minor,
+                convenience_fee_label=self.convenience_fee_label,
+                total_minor=self.total_minor,
+                rounding_rule=self.rounding_rule,
+                payer_email=self.payer.get("email"),
+                payer_name=self.payer.get("name"),
+                account_id=self.account_id,
+            )
+        )
+
+    def fail(self, reason: FailReason, *, at: datetime) -> bool:
+        """An open checkout ends without money taken; anything else is unchanged."""
+        if not self.is_open:
+            return False
+        self._move("FAILED", at=at, comment=f"failed: {reason}")
+        self.failure_reason, self.failed_at, self.hosted_url = reason, at, None
+        self._record(
+            PaymentFailed(
+                payment_id=self.id,
+                jurisdiction_id=self.jurisdiction_id,
+                reason=reason,
+                allocations=self.allocations(),
+                payer_email=self.payer.get("email"),
+                failed_at=at,
+            )
+        )
+        return True
+
+    def charged_but_taken(self, refund_id: str, *, method: str | None, at: datetime) -> None:
+        """The provider charged it, but its fees were paid by another payment
+        meanwhile (two payers at once): all of it goes back."""
+        self._move("REFUNDING", at=at, comment=f"charged, but the fees were taken: {refund_id}")
+        self.method, self.paid_at = method or self.method, at
+
+    # -- refunds --------------------------------------------------------------
+    def refund_request(self, line_ids: list[str] | None) -> tuple[list[str], int]:
+        """The lines a refund takes (default: every refundable line) and its
+        amount; the convenience fee goes back only with the whole payment."""
+        if self.status not in REFUNDABLE:
+            raise Conflict(f"a {self.status} payment cannot be refunded", slug="not-refundable")
+        refundable = {
+            ln["line_id"]: ln
+            for item in self.items
+            for ln in item["lines"]
+            if not ln.get("refunded") and not ln.get("refunding")
+        }
+        chosen = line_ids or list(refundable)
+        unknown = sorted(set(chosen) - set(refundable))
+        if unknown or not chosen:
+            raise Unprocessable(
+                "only paid lines not yet refunded can be refunded",
+                errors=[field_error("line_ids", f"not refundable: {unknown}")],
+            )
+        amount = sum(refundable[lid]["amount_minor"] for lid in chosen)
+        if self.refunded_minor == 0 and set(chosen) == {lid for _, lid in self.line_keys}:
+            amount += self.convenience_fee_minor
+        self._change()
+        for item in self.items:
+            for ln in item["lines"]:
+                if ln["line_id"] in chosen:
+                    ln["refunding"] = True
+        return chosen, amount
+
+    def refunded(self, refund: Refund, *, at: datetime) -> None:
+        reopened = set(refund.line_ids)
+        for item in self.items:
+            for ln in item["lines"]:
+                if ln["line_id"] in reopened:
+                    ln["refunded"], ln["refunding"] = True, False
+        self.refunded_minor += refund.amount_minor
+        everything = refund.automatic or all(
+            ln.get("refunded") for item in self.items for ln in item["lines"]
+        )
+        self._move(
+            "REFUNDED" if everything else "PARTIALLY_REFUNDED",
+            at=at,
+            by=refund.by,
+            comment=f"refunded {refund.amount_minor} ({refund.id})",
+        )
+        self._record(
+            PaymentRefunded(
+                payment_id=self.id,
+                jurisdiction_id=self.jurisdiction_id,
+                allocations=self.allocations(reopened) if reopened else [],
+                refunded_at=at,
+                refund_id=refund.id,
+                amount_minor=refund.amount_minor,
+                currency=self.currency,
+                reason=refund.reason,
+                automatic=refund.automatic,
+                receipt_number=self.receipt_number,
+                permit_numbers=[item["number"] for item in self.items],
+                payer_email=self.payer.get("email"),
+                other_payer_email=refund.other_payer_email,
+            )
+        )

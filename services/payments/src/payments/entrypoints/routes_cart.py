@@ -1,0 +1,76 @@
+"""Routes: payment settings and the shopping cart (R-PAY-2/3/4)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+
+from chassis.api import Tenant
+from chassis.errors import problem_responses
+from payments.entrypoints.dependencies import App
+from payments.entrypoints.schemas import CartItemIn, PaymentSettingsIn, summary_out
+from payments.service_layer import cart
+from payments.service_layer.commands import AddToCart, PutSettings, RemoveFromCart
+
+router = APIRouter(tags=["payments"], responses=problem_responses(400, 401, 403, 404, 409, 422))
+
+
+def _settings_out(doc: dict[str, Any]) -> PaymentSettingsIn:
+    return PaymentSettingsIn(
+        **{k: v for k, v in doc.items() if k in PaymentSettingsIn.model_fields}
+    )
+
+
+@router.get("/payment-settings", response_model=PaymentSettingsIn, summary="Online payment options")
+async def get_settings(jurisdiction_id: str, app: App) -> PaymentSettingsIn:
+    return _settings_out(
+        await app.service.units.read(jurisdiction_id, lambda uow: uow.settings.load())
+    )
+
+
+@router.put(
+    "/payment-settings",
+    response_model=PaymentSettingsIn,
+    summary="Configure online payments and convenience fees (staff admin)",
+)
+async def put_settings(
+    jurisdiction_id: str, body: PaymentSettingsIn, user: Tenant, app: App
+) -> PaymentSettingsIn:
+    cmd = PutSettings(jurisdiction_id=jurisdiction_id, actor=user, body=body.model_dump())
+    return _settings_out(
+        await app.service.units.run(jurisdiction_id, partial(cart.put_settings, cmd))
+    )
+
+
+@router.post(
+    "/cart/items", status_code=204, summary="Put a permit's open fees in my cart (R-PAY-3)"
+)
+async def add_item(jurisdiction_id: str, body: CartItemIn, user: Tenant, app: App) -> Response:
+    cmd = AddToCart(
+        jurisdiction_id=jurisdiction_id,
+        actor=user,
+        permit_id=body.permit_id,
+        line_ids=body.line_ids,
+    )
+    await app.service.units.run(jurisdiction_id, partial(cart.add_to_cart, cmd))
+    return Response(status_code=204)
+
+
+@router.delete("/cart/items/{permit_id}", status_code=204, summary="Take a permit out of my cart")
+async def remove_item(jurisdiction_id: str, permit_id: str, user: Tenant, app: App) -> Response:
+    cmd = RemoveFromCart(jurisdiction_id=jurisdiction_id, actor=user, permit_id=permit_id)
+    await app.service.units.run(jurisdiction_id, partial(cart.remove_from_cart, cmd))
+    return Response(status_code=204)
+
+
+@router.get("/cart", summary="Checkout summary: fees per permit, convenience fee, total due")
+async def get_cart(
+    jurisdiction_id: str,
+    user: Tenant,
+    app: App,
+    method: str | None = Query(default=None, max_length=20),
+) -> dict[str, Any]:
+    found = await app.service.units.read(jurisdiction_id, partial(cart.summary, user, method))
+    return summary_out(found)

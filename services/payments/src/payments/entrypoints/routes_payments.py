@@ -1,0 +1,64 @@
+"""Routes: checkout, my payments (Paid Items), one payment and its receipt."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from chassis.api import PageQuery, Tenant
+from chassis.errors import problem_responses
+from payments.entrypoints.dependencies import App, CheckoutCall
+from payments.entrypoints.schemas import CheckoutIn, PaymentOut, PaymentPage, payment_out
+from payments.service_layer import checkout, views
+from payments.service_layer.commands import Checkout
+
+router = APIRouter(tags=["payments"], responses=problem_responses(400, 401, 403, 404, 409, 422))
+
+
+@router.post(
+    "/checkout",
+    status_code=201,
+    response_model=PaymentOut,
+    summary="Pay the cart: reserve its fees and get the hosted payment page (R-PAY-3/5)",
+    responses=problem_responses(503),
+)
+async def start_checkout(
+    jurisdiction_id: str, body: CheckoutIn, user: Tenant, app: App, call: CheckoutCall
+) -> PaymentOut:
+    cmd = Checkout(jurisdiction_id=jurisdiction_id, actor=user, method=body.method)
+    doc = await call.run(lambda: checkout.start_checkout(app.service, cmd))
+    if call.replayed:
+        doc = await checkout.current(app.service, doc)
+    return payment_out(doc)
+
+
+@router.get("/payments", response_model=PaymentPage, summary="My payments (Paid Items)")
+async def list_my_payments(
+    jurisdiction_id: str,
+    user: Tenant,
+    app: App,
+    paging: PageQuery,
+    paid_only: bool = Query(default=True, description="false: failed checkouts too"),
+) -> PaymentPage:
+    docs, total = await views.my_payments(
+        app.runtime.db,
+        user,
+        jurisdiction_id,
+        paid_only=paid_only,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    return paging.page([payment_out(d) for d in docs], total)
+
+
+@router.get("/payments/{payment_id}", response_model=PaymentOut, summary="One payment")
+async def get_payment(jurisdiction_id: str, payment_id: str, user: Tenant, app: App) -> PaymentOut:
+    return payment_out(await views.get_payment(app.runtime.db, user, jurisdiction_id, payment_id))
+
+
+@router.get(
+    "/payments/{payment_id}/receipt",
+    response_model=PaymentOut,
+    summary="A settled payment's receipt",
+)
+async def get_receipt(jurisdiction_id: str, payment_id: str, user: Tenant, app: App) -> PaymentOut:
+    return payment_out(await views.receipt(app.runtime.db, user, jurisdiction_id, payment_id))

@@ -1,0 +1,37 @@
+"""Routes outside any jurisdiction: the provider's webhook, the return page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from chassis.errors import NotFound, problem_responses
+from payments.entrypoints.dependencies import App
+from payments.service_layer import webhooks
+
+public = APIRouter(tags=["payments"], responses=problem_responses(400))
+
+
+@public.post(
+    "/v1/webhooks/payments/{provider}",
+    summary="Provider webhook (signed; the only way an online payment settles)",
+    responses=problem_responses(404),
+)
+async def webhook(provider: str, request: Request, app: App) -> dict[str, str]:
+    if provider != app.provider_name:
+        raise NotFound("no such provider")
+    result = await webhooks.handle_webhook(app.service, await request.body(), request.headers)
+    return {"result": result}
+
+
+@public.get(
+    "/v1/payments/return",
+    response_class=HTMLResponse,
+    summary="Where the hosted page sends the payer back (informational only)",
+)
+async def payment_return() -> HTMLResponse:
+    return HTMLResponse(
+        "<!doctype html><title>Payment submitted</title><h1>Thank you</h1>"
+        "<p>We are confirming your payment with the processor. Your receipt appears "
+        "under Paid Items and by email once it is confirmed.</p>"
+    )

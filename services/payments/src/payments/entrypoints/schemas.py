@@ -1,0 +1,186 @@
+"""Payments' request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, EmailStr, Field
+
+from chassis.api import Page
+from chassis.money import amount_text
+from chassis.numbers import CurrencyCode, MoneyText, PercentText
+from chassis.schemas import Strict
+
+
+class MethodIn(Strict):
+    code: str = Field(min_length=1, max_length=20, examples=["card"])
+    label: str = Field(min_length=1, max_length=100, examples=["Credit Card - 3%"])
+    fee_percent: PercentText = "0"
+    fee_flat: MoneyText = "0"
+    fee_min: MoneyText | None = None
+    fee_max: MoneyText | None = None
+    borne_by: Literal["payer", "jurisdiction"] = Field(
+        default="payer", description="who pays the convenience fee"
+    )
+
+
+class PaymentSettingsIn(Strict):
+    online_payments: bool = False
+    currency: CurrencyCode = "USD"
+    fee_label: str = Field(default="Convenience fee", max_length=100, examples=["Access Idaho Fee"])
+    rounding_rule: Literal["half-up-cent-once-per-line.v1", "half-even-cent-once-per-line.v1"] = (
+        Field(default="half-up-cent-once-per-line.v1", description="recorded on every payment")
+    )
+    methods: list[MethodIn] = Field(default_factory=list)
+
+
+class CartItemIn(Strict):
+    permit_id: str = Field(min_length=1, max_length=60)
+    line_ids: list[str] | None = Field(default=None, description="default: every open line")
+
+
+class CheckoutIn(Strict):
+    method: str = Field(min_length=1, max_length=20, examples=["card"])
+
+
+class LineOut(BaseModel):
+    line_id: str
+    name: str
+    amount: str
+    amount_minor: int
+    refunded: bool = False
+
+
+class ItemOut(BaseModel):
+    permit_id: str
+    number: str
+    address: str | None = None
+    lines: list[LineOut]
+
+
+class RefundOut(BaseModel):
+    id: str
+    amount: str
+    reason: str
+    automatic: bool
+    status: str
+    line_ids: list[str]
+    created_at: datetime
+
+
+class PaymentOut(BaseModel):
+    id: str
+    status: str = Field(
+        description="CREATED, PENDING (on the provider's page), SETTLED, FAILED, "
+        "REFUNDING, PARTIALLY_REFUNDED, REFUNDED"
+    )
+    channel: str
+    method: str | None
+    hosted_url: str | None = Field(default=None, description="send the payer here (PENDING)")
+    receipt_number: str | None = None
+    items: list[ItemOut]
+    fees: str
+    convenience_fee: str
+    convenience_fee_label: str | None = None
+    total: str
+    refunded: str
+    currency: str
+    rounding_rule: str
+    payer_email: str | None = None
+    payer_name: str | None = None
+    failure_reason: str | None = None
+    created_at: datetime
+    expires_at: datetime | None = None
+    settled_at: datetime | None = None
+    refunds: list[RefundOut] = Field(default_factory=list)
+
+
+PaymentPage = Page[PaymentOut]
+
+
+class RefundIn(Strict):
+    line_ids: list[str] | None = Field(default=None, description="default: the whole payment")
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class CounterPermitIn(Strict):
+    permit_id: str = Field(min_length=1, max_length=60)
+    line_ids: list[str] | None = None
+
+
+class CounterPaymentIn(Strict):
+    permits: list[CounterPermitIn] = Field(min_length=1, max_length=50)
+    method: Literal["cash", "check", "card-present"]
+    reference: str | None = Field(default=None, max_length=100, description="check number…")
+    payer_name: str = Field(min_length=1, max_length=200)
+    payer_email: EmailStr | None = None
+
+
+def payment_out(doc: dict[str, Any]) -> PaymentOut:
+    return PaymentOut(
+        id=doc["_id"],
+        status=doc["status"],
+        channel=doc["channel"],
+        method=doc.get("method"),
+        hosted_url=doc.get("hosted_url") if doc["status"] == "PENDING" else None,
+        receipt_number=doc.get("receipt_number"),
+        items=[
+            ItemOut(
+                permit_id=i["permit_id"],
+                number=i["number"],
+                address=i.get("address"),
+                lines=[
+                    LineOut(
+                        line_id=ln["line_id"],
+                        name=ln["name"],
+                        amount=amount_text(ln["amount_minor"]),
+                        amount_minor=ln["amount_minor"],
+                        refunded=bool(ln.get("refunded")),
+                    )
+                    for ln in i["lines"]
+                ],
+            )
+            for i in doc["items"]
+        ],
+        fees=amount_text(doc["fees_minor"]),
+        convenience_fee=amount_text(doc["convenience_fee_minor"]),
+        convenience_fee_label=doc.get("convenience_fee_label"),
+        total=amount_text(doc["total_minor"]),
+        refunded=amount_text(doc.get("refunded_minor", 0)),
+        currency=doc["currency"],
+        rounding_rule=doc["rounding_rule"],
+        payer_email=doc["payer"].get("email"),
+        payer_name=doc["payer"].get("name"),
+        failure_reason=doc.get("failure_reason"),
+        created_at=doc["created_at"],
+        expires_at=doc.get("expires_at"),
+        settled_at=doc.get("settled_at"),
+        refunds=[refund_out(r) for r in doc.get("refunds", [])],
+    )
+
+
+def refund_out(r: dict[str, Any]) -> RefundOut:
+    return RefundOut(
+        id=r["_id"],
+        amount=amount_text(r["amount_minor"]),
+        reason=r["reason"],
+        automatic=r["automatic"],
+        status=r["status"],
+        line_ids=r["line_ids"],
+        created_at=r["created_at"],
+    )
+
+
+def summary_out(s: dict[str, Any]) -> dict[str, Any]:
+    """The Checkout Summary with amounts as text beside the minor units."""
+    for permit in s["permits"]:
+        permit["subtotal"] = amount_text(permit["subtotal_minor"])
+        for line in permit["lines"]:
+            line["amount"] = amount_text(line["amount_minor"])
+    s.update(
+        total_fees=amount_text(s["total_fees_minor"]),
+        convenience_fee=amount_text(s["convenience_fee_minor"]),
+        total_due=amount_text(s["total_due_minor"]),
+    )
+    return s

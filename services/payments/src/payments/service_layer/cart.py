@@ -1,0 +1,46 @@
+"""Payment settings and the shopping cart (R-PAY-2/3/4)."""
+
+from __future__ import annotations
+
+from chassis.access import require_member
+from chassis.auth import Principal
+from chassis.errors import Forbidden
+from payments.domain.cart import Doc, cart_lines, checkout_summary
+from payments.service_layer.commands import AddToCart, PutSettings, RemoveFromCart
+from payments.service_layer.unit_of_work import PaymentsUnitOfWork
+
+
+async def put_settings(cmd: PutSettings, uow: PaymentsUnitOfWork) -> Doc:
+    cmd.actor.require_admin_of(uow.jurisdiction_id)
+    await uow.settings.put(cmd.body)
+    return await uow.settings.load()
+
+
+async def online_settings(uow: PaymentsUnitOfWork) -> Doc:
+    settings = await uow.settings.load()
+    if not settings["online_payments"]:
+        raise Forbidden(
+            "this jurisdiction does not take payments online", slug="online-payments-off"
+        )
+    return settings
+
+
+async def add_to_cart(cmd: AddToCart, uow: PaymentsUnitOfWork) -> None:
+    require_member(cmd.actor, uow.jurisdiction_id)
+    await online_settings(uow)
+    receivable = await uow.receivables.get(cmd.permit_id)
+    chosen = cart_lines(receivable, cmd.actor, cmd.line_ids)
+    await uow.carts.put(cmd.actor.account_id, cmd.permit_id, chosen)
+
+
+async def remove_from_cart(cmd: RemoveFromCart, uow: PaymentsUnitOfWork) -> None:
+    require_member(cmd.actor, uow.jurisdiction_id)
+    await uow.carts.drop(cmd.actor.account_id, [cmd.permit_id])
+
+
+async def summary(actor: Principal, method: str | None, uow: PaymentsUnitOfWork) -> Doc:
+    """The Checkout Summary of seed 003 (fees per permit, the method's fee, total due)."""
+    require_member(actor, uow.jurisdiction_id)
+    items = await uow.carts.items(actor.account_id)
+    receivables = {permit_id: await uow.receivables.get(permit_id) for permit_id in items}
+    return checkout_summary(items, receivables, await uow.settings.load(), method, actor)
