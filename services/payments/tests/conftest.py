@@ -4,6 +4,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import httpx
@@ -15,10 +16,11 @@ from chassis.clock import ManualClock
 from chassis.testing import TestScope, eventually
 from chassis.testing.tokens import LocalIssuer
 from contracts import Envelope
-from contracts.permits import FeeAssessed, FeeLine, SiteAddress
+from contracts.permits import FeeAssessed, FeeLine, FeeVoided, PermitPartiesChanged, SiteAddress
 from payments.adapters.providers.sandbox import SandboxProvider
 from payments.bootstrap import create_app
 from payments.sandbox.app import Sandbox, SandboxSettings, create_sandbox_app
+from payments.service_layer import receivables
 from payments.settings import PaymentsSettings
 
 SETTINGS: dict[str, Any] = {
@@ -44,6 +46,7 @@ class Harness:
     sandbox: Sandbox
     sandbox_http: httpx.AsyncClient
     app: Any = None
+    via_broker: bool = False
 
     async def configure(self, jid: str = "alpha", **over: Any) -> None:
         admin = self.token(jid, "staff", roles=["admin"])
@@ -123,6 +126,13 @@ class Harness:
         )
 
     async def publish(self, event: Any, event_id: str, jid: str = "alpha") -> None:
+        """A permits event for payments: through the real broker when the harness
+        runs payments' consumer (the smoke test), else straight into the handler
+        the consumer calls, in a unit of work (the rules, without the wait)."""
+        if not self.via_broker:
+            handler = HANDLERS[type(event)]
+            await self.app.state.payments.service.units.run(jid, partial(handler, event))
+            return
         env = Envelope(
             id=event_id,
             source="/permitsuite/permits",
@@ -138,6 +148,19 @@ class Harness:
         )
 
 
+HANDLERS: dict[type, Any] = {
+    FeeAssessed: receivables.on_fee_assessed,
+    FeeVoided: receivables.on_fee_voided,
+    PermitPartiesChanged: receivables.on_parties_changed,
+}
+
+
+@pytest.fixture
+def payments_role() -> str:
+    """HTTP and handlers only by default; the consumer smoke test overrides it."""
+    return "api"
+
+
 def payments_settings(scope: TestScope, **overrides: Any) -> PaymentsSettings:
     return PaymentsSettings(
         **scope.settings_kwargs(
@@ -151,11 +174,13 @@ def payments_settings(scope: TestScope, **overrides: Any) -> PaymentsSettings:
 
 
 @pytest.fixture
-async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[Harness]:
+async def harness(
+    scope: TestScope, manual_clock: ManualClock, payments_role: str
+) -> AsyncIterator[Harness]:
     """Payments and the sandbox provider, each a real app over the real database
     and broker, talking to each other over HTTP (in-process transports)."""
     await scope.create_topics()
-    settings = payments_settings(scope)
+    settings = payments_settings(scope, role=payments_role)
     sandbox_settings = SandboxSettings(
         mongodb_url=scope.infra.mongodb_url,
         database=f"{scope.database}_sandbox",
@@ -191,7 +216,13 @@ async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[
         to_sandbox,
     ):
         yield Harness(
-            http, app.state.runtime, manual_clock, sandbox_app.state.sandbox, to_sandbox, app
+            http,
+            app.state.runtime,
+            manual_clock,
+            sandbox_app.state.sandbox,
+            to_sandbox,
+            app,
+            via_broker=payments_role != "api",
         )
         await app.state.runtime.client.drop_database(settings.database_name())
         await app.state.runtime.client.drop_database(sandbox_settings.database)
