@@ -63,7 +63,7 @@ def stack(scope: TestScope, log_dir: Path, jwks_url: str) -> Iterator[dict[str, 
     )
     sandbox = ServiceProcess(
         "sandboxpay",
-        "payments.sandbox",
+        "sandboxpay",
         env_prefix="SANDBOXPAY_",
         log_dir=log_dir,
         env={

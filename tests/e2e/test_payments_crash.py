@@ -52,7 +52,7 @@ def _stack(scope: TestScope, log_dir: Path, jwks_url: str) -> Iterator[dict[str,
     )
     sandbox = ServiceProcess(
         "sandboxpay",
-        "payments.sandbox",
+        "sandboxpay",
         env_prefix="SANDBOXPAY_",
         log_dir=log_dir,
         env={

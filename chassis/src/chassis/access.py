@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
-from chassis.auth import Principal
 from chassis.errors import Forbidden, NotFound
+from chassis.principal import Principal
 
 
 def require_tenant(principal: Principal, jurisdiction_id: str) -> Principal:

@@ -17,46 +17,17 @@ import httpx
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
 
 from chassis.clock import Clock
 from chassis.errors import Forbidden, Unauthorized
+from chassis.principal import Principal
+
+__all__ = ["CurrentUser", "Principal", "TokenVerifier", "current_principal"]
 
 log = logging.getLogger(__name__)
 
 ALLOWED_ALGORITHMS = ("EdDSA", "RS256")
 LEEWAY_SECONDS = 10
-
-
-class Principal(BaseModel):
-    """The authenticated caller, scoped to one jurisdiction."""
-
-    account_id: str
-    email: str
-    jurisdiction_id: str | None = Field(description="None only for platform operators")
-    kind: str
-    roles: list[str] = Field(default_factory=list)
-    company_ids: list[str] = Field(default_factory=list)
-    token_version: int = 0
-    token_id: str | None = None
-
-    def is_operator(self) -> bool:
-        return self.kind == "operator"
-
-    def has_role(self, *roles: str) -> bool:
-        return any(r in self.roles for r in roles)
-
-    def require_admin_of(self, jurisdiction_id: str) -> None:
-        """The hosting operator, or the jurisdiction's staff with the admin role.
-        Anyone else from another jurisdiction gets 404 (it is not theirs to see)."""
-        from chassis.errors import Forbidden, NotFound
-
-        if self.is_operator():
-            return
-        if self.jurisdiction_id != jurisdiction_id or self.kind != "staff":
-            raise NotFound("not found")
-        if not self.has_role("admin"):
-            raise Forbidden("this needs the admin role")
 
 
 class TokenVerifier:

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from sandboxpay.app import Sandbox, SandboxSettings, create_sandbox_app
 
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock
@@ -19,7 +20,6 @@ from contracts import Envelope
 from contracts.permits import FeeAssessed, FeeLine, FeeVoided, PermitPartiesChanged, SiteAddress
 from payments.adapters.providers.sandbox import SandboxProvider
 from payments.bootstrap import create_app
-from payments.sandbox.app import Sandbox, SandboxSettings, create_sandbox_app
 from payments.service_layer import receivables
 from payments.settings import PaymentsSettings
 

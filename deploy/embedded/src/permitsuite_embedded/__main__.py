@@ -437,7 +437,7 @@ class Suite:
             ),
             Service(
                 "sandboxpay",
-                "payments.sandbox",
+                "sandboxpay",
                 a.sandbox_port,
                 {
                     "SANDBOXPAY_HOST": a.host,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chassis.auth import Principal
 from chassis.errors import NotFound, Unprocessable, field_error
+from chassis.principal import Principal
 from payments.domain.money import ROUNDING_RULE, Method
 from payments.domain.receivable import Receivable
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chassis.aggregate import SYSTEM, Aggregate
-from chassis.auth import Principal
 from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.principal import Principal
 from contracts.payments import (
     Allocation,
     CheckoutStarted,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from chassis.aggregate import Aggregate
-from chassis.auth import Principal
+from chassis.principal import Principal
 from contracts.permits import FeeAssessed, FeeVoided, PermitPartiesChanged
 
 LineStatus = Literal["open", "paid", "voided"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from chassis.access import require_member
-from chassis.auth import Principal
 from chassis.errors import Forbidden
+from chassis.principal import Principal
 from payments.domain.cart import Doc, cart_lines, checkout_summary
 from payments.service_layer.commands import AddToCart, PutSettings, RemoveFromCart
 from payments.service_layer.unit_of_work import PaymentsUnitOfWork

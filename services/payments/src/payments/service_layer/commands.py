@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chassis.auth import Principal
+from chassis.principal import Principal
 
 Doc = dict[str, Any]
 

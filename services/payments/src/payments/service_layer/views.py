@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from chassis.auth import Principal
 from chassis.errors import NotFound
 from chassis.mongo import TenantRepository
+from chassis.principal import Principal
 
 Doc = dict[str, Any]
 PAID = ("SETTLED", "PARTIALLY_REFUNDED", "REFUNDED")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from chassis.access import is_staff, require_tenant
-from chassis.auth import Principal
 from chassis.errors import Forbidden
+from chassis.principal import Principal
 
 
 def applying_companies(

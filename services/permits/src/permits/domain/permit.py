@@ -14,10 +14,10 @@ from typing import Any
 from uuid import uuid4
 
 from chassis.aggregate import SYSTEM, Aggregate
-from chassis.auth import Principal
 from chassis.clock import as_utc
 from chassis.errors import Conflict, NotFound, Unprocessable, field_error
 from chassis.money import to_minor
+from chassis.principal import Principal
 from contracts.permits import (
     FeeAssessed,
     FeeVoided,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from chassis.access import require_tenant
-from chassis.auth import Principal
 from chassis.errors import NotFound
+from chassis.principal import Principal
 from permits.domain.permit import Permit
 from permits.service_layer.unit_of_work import PermitsUnitOfWork
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 from chassis.access import require_staff
-from chassis.auth import Principal
 from chassis.clock import local_time
 from chassis.errors import Unprocessable, field_error
+from chassis.principal import Principal
 from permits.domain.access_codes import new_access_code
 from permits.domain.applying import applying_companies
 from permits.domain.permit import Doc, Permit

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from chassis.auth import Principal
+from chassis.principal import Principal
 
 Doc = dict[str, Any]
 

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 from functools import partial
 from typing import Any
 
-from chassis.auth import Principal
 from chassis.documents import DocumentStore
 from chassis.errors import NotFound
+from chassis.principal import Principal
 from permits.domain.permit import Doc, Permit
 from permits.service_layer.access import visible_permit
 from permits.service_layer.unit_of_work import PermitsUnitOfWork, PermitsUnits

@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import is_staff, require_staff, require_tenant
-from chassis.auth import Principal
 from chassis.errors import NotFound
 from chassis.mongo import TenantRepository
+from chassis.principal import Principal
 from permits.domain.fees import balance_minor
 from permits.domain.workflow import STATUS_LABELS
 

@@ -1,4 +1,4 @@
-"""Payments' adapter for the sandbox provider (``payments.sandbox``), over HTTP."""
+"""Payments' adapter for the sandbox provider (``deploy/sandboxpay``), over HTTP."""
 
 from __future__ import annotations
 

@@ -1,40 +1,20 @@
-"""Webhook signatures of the sandbox provider: HMAC-SHA256 over
-``"<timestamp>.<body>"``, sent as ``Sandbox-Signature: t=<unix>,v1=<hex>``
-(the scheme Stripe uses). A timestamp outside the tolerance is refused, so a
-captured request cannot be replayed later."""
+"""The sandbox provider's webhook signatures (``contracts.webhook_signing``),
+failing as payments' :class:`InvalidWebhook`."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime
 
+from contracts.webhook_signing import HEADER, SignatureError, sign
 from payments.service_layer.provider import InvalidWebhook
 
-HEADER = "Sandbox-Signature"
-
-
-def sign(secret: str, body: bytes, at: datetime) -> str:
-    timestamp = int(at.timestamp())
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={mac.hexdigest()}"
+__all__ = ["HEADER", "sign", "verify"]
 
 
 def verify(secret: str, body: bytes, header: str | None, now: datetime, tolerance: int) -> None:
-    if not header:
-        raise InvalidWebhook(f"missing {HEADER} header")
-    parts: dict[str, list[str]] = {}
-    for item in header.split(","):
-        key, _, value = item.strip().partition("=")
-        parts.setdefault(key, []).append(value)
+    from contracts import webhook_signing
+
     try:
-        timestamp = int(parts["t"][0])
-    except (KeyError, ValueError):
-        raise InvalidWebhook("the signature has no timestamp") from None
-    expected = hmac.new(
-        secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
-    ).hexdigest()
-    if not any(hmac.compare_digest(expected, given) for given in parts.get("v1", [])):
-        raise InvalidWebhook("the signature does not match")
-    if abs(now.timestamp() - timestamp) > tolerance:
-        raise InvalidWebhook("the signature's timestamp is outside the replay window")
+        webhook_signing.verify(secret, body, header, now, tolerance)
+    except SignatureError as exc:
+        raise InvalidWebhook(str(exc)) from None

@@ -1,4 +1,4 @@
-"""The sandbox payment provider shipped with Permitsuite (``python -m payments.sandbox``).
+"""The sandbox payment provider shipped with Permitsuite (``python -m sandboxpay``).
 
 A stand-in for a real processor, run as its own process by ``make run`` and
 by the tests: a hosted payment page (approve / decline / cancel, card or

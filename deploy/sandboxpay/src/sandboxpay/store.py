@@ -1,4 +1,4 @@
-"""The sandbox provider's app: API, hosted page and webhook delivery."""
+"""The sandbox provider's state: checkouts, refunds and webhook deliveries."""
 
 from __future__ import annotations
 
@@ -8,102 +8,22 @@ import json
 import logging
 import random
 import secrets
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from typing import Any
 
 import httpx
-from fastapi import Depends, FastAPI, Form, Header, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, select_autoescape
-from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from chassis.clock import Clock, SystemClock
-from chassis.errors import (
-    Conflict,
-    NotFound,
-    Unauthorized,
-    Unprocessable,
-    field_error,
-    install_problem_handlers,
-)
+from chassis.clock import Clock
+from chassis.errors import Conflict, NotFound
 from chassis.leases import NEVER, claim_one
 from chassis.mongo import create_client
-from chassis.settings import require_real_secret
-from payments.adapters.providers import signing
+from contracts import webhook_signing as signing
+from sandboxpay.settings import CheckoutIn, RefundIn, SandboxSettings
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
-FINAL = ("succeeded", "declined", "canceled", "expired")
-
-
-class SandboxSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SANDBOXPAY_", extra="ignore", frozen=True)
-
-    host: str = "127.0.0.1"
-    port: int = 8190
-    public_base_url: str = Field(default="", description="the hosted page's base (default: own)")
-    mongodb_url: str = "mongodb://127.0.0.1:27017/?directConnection=true"
-    database: str = "sandboxpay"
-    api_key: SecretStr = SecretStr("")
-    webhook_url: str = Field(default="", description="where webhooks go (payments' endpoint)")
-    webhook_secret: SecretStr = SecretStr("")
-    copies: int = Field(default=1, ge=1, le=10, description=">1: deliver each event N times")
-    retry_base_seconds: float = Field(default=1.0, gt=0)
-    retry_max_seconds: float = Field(default=300.0, gt=0)
-    deliver_interval_seconds: float = Field(default=0.2, gt=0)
-
-    def checked(self) -> SandboxSettings:
-        require_real_secret(self.api_key, "SANDBOXPAY_API_KEY")
-        require_real_secret(self.webhook_secret, "SANDBOXPAY_WEBHOOK_SECRET")
-        return self
-
-
-class CheckoutIn(BaseModel):
-    payment_id: str = Field(min_length=1, max_length=100)
-    amount_minor: int = Field(gt=0)
-    currency: str = Field(pattern="^[A-Z]{3}$")
-    method: Literal["card", "echeck"] | str
-    description: str = Field(max_length=500)
-    return_url: str = Field(max_length=2000)
-    expires_at: datetime
-
-
-class RefundIn(BaseModel):
-    checkout_id: str
-    amount_minor: int = Field(gt=0)
-    idempotency_key: str = Field(min_length=1, max_length=200)
-
-
-PAGE = Environment(autoescape=select_autoescape(default=True)).from_string(
-    """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sandbox payment</title>
-<style>body{font-family:sans-serif;max-width:32rem;margin:2rem auto}
-button{margin:.3rem;padding:.5rem 1rem}</style></head>
-<body>
-<h1>Sandbox payment</h1>
-<p><em>Test mode: no real money moves.</em></p>
-<p>{{ c.description }}</p>
-<p><strong>{{ amount }} {{ c.currency }}</strong></p>
-{% if c.status == "open" %}
-<form method="post" action="/pay/{{ c._id }}">
-  <p>Pay by {{ "electronic check" if c.method == "echeck" else "card" }}
-  (chosen at checkout; its convenience fee is included).</p>
-  <p>
-  <button name="action" value="approve">Approve</button>
-  <button name="action" value="decline">Decline</button>
-  <button name="action" value="cancel">Cancel</button>
-  </p>
-</form>
-{% else %}
-<p>This checkout is {{ c.status }}.</p>
-{% endif %}
-</body></html>"""
-)
 
 
 class Sandbox:
@@ -304,99 +224,3 @@ class Sandbox:
 
 def _aware(instant: datetime) -> datetime:
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
-
-
-def create_sandbox_app(
-    settings: SandboxSettings | None = None,
-    clock: Clock | None = None,
-    http: httpx.AsyncClient | None = None,
-    *,
-    deliver_in_background: bool = True,
-) -> FastAPI:
-    settings = (settings or SandboxSettings()).checked()
-    sandbox = Sandbox(settings, clock or SystemClock(), http)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await sandbox.ensure_indexes()
-        stop = asyncio.Event()
-        task = asyncio.create_task(sandbox.run(stop)) if deliver_in_background else None
-        try:
-            yield
-        finally:
-            stop.set()
-            if task is not None:
-                await task
-            await sandbox.client.close()
-
-    app = FastAPI(
-        title="Permitsuite sandbox payment provider",
-        description="Test-mode hosted payments with signed webhooks. No real money moves.",
-        lifespan=lifespan,
-    )
-    app.state.sandbox = sandbox
-    install_problem_handlers(app)
-
-    def api_key(authorization: Annotated[str, Header()] = "") -> None:
-        expected = f"Bearer {settings.api_key.get_secret_value()}"
-        if not secrets.compare_digest(authorization.encode(), expected.encode()):
-            raise Unauthorized("a valid sandbox API key is required")
-
-    auth = Depends(api_key)
-
-    @app.get("/health/ready")
-    async def ready() -> dict[str, str]:
-        await sandbox.db.command("ping")
-        return {"status": "ready"}
-
-    @app.post("/v1/checkouts", dependencies=[auth], status_code=201)
-    async def create_checkout(body: CheckoutIn, request: Request) -> Doc:
-        return await sandbox.create(body, str(request.base_url))
-
-    @app.get("/v1/checkouts/{checkout_id}", dependencies=[auth])
-    async def get_checkout(checkout_id: str, request: Request) -> Doc:
-        return sandbox.view(await sandbox.get(checkout_id), str(request.base_url))
-
-    @app.post("/v1/checkouts/{checkout_id}/expire", dependencies=[auth])
-    async def expire_checkout(checkout_id: str, request: Request) -> Doc:
-        doc = await sandbox.complete(checkout_id, "expire", None, deliver=True)
-        return sandbox.view(doc, str(request.base_url))
-
-    @app.post("/v1/refunds", dependencies=[auth], status_code=201)
-    async def create_refund(body: RefundIn) -> Doc:
-        doc = await sandbox.refund(body)
-        return {"id": doc["_id"], "amount_minor": doc["amount_minor"]}
-
-    @app.get("/pay/{checkout_id}", response_class=HTMLResponse)
-    async def page(checkout_id: str) -> HTMLResponse:
-        doc = await sandbox.get(checkout_id)
-        amount = f"{doc['amount_minor'] / 100:,.2f}"
-        return HTMLResponse(PAGE.render(c=doc, amount=amount))
-
-    @app.post("/pay/{checkout_id}")
-    async def pay(
-        checkout_id: str,
-        action: Annotated[Literal["approve", "decline", "cancel"], Form()],
-        method: Annotated[
-            Literal["card", "echeck"] | None, Form(description="must match the checkout's")
-        ] = None,
-        webhook: Annotated[
-            Literal["deliver", "drop"], Form(description="drop: lose the webhook (tests)")
-        ] = "deliver",
-    ) -> Response:
-        doc = await sandbox.get(checkout_id)
-        if doc["status"] != "open":
-            raise Conflict(f"this checkout is already {doc['status']}")
-        if method is not None and method != doc["method"]:
-            raise Unprocessable(
-                f"this checkout is for {doc['method']}",
-                errors=[field_error("method", f"must be {doc['method']}")],
-            )
-        doc = await sandbox.complete(
-            checkout_id, action, doc["method"], deliver=webhook == "deliver"
-        )
-        query = urlencode({"payment_id": doc["payment_id"], "outcome": doc["status"]})
-        sep = "&" if "?" in doc["return_url"] else "?"
-        return RedirectResponse(f"{doc['return_url']}{sep}{query}", status_code=303)
-
-    return app

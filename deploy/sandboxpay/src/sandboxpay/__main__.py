@@ -1,8 +1,8 @@
-"""``python -m payments.sandbox``: serve the sandbox payment provider."""
+"""``python -m sandboxpay``: serve the sandbox payment provider."""
 
 from chassis.logging import configure_logging
 from chassis.serve import serve
-from payments.sandbox.app import SandboxSettings, create_sandbox_app
+from sandboxpay.app import SandboxSettings, create_sandbox_app
 
 if __name__ == "__main__":
     settings = SandboxSettings()
