@@ -41,12 +41,13 @@ class HistoryEntry:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> HistoryEntry:
+        """Also reads the older ``{at, what, by}`` entries (what happened, no statuses)."""
         return cls(
             at=doc["at"],
-            by=doc["by"],
+            by=doc.get("by", SYSTEM),
             from_status=doc.get("from"),
-            to=doc["to"],
-            comment=doc.get("comment"),
+            to=doc.get("to", ""),
+            comment=doc.get("comment", doc.get("what")),
         )
 
 

@@ -21,7 +21,7 @@ went to the DLQ).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -247,3 +247,24 @@ class _ConsumerRuntime:
             error,
         )
         return "dead_lettered"
+
+
+def consumer_of(
+    name: str,
+    topic: str,
+    table: Mapping[Any, Any],
+    unit_of_work: Callable[[Transaction, str], Any],
+) -> EventConsumer:
+    """A consumer from a table: event type → ``handler(event, uow)``, where
+    ``uow`` is the service's unit of work for the event's jurisdiction, bound to
+    the consumer's transaction (the one its de-duplication marker commits in)."""
+    consumer = EventConsumer(name, topic)
+    for model, handler in table.items():
+
+        async def on_event(
+            event: Any, ctx: EventContext, handler: Callable[[Any, Any], Awaitable[Any]] = handler
+        ) -> None:
+            await handler(event, unit_of_work(ctx.tx, event.jurisdiction_id))
+
+        consumer.on(model)(on_event)
+    return consumer

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from chassis.aggregate import Aggregate
+from chassis.aggregate import Aggregate, HistoryEntry
 from chassis.errors import Conflict, NotFound
 from chassis.mongo import TenantRepository
 from contracts import IntegrationEvent
@@ -52,6 +53,11 @@ class AggregateRepository(ABC, Generic[A]):
         """By equality fields (the shapes ARCHITECTURE.md calls flat)."""
 
     @abstractmethod
+    async def find(self, filter_: Mapping[str, Any]) -> list[A]:
+        """Every match of a flat filter — for small, bounded sets (a permit's
+        scheduled inspections), never a user-facing list."""
+
+    @abstractmethod
     async def add(self, aggregate: A) -> None: ...
 
     @abstractmethod
@@ -77,6 +83,26 @@ class DocumentMapper(ABC, Generic[A]):
     def from_doc(cls, doc: Doc) -> A: ...
 
 
+def plain_doc(aggregate: Aggregate) -> Doc:
+    """A dataclass aggregate's public fields as a document (``id`` → ``_id``,
+    history entries as documents); nested dataclasses are the caller's to map."""
+    doc = {
+        f.name: getattr(aggregate, f.name) for f in fields(aggregate) if not f.name.startswith("_")
+    }
+    doc["_id"] = doc.pop("id")
+    doc["history"] = [entry.as_doc() for entry in aggregate.history]
+    return doc
+
+
+def aggregate_values(cls: type[Aggregate], doc: Doc) -> Doc:
+    """The constructor arguments of ``cls`` found in ``doc`` (unknown keys dropped)."""
+    names = {f.name for f in fields(cls) if f.init and not f.name.startswith("_")}
+    values = {k: v for k, v in doc.items() if k in names}
+    values["id"] = doc["_id"]
+    values["history"] = [HistoryEntry.from_doc(h) for h in doc.get("history", [])]
+    return values
+
+
 class MongoAggregateRepository(AggregateRepository[A], DocumentMapper[A]):
     collection_name: ClassVar[str]
 
@@ -91,6 +117,9 @@ class MongoAggregateRepository(AggregateRepository[A], DocumentMapper[A]):
     async def find_one(self, filter_: Mapping[str, Any]) -> A | None:
         doc = await self.docs.find_one(filter_)
         return None if doc is None else self.from_doc(doc)
+
+    async def find(self, filter_: Mapping[str, Any]) -> list[A]:
+        return [self.from_doc(doc) for doc in await self.docs.find(filter_)]
 
     async def add(self, aggregate: A) -> None:
         if not aggregate.is_new:

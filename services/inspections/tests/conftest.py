@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ from contracts import Envelope
 from contracts.identity import JurisdictionCreated
 from contracts.permits import Party, PermitIssued, PermitStatusChanged, SiteAddress
 from inspections.bootstrap import create_app
+from inspections.entrypoints.consumers import HANDLERS
 from inspections.settings import InspectionsSettings
 
 ISSUER = LocalIssuer()
@@ -28,6 +30,8 @@ class Harness:
     http: httpx.AsyncClient
     runtime: Any
     clock: ManualClock
+    app: Any = None
+    via_broker: bool = False
 
     def token(self, jid: str, kind: str, **kw: Any) -> dict[str, str]:
         return ISSUER.headers(jid, kind, now=self.clock.now(), **kw)
@@ -39,6 +43,12 @@ class Harness:
         return self.token(jid, "staff", email="ivan@example.org", roles=["inspector"])
 
     async def publish(self, event: Any, event_id: str, jid: str = "alpha") -> None:
+        """Another service's event: through the real broker when the harness runs
+        the consumers (the smoke test), else straight into the handler the
+        consumer calls, in a unit of work."""
+        if not self.via_broker:
+            await self.app.state.inspections.units.run(jid, partial(HANDLERS[type(event)], event))
+            return
         env = Envelope(
             id=event_id,
             source="/permitsuite/test",
@@ -111,9 +121,17 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[Harness]:
+def inspections_role() -> str:
+    """HTTP and handlers only by default; the consumer smoke test overrides it."""
+    return "api"
+
+
+@pytest.fixture
+async def harness(
+    scope: TestScope, manual_clock: ManualClock, inspections_role: str
+) -> AsyncIterator[Harness]:
     await scope.create_topics()
-    settings = InspectionsSettings(**scope.settings_kwargs("inspections"))
+    settings = InspectionsSettings(**scope.settings_kwargs("inspections", role=inspections_role))
     app = create_app(settings, manual_clock)
     app.state.runtime.verifier = TokenVerifier(
         issuer="permitsuite-identity",
@@ -127,5 +145,7 @@ async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[
             transport=httpx.ASGITransport(app=app), base_url="http://inspections"
         ) as http,
     ):
-        yield Harness(http, app.state.runtime, manual_clock)
+        yield Harness(
+            http, app.state.runtime, manual_clock, app, via_broker=inspections_role != "api"
+        )
         await app.state.runtime.client.drop_database(settings.database_name())

@@ -7,27 +7,12 @@ from fastapi import FastAPI
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
 from chassis.logging import configure_logging
-from chassis.mongo import ensure_indexes, tenant_index
+from inspections.adapters.repositories import create_indexes
+from inspections.adapters.unit_of_work import inspections_units
+from inspections.entrypoints.consumers import consumers
+from inspections.entrypoints.dependencies import InspectionsApp
 from inspections.entrypoints.http import router
-from inspections.handlers.consumers import identity_consumer, payments_consumer, permits_consumer
-from inspections.handlers.state import InspectionsApp
 from inspections.settings import InspectionsSettings
-
-
-async def create_indexes(rt: ServiceRuntime) -> None:
-    await ensure_indexes(
-        rt.db,
-        {
-            "inspections": [
-                tenant_index("permit_id", "status"),
-                tenant_index("requested_by.account_id", "status"),
-                tenant_index("date", "area"),
-                tenant_index("number"),
-            ],
-            "permits": [tenant_index("company_ids"), tenant_index("party_emails")],
-            "slots": [tenant_index("type", "date")],
-        },
-    )
 
 
 def create_app(settings: InspectionsSettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -36,7 +21,7 @@ def create_app(settings: InspectionsSettings | None = None, clock: Clock | None 
     runtime = build_runtime(settings, clock)
 
     async def startup(rt: ServiceRuntime) -> None:
-        await create_indexes(rt)
+        await create_indexes(rt.db)
 
     app = create_service_app(
         runtime,
@@ -44,8 +29,8 @@ def create_app(settings: InspectionsSettings | None = None, clock: Clock | None 
         description="Inspection calendar with local cut-offs, scheduling several at once, "
         "cancellation, results, inspector day lists.",
         routers=[router],
-        consumers=[identity_consumer(), permits_consumer(), payments_consumer()],
+        consumers=consumers(),
         on_startup=[startup],
     )
-    app.state.inspections = InspectionsApp(runtime)
+    app.state.inspections = InspectionsApp(runtime, inspections_units(runtime.uow))
     return app

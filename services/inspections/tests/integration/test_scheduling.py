@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chassis.metrics import EVENTS_CONSUMED
-from chassis.testing import eventually
 from contracts.payments import Allocation, PaymentSettled
 from contracts.permits import (
     FeeAssessed,
@@ -203,7 +201,13 @@ async def test_results_and_a_failed_inspection_requested_again(ready: Any) -> No
     rich = ready.rich()
     item = (await submit(ready, rich, req("2026-11-18"))).json()["items"][0]
     url = f"{BASE}/inspections/{item['id']}/result"
-    assert (await ready.http.post(url, headers=rich, json={"result": "pass"})).status_code == 404
+    # the requester sees the inspection but may not result it (403); whoever may
+    # not see it gets 404, as for an inspection that does not exist
+    assert (await ready.http.post(url, headers=rich, json={"result": "pass"})).status_code == 403
+    stranger = ready.token("alpha", "community_member", email="sam@example.org")
+    assert (
+        await ready.http.post(url, headers=stranger, json={"result": "pass"})
+    ).status_code == 404
     no_corrections = await ready.http.post(url, headers=ready.inspector(), json={"result": "fail"})
     assert no_corrections.status_code == 422
     r = await ready.http.post(
@@ -284,7 +288,9 @@ async def test_another_contractor_or_jurisdiction_gets_404(ready: Any) -> None:
 
 
 async def test_expired_permit_cancels_pending_once_even_if_delivered_twice(ready: Any) -> None:
-    """R-PER-5 + idempotent consumers: one cancellation, one event, one release."""
+    """R-PER-5: one cancellation, one event, one release — also when the event
+    is applied twice (the consumer's own de-duplication is the chassis', tested
+    there and in the consumer smoke test)."""
     await submit(ready, ready.rich(), req("2026-11-18"), req("2026-11-19", "ADDRESSING"))
     expired = PermitExpired(
         permit_id="p1",
@@ -294,10 +300,6 @@ async def test_expired_permit_cancels_pending_once_even_if_delivered_twice(ready
         applicant=Party(name="Rich", email="rich@example.org"),
         version=20,
     )
-    duplicates = EVENTS_CONSUMED.labels(
-        "inspections", "inspections.permits", PermitExpired.event_type, "duplicate"
-    )
-    seen = duplicates._value.get()
     moved = PermitStatusChanged(
         permit_id="p1",
         jurisdiction_id="alpha",
@@ -312,7 +314,6 @@ async def test_expired_permit_cancels_pending_once_even_if_delivered_twice(ready
     await ready.publish(expired, "pe-1")
     await ready.publish(expired, "pe-1")  # redelivered
     await ready.wait_for("inspections", {"status": "CANCELLED"}, count=2)
-    await eventually(lambda: duplicates._value.get() == seen + 1, what="the duplicate handled")
     assert len(await outbox(ready, "InspectionCancelled")) == 2
     assert (await dates(ready, ready.rich())).status_code == 409  # no longer inspectable
     slots = [s["count"] async for s in ready.runtime.db["slots"].find({})]

@@ -91,3 +91,23 @@ def calendar_from(doc: Mapping[str, Any], time_zone: str) -> Calendar:
         default_capacity=doc.get("default_capacity"),
         area_capacity=dict(doc.get("area_capacity", {}) or {}),
     )
+
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "working_days": [0, 1, 2, 3, 4],
+    "holidays": [],
+    "horizon_days": 14,
+    "next_day_cutoff": "16:00",
+    "cancel_cutoff": "06:00",
+    "capacity": {},
+    "default_capacity": None,
+    "area_capacity": {},
+    "ampm_allowed": True,
+    "block_when_fees_due": False,
+    "time_zone": None,
+}
+
+
+def area_key(area: str | None) -> str:
+    """The slot counter of an inspector area (the site's zip), across types."""
+    return f"area={area or '-'}"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import datetime
 from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from chassis.aggregate import Aggregate, HistoryEntry
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
-from chassis.repository import MongoAggregateRepository
+from chassis.repository import MongoAggregateRepository, aggregate_values, plain_doc
 from payments.domain.cart import DEFAULT_SETTINGS
 from payments.domain.payment import Payment
 from payments.domain.receivable import Receivable, ReceivableLine
@@ -21,51 +19,17 @@ from payments.service_layer.unit_of_work import DuplicateWebhook, FeesReserved
 Doc = dict[str, Any]
 
 
-def _plain(aggregate: Aggregate) -> Doc:
-    """An aggregate's public fields as a document (``id`` → ``_id``)."""
-    doc = {
-        f.name: getattr(aggregate, f.name) for f in fields(aggregate) if not f.name.startswith("_")
-    }
-    doc["_id"] = doc.pop("id")
-    doc["history"] = [entry.as_doc() for entry in aggregate.history]
-    return doc
-
-
-def _entry(doc: Doc) -> HistoryEntry:
-    if "to" in doc:
-        return HistoryEntry.from_doc(doc)
-    # entries written before payments had a status history: what happened, by whom
-    return HistoryEntry(
-        at=doc["at"], by=doc.get("by", "system"), from_status=None, to="", comment=doc.get("what")
-    )
-
-
-def _values(cls: type[Aggregate], doc: Doc) -> Doc:
-    names = {f.name for f in fields(cls) if not f.name.startswith("_")}
-    values = {k: v for k, v in doc.items() if k in names}
-    values["id"] = doc["_id"]
-    values["history"] = [
-        HistoryEntry.from_doc(h)
-        if "to" in h
-        else HistoryEntry(
-            at=h["at"], by=h.get("by", "system"), from_status=None, to="", comment=h.get("what")
-        )
-        for h in doc.get("history", [])
-    ]
-    return values
-
-
 class PaymentRepository(MongoAggregateRepository[Payment]):
     collection_name: ClassVar[str] = "payments"
     not_found: ClassVar[str] = "no such payment"
 
     @classmethod
     def to_doc(cls, aggregate: Payment) -> Doc:
-        return _plain(aggregate)
+        return plain_doc(aggregate)
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Payment:
-        return Payment(**_values(Payment, doc))
+        return Payment(**aggregate_values(Payment, doc))
 
 
 class RefundRepository(MongoAggregateRepository[Refund]):
@@ -74,11 +38,11 @@ class RefundRepository(MongoAggregateRepository[Refund]):
 
     @classmethod
     def to_doc(cls, aggregate: Refund) -> Doc:
-        return _plain(aggregate)
+        return plain_doc(aggregate)
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Refund:
-        return Refund(**_values(Refund, doc))
+        return Refund(**aggregate_values(Refund, doc))
 
 
 class ReceivableRepository(MongoAggregateRepository[Receivable]):
@@ -87,13 +51,13 @@ class ReceivableRepository(MongoAggregateRepository[Receivable]):
 
     @classmethod
     def to_doc(cls, aggregate: Receivable) -> Doc:
-        doc = _plain(aggregate)
+        doc = plain_doc(aggregate)
         doc["lines"] = {lid: dict(vars(line)) for lid, line in aggregate.lines.items()}
         return doc
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Receivable:
-        values = _values(Receivable, doc)
+        values = aggregate_values(Receivable, doc)
         values["lines"] = {lid: ReceivableLine(**ln) for lid, ln in doc.get("lines", {}).items()}
         # before receivables had their own version, "version" was the permit's
         values.setdefault("source_version", doc.get("version", 0))

@@ -1,0 +1,45 @@
+"""Inspections' unit of work over MongoDB: the repositories bound to one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chassis.uow import ReadOnly, Transaction, Units
+from inspections.adapters.repositories import (
+    InspectionRepository,
+    PermitRepository,
+    Settings,
+    Slots,
+    Zones,
+)
+from inspections.domain.inspection import Inspection
+from inspections.service_layer.unit_of_work import InspectionsUnitOfWork
+
+
+class MongoInspectionsUnitOfWork:
+    def __init__(self, tx: Transaction | ReadOnly, jurisdiction_id: str) -> None:
+        self.tx = tx
+        self.jurisdiction_id = jurisdiction_id
+        self.inspections = InspectionRepository(tx, jurisdiction_id)
+        self.permits = PermitRepository(tx, jurisdiction_id)
+        self.settings = Settings(tx.db, jurisdiction_id, tx.session)
+        self.zones = Zones(tx.db, jurisdiction_id, tx.session)
+        self.slots = Slots(tx.db, jurisdiction_id, tx.session)
+
+    @property
+    def now(self) -> datetime:
+        return self.tx.clock.now()
+
+
+def present(result: Any) -> Any:
+    """Inspections as the documents routes render and Idempotency-Key records keep."""
+    if isinstance(result, Inspection):
+        return InspectionRepository.to_doc(result)
+    if isinstance(result, list) and all(isinstance(r, Inspection) for r in result):
+        return {"items": [InspectionRepository.to_doc(r) for r in result]}
+    return result
+
+
+def inspections_units(runner: Any) -> Units[InspectionsUnitOfWork]:
+    return Units(runner, MongoInspectionsUnitOfWork, present)

@@ -1,0 +1,87 @@
+"""What inspections knows of a permit, from permits' and payments' events
+(event-carried state, applied in the permit's version order): whether it may
+be inspected, its address and types, who may schedule (R-ID-6) and which fee
+lines are still open."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from chassis.aggregate import Aggregate
+from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.principal import Principal
+from contracts.permits import Party
+
+INSPECTABLE = ("ISSUED", "TCO")  # R-INS-1
+
+
+def emails(*parties: Party | None) -> list[str]:
+    return list(dict.fromkeys(p.email.lower() for p in parties if p is not None and p.email))
+
+
+@dataclass(kw_only=True, eq=False)
+class InspectablePermit(Aggregate):
+    source_version: int = 0
+    number: str | None = None
+    type_name: str | None = None
+    address: str | None = None
+    area: str | None = None  # the site's zip: an inspector's area
+    status: str | None = None
+    inspection_types: list[str] = field(default_factory=list)
+    party_emails: list[str] = field(default_factory=list)
+    company_ids: list[str] = field(default_factory=list)
+    linked_accounts: list[str] = field(default_factory=list)
+    open_lines: list[str] = field(default_factory=list)
+
+    def apply(self, version: int, *, same_version: bool = False, **values: Any) -> bool:
+        """Permits emits a status change and its specific event (issued, expired,
+        cancelled) in one transaction with one version: those apply at an equal
+        version too (``same_version``). An older event changes nothing."""
+        if version < self.source_version or (version == self.source_version and not same_version):
+            return False
+        self._change()
+        self.source_version = version
+        for name, value in values.items():
+            setattr(self, name, value)
+        return True
+
+    def fees(self, *, opened: Sequence[str] = (), closed: Sequence[str] = ()) -> None:
+        """Fee lines due or paid (for the optional "no inspections while fees are due")."""
+        self._change()
+        self.open_lines = [ln for ln in self.open_lines if ln not in set(closed)]
+        self.open_lines += [ln for ln in opened if ln not in self.open_lines]
+
+    def may_schedule(self, principal: Principal) -> bool:
+        """R-ID-6 from the data the permit's events carried."""
+        if principal.jurisdiction_id != self.jurisdiction_id or self.number is None:
+            return False
+        if principal.kind == "staff":
+            return True
+        email = (principal.email or "").lower()
+        return bool(
+            (email and email in self.party_emails)
+            or set(principal.company_ids) & set(self.company_ids)
+            or principal.account_id in self.linked_accounts
+        )
+
+    def ensure_inspectable(self, inspection_type: str, *, block_when_fees_due: bool) -> None:
+        if self.status not in INSPECTABLE:
+            raise Conflict(
+                f"{self.number} is {self.status}: inspections need an issued permit",
+                slug="permit-not-inspectable",
+            )
+        if inspection_type not in self.inspection_types:
+            raise Unprocessable(
+                f"{self.number} has no {inspection_type} inspection",
+                errors=[field_error("inspection_type", f"choose from {self.inspection_types}")],
+            )
+        if block_when_fees_due and self.open_lines:
+            raise Conflict(
+                f"{self.number} has fees due; pay them before scheduling inspections",
+                slug="fees-due",
+            )
+
+    def notify_emails(self, requester: str | None) -> list[str]:
+        return list(dict.fromkeys([e for e in [requester, *self.party_emails] if e]))

@@ -1,0 +1,48 @@
+"""What inspections' routes depend on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from chassis.app import ServiceRuntime
+from chassis.idempotency import Idempotency, IdempotentCall
+from inspections.entrypoints.schemas import InspectionOut, InspectionPage, inspection_out
+from inspections.service_layer import views
+from inspections.service_layer.unit_of_work import InspectionsUnits
+
+
+@dataclass
+class InspectionsApp:
+    """Built once by :func:`inspections.bootstrap.create_app`."""
+
+    runtime: ServiceRuntime
+    units: InspectionsUnits
+
+    @property
+    def now(self) -> datetime:
+        return self.runtime.clock.now()
+
+    async def out(self, jid: str, doc: dict[str, Any]) -> InspectionOut:
+        return (await self.page(jid, [doc], 1, 1, 0)).items[0]
+
+    async def page(
+        self, jid: str, docs: list[dict[str, Any]], total: int, limit: int, offset: int
+    ) -> InspectionPage:
+        """Inspections with their permit's current status (the Record Status column)."""
+        statuses = await views.permit_statuses(self.runtime.db, jid, {d["permit_id"] for d in docs})
+        items = [inspection_out(d, self.now, statuses.get(d["permit_id"])) for d in docs]
+        return InspectionPage(items=items, total=total, limit=limit, offset=offset)
+
+
+def get_app(request: Request) -> InspectionsApp:
+    return request.app.state.inspections  # type: ignore[no-any-return]
+
+
+App = Annotated[InspectionsApp, Depends(get_app)]
+ScheduleCall = Annotated[
+    IdempotentCall, Depends(Idempotency("inspections.schedule", required=False))
+]

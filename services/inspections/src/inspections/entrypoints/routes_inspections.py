@@ -1,0 +1,108 @@
+"""Routes: scheduling (several in one submit), one inspection, cancel,
+reschedule, results (R-INS-4…6)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from fastapi import APIRouter
+
+from chassis.api import Tenant
+from chassis.errors import problem_responses
+from inspections.entrypoints.dependencies import App, ScheduleCall
+from inspections.entrypoints.schemas import (
+    CancelIn,
+    InspectionOut,
+    InspectionPage,
+    RescheduleIn,
+    ResultIn,
+    ScheduleIn,
+)
+from inspections.service_layer import changes, scheduling
+from inspections.service_layer.access import visible_inspection
+from inspections.service_layer.commands import Cancel, RecordResult, Request, Reschedule, Schedule
+
+router = APIRouter(tags=["inspections"], responses=problem_responses(400, 401, 403, 404, 409, 422))
+
+
+@router.post(
+    "/inspections",
+    status_code=201,
+    response_model=InspectionPage,
+    summary="Schedule several inspections in one submit, all or none (R-INS-4)",
+)
+async def schedule(
+    jurisdiction_id: str, body: ScheduleIn, user: Tenant, app: App, call: ScheduleCall
+) -> InspectionPage:
+    cmd = Schedule(
+        jurisdiction_id=jurisdiction_id,
+        actor=user,
+        requests=[Request(**r.model_dump()) for r in body.requests],
+    )
+    made = await call.run(lambda: scheduling.schedule(cmd, app.units))
+    docs = made["items"]
+    return await app.page(jurisdiction_id, docs, len(docs), len(docs), 0)
+
+
+@router.get(
+    "/inspections/{inspection_id}",
+    response_model=InspectionOut,
+    summary="One inspection and its history",
+)
+async def get_inspection(
+    jurisdiction_id: str, inspection_id: str, user: Tenant, app: App
+) -> InspectionOut:
+    doc = await app.units.read(
+        jurisdiction_id, partial(visible_inspection, actor=user, inspection_id=inspection_id)
+    )
+    return await app.out(jurisdiction_id, doc)
+
+
+@router.post(
+    "/inspections/{inspection_id}/cancel",
+    response_model=InspectionOut,
+    summary="Cancel (until 06:00 local on the day; staff any time) (R-INS-5)",
+)
+async def cancel(
+    jurisdiction_id: str, inspection_id: str, body: CancelIn, user: Tenant, app: App
+) -> InspectionOut:
+    cmd = Cancel(
+        jurisdiction_id=jurisdiction_id, actor=user, inspection_id=inspection_id, reason=body.reason
+    )
+    return await app.out(
+        jurisdiction_id, await app.units.run(jurisdiction_id, partial(changes.cancel, cmd))
+    )
+
+
+@router.post(
+    "/inspections/{inspection_id}/reschedule",
+    response_model=InspectionOut,
+    summary="Move an inspection to another day (staff)",
+)
+async def reschedule(
+    jurisdiction_id: str, inspection_id: str, body: RescheduleIn, user: Tenant, app: App
+) -> InspectionOut:
+    cmd = Reschedule(
+        jurisdiction_id=jurisdiction_id, actor=user, inspection_id=inspection_id, date=body.date
+    )
+    return await app.out(jurisdiction_id, await changes.reschedule(cmd, app.units))  # type: ignore[arg-type]
+
+
+@router.post(
+    "/inspections/{inspection_id}/result",
+    response_model=InspectionOut,
+    summary="Record a result (inspectors, staff) (R-INS-6)",
+)
+async def result(
+    jurisdiction_id: str, inspection_id: str, body: ResultIn, user: Tenant, app: App
+) -> InspectionOut:
+    cmd = RecordResult(
+        jurisdiction_id=jurisdiction_id,
+        actor=user,
+        inspection_id=inspection_id,
+        outcome=body.result,
+        comments=body.comments,
+        corrections=body.corrections,
+    )
+    doc = await app.units.run(jurisdiction_id, partial(changes.record_result, cmd))
+    return await app.out(jurisdiction_id, doc)

@@ -1,0 +1,69 @@
+"""Routes: My Active Inspections (R-INS-7), the inspector's day list, staff search."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Query
+
+from chassis.api import PageQuery, Tenant
+from chassis.errors import problem_responses
+from chassis.paging import Offset
+from inspections.entrypoints.dependencies import App
+from inspections.entrypoints.schemas import InspectionPage
+from inspections.service_layer import views
+from inspections.service_layer.unit_of_work import calendar_of
+
+router = APIRouter(tags=["inspections"], responses=problem_responses(400, 401, 403, 404, 422))
+
+
+@router.get(
+    "/my-inspections", response_model=InspectionPage, summary="My Active Inspections (R-INS-7)"
+)
+async def my_inspections(
+    jurisdiction_id: str, user: Tenant, app: App, paging: PageQuery
+) -> InspectionPage:
+    docs, total = await views.my_inspections(
+        app.runtime.db, user, jurisdiction_id, limit=paging.limit, offset=paging.offset
+    )
+    return await app.page(jurisdiction_id, docs, total, paging.limit, paging.offset)
+
+
+@router.get(
+    "/inspection-search",
+    response_model=InspectionPage,
+    summary="Inspector day list and staff search (by date, area, type, permit, status)",
+)
+async def inspection_search(
+    jurisdiction_id: str,
+    user: Tenant,
+    app: App,
+    day: date | None = Query(default=None, alias="date"),
+    today: bool = Query(default=False, description="today in the jurisdiction's time zone"),
+    date_from: date | None = Query(default=None, alias="from"),
+    date_to: date | None = Query(default=None, alias="to"),
+    inspection_type: str | None = Query(default=None, alias="type", max_length=100),
+    area: str | None = Query(default=None, max_length=20),
+    permit: str | None = Query(default=None, max_length=60, description="permit number"),
+    status: str | None = Query(default=None, max_length=20),
+    limit: int = Query(default=100, ge=1, le=500, description="a day list may be long"),
+    offset: Offset = 0,
+) -> InspectionPage:
+    if today:
+        cal, _ = await app.units.read(jurisdiction_id, calendar_of)
+        day = cal.local_now(app.now).date()
+    docs, total = await views.search(
+        app.runtime.db,
+        user,
+        jurisdiction_id,
+        day=day,
+        date_from=date_from,
+        date_to=date_to,
+        inspection_type=inspection_type,
+        area=area,
+        permit_number=permit,
+        status=status,
+        limit=limit,
+        offset=offset,
+    )
+    return await app.page(jurisdiction_id, docs, total, limit, offset)

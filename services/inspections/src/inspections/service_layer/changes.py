@@ -1,0 +1,112 @@
+"""Cancelling, moving and resulting an inspection (R-INS-5, R-INS-6)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from chassis.access import require_staff
+from chassis.aggregate import SYSTEM
+from chassis.errors import Conflict, Unprocessable, field_error
+from inspections.domain.calendar import area_key
+from inspections.domain.inspection import Inspection
+from inspections.service_layer.access import visible_inspection
+from inspections.service_layer.commands import Cancel, RecordResult, Reschedule
+from inspections.service_layer.unit_of_work import (
+    InspectionsUnitOfWork,
+    InspectionsUnits,
+    calendar_of,
+)
+
+
+async def _release(uow: InspectionsUnitOfWork, inspection: Inspection) -> None:
+    await uow.slots.add(inspection.inspection_type, inspection.day, -1)
+    await uow.slots.add(area_key(inspection.area), inspection.day, -1)
+
+
+async def cancel(cmd: Cancel, uow: InspectionsUnitOfWork) -> Inspection:
+    """R-INS-5: the requester until the cut-off on the day; staff any time."""
+    inspection = await visible_inspection(uow, cmd.actor, cmd.inspection_id)
+    late = inspection.status == "SCHEDULED" and not inspection.cancellable(uow.now)
+    if late and cmd.actor.kind != "staff":
+        cal, _ = await calendar_of(uow)
+        raise Conflict(
+            f"cancellations close at {cal.cancel_cutoff.strftime('%H:%M')} ({cal.time_zone}) "
+            f"on the day of the inspection, {inspection.date}; please call the office",
+            slug="cancel-cutoff-passed",
+        )
+    inspection.cancel(by=cmd.actor.account_id, reason=cmd.reason, at=uow.now)
+    await _release(uow, inspection)
+    await uow.inspections.save(inspection)
+    return inspection
+
+
+async def _staff_inspection(
+    uow: InspectionsUnitOfWork, cmd: Reschedule | RecordResult
+) -> Inspection:
+    inspection = await visible_inspection(uow, cmd.actor, cmd.inspection_id)  # 404 before 403
+    require_staff(cmd.actor, uow.jurisdiction_id)
+    return inspection
+
+
+async def _check_move(cmd: Reschedule, uow: InspectionsUnitOfWork) -> Inspection:
+    inspection = await _staff_inspection(uow, cmd)
+    cal, _ = await calendar_of(uow)
+    if cmd.date <= cal.local_now(uow.now).date() or not cal.is_working_day(cmd.date):
+        raise Unprocessable(
+            "choose a working day after today",
+            errors=[field_error("date", "not a working day ahead")],
+        )
+    return inspection
+
+
+async def _prepare_move(cmd: Reschedule, uow: InspectionsUnitOfWork) -> None:
+    inspection = await _check_move(cmd, uow)
+    await uow.slots.ensure(inspection.inspection_type, cmd.date)
+    await uow.slots.ensure(area_key(inspection.area), cmd.date)
+
+
+async def _move(cmd: Reschedule, uow: InspectionsUnitOfWork) -> Inspection:
+    inspection = await _check_move(cmd, uow)
+    cal, _ = await calendar_of(uow)
+    await _release(uow, inspection)
+    inspection.reschedule(
+        cmd.date, cancel_until=cal.cancel_until(cmd.date), by=cmd.actor.account_id, at=uow.now
+    )
+    await uow.slots.add(inspection.inspection_type, cmd.date, 1)
+    await uow.slots.add(area_key(inspection.area), cmd.date, 1)
+    await uow.inspections.save(inspection)
+    return inspection
+
+
+async def reschedule(cmd: Reschedule, units: InspectionsUnits) -> object:
+    """Staff move an inspection to any working day from tomorrow, cut-offs aside."""
+    await units.read(cmd.jurisdiction_id, partial(_prepare_move, cmd))
+    return await units.run(cmd.jurisdiction_id, partial(_move, cmd))
+
+
+async def record_result(cmd: RecordResult, uow: InspectionsUnitOfWork) -> Inspection:
+    """R-INS-6: inspectors and staff; a pass restarts the permit's clock
+    (permits consumes InspectionResulted)."""
+    inspection = await _staff_inspection(uow, cmd)
+    inspection.record_result(
+        cmd.outcome,
+        comments=cmd.comments,
+        corrections=cmd.corrections,
+        by=cmd.actor.account_id,
+        at=uow.now,
+    )
+    if inspection.status == "CANCELLED":
+        await _release(uow, inspection)
+    await uow.inspections.save(inspection)
+    return inspection
+
+
+async def cancel_pending(permit_id: str, reason: str, uow: InspectionsUnitOfWork) -> int:
+    """A permit expired or was cancelled: its scheduled inspections end and the
+    requesters are told."""
+    pending = await uow.inspections.find({"permit_id": permit_id, "status": "SCHEDULED"})
+    for inspection in pending:
+        inspection.cancel(by=SYSTEM, reason=reason, at=uow.now)
+        await _release(uow, inspection)
+        await uow.inspections.save(inspection)
+    return len(pending)

@@ -1,0 +1,131 @@
+"""Settings, offered dates and scheduling (R-INS-1…4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Any
+from uuid import uuid4
+
+from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.principal import Principal
+from inspections.domain.calendar import area_key
+from inspections.domain.inspection import Inspection
+from inspections.domain.permit import InspectablePermit
+from inspections.service_layer.access import permit_for
+from inspections.service_layer.commands import PutSettings, Schedule
+from inspections.service_layer.unit_of_work import (
+    InspectionsUnitOfWork,
+    InspectionsUnits,
+    calendar_of,
+)
+
+Doc = dict[str, Any]
+
+
+async def put_settings(cmd: PutSettings, uow: InspectionsUnitOfWork) -> Doc:
+    cmd.actor.require_admin_of(uow.jurisdiction_id)
+    await uow.settings.put(cmd.body)
+    return await uow.settings.load()
+
+
+async def available_dates(
+    actor: Principal, permit_id: str, inspection_type: str, uow: InspectionsUnitOfWork
+) -> tuple[list[date], Doc]:
+    permit = await permit_for(uow, actor, permit_id)
+    cal, settings = await calendar_of(uow)
+    permit.ensure_inspectable(inspection_type, block_when_fees_due=settings["block_when_fees_due"])
+    days = cal.available(
+        uow.now,
+        inspection_type,
+        await uow.slots.booked(inspection_type),
+        area=permit.area,
+        area_booked=await uow.slots.booked(area_key(permit.area)),
+    )
+    return days, settings
+
+
+async def _plan(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[InspectablePermit]:
+    """Every request checked before any is made: the permits, in request order."""
+    _, settings = await calendar_of(uow)
+    seen: set[tuple[str, str]] = set()
+    permits = []
+    for n, req in enumerate(cmd.requests):
+        permit = await permit_for(uow, cmd.actor, req.permit_id)
+        permit.ensure_inspectable(
+            req.inspection_type, block_when_fees_due=settings["block_when_fees_due"]
+        )
+        if req.ampm and not settings["ampm_allowed"]:
+            raise Unprocessable(
+                "this jurisdiction does not take AM/PM requests",
+                errors=[field_error(f"requests.{n}.ampm", "not offered")],
+            )
+        if (req.permit_id, req.inspection_type) in seen:
+            raise Unprocessable(
+                "the same inspection is requested twice",
+                errors=[field_error(f"requests.{n}", "duplicate")],
+            )
+        seen.add((req.permit_id, req.inspection_type))
+        scheduled = await uow.inspections.find_one(
+            {
+                "permit_id": req.permit_id,
+                "inspection_type": req.inspection_type,
+                "status": "SCHEDULED",
+            }
+        )
+        if scheduled is not None:
+            raise Conflict(
+                f"{permit.number} {req.inspection_type} is already scheduled for {scheduled.date}",
+                slug="already-scheduled",
+            )
+        permits.append(permit)
+    return permits
+
+
+async def _prepare(cmd: Schedule, uow: InspectionsUnitOfWork) -> None:
+    for req, permit in zip(cmd.requests, await _plan(cmd, uow), strict=True):
+        await uow.slots.ensure(req.inspection_type, req.date)
+        await uow.slots.ensure(area_key(permit.area), req.date)
+
+
+async def _schedule(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[Inspection]:
+    cal, _ = await calendar_of(uow)
+    made = []
+    for req, permit in zip(cmd.requests, await _plan(cmd, uow), strict=True):
+        kind, day, area = req.inspection_type, req.date, area_key(permit.area)
+        offered = cal.available(
+            uow.now,
+            kind,
+            {day: await uow.slots.taken(kind, day)},
+            area=permit.area,
+            area_booked={day: await uow.slots.taken(area, day)},
+        )
+        if day not in offered:
+            raise Conflict(
+                f"{day.isoformat()} is not available for {kind} (choose another offered date)",
+                slug="date-unavailable",
+                date=day.isoformat(),
+            )
+        await uow.slots.add(kind, day, 1)
+        await uow.slots.add(area, day, 1)
+        inspection = Inspection.schedule(
+            inspection_id="ins_" + uuid4().hex,
+            permit=permit,
+            inspection_type=kind,
+            day=day,
+            ampm=req.ampm,
+            note=req.note,
+            cancel_until=cal.cancel_until(day),
+            by=cmd.actor,
+            at=uow.now,
+        )
+        await uow.inspections.add(inspection)
+        made.append(inspection)
+    return made
+
+
+async def schedule(cmd: Schedule, units: InspectionsUnits) -> Doc:
+    """R-INS-4: every request or none; each date must be offered at submit time.
+    The day counters exist before the transaction that counts on them."""
+    await units.read(cmd.jurisdiction_id, partial(_prepare, cmd))
+    return await units.run(cmd.jurisdiction_id, partial(_schedule, cmd))  # type: ignore[no-any-return]
