@@ -29,25 +29,30 @@ class HistoryEntry:
     from_status: str | None
     to: str
     comment: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
     def as_doc(self) -> dict[str, Any]:
-        return {
+        doc = {
             "at": self.at,
             "by": self.by,
             "from": self.from_status,
             "to": self.to,
             "comment": self.comment,
         }
+        if self.details:
+            doc["details"] = self.details
+        return doc
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> HistoryEntry:
-        """Also reads the older ``{at, what, by}`` entries (what happened, no statuses)."""
+        """Also reads older entries: ``{at, what, by}`` and ``{at, actor, action, details}``."""
         return cls(
             at=doc["at"],
-            by=doc.get("by", SYSTEM),
+            by=doc.get("by") or doc.get("actor") or SYSTEM,
             from_status=doc.get("from"),
             to=doc.get("to", ""),
-            comment=doc.get("comment", doc.get("what")),
+            comment=doc.get("comment", doc.get("what", doc.get("action"))),
+            details=dict(doc.get("details") or {}),
         )
 
 
@@ -82,10 +87,19 @@ class Aggregate:
         self._events.append(event)
 
     def _note(
-        self, *, at: datetime, by: str, from_status: str | None, to: str, comment: str | None
+        self,
+        *,
+        at: datetime,
+        by: str,
+        from_status: str | None,
+        to: str,
+        comment: str | None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         self.history.append(
-            HistoryEntry(at=at, by=by, from_status=from_status, to=to, comment=comment)
+            HistoryEntry(
+                at=at, by=by, from_status=from_status, to=to, comment=comment, details=details or {}
+            )
         )
 
     # -- for repositories -----------------------------------------------------

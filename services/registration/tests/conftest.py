@@ -15,7 +15,7 @@ from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.bootstrap import create_app as create_identity
 from identity.handlers import admin
 from registration.bootstrap import create_app as create_registration
-from registration.handlers.common import Reg
+from registration.entrypoints.dependencies import RegistrationApp
 from registration.settings import RegistrationSettings
 
 INTERNAL = "internal-shared-secret-for-tests"
@@ -71,7 +71,7 @@ DEMO_CONFIG = {
 class Harness:
     http: httpx.AsyncClient  # the registration service
     identity_http: httpx.AsyncClient
-    reg: Reg
+    reg: RegistrationApp
     identity: Any
     clock: ManualClock
 
@@ -190,8 +190,8 @@ async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[
             )
         )
         app = create_registration(settings, manual_clock)
-        reg: Reg = app.state.reg
-        reg.identity.transport = transport
+        reg: RegistrationApp = app.state.registration
+        reg.service.identity.transport = transport  # type: ignore[attr-defined]
         async with httpx.AsyncClient(transport=transport, base_url="http://identity") as idh:
             from chassis.auth import TokenVerifier
 

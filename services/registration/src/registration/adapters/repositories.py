@@ -2,27 +2,64 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import datetime
+from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
+from chassis.repository import MongoAggregateRepository, aggregate_values, plain_doc
+from registration.domain.registration import EmailConfirmation, Registration
+from registration.service_layer.unit_of_work import DEFAULT_CONFIG
+
+Doc = dict[str, Any]
 
 
-class RegistrationSettingsRepo(TenantRepository):
-    """One document per jurisdiction: the registration configuration."""
+class RegistrationRepository(MongoAggregateRepository[Registration]):
+    collection_name: ClassVar[str] = "registrations"
+    not_found: ClassVar[str] = "no such registration"
 
-    collection_name: ClassVar[str] = "registration_settings"
+    @classmethod
+    def to_doc(cls, aggregate: Registration) -> Doc:
+        return plain_doc(aggregate)
+
+    @classmethod
+    def from_doc(cls, doc: Doc) -> Registration:
+        return Registration(**aggregate_values(Registration, doc))
 
 
-class Starts(TenantRepository):
+class ConfirmationRepository(MongoAggregateRepository[EmailConfirmation]):
     """Email confirmations that open a draft (single use, expiring)."""
 
     collection_name: ClassVar[str] = "starts"
 
+    @classmethod
+    def to_doc(cls, aggregate: EmailConfirmation) -> Doc:
+        return plain_doc(aggregate)
 
-class Registrations(TenantRepository):
-    collection_name: ClassVar[str] = "registrations"
+    @classmethod
+    def from_doc(cls, doc: Doc) -> EmailConfirmation:
+        return EmailConfirmation(**aggregate_values(EmailConfirmation, doc))
+
+    async def sent_since(self, email: str, since: datetime) -> int:
+        return await self.docs.count({"email": email, "created_at": {"$gt": since}})
+
+
+class RegistrationConfig(TenantRepository):
+    """One document per jurisdiction: the registration configuration."""
+
+    collection_name: ClassVar[str] = "registration_settings"
+
+    async def load(self) -> Doc:
+        doc = await self.find_one({"_id": self.jurisdiction_id})
+        return {**DEFAULT_CONFIG, **(doc or {})}
+
+    async def put(self, config: Doc, *, at: datetime, by: str) -> None:
+        await self.update_one(
+            {"_id": self.jurisdiction_id},
+            {"$set": {**config, "updated_at": at, "updated_by": by}},
+            upsert=True,
+        )
 
 
 INDEXES = {
@@ -41,5 +78,5 @@ INDEXES = {
 }
 
 
-async def create_indexes(db: AsyncDatabase[dict[str, object]]) -> None:  # type: ignore[type-var]
-    await ensure_indexes(db, INDEXES)  # type: ignore[arg-type]
+async def create_indexes(db: AsyncDatabase[Doc]) -> None:
+    await ensure_indexes(db, INDEXES)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field
 
+from chassis.api import Page
 from chassis.schemas import Patch, Strict, TimeZoneName
 
 
@@ -137,11 +138,7 @@ class QueueItem(BaseModel):
     submitted_at: datetime | None
 
 
-class QueuePage(BaseModel):
-    items: list[QueueItem]
-    total: int
-    limit: int
-    offset: int
+QueuePage = Page[QueueItem]
 
 
 class RequirementReview(Strict):

@@ -1,13 +1,14 @@
-"""Registration rules (R-REG-1 … R-REG-5), pure: no I/O."""
+"""Registration requirements and the status table (R-REG-1 … R-REG-5), pure: no I/O."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from chassis.errors import Conflict
 from chassis.numbers import parse_decimal
 
 Status = Literal["draft", "pending_validation", "returned", "accepted", "denied"]
@@ -24,9 +25,15 @@ class RuleBroken(ValueError):
         self.field = field
 
 
-class IllegalTransition(ValueError):
-    def __init__(self, current: str, requested: str) -> None:
-        super().__init__(f"a registration that is {current} cannot be {requested}")
+class IllegalTransition(Conflict):
+    slug = "illegal-transition"
+
+    def __init__(self, current: str, requested: str, detail: str | None = None) -> None:
+        super().__init__(
+            detail or f"a registration that is {current} cannot be {requested}",
+            current=current,
+            requested=requested,
+        )
         self.current = current
         self.requested = requested
 
@@ -144,7 +151,3 @@ def validate_field(requirement: Requirement, raw: str, today: date) -> str:
             if len(value) > 2000:
                 raise RuleBroken("value", f"{requirement.label} is too long")
     return value
-
-
-def history_entry(at: datetime, actor: str, action: str, **details: Any) -> dict[str, Any]:
-    return {"at": at, "actor": actor, "action": action, "details": details}

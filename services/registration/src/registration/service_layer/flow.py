@@ -1,0 +1,279 @@
+"""The contractor's flow (R-REG-2): start → confirm → draft steps → submit,
+and after a return: update what needs info → resubmit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+
+from chassis.clock import local_time
+from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
+from chassis.links import new_scoped_token, split_scoped_token, token_hash
+from registration.domain.registration import (
+    EmailConfirmation,
+    Registration,
+    check_sections,
+)
+from registration.domain.requirements import Requirement, RuleBroken, validate_field
+from registration.service_layer.unit_of_work import (
+    Chunks,
+    Doc,
+    RegistrationService,
+    RegistrationUnitOfWork,
+    requirements_of,
+)
+
+NOT_USABLE = "this link is unknown, used or expired"
+LINKS_PER_EMAIL_PER_HOUR = 5
+
+
+def offered(config: Doc) -> Doc:
+    if not config["enabled"]:
+        raise Forbidden(
+            "this jurisdiction does not offer contractor registration online; "
+            "contact its building department to be set up",
+            slug="registration-not-offered",
+        )
+    return config
+
+
+def jurisdiction_of(token: str | None) -> str:
+    """A registration's token names its jurisdiction; anything else finds nothing."""
+    parts = split_scoped_token(token or "")
+    if parts is None:
+        raise NotFound("no such registration")
+    return parts[0]
+
+
+async def mine(
+    uow: RegistrationUnitOfWork, registration_id: str, token: str | None
+) -> Registration:
+    """The registration, if the token is its registrant's; 404 for anyone else."""
+    found = await uow.registrations.find_one(
+        {"_id": registration_id, "draft_token_hash": token_hash(token or "")}
+    )
+    if found is None:
+        raise NotFound("no such registration")
+    return found
+
+
+async def _start(svc: RegistrationService, email: str, uow: RegistrationUnitOfWork) -> None:
+    offered(await uow.config.load())
+    if await uow.confirmations.sent_since(email, uow.now - timedelta(hours=1)) >= (
+        LINKS_PER_EMAIL_PER_HOUR
+    ):
+        return  # the same answer as a sent link: nothing to enumerate
+    token = new_scoped_token(uow.jurisdiction_id)
+    sent = EmailConfirmation.request(
+        jurisdiction_id=uow.jurisdiction_id,
+        email=email,
+        token=token,
+        token_hash=token_hash(token),
+        at=uow.now,
+        expires_at=uow.now + timedelta(hours=svc.start_link_hours),
+    )
+    await uow.confirmations.add(sent)
+
+
+async def start(svc: RegistrationService, jurisdiction_id: str, email: str) -> None:
+    """Step 1: an email confirmation link. Always 202 (no enumeration)."""
+    await svc.units.run(jurisdiction_id, partial(_start, svc, email.strip().lower()))
+
+
+async def _confirm(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration, str]:
+    sent = await uow.confirmations.find_one({"token_hash": token_hash(token)})
+    if sent is None or not sent.use(uow.now):
+        raise NotFound(NOT_USABLE, slug="link-not-usable")
+    await uow.confirmations.save(sent)
+    draft_token = new_scoped_token(uow.jurisdiction_id)
+    draft = Registration.open(sent, draft_token_hash=token_hash(draft_token), at=uow.now)
+    await uow.registrations.add(draft)
+    return draft, draft_token
+
+
+async def confirm(svc: RegistrationService, token: str) -> tuple[Registration, str]:
+    """Step 2: the link opens a new draft; the answer carries its access token."""
+    parts = split_scoped_token(token)
+    if parts is None:
+        raise NotFound(NOT_USABLE, slug="link-not-usable")
+    return await svc.units.run(parts[0], partial(_confirm, token))  # type: ignore[no-any-return]
+
+
+async def _resume(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration, str]:
+    found = await uow.registrations.find_one(
+        {"resume_token_hash": token_hash(token), "status": "returned"}
+    )
+    draft_token = new_scoped_token(uow.jurisdiction_id)
+    if found is None or not found.resume(draft_token_hash=token_hash(draft_token), at=uow.now):
+        raise NotFound(NOT_USABLE, slug="link-not-usable")
+    await uow.registrations.save(found)
+    return found, draft_token
+
+
+async def resume(svc: RegistrationService, token: str) -> tuple[Registration, str]:
+    """A returned registration's emailed link: a fresh access token for the registrant."""
+    parts = split_scoped_token(token)
+    if parts is None:
+        raise NotFound(NOT_USABLE, slug="link-not-usable")
+    return await svc.units.run(parts[0], partial(_resume, token))  # type: ignore[no-any-return]
+
+
+async def update(
+    registration_id: str, token: str | None, changes: Doc, uow: RegistrationUnitOfWork
+) -> Registration:
+    """Any step may go back: a draft's sections change until it is submitted."""
+    registration = await mine(uow, registration_id, token)
+    registration.ensure_editable()
+    check_sections(await uow.config.load(), changes)
+    registration.update(changes, changes.get("profile"), at=uow.now)
+    await uow.registrations.save(registration)
+    return registration
+
+
+async def _requirement(
+    uow: RegistrationUnitOfWork, registration: Registration, requirement_id: str, kind: str
+) -> tuple[Requirement, Doc]:
+    registration.ensure_editable(requirement_id)
+    config = await uow.config.load()
+    requirement = registration.requirement(requirements_of(config), requirement_id)
+    if requirement.kind != kind and kind == "field":
+        raise Unprocessable(
+            "this requirement is a document: upload a file",
+            errors=[field_error("value", "upload a file instead")],
+        )
+    if requirement.kind != kind:
+        raise Unprocessable(
+            "this requirement is a field: send a value",
+            errors=[field_error("file", "send a value instead")],
+        )
+    return requirement, config
+
+
+async def answer_field(
+    registration_id: str,
+    token: str | None,
+    requirement_id: str,
+    value: str,
+    uow: RegistrationUnitOfWork,
+) -> Registration:
+    registration = await mine(uow, registration_id, token)
+    requirement, config = await _requirement(uow, registration, requirement_id, "field")
+    today = local_time(uow.now, config.get("time_zone", "UTC")).date()
+    try:
+        clean = validate_field(requirement, value, today)
+    except RuleBroken as exc:
+        raise Unprocessable(str(exc), errors=[field_error(exc.field, str(exc))]) from exc
+    registration.answer(requirement, value=clean, document=None, at=uow.now)
+    await uow.registrations.save(registration)
+    return registration
+
+
+async def _attach(
+    registration_id: str,
+    token: str | None,
+    requirement_id: str,
+    stored: Doc,
+    uow: RegistrationUnitOfWork,
+) -> tuple[Registration, Doc | None]:
+    registration = await mine(uow, registration_id, token)
+    requirement, _ = await _requirement(uow, registration, requirement_id, "document")
+    previous = (registration.answers.get(requirement_id) or {}).get("document")
+    registration.answer(requirement, value=None, document=stored, at=uow.now)
+    await uow.registrations.save(registration)
+    return registration, previous
+
+
+async def upload_document(
+    svc: RegistrationService,
+    registration_id: str,
+    token: str | None,
+    requirement_id: str,
+    *,
+    filename: str,
+    chunks: Chunks,
+) -> Registration:
+    """The file streams into the store first, then the answer records it; if
+    that fails the file goes, and a replaced file goes once replaced."""
+    jid = jurisdiction_of(token)
+
+    async def check(uow: RegistrationUnitOfWork) -> Requirement:
+        registration = await mine(uow, registration_id, token)
+        return (await _requirement(uow, registration, requirement_id, "document"))[0]
+
+    requirement: Requirement = await svc.units.read(jid, check)
+    stored = await svc.files.store(
+        chunks,
+        filename=filename[:200] or "document",
+        accepted_types=requirement.accepted_types,
+        max_bytes=requirement.max_bytes or svc.default_max_document_bytes,
+        metadata={
+            "jurisdiction_id": jid,
+            "registration_id": registration_id,
+            "requirement_id": requirement_id,
+        },
+    )
+    try:
+        registration, previous = await svc.units.run(
+            jid, partial(_attach, registration_id, token, requirement_id, stored.as_doc())
+        )
+    except BaseException:
+        await svc.files.delete(stored.file_id)  # nothing half-done stays behind
+        raise
+    if previous:
+        await svc.files.delete(previous["file_id"])
+    return registration  # type: ignore[no-any-return]
+
+
+async def _ready(
+    registration_id: str, token: str | None, uow: RegistrationUnitOfWork
+) -> tuple[Registration, Doc]:
+    registration = await mine(uow, registration_id, token)
+    config = offered(await uow.config.load())
+    registration.check_submittable(requirements_of(config), config["acceptance_mode"])
+    return registration, config
+
+
+async def _submit(
+    registration_id: str, token: str | None, account_id: str, uow: RegistrationUnitOfWork
+) -> Registration:
+    registration, config = await _ready(registration_id, token, uow)
+    registration.submit(
+        requirements_of(config),
+        acceptance_mode=config["acceptance_mode"],
+        account_id=account_id,
+        at=uow.now,
+    )
+    await uow.registrations.save(registration)
+    return registration
+
+
+async def submit(
+    svc: RegistrationService, registration_id: str, token: str | None, password: str
+) -> Registration:
+    """Review → set password (handed to identity) → submit (R-REG-2/3)."""
+    jid = jurisdiction_of(token)
+    registration, _ = await svc.units.read(jid, partial(_ready, registration_id, token))
+    account_id = await svc.identity.ensure_registrant(
+        jid,
+        email=registration.email,
+        display_name=registration.registrant_name or "",
+        password=password,
+    )
+    return await svc.units.run(  # type: ignore[no-any-return]
+        jid, partial(_submit, registration_id, token, account_id)
+    )
+
+
+async def resubmit(
+    registration_id: str, token: str | None, uow: RegistrationUnitOfWork
+) -> Registration:
+    registration = await mine(uow, registration_id, token)
+    registration.resubmit(at=uow.now)
+    await uow.registrations.save(registration)
+    return registration
+
+
+async def document_of(registration: Registration, file_id: str) -> None:
+    owned = {(a.get("document") or {}).get("file_id") for a in registration.answers.values()}
+    if file_id not in owned:
+        raise NotFound("no such document")
