@@ -114,6 +114,7 @@ def create_service_app(
 ) -> FastAPI:
     settings = runtime.settings
     runs_workers = settings.role in ("worker", "all")
+    runtime.extras["consumers"] = list(consumers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -10,17 +10,11 @@ from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
 from chassis.logging import configure_logging
 from chassis.mongo import ensure_indexes
+from notifications.adapters.deliveries import DELIVERY_INDEXES, DeliveryWorker, Sender
 from notifications.adapters.smtp import SmtpSender
 from notifications.adapters.templates import EmailTemplates
-from notifications.consumers import (
-    Mailer,
-    identity_consumer,
-    inspections_consumer,
-    payments_consumer,
-    permits_consumer,
-    registration_consumer,
-)
-from notifications.deliveries import DELIVERY_INDEXES, DeliveryWorker, Sender
+from notifications.domain.links import PortalLinks
+from notifications.entrypoints.consumers import consumers
 from notifications.settings import NotificationsSettings
 
 
@@ -40,7 +34,7 @@ def create_app(
         retry_after=timedelta(seconds=settings.delivery_retry_seconds),
     )
     runtime.extras["delivery_worker"] = worker
-    mailer = Mailer(EmailTemplates(), worker)
+    links = PortalLinks(settings.public_base_url)
 
     async def startup(rt: ServiceRuntime) -> None:
         await ensure_indexes(rt.db, DELIVERY_INDEXES)
@@ -53,12 +47,6 @@ def create_app(
         runtime,
         title="Permitsuite notifications",
         description="Renders and sends the suite's emails from its events.",
-        consumers=[
-            identity_consumer(settings, mailer),
-            registration_consumer(settings, mailer),
-            permits_consumer(settings, mailer),
-            payments_consumer(settings, mailer),
-            inspections_consumer(settings, mailer),
-        ],
+        consumers=consumers(EmailTemplates(), worker, links),
         on_startup=[startup],
     )

@@ -1,119 +1,32 @@
-"""Notifications consumes identity events and sends exactly one email per event,
-against the real broker, database and an SMTP server (aiosmtpd)."""
+"""Notifications sends its emails from other services' events: retries,
+branding, receipts and refunds, local times (R-NOT)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from asgi_lifespan import LifespanManager
 
 from chassis.app import ServiceRuntime
 from chassis.clock import ManualClock
-from chassis.embedded import free_port
 from chassis.metrics import EVENTS_CONSUMED
-from chassis.testing import TestScope, eventually
+from chassis.testing import eventually
 from contracts import Envelope
-from contracts.identity import EmailVerificationRequested
 from contracts.inspections import InspectionScheduled
 from contracts.payments import Allocation, PaymentRefunded, PaymentSettled
-from notifications.bootstrap import create_app
-from notifications.settings import NotificationsSettings
 from permitsuite_embedded.mailsink import MailStore, SmtpSink
 
+from .conftest import event_envelope, publish
+
 pytestmark = pytest.mark.integration
-
-
-def _event_envelope(event_id: str, email: str) -> Envelope:
-    event = EmailVerificationRequested(
-        enrollment_id=f"enr-{event_id}",
-        jurisdiction_id="alpha",
-        jurisdiction_name="Alpha County",
-        email=email,
-        kind="community_member",
-        token="alpha.secret-token-value-1234567890",
-        expires_at=datetime(2026, 1, 2, tzinfo=UTC),
-    )
-    return Envelope(
-        id=event_id,
-        source="/permitsuite/identity",
-        type=event.event_type,
-        time=datetime(2026, 1, 1, tzinfo=UTC),
-        subject=event.subject(),
-        jurisdiction="alpha",
-        correlationid="corr-1",
-        data=event.model_dump(mode="json"),
-    )
-
-
-@pytest.fixture
-def smtp_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-async def notifications(
-    scope: TestScope, manual_clock: ManualClock, smtp_port: int
-) -> AsyncIterator[ServiceRuntime]:
-    await scope.create_topics()
-    settings = NotificationsSettings(
-        **scope.settings_kwargs(
-            "notifications",
-            smtp_port=smtp_port,
-            smtp_timeout_seconds=2,
-            public_base_url="http://gateway.test",
-            delivery_sweep_interval_seconds=3600,
-        )
-    )
-    app = create_app(settings, manual_clock)
-    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
-        yield app.state.runtime
-        await app.state.runtime.client.drop_database(settings.database_name())
-
-
-async def _publish(rt: ServiceRuntime, env: Envelope) -> None:
-    await rt.publisher.publish_record(
-        "identity.events", env.kafka_key(), env.kafka_value(), env.kafka_headers(), path="test"
-    )
-
-
-async def test_one_email_per_event_even_when_delivered_twice(
-    notifications: ServiceRuntime, smtp_port: int
-) -> None:
-    duplicates = EVENTS_CONSUMED.labels(
-        "notifications",
-        "notifications.identity",
-        EmailVerificationRequested.event_type,
-        "duplicate",
-    )
-    seen_before = duplicates._value.get()
-    store = MailStore()
-    with SmtpSink(store, "127.0.0.1", smtp_port):
-        env = _event_envelope("evt-1", "pat@example.org")
-        await _publish(notifications, env)
-        await _publish(notifications, env)  # redelivery
-        await _publish(notifications, _event_envelope("evt-2", "sam@example.org"))
-        await eventually(lambda: any(m["to"] == ["sam@example.org"] for m in store.all()))
-        # the redelivery has been handled (as a duplicate) before we count mail
-        await eventually(lambda: duplicates._value.get() == seen_before + 1)
-    pat = [m for m in store.all() if m["to"] == ["pat@example.org"]]
-    assert len(pat) == 1
-    assert pat[0]["subject"] == "Confirm your email for Alpha County"
-    assert pat[0]["links"] == [
-        "http://gateway.test/v1/enrollments/alpha.secret-token-value-1234567890"
-    ]
-    delivery = await notifications.db["deliveries"].find_one({"_id": "evt-1"})
-    assert delivery is not None and delivery["status"] == "sent"
-    assert delivery["jurisdiction_id"] == "alpha"
 
 
 async def test_smtp_outage_is_retried_by_the_sweep(
     notifications: ServiceRuntime, smtp_port: int, manual_clock: ManualClock
 ) -> None:
     """Nothing acknowledged is lost: a failed send stays pending and is resent."""
-    await _publish(notifications, _event_envelope("evt-9", "late@example.org"))
+    await publish(notifications, event_envelope("evt-9", "late@example.org"))
     deliveries = notifications.db["deliveries"]
 
     async def recorded_and_failed() -> bool:
@@ -171,9 +84,7 @@ async def test_invitation_uses_the_jurisdictions_branding(
                 data=event.model_dump(mode="json"),
             )
             # the same key keeps the two in order on one partition
-            await notifications.publisher.publish_record(
-                "identity.events", b"alpha", env.kafka_value(), env.kafka_headers(), path="test"
-            )
+            await publish(notifications, env)
         await eventually(lambda: len(store.all()) == 1)
     [mail] = store.all()
     assert mail["from"] == "permits@alpha.example.org"
@@ -239,9 +150,7 @@ async def test_receipt_and_automatic_refund_tell_both_payers(
             _payments_envelope("evt-p2", refunded),
             _payments_envelope("evt-p2", refunded),  # redelivered
         ):
-            await notifications.publisher.publish_record(
-                "payments.events", env.kafka_key(), env.kafka_value(), env.kafka_headers(), path="t"
-            )
+            await publish(notifications, env, "payments.events")
         await eventually(lambda: len(store.all()) >= 3)
         deliveries = notifications.db["deliveries"]
 
@@ -288,9 +197,7 @@ async def test_inspection_scheduled_email_shows_the_local_cancel_cutoff(
             correlationid="corr-3",
             data=event.model_dump(mode="json"),
         )
-        await notifications.publisher.publish_record(
-            "inspections.events", env.kafka_key(), env.kafka_value(), env.kafka_headers(), path="t"
-        )
+        await publish(notifications, env, "inspections.events")
         await eventually(lambda: len(store.all()) == 1)
     [mail] = store.all()
     assert sorted(mail["to"]) == ["pat@example.org", "rich@example.org"]

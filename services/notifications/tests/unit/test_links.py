@@ -1,14 +1,29 @@
-"""Links in emails lead to the portal's pages, never to the API (issue 12.15)."""
+"""Links in emails lead to the portal's pages (issue 12.15); the emails table
+decides template, recipients and context (R-NOT)."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from contracts.payments import PaymentRefunded
 from contracts.permits import FeeAssessed, FeeLine, SiteAddress
-from notifications.consumers import permits_consumer
-from notifications.links import PortalLinks
-from notifications.settings import NotificationsSettings
+from contracts.registration import RegistrationSubmitted
+from notifications.domain.emails import EMAILS
+from notifications.domain.links import PortalLinks
+from notifications.service_layer.notify import notify
+
+LINKS = PortalLinks("https://permits.example.gov")
+TEMPLATES = Path(__file__).parents[2] / "src" / "notifications" / "templates"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    async def __call__(self, **kwargs: Any) -> None:
+        self.sent.append(kwargs)
 
 
 def test_portal_pages_live_under_the_jurisdiction_and_escape_ids() -> None:
@@ -17,14 +32,14 @@ def test_portal_pages_live_under_the_jurisdiction_and_escape_ids() -> None:
     assert links.permit("demo", "a/b?c") == "https://permits.example.gov/j/demo/permits/a%2Fb%3Fc"
 
 
+def test_every_email_in_the_table_has_its_three_templates() -> None:
+    for emails in EMAILS.values():
+        for email in emails:
+            for part in ("subject", "txt", "html"):
+                assert (TEMPLATES / f"{email.template}.{part}.j2").exists(), email.template
+
+
 async def test_the_fees_are_due_email_links_to_the_permit_page() -> None:
-    sent: list[dict[str, Any]] = []
-
-    async def send(ctx: Any, **kwargs: Any) -> None:
-        sent.append(kwargs)
-
-    settings = NotificationsSettings(public_base_url="https://permits.example.gov")
-    consumer = permits_consumer(settings, send)  # type: ignore[arg-type]
     event = FeeAssessed(
         permit_id="p-1",
         jurisdiction_id="demo",
@@ -33,11 +48,49 @@ async def test_the_fees_are_due_email_links_to_the_permit_page() -> None:
         site=SiteAddress(street="1968 E Dodd Rd"),
         lines=[FeeLine(line_id="l1", name="PLANNING", amount_minor=3500)],
         balance_minor=3500,
-        payer_emails=["pat@example.org"],
+        payer_emails=["pat@example.org", "olive@example.org", "pat@example.org"],
         version=3,
     )
-    ctx = SimpleNamespace(envelope=SimpleNamespace(jurisdiction="demo"))
-    await consumer._routes[FeeAssessed.event_type].handler(event, ctx)  # type: ignore[arg-type]
-    [mail] = sent
-    assert mail["template"] == "fees_assessed"
-    assert mail["link"] == "https://permits.example.gov/j/demo/permits/p-1"
+    mailer = Recorder()
+    assert await notify(event, "demo", mailer, LINKS) == 1
+    [mail] = mailer.sent
+    assert (mail["template"], mail["to"]) == ("fees_assessed", "pat@example.org, olive@example.org")
+    assert mail["context"]["link"] == "https://permits.example.gov/j/demo/permits/p-1"
+    assert mail["context"]["money"](102398) == "$1,023.98"
+
+
+async def test_a_double_charge_tells_both_payers_and_a_plain_refund_one() -> None:
+    def refunded(automatic: bool) -> PaymentRefunded:
+        return PaymentRefunded(
+            payment_id="pay-1",
+            jurisdiction_id="demo",
+            allocations=[],
+            refunded_at=datetime(2026, 1, 3, tzinfo=UTC),
+            payer_email="rich@example.org",
+            other_payer_email="pat@example.org",
+            automatic=automatic,
+        )
+
+    both, one = Recorder(), Recorder()
+    await notify(refunded(True), "demo", both, LINKS)
+    await notify(refunded(False), "demo", one, LINKS)
+    assert [(m["template"], m["to"], m["part"]) for m in both.sent] == [
+        ("payment_refunded", "rich@example.org", None),
+        ("payment_duplicate_notice", "pat@example.org", "other-payer"),
+    ]
+    assert [m["template"] for m in one.sent] == ["payment_refunded"]
+
+
+async def test_an_automatically_accepted_registration_is_not_pending() -> None:
+    def submitted(mode: str) -> RegistrationSubmitted:
+        return RegistrationSubmitted(
+            registration_id="r1",
+            jurisdiction_id="demo",
+            registrant_email="rich@example.org",
+            company_name="Rich Electric",
+            acceptance_mode=mode,  # type: ignore[arg-type]
+        )
+
+    mailer = Recorder()
+    assert await notify(submitted("automatic"), "demo", mailer, LINKS) == 0
+    assert await notify(submitted("staff_review"), "demo", mailer, LINKS) == 1

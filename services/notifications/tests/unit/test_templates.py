@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from jinja2 import UndefinedError
 
+from notifications.adapters.branding import Branding
 from notifications.adapters.smtp import build_message
 from notifications.adapters.templates import EmailTemplates
-from notifications.branding import Branding
 
 
 def _context(**over: Any) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 ``NOTIFICATIONS_PUBLIC_BASE_URL`` is the portal's public address; every page
 lives under ``/j/{jurisdiction}/`` (the portal's URL scheme, docs/portal.md
 once the portal lands). Links that carry a one-time secret (enrollment,
-reset, invitation) are built where the secret is known.
+reset, invitation, registration) are the API's landing routes until the
+portal's pages for them exist (issue 15).
 """
 
 from __future__ import annotations
@@ -26,3 +27,24 @@ class PortalLinks:
     def permit(self, jurisdiction_id: str, permit_id: str) -> str:
         """The permit's page, where its fees are added to the cart and paid."""
         return self._page(jurisdiction_id, "permits", permit_id)
+
+    def _api(self, *path: str) -> str:
+        return f"{self.base.rstrip('/')}/v1/" + "/".join(quote(p, safe="") for p in path)
+
+    def enrollment(self, token: str) -> str:
+        return self._api("enrollments", token)
+
+    def invitation(self, token: str) -> str:
+        return self._api("invitations", token)
+
+    def password_reset(self, token: str) -> str:
+        return self._api("password-resets", token)
+
+    def reset_hint(self, jurisdiction_id: str) -> str:
+        return self._api("jurisdictions", jurisdiction_id, "password-resets")
+
+    def registration_confirm(self, token: str) -> str:
+        return self._api("registrations", "confirm", token)
+
+    def registration_resume(self, token: str) -> str:
+        return self._api("registrations", "resume", token)

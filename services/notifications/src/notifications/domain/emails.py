@@ -1,0 +1,313 @@
+"""Which event sends which email to whom (R-NOT): one table, one line per email.
+
+Each entry names the template, the recipients (one delivery per event and
+template: the first address gets it, the rest in copy), when it is sent, and
+the template's context. Links lead to the portal (``PortalLinks``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chassis.money import Money
+from contracts import IntegrationEvent
+from contracts.identity import (
+    EmailVerificationRequested,
+    InvitationIssued,
+    PasswordChanged,
+    PasswordResetRequested,
+)
+from contracts.inspections import (
+    InspectionCancelled,
+    InspectionRescheduled,
+    InspectionResulted,
+    InspectionScheduled,
+)
+from contracts.payments import PaymentRefunded, PaymentSettled
+from contracts.permits import FeeAssessed, Party, PermitExpired, PermitExpiring, PermitIssued
+from contracts.registration import (
+    RegistrationAccepted,
+    RegistrationDenied,
+    RegistrationEmailConfirmationRequested,
+    RegistrationReturned,
+    RegistrationSubmitted,
+)
+from notifications.domain.links import PortalLinks
+
+Context = Callable[[Any, PortalLinks], dict[str, Any]]
+KIND_LABELS = {
+    "community_member": "community member",
+    "contractor": "contractor",
+    "staff": "staff",
+    "operator": "operator",
+}
+
+
+def money(minor: int) -> str:
+    return Money(minor).display()
+
+
+def _none(event: Any, links: PortalLinks) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Email:
+    template: str
+    to: Callable[[Any], list[str]]
+    context: Context = _none
+    when: Callable[[Any], bool] = field(default=lambda event: True)
+    part: str | None = None  # a second email of one event (another recipient)
+    jurisdiction_name: Callable[[Any], str] | None = None  # default: the envelope's
+
+
+def _parties(applicant: Party | None, owner: Party | None) -> list[str]:
+    """The applicant and the owner. Company users are told through their
+    dashboards; their addresses are identity's."""
+    return [p.email for p in (applicant, owner) if p is not None and p.email]
+
+
+def _named(event: Any) -> str:
+    return str(event.jurisdiction_name)
+
+
+def _receipt(e: PaymentSettled, links: PortalLinks) -> dict[str, Any]:
+    paid = sum(a.amount_minor for a in e.allocations)
+    return {
+        "money": money,
+        "receipt_number": e.receipt_number,
+        "payer_name": e.payer_name,
+        "settled_at": e.settled_at,
+        "method": e.method,
+        "channel": e.channel,
+        "allocations": e.allocations,
+        "fees_minor": e.fees_minor or paid,
+        "convenience_fee_minor": e.convenience_fee_minor,
+        "convenience_fee_label": e.convenience_fee_label or "Convenience fee",
+        "total_minor": e.total_minor or paid,
+    }
+
+
+def _refund(e: PaymentRefunded, links: PortalLinks) -> dict[str, Any]:
+    return {
+        "money": money,
+        "amount_minor": e.amount_minor or 0,
+        "reason": e.reason or "",
+        "automatic": e.automatic,
+        "receipt_number": e.receipt_number,
+        "permit_numbers": e.permit_numbers,
+        "refunded_at": e.refunded_at,
+    }
+
+
+def _visit(e: Any, links: PortalLinks) -> dict[str, Any]:
+    return {
+        "number": e.number,
+        "address": e.address,
+        "inspection_type": e.inspection_type,
+        "day": e.date,
+    }
+
+
+EMAILS: dict[type[IntegrationEvent], list[Email]] = {
+    # -- identity -------------------------------------------------------------
+    EmailVerificationRequested: [
+        Email(
+            "email_verification",
+            lambda e: [e.email],
+            lambda e, links: {
+                "kind_label": KIND_LABELS.get(e.kind, e.kind),
+                "link": links.enrollment(e.token),
+                "expires_at": e.expires_at,
+            },
+            jurisdiction_name=_named,
+        )
+    ],
+    InvitationIssued: [
+        Email(
+            "invitation",
+            lambda e: [e.email],
+            lambda e, links: {
+                "kind_label": KIND_LABELS.get(e.kind, e.kind),
+                "roles": e.roles,
+                "company_name": e.company_name,
+                "link": links.invitation(e.token),
+                "expires_at": e.expires_at,
+            },
+            jurisdiction_name=_named,
+        )
+    ],
+    PasswordResetRequested: [
+        Email(
+            "password_reset",
+            lambda e: [e.email],
+            lambda e, links: {"link": links.password_reset(e.token), "expires_at": e.expires_at},
+            jurisdiction_name=_named,
+        )
+    ],
+    PasswordChanged: [
+        Email(
+            "password_changed",
+            lambda e: [e.email],
+            lambda e, links: {
+                "changed_at": e.changed_at,
+                "how": e.how,
+                "reset_hint": links.reset_hint(e.jurisdiction_id),
+            },
+            jurisdiction_name=_named,
+        )
+    ],
+    # -- registration (R-REG-2…4) ----------------------------------------------
+    RegistrationEmailConfirmationRequested: [
+        Email(
+            "registration_confirmation",
+            lambda e: [e.email],
+            lambda e, links: {
+                "link": links.registration_confirm(e.token),
+                "expires_at": e.expires_at,
+            },
+        )
+    ],
+    RegistrationSubmitted: [
+        Email(
+            "registration_pending",
+            lambda e: [e.registrant_email],
+            lambda e, links: {"company_name": e.company_name},
+            when=lambda e: e.acceptance_mode == "staff_review",
+        )
+    ],
+    RegistrationAccepted: [
+        Email(
+            "registration_accepted",
+            lambda e: [e.registrant_email],
+            lambda e, links: {
+                "company_name": e.company.name,
+                "registrant_name": e.registrant_name,
+                "login_link": links.login(e.jurisdiction_id),
+            },
+        )
+    ],
+    RegistrationReturned: [
+        Email(
+            "registration_returned",
+            lambda e: [e.registrant_email],
+            lambda e, links: {
+                "company_name": e.company_name,
+                "needs_info": e.needs_info,
+                "comment": e.comment,
+                "link": links.registration_resume(e.resume_token),
+                "expires_at": e.resume_expires_at,
+            },
+        )
+    ],
+    RegistrationDenied: [
+        Email(
+            "registration_denied",
+            lambda e: [e.registrant_email],
+            lambda e, links: {"company_name": e.company_name, "reason": e.reason},
+        )
+    ],
+    # -- permits: fees due, issued, about to expire, expired --------------------
+    FeeAssessed: [
+        Email(
+            "fees_assessed",
+            lambda e: list(e.payer_emails),
+            lambda e, links: {
+                "money": money,
+                "number": e.number,
+                "type_name": e.type_name,
+                "address": e.site.street,
+                "lines": e.lines,
+                "balance_minor": e.balance_minor,
+                "link": links.permit(e.jurisdiction_id, e.permit_id),
+            },
+        )
+    ],
+    PermitIssued: [
+        Email(
+            "permit_issued",
+            lambda e: _parties(e.applicant, e.owner),
+            lambda e, links: {
+                "money": money,
+                "number": e.number,
+                "type_name": e.type_name,
+                "address": e.site.street,
+                "issued_at": e.issued_at,
+                "expires_at": e.expires_at,
+                "inspection_types": e.inspection_types,
+            },
+        )
+    ],
+    PermitExpiring: [
+        Email(
+            "permit_expiring",
+            lambda e: _parties(e.applicant, e.owner),
+            lambda e, links: {"money": money, "number": e.number, "expires_at": e.expires_at},
+        )
+    ],
+    PermitExpired: [
+        Email(
+            "permit_expired",
+            lambda e: _parties(e.applicant, e.owner),
+            lambda e, links: {"money": money, "number": e.number, "expired_at": e.expired_at},
+        )
+    ],
+    # -- payments: the receipt; refunds, and both payers of a double charge ------
+    PaymentSettled: [
+        # a counter payment without an address: the desk printed the receipt
+        Email("payment_receipt", lambda e: [e.payer_email] if e.payer_email else [], _receipt)
+    ],
+    PaymentRefunded: [
+        Email("payment_refunded", lambda e: [e.payer_email] if e.payer_email else [], _refund),
+        Email(
+            "payment_duplicate_notice",
+            lambda e: [e.other_payer_email] if e.other_payer_email else [],
+            _refund,
+            when=lambda e: e.automatic,
+            part="other-payer",
+        ),
+    ],
+    # -- inspections: to the requester and the permit's applicant and owner -----
+    InspectionScheduled: [
+        Email(
+            "inspection_scheduled",
+            lambda e: list(e.notify_emails),
+            lambda e, links: {**_visit(e, links), "ampm": e.ampm, "cancel_until": e.cancel_until},
+        )
+    ],
+    InspectionRescheduled: [
+        Email(
+            "inspection_rescheduled",
+            lambda e: list(e.notify_emails),
+            lambda e, links: {**_visit(e, links), "from_day": e.from_date},
+        )
+    ],
+    InspectionCancelled: [
+        Email(
+            "inspection_cancelled",
+            lambda e: list(e.notify_emails),
+            lambda e, links: {**_visit(e, links), "reason": e.reason},
+        )
+    ],
+    InspectionResulted: [
+        Email(
+            "inspection_resulted",
+            lambda e: list(e.notify_emails),
+            lambda e, links: {
+                "number": e.number or e.permit_id,
+                "inspection_type": e.inspection_type,
+                "outcome": (e.outcome or e.result).replace("_", " "),
+                "comments": e.comments,
+                "corrections": e.corrections,
+                "day": e.date,
+            },
+        )
+    ],
+}
+
+
+def recipients(email: Email, event: Any) -> str:
+    """One delivery per email: the addresses once each, the first as To."""
+    return ", ".join(dict.fromkeys(a for a in email.to(event) if a))
