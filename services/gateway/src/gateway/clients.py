@@ -7,54 +7,23 @@ dashboard past its budget.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import httpx
 from pydantic import BaseModel, Field
 
+from chassis.api import Page
 from chassis.context import CORRELATION_HEADER, current_correlation_id
+from contracts.views import InspectionDashboardRow, PermitDashboardRow
 
-T = TypeVar("T")
-
-
-class Section(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
+PermitSection = Page[PermitDashboardRow]
+InspectionSection = Page[InspectionDashboardRow]
 
 
-class PermitRow(BaseModel):
-    id: str
-    number: str
-    address: str
-    type: str
-    status: str
-    status_label: str
-    inspection_available: bool
-    fees_due: str
-    expired_at: datetime | None = None
+class PermitsDashboard(PermitSection):
+    """Permits' answer: a page of rows, and the fees due over all of them."""
 
-
-class PermitSection(Section[PermitRow]):
     total_fees_due: str = "0.00"
-
-
-class InspectionRow(BaseModel):
-    id: str
-    record_no: str
-    record_type: str
-    record_status: str | None = None
-    address: str | None = None
-    inspection: str
-    date: date
-    status: str
-    cancellable: bool
-
-
-class InspectionSection(Section[InspectionRow]):
-    pass
 
 
 class CartSummary(BaseModel):
@@ -84,14 +53,14 @@ class ServiceClient:
 class PermitsClient(ServiceClient):
     async def dashboard(
         self, auth: str, jid: str, which: str, limit: int, offset: int, timeout: float
-    ) -> PermitSection:
+    ) -> PermitsDashboard:
         doc = await self.get(
             f"/v1/jurisdictions/{jid}/dashboard/permits",
             auth,
             timeout,
             {"which": which, "limit": limit, "offset": offset},
         )
-        return PermitSection.model_validate(doc)
+        return PermitsDashboard.model_validate(doc)
 
 
 class InspectionsClient(ServiceClient):

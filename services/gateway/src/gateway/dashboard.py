@@ -25,7 +25,7 @@ from gateway.clients import (
     InspectionSection,
     PaymentsClient,
     PermitsClient,
-    PermitSection,
+    PermitsDashboard,
 )
 
 log = logging.getLogger(__name__)
@@ -34,11 +34,11 @@ T = TypeVar("T")
 
 class Dashboard(BaseModel):
     jurisdiction_id: str
-    active_permits: PermitSection | None = Field(description="My Active Permits (R-DASH-1)")
+    active_permits: PermitsDashboard | None = Field(description="My Active Permits (R-DASH-1)")
     active_inspections: InspectionSection | None = Field(
         description="My Active Inspections (R-INS-7)"
     )
-    expired_permits: PermitSection | None = Field(description="My Expired Permits (R-DASH-2)")
+    expired_permits: PermitsDashboard | None = Field(description="My Expired Permits (R-DASH-2)")
     total_fees_due: str | None = Field(description="over all active permits (R-PAY-6)")
     cart_items: int | None = Field(description="permits in the cart")
     degraded: list[str] = Field(
@@ -110,7 +110,7 @@ async def dashboard(
         }[n]
         for n in degraded
     ) + sorted(s for s in ("permits", "inspections", "payments") if s not in services)
-    active: PermitSection | None = got.get("active_permits")
+    active: PermitsDashboard | None = got.get("active_permits")
     cart: CartSummary | None = got.get("cart")
     return Dashboard(
         jurisdiction_id=jid,

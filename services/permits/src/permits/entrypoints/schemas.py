@@ -20,6 +20,7 @@ from chassis.numbers import (
     ValuationText,
 )
 from chassis.schemas import Strict
+from contracts.views import PermitDashboardRow
 from permits.domain.fees import balance_minor
 from permits.domain.workflow import STATUS_LABELS
 
@@ -215,16 +216,7 @@ def permit_out(doc: dict[str, Any]) -> PermitOut:
     )
 
 
-class DashboardRow(BaseModel):
-    id: str
-    number: str
-    address: str
-    type: str
-    status: str
-    status_label: str
-    inspection_available: bool
-    fees_due: str
-    expired_at: datetime | None = None
+DashboardRow = PermitDashboardRow
 
 
 class DashboardPage(Page[DashboardRow]):
