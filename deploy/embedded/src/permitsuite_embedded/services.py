@@ -1,0 +1,145 @@
+"""The suite's services as the launcher runs them: module, port, environment."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chassis.embedded import EMBEDDED_FETCH_MAX_WAIT_MS, ManagedProcess, mongo_url
+from permitsuite_embedded.supervision import Backoff
+
+
+@dataclass
+class Service:
+    name: str
+    module: str
+    port: int
+    env: dict[str, str]
+    process: ManagedProcess | None = None
+    backoff: Backoff = field(default_factory=Backoff)
+
+
+def definitions(
+    a: argparse.Namespace, keys: dict[str, Any], bootstrap: str, url: Callable[[int], str]
+) -> list[Service]:
+    """Every service's environment: the shared infrastructure, its port, its secrets."""
+    common = {
+        "MONGODB_URL": mongo_url(a.host, a.mongo_port),
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "KAFKA_IDEMPOTENT_PRODUCER": "false",  # Tansu rejects InitProducerId
+        "KAFKA_FETCH_MAX_WAIT_MS": str(EMBEDDED_FETCH_MAX_WAIT_MS),
+        "HOST": a.host,
+    }
+    jwks = f"{url(a.identity_port)}/.well-known/jwks.json"
+    return [
+        Service(
+            "identity",
+            "identity",
+            a.identity_port,
+            {
+                **{f"IDENTITY_{k}": v for k, v in common.items()},
+                "IDENTITY_PORT": str(a.identity_port),
+                "IDENTITY_SIGNING_KEY": keys["identity_signing_key"],
+                "IDENTITY_INTERNAL_TOKEN": keys["internal_token"],
+            },
+        ),
+        Service(
+            "notifications",
+            "notifications",
+            a.notifications_port,
+            {
+                **{f"NOTIFICATIONS_{k}": v for k, v in common.items()},
+                "NOTIFICATIONS_PORT": str(a.notifications_port),
+                "NOTIFICATIONS_JWKS_URL": jwks,
+                "NOTIFICATIONS_SMTP_HOST": a.host,
+                "NOTIFICATIONS_SMTP_PORT": str(a.smtp_port),
+                "NOTIFICATIONS_PUBLIC_BASE_URL": url(a.gateway_port),
+            },
+        ),
+        Service(
+            "registration",
+            "registration",
+            a.registration_port,
+            {
+                **{f"REGISTRATION_{k}": v for k, v in common.items()},
+                "REGISTRATION_PORT": str(a.registration_port),
+                "REGISTRATION_JWKS_URL": jwks,
+                "REGISTRATION_IDENTITY_URL": url(a.identity_port),
+                "REGISTRATION_INTERNAL_TOKEN": keys["internal_token"],
+            },
+        ),
+        Service(
+            "permits",
+            "permits",
+            a.permits_port,
+            {
+                **{f"PERMITS_{k}": v for k, v in common.items()},
+                "PERMITS_PORT": str(a.permits_port),
+                "PERMITS_JWKS_URL": jwks,
+            },
+        ),
+        Service(
+            "payments",
+            "payments",
+            a.payments_port,
+            {
+                **{f"PAYMENTS_{k}": v for k, v in common.items()},
+                "PAYMENTS_PORT": str(a.payments_port),
+                "PAYMENTS_JWKS_URL": jwks,
+                "PAYMENTS_PROVIDER": "sandbox",
+                "PAYMENTS_SANDBOX_URL": url(a.sandbox_port),
+                "PAYMENTS_PROVIDER_API_KEY": keys["sandbox_api_key"],
+                "PAYMENTS_WEBHOOK_SECRET": keys["webhook_secret"],
+                "PAYMENTS_RETURN_URL": f"{url(a.gateway_port)}/v1/payments/return",
+            },
+        ),
+        Service(
+            "inspections",
+            "inspections",
+            a.inspections_port,
+            {
+                **{f"INSPECTIONS_{k}": v for k, v in common.items()},
+                "INSPECTIONS_PORT": str(a.inspections_port),
+                "INSPECTIONS_JWKS_URL": jwks,
+            },
+        ),
+        Service(
+            "sandboxpay",
+            "sandboxpay",
+            a.sandbox_port,
+            {
+                "SANDBOXPAY_HOST": a.host,
+                "SANDBOXPAY_PORT": str(a.sandbox_port),
+                "SANDBOXPAY_MONGODB_URL": mongo_url(a.host, a.mongo_port),
+                "SANDBOXPAY_DATABASE": "sandboxpay",
+                "SANDBOXPAY_API_KEY": keys["sandbox_api_key"],
+                "SANDBOXPAY_WEBHOOK_SECRET": keys["webhook_secret"],
+                # like a real provider, it calls the public webhook route
+                "SANDBOXPAY_WEBHOOK_URL": (f"{url(a.gateway_port)}/v1/webhooks/payments/sandbox"),
+            },
+        ),
+        Service(
+            "gateway",
+            "gateway",
+            a.gateway_port,
+            {
+                "GATEWAY_HOST": a.host,
+                "GATEWAY_PORT": str(a.gateway_port),
+                "GATEWAY_SERVICES": json.dumps(
+                    {
+                        "identity": url(a.identity_port),
+                        "notifications": url(a.notifications_port),
+                        "registration": url(a.registration_port),
+                        "permits": url(a.permits_port),
+                        "payments": url(a.payments_port),
+                        "inspections": url(a.inspections_port),
+                    }
+                ),
+                "GATEWAY_JWKS_URL": jwks,
+                "GATEWAY_DEV_MAILBOX_URL": url(a.mail_http_port),
+            },
+        ),
+    ]
