@@ -12,7 +12,7 @@ from chassis.clock import ManualClock
 from chassis.testing import TestScope
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.bootstrap import create_app
-from identity.handlers import Identity
+from identity.service_layer import Identity
 from identity.settings import IdentitySettings
 
 SIGNING_KEY = generate_private_key_pem()
@@ -27,7 +27,7 @@ class IdentityHarness:
     scope: TestScope
 
     async def operator_token(self) -> str:
-        from identity.handlers import admin
+        from identity.service_layer import admin
 
         await admin.ensure_account(
             self.identity,

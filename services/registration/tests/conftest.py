@@ -13,7 +13,7 @@ from chassis.clock import ManualClock
 from chassis.testing import TestScope
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.bootstrap import create_app as create_identity
-from identity.handlers import admin
+from identity.service_layer import admin
 from registration.bootstrap import create_app as create_registration
 from registration.entrypoints.dependencies import RegistrationApp
 from registration.settings import RegistrationSettings
@@ -106,7 +106,7 @@ class Harness:
 
     async def jurisdiction(self, jid: str, **config: Any) -> str:
         """A jurisdiction in identity, registration configured; its staff admin's token."""
-        from identity.handlers import jurisdictions
+        from identity.service_layer import jurisdictions
 
         await jurisdictions.create_jurisdiction(
             self.identity,

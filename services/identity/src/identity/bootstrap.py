@@ -10,10 +10,16 @@ from chassis.clock import Clock
 from chassis.logging import configure_logging
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import create_indexes
-from identity.consumers import registration_consumer
-from identity.entrypoints import routes_admin, routes_auth, routes_internal, routes_me
+from identity.entrypoints import (
+    routes_admin,
+    routes_auth,
+    routes_companies,
+    routes_internal,
+    routes_me,
+)
+from identity.entrypoints.consumers import registration_consumer
 from identity.entrypoints.wellknown import well_known
-from identity.handlers import Identity
+from identity.service_layer import Identity
 from identity.settings import IdentitySettings
 
 
@@ -52,6 +58,7 @@ def create_app(settings: IdentitySettings | None = None, clock: Clock | None = N
             routes_auth.router,
             routes_me.router,
             routes_admin.router,
+            routes_companies.router,
             routes_internal.router,
             well_known,
         ],

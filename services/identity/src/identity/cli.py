@@ -19,7 +19,7 @@ from chassis.errors import Conflict, ProblemError
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.adapters.repositories import create_indexes
 from identity.bootstrap import build_identity
-from identity.handlers import Identity, admin, jurisdictions
+from identity.service_layer import Identity, admin, jurisdictions
 from identity.settings import IdentitySettings
 
 

@@ -11,8 +11,8 @@ from chassis import http
 from chassis.auth import CurrentUser, Principal
 from chassis.errors import Unauthorized, problem_responses
 from chassis.paging import Offset
-from identity.handlers import tokens
-from identity.handlers.common import Caller, Identity
+from identity.service_layer import tokens
+from identity.service_layer.common import Caller, Identity
 
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422, 429)
 

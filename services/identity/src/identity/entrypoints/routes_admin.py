@@ -1,21 +1,17 @@
-"""Jurisdictions (operators), staff-managed users, contracting companies, audit."""
+"""Jurisdictions (operators), staff-managed users, audit (companies:
+``routes_companies.py``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, status
 
 from chassis.errors import Forbidden
 from identity.adapters.repositories import AuditLog
 from identity.entrypoints.deps import PROBLEMS, CallerDep, Idn, PagingDep
-from identity.entrypoints.schemas import (
+from identity.entrypoints.schemas_admin import (
     AuditEntry,
-    CompanyIn,
-    CompanyOut,
-    CompanyPage,
-    CompanyPatch,
-    CompanyUserIn,
     JurisdictionIn,
     JurisdictionOut,
     JurisdictionPatch,
@@ -24,11 +20,10 @@ from identity.entrypoints.schemas import (
     UserOut,
     UserPage,
     UserPatch,
-    company_out,
     user_out,
 )
-from identity.handlers import companies, jurisdictions, users
-from identity.handlers.common import Caller, require_staff
+from identity.service_layer import jurisdictions, users
+from identity.service_layer.common import Caller, require_staff
 
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 
@@ -206,121 +201,3 @@ async def audit_log(
         sort=[("at", -1)], skip=paging.offset, limit=paging.limit
     )
     return [AuditEntry(**d) for d in docs]
-
-
-# -- companies ------------------------------------------------------------------
-@router.post(
-    "/{jurisdiction_id}/companies",
-    status_code=201,
-    response_model=CompanyOut,
-    tags=["companies"],
-    summary="Create a contracting company (staff)",
-)
-async def create_company(
-    jurisdiction_id: str, body: CompanyIn, caller: CallerDep, idn: Idn
-) -> CompanyOut:
-    fields = companies.validate_company_fields(body.model_dump(mode="json"))
-    return CompanyOut(
-        **company_out(await companies.create_company(idn, caller, jurisdiction_id, fields))
-    )
-
-
-@router.get(
-    "/{jurisdiction_id}/companies",
-    response_model=CompanyPage,
-    tags=["companies"],
-    summary="List or find companies by exact name or license number (staff)",
-)
-async def list_companies(
-    jurisdiction_id: str,
-    caller: CallerDep,
-    idn: Idn,
-    paging: PagingDep,
-    q: str | None = Query(default=None, max_length=200),
-) -> CompanyPage:
-    docs, total = await companies.list_companies(
-        idn, caller, jurisdiction_id, q=q, limit=paging.limit, offset=paging.offset
-    )
-    return CompanyPage(
-        items=[CompanyOut(**company_out(d)) for d in docs],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
-    )
-
-
-@router.get(
-    "/{jurisdiction_id}/companies/{company_id}",
-    response_model=CompanyOut,
-    tags=["companies"],
-    summary="A company (staff, or its own authorized users)",
-)
-async def get_company(
-    jurisdiction_id: str, company_id: str, caller: CallerDep, idn: Idn
-) -> CompanyOut:
-    return CompanyOut(
-        **company_out(await companies.get_company(idn, caller, jurisdiction_id, company_id))
-    )
-
-
-@router.patch(
-    "/{jurisdiction_id}/companies/{company_id}",
-    response_model=CompanyOut,
-    tags=["companies"],
-    summary="Edit company details (staff, or its company admins)",
-)
-async def update_company(
-    jurisdiction_id: str, company_id: str, body: CompanyPatch, caller: CallerDep, idn: Idn
-) -> CompanyOut:
-    fields = companies.validate_company_fields(body.changes(mode="json"))
-    doc = await companies.update_company(idn, caller, jurisdiction_id, company_id, fields)
-    return CompanyOut(**company_out(doc))
-
-
-@router.get(
-    "/{jurisdiction_id}/companies/{company_id}/users",
-    response_model=list[UserOut],
-    tags=["companies"],
-    summary="The company's authorized online users",
-)
-async def company_users(
-    jurisdiction_id: str, company_id: str, caller: CallerDep, idn: Idn
-) -> list[UserOut]:
-    docs = await companies.company_users(idn, caller, jurisdiction_id, company_id)
-    return [UserOut(**user_out(d)) for d in docs]
-
-
-@router.post(
-    "/{jurisdiction_id}/companies/{company_id}/users",
-    status_code=201,
-    response_model=UserCreated,
-    tags=["companies"],
-    summary="Add an authorized online user (staff, or its company admins)",
-)
-async def add_company_user(
-    jurisdiction_id: str, company_id: str, body: CompanyUserIn, caller: CallerDep, idn: Idn
-) -> UserCreated:
-    membership, pin = await companies.add_company_user(
-        idn,
-        caller,
-        jurisdiction_id,
-        company_id,
-        email=str(body.email),
-        display_name=body.display_name,
-        company_admin=body.company_admin,
-        delivery=body.delivery,
-    )
-    return UserCreated(**user_out(membership), pin=pin)
-
-
-@router.delete(
-    "/{jurisdiction_id}/companies/{company_id}/users/{account_id}",
-    status_code=204,
-    tags=["companies"],
-    summary="Remove an authorized user: their sessions are revoked at once",
-)
-async def remove_company_user(
-    jurisdiction_id: str, company_id: str, account_id: str, caller: CallerDep, idn: Idn
-) -> Response:
-    await companies.remove_company_user(idn, caller, jurisdiction_id, company_id, account_id)
-    return Response(status_code=204)

@@ -20,10 +20,12 @@ from identity.entrypoints.schemas import (
     ResetRequest,
     ResetView,
     TokenResponse,
+)
+from identity.entrypoints.schemas_admin import (
     UserOut,
     user_out,
 )
-from identity.handlers import enrollment, resets, tokens, users
+from identity.service_layer import enrollment, invitations, resets, tokens
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS)
 
@@ -79,7 +81,7 @@ async def complete_enrollment(token: str, body: EnrollmentComplete, idn: Idn) ->
     summary="What an invitation link is for (does not use it up)",
 )
 async def describe_invitation(token: str, idn: Idn) -> InvitationView:
-    return InvitationView(**await users.describe_invitation(idn, token))
+    return InvitationView(**await invitations.describe_invitation(idn, token))
 
 
 @router.post(
@@ -89,7 +91,7 @@ async def describe_invitation(token: str, idn: Idn) -> InvitationView:
     summary="Accept an invitation: set a password (or give the existing one)",
 )
 async def accept_invitation(token: str, body: InvitationAccept, idn: Idn) -> UserOut:
-    membership = await users.accept_invitation(
+    membership = await invitations.accept_invitation(
         idn,
         token=token,
         password=body.password,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, EmailStr, Field
 
 from chassis.errors import NotFound
 from identity.entrypoints.deps import PROBLEMS, Idn
-from identity.handlers import registrants
+from identity.service_layer import registrants
 
 router = APIRouter(prefix="/internal/v1", tags=["internal"], responses=PROBLEMS)
 

@@ -14,7 +14,7 @@ from identity.entrypoints.schemas import (
     SecurityQuestionChange,
     TokenResponse,
 )
-from identity.handlers import profile, tokens, users
+from identity.service_layer import profile, tokens, users
 
 router = APIRouter(prefix="/v1/me", tags=["me"], responses=PROBLEMS)
 

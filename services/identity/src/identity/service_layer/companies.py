@@ -18,7 +18,7 @@ from contracts.identity import (
 )
 from identity.adapters.repositories import Companies, Memberships
 from identity.domain.access import COMPANY_MANAGERS, is_company_admin, is_company_user
-from identity.handlers.common import (
+from identity.service_layer.common import (
     Caller,
     Doc,
     Identity,
@@ -27,7 +27,7 @@ from identity.handlers.common import (
     require_jurisdiction_access,
     require_staff,
 )
-from identity.handlers.users import Delivery, add_person, revoke_sessions
+from identity.service_layer.users import Delivery, add_person, revoke_sessions
 
 COMPANY_FIELDS = (
     "name",

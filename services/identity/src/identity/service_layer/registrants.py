@@ -13,7 +13,7 @@ from chassis.uow import Transaction
 from identity.adapters import secrets
 from identity.adapters.repositories import Accounts, Memberships
 from identity.domain.model import normalize_email
-from identity.handlers.common import (
+from identity.service_layer.common import (
     Doc,
     Identity,
     activation_events,

@@ -10,14 +10,14 @@ from identity.domain.model import (
     MembershipKind,
     normalize_email,
 )
-from identity.handlers.common import (
+from identity.service_layer.common import (
     Doc,
     Identity,
     check_password,
     get_or_create_account,
     get_or_create_membership,
 )
-from identity.handlers.companies import insert_company
+from identity.service_layer.companies import insert_company
 
 
 async def ensure_account(

@@ -1,5 +1,5 @@
 """Identity use cases, one module per area; each function is one command or query."""
 
-from identity.handlers.common import Identity
+from identity.service_layer.common import Identity
 
 __all__ = ["Identity"]

@@ -8,109 +8,30 @@ from typing import Any
 from uuid import uuid4
 
 from chassis.clock import as_utc
-from chassis.errors import ProblemError, Unauthorized
+from chassis.errors import Unauthorized
 from chassis.uow import Transaction
 from identity.adapters import secrets
 from identity.adapters.repositories import (
     Accounts,
     JurisdictionRegistry,
-    LoginAttempts,
     Memberships,
     RefreshTokens,
 )
 from identity.domain.model import PLATFORM
 from identity.domain.throttle import (
-    AttemptState,
     LoginKeys,
-    ThrottlePolicy,
-    after_failure,
-    blocked_until,
-    is_known,
-    just_locked,
 )
-from identity.handlers.common import Caller, Doc, Identity, audit
+from identity.service_layer.common import Caller, Doc, Identity, audit
+from identity.service_layer.throttling import (
+    check_throttle,
+    known_pair,
+    record_failure,
+    record_success,
+)
 
 INVALID_LOGIN = "the email, password or jurisdiction is not right"
 
 
-class TooManyAttempts(ProblemError):
-    status = 429
-    slug = "too-many-attempts"
-    title = "Too many failed attempts"
-
-
-# -- throttling -------------------------------------------------------------
-def _state(doc: Doc | None) -> AttemptState:
-    if doc is None:
-        return AttemptState()
-    return AttemptState(
-        failures=doc["failures"],
-        first_failure_at=_aware(doc.get("first_failure_at")),
-        next_allowed_at=_aware(doc.get("next_allowed_at")),
-        locked_until=_aware(doc.get("locked_until")),
-    )
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return as_utc(value) if value is not None else None
-
-
-async def _known_pair(idn: Identity, keys: LoginKeys) -> bool:
-    doc = await LoginAttempts(idn.runtime.db).get(keys.known)
-    return is_known(_aware(doc.get("at")) if doc else None, idn.now, idn.throttle)
-
-
-async def _check_throttle(idn: Identity, keys: list[tuple[str, ThrottlePolicy]]) -> None:
-    attempts = LoginAttempts(idn.runtime.db)
-    now = idn.now
-    for key, _policy in keys:
-        until = blocked_until(_state(await attempts.get(key)), now)
-        if until is not None:
-            wait = max(1, int((until - now).total_seconds() + 0.999))
-            raise TooManyAttempts(
-                f"too many failed attempts; try again in {wait} seconds",
-                headers={"Retry-After": str(wait)},
-            )
-
-
-async def _record_failure(
-    idn: Identity, keys: list[tuple[str, ThrottlePolicy]], jurisdiction_id: str | None
-) -> None:
-    attempts = LoginAttempts(idn.runtime.db)
-    now = idn.now
-    for key, policy in keys:
-        before = _state(await attempts.get(key))
-        after = after_failure(before, now, policy)
-        await attempts.put(key, after.__dict__)
-        if just_locked(before, after):
-
-            async def record(tx: Transaction, key: str = key, after: AttemptState = after) -> None:
-                await audit(
-                    tx,
-                    jurisdiction_id,
-                    "login_lockout",
-                    actor=None,
-                    subject=key,
-                    failures=after.failures,
-                    locked_until=after.locked_until,
-                )
-
-            await idn.runtime.uow.run(record)
-
-
-async def _record_success(idn: Identity, keys: LoginKeys) -> None:
-    attempts = LoginAttempts(idn.runtime.db)
-    await attempts.clear(keys.pair)
-    await attempts.clear(keys.account)
-    await attempts.put(keys.known, {"at": idn.now})
-
-
-async def clear_account_throttle(idn: Identity, email: str) -> None:
-    """After a password reset: the account's own counts start again."""
-    await LoginAttempts(idn.runtime.db).clear(LoginKeys.of(email, None).account)
-
-
-# -- issuing ----------------------------------------------------------------
 async def issue_tokens(
     idn: Identity,
     tx: Transaction,
@@ -199,7 +120,7 @@ async def login(
     """Password grant. Unknown account and wrong password look and cost the same."""
     keys = LoginKeys.of(email, client)
     policy = idn.throttle
-    await _check_throttle(idn, keys.checked(policy, known_pair=await _known_pair(idn, keys)))
+    await check_throttle(idn, keys.checked(policy, known_pair=await known_pair(idn, keys)))
     db = idn.runtime.db
     account = await Accounts(db).by_email(email.strip().lower())
     membership = None
@@ -224,10 +145,10 @@ async def login(
     else:
         allowed = password_ok and membership["status"] == "active"
     if not allowed:
-        await _record_failure(idn, keys.counted(policy), jurisdiction_id)
+        await record_failure(idn, keys.counted(policy), jurisdiction_id)
         raise Unauthorized(INVALID_LOGIN, slug="invalid-grant")
     assert account is not None
-    await _record_success(idn, keys)
+    await record_success(idn, keys)
     if pin_ok:
         assert membership is not None and jurisdiction_id is not None
         return _setup_token(idn, account, membership, jurisdiction_id)

@@ -6,7 +6,7 @@ from chassis.errors import Unprocessable, field_error
 from chassis.uow import Transaction
 from identity.adapters import secrets
 from identity.adapters.repositories import Accounts, Memberships
-from identity.handlers.common import (
+from identity.service_layer.common import (
     Caller,
     Doc,
     Identity,
@@ -16,7 +16,7 @@ from identity.handlers.common import (
     normalize_answer,
     password_changed,
 )
-from identity.handlers.tokens import issue_tokens
+from identity.service_layer.tokens import issue_tokens
 
 
 async def update_profile(idn: Identity, caller: Caller, fields: Doc) -> None:

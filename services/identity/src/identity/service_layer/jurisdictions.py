@@ -11,7 +11,7 @@ from contracts.identity import Branding, JurisdictionCreated, JurisdictionUpdate
 from identity.adapters.repositories import JurisdictionRegistry
 from identity.domain.model import SLUG
 from identity.domain.passwords import POLICIES
-from identity.handlers.common import Caller, Doc, Identity, load_jurisdiction
+from identity.service_layer.common import Caller, Doc, Identity, load_jurisdiction
 
 
 def _validate(fields: dict[str, Any]) -> None:
@@ -59,7 +59,7 @@ async def create_jurisdiction(
     }
 
     async def work(tx: Transaction) -> None:
-        from identity.handlers.users import add_person
+        from identity.service_layer.users import add_person
 
         registry = JurisdictionRegistry(tx.db, tx.session)
         if await registry.get(jurisdiction_id) is not None:

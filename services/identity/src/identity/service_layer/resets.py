@@ -13,7 +13,7 @@ from contracts.identity import PasswordResetRequested
 from identity.adapters import secrets
 from identity.adapters.repositories import Accounts, Companies, Memberships, PasswordResets
 from identity.domain.model import normalize_email
-from identity.handlers.common import (
+from identity.service_layer.common import (
     LINKS_PER_EMAIL_PER_HOUR,
     Doc,
     Identity,
@@ -23,7 +23,7 @@ from identity.handlers.common import (
     normalize_answer,
     password_changed,
 )
-from identity.handlers.tokens import clear_account_throttle
+from identity.service_layer.throttling import clear_account_throttle
 
 MAX_ANSWER_FAILURES = 5
 

@@ -22,7 +22,7 @@ from identity.domain.model import (
     enrollment_expiry,
     normalize_email,
 )
-from identity.handlers.common import (
+from identity.service_layer.common import (
     LINKS_PER_EMAIL_PER_HOUR,
     Doc,
     Identity,
@@ -30,7 +30,7 @@ from identity.handlers.common import (
     get_or_create_account,
     get_or_create_membership,
 )
-from identity.handlers.jurisdictions import get_jurisdiction
+from identity.service_layer.jurisdictions import get_jurisdiction
 
 
 async def request_enrollment(

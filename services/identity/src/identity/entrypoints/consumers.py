@@ -8,9 +8,9 @@ from contracts.identity import AuthorizedUserAdded
 from contracts.registration import RegistrationAccepted
 from contracts.topics import REGISTRATION_EVENTS
 from identity.adapters.repositories import Companies, JurisdictionRegistry
-from identity.handlers.common import Identity, audit
-from identity.handlers.companies import insert_company
-from identity.handlers.users import add_person
+from identity.service_layer.common import Identity, audit
+from identity.service_layer.companies import insert_company
+from identity.service_layer.users import add_person
 
 
 def registration_consumer(idn: Identity) -> EventConsumer:
