@@ -21,6 +21,7 @@ from chassis.errors import (
     field_error,
     install_problem_handlers,
 )
+from chassis.money import Money
 from sandboxpay.page import PAGE
 from sandboxpay.settings import CheckoutIn, RefundIn, SandboxSettings
 from sandboxpay.store import Sandbox
@@ -93,7 +94,7 @@ def create_sandbox_app(
     @app.get("/pay/{checkout_id}", response_class=HTMLResponse)
     async def page(checkout_id: str) -> HTMLResponse:
         doc = await sandbox.get(checkout_id)
-        amount = f"{doc['amount_minor'] / 100:,.2f}"
+        amount = Money(doc["amount_minor"], doc.get("currency", "USD")).display()
         return HTMLResponse(PAGE.render(c=doc, amount=amount))
 
     @app.post("/pay/{checkout_id}")

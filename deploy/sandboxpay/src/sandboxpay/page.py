@@ -13,7 +13,7 @@ button{margin:.3rem;padding:.5rem 1rem}</style></head>
 <h1>Sandbox payment</h1>
 <p><em>Test mode: no real money moves.</em></p>
 <p>{{ c.description }}</p>
-<p><strong>{{ amount }} {{ c.currency }}</strong></p>
+<p><strong>{{ amount }}</strong></p>
 {% if c.status == "open" %}
 <form method="post" action="/pay/{{ c._id }}">
   <p>Pay by {{ "electronic check" if c.method == "echeck" else "card" }}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from chassis import http
+from chassis.api import PageQuery
 from chassis.auth import CurrentUser, Principal
 from chassis.errors import Unauthorized, problem_responses
-from chassis.paging import Offset
 from identity.service_layer import tokens
 from identity.service_layer.common import Caller, Identity
 
@@ -59,14 +59,4 @@ def client_address(request: Request, idn: Idn) -> str | None:
 ClientAddress = Annotated[str | None, Depends(client_address)]
 
 
-class Paging:
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        offset: Offset = 0,
-    ) -> None:
-        self.limit = limit
-        self.offset = offset
-
-
-PagingDep = Annotated[Paging, Depends()]
+PagingDep = PageQuery  # the chassis' one paging dependency
