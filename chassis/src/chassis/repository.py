@@ -147,3 +147,18 @@ class _Documents(TenantRepository):
     def __init__(self, db: Any, jurisdiction_id: str, session: Any, collection: str) -> None:
         self.collection_name = collection  # type: ignore[misc]
         super().__init__(db, jurisdiction_id, session)
+
+
+class DataclassRepository(MongoAggregateRepository[A]):
+    """A repository of a dataclass aggregate stored as its public fields; name
+    the collection and the type (override the mapping for nested types)."""
+
+    aggregate_type: ClassVar[type[Aggregate]]
+
+    @classmethod
+    def to_doc(cls, aggregate: A) -> Doc:
+        return plain_doc(aggregate)
+
+    @classmethod
+    def from_doc(cls, doc: Doc) -> A:
+        return cls.aggregate_type(**aggregate_values(cls.aggregate_type, doc))  # type: ignore[return-value]

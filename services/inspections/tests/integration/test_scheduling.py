@@ -250,7 +250,7 @@ async def test_inspector_day_list_and_staff_reschedule(ready: Any) -> None:
     ready.clock.set(at_denver(2026, 11, 17, 10, 0))
     rich = ready.rich()
     denied = await ready.http.get(f"{BASE}/inspection-search", headers=rich)
-    assert denied.status_code == 404
+    assert denied.status_code == 403  # staff-only, in the caller's own jurisdiction
     one = day.json()["items"][0]["id"]
     staff = ready.token("alpha", "staff", roles=["admin"])
     moved = await ready.http.post(

@@ -185,9 +185,10 @@ async def test_another_users_or_jurisdictions_payment_and_receipt_are_404(harnes
     # another user's cart is theirs: Pat's is empty although Rich's was used
     cart = (await harness.http.get("/v1/jurisdictions/alpha/cart", headers=pat)).json()
     assert cart["permits"] == []
-    # staff search is staff-only and per jurisdiction
+    # staff search is staff-only (403 in one's own jurisdiction, chassis.access)
+    # and per jurisdiction
     r = await harness.http.get("/v1/jurisdictions/alpha/staff/payments", headers=pat)
-    assert r.status_code == 404
+    assert r.status_code == 403
     r = await harness.http.get("/v1/jurisdictions/beta/staff/payments", headers=other_jur_staff)
     assert r.json()["total"] == 0
 

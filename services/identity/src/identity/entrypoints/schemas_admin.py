@@ -10,6 +10,7 @@ from pydantic import BaseModel, EmailStr, Field
 
 from chassis.api import Page
 from chassis.schemas import Patch, Strict
+from contracts.identity import CompanyProfile
 
 StaffRole = Literal["admin", "permit_technician", "plan_reviewer", "cashier", "inspector"]
 Delivery = Literal["invitation", "pin"]
@@ -137,19 +138,8 @@ class CompanyPatch(Patch):
     fax: str | None = Field(default=None, max_length=40)
 
 
-class CompanyOut(BaseModel):
+class CompanyOut(CompanyProfile):
     id: str
-    name: str
-    license_number: str
-    trades: list[str]
-    address: str | None = None
-    city: str | None = None
-    state: str | None = None
-    zip: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    cell: str | None = None
-    fax: str | None = None
 
 
 CompanyPage = Page[CompanyOut]

@@ -7,8 +7,14 @@ from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.aggregate import Aggregate
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
-from chassis.repository import MongoAggregateRepository, aggregate_values, plain_doc
+from chassis.repository import (
+    DataclassRepository,
+    MongoAggregateRepository,
+    aggregate_values,
+    plain_doc,
+)
 from inspections.domain.calendar import DEFAULT_SETTINGS
 from inspections.domain.inspection import Inspection
 from inspections.domain.permit import InspectablePermit
@@ -16,17 +22,11 @@ from inspections.domain.permit import InspectablePermit
 Doc = dict[str, Any]
 
 
-class InspectionRepository(MongoAggregateRepository[Inspection]):
+class InspectionRepository(DataclassRepository[Inspection]):
     collection_name: ClassVar[str] = "inspections"
     not_found: ClassVar[str] = "no such inspection"
 
-    @classmethod
-    def to_doc(cls, aggregate: Inspection) -> Doc:
-        return plain_doc(aggregate)
-
-    @classmethod
-    def from_doc(cls, doc: Doc) -> Inspection:
-        return Inspection(**aggregate_values(Inspection, doc))
+    aggregate_type: ClassVar[type[Aggregate]] = Inspection
 
 
 class PermitRepository(MongoAggregateRepository[InspectablePermit]):

@@ -6,15 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from chassis.principal import Principal
+from chassis.commands import Command
 
 Doc = dict[str, Any]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Command:
-    jurisdiction_id: str
-    actor: Principal
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.access import require_staff
 from chassis.errors import NotFound
 from chassis.mongo import TenantRepository
 from chassis.principal import Principal
@@ -84,8 +85,7 @@ async def search(
     offset: int,
 ) -> tuple[list[Doc], int]:
     """An inspector's day list (by date, area, type) and staff search."""
-    if principal.jurisdiction_id != jid or principal.kind != "staff":
-        raise NotFound("not found")
+    require_staff(principal, jid)
     query: Doc = {}
     if day:
         query["date"] = day.isoformat()

@@ -8,8 +8,14 @@ from typing import Any, ClassVar
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from chassis.aggregate import Aggregate
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
-from chassis.repository import MongoAggregateRepository, aggregate_values, plain_doc
+from chassis.repository import (
+    DataclassRepository,
+    MongoAggregateRepository,
+    aggregate_values,
+    plain_doc,
+)
 from payments.domain.cart import DEFAULT_SETTINGS
 from payments.domain.payment import Payment
 from payments.domain.receivable import Receivable, ReceivableLine
@@ -19,30 +25,18 @@ from payments.service_layer.unit_of_work import DuplicateWebhook, FeesReserved
 Doc = dict[str, Any]
 
 
-class PaymentRepository(MongoAggregateRepository[Payment]):
+class PaymentRepository(DataclassRepository[Payment]):
     collection_name: ClassVar[str] = "payments"
     not_found: ClassVar[str] = "no such payment"
 
-    @classmethod
-    def to_doc(cls, aggregate: Payment) -> Doc:
-        return plain_doc(aggregate)
-
-    @classmethod
-    def from_doc(cls, doc: Doc) -> Payment:
-        return Payment(**aggregate_values(Payment, doc))
+    aggregate_type: ClassVar[type[Aggregate]] = Payment
 
 
-class RefundRepository(MongoAggregateRepository[Refund]):
+class RefundRepository(DataclassRepository[Refund]):
     collection_name: ClassVar[str] = "refunds"
     not_found: ClassVar[str] = "no such refund"
 
-    @classmethod
-    def to_doc(cls, aggregate: Refund) -> Doc:
-        return plain_doc(aggregate)
-
-    @classmethod
-    def from_doc(cls, doc: Doc) -> Refund:
-        return Refund(**aggregate_values(Refund, doc))
+    aggregate_type: ClassVar[type[Aggregate]] = Refund
 
 
 class ReceivableRepository(MongoAggregateRepository[Receivable]):

@@ -5,15 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chassis.principal import Principal
+from chassis.commands import Command
 
 Doc = dict[str, Any]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Command:
-    jurisdiction_id: str
-    actor: Principal
 
 
 @dataclass(frozen=True, kw_only=True)

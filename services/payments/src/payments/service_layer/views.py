@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.access import require_staff
 from chassis.errors import NotFound
 from chassis.mongo import TenantRepository
 from chassis.principal import Principal
@@ -87,8 +88,7 @@ async def staff_search(
     limit: int,
     offset: int,
 ) -> tuple[list[Doc], int]:
-    if principal.jurisdiction_id != jid or principal.kind != "staff":
-        raise NotFound("not found")
+    require_staff(principal, jid)
     query: Doc = {}
     if receipt_number:
         query["receipt_number"] = receipt_number

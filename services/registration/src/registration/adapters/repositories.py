@@ -7,39 +7,30 @@ from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.aggregate import Aggregate
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
-from chassis.repository import MongoAggregateRepository, aggregate_values, plain_doc
+from chassis.repository import (
+    DataclassRepository,
+)
 from registration.domain.registration import EmailConfirmation, Registration
 from registration.service_layer.unit_of_work import DEFAULT_CONFIG
 
 Doc = dict[str, Any]
 
 
-class RegistrationRepository(MongoAggregateRepository[Registration]):
+class RegistrationRepository(DataclassRepository[Registration]):
     collection_name: ClassVar[str] = "registrations"
     not_found: ClassVar[str] = "no such registration"
 
-    @classmethod
-    def to_doc(cls, aggregate: Registration) -> Doc:
-        return plain_doc(aggregate)
-
-    @classmethod
-    def from_doc(cls, doc: Doc) -> Registration:
-        return Registration(**aggregate_values(Registration, doc))
+    aggregate_type: ClassVar[type[Aggregate]] = Registration
 
 
-class ConfirmationRepository(MongoAggregateRepository[EmailConfirmation]):
+class ConfirmationRepository(DataclassRepository[EmailConfirmation]):
     """Email confirmations that open a draft (single use, expiring)."""
 
     collection_name: ClassVar[str] = "starts"
 
-    @classmethod
-    def to_doc(cls, aggregate: EmailConfirmation) -> Doc:
-        return plain_doc(aggregate)
-
-    @classmethod
-    def from_doc(cls, doc: Doc) -> EmailConfirmation:
-        return EmailConfirmation(**aggregate_values(EmailConfirmation, doc))
+    aggregate_type: ClassVar[type[Aggregate]] = EmailConfirmation
 
     async def sent_since(self, email: str, since: datetime) -> int:
         return await self.docs.count({"email": email, "created_at": {"$gt": since}})
