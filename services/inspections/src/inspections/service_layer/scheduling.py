@@ -9,11 +9,11 @@ from uuid import uuid4
 
 from chassis.errors import Conflict, Unprocessable, field_error
 from chassis.principal import Principal
-from inspections.domain.calendar import area_key
+from inspections.domain.calendar import Calendar, area_key
 from inspections.domain.inspection import Inspection
 from inspections.domain.permit import InspectablePermit
 from inspections.service_layer.access import permit_for
-from inspections.service_layer.commands import PutSettings, Schedule
+from inspections.service_layer.commands import PutSettings, Request, Schedule
 from inspections.service_layer.unit_of_work import (
     InspectionsUnitOfWork,
     InspectionsUnits,
@@ -45,6 +45,20 @@ async def available_dates(
     return days, settings
 
 
+def _check(n: int, req: Request, settings: Doc, seen: set[tuple[str, str]]) -> None:
+    if req.ampm and not settings["ampm_allowed"]:
+        raise Unprocessable(
+            "this jurisdiction does not take AM/PM requests",
+            errors=[field_error(f"requests.{n}.ampm", "not offered")],
+        )
+    if (req.permit_id, req.inspection_type) in seen:
+        raise Unprocessable(
+            "the same inspection is requested twice",
+            errors=[field_error(f"requests.{n}", "duplicate")],
+        )
+    seen.add((req.permit_id, req.inspection_type))
+
+
 async def _plan(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[InspectablePermit]:
     """Every request checked before any is made: the permits, in request order."""
     _, settings = await calendar_of(uow)
@@ -55,24 +69,13 @@ async def _plan(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[InspectablePe
         permit.ensure_inspectable(
             req.inspection_type, block_when_fees_due=settings["block_when_fees_due"]
         )
-        if req.ampm and not settings["ampm_allowed"]:
-            raise Unprocessable(
-                "this jurisdiction does not take AM/PM requests",
-                errors=[field_error(f"requests.{n}.ampm", "not offered")],
-            )
-        if (req.permit_id, req.inspection_type) in seen:
-            raise Unprocessable(
-                "the same inspection is requested twice",
-                errors=[field_error(f"requests.{n}", "duplicate")],
-            )
-        seen.add((req.permit_id, req.inspection_type))
-        scheduled = await uow.inspections.find_one(
-            {
-                "permit_id": req.permit_id,
-                "inspection_type": req.inspection_type,
-                "status": "SCHEDULED",
-            }
-        )
+        _check(n, req, settings, seen)
+        filter_ = {
+            "permit_id": req.permit_id,
+            "inspection_type": req.inspection_type,
+            "status": "SCHEDULED",
+        }
+        scheduled = await uow.inspections.find_one(filter_)
         if scheduled is not None:
             raise Conflict(
                 f"{permit.number} {req.inspection_type} is already scheduled for {scheduled.date}",
@@ -88,34 +91,41 @@ async def _prepare(cmd: Schedule, uow: InspectionsUnitOfWork) -> None:
         await uow.slots.ensure(area_key(permit.area), req.date)
 
 
+async def _take_day(
+    uow: InspectionsUnitOfWork, cal: Calendar, permit: InspectablePermit, req: Request
+) -> None:
+    """The day must still be offered (capacity per type and per area) — then it is taken."""
+    kind, day, area = req.inspection_type, req.date, area_key(permit.area)
+    offered = cal.available(
+        uow.now,
+        kind,
+        {day: await uow.slots.taken(kind, day)},
+        area=permit.area,
+        area_booked={day: await uow.slots.taken(area, day)},
+    )
+    if day not in offered:
+        raise Conflict(
+            f"{day.isoformat()} is not available for {kind} (choose another offered date)",
+            slug="date-unavailable",
+            date=day.isoformat(),
+        )
+    await uow.slots.add(kind, day, 1)
+    await uow.slots.add(area, day, 1)
+
+
 async def _schedule(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[Inspection]:
     cal, _ = await calendar_of(uow)
     made = []
     for req, permit in zip(cmd.requests, await _plan(cmd, uow), strict=True):
-        kind, day, area = req.inspection_type, req.date, area_key(permit.area)
-        offered = cal.available(
-            uow.now,
-            kind,
-            {day: await uow.slots.taken(kind, day)},
-            area=permit.area,
-            area_booked={day: await uow.slots.taken(area, day)},
-        )
-        if day not in offered:
-            raise Conflict(
-                f"{day.isoformat()} is not available for {kind} (choose another offered date)",
-                slug="date-unavailable",
-                date=day.isoformat(),
-            )
-        await uow.slots.add(kind, day, 1)
-        await uow.slots.add(area, day, 1)
+        await _take_day(uow, cal, permit, req)
         inspection = Inspection.schedule(
             inspection_id="ins_" + uuid4().hex,
             permit=permit,
-            inspection_type=kind,
-            day=day,
+            inspection_type=req.inspection_type,
+            day=req.date,
             ampm=req.ampm,
             note=req.note,
-            cancel_until=cal.cancel_until(day),
+            cancel_until=cal.cancel_until(req.date),
             by=cmd.actor,
             at=uow.now,
         )

@@ -69,6 +69,20 @@ async def my_inspections(
     return docs, await repo.count(query)
 
 
+def search_query(day: date | None, date_from: date | None, date_to: date | None) -> Doc:
+    """One day, or a range of local dates."""
+    if day:
+        return {"date": day.isoformat()}
+    if date_from or date_to:
+        return {
+            "date": {
+                **({"$gte": date_from.isoformat()} if date_from else {}),
+                **({"$lte": date_to.isoformat()} if date_to else {}),
+            }
+        }
+    return {}
+
+
 async def search(
     db: AsyncDatabase[Doc],
     principal: Principal,
@@ -86,14 +100,7 @@ async def search(
 ) -> tuple[list[Doc], int]:
     """An inspector's day list (by date, area, type) and staff search."""
     require_staff(principal, jid)
-    query: Doc = {}
-    if day:
-        query["date"] = day.isoformat()
-    elif date_from or date_to:
-        query["date"] = {
-            **({"$gte": date_from.isoformat()} if date_from else {}),
-            **({"$lte": date_to.isoformat()} if date_to else {}),
-        }
+    query = search_query(day, date_from, date_to)
     for key, value in (
         ("inspection_type", inspection_type),
         ("area", area),

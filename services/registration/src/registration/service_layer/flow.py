@@ -183,6 +183,13 @@ async def _attach(
     return registration, previous
 
 
+async def _document_requirement(
+    registration_id: str, token: str | None, requirement_id: str, uow: RegistrationUnitOfWork
+) -> Requirement:
+    registration = await mine(uow, registration_id, token)
+    return (await _requirement(uow, registration, requirement_id, "document"))[0]
+
+
 async def upload_document(
     svc: RegistrationService,
     registration_id: str,
@@ -195,12 +202,9 @@ async def upload_document(
     """The file streams into the store first, then the answer records it; if
     that fails the file goes, and a replaced file goes once replaced."""
     jid = jurisdiction_of(token)
-
-    async def check(uow: RegistrationUnitOfWork) -> Requirement:
-        registration = await mine(uow, registration_id, token)
-        return (await _requirement(uow, registration, requirement_id, "document"))[0]
-
-    requirement: Requirement = await svc.units.read(jid, check)
+    requirement: Requirement = await svc.units.read(
+        jid, partial(_document_requirement, registration_id, token, requirement_id)
+    )
     stored = await svc.files.store(
         chunks,
         filename=filename[:200] or "document",
