@@ -130,8 +130,10 @@ class MongoAggregateRepository(AggregateRepository[A], DocumentMapper[A]):
     async def save(self, aggregate: A) -> None:
         if not aggregate.changed:
             return
+        # a document written before its aggregate had a version counts as version 0
+        seen = aggregate.loaded_version or {"$in": [0, None]}
         replaced = await self.docs.replace_one(
-            {"_id": aggregate.id, "version": aggregate.loaded_version}, self.to_doc(aggregate)
+            {"_id": aggregate.id, "version": seen}, self.to_doc(aggregate)
         )
         if not replaced:
             raise StaleAggregate("it changed since it was loaded; reload and try again")

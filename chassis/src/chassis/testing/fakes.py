@@ -156,7 +156,7 @@ class FakeRepository(AggregateRepository[A], Generic[A]):
         if not aggregate.changed:
             return
         stored = self.docs.get(aggregate.id)
-        if stored is None or stored["version"] != aggregate.loaded_version:
+        if stored is None or stored.get("version", 0) != aggregate.loaded_version:
             raise StaleAggregate("it changed since it was loaded; reload and try again")
         self.docs[aggregate.id] = copy.deepcopy(self.mapper.to_doc(aggregate))
         self._hand_over(aggregate)

@@ -13,7 +13,10 @@ from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis.aggregate import Aggregate
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
+from chassis.repository import DataclassRepository
+from identity.domain.membership import Membership
 
 Doc = dict[str, Any]
 
@@ -75,6 +78,31 @@ class Memberships(TenantRepository):
 
     async def of_account(self, account_id: str) -> Doc | None:
         return await self.find_one({"account_id": account_id})
+
+
+class MembershipRepository(DataclassRepository[Membership]):
+    """Memberships as aggregates: every status change is the aggregate's."""
+
+    collection_name: ClassVar[str] = "memberships"
+    not_found: ClassVar[str] = "no such user"
+    aggregate_type: ClassVar[type[Aggregate]] = Membership
+
+    async def of_account(self, account_id: str) -> Membership | None:
+        return await self.find_one({"account_id": account_id})
+
+    async def other_active_admins(self, membership_id: str) -> int:
+        return await self.docs.count(
+            {"kind": "staff", "roles": "admin", "status": "active", "_id": {"$ne": membership_id}}
+        )
+
+    async def other_company_admins(self, company_id: str, membership_id: str) -> int:
+        return await self.docs.count(
+            {
+                "company_admin_of": company_id,
+                "status": {"$ne": "disabled"},
+                "_id": {"$ne": membership_id},
+            }
+        )
 
 
 async def jurisdictions_of_account(db: AsyncDatabase[Doc], account_id: str) -> list[str]:

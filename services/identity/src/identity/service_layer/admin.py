@@ -5,7 +5,7 @@ from __future__ import annotations
 from chassis.uow import Transaction
 from contracts.identity import AuthorizedUserAdded
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, Companies, Memberships
+from identity.adapters.repositories import Accounts, Companies, MembershipRepository
 from identity.domain.model import (
     MembershipKind,
     normalize_email,
@@ -63,15 +63,17 @@ async def ensure_company(idn: Identity, *, jurisdiction_id: str, company: Doc) -
         if existing is not None:
             return existing
         doc = await insert_company(tx, jurisdiction_id, fields)
-        members = tx.repo(Memberships, jurisdiction_id)
+        members = MembershipRepository(tx, jurisdiction_id)
         for email in company.get("admins", []):
             account = await Accounts(tx.db, tx.session).by_email(normalize_email(email))
             if account is None:
                 continue
-            await members.update_one(
-                {"account_id": account["_id"], "kind": "contractor"},
-                {"$addToSet": {"company_ids": doc["_id"], "company_admin_of": doc["_id"]}},
+            membership = await members.find_one(
+                {"account_id": account["_id"], "kind": "contractor"}
             )
+            if membership is not None:
+                membership.join_company(doc["_id"], admin=True)
+                await members.save(membership)
             tx.emit(
                 AuthorizedUserAdded(
                     company_id=doc["_id"],

@@ -12,15 +12,16 @@ from chassis.app import ServiceRuntime
 from chassis.auth import Principal
 from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
-from contracts.identity import AccountActivated, MembershipGranted, PasswordChanged
+from contracts.identity import PasswordChanged
 from identity.adapters import secrets
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import (
     Accounts,
     AuditLog,
     JurisdictionRegistry,
-    Memberships,
+    MembershipRepository,
 )
+from identity.domain.membership import Membership
 from identity.domain.model import PLATFORM, MembershipKind
 from identity.domain.passwords import PasswordRejected, policy_named
 from identity.domain.throttle import LoginThrottlePolicy, ThrottlePolicy
@@ -181,77 +182,27 @@ async def get_or_create_account(
     return account
 
 
-def new_membership(
-    account: Doc,
-    *,
-    kind: MembershipKind,
-    roles: list[str],
-    status: str,
-    now: datetime,
-    company_ids: list[str] | None = None,
-    company_admin_of: list[str] | None = None,
-) -> Doc:
-    return {
-        "_id": str(uuid4()),
-        "account_id": account["_id"],
-        "email": account["email"],
-        "display_name": account.get("display_name", ""),
-        "kind": kind,
-        "status": status,
-        "roles": roles,
-        "company_ids": company_ids or [],
-        "company_admin_of": company_admin_of or [],
-        "pin_hash": None,
-        "pin_expires_at": None,
-        "created_at": now,
-    }
-
-
-def activation_events(tx: Transaction, account: Doc, membership: Doc, jurisdiction_id: str) -> None:
-    """Announce an active membership: ``AccountActivated`` and ``MembershipGranted``."""
-    tx.emit(
-        AccountActivated(
-            account_id=account["_id"],
-            membership_id=membership["_id"],
-            jurisdiction_id=jurisdiction_id,
-            email=account["email"],
-            kind=membership["kind"],
-            display_name=account.get("display_name", ""),
-        ),
-        jurisdiction_id=jurisdiction_id,
-    )
-    membership_granted(tx, membership, jurisdiction_id)
-
-
-def membership_granted(tx: Transaction, membership: Doc, jurisdiction_id: str) -> None:
-    tx.emit(
-        MembershipGranted(
-            membership_id=membership["_id"],
-            account_id=membership["account_id"],
-            jurisdiction_id=jurisdiction_id,
-            email=membership["email"],
-            kind=membership["kind"],
-            roles=list(membership.get("roles", [])),
-            company_ids=list(membership.get("company_ids", [])),
-        ),
-        jurisdiction_id=jurisdiction_id,
-    )
-
-
 async def get_or_create_membership(
     tx: Transaction, *, account: Doc, jurisdiction_id: str, kind: MembershipKind, roles: list[str]
 ) -> Doc:
     """The account's membership in the jurisdiction, created active (and
     announced) if there is none."""
-    members = tx.repo(Memberships, jurisdiction_id)
+    members = MembershipRepository(tx, jurisdiction_id)
     membership = await members.of_account(account["_id"])
     if membership is None:
-        membership = new_membership(
-            account, kind=kind, roles=roles, status="active", now=tx.clock.now()
+        membership = Membership.new(
+            jurisdiction_id=jurisdiction_id,
+            account_id=account["_id"],
+            email=account["email"],
+            display_name=account.get("display_name", ""),
+            kind=kind,
+            roles=roles,
+            active=True,
+            at=tx.clock.now(),
         )
-        await members.insert_one(membership)
-        activation_events(tx, account, membership, jurisdiction_id)
-    return membership
+        await members.add(membership)
+    doc: Doc = MembershipRepository.to_doc(membership)
+    return doc
 
 
 def hash_secret(value: str) -> str:

@@ -16,7 +16,7 @@ from contracts.identity import (
     CompanyCreated,
     CompanyUpdated,
 )
-from identity.adapters.repositories import Companies, Memberships
+from identity.adapters.repositories import Companies, MembershipRepository, Memberships
 from identity.domain.access import COMPANY_MANAGERS, is_company_admin, is_company_user
 from identity.service_layer.common import (
     Caller,
@@ -244,26 +244,19 @@ async def remove_company_user(
         raise Forbidden("only staff or the company's admins may remove its users")
 
     async def work(tx: Transaction) -> None:
-        members = tx.repo(Memberships, jurisdiction_id)
-        doc = await members.find_one({"account_id": account_id, "company_ids": company_id})
-        if doc is None:
+        members = MembershipRepository(tx, jurisdiction_id)
+        membership = await members.find_one({"account_id": account_id, "company_ids": company_id})
+        if membership is None:
             raise NotFound("this person is not an authorized user of the company")
-        admins = await members.count(
-            {"company_admin_of": company_id, "status": {"$ne": "disabled"}}
+        doc = MembershipRepository.to_doc(membership)
+        others = await members.other_company_admins(company_id, membership.id)
+        membership.leave_company(
+            company_id, other_company_admins=others, by=caller.account_id, at=tx.clock.now()
         )
-        if company_id in doc.get("company_admin_of", []) and admins <= 1:
-            # a company always keeps someone who can manage it (and log in for it)
-            raise Conflict("make another user a company admin before removing the last one")
-        remaining = [c for c in doc["company_ids"] if c != company_id]
-        changes: Doc = {
-            "company_ids": remaining,
-            "company_admin_of": [c for c in doc.get("company_admin_of", []) if c != company_id],
-        }
-        if not remaining:
-            changes["status"] = "disabled"
-        await members.update_one({"_id": doc["_id"]}, {"$set": changes})
+        await members.save(membership)
         reason = f"removed from company {company_id}"
-        await revoke_sessions(tx, jurisdiction_id, doc, reason=reason, announce=not remaining)
+        last = not membership.company_ids  # no company left: the membership ended
+        await revoke_sessions(tx, jurisdiction_id, doc, reason=reason, announce=last)
         tx.emit(
             AuthorizedUserRemoved(
                 company_id=company_id,

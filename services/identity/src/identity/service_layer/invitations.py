@@ -11,11 +11,10 @@ from chassis.links import link_usable
 from chassis.uow import Transaction
 from contracts.identity import InvitationIssued
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, Invitations, Memberships
+from identity.adapters.repositories import Accounts, Invitations, MembershipRepository
 from identity.service_layer.common import (
     Doc,
     Identity,
-    activation_events,
     check_password,
     load_jurisdiction,
     normalize_answer,
@@ -124,16 +123,16 @@ async def accept_invitation(
         )
         if fields:
             await Accounts(tx.db, tx.session).update(account["_id"], fields)
-        members = tx.repo(Memberships, jid)
-        await members.update_one(
-            {"_id": invitation["membership_id"]},
-            {"$set": {"status": "active", "pin_hash": None, "pin_expires_at": None}},
-        )
-        membership = await members.find_one({"_id": invitation["membership_id"]})
+        members = MembershipRepository(tx, jid)
+        membership = await members.get(invitation["membership_id"])
         if membership is None:
             raise NotFound("the invitation's membership no longer exists")
-        activation_events(tx, {**account, **fields}, membership, jid)
-        return membership
+        membership.activate(
+            at=tx.clock.now(), by=account["_id"], display_name=fields.get("display_name")
+        )
+        await members.save(membership)
+        doc: Doc = MembershipRepository.to_doc(membership)
+        return doc
 
     return await idn.runtime.uow.run(work)
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 from chassis.errors import Conflict, Unprocessable, field_error
 from chassis.uow import Transaction
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, Memberships
+from identity.adapters.repositories import Accounts, MembershipRepository
+from identity.domain.membership import Membership
 from identity.domain.model import normalize_email
 from identity.service_layer.common import (
     Doc,
     Identity,
-    activation_events,
     check_password,
     get_or_create_account,
     load_jurisdiction,
-    new_membership,
 )
 
 
@@ -47,22 +46,29 @@ async def ensure_registrant(
             await Accounts(tx.db, tx.session).update(
                 account["_id"], {"password_hash": password_hash}
             )
-        members = tx.repo(Memberships, jurisdiction_id)
+        members = MembershipRepository(tx, jurisdiction_id)
         membership = await members.of_account(account["_id"])
         if membership is None:
-            membership = new_membership(
-                account, kind="contractor", roles=[], status="active", now=idn.now
+            membership = Membership.new(
+                jurisdiction_id=jurisdiction_id,
+                account_id=account["_id"],
+                email=account["email"],
+                display_name=account.get("display_name", ""),
+                kind="contractor",
+                roles=[],
+                active=True,
+                at=idn.now,
             )
-            await members.insert_one(membership)
-            activation_events(tx, account, membership, jurisdiction_id)
-        elif membership["kind"] != "contractor":
+            await members.add(membership)
+        elif membership.kind != "contractor":
             raise Conflict(
-                f"{email} has a {membership['kind'].replace('_', ' ')} membership here; "
+                f"{email} has a {membership.kind.replace('_', ' ')} membership here; "
                 "a contractor registration needs another email",
                 slug="membership-exists",
             )
-        elif membership["status"] != "active":
-            await members.update_one({"_id": membership["_id"]}, {"$set": {"status": "active"}})
-        return {"account_id": account["_id"], "membership_id": membership["_id"]}
+        elif membership.status != "active":
+            membership.activate(at=idn.now, by=account["_id"], announce_account=False)
+            await members.save(membership)
+        return {"account_id": account["_id"], "membership_id": membership.id}
 
     return await idn.runtime.uow.run(work)

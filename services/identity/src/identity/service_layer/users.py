@@ -11,19 +11,22 @@ from chassis.errors import Conflict, NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
 from contracts.identity import MembershipRevoked
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, Memberships, RefreshTokens
+from identity.adapters.repositories import (
+    Accounts,
+    MembershipRepository,
+    Memberships,
+    RefreshTokens,
+)
+from identity.domain.membership import Membership
 from identity.domain.model import MembershipKind, normalize_email
 from identity.service_layer.common import (
     Caller,
     Doc,
     Identity,
-    activation_events,
     audit,
     check_password,
     get_or_create_account,
     load_jurisdiction,
-    membership_granted,
-    new_membership,
     normalize_answer,
     password_changed,
     require_staff,
@@ -56,52 +59,54 @@ async def add_person(
     account = await get_or_create_account(
         tx, email=email, display_name=display_name, phone=None, password_hash=None
     )
-    members = tx.repo(Memberships, jid)
+    members = MembershipRepository(tx, jid)
     membership = await members.of_account(account["_id"])
     has_login = account.get("password_hash") is not None
-    pin: str | None = None
     if membership is not None:
-        if membership["kind"] != kind:
-            raise Conflict(
-                f"{email} already has a {membership['kind'].replace('_', ' ')} membership here",
-                slug="membership-exists",
-            )
-        if company is None:
-            raise Conflict(f"{email} is already a member here", slug="membership-exists")
-        if company["_id"] in membership.get("company_ids", []):
-            raise Conflict(f"{email} is already an authorized user of this company")
-        update: Doc = {"$addToSet": {"company_ids": company["_id"]}}
-        if company_admin:
-            update["$addToSet"]["company_admin_of"] = company["_id"]
-        if membership["status"] != "active" and has_login:
-            update["$set"] = {"status": "active"}
-        await members.update_one({"_id": membership["_id"]}, update)
-        membership = await members.find_one({"_id": membership["_id"]})
-        assert membership is not None
-        if membership["status"] == "active":
-            membership_granted(tx, membership, jid)
-        return membership, None
-
-    membership = new_membership(
-        account,
+        _joinable(membership, email, kind, company)
+        assert company is not None
+        membership.join_company(company["_id"], admin=company_admin)
+        if has_login and membership.status != "active":
+            membership.activate(at=now, by=actor or "system", announce_account=False)
+        await members.save(membership)
+        return MembershipRepository.to_doc(membership), None
+    membership = Membership.new(
+        jurisdiction_id=jid,
+        account_id=account["_id"],
+        email=account["email"],
+        display_name=account.get("display_name", ""),
         kind=kind,
         roles=roles,
-        status="active" if has_login else "invited",
-        now=now,
+        active=has_login,
+        at=now,
         company_ids=[company["_id"]] if company else [],
         company_admin_of=[company["_id"]] if company and company_admin else [],
+        announce_account=False,
     )
+    pin: str | None = None
     if not has_login and delivery == "pin":
         pin = f"{pysecrets.randbelow(10**8):08d}"
-        membership["pin_hash"] = secrets.hash_password(pin)
-        membership["pin_expires_at"] = now + timedelta(days=idn.settings.pin_valid_days)
+        days = timedelta(days=idn.settings.pin_valid_days)
+        membership.issue_pin(secrets.hash_password(pin), now + days)
         await audit(tx, jid, "pin_issued", actor=actor, subject=account["_id"])
-    await members.insert_one(membership)
-    if has_login:
-        membership_granted(tx, membership, jid)
-    elif delivery == "invitation":
-        await invite(idn, tx, jurisdiction, account, membership, company)
-    return membership, pin
+    await members.add(membership)
+    doc: Doc = MembershipRepository.to_doc(membership)
+    if not has_login and delivery == "invitation":
+        await invite(idn, tx, jurisdiction, account, doc, company)
+    return doc, pin
+
+
+def _joinable(membership: Membership, email: str, kind: str, company: Doc | None) -> None:
+    """An existing member is added to a company, nothing else."""
+    if membership.kind != kind:
+        raise Conflict(
+            f"{email} already has a {membership.kind.replace('_', ' ')} membership here",
+            slug="membership-exists",
+        )
+    if company is None:
+        raise Conflict(f"{email} is already a member here", slug="membership-exists")
+    if company["_id"] in membership.company_ids:
+        raise Conflict(f"{email} is already an authorized user of this company")
 
 
 async def create_user(
@@ -195,59 +200,28 @@ async def update_user(
     require_staff(caller, jurisdiction_id, "admin")
 
     async def work(tx: Transaction) -> Doc:
-        members = tx.repo(Memberships, jurisdiction_id)
-        doc = await members.find_one({"_id": membership_id})
-        if doc is None:
-            raise NotFound("no such user")
-        changes: Doc = {}
-        if roles is not None:
-            if doc["kind"] != "staff":
-                raise Unprocessable(
-                    "only staff have roles", errors=[field_error("roles", "not staff")]
-                )
-            if not roles:
-                raise Unprocessable(
-                    "staff need at least one role", errors=[field_error("roles", "required")]
-                )
-            changes["roles"] = roles
-        if status is not None and status != doc["status"]:
-            if doc["status"] == "invited" and status == "active":
-                raise Conflict("an invited person becomes active by accepting the invitation")
-            changes["status"] = status
-        removes_admin = (
-            doc["kind"] == "staff"
-            and "admin" in doc.get("roles", [])
-            and (
-                changes.get("status") == "disabled" or ("roles" in changes and "admin" not in roles)  # type: ignore[operator]
-            )
+        members = MembershipRepository(tx, jurisdiction_id)
+        membership = await members.require(membership_id)
+        changed = membership.change(
+            status=status,
+            roles=roles,
+            other_active_admins=await members.other_active_admins(membership_id),
+            by=caller.account_id,
+            at=tx.clock.now(),
         )
-        if (
-            removes_admin
-            and await members.count(
-                {
-                    "kind": "staff",
-                    "roles": "admin",
-                    "status": "active",
-                    "_id": {"$ne": membership_id},
-                }
-            )
-            == 0
-        ):
-            raise Conflict("this would leave the jurisdiction without an active admin")
-        if not changes:
+        doc: Doc = MembershipRepository.to_doc(membership)
+        if not changed:
             return doc
-        await members.update_one({"_id": membership_id}, {"$set": changes})
-        doc = {**doc, **changes}
-        if changes.get("status") == "disabled":
+        await members.save(membership)
+        if membership.status == "disabled" and status == "disabled":
             await revoke_sessions(tx, jurisdiction_id, doc, reason="disabled by staff")
-        elif doc["status"] == "active":
-            membership_granted(tx, doc, jurisdiction_id)
+        changes = {k: v for k, v in (("status", status), ("roles", roles)) if v is not None}
         await audit(
             tx,
             jurisdiction_id,
             "user_updated",
             actor=caller.account_id,
-            subject=doc["account_id"],
+            subject=membership.account_id,
             **changes,
         )
         return doc
@@ -303,21 +277,16 @@ async def complete_setup(
     }
 
     async def work(tx: Transaction) -> Doc:
-
-        members = tx.repo(Memberships, jid)
-        took = await members.update_one(
-            {"_id": membership["_id"], "pin_hash": membership["pin_hash"]},
-            {"$set": {"pin_hash": None, "pin_expires_at": None, "status": "active"}},
-        )
-        if not took:
+        members = MembershipRepository(tx, jid)
+        current = await members.get(membership["_id"])
+        if current is None or current.pin_hash != membership["pin_hash"]:
             raise NotFound("there is no first-login setup pending", slug="setup-not-pending")
         await Accounts(tx.db, tx.session).update(account["_id"], fields)
-        fresh = {**account, **fields}
-        active = {**membership, "status": "active"}
-        if membership["status"] != "active":
-            activation_events(tx, fresh, active, jid)
+        current.activate(at=tx.clock.now(), by=account["_id"])  # the PIN is spent
+        await members.save(current)
         password_changed(tx, account, jurisdiction, "first_login")
         await audit(tx, jid, "pin_used", actor=account["_id"], subject=account["_id"])
-        return await issue_tokens(idn, tx, fresh, active, jid)
+        fresh = {**account, **fields}
+        return await issue_tokens(idn, tx, fresh, MembershipRepository.to_doc(current), jid)
 
     return await idn.runtime.uow.run(work)

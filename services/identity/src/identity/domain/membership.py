@@ -1,0 +1,220 @@
+"""A person's membership of a jurisdiction (R-ID-1…5): kind, status, staff
+roles, companies, a first-login PIN. Every status change goes through
+:meth:`Membership._move` and the table below; the announcements
+(``AccountActivated``, ``MembershipGranted``) come from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import uuid4
+
+from chassis.aggregate import Aggregate
+from chassis.errors import Conflict, Unprocessable, field_error
+from contracts.identity import AccountActivated, MembershipGranted
+from identity.domain.model import MembershipKind
+
+TRANSITIONS = {
+    ("invited", "active"),  # accepted the invitation, set up with the PIN, or registered
+    ("invited", "disabled"),
+    ("active", "disabled"),  # by staff, or the last company left
+    ("disabled", "active"),  # re-enabled by staff
+}
+
+
+class IllegalMembershipMove(Conflict):
+    slug = "illegal-transition"
+
+
+@dataclass(kw_only=True, eq=False)
+class Membership(Aggregate):
+    account_id: str
+    email: str
+    kind: MembershipKind
+    status: str
+    created_at: datetime
+    display_name: str = ""
+    roles: list[str] = field(default_factory=list)
+    company_ids: list[str] = field(default_factory=list)
+    company_admin_of: list[str] = field(default_factory=list)
+    pin_hash: str | None = None
+    pin_expires_at: datetime | None = None
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        jurisdiction_id: str,
+        account_id: str,
+        email: str,
+        display_name: str,
+        kind: MembershipKind,
+        roles: list[str],
+        active: bool,
+        at: datetime,
+        company_ids: list[str] | None = None,
+        company_admin_of: list[str] | None = None,
+        announce_account: bool = True,
+    ) -> Membership:
+        """Active (and announced) for someone who can log in; else invited.
+        ``announce_account``: the account itself is new (``AccountActivated``)."""
+        membership = cls(
+            id=str(uuid4()),
+            jurisdiction_id=jurisdiction_id,
+            account_id=account_id,
+            email=email,
+            display_name=display_name,
+            kind=kind,
+            status="invited",
+            roles=list(roles),
+            company_ids=list(company_ids or []),
+            company_admin_of=list(company_admin_of or []),
+            created_at=at,
+        )
+        membership._change()
+        if active:
+            membership.activate(at=at, by=account_id, announce_account=announce_account)
+        return membership
+
+    def _move(self, to: str, *, at: datetime, by: str, why: str) -> None:
+        if (self.status, to) not in TRANSITIONS:
+            raise IllegalMembershipMove(
+                f"a membership that is {self.status} cannot become {to}",
+                current=self.status,
+                requested=to,
+            )
+        before = self.status
+        self._change()
+        self.status = to
+        self._note(at=at, by=by, from_status=before, to=to, comment=why)
+
+    # -- becoming active ------------------------------------------------------
+    def activate(
+        self,
+        *,
+        at: datetime,
+        by: str,
+        display_name: str | None = None,
+        announce_account: bool = True,
+    ) -> bool:
+        """The person can log in here now (a PIN, if any, is spent); announced."""
+        self.pin_hash = self.pin_expires_at = None
+        if display_name:
+            self.display_name = display_name
+        if self.status == "active":
+            self._change()
+            return False
+        self._move("active", at=at, by=by, why="activated")
+        if announce_account:
+            self._record(self._activated())
+        self._granted()
+        return True
+
+    def _activated(self) -> AccountActivated:
+        return AccountActivated(
+            account_id=self.account_id,
+            membership_id=self.id,
+            jurisdiction_id=self.jurisdiction_id,
+            email=self.email,
+            kind=self.kind,
+            display_name=self.display_name,
+        )
+
+    def _granted(self) -> None:
+        self._record(
+            MembershipGranted(
+                membership_id=self.id,
+                account_id=self.account_id,
+                jurisdiction_id=self.jurisdiction_id,
+                email=self.email,
+                kind=self.kind,
+                roles=list(self.roles),
+                company_ids=list(self.company_ids),
+            )
+        )
+
+    def issue_pin(self, pin_hash: str, expires_at: datetime) -> None:
+        """R-ID-1 first login: a PIN instead of an invitation link."""
+        self._change()
+        self.pin_hash, self.pin_expires_at = pin_hash, expires_at
+
+    def pin_usable(self, now: datetime) -> bool:
+        if self.pin_hash is None or self.pin_expires_at is None:
+            return False
+        expires = self.pin_expires_at
+        if expires.tzinfo is None:
+            from datetime import UTC
+
+            expires = expires.replace(tzinfo=UTC)
+        return now < expires
+
+    # -- staff changes (R-ID-2) -----------------------------------------------
+    def change(
+        self,
+        *,
+        status: str | None,
+        roles: list[str] | None,
+        other_active_admins: int,
+        by: str,
+        at: datetime,
+    ) -> bool:
+        """Disable or re-enable, or change a staff member's roles. The
+        jurisdiction never loses its last active admin."""
+        if roles is not None:
+            if self.kind != "staff":
+                raise Unprocessable(
+                    "only staff have roles", errors=[field_error("roles", "not staff")]
+                )
+            if not roles:
+                raise Unprocessable(
+                    "staff need at least one role", errors=[field_error("roles", "required")]
+                )
+        moving = status is not None and status != self.status
+        if moving and self.status == "invited" and status == "active":
+            raise Conflict("an invited person becomes active by accepting the invitation")
+        drops_admin = self.is_active_admin and (
+            (moving and status == "disabled") or (roles is not None and "admin" not in roles)
+        )
+        if drops_admin and other_active_admins == 0:
+            raise Conflict("this would leave the jurisdiction without an active admin")
+        changed_roles = roles is not None and roles != self.roles
+        if not moving and not changed_roles:
+            return False
+        self._change()
+        if changed_roles:
+            self.roles = list(roles or [])
+        if moving:
+            self._move(str(status), at=at, by=by, why=f"{status} by staff")
+        if self.status == "active":
+            self._granted()
+        return True
+
+    @property
+    def is_active_admin(self) -> bool:
+        return self.kind == "staff" and "admin" in self.roles and self.status == "active"
+
+    # -- companies (R-ID-5) ---------------------------------------------------------
+    def join_company(self, company_id: str, *, admin: bool) -> None:
+        """An authorized user of the company; an active member's access is announced."""
+        self._change()
+        if company_id not in self.company_ids:
+            self.company_ids.append(company_id)
+        if admin and company_id not in self.company_admin_of:
+            self.company_admin_of.append(company_id)
+        if self.status == "active":
+            self._granted()
+
+    def leave_company(
+        self, company_id: str, *, other_company_admins: int, by: str, at: datetime
+    ) -> bool:
+        """Removed from a company; with no company left, the membership ends
+        (disabled). A company always keeps an admin. Returns whether it ended."""
+        if company_id in self.company_admin_of and other_company_admins == 0:
+            raise Conflict("make another user a company admin before removing the last one")
+        self._change()
+        self.company_ids = [c for c in self.company_ids if c != company_id]
+        self.company_admin_of = [c for c in self.company_admin_of if c != company_id]
+        if not self.company_ids and self.status != "disabled":
+            self._move("disabled", at=at, by=by, why=f"removed from company {company_id}")
+            return True
+        return False

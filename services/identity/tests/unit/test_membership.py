@@ -1,0 +1,92 @@
+"""R-ID-1…5 through the Membership aggregate: activation, staff changes, the
+last admin, companies; pure, milliseconds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chassis.errors import Conflict, Unprocessable
+from contracts.identity import AccountActivated, MembershipGranted
+from identity.domain.membership import IllegalMembershipMove, Membership
+
+AT = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def _member(
+    kind: str = "staff", *, active: bool = True, roles: list[str] | None = None
+) -> Membership:
+    m = Membership.new(
+        jurisdiction_id="alpha",
+        account_id="acct-1",
+        email="pat@example.org",
+        display_name="Pat",
+        kind=kind,  # type: ignore[arg-type]
+        roles=roles if roles is not None else (["admin"] if kind == "staff" else []),
+        active=active,
+        at=AT,
+    )
+    m.mark_saved()
+    m.pull_events()
+    return m
+
+
+def test_r_id_1_an_invited_member_becomes_active_once_and_is_announced() -> None:
+    m = _member(active=False)
+    m.issue_pin("hash", AT + timedelta(days=7))
+    assert m.pin_usable(AT) and not m.pin_usable(AT + timedelta(days=8))
+    assert m.activate(at=AT, by="acct-1", display_name="Pat Q.")
+    assert (m.status, m.pin_hash, m.display_name) == ("active", None, "Pat Q.")
+    assert [type(e) for e in m.pull_events()] == [AccountActivated, MembershipGranted]
+    assert not m.activate(at=AT, by="acct-1")  # already active: nothing announced
+    assert m.pull_events() == []
+
+
+def test_r_id_2_only_staff_have_roles_and_at_least_one() -> None:
+    public = _member("community_member")
+    with pytest.raises(Unprocessable):
+        public.change(status=None, roles=["admin"], other_active_admins=1, by="a", at=AT)
+    staff = _member()
+    with pytest.raises(Unprocessable):
+        staff.change(status=None, roles=[], other_active_admins=1, by="a", at=AT)
+    assert staff.change(
+        status=None, roles=["admin", "cashier"], other_active_admins=1, by="a", at=AT
+    )
+    [granted] = staff.pull_events()
+    assert isinstance(granted, MembershipGranted) and granted.roles == ["admin", "cashier"]
+
+
+def test_r_id_2_the_last_active_admin_stays() -> None:
+    admin = _member()
+    for status, roles in (("disabled", None), (None, ["cashier"])):
+        with pytest.raises(Conflict, match="without an active admin"):
+            admin.change(status=status, roles=roles, other_active_admins=0, by="a", at=AT)
+    assert admin.change(status="disabled", roles=None, other_active_admins=1, by="a", at=AT)
+    assert admin.status == "disabled" and admin.history[-1].to == "disabled"
+    assert admin.change(status="active", roles=None, other_active_admins=1, by="a", at=AT)
+
+
+def test_r_id_2_staff_cannot_activate_an_invitation_for_the_person() -> None:
+    invited = _member(active=False)
+    with pytest.raises(Conflict, match="accepting the invitation"):
+        invited.change(status="active", roles=None, other_active_admins=1, by="a", at=AT)
+    assert not invited.change(status="invited", roles=None, other_active_admins=1, by="a", at=AT)
+
+
+def test_a_membership_moves_only_as_its_table_allows() -> None:
+    m = _member()
+    with pytest.raises(IllegalMembershipMove):
+        m.change(status="invited", roles=None, other_active_admins=1, by="a", at=AT)
+
+
+def test_r_id_5_companies_join_announced_leave_last_ends_the_membership() -> None:
+    m = _member("contractor")
+    m.join_company("c1", admin=True)
+    m.join_company("c2", admin=False)
+    assert len(m.pull_events()) == 2  # an active member's new access is announced
+    with pytest.raises(Conflict, match="company admin"):
+        m.leave_company("c1", other_company_admins=0, by="a", at=AT)
+    assert not m.leave_company("c1", other_company_admins=1, by="a", at=AT)
+    assert m.leave_company("c2", other_company_admins=0, by="a", at=AT)
+    assert (m.status, m.company_ids, m.company_admin_of) == ("disabled", [], [])
