@@ -90,3 +90,37 @@ def test_r_id_5_companies_join_announced_leave_last_ends_the_membership() -> Non
     assert not m.leave_company("c1", other_company_admins=1, by="a", at=AT)
     assert m.leave_company("c2", other_company_admins=0, by="a", at=AT)
     assert (m.status, m.company_ids, m.company_admin_of) == ("disabled", [], [])
+
+
+def test_r_id_7_a_reset_link_is_single_use_and_survives_four_wrong_answers() -> None:
+    from identity.domain.reset import PasswordReset
+
+    reset = PasswordReset.request(
+        jurisdiction_id="alpha",
+        jurisdiction_name="Alpha",
+        account_id="acct-1",
+        email="pat@example.org",
+        token="alpha.t",
+        token_hash="h",
+        at=AT,
+        expires_at=AT + timedelta(minutes=30),
+    )
+    assert [type(e).__name__ for e in reset.pending_events] == ["PasswordResetRequested"]
+    for _ in range(4):
+        reset.wrong_answer()
+    assert reset.usable(AT)
+    reset.wrong_answer()
+    assert not reset.usable(AT)
+    fresh = PasswordReset.request(
+        jurisdiction_id="alpha",
+        jurisdiction_name="Alpha",
+        account_id="acct-1",
+        email="pat@example.org",
+        token="alpha.u",
+        token_hash="h2",
+        at=AT,
+        expires_at=AT + timedelta(minutes=30),
+    )
+    assert not fresh.usable(AT + timedelta(minutes=30))  # expired
+    fresh.use(AT)
+    assert not fresh.usable(AT)

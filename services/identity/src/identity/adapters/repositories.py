@@ -7,6 +7,7 @@ global by design; everything else is tenant-scoped through
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
@@ -17,6 +18,7 @@ from chassis.aggregate import Aggregate
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from chassis.repository import DataclassRepository
 from identity.domain.membership import Membership
+from identity.domain.reset import PasswordReset
 
 Doc = dict[str, Any]
 
@@ -125,8 +127,13 @@ class Invitations(TenantRepository):
     collection_name: ClassVar[str] = "invitations"
 
 
-class PasswordResets(TenantRepository):
+class ResetRepository(DataclassRepository[PasswordReset]):
     collection_name: ClassVar[str] = "password_resets"
+    not_found: ClassVar[str] = "this reset link is unknown, used or expired"
+    aggregate_type: ClassVar[type[Aggregate]] = PasswordReset
+
+    async def sent_since(self, email: str, since: datetime) -> int:
+        return await self.docs.count({"email": email, "created_at": {"$gt": since}})
 
 
 class RefreshTokens(TenantRepository):

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
+from typing import Any
 
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
-from chassis.links import link_usable
-from chassis.uow import Transaction
-from contracts.identity import PasswordResetRequested
+from chassis.uow import ReadOnly, Transaction
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, Companies, Memberships, PasswordResets
+from identity.adapters.repositories import (
+    Accounts,
+    Companies,
+    Memberships,
+    ResetRepository,
+)
 from identity.domain.model import normalize_email
+from identity.domain.reset import PasswordReset
 from identity.service_layer.common import (
     LINKS_PER_EMAIL_PER_HOUR,
     Doc,
@@ -25,7 +29,33 @@ from identity.service_layer.common import (
 )
 from identity.service_layer.throttling import clear_account_throttle
 
-MAX_ANSWER_FAILURES = 5
+
+async def _targets(
+    tx: Transaction, jurisdiction_id: str, email: str | None, license_number: str | None
+) -> list[Doc]:
+    """The active member with this email, and the active admins of the company
+    with this license number."""
+    members = tx.repo(Memberships, jurisdiction_id)
+    accounts = Accounts(tx.db, tx.session)
+    targets: list[Doc] = []
+    if email:
+        account = await accounts.by_email(normalize_email(email))
+        if account and await members.find_one({"account_id": account["_id"], "status": "active"}):
+            targets.append(account)
+    if license_number:
+        company = await tx.repo(Companies, jurisdiction_id).find_one(
+            {"license_number": license_number.strip().upper()}
+        )
+        admins = (
+            await members.find({"company_admin_of": company["_id"], "status": "active"})
+            if company
+            else []
+        )
+        for m in admins:
+            account = await accounts.by_id(m["account_id"])
+            if account:
+                targets.append(account)
+    return targets
 
 
 async def request_reset(
@@ -33,63 +63,27 @@ async def request_reset(
 ) -> None:
     """The same 202 whatever matched; a link goes to each matching member."""
     jurisdiction = await load_jurisdiction(idn.runtime.db, jurisdiction_id)
-    now = idn.now
 
     async def work(tx: Transaction) -> None:
-        members = tx.repo(Memberships, jurisdiction_id)
-        accounts = Accounts(tx.db, tx.session)
-        targets: list[Doc] = []
-        if email:
-            account = await accounts.by_email(normalize_email(email))
-            if account and await members.find_one(
-                {"account_id": account["_id"], "status": "active"}
+        now = tx.clock.now()
+        resets = ResetRepository(tx, jurisdiction_id)
+        for account in await _targets(tx, jurisdiction_id, email, license_number):
+            if await resets.sent_since(account["email"], now - timedelta(hours=1)) >= (
+                LINKS_PER_EMAIL_PER_HOUR
             ):
-                targets.append(account)
-        if license_number:
-            company = await tx.repo(Companies, jurisdiction_id).find_one(
-                {"license_number": license_number.strip().upper()}
-            )
-            if company:
-                for m in await members.find(
-                    {"company_admin_of": company["_id"], "status": "active"}
-                ):
-                    account = await accounts.by_id(m["account_id"])
-                    if account:
-                        targets.append(account)
-        resets = tx.repo(PasswordResets, jurisdiction_id)
-        for account in targets:
-            recent = await resets.count(
-                {"email": account["email"], "created_at": {"$gt": now - timedelta(hours=1)}}
-            )
-            if recent >= LINKS_PER_EMAIL_PER_HOUR:
                 continue
             token = secrets.new_scoped_token(jurisdiction_id)
-            expires = now + timedelta(minutes=idn.settings.reset_link_minutes)
-            reset_id = str(uuid4())
-            await resets.insert_one(
-                {
-                    "_id": reset_id,
-                    "account_id": account["_id"],
-                    "email": account["email"],
-                    "token_hash": secrets.token_hash(token),
-                    "created_at": now,
-                    "expires_at": expires,
-                    "used_at": None,
-                    "answer_failures": 0,
-                }
-            )
-            tx.emit(
-                PasswordResetRequested(
-                    reset_id=reset_id,
-                    account_id=account["_id"],
-                    jurisdiction_id=jurisdiction_id,
-                    jurisdiction_name=jurisdiction["name"],
-                    email=account["email"],
-                    token=token,
-                    expires_at=expires,
-                ),
+            reset = PasswordReset.request(
                 jurisdiction_id=jurisdiction_id,
+                jurisdiction_name=jurisdiction["name"],
+                account_id=account["_id"],
+                email=account["email"],
+                token=token,
+                token_hash=secrets.token_hash(token),
+                at=now,
+                expires_at=now + timedelta(minutes=idn.settings.reset_link_minutes),
             )
+            await resets.add(reset)
             await audit(
                 tx, jurisdiction_id, "password_reset_requested", actor=None, subject=account["_id"]
             )
@@ -97,25 +91,21 @@ async def request_reset(
     await idn.runtime.uow.run(work)
 
 
-async def _usable_reset(idn: Identity, tx: Transaction | None, token: str) -> Doc:
+async def _usable_reset(idn: Identity, tx: Transaction | None, token: str) -> PasswordReset:
     parts = secrets.split_scoped_token(token)
     if parts is not None:
-        repo = tx.repo(PasswordResets, parts[0]) if tx else PasswordResets(idn.runtime.db, parts[0])
-        doc = await repo.find_one({"token_hash": secrets.token_hash(token)})
-        if (
-            doc is not None
-            and link_usable(
-                used_at=doc.get("used_at"), expires_at=as_utc(doc["expires_at"]), now=idn.now
-            )
-            and doc.get("answer_failures", 0) < MAX_ANSWER_FAILURES
-        ):
-            return doc
+        session: Any = tx or ReadOnly(idn.runtime.db, idn.runtime.clock)
+        reset = await ResetRepository(session, parts[0]).find_one(
+            {"token_hash": secrets.token_hash(token)}
+        )
+        if reset is not None and reset.usable(idn.now):
+            return reset
     raise NotFound("this reset link is unknown, used or expired", slug="link-not-usable")
 
 
-async def _needs_answer(idn: Identity, reset: Doc) -> tuple[Doc, Doc, bool]:
-    jurisdiction = await load_jurisdiction(idn.runtime.db, reset["jurisdiction_id"])
-    account = await Accounts(idn.runtime.db).by_id(reset["account_id"])
+async def _needs_answer(idn: Identity, reset: PasswordReset) -> tuple[Doc, Doc, bool]:
+    jurisdiction = await load_jurisdiction(idn.runtime.db, reset.jurisdiction_id)
+    account = await Accounts(idn.runtime.db).by_id(reset.account_id)
     if account is None:
         raise NotFound("this reset link is unknown, used or expired", slug="link-not-usable")
     needs = bool(
@@ -129,8 +119,8 @@ async def describe_reset(idn: Identity, token: str) -> Doc:
     _, account, needs = await _needs_answer(idn, reset)
     return {
         "email": account["email"],
-        "jurisdiction_id": reset["jurisdiction_id"],
-        "expires_at": as_utc(reset["expires_at"]),
+        "jurisdiction_id": reset.jurisdiction_id,
+        "expires_at": as_utc(reset.expires_at),
         "security_question": account.get("security_question") if needs else None,
     }
 
@@ -141,15 +131,15 @@ async def complete_reset(
     """Set the new password; every session of the account ends (token version bump)."""
     reset = await _usable_reset(idn, None, token)
     jurisdiction, account, needs = await _needs_answer(idn, reset)
-    jid = reset["jurisdiction_id"]
+    jid = reset.jurisdiction_id
     if needs and not secrets.verify_password(
         account["security_answer_hash"], normalize_answer(security_answer or "")
     ):
 
         async def count_failure(tx: Transaction) -> None:
-            await tx.repo(PasswordResets, jid).update_one(
-                {"_id": reset["_id"]}, {"$inc": {"answer_failures": 1}}
-            )
+            failed = await _usable_reset(idn, tx, token)
+            failed.wrong_answer()
+            await ResetRepository(tx, jid).save(failed)
             await audit(tx, jid, "reset_answer_wrong", actor=None, subject=account["_id"])
 
         await idn.runtime.uow.run(count_failure)
@@ -159,10 +149,9 @@ async def complete_reset(
     password_hash = secrets.hash_password(password)
 
     async def work(tx: Transaction) -> None:
-        fresh = await _usable_reset(idn, tx, token)
-        await tx.repo(PasswordResets, jid).update_one(
-            {"_id": fresh["_id"], "used_at": None}, {"$set": {"used_at": idn.now}}
-        )
+        fresh = await _usable_reset(idn, tx, token)  # single use under races
+        fresh.use(tx.clock.now())
+        await ResetRepository(tx, jid).save(fresh)
         await Accounts(tx.db, tx.session).update(
             account["_id"], {"password_hash": password_hash}, bump_token_version=True
         )
