@@ -17,6 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.aggregate import Aggregate
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from chassis.repository import DataclassRepository
+from identity.domain.invitation import Invitation
 from identity.domain.membership import Membership
 from identity.domain.reset import PasswordReset
 
@@ -125,6 +126,11 @@ class Enrollments(TenantRepository):
 
 class Invitations(TenantRepository):
     collection_name: ClassVar[str] = "invitations"
+
+
+class InvitationRepository(DataclassRepository[Invitation]):
+    collection_name: ClassVar[str] = "invitations"
+    aggregate_type: ClassVar[type[Aggregate]] = Invitation
 
 
 class ResetRepository(DataclassRepository[PasswordReset]):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
+from typing import Any
 
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
-from chassis.links import link_usable
-from chassis.uow import Transaction
-from contracts.identity import InvitationIssued
+from chassis.uow import ReadOnly, Transaction
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, Invitations, MembershipRepository
+from identity.adapters.repositories import Accounts, InvitationRepository, MembershipRepository
+from identity.domain.invitation import Invitation
+from identity.domain.membership import Membership
 from identity.service_layer.common import (
     Doc,
     Identity,
@@ -25,64 +25,43 @@ async def invite(
     idn: Identity,
     tx: Transaction,
     jurisdiction: Doc,
-    account: Doc,
-    membership: Doc,
+    membership: Membership,
     company: Doc | None,
 ) -> None:
-    jid = jurisdiction["_id"]
-    token = secrets.new_scoped_token(jid)
-    expires = idn.now + timedelta(days=idn.settings.invitation_days)
-    invitation_id = str(uuid4())
-    await tx.repo(Invitations, jid).insert_one(
-        {
-            "_id": invitation_id,
-            "account_id": account["_id"],
-            "email": account["email"],
-            "membership_id": membership["_id"],
-            "token_hash": secrets.token_hash(token),
-            "created_at": idn.now,
-            "expires_at": expires,
-            "used_at": None,
-        }
+    token = secrets.new_scoped_token(membership.jurisdiction_id)
+    invitation = Invitation.issue(
+        membership,
+        jurisdiction_name=jurisdiction["name"],
+        company_name=company["name"] if company else None,
+        token=token,
+        token_hash=secrets.token_hash(token),
+        at=tx.clock.now(),
+        expires_at=tx.clock.now() + timedelta(days=idn.settings.invitation_days),
     )
-    tx.emit(
-        InvitationIssued(
-            invitation_id=invitation_id,
-            jurisdiction_id=jid,
-            jurisdiction_name=jurisdiction["name"],
-            email=account["email"],
-            kind=membership["kind"],
-            roles=list(membership.get("roles", [])),
-            company_name=company["name"] if company else None,
-            token=token,
-            expires_at=expires,
-        ),
-        jurisdiction_id=jid,
-    )
+    await InvitationRepository(tx, membership.jurisdiction_id).add(invitation)
 
 
-# -- invitations --------------------------------------------------------------
-async def usable_invitation(idn: Identity, tx: Transaction | None, token: str) -> Doc:
+async def usable_invitation(idn: Identity, tx: Transaction | None, token: str) -> Invitation:
     parts = secrets.split_scoped_token(token)
     if parts is not None:
-        repo = tx.repo(Invitations, parts[0]) if tx else Invitations(idn.runtime.db, parts[0])
-        doc = await repo.find_one({"token_hash": secrets.token_hash(token)})
-        if doc is not None and link_usable(
-            used_at=doc.get("used_at"), expires_at=as_utc(doc["expires_at"]), now=idn.now
-        ):
-            return doc
+        session: Any = tx or ReadOnly(idn.runtime.db, idn.runtime.clock)
+        found = await InvitationRepository(session, parts[0]).find_one(
+            {"token_hash": secrets.token_hash(token)}
+        )
+        if found is not None and found.usable(idn.now):
+            return found
     raise NotFound("this invitation link is unknown, used or expired", slug="link-not-usable")
 
 
 async def describe_invitation(idn: Identity, token: str) -> Doc:
-    doc = await usable_invitation(idn, None, token)
-    jurisdiction = await load_jurisdiction(idn.runtime.db, doc["jurisdiction_id"])
-    account = await Accounts(idn.runtime.db).by_id(doc["account_id"])
+    invitation = await usable_invitation(idn, None, token)
+    jurisdiction = await load_jurisdiction(idn.runtime.db, invitation.jurisdiction_id)
+    account = await Accounts(idn.runtime.db).by_id(invitation.account_id)
     return {
-        "email": doc["email"],
-        "jurisdiction_id": doc["jurisdiction_id"],
+        "email": invitation.email,
+        "jurisdiction_id": invitation.jurisdiction_id,
         "jurisdiction_name": jurisdiction["name"],
-        "expires_at": as_utc(doc["expires_at"]),
+        "expires_at": as_utc(invitation.expires_at),
         "existing_account": bool(account and account.get("password_hash")),
     }
 
@@ -97,8 +76,8 @@ async def accept_invitation(
     security_answer: str | None,
 ) -> Doc:
     preview = await usable_invitation(idn, None, token)
-    jurisdiction = await load_jurisdiction(idn.runtime.db, preview["jurisdiction_id"])
-    account = await Accounts(idn.runtime.db).by_id(preview["account_id"])
+    jurisdiction = await load_jurisdiction(idn.runtime.db, preview.jurisdiction_id)
+    account = await Accounts(idn.runtime.db).by_id(preview.account_id)
     if account is None:
         raise NotFound("this invitation link is unknown, used or expired", slug="link-not-usable")
     fields: Doc = {}
@@ -117,14 +96,13 @@ async def accept_invitation(
 
     async def work(tx: Transaction) -> Doc:
         invitation = await usable_invitation(idn, tx, token)  # single use under races
-        jid = invitation["jurisdiction_id"]
-        await tx.repo(Invitations, jid).update_one(
-            {"_id": invitation["_id"], "used_at": None}, {"$set": {"used_at": idn.now}}
-        )
+        jid = invitation.jurisdiction_id
+        invitation.use(tx.clock.now())
+        await InvitationRepository(tx, jid).save(invitation)
         if fields:
             await Accounts(tx.db, tx.session).update(account["_id"], fields)
         members = MembershipRepository(tx, jid)
-        membership = await members.get(invitation["membership_id"])
+        membership = await members.get(invitation.membership_id)
         if membership is None:
             raise NotFound("the invitation's membership no longer exists")
         membership.activate(

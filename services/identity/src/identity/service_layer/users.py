@@ -92,7 +92,7 @@ async def add_person(
     await members.add(membership)
     doc: Doc = MembershipRepository.to_doc(membership)
     if not has_login and delivery == "invitation":
-        await invite(idn, tx, jurisdiction, account, doc, company)
+        await invite(idn, tx, jurisdiction, membership, company)
     return doc, pin
 
 
