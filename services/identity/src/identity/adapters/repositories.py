@@ -17,6 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.aggregate import Aggregate
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from chassis.repository import DataclassRepository
+from identity.domain.enrollment import Enrollment
 from identity.domain.invitation import Invitation
 from identity.domain.membership import Membership
 from identity.domain.reset import PasswordReset
@@ -120,12 +121,12 @@ async def jurisdictions_of_account(db: AsyncDatabase[Doc], account_id: str) -> l
     return sorted({d["jurisdiction_id"] async for d in cursor})
 
 
-class Enrollments(TenantRepository):
+class EnrollmentRepository(DataclassRepository[Enrollment]):
     collection_name: ClassVar[str] = "enrollments"
+    aggregate_type: ClassVar[type[Aggregate]] = Enrollment
 
-
-class Invitations(TenantRepository):
-    collection_name: ClassVar[str] = "invitations"
+    async def sent_since(self, email: str, since: datetime) -> int:
+        return await self.docs.count({"email": email, "created_at": {"$gt": since}})
 
 
 class InvitationRepository(DataclassRepository[Invitation]):

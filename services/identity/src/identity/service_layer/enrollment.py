@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from uuid import uuid4
+from typing import Any
 
 from chassis.clock import as_utc
 from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
-from chassis.links import link_usable
-from chassis.uow import Transaction
-from contracts.identity import EmailVerificationRequested
+from chassis.uow import ReadOnly, Transaction
 from identity.adapters import secrets
 from identity.adapters.repositories import (
     Accounts,
-    Enrollments,
+    EnrollmentRepository,
     Memberships,
 )
+from identity.domain.enrollment import Enrollment
 from identity.domain.model import (
     EnrollmentKind,
     JurisdictionFeatures,
@@ -52,70 +51,49 @@ async def request_enrollment(
         members = tx.repo(Memberships, jurisdiction_id)
         if account and await members.find_one({"account_id": account["_id"]}):
             return  # already a member: say nothing different
-        enrollments = tx.repo(Enrollments, jurisdiction_id)
-        recent = await enrollments.count(
-            {"email": email, "created_at": {"$gt": now - timedelta(hours=1)}}
-        )
-        if recent >= LINKS_PER_EMAIL_PER_HOUR:
+        enrollments = EnrollmentRepository(tx, jurisdiction_id)
+        if await enrollments.sent_since(email, now - timedelta(hours=1)) >= (
+            LINKS_PER_EMAIL_PER_HOUR
+        ):
             return  # throttle link requests per address (mail bombing)
         token = secrets.new_scoped_token(jurisdiction_id)
-        expires = enrollment_expiry(now, idn.settings.enrollment_link_hours)
-        enrollment_id = str(uuid4())
-        await enrollments.insert_one(
-            {
-                "_id": enrollment_id,
-                "email": email,
-                "kind": kind,
-                "token_hash": secrets.token_hash(token),
-                "created_at": now,
-                "expires_at": expires,
-                "used_at": None,
-            }
-        )
-        tx.emit(
-            EmailVerificationRequested(
-                enrollment_id=enrollment_id,
-                jurisdiction_id=jurisdiction_id,
-                jurisdiction_name=jurisdiction["name"],
-                email=email,
-                kind=kind,
-                token=token,
-                expires_at=expires,
-            ),
+        enrollment = Enrollment.request(
             jurisdiction_id=jurisdiction_id,
+            jurisdiction_name=jurisdiction["name"],
+            email=email,
+            kind=kind,
+            token=token,
+            token_hash=secrets.token_hash(token),
+            at=now,
+            expires_at=enrollment_expiry(now, idn.settings.enrollment_link_hours),
         )
+        await enrollments.add(enrollment)
 
     await idn.runtime.uow.run(work)
 
 
-async def _usable_enrollment(idn: Identity, tx: Transaction | None, token: str) -> Doc:
+async def _usable_enrollment(idn: Identity, tx: Transaction | None, token: str) -> Enrollment:
     parts = secrets.split_scoped_token(token)
-    if parts is None:
-        raise NotFound("this confirmation link is unknown, used or expired", slug="link-not-usable")
-    jurisdiction_id, _ = parts
-    repo = (
-        tx.repo(Enrollments, jurisdiction_id)
-        if tx
-        else Enrollments(idn.runtime.db, jurisdiction_id)
-    )
-    doc = await repo.find_one({"token_hash": secrets.token_hash(token)})
-    if doc is None or not link_usable(
-        used_at=doc.get("used_at"), expires_at=as_utc(doc["expires_at"]), now=idn.now
-    ):
-        raise NotFound("this confirmation link is unknown, used or expired", slug="link-not-usable")
-    return doc
+    if parts is not None:
+        session: Any = tx or ReadOnly(idn.runtime.db, idn.runtime.clock)
+        found = await EnrollmentRepository(session, parts[0]).find_one(
+            {"token_hash": secrets.token_hash(token)}
+        )
+        if found is not None and found.usable(idn.now):
+            return found
+    raise NotFound("this confirmation link is unknown, used or expired", slug="link-not-usable")
 
 
 async def describe_enrollment(idn: Identity, token: str) -> Doc:
-    doc = await _usable_enrollment(idn, None, token)
-    jurisdiction = await get_jurisdiction(idn, doc["jurisdiction_id"])
-    account = await Accounts(idn.runtime.db).by_email(doc["email"])
+    enrollment = await _usable_enrollment(idn, None, token)
+    jurisdiction = await get_jurisdiction(idn, enrollment.jurisdiction_id)
+    account = await Accounts(idn.runtime.db).by_email(enrollment.email)
     return {
-        "email": doc["email"],
-        "kind": doc["kind"],
-        "jurisdiction_id": doc["jurisdiction_id"],
+        "email": enrollment.email,
+        "kind": enrollment.kind,
+        "jurisdiction_id": enrollment.jurisdiction_id,
         "jurisdiction_name": jurisdiction["name"],
-        "expires_at": as_utc(doc["expires_at"]),
+        "expires_at": as_utc(enrollment.expires_at),
         "existing_account": account is not None,
     }
 
@@ -124,10 +102,10 @@ async def complete_enrollment(
     idn: Identity, *, token: str, display_name: str, password: str, phone: str | None
 ) -> Doc:
     preview = await _usable_enrollment(idn, None, token)
-    email = preview["email"]
+    email = preview.email
     existing = await Accounts(idn.runtime.db).by_email(email)
     if existing is None or not existing.get("password_hash"):  # new, or invited but never set
-        jurisdiction = await get_jurisdiction(idn, preview["jurisdiction_id"])
+        jurisdiction = await get_jurisdiction(idn, preview.jurisdiction_id)
         check_password(password, jurisdiction, email, display_name)
         password_hash: str | None = secrets.hash_password(password)
     else:
@@ -138,7 +116,7 @@ async def complete_enrollment(
 
     async def work(tx: Transaction) -> Doc:
         enrollment = await _usable_enrollment(idn, tx, token)  # re-read: single use under races
-        jid = enrollment["jurisdiction_id"]
+        jid = enrollment.jurisdiction_id
         account = await get_or_create_account(
             tx, email=email, display_name=display_name, phone=phone, password_hash=password_hash
         )
@@ -147,11 +125,10 @@ async def complete_enrollment(
                 account["_id"], {"password_hash": password_hash}
             )
         membership = await get_or_create_membership(
-            tx, account=account, jurisdiction_id=jid, kind=enrollment["kind"], roles=[]
+            tx, account=account, jurisdiction_id=jid, kind=enrollment.kind, roles=[]
         )
-        await tx.repo(Enrollments, jid).update_one(
-            {"_id": enrollment["_id"], "used_at": None}, {"$set": {"used_at": tx.clock.now()}}
-        )
+        enrollment.use(tx.clock.now())
+        await EnrollmentRepository(tx, jid).save(enrollment)
         return {"account": account, "membership": {**membership, "jurisdiction_id": jid}}
 
     return await idn.runtime.uow.run(work)
