@@ -1,0 +1,73 @@
+"""Registration's accepted contractors become companies with their first
+authorized user (R-REG-5)."""
+
+from __future__ import annotations
+
+from chassis.consumer import PermanentError
+from chassis.errors import ProblemError
+from chassis.uow import Transaction
+from contracts.identity import AuthorizedUserAdded
+from contracts.registration import RegistrationAccepted
+from identity.adapters.repositories import Companies, JurisdictionRegistry
+from identity.service_layer.common import Doc, Identity, audit
+from identity.service_layer.companies import insert_company
+from identity.service_layer.users import add_person
+
+
+async def _registrant_as_admin(
+    idn: Identity, tx: Transaction, event: RegistrationAccepted, jurisdiction: Doc, company: Doc
+) -> Doc:
+    """An existing login (the registrant set a password while registering) is
+    granted at once; otherwise the registrant gets an invitation."""
+    try:
+        membership, _ = await add_person(
+            idn,
+            tx,
+            jurisdiction=jurisdiction,
+            email=event.registrant_email,
+            display_name=event.registrant_name,
+            kind="contractor",
+            roles=[],
+            delivery="invitation",
+            actor=None,
+            company=company,
+            company_admin=True,
+        )
+    except ProblemError as exc:  # e.g. the email belongs to a staff member here
+        raise PermanentError(f"cannot make the registrant a contractor: {exc}") from exc
+    return membership
+
+
+async def on_registration_accepted(
+    idn: Identity, tx: Transaction, event: RegistrationAccepted
+) -> None:
+    """The company and its first authorized user (an admin) exist — once: the
+    consumer's processed-events marker, and the company's unique registration id."""
+    jid = event.jurisdiction_id
+    jurisdiction = await JurisdictionRegistry(tx.db, tx.session).get(jid)
+    if jurisdiction is None:
+        raise PermanentError(f"registration for unknown jurisdiction {jid!r}")
+    if await tx.repo(Companies, jid).find_one({"registration_id": event.registration_id}):
+        return
+    fields = event.company.model_dump()
+    fields["license_number"] = fields["license_number"].strip().upper()
+    company = await insert_company(tx, jid, {**fields, "registration_id": event.registration_id})
+    membership = await _registrant_as_admin(idn, tx, event, jurisdiction, company)
+    tx.emit(
+        AuthorizedUserAdded(
+            company_id=company["_id"],
+            jurisdiction_id=jid,
+            account_id=membership["account_id"],
+            email=membership["email"],
+            company_admin=True,
+        ),
+        jurisdiction_id=jid,
+    )
+    await audit(
+        tx,
+        jid,
+        "registration_accepted",
+        actor=None,
+        subject=company["_id"],
+        registration_id=event.registration_id,
+    )
