@@ -83,17 +83,21 @@ async def add_person(
         company_admin_of=[company["_id"]] if company and company_admin else [],
         announce_account=False,
     )
-    pin: str | None = None
-    if not has_login and delivery == "pin":
-        pin = f"{pysecrets.randbelow(10**8):08d}"
-        days = timedelta(days=idn.settings.pin_valid_days)
-        membership.issue_pin(secrets.hash_password(pin), now + days)
-        await audit(tx, jid, "pin_issued", actor=actor, subject=account["_id"])
+    pin = await _pin(idn, tx, membership, actor) if not has_login and delivery == "pin" else None
     await members.add(membership)
-    doc: Doc = MembershipRepository.to_doc(membership)
     if not has_login and delivery == "invitation":
         await invite(idn, tx, jurisdiction, membership, company)
-    return doc, pin
+    return MembershipRepository.to_doc(membership), pin
+
+
+async def _pin(idn: Identity, tx: Transaction, membership: Membership, actor: str | None) -> str:
+    """A one-time PIN for a first login without an email link (R-ID-1)."""
+    pin = f"{pysecrets.randbelow(10**8):08d}"
+    expires = tx.clock.now() + timedelta(days=idn.settings.pin_valid_days)
+    membership.issue_pin(secrets.hash_password(pin), expires)
+    jid = membership.jurisdiction_id
+    await audit(tx, jid, "pin_issued", actor=actor, subject=membership.account_id)
+    return pin
 
 
 def _joinable(membership: Membership, email: str, kind: str, company: Doc | None) -> None:
