@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
+from uuid import uuid4
+
+from chassis.aggregate import Aggregate
+from chassis.clock import as_utc
 
 
 def new_scoped_token(jurisdiction_id: str) -> str:
@@ -31,3 +37,50 @@ def token_hash(token: str) -> str:
 def link_usable(*, used_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
     """A link works once and only until it expires."""
     return used_at is None and now < expires_at
+
+
+@dataclass(kw_only=True, eq=False)
+class EmailedLink(Aggregate):
+    """An aggregate that is an emailed, single-use, expiring link (only its
+    token's hash is kept). Subclasses add their fields and the event that
+    sends the link."""
+
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+    @classmethod
+    def _open(
+        cls: type[L],
+        *,
+        jurisdiction_id: str,
+        token_hash: str,
+        at: datetime,
+        expires_at: datetime,
+        **fields: Any,
+    ) -> L:
+        link = cls(
+            id=str(uuid4()),
+            jurisdiction_id=jurisdiction_id,
+            token_hash=token_hash,
+            created_at=at,
+            expires_at=expires_at,
+            **fields,
+        )
+        link._change()
+        return link
+
+    def usable(self, now: datetime) -> bool:
+        return link_usable(used_at=self.used_at, expires_at=as_utc(self.expires_at), now=now)
+
+    def use(self, now: datetime) -> bool:
+        """Once, and only until it expires."""
+        if not self.usable(now):
+            return False
+        self._change()
+        self.used_at = now
+        return True
+
+
+L = TypeVar("L", bound=EmailedLink)

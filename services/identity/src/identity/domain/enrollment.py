@@ -5,22 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import uuid4
 
-from chassis.aggregate import Aggregate
-from chassis.clock import as_utc
+from chassis.links import EmailedLink
 from contracts.identity import EmailVerificationRequested
 from identity.domain.model import EnrollmentKind
 
 
 @dataclass(kw_only=True, eq=False)
-class Enrollment(Aggregate):
+class Enrollment(EmailedLink):
     email: str
     kind: EnrollmentKind
-    token_hash: str
-    created_at: datetime
-    expires_at: datetime
-    used_at: datetime | None = None
 
     @classmethod
     def request(
@@ -35,16 +29,14 @@ class Enrollment(Aggregate):
         at: datetime,
         expires_at: datetime,
     ) -> Enrollment:
-        enrollment = cls(
-            id=str(uuid4()),
+        enrollment = cls._open(
             jurisdiction_id=jurisdiction_id,
+            token_hash=token_hash,
+            at=at,
+            expires_at=expires_at,
             email=email,
             kind=kind,
-            token_hash=token_hash,
-            created_at=at,
-            expires_at=expires_at,
         )
-        enrollment._change()
         enrollment._record(
             EmailVerificationRequested(
                 enrollment_id=enrollment.id,
@@ -57,10 +49,3 @@ class Enrollment(Aggregate):
             )
         )
         return enrollment
-
-    def usable(self, now: datetime) -> bool:
-        return self.used_at is None and now < as_utc(self.expires_at)
-
-    def use(self, now: datetime) -> None:
-        self._change()
-        self.used_at = now

@@ -5,23 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import uuid4
 
-from chassis.aggregate import Aggregate
-from chassis.clock import as_utc
+from chassis.links import EmailedLink
 from contracts.identity import InvitationIssued
 from identity.domain.membership import Membership
 
 
 @dataclass(kw_only=True, eq=False)
-class Invitation(Aggregate):
+class Invitation(EmailedLink):
     account_id: str
     email: str
     membership_id: str
-    token_hash: str
-    created_at: datetime
-    expires_at: datetime
-    used_at: datetime | None = None
 
     @classmethod
     def issue(
@@ -35,17 +29,15 @@ class Invitation(Aggregate):
         at: datetime,
         expires_at: datetime,
     ) -> Invitation:
-        invitation = cls(
-            id=str(uuid4()),
+        invitation = cls._open(
             jurisdiction_id=membership.jurisdiction_id,
+            token_hash=token_hash,
+            at=at,
+            expires_at=expires_at,
             account_id=membership.account_id,
             email=membership.email,
             membership_id=membership.id,
-            token_hash=token_hash,
-            created_at=at,
-            expires_at=expires_at,
         )
-        invitation._change()
         invitation._record(
             InvitationIssued(
                 invitation_id=invitation.id,
@@ -60,10 +52,3 @@ class Invitation(Aggregate):
             )
         )
         return invitation
-
-    def usable(self, now: datetime) -> bool:
-        return self.used_at is None and now < as_utc(self.expires_at)
-
-    def use(self, now: datetime) -> None:
-        self._change()
-        self.used_at = now

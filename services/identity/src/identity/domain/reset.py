@@ -6,23 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import uuid4
 
-from chassis.aggregate import Aggregate
-from chassis.clock import as_utc
+from chassis.links import EmailedLink
 from contracts.identity import PasswordResetRequested
 
 MAX_ANSWER_FAILURES = 5
 
 
 @dataclass(kw_only=True, eq=False)
-class PasswordReset(Aggregate):
+class PasswordReset(EmailedLink):
     account_id: str
     email: str
-    token_hash: str
-    created_at: datetime
-    expires_at: datetime
-    used_at: datetime | None = None
     answer_failures: int = 0
 
     @classmethod
@@ -38,16 +32,14 @@ class PasswordReset(Aggregate):
         at: datetime,
         expires_at: datetime,
     ) -> PasswordReset:
-        reset = cls(
-            id=str(uuid4()),
+        reset = cls._open(
             jurisdiction_id=jurisdiction_id,
+            token_hash=token_hash,
+            at=at,
+            expires_at=expires_at,
             account_id=account_id,
             email=email,
-            token_hash=token_hash,
-            created_at=at,
-            expires_at=expires_at,
         )
-        reset._change()
         reset._record(
             PasswordResetRequested(
                 reset_id=reset.id,
@@ -62,16 +54,8 @@ class PasswordReset(Aggregate):
         return reset
 
     def usable(self, now: datetime) -> bool:
-        return (
-            self.used_at is None
-            and now < as_utc(self.expires_at)
-            and self.answer_failures < MAX_ANSWER_FAILURES
-        )
+        return super().usable(now) and self.answer_failures < MAX_ANSWER_FAILURES
 
     def wrong_answer(self) -> None:
         self._change()
         self.answer_failures += 1
-
-    def use(self, now: datetime) -> None:
-        self._change()
-        self.used_at = now

@@ -11,6 +11,7 @@ from uuid import uuid4
 
 from chassis.aggregate import Aggregate
 from chassis.errors import Conflict, NotFound, Unprocessable, field_error
+from chassis.links import EmailedLink
 from contracts.registration import (
     NeedsInfo,
     RegisteredCompany,
@@ -38,14 +39,10 @@ SECTIONS = ("company_name", "registrant_name", "license_number", "trades", "lice
 
 
 @dataclass(kw_only=True, eq=False)
-class EmailConfirmation(Aggregate):
+class EmailConfirmation(EmailedLink):
     """Step 1 of R-REG-2: a single-use, expiring link that opens a draft."""
 
     email: str
-    token_hash: str
-    created_at: datetime
-    expires_at: datetime
-    used_at: datetime | None = None
 
     @classmethod
     def request(
@@ -58,15 +55,13 @@ class EmailConfirmation(Aggregate):
         at: datetime,
         expires_at: datetime,
     ) -> EmailConfirmation:
-        sent = cls(
-            id=str(uuid4()),
+        sent = cls._open(
             jurisdiction_id=jurisdiction_id,
-            email=email,
             token_hash=token_hash,
-            created_at=at,
+            at=at,
             expires_at=expires_at,
+            email=email,
         )
-        sent._change()
         sent._record(
             RegistrationEmailConfirmationRequested(
                 start_id=sent.id,
@@ -77,13 +72,6 @@ class EmailConfirmation(Aggregate):
             )
         )
         return sent
-
-    def use(self, at: datetime) -> bool:
-        if self.used_at is not None or at >= self.expires_at:
-            return False
-        self._change()
-        self.used_at = at
-        return True
 
 
 @dataclass(kw_only=True, eq=False)
