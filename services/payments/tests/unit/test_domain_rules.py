@@ -153,3 +153,15 @@ def test_r_pay_6_the_convenience_fee_goes_back_only_with_the_whole_payment() -> 
     failed.status = "FAILED"
     with pytest.raises(Conflict):
         failed.refund_request(None)
+
+
+def test_r_pay_5_a_payment_knows_which_of_its_lines_are_taken() -> None:
+    payment = _settled()
+    payment.status = "PENDING"
+    receivable = _receivable()
+    assert payment.taken_lines({"p1": receivable}, {}) == []
+    held = {("p1", "l2"): "pay-other", ("p1", "l1"): "pay-1"}  # its own hold is fine
+    assert payment.taken_lines({"p1": receivable}, held) == [("RES26-0001", "pay-other")]
+    receivable.pay(["l1"], "pay-9")
+    assert payment.taken_lines({"p1": receivable}, {}) == [("RES26-0001", "pay-9")]
+    assert payment.taken_lines({"p1": None}, {}) == [("RES26-0001", None)] * 2

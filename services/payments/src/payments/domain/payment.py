@@ -6,6 +6,7 @@ Every status change goes through :meth:`Payment._move` and the table below.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from contracts.payments import (
     PaymentSettled,
 )
 from payments.domain.money import ROUNDING_RULE
+from payments.domain.receivable import Receivable
 from payments.domain.refund import Refund
 
 Doc = dict[str, Any]
@@ -173,6 +175,29 @@ class Payment(Aggregate):
                     )
                 )
         return out
+
+    def taken_lines(
+        self,
+        receivables: Mapping[str, Receivable | None],
+        holders: Mapping[tuple[str, str], str | None],
+    ) -> list[tuple[str, str | None]]:
+        """(permit number, the payment that has it) for every line that is no
+        longer this payment's to pay: paid or voided since, or held by another
+        open checkout (R-PAY-5)."""
+        taken: list[tuple[str, str | None]] = []
+        for item in self.items:
+            receivable = receivables.get(item["permit_id"])
+            for ln in item["lines"]:
+                lid = ln["line_id"]
+                if receivable is None or not receivable.is_open(lid):
+                    taken.append(
+                        (item["number"], receivable.holder_of(lid) if receivable else None)
+                    )
+                    continue
+                holder = holders.get((item["permit_id"], lid))
+                if holder and holder != self.id:
+                    taken.append((item["number"], holder))
+        return taken
 
     # -- the provider's page and its outcome (R-PAY-5) ------------------------
     def opened(self, provider_ref: str, hosted_url: str, *, at: datetime) -> bool:

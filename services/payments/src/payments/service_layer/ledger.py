@@ -23,19 +23,9 @@ log = logging.getLogger(__name__)
 
 
 async def _taken(uow: PaymentsUnitOfWork, payment: Payment) -> list[tuple[str, str | None]]:
-    """(permit number, the payment holding it) for every line no longer this one's to pay."""
-    taken: list[tuple[str, str | None]] = []
-    for item in payment.items:
-        receivable = await uow.receivables.get(item["permit_id"])
-        for ln in item["lines"]:
-            lid = ln["line_id"]
-            if receivable is None or not receivable.is_open(lid):
-                taken.append((item["number"], receivable.holder_of(lid) if receivable else None))
-                continue
-            holder = await uow.reservations.holder(item["permit_id"], lid, uow.now)
-            if holder and holder != payment.id:
-                taken.append((item["number"], holder))
-    return taken
+    receivables = {i["permit_id"]: await uow.receivables.get(i["permit_id"]) for i in payment.items}
+    holders = {line: await uow.reservations.holder(*line, uow.now) for line in payment.line_keys}
+    return payment.taken_lines(receivables, holders)
 
 
 async def settle(
