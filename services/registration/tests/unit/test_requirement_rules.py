@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chassis.errors import Unprocessable
-from registration.domain.registration import EmailConfirmation, check_config, check_sections
+from registration.domain.configuration import check_config, check_sections
+from registration.domain.registration import EmailConfirmation
 from registration.domain.requirements import (
     IllegalTransition,
     Requirement,

@@ -15,29 +15,22 @@ from uuid import uuid4
 
 from chassis.aggregate import SYSTEM, Aggregate
 from chassis.clock import as_utc
-from chassis.errors import Conflict, NotFound, Unprocessable, field_error
-from chassis.money import to_minor
 from chassis.principal import Principal
 from contracts.permits import (
-    FeeAssessed,
-    FeeVoided,
-    Party,
     PermitApplied,
     PermitCancelled,
     PermitExpired,
     PermitExpiring,
     PermitIssued,
-    PermitLinked,
-    PermitPartiesChanged,
     PermitReinstated,
     PermitStatusChanged,
-    PermitUnlinked,
     SiteAddress,
 )
-from contracts.permits import FeeLine as FeeLineOut
-from permits.domain.fees import MAX_LINE_MINOR, FeeLine, balance_minor
+from permits.domain.fees import FeeLine
+from permits.domain.permit_fees import PermitFees
+from permits.domain.permit_parties import PermitParties
 from permits.domain.permit_type import PermitType
-from permits.domain.workflow import ACTIVE, CLOSED_TO_FEES, IllegalTransition, check_transition
+from permits.domain.workflow import ACTIVE, check_transition
 
 Doc = dict[str, Any]
 
@@ -49,7 +42,7 @@ def _party(party: Doc | None) -> Doc | None:
 
 
 @dataclass(kw_only=True, eq=False)
-class Permit(Aggregate):
+class Permit(PermitFees, PermitParties, Aggregate):
     number: str
     type_code: str
     type_name: str
@@ -212,174 +205,6 @@ class Permit(Aggregate):
             )
         )
 
-    # -- fees (R-PAY-1, R-PAY-6) ------------------------------------------------
-    @property
-    def fees_due_minor(self) -> int:
-        return balance_minor(self.fees)
-
-    def _price(
-        self,
-        terms: PermitType,
-        items: list[tuple[str, Decimal]],
-        manual: list[tuple[str, Decimal, str]],
-        *,
-        at: datetime,
-        by: str,
-    ) -> list[FeeLine]:
-        """Lines from the type's schedule (code, quantity) and manual lines
-        (name, amount, reason); 422 naming the item that cannot be priced."""
-        lines: list[FeeLine] = []
-        valuation = Decimal(self.valuation or "0")
-        for n, (code, quantity) in enumerate(items):
-            item = terms.fee(code)
-            if item is None:
-                raise Unprocessable(
-                    f"no fee {code!r} in the schedule",
-                    errors=[field_error(f"items.{n}.code", "unknown")],
-                )
-            minor = to_minor(item.amount_for(valuation=valuation, quantity=quantity))
-            if minor > MAX_LINE_MINOR:
-                raise Unprocessable(
-                    f"the fee {item.code} would come to more than 99,999,999.99",
-                    errors=[field_error(f"items.{n}.quantity", "too large")],
-                )
-            lines.append(self._line(item.code, item.name, minor, None, terms, at, by))
-        for name, amount, reason in manual:
-            lines.append(self._line(None, name, to_minor(amount), reason, terms, at, by))
-        if not lines:
-            raise Unprocessable("no fee lines given", errors=[field_error("items", "empty")])
-        return lines
-
-    @staticmethod
-    def _line(
-        code: str | None,
-        name: str,
-        minor: int,
-        reason: str | None,
-        terms: PermitType,
-        at: datetime,
-        by: str,
-    ) -> FeeLine:
-        return FeeLine(
-            id=str(uuid4()),
-            code=code,
-            name=name,
-            amount_minor=minor,
-            currency=terms.currency,
-            reason=reason,
-            assessed_at=at,
-            by=by,
-        )
-
-    def assess(
-        self,
-        terms: PermitType,
-        items: list[tuple[str, Decimal]],
-        manual: list[tuple[str, Decimal, str]],
-        *,
-        at: datetime,
-        by: str,
-    ) -> list[FeeLine]:
-        """Lines from the type's schedule (code, quantity) and manual lines (name,
-        amount, reason); a permit pending approval with a balance awaits payment."""
-        if self.status in CLOSED_TO_FEES:
-            raise IllegalTransition(
-                self.status, "assess fees", f"a {self.status} permit takes no new fees"
-            )
-        lines = self._price(terms, items, manual, at=at, by=by)
-        version = self._change()
-        self.fees.extend(lines)
-        self._record(
-            FeeAssessed(
-                permit_id=self.id,
-                jurisdiction_id=self.jurisdiction_id,
-                number=self.number,
-                type_name=self.type_name,
-                site=SiteAddress(**self.site),
-                lines=[
-                    FeeLineOut(
-                        line_id=ln.id,
-                        code=ln.code,
-                        name=ln.name,
-                        amount_minor=ln.amount_minor,
-                        currency=ln.currency,
-                    )
-                    for ln in lines
-                ],
-                balance_minor=self.fees_due_minor,
-                currency=terms.currency,
-                payer_emails=self.payer_emails,
-                company_ids=list(self.company_ids),
-                version=version,
-            )
-        )
-        if self.status == "PENDING_APPROVAL" and self.fees_due_minor > 0:
-            self.move_to(
-                "AWAITING_PAYMENT", by=SYSTEM, roles=[SYSTEM], at=at, comment="fees assessed"
-            )
-        return lines
-
-    def void_fee(self, line_id: str, reason: str) -> None:
-        line = next((ln for ln in self.fees if ln.id == line_id), None)
-        if line is None:
-            raise NotFound("no such fee line")
-        if line.status != "open":
-            raise Conflict(f"this fee line is {line.status}", slug="fee-not-open")
-        version = self._change()
-        line.void(reason)
-        self._record(
-            FeeVoided(
-                permit_id=self.id,
-                jurisdiction_id=self.jurisdiction_id,
-                number=self.number,
-                line_id=line_id,
-                reason=reason,
-                balance_minor=self.fees_due_minor,
-                currency=line.currency,
-                version=version,
-            )
-        )
-
-    def settle_lines(
-        self, line_ids: list[str], payment_id: str, *, at: datetime, terms: PermitType
-    ) -> bool:
-        """A settled payment pays its open lines, once; a zero balance readies
-        the permit and, where the type says so, issues it (R-PER-6)."""
-        wanted = set(line_ids)
-        paid = [ln for ln in self.fees if ln.id in wanted and ln.pay(payment_id)]
-        if not paid:
-            return False
-        self._change()
-        if self.fees_due_minor == 0 and self.status == "AWAITING_PAYMENT":
-            self.move_to("READY_TO_ISSUE", by=SYSTEM, roles=[SYSTEM], at=at, comment="fees paid")
-            if terms.auto_issue:
-                self.move_to(
-                    "ISSUED",
-                    by=SYSTEM,
-                    roles=[SYSTEM],
-                    at=at,
-                    comment="issued electronically once fees were paid",
-                    terms=terms,
-                )
-        return True
-
-    def unsettle_lines(self, payment_id: str, *, at: datetime) -> bool:
-        """A refunded payment's lines are open again; a permit not yet issued
-        awaits payment again."""
-        reopened = [ln for ln in self.fees if ln.reopen(payment_id)]
-        if not reopened:
-            return False
-        self._change()
-        if self.status == "READY_TO_ISSUE" and self.fees_due_minor > 0:
-            self.move_to(
-                "AWAITING_PAYMENT", by=SYSTEM, roles=[SYSTEM], at=at, comment="payment refunded"
-            )
-        return True
-
-    @property
-    def payer_emails(self) -> list[str]:
-        return [e for e in (self.applicant.get("email"), (self.owner or {}).get("email")) if e]
-
     # -- activity and expiry (R-PER-5) ------------------------------------------
     def record_activity(self, at: datetime, *, inactivity_days: int) -> bool:
         """A passing inspection restarts the inactivity clock of an active permit."""
@@ -415,95 +240,3 @@ class Permit(Aggregate):
             )
         )
         return True
-
-    # -- who is on it (R-ID-6, seed 000) ---------------------------------------
-    def _parties(self) -> Doc:
-        return {
-            "applicant": Party(**self.applicant),
-            "owner": Party(**self.owner) if self.owner else None,
-            "company_ids": list(self.company_ids),
-        }
-
-    def _parties_changed(self, action: str, by: str, at: datetime, **details: Any) -> int:
-        version = self._change()
-        comment = f"{action}: {details}"
-        self._note(at=at, by=by, from_status=self.status, to=self.status, comment=comment)
-        self._record(
-            PermitPartiesChanged(
-                permit_id=self.id,
-                jurisdiction_id=self.jurisdiction_id,
-                number=self.number,
-                linked_accounts=list(self.linked_accounts),
-                version=version,
-                **self._parties(),
-            )
-        )
-        return version
-
-    def change_parties(
-        self,
-        *,
-        add_companies: list[str],
-        remove_companies: list[str],
-        applicant_email: str | None,
-        owner_email: str | None,
-        by: str,
-        at: datetime,
-    ) -> None:
-        if owner_email is not None and not self.owner:
-            raise Unprocessable(
-                "this permit has no property owner", errors=[field_error("owner_email", "no owner")]
-            )
-        companies = [c for c in self.company_ids if c not in remove_companies]
-        self.company_ids = companies + [c for c in add_companies if c not in companies]
-        if applicant_email is not None:
-            self.applicant = {**self.applicant, "email": applicant_email.lower()}
-        if owner_email is not None and self.owner:
-            self.owner = {**self.owner, "email": owner_email.lower()}
-        self._parties_changed("parties changed", by, at, companies=self.company_ids)
-
-    def matches_fact(self, fact: str) -> bool:
-        """The second fact that links a permit: its street number, zip or access code."""
-        facts = {
-            (self.site.get("street") or "").split(" ")[0].upper(),
-            (self.site.get("zip") or "").upper(),
-            (self.access_code or "").upper(),
-        } - {""}
-        return fact.strip().upper() in facts
-
-    def link(self, account_id: str, *, at: datetime) -> None:
-        if account_id in self.linked_accounts:
-            return
-        self.linked_accounts.append(account_id)
-        version = self._parties_changed("linked", account_id, at)
-        self._record(self._link_event(PermitLinked, account_id, version))
-
-    def unlink(self, account_id: str, *, at: datetime) -> None:
-        if account_id not in self.linked_accounts:
-            raise NotFound("this permit is not linked to you")
-        self.linked_accounts.remove(account_id)
-        version = self._parties_changed("unlinked", account_id, at)
-        self._record(self._link_event(PermitUnlinked, account_id, version))
-
-    def _link_event(
-        self, kind: type[PermitLinked] | type[PermitUnlinked], account_id: str, version: int
-    ) -> PermitLinked | PermitUnlinked:
-        return kind(
-            permit_id=self.id,
-            jurisdiction_id=self.jurisdiction_id,
-            number=self.number,
-            account_id=account_id,
-            version=version,
-        )
-
-    # -- review comments and attachments (R-PER-4) ----------------------------
-    def add_comment(self, text: str, *, by: str, at: datetime) -> None:
-        self._change()
-        self.comments.append({"id": str(uuid4()), "at": at, "by": by, "text": text})
-
-    def attach(self, document: Doc, *, by: str, at: datetime) -> None:
-        self._change()
-        self.documents.append({**document, "by": by, "at": at})
-
-    def has_document(self, file_id: str) -> bool:
-        return any(d["file_id"] == file_id for d in self.documents)

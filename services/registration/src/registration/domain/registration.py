@@ -6,25 +6,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
 from chassis.errors import Conflict, NotFound, Unprocessable, field_error
 from chassis.links import EmailedLink
 from contracts.registration import (
-    NeedsInfo,
-    RegisteredCompany,
-    RegistrationAccepted,
-    RegistrationDenied,
     RegistrationEmailConfirmationRequested,
     RegistrationResubmitted,
-    RegistrationReturned,
     RegistrationSubmitted,
 )
+from registration.domain.registration_review import RegistrationReview
 from registration.domain.requirements import (
     EDITABLE,
-    OUTCOME,
     IllegalTransition,
     Requirement,
     applicable,
@@ -75,7 +70,7 @@ class EmailConfirmation(EmailedLink):
 
 
 @dataclass(kw_only=True, eq=False)
-class Registration(Aggregate):
+class Registration(RegistrationReview, Aggregate):
     email: str
     status: str
     created_at: datetime
@@ -277,143 +272,6 @@ class Registration(Aggregate):
             )
         )
 
-    # -- staff review (R-REG-4) -------------------------------------------------
-    def mark(
-        self,
-        requirement: Requirement,
-        *,
-        decision: Literal["approved", "needs_info"],
-        comment: str | None,
-        by: str,
-        at: datetime,
-    ) -> None:
-        if self.status != "pending_validation":
-            raise IllegalTransition(
-                self.status, "review", f"a registration that is {self.status} is not under review"
-            )
-        if decision == "needs_info" and not comment:
-            raise Unprocessable("say what is needed", errors=[field_error("comment", "required")])
-        answer = self.answers.setdefault(requirement.id, {})
-        answer["review"] = {"decision": decision, "comment": comment, "by": by, "at": at}
-        self._log(
-            at,
-            by,
-            "requirement_reviewed",
-            requirement=requirement.id,
-            decision=decision,
-            comment=comment,
-        )
-
-    def already_decided(self, decision: str) -> bool:
-        """The same decision retried (answered as recorded, changing nothing)."""
-        recorded = self.decision or {}
-        return (
-            self.status == OUTCOME[decision]
-            and recorded.get("decision") == decision
-            and recorded.get("round") == self.round
-        )
-
-    def decide(
-        self,
-        decision: Literal["accept", "return", "deny"],
-        *,
-        reason: str | None,
-        needs: list[Doc],
-        by: str,
-        at: datetime,
-        seen_version: int,
-        resume: tuple[str, str, datetime] | None,
-    ) -> None:
-        """Accept, return (``resume``: token, its hash, expiry) or deny, once;
-        ``seen_version`` is the version the reviewer decided on."""
-        transition(self.status, decision)
-        if seen_version != self.version:
-            raise Conflict(
-                "the registration changed since you loaded it",
-                slug="version-conflict",
-                current_version=self.version,
-            )
-        if decision == "deny" and not reason:
-            raise Unprocessable(
-                "a denial needs a reason", errors=[field_error("reason", "required")]
-            )
-        if decision == "return" and not needs:
-            raise Unprocessable(
-                "mark at least one requirement Needs Info before returning",
-                errors=[field_error("requirements", "none marked Needs Info")],
-            )
-        self.decision = {
-            "decision": decision,
-            "reason": reason,
-            "by": by,
-            "at": at,
-            "round": self.round,
-        }
-        self._move(
-            decision, name=OUTCOME[decision], at=at, actor=by, reason=reason, round=self.round
-        )
-        if decision == "accept":
-            self._record(self._accepted())
-        elif decision == "deny":
-            self._record(
-                RegistrationDenied(
-                    registration_id=self.id,
-                    jurisdiction_id=self.jurisdiction_id,
-                    registrant_email=self.email,
-                    company_name=self.company_name or "",
-                    reason=reason or "",
-                )
-            )
-        else:
-            assert resume is not None
-            token, token_hash, expires = resume
-            self.resume_token_hash, self.resume_expires_at = token_hash, expires
-            self._record(
-                RegistrationReturned(
-                    registration_id=self.id,
-                    jurisdiction_id=self.jurisdiction_id,
-                    registrant_email=self.email,
-                    company_name=self.company_name or "",
-                    round=self.round,
-                    needs_info=[
-                        NeedsInfo(
-                            requirement_id=n["id"], label=n["label"], comment=n["comment"] or ""
-                        )
-                        for n in needs
-                    ],
-                    comment=reason,
-                    resume_token=token,
-                    resume_expires_at=expires,
-                )
-            )
-
-    def _accepted(self) -> RegistrationAccepted:
-        # A contractor applying for a first license has none yet: the registration's
-        # record number stands in (eTRAKIT's "AEC record number").
-        license_number = self.license_number or f"REG-{self.id[:8].upper()}"
-        p = self.profile
-        return RegistrationAccepted(
-            registration_id=self.id,
-            jurisdiction_id=self.jurisdiction_id,
-            registrant_email=self.email,
-            registrant_name=self.registrant_name or "",
-            registrant_account_id=self.account_id,
-            license_types=self.license_types,
-            company=RegisteredCompany(
-                name=self.company_name or "",
-                license_number=license_number,
-                trades=self.trades,
-                address=p.get("address"),
-                city=p.get("city"),
-                state=p.get("state"),
-                zip=p.get("zip"),
-                email=p.get("company_email") or self.email,
-                phone=p.get("phone"),
-                cell=p.get("cell"),
-                fax=p.get("fax"),
-            ),
-        )
-
     # -- views ------------------------------------------------------------------
     def requirement_view(self, requirements: list[Requirement]) -> list[Doc]:
         out = []
@@ -440,40 +298,3 @@ class Registration(Aggregate):
 
 def _submit_action(acceptance_mode: str) -> str:
     return "submit_automatic" if acceptance_mode == "automatic" else "submit_review"
-
-
-def check_sections(config: Doc, changes: Doc) -> None:
-    """Trades and license types must be ones the jurisdiction offers online."""
-    if "trades" in changes:
-        unknown = set(changes["trades"]) - set(config["trades"])
-        if unknown:
-            raise Unprocessable(
-                f"unknown trades: {sorted(unknown)}",
-                errors=[field_error("trades", f"choose from {config['trades']}")],
-            )
-    if "license_types" in changes:
-        online = {lt["code"] for lt in config["license_types"] if lt.get("online", True)}
-        unknown = set(changes["license_types"]) - online
-        if unknown:
-            raise Unprocessable(
-                f"license types not offered online: {sorted(unknown)}",
-                errors=[field_error("license_types", f"choose from {sorted(online)}")],
-            )
-
-
-def check_config(config: Doc) -> None:
-    """Requirement ids are unique and name only offered trades and license types."""
-    trades = set(config["trades"])
-    licenses = {lt["code"] for lt in config["license_types"]}
-    ids = [r["id"] for r in config["requirements"]]
-    if len(ids) != len(set(ids)):
-        raise Unprocessable(
-            "requirement ids must be unique", errors=[field_error("requirements", "duplicate id")]
-        )
-    for r in config["requirements"]:
-        unknown = (set(r.get("trades", [])) - trades) | (set(r.get("license_types", [])) - licenses)
-        if unknown:
-            msg = (
-                f"requirement {r['id']!r} names unknown trades or license types: {sorted(unknown)}"
-            )
-            raise Unprocessable(msg, errors=[field_error("requirements", msg)])

@@ -9,11 +9,8 @@ from functools import partial
 from chassis.clock import local_time
 from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
 from chassis.links import new_scoped_token, split_scoped_token, token_hash
-from registration.domain.registration import (
-    EmailConfirmation,
-    Registration,
-    check_sections,
-)
+from registration.domain.configuration import check_sections
+from registration.domain.registration import EmailConfirmation, Registration
 from registration.domain.requirements import Requirement, RuleBroken, validate_field
 from registration.service_layer.unit_of_work import (
     Chunks,

@@ -10,7 +10,8 @@ from chassis.access import require_staff
 from chassis.errors import NotFound
 from chassis.links import new_scoped_token, token_hash
 from chassis.principal import Principal
-from registration.domain.registration import Registration, check_config
+from registration.domain.configuration import check_config
+from registration.domain.registration import Registration
 from registration.service_layer.unit_of_work import (
     Doc,
     RegistrationService,
