@@ -84,12 +84,19 @@ def test_r_id_5_companies_join_announced_leave_last_ends_the_membership() -> Non
     m = _member("contractor")
     m.join_company("c1", admin=True)
     m.join_company("c2", admin=False)
-    assert len(m.pull_events()) == 2  # an active member's new access is announced
+    joined = [(type(e).__name__, getattr(e, "company_admin", None)) for e in m.pull_events()]
+    assert joined == [  # each company's user, and an active member's new access
+        ("AuthorizedUserAdded", True),
+        ("MembershipGranted", None),
+        ("AuthorizedUserAdded", False),
+        ("MembershipGranted", None),
+    ]
     with pytest.raises(Conflict, match="company admin"):
         m.leave_company("c1", other_company_admins=0, by="a", at=AT)
     assert not m.leave_company("c1", other_company_admins=1, by="a", at=AT)
     assert m.leave_company("c2", other_company_admins=0, by="a", at=AT)
     assert (m.status, m.company_ids, m.company_admin_of) == ("disabled", [], [])
+    assert [type(e).__name__ for e in m.pull_events()] == ["AuthorizedUserRemoved"] * 2
 
 
 def test_r_id_7_a_reset_link_is_single_use_and_survives_four_wrong_answers() -> None:

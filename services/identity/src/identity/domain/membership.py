@@ -11,7 +11,12 @@ from uuid import uuid4
 
 from chassis.aggregate import Aggregate
 from chassis.errors import Conflict, Unprocessable, field_error
-from contracts.identity import AccountActivated, MembershipGranted
+from contracts.identity import (
+    AccountActivated,
+    AuthorizedUserAdded,
+    AuthorizedUserRemoved,
+    MembershipGranted,
+)
 from identity.domain.model import MembershipKind
 
 TRANSITIONS = {
@@ -72,6 +77,8 @@ class Membership(Aggregate):
             created_at=at,
         )
         membership._change()
+        for company_id in membership.company_ids:
+            membership._record(membership._user_added(company_id))
         if active:
             membership.activate(at=at, by=account_id, announce_account=announce_account)
         return membership
@@ -194,13 +201,24 @@ class Membership(Aggregate):
         return self.kind == "staff" and "admin" in self.roles and self.status == "active"
 
     # -- companies (R-ID-5) ---------------------------------------------------------
+    def _user_added(self, company_id: str) -> AuthorizedUserAdded:
+        return AuthorizedUserAdded(
+            company_id=company_id,
+            jurisdiction_id=self.jurisdiction_id,
+            account_id=self.account_id,
+            email=self.email,
+            company_admin=company_id in self.company_admin_of,
+        )
+
     def join_company(self, company_id: str, *, admin: bool) -> None:
-        """An authorized user of the company; an active member's access is announced."""
+        """An authorized user of the company (announced); an active member's new
+        access is announced too."""
         self._change()
         if company_id not in self.company_ids:
             self.company_ids.append(company_id)
         if admin and company_id not in self.company_admin_of:
             self.company_admin_of.append(company_id)
+        self._record(self._user_added(company_id))
         if self.status == "active":
             self._granted()
 
@@ -214,6 +232,14 @@ class Membership(Aggregate):
         self._change()
         self.company_ids = [c for c in self.company_ids if c != company_id]
         self.company_admin_of = [c for c in self.company_admin_of if c != company_id]
+        self._record(
+            AuthorizedUserRemoved(
+                company_id=company_id,
+                jurisdiction_id=self.jurisdiction_id,
+                account_id=self.account_id,
+                email=self.email,
+            )
+        )
         if not self.company_ids and self.status != "disabled":
             self._move("disabled", at=at, by=by, why=f"removed from company {company_id}")
             return True

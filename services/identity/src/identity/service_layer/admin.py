@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from chassis.uow import Transaction
-from contracts.identity import AuthorizedUserAdded
 from identity.adapters import secrets
 from identity.adapters.repositories import Accounts, Companies, MembershipRepository
 from identity.domain.model import (
@@ -74,16 +73,6 @@ async def ensure_company(idn: Identity, *, jurisdiction_id: str, company: Doc) -
             if membership is not None:
                 membership.join_company(doc["_id"], admin=True)
                 await members.save(membership)
-            tx.emit(
-                AuthorizedUserAdded(
-                    company_id=doc["_id"],
-                    jurisdiction_id=jurisdiction_id,
-                    account_id=account["_id"],
-                    email=account["email"],
-                    company_admin=True,
-                ),
-                jurisdiction_id=jurisdiction_id,
-            )
         return doc
 
     return await idn.runtime.uow.run(work)

@@ -10,8 +10,6 @@ from pymongo.errors import DuplicateKeyError
 from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
 from contracts.identity import (
-    AuthorizedUserAdded,
-    AuthorizedUserRemoved,
     Company,
     CompanyCreated,
     CompanyUpdated,
@@ -210,16 +208,6 @@ async def add_company_user(
             company=company,
             company_admin=company_admin,
         )
-        tx.emit(
-            AuthorizedUserAdded(
-                company_id=company_id,
-                jurisdiction_id=jurisdiction_id,
-                account_id=membership["account_id"],
-                email=membership["email"],
-                company_admin=company_admin,
-            ),
-            jurisdiction_id=jurisdiction_id,
-        )
         await audit(
             tx,
             jurisdiction_id,
@@ -257,15 +245,6 @@ async def remove_company_user(
         reason = f"removed from company {company_id}"
         last = not membership.company_ids  # no company left: the membership ended
         await revoke_sessions(tx, jurisdiction_id, doc, reason=reason, announce=last)
-        tx.emit(
-            AuthorizedUserRemoved(
-                company_id=company_id,
-                jurisdiction_id=jurisdiction_id,
-                account_id=account_id,
-                email=doc["email"],
-            ),
-            jurisdiction_id=jurisdiction_id,
-        )
         await audit(
             tx,
             jurisdiction_id,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from chassis.consumer import PermanentError
 from chassis.errors import ProblemError
 from chassis.uow import Transaction
-from contracts.identity import AuthorizedUserAdded
 from contracts.registration import RegistrationAccepted
 from identity.adapters.repositories import Companies, JurisdictionRegistry
 from identity.service_layer.common import Doc, Identity, audit
@@ -52,17 +51,7 @@ async def on_registration_accepted(
     fields = event.company.model_dump()
     fields["license_number"] = fields["license_number"].strip().upper()
     company = await insert_company(tx, jid, {**fields, "registration_id": event.registration_id})
-    membership = await _registrant_as_admin(idn, tx, event, jurisdiction, company)
-    tx.emit(
-        AuthorizedUserAdded(
-            company_id=company["_id"],
-            jurisdiction_id=jid,
-            account_id=membership["account_id"],
-            email=membership["email"],
-            company_admin=True,
-        ),
-        jurisdiction_id=jid,
-    )
+    await _registrant_as_admin(idn, tx, event, jurisdiction, company)
     await audit(
         tx,
         jid,
