@@ -127,6 +127,21 @@ def check_password(password: str, jurisdiction: Doc | None, *user_inputs: str) -
         ) from exc
 
 
+def new_password_hash(
+    existing: Doc | None, password: str, jurisdiction: Doc, email: str, display_name: str
+) -> str | None:
+    """The hash to store for a new login, or None when the email already has a
+    login — whose password must then be the one given (R-ID-1: one account per
+    email, across jurisdictions)."""
+    if existing is not None and existing.get("password_hash"):
+        if not secrets.verify_password(existing["password_hash"], password):
+            msg = "this email already has a Permitsuite account: enter that account's password"
+            raise Unprocessable(msg, errors=[field_error("password", msg, "password.existing")])
+        return None
+    check_password(password, jurisdiction, email, display_name)
+    return secrets.hash_password(password)
+
+
 def normalize_answer(answer: str) -> str:
     """Security answers compare case- and space-insensitively."""
     return re.sub(r"\s+", " ", answer.strip().lower())

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from chassis.clock import as_utc
-from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
+from chassis.errors import Forbidden, NotFound
 from chassis.uow import ReadOnly, Transaction
 from identity.adapters import secrets
 from identity.adapters.repositories import (
@@ -25,9 +25,9 @@ from identity.service_layer.common import (
     LINKS_PER_EMAIL_PER_HOUR,
     Doc,
     Identity,
-    check_password,
     get_or_create_account,
     get_or_create_membership,
+    new_password_hash,
 )
 from identity.service_layer.jurisdictions import get_jurisdiction
 
@@ -104,15 +104,8 @@ async def complete_enrollment(
     preview = await _usable_enrollment(idn, None, token)
     email = preview.email
     existing = await Accounts(idn.runtime.db).by_email(email)
-    if existing is None or not existing.get("password_hash"):  # new, or invited but never set
-        jurisdiction = await get_jurisdiction(idn, preview.jurisdiction_id)
-        check_password(password, jurisdiction, email, display_name)
-        password_hash: str | None = secrets.hash_password(password)
-    else:
-        if not secrets.verify_password(existing.get("password_hash"), password):
-            msg = "this email already has a Permitsuite account: enter that account's password"
-            raise Unprocessable(msg, errors=[field_error("password", msg, "password.existing")])
-        password_hash = None
+    jurisdiction = await get_jurisdiction(idn, preview.jurisdiction_id)
+    password_hash = new_password_hash(existing, password, jurisdiction, email, display_name)
 
     async def work(tx: Transaction) -> Doc:
         enrollment = await _usable_enrollment(idn, tx, token)  # re-read: single use under races

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from chassis.clock import as_utc
-from chassis.errors import NotFound, Unprocessable, field_error
+from chassis.errors import NotFound
 from chassis.uow import ReadOnly, Transaction
 from identity.adapters import secrets
 from identity.adapters.repositories import Accounts, InvitationRepository, MembershipRepository
@@ -15,8 +15,8 @@ from identity.domain.membership import Membership
 from identity.service_layer.common import (
     Doc,
     Identity,
-    check_password,
     load_jurisdiction,
+    new_password_hash,
     normalize_answer,
 )
 
@@ -81,13 +81,11 @@ async def accept_invitation(
     if account is None:
         raise NotFound("this invitation link is unknown, used or expired", slug="link-not-usable")
     fields: Doc = {}
-    if account.get("password_hash"):
-        if not secrets.verify_password(account["password_hash"], password):
-            msg = "this email already has a Permitsuite account: enter that account's password"
-            raise Unprocessable(msg, errors=[field_error("password", msg, "password.existing")])
-    else:
-        check_password(password, jurisdiction, account["email"], display_name or "")
-        fields["password_hash"] = secrets.hash_password(password)
+    password_hash = new_password_hash(
+        account, password, jurisdiction, account["email"], display_name or ""
+    )
+    if password_hash:
+        fields["password_hash"] = password_hash
     if display_name:
         fields["display_name"] = display_name
     if security_question and security_answer:
