@@ -320,8 +320,14 @@ def test_a_broker_crash_loses_nothing_and_doubles_nothing(world: World) -> None:
 
     eventually_sync(every_fee_reached_payments, timeout=120, what="every FeeAssessed consumed")
     assert "kafka restarted" in world.suite.log.read_text()
-    mails = httpx.get(f"{gw}/dev/mail").json()
     numbers = [_number(world, p) for p in permits]
+
+    def fee_mails_of_all() -> bool:  # notifications consumes on its own, after payments
+        subjects = [m["subject"] for m in httpx.get(f"{gw}/dev/mail").json()]
+        return all(any(n in s and "fees" in s.lower() for s in subjects) for n in numbers)
+
+    eventually_sync(fee_mails_of_all, timeout=120, what="every fees-due email")
+    mails = httpx.get(f"{gw}/dev/mail").json()
     for number in numbers:
         fee_mails = [m for m in mails if number in m["subject"] and "fees" in m["subject"].lower()]
         assert len(fee_mails) == 1, (number, [m["subject"] for m in fee_mails])
@@ -433,6 +439,13 @@ def test_schemathesis_finds_nothing(world: World, who: str, tmp_path: Path) -> N
     """Issue 12: the bounded fuzz pass stays in CI. ``PERMITSUITE_FUZZ_EXAMPLES``
     (default 5 per operation and phase) and ``PERMITSUITE_FUZZ_SEED`` tune it."""
     headers = {} if who == "anonymous" else world.auth(who)
+    # the crash tests before this one restart the broker and the database: fuzz
+    # the suite once every service is ready again (GET /health is part of it)
+    eventually_sync(
+        lambda: httpx.get(f"{world.gw}/health", timeout=10).status_code == 200,
+        timeout=120,
+        what="every service ready",
+    )
     command = [
         str(Path(sys.executable).with_name("st")),
         "--config-file",

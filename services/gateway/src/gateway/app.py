@@ -118,7 +118,14 @@ def create_app(
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/health", tags=["health"], summary="Readiness of every service")
+    @app.get(
+        "/health",
+        tags=["health"],
+        summary="Readiness of every service",
+        responses={
+            503: {"description": "a service is not ready (each service's state is in the body)"}
+        },
+    )
     async def health(request: Request) -> JSONResponse:
         client: httpx.AsyncClient = request.app.state.http
 
