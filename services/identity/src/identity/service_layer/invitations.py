@@ -66,6 +66,24 @@ async def describe_invitation(idn: Identity, token: str) -> Doc:
     }
 
 
+def _account_fields(
+    password_hash: str | None,
+    display_name: str | None,
+    security_question: str | None,
+    security_answer: str | None,
+) -> Doc:
+    """What accepting changes on the account: only what was given."""
+    fields: Doc = {}
+    if password_hash:
+        fields["password_hash"] = password_hash
+    if display_name:
+        fields["display_name"] = display_name
+    if security_question and security_answer:
+        fields["security_question"] = security_question
+        fields["security_answer_hash"] = secrets.hash_password(normalize_answer(security_answer))
+    return fields
+
+
 async def accept_invitation(
     idn: Identity,
     *,
@@ -80,17 +98,10 @@ async def accept_invitation(
     account = await Accounts(idn.runtime.db).by_id(preview.account_id)
     if account is None:
         raise NotFound("this invitation link is unknown, used or expired", slug="link-not-usable")
-    fields: Doc = {}
     password_hash = new_password_hash(
         account, password, jurisdiction, account["email"], display_name or ""
     )
-    if password_hash:
-        fields["password_hash"] = password_hash
-    if display_name:
-        fields["display_name"] = display_name
-    if security_question and security_answer:
-        fields["security_question"] = security_question
-        fields["security_answer_hash"] = secrets.hash_password(normalize_answer(security_answer))
+    fields = _account_fields(password_hash, display_name, security_question, security_answer)
 
     async def work(tx: Transaction) -> Doc:
         invitation = await usable_invitation(idn, tx, token)  # single use under races

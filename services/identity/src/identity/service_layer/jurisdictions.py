@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from chassis.clock import zone
@@ -34,6 +35,33 @@ def _branding(doc: Doc) -> Branding:
     )
 
 
+def _created(doc: Doc) -> JurisdictionCreated:
+    return JurisdictionCreated(
+        jurisdiction_id=doc["_id"],
+        name=doc["name"],
+        time_zone=doc["time_zone"],
+        branding=_branding(doc),
+        online_payments=bool(doc.get("features", {}).get("online_payments")),
+    )
+
+
+def _tenant(jurisdiction_id: str, fields: Doc, now: datetime) -> Doc:
+    if not SLUG.match(jurisdiction_id):
+        raise Unprocessable(
+            "jurisdiction id must be a lowercase slug",
+            errors=[field_error("id", "lowercase letters, digits and dashes, 1-40 characters")],
+        )
+    _validate(fields)
+    return {
+        "_id": jurisdiction_id,
+        "password_policy": "asvs",
+        "reset_requires_security_answer": False,
+        "branding": {},
+        **fields,
+        "created_at": now,
+    }
+
+
 async def create_jurisdiction(
     idn: Identity,
     *,
@@ -43,20 +71,7 @@ async def create_jurisdiction(
     actor: str | None = None,
 ) -> Doc:
     """Create a tenant; with ``first_admin`` also invite its first staff admin."""
-    if not SLUG.match(jurisdiction_id):
-        raise Unprocessable(
-            "jurisdiction id must be a lowercase slug",
-            errors=[field_error("id", "lowercase letters, digits and dashes, 1-40 characters")],
-        )
-    _validate(fields)
-    doc = {
-        "_id": jurisdiction_id,
-        "password_policy": "asvs",
-        "reset_requires_security_answer": False,
-        "branding": {},
-        **fields,
-        "created_at": idn.now,
-    }
+    doc = _tenant(jurisdiction_id, fields, idn.now)
 
     async def work(tx: Transaction) -> None:
         from identity.service_layer.users import add_person
@@ -65,16 +80,7 @@ async def create_jurisdiction(
         if await registry.get(jurisdiction_id) is not None:
             raise Conflict(f"jurisdiction {jurisdiction_id!r} already exists")
         await registry.insert(doc)
-        tx.emit(
-            JurisdictionCreated(
-                jurisdiction_id=jurisdiction_id,
-                name=doc["name"],
-                time_zone=doc["time_zone"],
-                branding=_branding(doc),
-                online_payments=bool(doc.get("features", {}).get("online_payments")),
-            ),
-            jurisdiction_id=jurisdiction_id,
-        )
+        tx.emit(_created(doc), jurisdiction_id=jurisdiction_id)
         if first_admin:
             await add_person(
                 idn,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import secrets as pysecrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from chassis.errors import Conflict, NotFound, Unprocessable, field_error
@@ -65,10 +65,7 @@ async def add_person(
     if membership is not None:
         _joinable(membership, email, kind, company)
         assert company is not None
-        membership.join_company(company["_id"], admin=company_admin)
-        if has_login and membership.status != "active":
-            membership.activate(at=now, by=actor or "system", announce_account=False)
-        await members.save(membership)
+        await _join(members, membership, company["_id"], company_admin, has_login, actor, now)
         return MembershipRepository.to_doc(membership), None
     membership = Membership.new(
         jurisdiction_id=jid,
@@ -98,6 +95,22 @@ async def _pin(idn: Identity, tx: Transaction, membership: Membership, actor: st
     jid = membership.jurisdiction_id
     await audit(tx, jid, "pin_issued", actor=actor, subject=membership.account_id)
     return pin
+
+
+async def _join(
+    members: MembershipRepository,
+    membership: Membership,
+    company_id: str,
+    company_admin: bool,
+    has_login: bool,
+    actor: str | None,
+    at: datetime,
+) -> None:
+    """An existing member becomes a company's user; one who can log in is active."""
+    membership.join_company(company_id, admin=company_admin)
+    if has_login and membership.status != "active":
+        membership.activate(at=at, by=actor or "system", announce_account=False)
+    await members.save(membership)
 
 
 def _joinable(membership: Membership, email: str, kind: str, company: Doc | None) -> None:
