@@ -6,50 +6,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import uuid4
 
-from chassis.aggregate import SYSTEM, Aggregate
+from chassis.aggregate import SYSTEM
 from chassis.errors import Conflict, NotFound, Unprocessable, field_error
 from chassis.money import to_minor
 from contracts.permits import FeeAssessed, FeeVoided, SiteAddress
 from contracts.permits import FeeLine as FeeLineOut
 from permits.domain.fees import MAX_LINE_MINOR, FeeLine, balance_minor
+from permits.domain.permit_state import PermitState
 from permits.domain.permit_type import PermitType
 from permits.domain.workflow import CLOSED_TO_FEES, IllegalTransition
 
 Doc = dict[str, Any]
 
 
-class PermitFees(Aggregate):
-    if TYPE_CHECKING:  # the Permit's own fields and workflow, for the type checker
-        id: str
-        jurisdiction_id: str
-        number: str
-        type_name: str
-        status: str
-        site: Doc
-        applicant: Doc
-        owner: Doc | None
-        company_ids: list[str]
-        linked_accounts: list[str]
-        valuation: str
-        fees: list[FeeLine]
-        comments: list[Doc]
-        documents: list[Doc]
-        access_code: str | None
-
-        def move_to(
-            self,
-            to: str,
-            *,
-            by: str,
-            roles: list[str],
-            at: datetime,
-            comment: str | None = None,
-            terms: PermitType | None = None,
-        ) -> None: ...
-
+class PermitFees(PermitState):
     # -- fees (R-PAY-1, R-PAY-6) ------------------------------------------------
     @property
     def fees_due_minor(self) -> int:

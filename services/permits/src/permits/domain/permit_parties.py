@@ -5,47 +5,17 @@ Part of the ``Permit`` aggregate (``permit.py``)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import uuid4
 
-from chassis.aggregate import Aggregate
 from chassis.errors import NotFound, Unprocessable, field_error
 from contracts.permits import Party, PermitLinked, PermitPartiesChanged, PermitUnlinked
-from permits.domain.fees import FeeLine
-from permits.domain.permit_type import PermitType
+from permits.domain.permit_state import PermitState
 
 Doc = dict[str, Any]
 
 
-class PermitParties(Aggregate):
-    if TYPE_CHECKING:  # the Permit's own fields and workflow, for the type checker
-        id: str
-        jurisdiction_id: str
-        number: str
-        type_name: str
-        status: str
-        site: Doc
-        applicant: Doc
-        owner: Doc | None
-        company_ids: list[str]
-        linked_accounts: list[str]
-        valuation: str
-        fees: list[FeeLine]
-        comments: list[Doc]
-        documents: list[Doc]
-        access_code: str | None
-
-        def move_to(
-            self,
-            to: str,
-            *,
-            by: str,
-            roles: list[str],
-            at: datetime,
-            comment: str | None = None,
-            terms: PermitType | None = None,
-        ) -> None: ...
-
+class PermitParties(PermitState):
     # -- who is on it (R-ID-6, seed 000) ---------------------------------------
     def _parties(self) -> Doc:
         return {
