@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,11 +33,21 @@ PORTS = (
 )
 
 
+def distinct_ports(names: Sequence[str]) -> dict[str, int]:
+    """One free port per name, no two alike: the OS may hand a just-released
+    port out again, and two services on one port make the second look ready
+    (it answers as the first)."""
+    ports: set[int] = set()
+    while len(ports) < len(names):
+        ports.add(free_port())
+    return dict(zip(names, sorted(ports), strict=True))
+
+
 @dataclass
 class LaunchedSuite:
     data_dir: Path
     log: Path
-    ports: dict[str, int] = field(default_factory=lambda: {n: free_port() for n in PORTS})
+    ports: dict[str, int] = field(default_factory=lambda: distinct_ports(PORTS))
     proc: subprocess.Popen[bytes] | None = None
     passwords: dict[str, str] = field(default_factory=dict)
 
