@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chassis.errors import Conflict, Unprocessable
-from contracts.identity import AccountActivated, MembershipGranted
+from contracts.identity import AccountActivated, MembershipGranted, MembershipRevoked
 from identity.domain.membership import IllegalMembershipMove, Membership
 
 AT = datetime(2026, 3, 2, tzinfo=UTC)
@@ -96,7 +96,11 @@ def test_r_id_5_companies_join_announced_leave_last_ends_the_membership() -> Non
     assert not m.leave_company("c1", other_company_admins=1, by="a", at=AT)
     assert m.leave_company("c2", other_company_admins=0, by="a", at=AT)
     assert (m.status, m.company_ids, m.company_admin_of) == ("disabled", [], [])
-    assert [type(e).__name__ for e in m.pull_events()] == ["AuthorizedUserRemoved"] * 2
+    assert [type(e).__name__ for e in m.pull_events()] == [
+        "AuthorizedUserRemoved",
+        "AuthorizedUserRemoved",
+        "MembershipRevoked",  # the last company left: the membership ended
+    ]
 
 
 def test_r_id_7_a_reset_link_is_single_use_and_survives_four_wrong_answers() -> None:
@@ -131,3 +135,10 @@ def test_r_id_7_a_reset_link_is_single_use_and_survives_four_wrong_answers() -> 
     assert not fresh.usable(AT + timedelta(minutes=30))  # expired
     fresh.use(AT)
     assert not fresh.usable(AT)
+
+
+def test_r_id_5_disabling_a_member_announces_the_revocation() -> None:
+    m = _member("contractor")
+    m.change(status="disabled", other_active_admins=0, by="staff-1", at=AT)
+    [revoked] = [e for e in m.pull_events() if isinstance(e, MembershipRevoked)]
+    assert (revoked.account_id, revoked.reason) == ("acct-1", "disabled by staff")

@@ -7,16 +7,21 @@ global by design; everything else is tenant-scoped through
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ClassVar
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from chassis.aggregate import Aggregate
+from chassis.errors import Conflict
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from chassis.repository import DataclassRepository
+from identity.domain.company import Company
 from identity.domain.enrollment import Enrollment
 from identity.domain.invitation import Invitation
 from identity.domain.membership import Membership
@@ -154,7 +159,39 @@ class RefreshTokens(TenantRepository):
 
 
 class Companies(TenantRepository):
+    """Companies as documents, for the read side (lists, look-ups)."""
+
     collection_name: ClassVar[str] = "companies"
+
+
+class CompanyRepository(DataclassRepository[Company]):
+    """Companies as aggregates; a license number is unique in a jurisdiction."""
+
+    collection_name: ClassVar[str] = "companies"
+    not_found: ClassVar[str] = "no such company"
+    aggregate_type: ClassVar[type[Aggregate]] = Company
+
+    async def by_license(self, license_number: str) -> Company | None:
+        return await self.find_one({"license_number": license_number})
+
+    async def add(self, aggregate: Company) -> None:
+        with _license_taken(aggregate):
+            await super().add(aggregate)
+
+    async def save(self, aggregate: Company) -> None:
+        with _license_taken(aggregate):
+            await super().save(aggregate)
+
+
+@contextmanager
+def _license_taken(company: Company) -> Iterator[None]:
+    try:
+        yield
+    except DuplicateKeyError as exc:
+        raise Conflict(
+            f"a company with license {company.license_number!r} already exists here",
+            slug="license-taken",
+        ) from exc
 
 
 class AuditLog(TenantRepository):

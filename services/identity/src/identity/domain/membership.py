@@ -1,7 +1,8 @@
 """A person's membership of a jurisdiction (R-ID-1…5): kind, status, staff
 roles, companies, a first-login PIN. Every status change goes through
 :meth:`Membership._move` and the table below; the announcements
-(``AccountActivated``, ``MembershipGranted``) come from here."""
+(``AccountActivated``, ``MembershipGranted``, ``MembershipRevoked``, the
+company's ``AuthorizedUserAdded``/``Removed``) come from here."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from contracts.identity import (
     AuthorizedUserAdded,
     AuthorizedUserRemoved,
     MembershipGranted,
+    MembershipRevoked,
 )
 from identity.domain.model import MembershipKind
 
@@ -94,6 +96,16 @@ class Membership(Aggregate):
         self._change()
         self.status = to
         self._note(at=at, by=by, from_status=before, to=to, comment=why)
+        if to == "disabled":  # other services drop the person's access (R-ID-2)
+            self._record(
+                MembershipRevoked(
+                    membership_id=self.id,
+                    account_id=self.account_id,
+                    jurisdiction_id=self.jurisdiction_id,
+                    email=self.email,
+                    reason=why,
+                )
+            )
 
     # -- becoming active ------------------------------------------------------
     def activate(
@@ -159,8 +171,8 @@ class Membership(Aggregate):
     def change(
         self,
         *,
-        status: str | None,
-        roles: list[str] | None,
+        status: str | None = None,
+        roles: list[str] | None = None,
         other_active_admins: int,
         by: str,
         at: datetime,

@@ -32,7 +32,7 @@ router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 async def create_company(
     jurisdiction_id: str, body: CompanyIn, caller: CallerDep, idn: Idn
 ) -> CompanyOut:
-    fields = companies.validate_company_fields(body.model_dump(mode="json"))
+    fields = body.model_dump(mode="json")
     return CompanyOut(
         **company_out(await companies.create_company(idn, caller, jurisdiction_id, fields))
     )
@@ -85,7 +85,7 @@ async def get_company(
 async def update_company(
     jurisdiction_id: str, company_id: str, body: CompanyPatch, caller: CallerDep, idn: Idn
 ) -> CompanyOut:
-    fields = companies.validate_company_fields(body.changes(mode="json"))
+    fields = body.changes(mode="json")
     doc = await companies.update_company(idn, caller, jurisdiction_id, company_id, fields)
     return CompanyOut(**company_out(doc))
 

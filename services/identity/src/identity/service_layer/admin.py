@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from chassis.uow import Transaction
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, Companies, MembershipRepository
+from identity.adapters.repositories import Accounts, CompanyRepository, MembershipRepository
+from identity.domain.company import Company, license_number
 from identity.domain.model import (
     MembershipKind,
     normalize_email,
@@ -16,7 +17,7 @@ from identity.service_layer.common import (
     get_or_create_account,
     get_or_create_membership,
 )
-from identity.service_layer.companies import insert_company
+from identity.service_layer.companies import add_company
 
 
 async def ensure_account(
@@ -52,27 +53,27 @@ async def ensure_membership(
 
 async def ensure_company(idn: Identity, *, jurisdiction_id: str, company: Doc) -> Doc:
     """Create a company (if its license number is new) with existing accounts as admins."""
-    fields = {k: v for k, v in company.items() if k != "admins"}
-    fields["license_number"] = fields["license_number"].strip().upper()
+    profile = {k: v for k, v in company.items() if k != "admins"}
 
     async def work(tx: Transaction) -> Doc:
-        existing = await tx.repo(Companies, jurisdiction_id).find_one(
-            {"license_number": fields["license_number"]}
-        )
-        if existing is not None:
-            return existing
-        doc = await insert_company(tx, jurisdiction_id, fields)
-        members = MembershipRepository(tx, jurisdiction_id)
-        for email in company.get("admins", []):
-            account = await Accounts(tx.db, tx.session).by_email(normalize_email(email))
-            if account is None:
-                continue
-            membership = await members.find_one(
-                {"account_id": account["_id"], "kind": "contractor"}
-            )
-            if membership is not None:
-                membership.join_company(doc["_id"], admin=True)
-                await members.save(membership)
-        return doc
+        companies = CompanyRepository(tx, jurisdiction_id)
+        found = await companies.by_license(license_number(profile["license_number"]))
+        if found is None:
+            found = await add_company(tx, jurisdiction_id, profile)
+            await _admins(tx, found, company.get("admins", []))
+        return CompanyRepository.to_doc(found)
 
     return await idn.runtime.uow.run(work)
+
+
+async def _admins(tx: Transaction, company: Company, emails: list[str]) -> None:
+    """Existing contractor accounts become the company's admins."""
+    members = MembershipRepository(tx, company.jurisdiction_id)
+    for email in emails:
+        account = await Accounts(tx.db, tx.session).by_email(normalize_email(email))
+        if account is None:
+            continue
+        membership = await members.find_one({"account_id": account["_id"], "kind": "contractor"})
+        if membership is not None:
+            membership.join_company(company.id, admin=True)
+            await members.save(membership)

@@ -173,8 +173,8 @@ async def get_or_create_account(
     *,
     email: str,
     display_name: str,
-    phone: str | None,
-    password_hash: str | None,
+    phone: str | None = None,
+    password_hash: str | None = None,
     operator: bool = False,
 ) -> Doc:
     """The account of ``email``, created if there is none."""

@@ -1,21 +1,17 @@
-"""Contracting companies and their authorized online users (R-ID-2, R-ID-6)."""
+"""Contracting companies and their authorized online users (R-ID-4/5)."""
 
 from __future__ import annotations
 
-from typing import Any
-from uuid import uuid4
-
-from pymongo.errors import DuplicateKeyError
-
-from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
+from chassis.errors import Forbidden, NotFound
 from chassis.uow import Transaction
-from contracts.identity import (
-    Company,
-    CompanyCreated,
-    CompanyUpdated,
+from identity.adapters.repositories import (
+    Companies,
+    CompanyRepository,
+    MembershipRepository,
+    Memberships,
 )
-from identity.adapters.repositories import Companies, MembershipRepository, Memberships
 from identity.domain.access import COMPANY_MANAGERS, is_company_admin, is_company_user
+from identity.domain.company import Company
 from identity.service_layer.common import (
     Caller,
     Doc,
@@ -25,78 +21,49 @@ from identity.service_layer.common import (
     require_jurisdiction_access,
     require_staff,
 )
-from identity.service_layer.users import Delivery, add_person, revoke_sessions
-
-COMPANY_FIELDS = (
-    "name",
-    "license_number",
-    "trades",
-    "address",
-    "city",
-    "state",
-    "zip",
-    "email",
-    "phone",
-    "cell",
-    "fax",
-)
+from identity.service_layer.people import Delivery, NewPerson, add_person, revoke_sessions
 
 
-def company_event_model(doc: Doc) -> Company:
-    return Company(company_id=doc["_id"], **{f: doc.get(f) for f in COMPANY_FIELDS if f in doc})
+def _manages_as_staff(caller: Caller, jurisdiction_id: str) -> bool:
+    return caller.is_operator or caller.is_staff(jurisdiction_id, *COMPANY_MANAGERS)
 
 
-async def _company(repo: Companies, company_id: str) -> Doc:
-    doc = await repo.find_one({"_id": company_id})
-    if doc is None:
+def _company_access(caller: Caller, jurisdiction_id: str, company_id: str, *, to: str = "") -> None:
+    """A company the caller may not see does not exist for them (404); to
+    change one (``to``), they must be staff or its admin (403)."""
+    require_jurisdiction_access(caller, jurisdiction_id)
+    staff = caller.is_operator or caller.is_staff(jurisdiction_id)
+    if not (staff or is_company_user(caller.membership, company_id)):
         raise NotFound("no such company")
-    return doc
-
-
-def _may_manage(caller: Caller, jurisdiction_id: str, company_id: str) -> bool:
-    return (
-        caller.is_operator
-        or caller.is_staff(jurisdiction_id, *COMPANY_MANAGERS)
-        or is_company_admin(caller.membership, company_id)
+    manages = _manages_as_staff(caller, jurisdiction_id) or is_company_admin(
+        caller.membership, company_id
     )
+    if to and not manages:
+        raise Forbidden(f"only staff or the company's admins may {to}")
 
 
-def _may_view(caller: Caller, jurisdiction_id: str, company_id: str) -> bool:
-    return (
-        caller.is_operator
-        or caller.is_staff(jurisdiction_id)
-        or is_company_user(caller.membership, company_id)
-    )
-
-
-async def insert_company(tx: Transaction, jurisdiction_id: str, fields: Doc) -> Doc:
-    doc = {"_id": str(uuid4()), **fields, "created_at": tx.clock.now()}
-    try:
-        await tx.repo(Companies, jurisdiction_id).insert_one(doc)
-    except DuplicateKeyError as exc:
-        raise Conflict(
-            f"a company with license {fields['license_number']!r} already exists here",
-            slug="license-taken",
-        ) from exc
-    tx.emit(
-        CompanyCreated(
-            company_id=doc["_id"], jurisdiction_id=jurisdiction_id, company=company_event_model(doc)
-        ),
+async def add_company(
+    tx: Transaction, jurisdiction_id: str, profile: Doc, registration_id: str | None = None
+) -> Company:
+    company = Company.new(
         jurisdiction_id=jurisdiction_id,
+        profile=profile,
+        at=tx.clock.now(),
+        registration_id=registration_id,
     )
-    return doc
+    await CompanyRepository(tx, jurisdiction_id).add(company)
+    return company
 
 
-async def create_company(idn: Identity, caller: Caller, jurisdiction_id: str, fields: Doc) -> Doc:
+async def create_company(idn: Identity, caller: Caller, jurisdiction_id: str, profile: Doc) -> Doc:
     require_staff(caller, jurisdiction_id, *COMPANY_MANAGERS)
     await load_jurisdiction(idn.runtime.db, jurisdiction_id)
 
     async def work(tx: Transaction) -> Doc:
-        doc = await insert_company(tx, jurisdiction_id, fields)
-        await audit(
-            tx, jurisdiction_id, "company_created", actor=caller.account_id, subject=doc["_id"]
-        )
-        return doc
+        company = await add_company(tx, jurisdiction_id, profile)
+        actor, subject = caller.account_id, company.id
+        await audit(tx, jurisdiction_id, "company_created", actor=actor, subject=subject)
+        return CompanyRepository.to_doc(company)
 
     return await idn.runtime.uow.run(work)
 
@@ -115,53 +82,28 @@ async def list_companies(
 
 
 async def get_company(idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str) -> Doc:
-    require_jurisdiction_access(caller, jurisdiction_id)
-    if not _may_view(caller, jurisdiction_id, company_id):
-        raise NotFound("no such company")  # a stranger's company does not exist for them
-    return await _company(Companies(idn.runtime.db, jurisdiction_id), company_id)
+    _company_access(caller, jurisdiction_id, company_id)
+    doc = await Companies(idn.runtime.db, jurisdiction_id).find_one({"_id": company_id})
+    if doc is None:
+        raise NotFound("no such company")
+    return doc
 
 
 async def update_company(
-    idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str, fields: Doc
+    idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str, changes: Doc
 ) -> Doc:
     """Staff, or the company's own admins (R-ID-5: company address, phones…)."""
-    require_jurisdiction_access(caller, jurisdiction_id)
-    if not _may_view(caller, jurisdiction_id, company_id):
-        raise NotFound("no such company")
-    if not _may_manage(caller, jurisdiction_id, company_id):
-        raise Forbidden("only staff or the company's admins may edit it")
-    staff = caller.is_operator or caller.is_staff(jurisdiction_id, *COMPANY_MANAGERS)
-    if "license_number" in fields and not staff:
-        raise Forbidden("only staff may change the license number")
+    _company_access(caller, jurisdiction_id, company_id, to="edit it")
+    staff = _manages_as_staff(caller, jurisdiction_id)
 
     async def work(tx: Transaction) -> Doc:
-        repo = tx.repo(Companies, jurisdiction_id)
-        await _company(repo, company_id)
-        if fields:
-            try:
-                await repo.update_one({"_id": company_id}, {"$set": fields})
-            except DuplicateKeyError as exc:
-                raise Conflict(
-                    "another company has this license number", slug="license-taken"
-                ) from exc
-        doc = await _company(repo, company_id)
-        tx.emit(
-            CompanyUpdated(
-                company_id=company_id,
-                jurisdiction_id=jurisdiction_id,
-                company=company_event_model(doc),
-            ),
-            jurisdiction_id=jurisdiction_id,
-        )
-        await audit(
-            tx,
-            jurisdiction_id,
-            "company_updated",
-            actor=caller.account_id,
-            subject=company_id,
-            fields=sorted(fields),
-        )
-        return doc
+        companies = CompanyRepository(tx, jurisdiction_id)
+        company = await companies.require(company_id)
+        if company.update(changes, by_staff=staff, by=caller.account_id, at=tx.clock.now()):
+            await companies.save(company)
+            what: Doc = {"actor": caller.account_id, "subject": company_id}
+            await audit(tx, jurisdiction_id, "company_updated", **what, fields=sorted(changes))
+        return CompanyRepository.to_doc(company)
 
     return await idn.runtime.uow.run(work)
 
@@ -186,37 +128,29 @@ async def add_company_user(
     company_admin: bool,
     delivery: Delivery,
 ) -> tuple[Doc, str | None]:
-    require_jurisdiction_access(caller, jurisdiction_id)
-    if not _may_view(caller, jurisdiction_id, company_id):
-        raise NotFound("no such company")
-    if not _may_manage(caller, jurisdiction_id, company_id):
-        raise Forbidden("only staff or the company's admins may add its users")
+    _company_access(caller, jurisdiction_id, company_id, to="add its users")
     jurisdiction = await load_jurisdiction(idn.runtime.db, jurisdiction_id)
 
     async def work(tx: Transaction) -> tuple[Doc, str | None]:
-        company = await _company(tx.repo(Companies, jurisdiction_id), company_id)
-        membership, pin = await add_person(
-            idn,
-            tx,
-            jurisdiction=jurisdiction,
+        company = await CompanyRepository(tx, jurisdiction_id).require(company_id)
+        person = NewPerson(
             email=email,
             display_name=display_name,
             kind="contractor",
-            roles=[],
             delivery=delivery,
-            actor=caller.account_id,
             company=company,
             company_admin=company_admin,
         )
+        membership, pin = await add_person(idn, tx, jurisdiction, person, caller.account_id)
         await audit(
             tx,
             jurisdiction_id,
             "authorized_user_added",
             actor=caller.account_id,
-            subject=membership["account_id"],
+            subject=membership.account_id,
             company_id=company_id,
         )
-        return membership, pin
+        return MembershipRepository.to_doc(membership), pin
 
     return await idn.runtime.uow.run(work)
 
@@ -225,44 +159,19 @@ async def remove_company_user(
     idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str, account_id: str
 ) -> None:
     """Removing a user cuts access: their sessions here are revoked at once."""
-    require_jurisdiction_access(caller, jurisdiction_id)
-    if not _may_view(caller, jurisdiction_id, company_id):
-        raise NotFound("no such company")
-    if not _may_manage(caller, jurisdiction_id, company_id):
-        raise Forbidden("only staff or the company's admins may remove its users")
+    _company_access(caller, jurisdiction_id, company_id, to="remove its users")
 
     async def work(tx: Transaction) -> None:
         members = MembershipRepository(tx, jurisdiction_id)
         membership = await members.find_one({"account_id": account_id, "company_ids": company_id})
         if membership is None:
             raise NotFound("this person is not an authorized user of the company")
-        doc = MembershipRepository.to_doc(membership)
         others = await members.other_company_admins(company_id, membership.id)
-        membership.leave_company(
-            company_id, other_company_admins=others, by=caller.account_id, at=tx.clock.now()
-        )
+        at, actor = tx.clock.now(), caller.account_id
+        membership.leave_company(company_id, other_company_admins=others, by=actor, at=at)
         await members.save(membership)
-        reason = f"removed from company {company_id}"
-        last = not membership.company_ids  # no company left: the membership ended
-        await revoke_sessions(tx, jurisdiction_id, doc, reason=reason, announce=last)
-        await audit(
-            tx,
-            jurisdiction_id,
-            "authorized_user_removed",
-            actor=caller.account_id,
-            subject=account_id,
-            company_id=company_id,
-        )
+        await revoke_sessions(tx, membership)
+        what = {"actor": actor, "subject": account_id, "company_id": company_id}
+        await audit(tx, jurisdiction_id, "authorized_user_removed", **what)
 
     await idn.runtime.uow.run(work)
-
-
-def validate_company_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    if "license_number" in fields:
-        license_number = str(fields["license_number"]).strip().upper()
-        if not license_number:
-            raise Unprocessable(
-                "license number is required", errors=[field_error("license_number", "required")]
-            )
-        fields["license_number"] = license_number
-    return fields

@@ -26,13 +26,13 @@ async def invite(
     tx: Transaction,
     jurisdiction: Doc,
     membership: Membership,
-    company: Doc | None,
+    company_name: str | None,
 ) -> None:
     token = secrets.new_scoped_token(membership.jurisdiction_id)
     invitation = Invitation.issue(
         membership,
         jurisdiction_name=jurisdiction["name"],
-        company_name=company["name"] if company else None,
+        company_name=company_name,
         token=token,
         token_hash=secrets.token_hash(token),
         at=tx.clock.now(),

@@ -74,7 +74,7 @@ async def create_jurisdiction(
     doc = _tenant(jurisdiction_id, fields, idn.now)
 
     async def work(tx: Transaction) -> None:
-        from identity.service_layer.users import add_person
+        from identity.service_layer.people import NewPerson, add_person
 
         registry = JurisdictionRegistry(tx.db, tx.session)
         if await registry.get(jurisdiction_id) is not None:
@@ -82,17 +82,8 @@ async def create_jurisdiction(
         await registry.insert(doc)
         tx.emit(_created(doc), jurisdiction_id=jurisdiction_id)
         if first_admin:
-            await add_person(
-                idn,
-                tx,
-                jurisdiction=doc,
-                email=first_admin["email"],
-                display_name=first_admin["display_name"],
-                kind="staff",
-                roles=["admin"],
-                delivery="invitation",
-                actor=actor,
-            )
+            admin = NewPerson(**first_admin, kind="staff", roles=["admin"])
+            await add_person(idn, tx, doc, admin, actor)
 
     await idn.runtime.uow.run(work)
     return doc

@@ -7,31 +7,28 @@ from chassis.consumer import PermanentError
 from chassis.errors import ProblemError
 from chassis.uow import Transaction
 from contracts.registration import RegistrationAccepted
-from identity.adapters.repositories import Companies, JurisdictionRegistry
+from identity.adapters.repositories import CompanyRepository, JurisdictionRegistry
+from identity.domain.company import Company
+from identity.domain.membership import Membership
 from identity.service_layer.common import Doc, Identity, audit
-from identity.service_layer.companies import insert_company
-from identity.service_layer.users import add_person
+from identity.service_layer.companies import add_company
+from identity.service_layer.people import NewPerson, add_person
 
 
 async def _registrant_as_admin(
-    idn: Identity, tx: Transaction, event: RegistrationAccepted, jurisdiction: Doc, company: Doc
-) -> Doc:
+    idn: Identity, tx: Transaction, event: RegistrationAccepted, jurisdiction: Doc, company: Company
+) -> Membership:
     """An existing login (the registrant set a password while registering) is
     granted at once; otherwise the registrant gets an invitation."""
+    registrant = NewPerson(
+        email=event.registrant_email,
+        display_name=event.registrant_name,
+        kind="contractor",
+        company=company,
+        company_admin=True,
+    )
     try:
-        membership, _ = await add_person(
-            idn,
-            tx,
-            jurisdiction=jurisdiction,
-            email=event.registrant_email,
-            display_name=event.registrant_name,
-            kind="contractor",
-            roles=[],
-            delivery="invitation",
-            actor=None,
-            company=company,
-            company_admin=True,
-        )
+        membership, _ = await add_person(idn, tx, jurisdiction, registrant, actor=None)
     except ProblemError as exc:  # e.g. the email belongs to a staff member here
         raise PermanentError(f"cannot make the registrant a contractor: {exc}") from exc
     return membership
@@ -46,17 +43,17 @@ async def on_registration_accepted(
     jurisdiction = await JurisdictionRegistry(tx.db, tx.session).get(jid)
     if jurisdiction is None:
         raise PermanentError(f"registration for unknown jurisdiction {jid!r}")
-    if await tx.repo(Companies, jid).find_one({"registration_id": event.registration_id}):
+    companies = CompanyRepository(tx, jid)
+    if await companies.find_one({"registration_id": event.registration_id}):
         return
-    fields = event.company.model_dump()
-    fields["license_number"] = fields["license_number"].strip().upper()
-    company = await insert_company(tx, jid, {**fields, "registration_id": event.registration_id})
+    profile = event.company.model_dump()
+    company = await add_company(tx, jid, profile, registration_id=event.registration_id)
     await _registrant_as_admin(idn, tx, event, jurisdiction, company)
     await audit(
         tx,
         jid,
         "registration_accepted",
         actor=None,
-        subject=company["_id"],
+        subject=company.id,
         registration_id=event.registration_id,
     )

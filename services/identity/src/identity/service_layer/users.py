@@ -1,129 +1,37 @@
-"""People in a jurisdiction: staff-created users, PINs, status and roles
-(invitations are in ``invitations.py``)."""
+"""People in a jurisdiction as staff manage them: creating users, listing
+them, status and roles; and the first login with a PIN. Adding a person is
+in ``people.py``; invitations in ``invitations.py``."""
 
 from __future__ import annotations
 
-import secrets as pysecrets
-from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from chassis.errors import Conflict, NotFound, Unprocessable, field_error
+from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
-from contracts.identity import MembershipRevoked
 from identity.adapters import secrets
-from identity.adapters.repositories import (
-    Accounts,
-    MembershipRepository,
-    Memberships,
-    RefreshTokens,
-)
-from identity.domain.membership import Membership
-from identity.domain.model import MembershipKind, normalize_email
+from identity.adapters.repositories import Accounts, MembershipRepository, Memberships
+from identity.domain.model import MembershipKind
 from identity.service_layer.common import (
     Caller,
     Doc,
     Identity,
     audit,
     check_password,
-    get_or_create_account,
     load_jurisdiction,
     normalize_answer,
     password_changed,
     require_staff,
 )
-from identity.service_layer.invitations import invite
-
-Delivery = Literal["invitation", "pin"]
+from identity.service_layer.people import Delivery, NewPerson, add_person, revoke_sessions
 
 
-async def add_person(
-    idn: Identity,
-    tx: Transaction,
-    *,
-    jurisdiction: Doc,
-    email: str,
-    display_name: str,
-    kind: MembershipKind,
-    roles: list[str],
-    delivery: Delivery,
-    actor: str | None,
-    company: Doc | None = None,
-    company_admin: bool = False,
-) -> tuple[Doc, str | None]:
-    """Give a person a membership (and optionally a company); invite them if
-    they have no Permitsuite login yet. Returns the membership and, for PIN
-    delivery, the one-time PIN to hand over."""
-    jid = jurisdiction["_id"]
-    email = normalize_email(email)
-    now = idn.now
-    account = await get_or_create_account(
-        tx, email=email, display_name=display_name, phone=None, password_hash=None
-    )
-    members = MembershipRepository(tx, jid)
-    membership = await members.of_account(account["_id"])
-    has_login = account.get("password_hash") is not None
-    if membership is not None:
-        _joinable(membership, email, kind, company)
-        assert company is not None
-        await _join(members, membership, company["_id"], company_admin, has_login, actor, now)
-        return MembershipRepository.to_doc(membership), None
-    membership = Membership.new(
-        jurisdiction_id=jid,
-        account_id=account["_id"],
-        email=account["email"],
-        display_name=account.get("display_name", ""),
-        kind=kind,
-        roles=roles,
-        active=has_login,
-        at=now,
-        company_ids=[company["_id"]] if company else [],
-        company_admin_of=[company["_id"]] if company and company_admin else [],
-        announce_account=False,
-    )
-    pin = await _pin(idn, tx, membership, actor) if not has_login and delivery == "pin" else None
-    await members.add(membership)
-    if not has_login and delivery == "invitation":
-        await invite(idn, tx, jurisdiction, membership, company)
-    return MembershipRepository.to_doc(membership), pin
-
-
-async def _pin(idn: Identity, tx: Transaction, membership: Membership, actor: str | None) -> str:
-    """A one-time PIN for a first login without an email link (R-ID-1)."""
-    pin = f"{pysecrets.randbelow(10**8):08d}"
-    expires = tx.clock.now() + timedelta(days=idn.settings.pin_valid_days)
-    membership.issue_pin(secrets.hash_password(pin), expires)
-    jid = membership.jurisdiction_id
-    await audit(tx, jid, "pin_issued", actor=actor, subject=membership.account_id)
-    return pin
-
-
-async def _join(
-    members: MembershipRepository,
-    membership: Membership,
-    company_id: str,
-    company_admin: bool,
-    has_login: bool,
-    actor: str | None,
-    at: datetime,
-) -> None:
-    """An existing member becomes a company's user; one who can log in is active."""
-    membership.join_company(company_id, admin=company_admin)
-    if has_login and membership.status != "active":
-        membership.activate(at=at, by=actor or "system", announce_account=False)
-    await members.save(membership)
-
-
-def _joinable(membership: Membership, email: str, kind: str, company: Doc | None) -> None:
-    """An existing member is added to a company, nothing else."""
-    if membership.kind != kind:
-        raise Conflict(
-            f"{email} already has a {membership.kind.replace('_', ' ')} membership here",
-            slug="membership-exists",
+def _check_roles(kind: MembershipKind, roles: list[str]) -> None:
+    if kind == "staff" and not roles:
+        raise Unprocessable(
+            "staff need at least one role", errors=[field_error("roles", "required")]
         )
-    if company is None:
-        raise Conflict(f"{email} is already a member here", slug="membership-exists")
-    if company["_id"] in membership.company_ids:
-        raise Conflict(f"{email} is already an authorized user of this company")
+    if kind != "staff" and roles:
+        raise Unprocessable("only staff have roles", errors=[field_error("roles", "must be empty")])
 
 
 async def create_user(
@@ -138,36 +46,17 @@ async def create_user(
     delivery: Delivery,
 ) -> tuple[Doc, str | None]:
     require_staff(caller, jurisdiction_id, "admin")
-    if kind == "staff" and not roles:
-        raise Unprocessable(
-            "staff need at least one role", errors=[field_error("roles", "required")]
-        )
-    if kind != "staff" and roles:
-        raise Unprocessable("only staff have roles", errors=[field_error("roles", "must be empty")])
+    _check_roles(kind, roles)
     jurisdiction = await load_jurisdiction(idn.runtime.db, jurisdiction_id)
+    person = NewPerson(
+        email=email, display_name=display_name, kind=kind, roles=roles, delivery=delivery
+    )
 
     async def work(tx: Transaction) -> tuple[Doc, str | None]:
-        result = await add_person(
-            idn,
-            tx,
-            jurisdiction=jurisdiction,
-            email=email,
-            display_name=display_name,
-            kind=kind,
-            roles=roles,
-            delivery=delivery,
-            actor=caller.account_id,
-        )
-        await audit(
-            tx,
-            jurisdiction_id,
-            "user_created",
-            actor=caller.account_id,
-            subject=result[0]["account_id"],
-            kind=kind,
-            roles=roles,
-        )
-        return result
+        membership, pin = await add_person(idn, tx, jurisdiction, person, caller.account_id)
+        what = {"actor": caller.account_id, "subject": membership.account_id, "kind": kind}
+        await audit(tx, jurisdiction_id, "user_created", **what, roles=roles)
+        return MembershipRepository.to_doc(membership), pin
 
     return await idn.runtime.uow.run(work)
 
@@ -215,59 +104,28 @@ async def update_user(
     Disabling revokes the person's sessions in this jurisdiction at once.
     """
     require_staff(caller, jurisdiction_id, "admin")
+    changes = {k: v for k, v in (("status", status), ("roles", roles)) if v is not None}
 
     async def work(tx: Transaction) -> Doc:
         members = MembershipRepository(tx, jurisdiction_id)
         membership = await members.require(membership_id)
-        changed = membership.change(
-            status=status,
-            roles=roles,
-            other_active_admins=await members.other_active_admins(membership_id),
-            by=caller.account_id,
-            at=tx.clock.now(),
-        )
-        doc: Doc = MembershipRepository.to_doc(membership)
-        if not changed:
-            return doc
-        await members.save(membership)
-        if membership.status == "disabled" and status == "disabled":
-            await revoke_sessions(tx, jurisdiction_id, doc, reason="disabled by staff")
-        changes = {k: v for k, v in (("status", status), ("roles", roles)) if v is not None}
-        await audit(
-            tx,
-            jurisdiction_id,
-            "user_updated",
-            actor=caller.account_id,
-            subject=membership.account_id,
-            **changes,
-        )
-        return doc
+        others = await members.other_active_admins(membership_id)
+        at, by = tx.clock.now(), caller.account_id
+        if membership.change(status=status, roles=roles, other_active_admins=others, by=by, at=at):
+            await members.save(membership)
+            if membership.status == "disabled":
+                await revoke_sessions(tx, membership)
+            subject = membership.account_id
+            await audit(tx, jurisdiction_id, "user_updated", actor=by, subject=subject, **changes)
+        return MembershipRepository.to_doc(membership)
 
     return await idn.runtime.uow.run(work)
 
 
-async def revoke_sessions(
-    tx: Transaction, jurisdiction_id: str, membership: Doc, *, reason: str, announce: bool = True
-) -> None:
-    """Cut access: refresh tokens in this jurisdiction revoked now; access tokens
-    then expire within their lifetime (identity itself refuses them at once).
-    ``announce`` publishes ``MembershipRevoked`` (the membership was disabled)."""
-    await tx.repo(RefreshTokens, jurisdiction_id).revoke_account(membership["account_id"])
-    if not announce:
-        return
-    tx.emit(
-        MembershipRevoked(
-            membership_id=membership["_id"],
-            account_id=membership["account_id"],
-            jurisdiction_id=jurisdiction_id,
-            email=membership["email"],
-            reason=reason,
-        ),
-        jurisdiction_id=jurisdiction_id,
-    )
-
-
 # -- first login with a PIN -----------------------------------------------------
+NO_SETUP = "there is no first-login setup pending"
+
+
 async def complete_setup(
     idn: Identity,
     principal: Any,
@@ -277,14 +135,15 @@ async def complete_setup(
     security_answer: str,
 ) -> Doc:
     """R-ID-2: after a PIN login, set a password and a security question; the PIN dies."""
-    from identity.service_layer.tokens import issue_tokens, pin_usable
+    from identity.service_layer.tokens import issue_tokens
 
     jid = principal.jurisdiction_id
     db = idn.runtime.db
     account = await Accounts(db).by_id(principal.account_id)
-    membership = await Memberships(db, jid).of_account(principal.account_id) if jid else None
-    if account is None or membership is None or not pin_usable(membership, idn.now):
-        raise NotFound("there is no first-login setup pending", slug="setup-not-pending")
+    members = MembershipRepository(idn.runtime.uow.reader(), jid) if jid else None
+    membership = await members.of_account(principal.account_id) if members else None
+    if account is None or membership is None or not membership.pin_usable(idn.now):
+        raise NotFound(NO_SETUP, slug="setup-not-pending")
     jurisdiction = await load_jurisdiction(db, jid)
     check_password(new_password, jurisdiction, account["email"], account.get("display_name", ""))
     fields = {
@@ -295,9 +154,9 @@ async def complete_setup(
 
     async def work(tx: Transaction) -> Doc:
         members = MembershipRepository(tx, jid)
-        current = await members.get(membership["_id"])
-        if current is None or current.pin_hash != membership["pin_hash"]:
-            raise NotFound("there is no first-login setup pending", slug="setup-not-pending")
+        current = await members.get(membership.id)
+        if current is None or current.pin_hash != membership.pin_hash:
+            raise NotFound(NO_SETUP, slug="setup-not-pending")
         await Accounts(tx.db, tx.session).update(account["_id"], fields)
         current.activate(at=tx.clock.now(), by=account["_id"])  # the PIN is spent
         await members.save(current)

@@ -1,0 +1,114 @@
+"""A contracting company (R-ID-4/5): its profile, who may change what, and
+its announcements (``CompanyCreated``, ``CompanyUpdated``). Its authorized
+users are memberships (:mod:`identity.domain.membership`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+from chassis.aggregate import Aggregate
+from chassis.errors import Forbidden, Unprocessable, field_error
+from contracts.identity import Company as CompanyModel
+from contracts.identity import CompanyCreated, CompanyUpdated
+
+PROFILE = (
+    "name",
+    "license_number",
+    "trades",
+    "address",
+    "city",
+    "state",
+    "zip",
+    "email",
+    "phone",
+    "cell",
+    "fax",
+)
+
+
+def license_number(value: Any) -> str:
+    """License numbers compare upper-case and trimmed; one is required."""
+    normalized = str(value or "").strip().upper()
+    if not normalized:
+        raise Unprocessable(
+            "license number is required", errors=[field_error("license_number", "required")]
+        )
+    return normalized
+
+
+@dataclass(kw_only=True, eq=False)
+class Company(Aggregate):
+    name: str
+    license_number: str
+    created_at: datetime
+    trades: list[str] = field(default_factory=list)
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    cell: str | None = None
+    fax: str | None = None
+    registration_id: str | None = None  # the accepted registration it came from (R-REG-5)
+
+    @classmethod
+    def new(
+        cls,
+        *,
+        jurisdiction_id: str,
+        profile: dict[str, Any],
+        at: datetime,
+        registration_id: str | None = None,
+    ) -> Company:
+        values = {k: v for k, v in profile.items() if k in PROFILE}
+        values["license_number"] = license_number(values.get("license_number"))
+        company = cls(
+            id=str(uuid4()),
+            jurisdiction_id=jurisdiction_id,
+            created_at=at,
+            registration_id=registration_id,
+            **values,
+        )
+        company._change()
+        company._record(
+            CompanyCreated(
+                company_id=company.id, jurisdiction_id=jurisdiction_id, company=company.profile()
+            )
+        )
+        return company
+
+    def update(self, changes: dict[str, Any], *, by_staff: bool, by: str, at: datetime) -> bool:
+        """Staff, or the company's own admins, edit the profile (R-ID-5); only
+        staff change the license number. Announced with the whole new profile."""
+        changes = {k: v for k, v in changes.items() if k in PROFILE}
+        if "license_number" in changes:
+            if not by_staff:
+                raise Forbidden("only staff may change the license number")
+            changes["license_number"] = license_number(changes["license_number"])
+        if not changes:
+            return False
+        self._change()
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self._note(
+            at=at,
+            by=by,
+            from_status=None,
+            to="updated",
+            comment=None,
+            details={"fields": sorted(changes)},
+        )
+        self._record(
+            CompanyUpdated(
+                company_id=self.id, jurisdiction_id=self.jurisdiction_id, company=self.profile()
+            )
+        )
+        return True
+
+    def profile(self) -> CompanyModel:
+        """The company as events carry it."""
+        return CompanyModel(company_id=self.id, **{f: getattr(self, f) for f in PROFILE})
