@@ -9,9 +9,12 @@ from pydantic import ValidationError
 
 from identity.adapters import secrets
 from identity.adapters.jwt_keys import generate_private_key_pem
+from identity.domain.account import Account
 from identity.domain.model import JurisdictionFeatures, normalize_email
 from identity.domain.passwords import DEFAULT_POLICY, POLICIES, PasswordRejected, policy_named
 from identity.settings import IdentitySettings
+
+AT = datetime(2026, 3, 2, tzinfo=UTC)
 
 
 def test_accounts_are_one_per_email_case_insensitive() -> None:
@@ -166,3 +169,37 @@ def test_login_throttle_keys_and_which_of_them_hold_an_attempt_back() -> None:
     assert is_known(now - timedelta(days=89), now, policy)
     assert not is_known(now - timedelta(days=91), now, policy)
     assert not is_known(None, now, policy)
+
+
+def test_r_id_1_an_existing_login_keeps_its_password_a_change_ends_every_session() -> None:
+    account = Account.new(email="pat@example.org", display_name="Pat", at=AT)
+    assert not account.has_login
+    assert account.first_password("hash-1") and account.token_version == 0
+    assert not account.first_password("hash-2")  # one account per email, its own password
+    assert account.password_hash == "hash-1"
+    account.change_password("hash-3")  # R-ID-4/5: a reset or change ends every session
+    assert (account.password_hash, account.token_version) == ("hash-3", 1)
+
+
+def test_r_id_2_accepting_an_invitation_sets_only_what_was_given() -> None:
+    account = Account.new(email="pat@example.org", display_name="Pat", at=AT)
+    account.accept_invitation(
+        password_hash="h", display_name=None, security_question=None, security_answer_hash=None
+    )
+    assert (account.password_hash, account.display_name, account.security_question) == (
+        "h",
+        "Pat",
+        None,
+    )
+    account.accept_invitation(
+        password_hash=None,
+        display_name="Pat Q.",
+        security_question="Pet?",
+        security_answer_hash="a",
+    )
+    assert (account.password_hash, account.display_name, account.security_question) == (
+        "h",
+        "Pat Q.",
+        "Pet?",
+    )
+    assert account.answers_needed_for_reset(True) and not account.answers_needed_for_reset(False)

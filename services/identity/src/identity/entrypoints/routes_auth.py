@@ -67,7 +67,7 @@ async def complete_enrollment(token: str, body: EnrollmentComplete, idn: Idn) ->
         idn, token=token, display_name=body.display_name, password=body.password, phone=body.phone
     )
     return Activated(
-        account_id=result["account"]["_id"],
+        account_id=result["account_id"],
         membership_id=result["membership"]["_id"],
         jurisdiction_id=result["membership"]["jurisdiction_id"],
         kind=result["membership"]["kind"],

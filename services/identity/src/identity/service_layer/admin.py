@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from chassis.errors import NotFound
 from chassis.uow import Transaction
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, CompanyRepository, MembershipRepository
+from identity.adapters.repositories import (
+    AccountRepository,
+    CompanyRepository,
+    MembershipRepository,
+)
 from identity.domain.company import Company, license_number
 from identity.domain.model import (
     MembershipKind,
@@ -28,14 +33,14 @@ async def ensure_account(
     password_hash = secrets.hash_password(password)
 
     async def work(tx: Transaction) -> Doc:
-        return await get_or_create_account(
+        account = await get_or_create_account(
             tx,
             email=email,
             display_name=display_name,
-            phone=None,
             password_hash=password_hash,
             operator=operator,
         )
+        return AccountRepository.to_doc(account)
 
     return await idn.runtime.uow.run(work)
 
@@ -44,8 +49,11 @@ async def ensure_membership(
     idn: Identity, *, account: Doc, jurisdiction_id: str, kind: MembershipKind, roles: list[str]
 ) -> Doc:
     async def work(tx: Transaction) -> Doc:
+        found = await AccountRepository(tx).get(account["_id"])
+        if found is None:
+            raise NotFound("no such account")
         return await get_or_create_membership(
-            tx, account=account, jurisdiction_id=jurisdiction_id, kind=kind, roles=roles
+            tx, account=found, jurisdiction_id=jurisdiction_id, kind=kind, roles=roles
         )
 
     return await idn.runtime.uow.run(work)
@@ -70,10 +78,10 @@ async def _admins(tx: Transaction, company: Company, emails: list[str]) -> None:
     """Existing contractor accounts become the company's admins."""
     members = MembershipRepository(tx, company.jurisdiction_id)
     for email in emails:
-        account = await Accounts(tx.db, tx.session).by_email(normalize_email(email))
+        account = await AccountRepository(tx).by_email(normalize_email(email))
         if account is None:
             continue
-        membership = await members.find_one({"account_id": account["_id"], "kind": "contractor"})
+        membership = await members.find_one({"account_id": account.id, "kind": "contractor"})
         if membership is not None:
             membership.join_company(company.id, admin=True)
             await members.save(membership)

@@ -16,11 +16,12 @@ from contracts.identity import PasswordChanged
 from identity.adapters import secrets
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import (
-    Accounts,
+    AccountRepository,
     AuditLog,
     JurisdictionRegistry,
     MembershipRepository,
 )
+from identity.domain.account import Account
 from identity.domain.membership import Membership
 from identity.domain.model import PLATFORM, MembershipKind
 from identity.domain.passwords import PasswordRejected, policy_named
@@ -176,40 +177,44 @@ async def get_or_create_account(
     phone: str | None = None,
     password_hash: str | None = None,
     operator: bool = False,
-) -> Doc:
-    """The account of ``email``, created if there is none."""
-    accounts = Accounts(tx.db, tx.session)
+) -> Account:
+    """The account of ``email``, created if there is none; given a password
+    hash, it becomes the login of an account that has none yet."""
+    accounts = AccountRepository(tx)
     account = await accounts.by_email(email)
     if account is None:
-        account = {
-            "_id": str(uuid4()),
-            "email": email,
-            "display_name": display_name,
-            "phone": phone,
-            "password_hash": password_hash,
-            "operator": operator,
-            "token_version": 0,
-            "security_question": None,
-            "security_answer_hash": None,
-            "created_at": tx.clock.now(),
-        }
-        await accounts.insert(account)
+        account = Account.new(
+            email=email,
+            display_name=display_name,
+            phone=phone,
+            password_hash=password_hash,
+            operator=operator,
+            at=tx.clock.now(),
+        )
+        await accounts.add(account)
+    elif account.first_password(password_hash):
+        await accounts.save(account)
     return account
 
 
 async def get_or_create_membership(
-    tx: Transaction, *, account: Doc, jurisdiction_id: str, kind: MembershipKind, roles: list[str]
+    tx: Transaction,
+    *,
+    account: Account,
+    jurisdiction_id: str,
+    kind: MembershipKind,
+    roles: list[str],
 ) -> Doc:
     """The account's membership in the jurisdiction, created active (and
     announced) if there is none."""
     members = MembershipRepository(tx, jurisdiction_id)
-    membership = await members.of_account(account["_id"])
+    membership = await members.of_account(account.id)
     if membership is None:
         membership = Membership.new(
             jurisdiction_id=jurisdiction_id,
-            account_id=account["_id"],
-            email=account["email"],
-            display_name=account.get("display_name", ""),
+            account_id=account.id,
+            email=account.email,
+            display_name=account.display_name,
             kind=kind,
             roles=roles,
             active=True,
@@ -225,15 +230,18 @@ def hash_secret(value: str) -> str:
 
 
 def password_changed(
-    tx: Transaction, account: Doc, jurisdiction: Doc, how: Literal["reset", "change", "first_login"]
+    tx: Transaction,
+    account: Account,
+    jurisdiction: Doc,
+    how: Literal["reset", "change", "first_login"],
 ) -> None:
     """Announce a new password (notifications tells the person)."""
     tx.emit(
         PasswordChanged(
-            account_id=account["_id"],
+            account_id=account.id,
             jurisdiction_id=jurisdiction["_id"],
             jurisdiction_name=jurisdiction["name"],
-            email=account["email"],
+            email=account.email,
             changed_at=tx.clock.now(),
             how=how,
         ),

@@ -113,15 +113,11 @@ async def complete_enrollment(
         account = await get_or_create_account(
             tx, email=email, display_name=display_name, phone=phone, password_hash=password_hash
         )
-        if password_hash and not account.get("password_hash"):
-            await Accounts(tx.db, tx.session).update(
-                account["_id"], {"password_hash": password_hash}
-            )
         membership = await get_or_create_membership(
             tx, account=account, jurisdiction_id=jid, kind=enrollment.kind, roles=[]
         )
         enrollment.use(tx.clock.now())
         await EnrollmentRepository(tx, jid).save(enrollment)
-        return {"account": account, "membership": {**membership, "jurisdiction_id": jid}}
+        return {"account_id": account.id, "membership": {**membership, "jurisdiction_id": jid}}
 
     return await idn.runtime.uow.run(work)

@@ -9,7 +9,12 @@ from chassis.clock import as_utc
 from chassis.errors import NotFound
 from chassis.uow import ReadOnly, Transaction
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, InvitationRepository, MembershipRepository
+from identity.adapters.repositories import (
+    AccountRepository,
+    Accounts,
+    InvitationRepository,
+    MembershipRepository,
+)
 from identity.domain.invitation import Invitation
 from identity.domain.membership import Membership
 from identity.service_layer.common import (
@@ -66,24 +71,6 @@ async def describe_invitation(idn: Identity, token: str) -> Doc:
     }
 
 
-def _account_fields(
-    password_hash: str | None,
-    display_name: str | None,
-    security_question: str | None,
-    security_answer: str | None,
-) -> Doc:
-    """What accepting changes on the account: only what was given."""
-    fields: Doc = {}
-    if password_hash:
-        fields["password_hash"] = password_hash
-    if display_name:
-        fields["display_name"] = display_name
-    if security_question and security_answer:
-        fields["security_question"] = security_question
-        fields["security_answer_hash"] = secrets.hash_password(normalize_answer(security_answer))
-    return fields
-
-
 async def accept_invitation(
     idn: Identity,
     *,
@@ -101,22 +88,29 @@ async def accept_invitation(
     password_hash = new_password_hash(
         account, password, jurisdiction, account["email"], display_name or ""
     )
-    fields = _account_fields(password_hash, display_name, security_question, security_answer)
+    answer_hash = None
+    if security_question and security_answer:
+        answer_hash = secrets.hash_password(normalize_answer(security_answer))
 
     async def work(tx: Transaction) -> Doc:
         invitation = await usable_invitation(idn, tx, token)  # single use under races
         jid = invitation.jurisdiction_id
         invitation.use(tx.clock.now())
         await InvitationRepository(tx, jid).save(invitation)
-        if fields:
-            await Accounts(tx.db, tx.session).update(account["_id"], fields)
+        accounts = AccountRepository(tx)
+        person = await accounts.require(account["_id"])
+        person.accept_invitation(
+            password_hash=password_hash,
+            display_name=display_name,
+            security_question=security_question,
+            security_answer_hash=answer_hash,
+        )
+        await accounts.save(person)
         members = MembershipRepository(tx, jid)
         membership = await members.get(invitation.membership_id)
         if membership is None:
             raise NotFound("the invitation's membership no longer exists")
-        membership.activate(
-            at=tx.clock.now(), by=account["_id"], display_name=fields.get("display_name")
-        )
+        membership.activate(at=tx.clock.now(), by=person.id, display_name=display_name)
         await members.save(membership)
         doc: Doc = MembershipRepository.to_doc(membership)
         return doc

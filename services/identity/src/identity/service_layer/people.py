@@ -13,6 +13,7 @@ from chassis.errors import Conflict
 from chassis.uow import Transaction
 from identity.adapters import secrets
 from identity.adapters.repositories import MembershipRepository, RefreshTokens
+from identity.domain.account import Account
 from identity.domain.company import Company
 from identity.domain.membership import Membership
 from identity.domain.model import MembershipKind, normalize_email
@@ -44,9 +45,9 @@ async def add_person(
     account = await get_or_create_account(
         tx, email=normalize_email(person.email), display_name=person.display_name
     )
-    has_login = account.get("password_hash") is not None
+    has_login = account.has_login
     members = MembershipRepository(tx, jurisdiction["_id"])
-    existing = await members.of_account(account["_id"])
+    existing = await members.of_account(account.id)
     if existing is not None:
         await _join(members, existing, person, has_login, actor or "system", tx)
         return existing, None
@@ -62,14 +63,14 @@ async def add_person(
 
 
 def _membership(
-    jurisdiction_id: str, account: Doc, person: NewPerson, has_login: bool, tx: Transaction
+    jurisdiction_id: str, account: Account, person: NewPerson, has_login: bool, tx: Transaction
 ) -> Membership:
     company = person.company
     return Membership.new(
         jurisdiction_id=jurisdiction_id,
-        account_id=account["_id"],
-        email=account["email"],
-        display_name=account.get("display_name", ""),
+        account_id=account.id,
+        email=account.email,
+        display_name=account.display_name,
         kind=person.kind,
         roles=person.roles,
         active=has_login,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chassis.errors import Unprocessable, field_error
 from chassis.uow import Transaction
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, Memberships
+from identity.adapters.repositories import AccountRepository, Memberships
 from identity.service_layer.common import (
     Caller,
     Doc,
@@ -24,7 +24,10 @@ async def update_profile(idn: Identity, caller: Caller, fields: Doc) -> None:
         return
 
     async def work(tx: Transaction) -> None:
-        await Accounts(tx.db, tx.session).update(caller.account_id, fields)
+        accounts = AccountRepository(tx)
+        account = await accounts.require(caller.account_id)
+        account.update_profile(fields)
+        await accounts.save(account)
         if "display_name" in fields:
             # memberships keep a copy for staff lists
             await tx.db["memberships"].update_many(
@@ -50,17 +53,15 @@ async def change_password(
     password_hash = secrets.hash_password(new_password)
 
     async def work(tx: Transaction) -> Doc:
-        accounts = Accounts(tx.db, tx.session)
-        await accounts.update(
-            account["_id"], {"password_hash": password_hash}, bump_token_version=True
-        )
-        fresh = await accounts.by_id(account["_id"])
-        assert fresh is not None
+        accounts = AccountRepository(tx)
+        changing = await accounts.require(account["_id"])
+        changing.change_password(password_hash)  # every other session ends
+        await accounts.save(changing)
         if jid is not None and jurisdiction is not None:
-            password_changed(tx, account, jurisdiction, "change")
-        await audit(tx, jid, "password_changed", actor=account["_id"], subject=account["_id"])
-        membership = await tx.repo(Memberships, jid).of_account(account["_id"]) if jid else None
-        return await issue_tokens(idn, tx, fresh, membership, jid)
+            password_changed(tx, changing, jurisdiction, "change")
+        await audit(tx, jid, "password_changed", actor=changing.id, subject=changing.id)
+        membership = await tx.repo(Memberships, jid).of_account(changing.id) if jid else None
+        return await issue_tokens(idn, tx, accounts.to_doc(changing), membership, jid)
 
     return await idn.runtime.uow.run(work)
 
@@ -75,13 +76,13 @@ async def change_security_question(
     ):
         msg = "the current answer is not right"
         raise Unprocessable(msg, errors=[field_error("current_answer", msg)])
-    fields = {
-        "security_question": question,
-        "security_answer_hash": secrets.hash_password(normalize_answer(answer)),
-    }
+    answer_hash = secrets.hash_password(normalize_answer(answer))
 
     async def work(tx: Transaction) -> None:
-        await Accounts(tx.db, tx.session).update(account["_id"], fields)
+        accounts = AccountRepository(tx)
+        changing = await accounts.require(account["_id"])
+        changing.set_security_question(question, answer_hash)
+        await accounts.save(changing)
         await audit(
             tx,
             caller.principal.jurisdiction_id,

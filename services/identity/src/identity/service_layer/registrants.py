@@ -11,6 +11,7 @@ from __future__ import annotations
 from chassis.errors import Conflict
 from chassis.uow import Transaction
 from identity.adapters.repositories import Accounts, MembershipRepository
+from identity.domain.account import Account
 from identity.domain.membership import Membership
 from identity.domain.model import normalize_email
 from identity.service_layer.common import (
@@ -32,30 +33,24 @@ async def ensure_registrant(
 
     async def work(tx: Transaction) -> Doc:
         account = await get_or_create_account(
-            tx, email=email, display_name=display_name, phone=None, password_hash=password_hash
+            tx, email=email, display_name=display_name, password_hash=password_hash
         )
-        if password_hash and not account.get("password_hash"):
-            await Accounts(tx.db, tx.session).update(
-                account["_id"], {"password_hash": password_hash}
-            )
-        membership = await _contractor(tx, jurisdiction_id, account, email)
-        return {"account_id": account["_id"], "membership_id": membership.id}
+        membership = await _contractor(tx, jurisdiction_id, account)
+        return {"account_id": account.id, "membership_id": membership.id}
 
     return await idn.runtime.uow.run(work)
 
 
-async def _contractor(
-    tx: Transaction, jurisdiction_id: str, account: Doc, email: str
-) -> Membership:
+async def _contractor(tx: Transaction, jurisdiction_id: str, account: Account) -> Membership:
     """The account's contractor membership here, created or activated."""
     members = MembershipRepository(tx, jurisdiction_id)
-    membership = await members.of_account(account["_id"])
+    membership = await members.of_account(account.id)
     if membership is None:
         membership = Membership.new(
             jurisdiction_id=jurisdiction_id,
-            account_id=account["_id"],
-            email=account["email"],
-            display_name=account.get("display_name", ""),
+            account_id=account.id,
+            email=account.email,
+            display_name=account.display_name,
             kind="contractor",
             roles=[],
             active=True,
@@ -64,11 +59,11 @@ async def _contractor(
         await members.add(membership)
     elif membership.kind != "contractor":
         raise Conflict(
-            f"{email} has a {membership.kind.replace('_', ' ')} membership here; "
+            f"{account.email} has a {membership.kind.replace('_', ' ')} membership here; "
             "a contractor registration needs another email",
             slug="membership-exists",
         )
     elif membership.status != "active":
-        membership.activate(at=tx.clock.now(), by=account["_id"], announce_account=False)
+        membership.activate(at=tx.clock.now(), by=account.id, announce_account=False)
         await members.save(membership)
     return membership

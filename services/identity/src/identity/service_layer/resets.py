@@ -10,6 +10,7 @@ from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.uow import ReadOnly, Transaction
 from identity.adapters import secrets
 from identity.adapters.repositories import (
+    AccountRepository,
     Accounts,
     Companies,
     Memberships,
@@ -105,13 +106,11 @@ async def _usable_reset(idn: Identity, tx: Transaction | None, token: str) -> Pa
 
 async def _needs_answer(idn: Identity, reset: PasswordReset) -> tuple[Doc, Doc, bool]:
     jurisdiction = await load_jurisdiction(idn.runtime.db, reset.jurisdiction_id)
-    account = await Accounts(idn.runtime.db).by_id(reset.account_id)
-    if account is None:
+    found = await AccountRepository(idn.runtime.uow.reader()).get(reset.account_id)
+    if found is None:
         raise NotFound("this reset link is unknown, used or expired", slug="link-not-usable")
-    needs = bool(
-        jurisdiction.get("reset_requires_security_answer") and account.get("security_answer_hash")
-    )
-    return jurisdiction, account, needs
+    needs = found.answers_needed_for_reset(bool(jurisdiction.get("reset_requires_security_answer")))
+    return jurisdiction, AccountRepository.to_doc(found), needs
 
 
 async def describe_reset(idn: Identity, token: str) -> Doc:
@@ -152,10 +151,11 @@ async def complete_reset(
         fresh = await _usable_reset(idn, tx, token)  # single use under races
         fresh.use(tx.clock.now())
         await ResetRepository(tx, jid).save(fresh)
-        await Accounts(tx.db, tx.session).update(
-            account["_id"], {"password_hash": password_hash}, bump_token_version=True
-        )
-        password_changed(tx, account, jurisdiction, "reset")
+        accounts = AccountRepository(tx)
+        changing = await accounts.require(account["_id"])
+        changing.change_password(password_hash)  # every session ends
+        await accounts.save(changing)
+        password_changed(tx, changing, jurisdiction, "reset")
         await audit(tx, jid, "password_reset", actor=account["_id"], subject=account["_id"])
 
     await idn.runtime.uow.run(work)

@@ -9,7 +9,12 @@ from typing import Any
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
 from identity.adapters import secrets
-from identity.adapters.repositories import Accounts, MembershipRepository, Memberships
+from identity.adapters.repositories import (
+    AccountRepository,
+    Accounts,
+    MembershipRepository,
+    Memberships,
+)
 from identity.domain.model import MembershipKind
 from identity.service_layer.common import (
     Caller,
@@ -146,23 +151,24 @@ async def complete_setup(
         raise NotFound(NO_SETUP, slug="setup-not-pending")
     jurisdiction = await load_jurisdiction(db, jid)
     check_password(new_password, jurisdiction, account["email"], account.get("display_name", ""))
-    fields = {
-        "password_hash": secrets.hash_password(new_password),
-        "security_question": security_question,
-        "security_answer_hash": secrets.hash_password(normalize_answer(security_answer)),
-    }
+    password_hash = secrets.hash_password(new_password)
+    answer_hash = secrets.hash_password(normalize_answer(security_answer))
 
     async def work(tx: Transaction) -> Doc:
         members = MembershipRepository(tx, jid)
         current = await members.get(membership.id)
         if current is None or current.pin_hash != membership.pin_hash:
             raise NotFound(NO_SETUP, slug="setup-not-pending")
-        await Accounts(tx.db, tx.session).update(account["_id"], fields)
-        current.activate(at=tx.clock.now(), by=account["_id"])  # the PIN is spent
+        accounts = AccountRepository(tx)
+        person = await accounts.require(account["_id"])
+        person.change_password(password_hash)
+        person.set_security_question(security_question, answer_hash)
+        await accounts.save(person)
+        current.activate(at=tx.clock.now(), by=person.id)  # the PIN is spent
         await members.save(current)
-        password_changed(tx, account, jurisdiction, "first_login")
-        await audit(tx, jid, "pin_used", actor=account["_id"], subject=account["_id"])
-        fresh = {**account, **fields}
-        return await issue_tokens(idn, tx, fresh, MembershipRepository.to_doc(current), jid)
+        password_changed(tx, person, jurisdiction, "first_login")
+        await audit(tx, jid, "pin_used", actor=person.id, subject=person.id)
+        tokens_for = (accounts.to_doc(person), MembershipRepository.to_doc(current))
+        return await issue_tokens(idn, tx, *tokens_for, jid)
 
     return await idn.runtime.uow.run(work)
