@@ -13,7 +13,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -26,6 +26,7 @@ from identity.domain.account import Account
 from identity.domain.company import Company
 from identity.domain.enrollment import Enrollment
 from identity.domain.invitation import Invitation
+from identity.domain.jurisdiction import Jurisdiction
 from identity.domain.membership import Membership
 from identity.domain.reset import PasswordReset
 
@@ -42,20 +43,32 @@ class JurisdictionRegistry:
     async def get(self, jurisdiction_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": jurisdiction_id}, session=self.session)
 
-    async def insert(self, doc: Doc) -> None:
-        await self.collection.insert_one(doc, session=self.session)
-
     async def list(self) -> list[Doc]:
         return [
             d async for d in self.collection.find({}, session=self.session).sort("_id", ASCENDING)
         ]
 
-    async def update(self, jurisdiction_id: str, fields: Doc) -> Doc | None:
-        return await self.collection.find_one_and_update(
-            {"_id": jurisdiction_id},
-            {"$set": fields},
-            return_document=ReturnDocument.AFTER,
-            session=self.session,
+
+class JurisdictionRepository(DataclassRepository[Jurisdiction]):
+    """Jurisdictions as aggregates, for the write side: each is its own tenant
+    (``jurisdiction_id`` is its id)."""
+
+    collection_name: ClassVar[str] = "jurisdictions"
+    not_found: ClassVar[str] = "no such jurisdiction"
+    aggregate_type: ClassVar[type[Aggregate]] = Jurisdiction
+
+    async def add(self, aggregate: Jurisdiction) -> None:
+        try:
+            await super().add(aggregate)
+        except DuplicateKeyError as exc:
+            raise Conflict(f"jurisdiction {aggregate.id!r} already exists") from exc
+
+
+async def _registry_as_tenants(db: AsyncDatabase[Doc]) -> None:
+    """Jurisdictions written before they were aggregates carry their tenant key."""
+    async for doc in db["jurisdictions"].find({"jurisdiction_id": {"$exists": False}}):
+        await db["jurisdictions"].update_one(
+            {"_id": doc["_id"]}, {"$set": {"jurisdiction_id": doc["_id"]}}
         )
 
 
@@ -298,3 +311,4 @@ INDEXES = {
 
 async def create_indexes(db: AsyncDatabase[Doc]) -> None:
     await ensure_indexes(db, INDEXES)
+    await _registry_as_tenants(db)
