@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -29,6 +29,7 @@ from identity.domain.invitation import Invitation
 from identity.domain.jurisdiction import Jurisdiction
 from identity.domain.membership import Membership
 from identity.domain.reset import PasswordReset
+from identity.domain.sessions import RefreshToken
 
 Doc = dict[str, Any]
 
@@ -209,6 +210,26 @@ class ResetRepository(DataclassRepository[PasswordReset]):
 
 class RefreshTokens(TenantRepository):
     collection_name: ClassVar[str] = "refresh_tokens"
+
+    async def by_hash(self, token_hash: str) -> RefreshToken | None:
+        doc = await self.find_one({"token_hash": token_hash})
+        if doc is None:
+            return None
+        doc.setdefault("account_version", 0)
+        names = {f.name for f in fields(RefreshToken)}
+        return RefreshToken(id=doc["_id"], **{k: v for k, v in doc.items() if k in names - {"id"}})
+
+    async def add(self, token: RefreshToken) -> None:
+        doc = asdict(token)
+        doc["_id"] = doc.pop("id")
+        await self.insert_one(doc)
+
+    async def mark_used(self, token: RefreshToken, at: datetime) -> None:
+        token.used_at = at
+        await self.update_one({"_id": token.id}, {"$set": {"used_at": at}})
+
+    async def revoke_family(self, family_id: str) -> None:
+        await self.update_many({"family_id": family_id}, {"$set": {"revoked": True}})
 
     async def revoke_account(self, account_id: str) -> int:
         """Revoke every session of the account in this jurisdiction."""

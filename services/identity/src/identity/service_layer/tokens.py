@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import uuid4
 
 from chassis.clock import as_utc
 from chassis.errors import Unauthorized
@@ -17,10 +16,9 @@ from identity.adapters.repositories import (
     Memberships,
     RefreshTokens,
 )
-from identity.domain.model import PLATFORM
-from identity.domain.throttle import (
-    LoginKeys,
-)
+from identity.domain.model import PLATFORM, normalize_email
+from identity.domain.sessions import LoginAttempt, RefreshToken
+from identity.domain.throttle import LoginKeys
 from identity.service_layer.common import Caller, Doc, Identity, audit
 from identity.service_layer.throttling import (
     check_throttle,
@@ -40,48 +38,55 @@ async def issue_tokens(
     jurisdiction_id: str | None,
     family_id: str | None = None,
 ) -> Doc:
-    now = idn.now
+    """An access token for the membership (none: the operator's platform
+    token) and a new refresh token of the family (none: a new family)."""
     lifetime = timedelta(minutes=idn.settings.access_token_minutes)
-    kind = membership["kind"] if membership else "operator"
-    roles = list(membership.get("roles", [])) if membership else ["operator"]
-    version = int(account.get("token_version", 0))
     access = idn.signer.access_token(
         subject=account["_id"],
         email=account["email"],
         jurisdiction_id=jurisdiction_id,
-        kind=kind,
-        roles=roles,
-        now=now,
+        kind=membership["kind"] if membership else "operator",
+        roles=list(membership.get("roles", [])) if membership else ["operator"],
+        now=idn.now,
         lifetime=lifetime,
         company_ids=list(membership.get("company_ids", [])) if membership else [],
-        version=version,
+        version=int(account.get("token_version", 0)),
     )
-    scope = jurisdiction_id or PLATFORM
-    refresh = secrets.new_scoped_token(scope)
-    await tx.repo(RefreshTokens, scope).insert_one(
-        {
-            "_id": str(uuid4()),
-            "token_hash": secrets.token_hash(refresh),
-            "family_id": family_id or str(uuid4()),
-            "account_id": account["_id"],
-            "account_version": version,
-            "created_at": now,
-            "expires_at": now + timedelta(days=idn.settings.refresh_token_days),
-            "used_at": None,
-            "revoked": False,
-        }
+    refresh = await _refresh_token(idn, tx, account, jurisdiction_id or PLATFORM, family_id)
+    return _granted(access, lifetime, jurisdiction_id, refresh=refresh)
+
+
+async def _refresh_token(
+    idn: Identity, tx: Transaction, account: Doc, scope: str, family_id: str | None
+) -> str:
+    token = secrets.new_scoped_token(scope)
+    record = RefreshToken.new(
+        token_hash=secrets.token_hash(token),
+        account_id=account["_id"],
+        account_version=int(account.get("token_version", 0)),
+        at=idn.now,
+        lifetime=timedelta(days=idn.settings.refresh_token_days),
+        family_id=family_id,
     )
+    await tx.repo(RefreshTokens, scope).add(record)
+    return token
+
+
+def _granted(
+    access: str, lifetime: timedelta, jurisdiction_id: str | None, *, refresh: str | None
+) -> Doc:
     return {
         "access_token": access,
-        "token_type": "bearer",
+        "token_type": "bearer" if refresh else "setup",
         "expires_in": int(lifetime.total_seconds()),
         "refresh_token": refresh,
         "jurisdiction_id": jurisdiction_id,
-        "setup_required": False,
+        "setup_required": refresh is None,
     }
 
 
 def _setup_token(idn: Identity, account: Doc, membership: Doc, jurisdiction_id: str) -> Doc:
+    """After a PIN login: good only for choosing a password and question (R-ID-2)."""
     lifetime = timedelta(minutes=idn.settings.setup_token_minutes)
     token = idn.signer.access_token(
         subject=account["_id"],
@@ -94,14 +99,7 @@ def _setup_token(idn: Identity, account: Doc, membership: Doc, jurisdiction_id: 
         typ="setup",
         version=int(account.get("token_version", 0)),
     )
-    return {
-        "access_token": token,
-        "token_type": "setup",
-        "expires_in": int(lifetime.total_seconds()),
-        "refresh_token": None,
-        "jurisdiction_id": jurisdiction_id,
-        "setup_required": True,
-    }
+    return _granted(token, lifetime, jurisdiction_id, refresh=None)
 
 
 def pin_usable(membership: Doc | None, now: datetime) -> bool:
@@ -121,36 +119,14 @@ async def login(
     keys = LoginKeys.of(email, client)
     policy = idn.throttle
     await check_throttle(idn, keys.checked(policy, known_pair=await known_pair(idn, keys)))
-    db = idn.runtime.db
-    account = await Accounts(db).by_email(email.strip().lower())
-    membership = None
-    if account is not None and jurisdiction_id is not None:
-        membership = await Memberships(db, jurisdiction_id).of_account(account["_id"])
-    password_ok = secrets.verify_password(
-        account.get("password_hash") if account else None, password
-    )
-    pin_ok = (
-        not password_ok
-        and pin_usable(membership, idn.now)
-        and secrets.verify_password(membership["pin_hash"] if membership else None, password)
-    )
-    if account is None:
-        allowed = False
-    elif jurisdiction_id is None:
-        allowed = password_ok and bool(account.get("operator"))
-    elif membership is None:
-        allowed = False
-    elif pin_ok:
-        allowed = membership["status"] in ("invited", "active")
-    else:
-        allowed = password_ok and membership["status"] == "active"
-    if not allowed:
+    account, membership = await _account_and_membership(idn, email, jurisdiction_id)
+    attempt = _attempt(idn, account, membership, jurisdiction_id, password)
+    if not attempt.allowed:
         await record_failure(idn, keys.counted(policy), jurisdiction_id)
         raise Unauthorized(INVALID_LOGIN, slug="invalid-grant")
     assert account is not None
     await record_success(idn, keys)
-    if pin_ok:
-        assert membership is not None and jurisdiction_id is not None
+    if attempt.pin_ok and membership is not None and jurisdiction_id is not None:
         return _setup_token(idn, account, membership, jurisdiction_id)
 
     async def work(tx: Transaction) -> Doc:
@@ -159,62 +135,95 @@ async def login(
     return await idn.runtime.uow.run(work)
 
 
+async def _account_and_membership(
+    idn: Identity, email: str, jurisdiction_id: str | None
+) -> tuple[Doc | None, Doc | None]:
+    db = idn.runtime.db
+    account = await Accounts(db).by_email(normalize_email(email))
+    if account is None or jurisdiction_id is None:
+        return account, None
+    return account, await Memberships(db, jurisdiction_id).of_account(account["_id"])
+
+
+def _attempt(
+    idn: Identity,
+    account: Doc | None,
+    membership: Doc | None,
+    jurisdiction_id: str | None,
+    password: str,
+) -> LoginAttempt:
+    """Both hashes are checked, found or not, so every failure costs the same."""
+    password_ok = secrets.verify_password((account or {}).get("password_hash"), password)
+    pin_ok = (
+        not password_ok
+        and pin_usable(membership, idn.now)
+        and secrets.verify_password((membership or {}).get("pin_hash"), password)
+    )
+    return LoginAttempt(
+        account_found=account is not None,
+        operator=bool((account or {}).get("operator")),
+        jurisdiction_id=jurisdiction_id,
+        membership_status=(membership or {}).get("status"),
+        password_ok=password_ok,
+        pin_ok=pin_ok,
+    )
+
+
 # -- refresh, exchange, logout ------------------------------------------------
+INVALID_REFRESH = "refresh token is not valid"
+
+
 async def refresh(idn: Identity, *, refresh_token: str, jurisdiction_id: str | None = None) -> Doc:
     """Rotate a refresh token; with ``jurisdiction_id`` of another membership,
     exchange it for that jurisdiction's tokens instead (no password again)."""
     parts = secrets.split_scoped_token(refresh_token)
     if parts is None:
-        raise Unauthorized("refresh token is not valid", slug="invalid-grant")
-    scope = parts[0]
-    now = idn.now
-    exchange = jurisdiction_id is not None and jurisdiction_id != (
-        None if scope == PLATFORM else scope
-    )
+        raise Unauthorized(INVALID_REFRESH, slug="invalid-grant")
+    current = None if parts[0] == PLATFORM else parts[0]
+    exchange = jurisdiction_id is not None and jurisdiction_id != current
+    target = jurisdiction_id if exchange else current
 
     async def work(tx: Transaction) -> Doc | None:
-        tokens = tx.repo(RefreshTokens, scope)
-        doc = await tokens.find_one({"token_hash": secrets.token_hash(refresh_token)})
-        if doc is None or doc["revoked"] or now >= as_utc(doc["expires_at"]):
+        tokens = tx.repo(RefreshTokens, parts[0])
+        account, token = await _presented(tx, tokens, refresh_token)
+        if account is None or token is None:
             return None
-        if doc["used_at"] is not None:
-            # Reuse of a rotated token: someone else holds the family. Revoke it all.
-            await tokens.update_many({"family_id": doc["family_id"]}, {"$set": {"revoked": True}})
-            await audit(
-                tx,
-                None if scope == PLATFORM else scope,
-                "refresh_token_reuse",
-                actor=doc["account_id"],
-                subject=doc["family_id"],
-            )
+        membership = None
+        if target is not None:
+            membership = await tx.repo(Memberships, target).of_account(account["_id"])
+            if membership is None or membership["status"] != "active":
+                return None
+        elif not account.get("operator"):
             return None
-        account = await Accounts(tx.db, tx.session).by_id(doc["account_id"])
-        if account is None or doc.get("account_version", 0) != account.get("token_version", 0):
-            return None  # password reset or change since: every session ended
-        target = jurisdiction_id if exchange else (None if scope == PLATFORM else scope)
-        if target is None:
-            return await _operator_tokens(idn, tx, account, tokens, doc)
-        membership = await tx.repo(Memberships, target).of_account(account["_id"])
-        if membership is None or membership["status"] != "active":
-            return None
-        if exchange:
+        if exchange:  # a new family in the other jurisdiction; this one lives on
             return await issue_tokens(idn, tx, account, membership, target)
-        await tokens.update_one({"_id": doc["_id"]}, {"$set": {"used_at": now}})
-        return await issue_tokens(idn, tx, account, membership, target, doc["family_id"])
+        await tokens.mark_used(token, idn.now)
+        return await issue_tokens(idn, tx, account, membership, target, token.family_id)
 
     result = await idn.runtime.uow.run(work)
     if result is None:
-        raise Unauthorized("refresh token is not valid", slug="invalid-grant")
+        raise Unauthorized(INVALID_REFRESH, slug="invalid-grant")
     return result
 
 
-async def _operator_tokens(
-    idn: Identity, tx: Transaction, account: Doc, tokens: RefreshTokens, doc: Doc
-) -> Doc | None:
-    if not account.get("operator"):
-        return None
-    await tokens.update_one({"_id": doc["_id"]}, {"$set": {"used_at": idn.now}})
-    return await issue_tokens(idn, tx, account, None, None, doc["family_id"])
+async def _presented(
+    tx: Transaction, tokens: RefreshTokens, refresh_token: str
+) -> tuple[Doc | None, RefreshToken | None]:
+    """The refresh token and its account, if the token may still be used. A
+    rotated token presented again revokes its whole family."""
+    token = await tokens.by_hash(secrets.token_hash(refresh_token))
+    if token is None or not token.live(tx.clock.now()):
+        return None, None
+    if token.reused:
+        await tokens.revoke_family(token.family_id)
+        jid = None if tokens.jurisdiction_id == PLATFORM else tokens.jurisdiction_id
+        what = {"actor": token.account_id, "subject": token.family_id}
+        await audit(tx, jid, "refresh_token_reuse", **what)
+        return None, None
+    account = await Accounts(tx.db, tx.session).by_id(token.account_id)
+    if account is None or token.outlived(int(account.get("token_version", 0))):
+        return None, None
+    return account, token
 
 
 async def logout(idn: Identity, *, refresh_token: str) -> None:
@@ -225,9 +234,9 @@ async def logout(idn: Identity, *, refresh_token: str) -> None:
 
     async def work(tx: Transaction) -> None:
         tokens = tx.repo(RefreshTokens, parts[0])
-        doc = await tokens.find_one({"token_hash": secrets.token_hash(refresh_token)})
-        if doc is not None:
-            await tokens.update_many({"family_id": doc["family_id"]}, {"$set": {"revoked": True}})
+        token = await tokens.by_hash(secrets.token_hash(refresh_token))
+        if token is not None:
+            await tokens.revoke_family(token.family_id)
 
     await idn.runtime.uow.run(work)
 
