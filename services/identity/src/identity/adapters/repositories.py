@@ -7,7 +7,7 @@ global by design; everything else is tenant-scoped through
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import datetime
@@ -127,6 +127,13 @@ class AccountRepository:
 
     async def add(self, account: Account) -> None:
         await self.collection.insert_one(self.to_doc(account), session=self.session)
+
+    async def change(self, account_id: str, change: Callable[[Account], object]) -> Account:
+        """Load the account, apply one of its methods, save it."""
+        account = await self.require(account_id)
+        change(account)
+        await self.save(account)
+        return account
 
     async def save(self, account: Account) -> None:
         if not account.changed:

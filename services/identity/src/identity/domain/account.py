@@ -81,6 +81,12 @@ class Account:
             self.phone = changes["phone"]
         self.changed = True
 
+    def first_login(self, password_hash: str, question: str, answer_hash: str) -> None:
+        """After a staff-issued PIN: the person's own password and security
+        question (R-ID-2)."""
+        self.change_password(password_hash)
+        self.set_security_question(question, answer_hash)
+
     def accept_invitation(
         self,
         *,

@@ -148,6 +148,13 @@ def normalize_answer(answer: str) -> str:
     return re.sub(r"\s+", " ", answer.strip().lower())
 
 
+def answer_hash(question: str | None, answer: str | None) -> str | None:
+    """The stored form of a security answer, when a question and answer were given."""
+    if not (question and answer):
+        return None
+    return secrets.hash_password(normalize_answer(answer))
+
+
 async def audit(
     tx: Transaction,
     jurisdiction_id: str | None,

@@ -32,6 +32,17 @@ from identity.service_layer.common import (
 from identity.service_layer.jurisdictions import get_jurisdiction
 
 
+async def _member_or_throttled(tx: Transaction, jurisdiction_id: str, email: str) -> bool:
+    """Already a member here, or sent too many links this hour (mail bombing)."""
+    account = await Accounts(tx.db, tx.session).by_email(email)
+    members = tx.repo(Memberships, jurisdiction_id)
+    if account and await members.find_one({"account_id": account["_id"]}):
+        return True
+    since = tx.clock.now() - timedelta(hours=1)
+    sent = await EnrollmentRepository(tx, jurisdiction_id).sent_since(email, since)
+    return sent >= LINKS_PER_EMAIL_PER_HOUR
+
+
 async def request_enrollment(
     idn: Identity, *, jurisdiction_id: str, email: str, kind: EnrollmentKind
 ) -> None:
@@ -47,15 +58,8 @@ async def request_enrollment(
     now = idn.now
 
     async def work(tx: Transaction) -> None:
-        account = await Accounts(tx.db, tx.session).by_email(email)
-        members = tx.repo(Memberships, jurisdiction_id)
-        if account and await members.find_one({"account_id": account["_id"]}):
-            return  # already a member: say nothing different
-        enrollments = EnrollmentRepository(tx, jurisdiction_id)
-        if await enrollments.sent_since(email, now - timedelta(hours=1)) >= (
-            LINKS_PER_EMAIL_PER_HOUR
-        ):
-            return  # throttle link requests per address (mail bombing)
+        if await _member_or_throttled(tx, jurisdiction_id, email):
+            return  # say nothing different
         token = secrets.new_scoped_token(jurisdiction_id)
         enrollment = Enrollment.request(
             jurisdiction_id=jurisdiction_id,
@@ -67,7 +71,7 @@ async def request_enrollment(
             at=now,
             expires_at=enrollment_expiry(now, idn.settings.enrollment_link_hours),
         )
-        await enrollments.add(enrollment)
+        await EnrollmentRepository(tx, jurisdiction_id).add(enrollment)
 
     await idn.runtime.uow.run(work)
 

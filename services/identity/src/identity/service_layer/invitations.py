@@ -20,9 +20,9 @@ from identity.domain.membership import Membership
 from identity.service_layer.common import (
     Doc,
     Identity,
+    answer_hash,
     load_jurisdiction,
     new_password_hash,
-    normalize_answer,
 )
 
 
@@ -71,6 +71,15 @@ async def describe_invitation(idn: Identity, token: str) -> Doc:
     }
 
 
+async def _invited_account(idn: Identity, token: str) -> tuple[Doc, Doc]:
+    preview = await usable_invitation(idn, None, token)
+    jurisdiction = await load_jurisdiction(idn.runtime.db, preview.jurisdiction_id)
+    account = await Accounts(idn.runtime.db).by_id(preview.account_id)
+    if account is None:
+        raise NotFound("this invitation link is unknown, used or expired", slug="link-not-usable")
+    return account, jurisdiction
+
+
 async def accept_invitation(
     idn: Identity,
     *,
@@ -80,37 +89,25 @@ async def accept_invitation(
     security_question: str | None,
     security_answer: str | None,
 ) -> Doc:
-    preview = await usable_invitation(idn, None, token)
-    jurisdiction = await load_jurisdiction(idn.runtime.db, preview.jurisdiction_id)
-    account = await Accounts(idn.runtime.db).by_id(preview.account_id)
-    if account is None:
-        raise NotFound("this invitation link is unknown, used or expired", slug="link-not-usable")
-    password_hash = new_password_hash(
-        account, password, jurisdiction, account["email"], display_name or ""
-    )
-    answer_hash = None
-    if security_question and security_answer:
-        answer_hash = secrets.hash_password(normalize_answer(security_answer))
+    account, jurisdiction = await _invited_account(idn, token)
+    given = {
+        "password_hash": new_password_hash(
+            account, password, jurisdiction, account["email"], display_name or ""
+        ),
+        "display_name": display_name,
+        "security_question": security_question,
+        "security_answer_hash": answer_hash(security_question, security_answer),
+    }
 
     async def work(tx: Transaction) -> Doc:
         invitation = await usable_invitation(idn, tx, token)  # single use under races
         jid = invitation.jurisdiction_id
         invitation.use(tx.clock.now())
         await InvitationRepository(tx, jid).save(invitation)
-        accounts = AccountRepository(tx)
-        person = await accounts.require(account["_id"])
-        person.accept_invitation(
-            password_hash=password_hash,
-            display_name=display_name,
-            security_question=security_question,
-            security_answer_hash=answer_hash,
-        )
-        await accounts.save(person)
+        await AccountRepository(tx).change(account["_id"], lambda a: a.accept_invitation(**given))
         members = MembershipRepository(tx, jid)
-        membership = await members.get(invitation.membership_id)
-        if membership is None:
-            raise NotFound("the invitation's membership no longer exists")
-        membership.activate(at=tx.clock.now(), by=person.id, display_name=display_name)
+        membership = await members.require(invitation.membership_id)
+        membership.activate(at=tx.clock.now(), by=account["_id"], display_name=display_name)
         await members.save(membership)
         doc: Doc = MembershipRepository.to_doc(membership)
         return doc

@@ -24,10 +24,7 @@ async def update_profile(idn: Identity, caller: Caller, fields: Doc) -> None:
         return
 
     async def work(tx: Transaction) -> None:
-        accounts = AccountRepository(tx)
-        account = await accounts.require(caller.account_id)
-        account.update_profile(fields)
-        await accounts.save(account)
+        await AccountRepository(tx).change(caller.account_id, lambda a: a.update_profile(fields))
         if "display_name" in fields:
             # memberships keep a copy for staff lists
             await tx.db["memberships"].update_many(
@@ -53,10 +50,8 @@ async def change_password(
     password_hash = secrets.hash_password(new_password)
 
     async def work(tx: Transaction) -> Doc:
-        accounts = AccountRepository(tx)
-        changing = await accounts.require(account["_id"])
-        changing.change_password(password_hash)  # every other session ends
-        await accounts.save(changing)
+        accounts = AccountRepository(tx)  # every other session ends:
+        changing = await accounts.change(account["_id"], lambda a: a.change_password(password_hash))
         if jid is not None and jurisdiction is not None:
             password_changed(tx, changing, jurisdiction, "change")
         await audit(tx, jid, "password_changed", actor=changing.id, subject=changing.id)
@@ -79,10 +74,9 @@ async def change_security_question(
     answer_hash = secrets.hash_password(normalize_answer(answer))
 
     async def work(tx: Transaction) -> None:
-        accounts = AccountRepository(tx)
-        changing = await accounts.require(account["_id"])
-        changing.set_security_question(question, answer_hash)
-        await accounts.save(changing)
+        await AccountRepository(tx).change(
+            account["_id"], lambda a: a.set_security_question(question, answer_hash)
+        )
         await audit(
             tx,
             caller.principal.jurisdiction_id,

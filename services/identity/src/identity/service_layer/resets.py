@@ -124,6 +124,23 @@ async def describe_reset(idn: Identity, token: str) -> Doc:
     }
 
 
+async def _check_answer(idn: Identity, token: str, account: Doc, answer: str | None) -> None:
+    """R-ID-4: a wrong answer counts against the link (it dies after five)."""
+    if secrets.verify_password(account["security_answer_hash"], normalize_answer(answer or "")):
+        return
+
+    async def count_failure(tx: Transaction) -> None:
+        failed = await _usable_reset(idn, tx, token)
+        failed.wrong_answer()
+        await ResetRepository(tx, failed.jurisdiction_id).save(failed)
+        what = {"actor": None, "subject": account["_id"]}
+        await audit(tx, failed.jurisdiction_id, "reset_answer_wrong", **what)
+
+    await idn.runtime.uow.run(count_failure)
+    msg = "the answer to the security question is not right"
+    raise Unprocessable(msg, errors=[field_error("security_answer", msg)])
+
+
 async def complete_reset(
     idn: Identity, *, token: str, password: str, security_answer: str | None
 ) -> None:
@@ -131,19 +148,8 @@ async def complete_reset(
     reset = await _usable_reset(idn, None, token)
     jurisdiction, account, needs = await _needs_answer(idn, reset)
     jid = reset.jurisdiction_id
-    if needs and not secrets.verify_password(
-        account["security_answer_hash"], normalize_answer(security_answer or "")
-    ):
-
-        async def count_failure(tx: Transaction) -> None:
-            failed = await _usable_reset(idn, tx, token)
-            failed.wrong_answer()
-            await ResetRepository(tx, jid).save(failed)
-            await audit(tx, jid, "reset_answer_wrong", actor=None, subject=account["_id"])
-
-        await idn.runtime.uow.run(count_failure)
-        msg = "the answer to the security question is not right"
-        raise Unprocessable(msg, errors=[field_error("security_answer", msg)])
+    if needs:
+        await _check_answer(idn, token, account, security_answer)
     check_password(password, jurisdiction, account["email"], account.get("display_name", ""))
     password_hash = secrets.hash_password(password)
 
@@ -151,10 +157,9 @@ async def complete_reset(
         fresh = await _usable_reset(idn, tx, token)  # single use under races
         fresh.use(tx.clock.now())
         await ResetRepository(tx, jid).save(fresh)
-        accounts = AccountRepository(tx)
-        changing = await accounts.require(account["_id"])
-        changing.change_password(password_hash)  # every session ends
-        await accounts.save(changing)
+        changing = await AccountRepository(tx).change(  # every session ends
+            account["_id"], lambda a: a.change_password(password_hash)
+        )
         password_changed(tx, changing, jurisdiction, "reset")
         await audit(tx, jid, "password_reset", actor=account["_id"], subject=account["_id"])
 

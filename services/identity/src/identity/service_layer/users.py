@@ -15,6 +15,7 @@ from identity.adapters.repositories import (
     MembershipRepository,
     Memberships,
 )
+from identity.domain.membership import Membership
 from identity.domain.model import MembershipKind
 from identity.service_layer.common import (
     Caller,
@@ -131,6 +132,17 @@ async def update_user(
 NO_SETUP = "there is no first-login setup pending"
 
 
+async def _pending_setup(idn: Identity, principal: Any) -> tuple[Doc, Membership]:
+    """The account and the membership whose first-login PIN is still usable."""
+    jid = principal.jurisdiction_id
+    account = await Accounts(idn.runtime.db).by_id(principal.account_id)
+    members = MembershipRepository(idn.runtime.uow.reader(), jid) if jid else None
+    membership = await members.of_account(principal.account_id) if members else None
+    if account is None or membership is None or not membership.pin_usable(idn.now):
+        raise NotFound(NO_SETUP, slug="setup-not-pending")
+    return account, membership
+
+
 async def complete_setup(
     idn: Identity,
     principal: Any,
@@ -143,13 +155,8 @@ async def complete_setup(
     from identity.service_layer.tokens import issue_tokens
 
     jid = principal.jurisdiction_id
-    db = idn.runtime.db
-    account = await Accounts(db).by_id(principal.account_id)
-    members = MembershipRepository(idn.runtime.uow.reader(), jid) if jid else None
-    membership = await members.of_account(principal.account_id) if members else None
-    if account is None or membership is None or not membership.pin_usable(idn.now):
-        raise NotFound(NO_SETUP, slug="setup-not-pending")
-    jurisdiction = await load_jurisdiction(db, jid)
+    account, membership = await _pending_setup(idn, principal)
+    jurisdiction = await load_jurisdiction(idn.runtime.db, jid)
     check_password(new_password, jurisdiction, account["email"], account.get("display_name", ""))
     password_hash = secrets.hash_password(new_password)
     answer_hash = secrets.hash_password(normalize_answer(security_answer))
@@ -160,10 +167,9 @@ async def complete_setup(
         if current is None or current.pin_hash != membership.pin_hash:
             raise NotFound(NO_SETUP, slug="setup-not-pending")
         accounts = AccountRepository(tx)
-        person = await accounts.require(account["_id"])
-        person.change_password(password_hash)
-        person.set_security_question(security_question, answer_hash)
-        await accounts.save(person)
+        person = await accounts.change(
+            account["_id"], lambda a: a.first_login(password_hash, security_question, answer_hash)
+        )
         current.activate(at=tx.clock.now(), by=person.id)  # the PIN is spent
         await members.save(current)
         password_changed(tx, person, jurisdiction, "first_login")
