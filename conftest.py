@@ -1,1 +1,1 @@
-pytest_plugins = ["chassis.testing.plugin"]
+pytest_plugins = ["devstack.testing.plugin"]

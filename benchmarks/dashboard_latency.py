@@ -29,12 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from devstack.testing import TestScope
+from devstack.testing.infra import provide_infra
+from devstack.testing.stack import service_stack
+from devstack.testing.tokens import LocalIssuer
 from pymongo import MongoClient
-
-from chassis.testing import TestScope
-from chassis.testing.infra import provide_infra
-from chassis.testing.stack import service_stack
-from chassis.testing.tokens import LocalIssuer
 
 RESULTS = Path(__file__).parent / "results"
 # 100,000 permits (about 15 minutes on the embedded database, whose single

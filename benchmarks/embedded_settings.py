@@ -34,18 +34,18 @@ from pathlib import Path
 from typing import Any, ClassVar
 from uuid import uuid4
 
-from pymongo import AsyncMongoClient
-
-from chassis.app import build_runtime
-from chassis.clock import SystemClock
-from chassis.consumer import EventConsumer, EventContext
-from chassis.embedded import (
+from devstack.processes import (
     EMBEDDED_FETCH_MAX_WAIT_MS,
     free_port,
     mongo_url,
     start_broker,
     start_mongo,
 )
+from pymongo import AsyncMongoClient
+
+from chassis.app import build_runtime
+from chassis.clock import SystemClock
+from chassis.consumer import EventConsumer, EventContext
 from chassis.kafka import ensure_topics
 from chassis.settings import ServiceSettings
 from contracts import Envelope, IntegrationEvent

@@ -31,13 +31,13 @@ from typing import Any, ClassVar
 from uuid import uuid4
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from devstack.testing.infra import provide_infra
 
 from chassis.app import build_runtime
 from chassis.clock import SystemClock
 from chassis.consumer import EventConsumer, EventContext
 from chassis.kafka import ensure_topics
 from chassis.settings import ServiceSettings
-from chassis.testing.infra import provide_infra
 from contracts import Envelope, IntegrationEvent
 
 CLOCK = SystemClock()  # a benchmark measures real time

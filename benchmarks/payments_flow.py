@@ -32,10 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
-from chassis.testing import ServiceProcess, TestScope
-from chassis.testing.infra import provide_infra
-from chassis.testing.tokens import LocalIssuer
+from devstack.testing import ServiceProcess, TestScope
+from devstack.testing.infra import provide_infra
+from devstack.testing.tokens import LocalIssuer
 
 RESULTS = Path(__file__).parent / "results" / "payments_flow.json"
 N = int(os.environ.get("BENCH_PAYMENTS", "20"))

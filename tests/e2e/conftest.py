@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
+from devstack.processes import ManagedProcess, free_port, port_open, wait_until
+from devstack.testing import ServiceProcess, TestScope, eventually_sync
 
-from chassis.embedded import ManagedProcess, free_port, port_open, wait_until
-from chassis.testing import ServiceProcess, TestScope, eventually_sync
 from identity.adapters.jwt_keys import generate_private_key_pem
 
 OPERATOR = ("operator@example.org", "operator-password-1")

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-
-from chassis.embedded import free_port
-from chassis.testing import eventually_sync
+from devstack.processes import free_port
+from devstack.testing import eventually_sync
 
 PORTS = (
     "gateway",

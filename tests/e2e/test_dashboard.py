@@ -13,10 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
-
-from chassis.testing import ServiceProcess, TestScope, eventually_sync
-from chassis.testing.stack import service_stack
-from chassis.testing.tokens import LocalIssuer
+from devstack.testing import ServiceProcess, TestScope, eventually_sync
+from devstack.testing.stack import service_stack
+from devstack.testing.tokens import LocalIssuer
 
 pytestmark = pytest.mark.e2e
 ISSUER = LocalIssuer()

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from chassis.testing import eventually_sync
+from devstack.testing import eventually_sync
 
 from .launched import LaunchedSuite
 

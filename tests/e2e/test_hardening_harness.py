@@ -32,8 +32,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
-
-from chassis.testing import eventually_sync
+from devstack.testing import eventually_sync
 
 from .launched import LaunchedSuite
 from .openapi_examples import request_body, required_query

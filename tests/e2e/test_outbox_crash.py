@@ -10,8 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-
-from chassis.testing import read_records
+from devstack.testing import read_records
 
 pytestmark = pytest.mark.e2e
 

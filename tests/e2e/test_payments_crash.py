@@ -13,10 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
+from devstack.testing import ServiceProcess, TestScope, eventually_sync, read_records
+from devstack.testing.tokens import LocalIssuer
 from pymongo import MongoClient
-
-from chassis.testing import ServiceProcess, TestScope, eventually_sync, read_records
-from chassis.testing.tokens import LocalIssuer
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-
-from chassis.testing import eventually_sync
+from devstack.testing import eventually_sync
 
 pytestmark = pytest.mark.e2e
 

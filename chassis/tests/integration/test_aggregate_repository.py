@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pytest
+from devstack.testing import TestScope
 
 from chassis.aggregate import Aggregate
 from chassis.app import ServiceRuntime, build_runtime
 from chassis.clock import ManualClock
 from chassis.repository import MongoAggregateRepository, StaleAggregate
 from chassis.settings import ServiceSettings
-from chassis.testing import TestScope
 from contracts.identity import JurisdictionCreated
 
 pytestmark = pytest.mark.integration

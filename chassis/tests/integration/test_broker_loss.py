@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from devstack.processes import ManagedProcess, free_port, start_broker
+from devstack.testing import TestScope, eventually
 
 from chassis.app import ServiceRuntime, build_runtime
 from chassis.clock import ManualClock
 from chassis.consumer import EventConsumer, EventContext
-from chassis.embedded import ManagedProcess, free_port, start_broker
 from chassis.kafka import ensure_topics
 from chassis.recovery import BrokerWatch
 from chassis.settings import ServiceSettings
-from chassis.testing import TestScope, eventually
 from chassis.uow import Transaction
 from contracts import ALL_TOPICS
 from contracts.identity import JurisdictionCreated

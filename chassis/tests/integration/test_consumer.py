@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from devstack.testing import TestScope, eventually, read_records
 
 from chassis.app import ServiceRuntime, build_runtime
 from chassis.clock import ManualClock
 from chassis.consumer import EventConsumer, EventContext, PermanentError
 from chassis.settings import ServiceSettings
-from chassis.testing import TestScope, eventually, read_records
 from contracts import Envelope
 from contracts.identity import AccountActivated, JurisdictionCreated
 

@@ -9,13 +9,13 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 import pytest
+from devstack.testing import TestScope, read_records
 
 from chassis.app import ServiceRuntime, build_runtime
 from chassis.clock import ManualClock
 from chassis.mongo import TenancyViolation, TenantRepository
 from chassis.outbox import Outbox
 from chassis.settings import ServiceSettings
-from chassis.testing import TestScope, read_records
 from chassis.uow import Transaction
 from contracts.identity import JurisdictionCreated
 

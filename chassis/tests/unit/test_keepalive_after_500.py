@@ -14,11 +14,11 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import uvicorn
+from devstack.testing.waiting import eventually
 from fastapi import FastAPI, Request
 
 from chassis.errors import install_problem_handlers
 from chassis.http import ObservabilityMiddleware
-from chassis.testing.waiting import eventually
 
 
 def _free_port() -> int:

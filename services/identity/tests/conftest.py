@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from devstack.testing import TestScope
 
 from chassis.clock import ManualClock
-from chassis.testing import TestScope
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.bootstrap import create_app
 from identity.service_layer import Identity

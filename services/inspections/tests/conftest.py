@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from devstack.testing import TestScope, eventually
+from devstack.testing.tokens import LocalIssuer
 
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock
-from chassis.testing import TestScope, eventually
-from chassis.testing.tokens import LocalIssuer
 from contracts import Envelope
 from contracts.identity import JurisdictionCreated
 from contracts.permits import Party, PermitIssued, PermitStatusChanged, SiteAddress

@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from devstack.testing import TestScope, eventually
+from devstack.testing.tokens import LocalIssuer
 from sandboxpay.app import Sandbox, SandboxSettings, create_sandbox_app
 
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock
-from chassis.testing import TestScope, eventually
-from chassis.testing.tokens import LocalIssuer
 from contracts import Envelope
 from contracts.permits import FeeAssessed, FeeLine, FeeVoided, PermitPartiesChanged, SiteAddress
 from payments.adapters.providers.sandbox import SandboxProvider

@@ -7,11 +7,11 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from devstack.testing import TestScope
+from devstack.testing.tokens import LocalIssuer
 
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock
-from chassis.testing import TestScope
-from chassis.testing.tokens import LocalIssuer
 from permits.bootstrap import create_app
 from permits.entrypoints.dependencies import PermitsApp
 from permits.settings import PermitsSettings

@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from devstack.testing import TestScope
 
 from chassis.clock import ManualClock
-from chassis.testing import TestScope
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.bootstrap import create_app as create_identity
 from identity.service_layer import admin

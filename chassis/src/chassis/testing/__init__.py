@@ -1,17 +1,5 @@
-"""Test support importable by every service's tests and the cross-service tests.
-
-Load the fixtures with ``pytest_plugins = ["chassis.testing.plugin"]`` (the
-repository's root ``conftest.py`` does). Infrastructure selection:
-
-* default: embedded real processes (Tansu broker, SecantusDB) on free ports;
-* ``PERMITSUITE_TEST_INFRA=containers``: Apache Kafka and MongoDB via
-  testcontainers (needs Docker and ``pip install testcontainers``);
-* ``KAFKA_BOOTSTRAP_SERVERS`` and ``MONGODB_URL`` set: use those servers.
-"""
-
-from chassis.testing.infra import Infra, TestScope
-from chassis.testing.kafka import read_records
-from chassis.testing.services import ServiceProcess
-from chassis.testing.waiting import eventually, eventually_sync
-
-__all__ = ["Infra", "ServiceProcess", "TestScope", "eventually", "eventually_sync", "read_records"]
+"""In-process test support for rules and consumers: the unit of work and
+repositories as fakes (``fakes``), and handing an event to a service's
+consumers without a broker (``delivery``). Tests that need real processes
+(broker, database, services) use the ``devstack`` workspace package, which
+the production chassis never imports."""

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chassis.embedded import EMBEDDED_FETCH_MAX_WAIT_MS, ManagedProcess, mongo_url
+from devstack.processes import EMBEDDED_FETCH_MAX_WAIT_MS, ManagedProcess, mongo_url
+
 from permitsuite_embedded.supervision import Backoff
 
 

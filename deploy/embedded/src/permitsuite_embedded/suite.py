@@ -13,14 +13,14 @@ import time
 from typing import Any
 
 import httpx
-
-from chassis.embedded import (
+from devstack.processes import (
     ManagedProcess,
     port_open,
     start_broker,
     start_mongo,
     wait_until,
 )
+
 from chassis.kafka import ensure_topics
 from contracts import ALL_TOPICS
 from permitsuite_embedded.demo import (

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from devstack.testing import eventually
 
-from chassis.testing import eventually
 from contracts import Envelope
 from contracts.registration import RegisteredCompany, RegistrationAccepted
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 from asgi_lifespan import LifespanManager
+from devstack.processes import free_port
+from devstack.testing import TestScope
 
 from chassis.app import ServiceRuntime
 from chassis.clock import ManualClock
-from chassis.embedded import free_port
-from chassis.testing import TestScope
 from chassis.testing.delivery import deliver
 from contracts import Envelope
 from contracts.identity import EmailVerificationRequested

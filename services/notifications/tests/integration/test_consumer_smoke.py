@@ -4,10 +4,10 @@ when the event is delivered twice."""
 from __future__ import annotations
 
 import pytest
+from devstack.testing import eventually
 
 from chassis.app import ServiceRuntime
 from chassis.metrics import EVENTS_CONSUMED
-from chassis.testing import eventually
 from contracts.identity import EmailVerificationRequested
 from permitsuite_embedded.mailsink import MailStore, SmtpSink
 

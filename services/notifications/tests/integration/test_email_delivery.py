@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from devstack.testing import eventually
 
 from chassis.app import ServiceRuntime
 from chassis.clock import ManualClock
 from chassis.metrics import EVENTS_CONSUMED
-from chassis.testing import eventually
 from contracts import Envelope
 from contracts.inspections import InspectionScheduled
 from contracts.payments import Allocation, PaymentRefunded, PaymentSettled

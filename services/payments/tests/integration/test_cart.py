@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from devstack.testing import eventually
 
-from chassis.testing import eventually
 from contracts.permits import FeeAssessed, FeeLine, FeeVoided, SiteAddress
 
 pytestmark = pytest.mark.integration

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from devstack.testing import eventually
 
-from chassis.testing import eventually
 from contracts.permits import FeeVoided, Party, PermitPartiesChanged
 
 pytestmark = pytest.mark.integration

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from devstack.testing import eventually
 
-from chassis.testing import eventually
 from contracts import Envelope
 from contracts.payments import Allocation, PaymentRefunded, PaymentSettled
 

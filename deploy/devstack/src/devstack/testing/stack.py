@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from chassis.testing.infra import TestScope
-from chassis.testing.services import ServiceProcess
+from devstack.testing.infra import TestScope
+from devstack.testing.services import ServiceProcess
 
 
 @contextmanager

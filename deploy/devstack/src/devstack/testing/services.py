@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from chassis.embedded import ManagedProcess, free_port, wait_until
+from devstack.processes import ManagedProcess, free_port, wait_until
 
 
 class ServiceProcess:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chassis.clock import ManualClock
-from chassis.testing.infra import Infra, TestScope, provide_infra, scope_name
+from devstack.testing.infra import Infra, TestScope, provide_infra, scope_name
 
 
 @pytest.fixture(scope="session")

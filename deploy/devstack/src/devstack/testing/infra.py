@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from chassis.embedded import (
+from chassis.kafka import ensure_topics
+from contracts import ALL_TOPICS
+from devstack.processes import (
     EMBEDDED_FETCH_MAX_WAIT_MS,
     ManagedProcess,
     free_port,
@@ -19,8 +21,6 @@ from chassis.embedded import (
     start_broker,
     start_mongo,
 )
-from chassis.kafka import ensure_topics
-from contracts import ALL_TOPICS
 
 
 @dataclass(frozen=True)

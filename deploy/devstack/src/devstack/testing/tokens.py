@@ -16,7 +16,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
 
-from chassis.embedded import ManagedProcess, free_port, port_open, wait_until
+from devstack.processes import ManagedProcess, free_port, port_open, wait_until
 
 
 class LocalIssuer:
