@@ -11,7 +11,8 @@ import pytest
 
 from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.permits import FeeVoided, Party, PermitPartiesChanged
-from payments.domain.payment import IllegalPaymentMove, Payment
+from payments.domain.payment import Payment
+from payments.domain.payment_status import IllegalPaymentMove
 from payments.service_layer import desk, receivables
 from payments.service_layer.commands import CounterPayment, RequestRefund
 

@@ -2,16 +2,11 @@
 
 Each entry names the template, the recipients (one delivery per event and
 template: the first address gets it, the rest in copy), when it is sent, and
-the template's context. Links lead to the portal (``PortalLinks``).
+the template's context (``email.py``). Links lead to the portal (``PortalLinks``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
-from chassis.money import Money
 from contracts import IntegrationEvent
 from contracts.identity import (
     EmailVerificationRequested,
@@ -26,7 +21,7 @@ from contracts.inspections import (
     InspectionScheduled,
 )
 from contracts.payments import PaymentRefunded, PaymentSettled
-from contracts.permits import FeeAssessed, Party, PermitExpired, PermitExpiring, PermitIssued
+from contracts.permits import FeeAssessed, PermitExpired, PermitExpiring, PermitIssued
 from contracts.registration import (
     RegistrationAccepted,
     RegistrationDenied,
@@ -34,82 +29,16 @@ from contracts.registration import (
     RegistrationReturned,
     RegistrationSubmitted,
 )
-from notifications.domain.links import PortalLinks
-
-Context = Callable[[Any, PortalLinks], dict[str, Any]]
-KIND_LABELS = {
-    "community_member": "community member",
-    "contractor": "contractor",
-    "staff": "staff",
-    "operator": "operator",
-}
-
-
-def money(minor: int) -> str:
-    return Money(minor).display()
-
-
-def _none(event: Any, links: PortalLinks) -> dict[str, Any]:
-    return {}
-
-
-@dataclass(frozen=True)
-class Email:
-    template: str
-    to: Callable[[Any], list[str]]
-    context: Context = _none
-    when: Callable[[Any], bool] = field(default=lambda event: True)
-    part: str | None = None  # a second email of one event (another recipient)
-    jurisdiction_name: Callable[[Any], str] | None = None  # default: the envelope's
-
-
-def _parties(applicant: Party | None, owner: Party | None) -> list[str]:
-    """The applicant and the owner. Company users are told through their
-    dashboards; their addresses are identity's."""
-    return [p.email for p in (applicant, owner) if p is not None and p.email]
-
-
-def _named(event: Any) -> str:
-    return str(event.jurisdiction_name)
-
-
-def _receipt(e: PaymentSettled, links: PortalLinks) -> dict[str, Any]:
-    paid = sum(a.amount_minor for a in e.allocations)
-    return {
-        "money": money,
-        "receipt_number": e.receipt_number,
-        "payer_name": e.payer_name,
-        "settled_at": e.settled_at,
-        "method": e.method,
-        "channel": e.channel,
-        "allocations": e.allocations,
-        "fees_minor": e.fees_minor or paid,
-        "convenience_fee_minor": e.convenience_fee_minor,
-        "convenience_fee_label": e.convenience_fee_label or "Convenience fee",
-        "total_minor": e.total_minor or paid,
-    }
-
-
-def _refund(e: PaymentRefunded, links: PortalLinks) -> dict[str, Any]:
-    return {
-        "money": money,
-        "amount_minor": e.amount_minor or 0,
-        "reason": e.reason or "",
-        "automatic": e.automatic,
-        "receipt_number": e.receipt_number,
-        "permit_numbers": e.permit_numbers,
-        "refunded_at": e.refunded_at,
-    }
-
-
-def _visit(e: Any, links: PortalLinks) -> dict[str, Any]:
-    return {
-        "number": e.number,
-        "address": e.address,
-        "inspection_type": e.inspection_type,
-        "day": e.date,
-    }
-
+from notifications.domain.email import (
+    KIND_LABELS,
+    Email,
+    money,
+    named,
+    parties,
+    receipt,
+    refund_context,
+    visit,
+)
 
 EMAILS: dict[type[IntegrationEvent], list[Email]] = {
     # -- identity -------------------------------------------------------------
@@ -122,7 +51,7 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
                 "link": links.enrollment(e.token),
                 "expires_at": e.expires_at,
             },
-            jurisdiction_name=_named,
+            jurisdiction_name=named,
         )
     ],
     InvitationIssued: [
@@ -136,7 +65,7 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
                 "link": links.invitation(e.token),
                 "expires_at": e.expires_at,
             },
-            jurisdiction_name=_named,
+            jurisdiction_name=named,
         )
     ],
     PasswordResetRequested: [
@@ -144,7 +73,7 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
             "password_reset",
             lambda e: [e.email],
             lambda e, links: {"link": links.password_reset(e.token), "expires_at": e.expires_at},
-            jurisdiction_name=_named,
+            jurisdiction_name=named,
         )
     ],
     PasswordChanged: [
@@ -156,7 +85,7 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
                 "how": e.how,
                 "reset_hint": links.reset_hint(e.jurisdiction_id),
             },
-            jurisdiction_name=_named,
+            jurisdiction_name=named,
         )
     ],
     # -- registration (R-REG-2…4) ----------------------------------------------
@@ -228,7 +157,7 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
     PermitIssued: [
         Email(
             "permit_issued",
-            lambda e: _parties(e.applicant, e.owner),
+            lambda e: parties(e.applicant, e.owner),
             lambda e, links: {
                 "money": money,
                 "number": e.number,
@@ -243,28 +172,32 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
     PermitExpiring: [
         Email(
             "permit_expiring",
-            lambda e: _parties(e.applicant, e.owner),
+            lambda e: parties(e.applicant, e.owner),
             lambda e, links: {"money": money, "number": e.number, "expires_at": e.expires_at},
         )
     ],
     PermitExpired: [
         Email(
             "permit_expired",
-            lambda e: _parties(e.applicant, e.owner),
+            lambda e: parties(e.applicant, e.owner),
             lambda e, links: {"money": money, "number": e.number, "expired_at": e.expired_at},
         )
     ],
     # -- payments: the receipt; refunds, and both payers of a double charge ------
     PaymentSettled: [
         # a counter payment without an address: the desk printed the receipt
-        Email("payment_receipt", lambda e: [e.payer_email] if e.payer_email else [], _receipt)
+        Email("payment_receipt", lambda e: [e.payer_email] if e.payer_email else [], receipt)
     ],
     PaymentRefunded: [
-        Email("payment_refunded", lambda e: [e.payer_email] if e.payer_email else [], _refund),
+        Email(
+            "payment_refunded",
+            lambda e: [e.payer_email] if e.payer_email else [],
+            refund_context,
+        ),
         Email(
             "payment_duplicate_notice",
             lambda e: [e.other_payer_email] if e.other_payer_email else [],
-            _refund,
+            refund_context,
             when=lambda e: e.automatic,
             part="other-payer",
         ),
@@ -274,21 +207,21 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
         Email(
             "inspection_scheduled",
             lambda e: list(e.notify_emails),
-            lambda e, links: {**_visit(e, links), "ampm": e.ampm, "cancel_until": e.cancel_until},
+            lambda e, links: {**visit(e, links), "ampm": e.ampm, "cancel_until": e.cancel_until},
         )
     ],
     InspectionRescheduled: [
         Email(
             "inspection_rescheduled",
             lambda e: list(e.notify_emails),
-            lambda e, links: {**_visit(e, links), "from_day": e.from_date},
+            lambda e, links: {**visit(e, links), "from_day": e.from_date},
         )
     ],
     InspectionCancelled: [
         Email(
             "inspection_cancelled",
             lambda e: list(e.notify_emails),
-            lambda e, links: {**_visit(e, links), "reason": e.reason},
+            lambda e, links: {**visit(e, links), "reason": e.reason},
         )
     ],
     InspectionResulted: [
@@ -306,8 +239,3 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
         )
     ],
 }
-
-
-def recipients(email: Email, event: Any) -> str:
-    """One delivery per email: the addresses once each, the first as To."""
-    return ", ".join(dict.fromkeys(a for a in email.to(event) if a))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from notifications.domain.emails import EMAILS, recipients
+from notifications.domain.email import recipients
+from notifications.domain.emails import EMAILS
 from notifications.domain.links import PortalLinks
 
 

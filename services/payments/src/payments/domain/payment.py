@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chassis.aggregate import SYSTEM, Aggregate
-from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.errors import Conflict
 from chassis.principal import Principal
 from contracts.payments import (
     Allocation,
@@ -22,30 +22,17 @@ from contracts.payments import (
     PaymentSettled,
 )
 from payments.domain.money import ROUNDING_RULE
+from payments.domain.payment_status import (
+    OPEN,
+    REFUNDABLE,
+    TRANSITIONS,
+    FailReason,
+    IllegalPaymentMove,
+)
 from payments.domain.receivable import Receivable
-from payments.domain.refund import Refund
+from payments.domain.refund import Refund, refund_amount
 
 Doc = dict[str, Any]
-OPEN = ("CREATED", "PENDING")
-SETTLED = ("SETTLED", "PARTIALLY_REFUNDED", "REFUNDED", "REFUNDING")
-REFUNDABLE = ("SETTLED", "PARTIALLY_REFUNDED")
-FailReason = Literal["declined", "canceled", "expired", "provider-error"]
-
-# a success reported after the payment was given up (expired, say) still counts:
-# the money was taken, so it settles — or goes back if the fees are gone
-CHARGEABLE = (*OPEN, "FAILED")
-TRANSITIONS = {
-    ("CREATED", "PENDING"),  # the provider opened its hosted page
-    *((s, "SETTLED") for s in CHARGEABLE),  # a verified webhook, reconciliation, the counter
-    *((s, "FAILED") for s in OPEN),  # declined, canceled, expired, the provider down
-    *((s, "REFUNDING") for s in CHARGEABLE),  # charged, but another payment took the fees
-    *((s, "PARTIALLY_REFUNDED") for s in REFUNDABLE),
-    *((s, "REFUNDED") for s in (*REFUNDABLE, "REFUNDING")),
-}
-
-
-class IllegalPaymentMove(Conflict):
-    slug = "illegal-transition"
 
 
 @dataclass(kw_only=True, eq=False)
@@ -119,22 +106,23 @@ class Payment(Aggregate):
         what = "checkout started" if channel == "online" else "taken at the counter"
         payment._note(at=at, by=by, from_status=None, to="CREATED", comment=what)
         if channel == "online":
-            payment._record(
-                CheckoutStarted(
-                    payment_id=payment_id,
-                    jurisdiction_id=jurisdiction_id,
-                    account_id=by,
-                    method=payment.method or "",
-                    allocations=payment.allocations(),
-                    fees_minor=payment.fees_minor,
-                    convenience_fee_minor=payment.convenience_fee_minor,
-                    total_minor=payment.total_minor,
-                    currency=payment.currency,
-                    provider=payment.provider or "",
-                    expires_at=payment.expires_at or at,
-                )
-            )
+            payment._record(payment._checkout_started(by, at))
         return payment
+
+    def _checkout_started(self, by: str, at: datetime) -> CheckoutStarted:
+        return CheckoutStarted(
+            payment_id=self.id,
+            jurisdiction_id=self.jurisdiction_id,
+            account_id=by,
+            method=self.method or "",
+            allocations=self.allocations(),
+            fees_minor=self.fees_minor,
+            convenience_fee_minor=self.convenience_fee_minor,
+            total_minor=self.total_minor,
+            currency=self.currency,
+            provider=self.provider or "",
+            expires_at=self.expires_at or at,
+        )
 
     def visible_to(self, principal: Principal) -> bool:
         """The payer sees their own payments, staff their jurisdiction's."""
@@ -263,20 +251,7 @@ class Payment(Aggregate):
         amount; the convenience fee goes back only with the whole payment."""
         if self.status not in REFUNDABLE:
             raise Conflict(f"a {self.status} payment cannot be refunded", slug="not-refundable")
-        refundable = {
-            ln["line_id"]: ln
-            for item in self.items
-            for ln in item["lines"]
-            if not ln.get("refunded") and not ln.get("refunding")
-        }
-        chosen = line_ids or list(refundable)
-        unknown = sorted(set(chosen) - set(refundable))
-        if unknown or not chosen:
-            raise Unprocessable(
-                "only paid lines not yet refunded can be refunded",
-                errors=[field_error("line_ids", f"not refundable: {unknown}")],
-            )
-        amount = sum(refundable[lid]["amount_minor"] for lid in chosen)
+        chosen, amount = refund_amount(self.items, line_ids)
         if self.refunded_minor == 0 and set(chosen) == {lid for _, lid in self.line_keys}:
             amount += self.convenience_fee_minor
         self._change()

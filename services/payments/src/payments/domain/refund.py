@@ -4,9 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
+from chassis.errors import Unprocessable, field_error
+
+
+def refund_amount(items: list[dict[str, Any]], line_ids: list[str] | None) -> tuple[list[str], int]:
+    """The paid lines a refund takes (default: every one not yet refunded or
+    being refunded) and what they add up to (R-PAY-6)."""
+    refundable = {
+        ln["line_id"]: ln
+        for item in items
+        for ln in item["lines"]
+        if not ln.get("refunded") and not ln.get("refunding")
+    }
+    chosen = line_ids or list(refundable)
+    unknown = sorted(set(chosen) - set(refundable))
+    if unknown or not chosen:
+        raise Unprocessable(
+            "only paid lines not yet refunded can be refunded",
+            errors=[field_error("line_ids", f"not refundable: {unknown}")],
+        )
+    return chosen, sum(refundable[lid]["amount_minor"] for lid in chosen)
 
 
 @dataclass(kw_only=True, eq=False)

@@ -17,7 +17,7 @@ from uuid import uuid4
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.leases import acquire_named_lease
-from payments.domain.payment import OPEN
+from payments.domain.payment_status import OPEN
 from payments.service_layer.ledger import complete_refund, fail, settle
 from payments.service_layer.provider import ProviderError, ProviderStatus
 from payments.service_layer.unit_of_work import PaymentsService

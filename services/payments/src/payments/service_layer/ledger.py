@@ -14,7 +14,8 @@ from typing import Literal
 
 from chassis.aggregate import SYSTEM
 from chassis.errors import Conflict
-from payments.domain.payment import SETTLED, FailReason, Payment
+from payments.domain.payment import Payment
+from payments.domain.payment_status import SETTLED, FailReason
 from payments.domain.refund import Refund
 from payments.service_layer.provider import ProviderError
 from payments.service_layer.unit_of_work import PaymentsService, PaymentsUnitOfWork

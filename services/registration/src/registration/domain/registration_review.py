@@ -93,6 +93,30 @@ class RegistrationReview(Aggregate):
         """Accept, return (``resume``: token, its hash, expiry) or deny, once;
         ``seen_version`` is the version the reviewer decided on."""
         transition(self.status, decision)
+        self._check_decision(decision, reason=reason, needs=needs, seen_version=seen_version)
+        self.decision = {
+            "decision": decision,
+            "reason": reason,
+            "by": by,
+            "at": at,
+            "round": self.round,
+        }
+        self._move(
+            decision, name=OUTCOME[decision], at=at, actor=by, reason=reason, round=self.round
+        )
+        if decision == "accept":
+            self._record(self._accepted())
+        elif decision == "deny":
+            self._record(self._denied(reason or ""))
+        else:
+            assert resume is not None
+            self._record(self._returned(needs, reason, resume))
+
+    def _check_decision(
+        self, decision: str, *, reason: str | None, needs: list[Doc], seen_version: int
+    ) -> None:
+        """R-REG-4: decided on the version the reviewer saw; a denial says why;
+        a return names what is needed."""
         if seen_version != self.version:
             raise Conflict(
                 "the registration changed since you loaded it",
@@ -108,50 +132,36 @@ class RegistrationReview(Aggregate):
                 "mark at least one requirement Needs Info before returning",
                 errors=[field_error("requirements", "none marked Needs Info")],
             )
-        self.decision = {
-            "decision": decision,
-            "reason": reason,
-            "by": by,
-            "at": at,
-            "round": self.round,
-        }
-        self._move(
-            decision, name=OUTCOME[decision], at=at, actor=by, reason=reason, round=self.round
+
+    def _denied(self, reason: str) -> RegistrationDenied:
+        return RegistrationDenied(
+            registration_id=self.id,
+            jurisdiction_id=self.jurisdiction_id,
+            registrant_email=self.email,
+            company_name=self.company_name or "",
+            reason=reason,
         )
-        if decision == "accept":
-            self._record(self._accepted())
-        elif decision == "deny":
-            self._record(
-                RegistrationDenied(
-                    registration_id=self.id,
-                    jurisdiction_id=self.jurisdiction_id,
-                    registrant_email=self.email,
-                    company_name=self.company_name or "",
-                    reason=reason or "",
-                )
-            )
-        else:
-            assert resume is not None
-            token, token_hash, expires = resume
-            self.resume_token_hash, self.resume_expires_at = token_hash, expires
-            self._record(
-                RegistrationReturned(
-                    registration_id=self.id,
-                    jurisdiction_id=self.jurisdiction_id,
-                    registrant_email=self.email,
-                    company_name=self.company_name or "",
-                    round=self.round,
-                    needs_info=[
-                        NeedsInfo(
-                            requirement_id=n["id"], label=n["label"], comment=n["comment"] or ""
-                        )
-                        for n in needs
-                    ],
-                    comment=reason,
-                    resume_token=token,
-                    resume_expires_at=expires,
-                )
-            )
+
+    def _returned(
+        self, needs: list[Doc], comment: str | None, resume: tuple[str, str, datetime]
+    ) -> RegistrationReturned:
+        """Returned for the Needs Info items; the emailed resume link is stored hashed."""
+        token, token_hash, expires = resume
+        self.resume_token_hash, self.resume_expires_at = token_hash, expires
+        return RegistrationReturned(
+            registration_id=self.id,
+            jurisdiction_id=self.jurisdiction_id,
+            registrant_email=self.email,
+            company_name=self.company_name or "",
+            round=self.round,
+            needs_info=[
+                NeedsInfo(requirement_id=n["id"], label=n["label"], comment=n["comment"] or "")
+                for n in needs
+            ],
+            comment=comment,
+            resume_token=token,
+            resume_expires_at=expires,
+        )
 
     def _accepted(self) -> RegistrationAccepted:
         # A contractor applying for a first license has none yet: the registration's
