@@ -95,23 +95,24 @@ class Inspection(Aggregate):
         inspection._note(
             at=at, by=by.account_id, from_status=None, to="SCHEDULED", comment="scheduled"
         )
-        inspection._record(
-            InspectionScheduled(
-                inspection_id=inspection.id,
-                jurisdiction_id=inspection.jurisdiction_id,
-                permit_id=permit.id,
-                inspection_type=inspection_type,
-                number=inspection.number,
-                address=inspection.address,
-                date=day,
-                ampm=ampm,
-                note=note,
-                requested_by=by.account_id,
-                cancel_until=cancel_until,
-                notify_emails=inspection.notify_emails,
-            )
-        )
+        inspection._record(inspection._scheduled())
         return inspection
+
+    def _scheduled(self) -> InspectionScheduled:
+        return InspectionScheduled(
+            inspection_id=self.id,
+            jurisdiction_id=self.jurisdiction_id,
+            permit_id=self.permit_id,
+            inspection_type=self.inspection_type,
+            number=self.number,
+            address=self.address,
+            date=self.day,
+            ampm=self.ampm,
+            note=self.note,
+            requested_by=self.requested_by["account_id"],
+            cancel_until=self.cancel_until,
+            notify_emails=self.notify_emails,
+        )
 
     @property
     def day(self) -> dt.date:

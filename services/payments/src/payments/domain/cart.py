@@ -31,6 +31,43 @@ def _permit_row(receivable: Receivable, lines: list[Doc]) -> Doc:
     }
 
 
+def _payable(
+    receivable: Receivable | None, line_ids: list[str], principal: Principal, notices: list[str]
+) -> Doc | None:
+    """A permit's row of the summary: the lines still due (R-PAY-3); what
+    dropped out since it was added is told in ``notices``."""
+    if receivable is None or not receivable.may_pay(principal):
+        notices.append("a permit was removed: you may no longer pay its fees")
+        return None
+    lines = []
+    for lid in line_ids:
+        if receivable.is_open(lid):
+            lines.append(receivable.line_doc(lid))
+            continue
+        line = receivable.lines.get(lid)
+        name = line.name if line else "a fee"
+        notices.append(f"{receivable.number}: {name} is no longer due and was dropped")
+    return _permit_row(receivable, lines) if lines else None
+
+
+def _convenience_fee(
+    methods: Mapping[str, Method], method: str | None, total: int, rule: str
+) -> tuple[int, int]:
+    """The payer's convenience fee for the method (R-PAY-4), and the part the
+    jurisdiction bears instead (the payer is not charged it)."""
+    if method is None:
+        return 0, 0
+    if method not in methods:
+        raise Unprocessable(
+            "unknown payment method",
+            errors=[field_error("method", f"choose from {sorted(methods)}")],
+        )
+    fee = methods[method].convenience_fee_minor(total, rule) if total else 0
+    if methods[method].borne_by == "jurisdiction":
+        return 0, fee
+    return fee, 0
+
+
 def checkout_summary(
     items: Mapping[str, list[str]],
     receivables: Mapping[str, Receivable | None],
@@ -40,37 +77,16 @@ def checkout_summary(
 ) -> Doc:
     """Every fee per permit, total fees, the method's convenience fee, total due.
     A line paid or voided since it was added is dropped with a notice."""
-    permits, notices = [], []
+    permits: list[Doc] = []
+    notices: list[str] = []
     for permit_id, line_ids in items.items():
-        receivable = receivables.get(permit_id)
-        if receivable is None or not receivable.may_pay(principal):
-            notices.append("a permit was removed: you may no longer pay its fees")
-            continue
-        lines = []
-        for lid in line_ids:
-            if not receivable.is_open(lid):
-                line = receivable.lines.get(lid)
-                notices.append(
-                    f"{receivable.number}: "
-                    f"{line.name if line else 'a fee'} is no longer due and was dropped"
-                )
-                continue
-            lines.append(receivable.line_doc(lid))
-        if lines:
-            permits.append(_permit_row(receivable, lines))
+        row = _payable(receivables.get(permit_id), line_ids, principal, notices)
+        if row is not None:
+            permits.append(row)
     total = sum(p["subtotal_minor"] for p in permits)
     methods = {m["code"]: Method.from_doc(m) for m in settings["methods"]}
-    fee = absorbed = 0
     rule = settings.get("rounding_rule") or ROUNDING_RULE
-    if method is not None:
-        if method not in methods:
-            raise Unprocessable(
-                "unknown payment method",
-                errors=[field_error("method", f"choose from {sorted(methods)}")],
-            )
-        fee = methods[method].convenience_fee_minor(total, rule) if total else 0
-        if methods[method].borne_by == "jurisdiction":
-            fee, absorbed = 0, fee  # the jurisdiction pays it; the payer is not charged
+    fee, absorbed = _convenience_fee(methods, method, total, rule)
     return {
         "permits": permits,
         "total_fees_minor": total,
