@@ -17,6 +17,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis import queryshape
+
 Doc = dict[str, Any]
 TENANT_FIELD = "jurisdiction_id"
 
@@ -93,9 +95,17 @@ class TenantRepository:
                     raise TenancyViolation(f"an update may not change {TENANT_FIELD} ({op})")
         return update
 
-    # -- reads ------------------------------------------------------------
-    async def find_one(self, filter_: Mapping[str, Any] | None = None, **kw: Any) -> Doc | None:
-        return await self.collection.find_one(self.scoped(filter_), session=self.session, **kw)
+    # -- reads (every one checked against the flat shapes: chassis.queryshape) --
+    def _flat(self, filter_: Mapping[str, Any], **kw: Any) -> Doc:
+        scoped = self.scoped(filter_)
+        queryshape.check(scoped, collection=self.collection_name, **kw)
+        return scoped
+
+    async def find_one(
+        self, filter_: Mapping[str, Any] | None = None, *, bounded: str | None = None, **kw: Any
+    ) -> Doc | None:
+        scoped = self._flat(filter_ or {}, sort=kw.get("sort"), bounded=bounded)
+        return await self.collection.find_one(scoped, session=self.session, **kw)
 
     async def find(
         self,
@@ -105,20 +115,33 @@ class TenantRepository:
         skip: int = 0,
         limit: int = 0,
         projection: Mapping[str, Any] | None = None,
+        bounded: str | None = None,
     ) -> list[Doc]:
+        """``bounded`` says why the match is small (a viewer's own rows, one
+        permit's inspections) where the read sorts or names no field."""
+        scoped = self._flat(filter_ or {}, sort=sort, skip=skip, bounded=bounded)
         cursor = self.collection.find(
-            self.scoped(filter_), projection, session=self.session, skip=skip, limit=limit
+            scoped, projection, session=self.session, skip=skip, limit=limit
         )
         if sort:
             cursor = cursor.sort(sort)
         return [doc async for doc in cursor]
 
-    async def count(self, filter_: Mapping[str, Any] | None = None) -> int:
-        return await self.collection.count_documents(self.scoped(filter_), session=self.session)
+    async def count(
+        self, filter_: Mapping[str, Any] | None = None, *, bounded: str | None = None
+    ) -> int:
+        scoped = self._flat(filter_ or {}, count=True, bounded=bounded)
+        return await self.collection.count_documents(scoped, session=self.session)
 
-    async def aggregate(self, pipeline: Sequence[Mapping[str, Any]]) -> list[Doc]:
-        stages: list[Mapping[str, Any]] = [{"$match": self.scoped()}, *pipeline]
-        cursor = await self.collection.aggregate(stages, session=self.session)
+    async def aggregate(
+        self, pipeline: Sequence[Mapping[str, Any]], *, bounded: str | None = None
+    ) -> list[Doc]:
+        """The pipeline's leading ``$match`` is checked like a find's filter."""
+        stages = list(pipeline)
+        first = stages.pop(0)["$match"] if stages and "$match" in stages[0] else {}
+        sorts = [s["$sort"] for s in stages if "$sort" in s]
+        match = self._flat(first, sort=sorts or None, bounded=bounded)
+        cursor = await self.collection.aggregate([{"$match": match}, *stages], session=self.session)
         return [doc async for doc in cursor]
 
     # -- writes -----------------------------------------------------------
@@ -136,20 +159,20 @@ class TenantRepository:
         self, filter_: Mapping[str, Any], update: Mapping[str, Any], *, upsert: bool = False
     ) -> int:
         result = await self.collection.update_one(
-            self.scoped(filter_), self._checked_update(update), upsert=upsert, session=self.session
+            self._flat(filter_), self._checked_update(update), upsert=upsert, session=self.session
         )
         return result.modified_count + (1 if result.upserted_id is not None else 0)
 
     async def replace_one(self, filter_: Mapping[str, Any], doc: Mapping[str, Any]) -> int:
         """Replace the matched document by ``doc`` (same jurisdiction); 1 if one matched."""
         result = await self.collection.replace_one(
-            self.scoped(filter_), self._stamped(doc), session=self.session
+            self._flat(filter_), self._stamped(doc), session=self.session
         )
         return result.matched_count
 
     async def update_many(self, filter_: Mapping[str, Any], update: Mapping[str, Any]) -> int:
         result = await self.collection.update_many(
-            self.scoped(filter_), self._checked_update(update), session=self.session
+            self._flat(filter_), self._checked_update(update), session=self.session
         )
         return result.modified_count
 
@@ -163,7 +186,7 @@ class TenantRepository:
         **kw: Any,
     ) -> Doc | None:
         return await self.collection.find_one_and_update(
-            self.scoped(filter_),
+            self._flat(filter_, sort=kw.get("sort")),
             self._checked_update(update),
             upsert=upsert,
             return_document=ReturnDocument.AFTER if return_new else ReturnDocument.BEFORE,
@@ -172,11 +195,11 @@ class TenantRepository:
         )
 
     async def delete_one(self, filter_: Mapping[str, Any]) -> int:
-        result = await self.collection.delete_one(self.scoped(filter_), session=self.session)
+        result = await self.collection.delete_one(self._flat(filter_), session=self.session)
         return result.deleted_count
 
     async def delete_many(self, filter_: Mapping[str, Any]) -> int:
-        result = await self.collection.delete_many(self.scoped(filter_), session=self.session)
+        result = await self.collection.delete_many(self._flat(filter_), session=self.session)
         return result.deleted_count
 
 

@@ -15,8 +15,9 @@ from chassis.api import Paging, Staff
 from chassis.auth import Principal
 from chassis.errors import Forbidden, NotFound
 from chassis.money import HALF_EVEN, Money, total
+from chassis.queryshape import UnflatQuery
 from chassis.repository import DocumentMapper, StaleAggregate
-from chassis.testing.fakes import FakeRepository, FakeUnitOfWork, UnflatQuery, matches
+from chassis.testing.fakes import FakeRepository, FakeUnitOfWork, matches
 from contracts.identity import JurisdictionCreated
 
 AT = datetime(2026, 5, 1, tzinfo=UTC)
@@ -124,10 +125,11 @@ def test_fakes_answer_only_flat_filters() -> None:
     assert matches(doc, {"a": 1, "tags": "y", "site.zip": "83642"})
     assert matches(doc, {"a": {"$in": [0, 1]}})
     assert not matches(doc, {"tags": "z"})
+    assert matches(doc, {"a": {"$gt": 0, "$lte": 1}}) and not matches(doc, {"a": {"$lt": 1}})
     for unflat in (
         {"$or": [{"a": 1}]},
         {"a": {"$in": [1]}, "tags": {"$in": ["x"]}},
-        {"a": {"$gt": 0}},
+        {"a": {"$ne": 0}},
     ):
         with pytest.raises(UnflatQuery):
             matches(doc, unflat)

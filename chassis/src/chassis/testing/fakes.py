@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from chassis.aggregate import Aggregate
 from chassis.clock import ManualClock
+from chassis.queryshape import violation
 from chassis.repository import AggregateRepository, DocumentMapper, StaleAggregate
 from contracts import IntegrationEvent
 
@@ -28,11 +29,6 @@ T = TypeVar("T")
 Doc = dict[str, Any]
 
 
-class UnflatQuery(AssertionError):
-    """A fake was asked for a filter shape the embedded database cannot answer
-    from an index (ARCHITECTURE.md: equality fields and at most one ``$in``)."""
-
-
 def _value(doc: Mapping[str, Any], dotted: str) -> Any:
     value: Any = doc
     for part in dotted.split("."):
@@ -40,21 +36,37 @@ def _value(doc: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
-def matches(doc: Mapping[str, Any], filter_: Mapping[str, Any]) -> bool:
-    """Mongo's meaning of an equality filter with at most one ``$in`` (arrays
-    match by membership); any other operator is refused."""
-    ins = [k for k, v in filter_.items() if isinstance(v, Mapping)]
-    if len(ins) > 1 or any(k.startswith("$") for k in filter_):
-        raise UnflatQuery(f"not a flat filter: {dict(filter_)!r}")
-    for key, wanted in filter_.items():
-        if isinstance(wanted, Mapping) and set(wanted) != {"$in"}:
-            raise UnflatQuery(f"only $in is supported in fakes, not {wanted!r}")
-        have = _value(doc, key)
-        options = list(wanted["$in"]) if isinstance(wanted, Mapping) else [wanted]
-        values = have if isinstance(have, list) else [have]
-        if not any(v in options for v in values):
+RANGES = {
+    "$gt": lambda have, bound: have > bound,
+    "$gte": lambda have, bound: have >= bound,
+    "$lt": lambda have, bound: have < bound,
+    "$lte": lambda have, bound: have <= bound,
+}
+
+
+def _field_matches(have: Any, wanted: Any) -> bool:
+    values = have if isinstance(have, list) else [have]
+    if not isinstance(wanted, Mapping):
+        return wanted in values
+    for op, bound in wanted.items():
+        if op == "$in":
+            ok = any(v in list(bound) for v in values)
+        else:
+            ok = any(v is not None and RANGES[op](v, bound) for v in values)
+        if not ok:
             return False
     return True
+
+
+def matches(doc: Mapping[str, Any], filter_: Mapping[str, Any]) -> bool:
+    """Mongo's meaning of a flat filter (equality fields, at most one ``$in``
+    or range; arrays match by membership). Any other shape is refused with
+    the rule it breaks (:mod:`chassis.queryshape`), as the database would be
+    slow to answer it."""
+    found = violation({"jurisdiction_id": None, **filter_}, bounded="a fake's store")
+    if found is not None:
+        raise found
+    return all(_field_matches(_value(doc, k), wanted) for k, wanted in filter_.items())
 
 
 @dataclass

@@ -8,8 +8,8 @@ from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.auth import TokenVerifier
 from chassis.clock import Clock
 from chassis.logging import configure_logging
+from identity.adapters.indexes import create_indexes
 from identity.adapters.jwt_keys import TokenSigner
-from identity.adapters.repositories import create_indexes
 from identity.entrypoints import (
     routes_admin,
     routes_auth,

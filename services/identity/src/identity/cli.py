@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from chassis.errors import Conflict, ProblemError
+from identity.adapters.indexes import create_indexes
 from identity.adapters.jwt_keys import generate_private_key_pem
-from identity.adapters.repositories import create_indexes
 from identity.bootstrap import build_identity
 from identity.service_layer import Identity, admin, jurisdictions
 from identity.settings import IdentitySettings

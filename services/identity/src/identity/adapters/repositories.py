@@ -13,14 +13,14 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any, ClassVar
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from chassis.aggregate import Aggregate
 from chassis.errors import Conflict, NotFound
-from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
+from chassis.mongo import TenantRepository
 from chassis.repository import DataclassRepository, Session, StaleAggregate
 from identity.domain.account import Account
 from identity.domain.company import Company
@@ -63,14 +63,6 @@ class JurisdictionRepository(DataclassRepository[Jurisdiction]):
             await super().add(aggregate)
         except DuplicateKeyError as exc:
             raise Conflict(f"jurisdiction {aggregate.id!r} already exists") from exc
-
-
-async def _registry_as_tenants(db: AsyncDatabase[Doc]) -> None:
-    """Jurisdictions written before they were aggregates carry their tenant key."""
-    async for doc in db["jurisdictions"].find({"jurisdiction_id": {"$exists": False}}):
-        await db["jurisdictions"].update_one(
-            {"_id": doc["_id"]}, {"$set": {"jurisdiction_id": doc["_id"]}}
-        )
 
 
 class Accounts:
@@ -302,41 +294,3 @@ class LoginAttempts:
 
     async def clear(self, key: str) -> None:
         await self.collection.delete_one({"_id": key})
-
-
-INDEXES = {
-    "accounts": [IndexModel([("email", ASCENDING)], unique=True, name="email_uniq")],
-    "memberships": [
-        tenant_index("account_id", unique=True),
-        tenant_index("company_ids"),
-        tenant_index("kind", "status"),
-        IndexModel([("account_id", ASCENDING)], name="account_id"),
-    ],
-    "enrollments": [tenant_index("token_hash", unique=True), tenant_index("email", "created_at")],
-    "invitations": [tenant_index("token_hash", unique=True), tenant_index("account_id")],
-    "password_resets": [
-        tenant_index("token_hash", unique=True),
-        tenant_index("email", "created_at"),
-    ],
-    "companies": [
-        tenant_index("license_number", unique=True),
-        tenant_index("name"),
-        tenant_index(
-            "registration_id",
-            unique=True,
-            name="jurisdiction_id_registration_id_partial_uniq",
-            partialFilterExpression={"registration_id": {"$type": "string"}},
-        ),
-    ],
-    "audit_log": [tenant_index("at")],
-    "refresh_tokens": [
-        tenant_index("token_hash", unique=True),
-        tenant_index("family_id"),
-        tenant_index("account_id"),
-    ],
-}
-
-
-async def create_indexes(db: AsyncDatabase[Doc]) -> None:
-    await ensure_indexes(db, INDEXES)
-    await _registry_as_tenants(db)
