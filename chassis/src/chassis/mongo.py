@@ -9,7 +9,7 @@ code that has no jurisdiction cannot build a repository.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReturnDocument
@@ -126,6 +126,23 @@ class TenantRepository:
         if sort:
             cursor = cursor.sort(sort)
         return [doc async for doc in cursor]
+
+    async def page(
+        self,
+        filter_: Mapping[str, Any],
+        *,
+        order: Callable[[Doc], Any],
+        offset: int,
+        limit: int,
+        bounded: str,
+        projection: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Doc], int]:
+        """One page of a bounded match, and its size: the whole match is read
+        (``bounded`` says why it is small), ordered by ``order`` here and sliced
+        — no sort, skip or count in the database (reads stay flat)."""
+        found = await self.find(filter_, projection=projection, bounded=bounded)
+        found.sort(key=order)
+        return found[offset : offset + limit], len(found)
 
     async def count(
         self, filter_: Mapping[str, Any] | None = None, *, bounded: str | None = None

@@ -74,14 +74,40 @@ async def test_staff_search_filters_and_pages_stably(harness: Any) -> None:
     by_street = (await harness.http.get(f"{base}?address=10", headers=admin)).json()
     assert by_street["total"] == 5
     assert (await harness.http.get(f"{base}?parcel=P9", headers=admin)).json()["total"] == 1
-    page1 = (await harness.http.get(f"{base}?limit=4&offset=0", headers=admin)).json()
-    page2 = (await harness.http.get(f"{base}?limit=4&offset=4", headers=admin)).json()
+    queue = f"{base}?status=SUBMITTED"  # work in progress: a bounded match
+    page1 = (await harness.http.get(f"{queue}&limit=4&offset=0", headers=admin)).json()
+    page2 = (await harness.http.get(f"{queue}&limit=4&offset=4", headers=admin)).json()
     ids = [p["id"] for p in page1["items"]] + [p["id"] for p in page2["items"]]
     assert len(ids) == len(set(ids)) == 6  # stable sort: no repeats, none missing
     public = harness.token("alpha", "community_member", email="pat@example.org")
     assert (await harness.http.get(base, headers=public)).status_code == 403
     other_staff = harness.token("beta", "staff", roles=["admin"])
     assert (await harness.http.get(base, headers=other_staff)).status_code == 404
+
+
+async def test_a_search_names_what_bounds_it(harness: Any) -> None:
+    """Reads stay flat (issue 14): a search of a jurisdiction's whole history is
+    refused with a 422 that says how to narrow it; a window of 92 days is fine."""
+    await harness.setup_type("alpha")
+    admin = harness.token("alpha", "staff", roles=["permit_technician"])
+    await _permit(harness, admin, site={"street": "5 Elm St", "parcel": "P5"})
+    base = "/v1/jurisdictions/alpha/permit-search"
+    for unbounded in ("", "?status=ISSUED", "?type_code=RES"):
+        r = await harness.http.get(base + unbounded, headers=admin)
+        assert r.status_code == 422, unbounded
+        assert r.json()["errors"][0]["field"] == "applied_from"
+    start = (harness.clock.now() - timedelta(days=30)).isoformat()
+    end = (harness.clock.now() + timedelta(days=1)).isoformat()
+    window = await harness.http.get(
+        base, params={"applied_from": start, "applied_to": end}, headers=admin
+    )
+    assert window.status_code == 200 and window.json()["total"] == 1
+    too_wide = await harness.http.get(
+        base,
+        params={"applied_from": (harness.clock.now() - timedelta(days=200)).isoformat()},
+        headers=admin,
+    )
+    assert too_wide.status_code == 422
 
 
 async def test_dashboard_and_search_queries_use_indexes(harness: Any) -> None:

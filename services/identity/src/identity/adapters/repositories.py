@@ -190,7 +190,10 @@ class EnrollmentRepository(DataclassRepository[Enrollment]):
     aggregate_type: ClassVar[type[Aggregate]] = Enrollment
 
     async def sent_since(self, email: str, since: datetime) -> int:
-        return await self.docs.count({"email": email, "created_at": {"$gt": since}})
+        return await self.docs.count(
+            {"email": email, "created_at": {"$gt": since}},
+            bounded="one address's links in the throttle window",
+        )
 
 
 class InvitationRepository(DataclassRepository[Invitation]):
@@ -204,7 +207,10 @@ class ResetRepository(DataclassRepository[PasswordReset]):
     aggregate_type: ClassVar[type[Aggregate]] = PasswordReset
 
     async def sent_since(self, email: str, since: datetime) -> int:
-        return await self.docs.count({"email": email, "created_at": {"$gt": since}})
+        return await self.docs.count(
+            {"email": email, "created_at": {"$gt": since}},
+            bounded="one address's links in the throttle window",
+        )
 
 
 class RefreshTokens(TenantRepository):

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import require_staff
-from chassis.errors import NotFound
+from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
 from chassis.principal import Principal
 
@@ -26,15 +26,14 @@ class Permits(TenantRepository):
     collection_name: ClassVar[str] = "permits"
 
 
-def visible_permits_filter(principal: Principal) -> Doc:
-    """The permits a non-staff caller may act on (``InspectablePermit.may_schedule``)."""
-    return {
-        "$or": [
-            {"party_emails": (principal.email or "").lower()},
-            {"company_ids": {"$in": principal.company_ids}},
-            {"linked_accounts": principal.account_id},
-        ]
-    }
+def visible_permit_branches(principal: Principal) -> list[Doc]:
+    """The permits a non-staff caller may act on (``InspectablePermit.may_schedule``),
+    one equality query per access path (no ``$or``: reads stay flat)."""
+    branches: list[Doc] = [{"linked_accounts": principal.account_id}]
+    if principal.email:
+        branches.append({"party_emails": principal.email.lower()})
+    branches += [{"company_ids": company_id} for company_id in principal.company_ids]
+    return branches
 
 
 async def permit_statuses(db: AsyncDatabase[Doc], jid: str, permit_ids: set[str]) -> dict[str, Any]:
@@ -48,25 +47,28 @@ async def my_inspections(
     db: AsyncDatabase[Doc], principal: Principal, jid: str, *, limit: int, offset: int
 ) -> tuple[list[Doc], int]:
     """R-INS-7: the caller's active inspections (requested by them or on a
-    permit they may schedule)."""
+    permit they may schedule), soonest first; one query per access path."""
     if principal.jurisdiction_id != jid:
         raise NotFound("not found")
-    permit_ids = [
-        p["_id"]
-        for p in await Permits(db, jid).find(
-            visible_permits_filter(principal), projection={"_id": 1}
-        )
-    ]
-    query = {
-        "status": "SCHEDULED",
-        "$or": [
-            {"requested_by.account_id": principal.account_id},
-            {"permit_id": {"$in": permit_ids}},
-        ],
-    }
+    why = "the caller's own permits and inspections (R-INS-7)"
+    permits = Permits(db, jid)
+    permit_ids: set[str] = set()
+    for branch in visible_permit_branches(principal):
+        found = await permits.find(branch, projection={"_id": 1}, bounded=why)
+        permit_ids.update(p["_id"] for p in found)
     repo = Inspections(db, jid)
-    docs = await repo.find(query, sort=[("date", 1), ("_id", 1)], skip=offset, limit=limit)
-    return docs, await repo.count(query)
+    scheduled: dict[str, Doc] = {}
+    for branch in (
+        {"requested_by.account_id": principal.account_id},
+        {"permit_id": {"$in": sorted(permit_ids)}},
+    ):
+        for doc in await repo.find({"status": "SCHEDULED", **branch}, bounded=why):
+            scheduled[doc["_id"]] = doc
+    ordered = sorted(scheduled.values(), key=lambda d: (d["date"], d["_id"]))
+    return ordered[offset : offset + limit], len(ordered)
+
+
+WINDOW_DAYS = 92
 
 
 def search_query(day: date | None, date_from: date | None, date_to: date | None) -> Doc:
@@ -81,6 +83,29 @@ def search_query(day: date | None, date_from: date | None, date_to: date | None)
             }
         }
     return {}
+
+
+def _bounded_by(
+    day: date | None,
+    date_from: date | None,
+    date_to: date | None,
+    permit_number: str | None,
+    status: str | None,
+) -> str:
+    """Why the search's match is small, or a 422 saying how to narrow it."""
+    if day:
+        return "one day's inspections"
+    if permit_number:
+        return "one permit's inspections"
+    if status == "SCHEDULED":
+        return "a work queue: the inspections still to do"
+    if date_from and date_to and (date_to - date_from).days <= WINDOW_DAYS:
+        return f"inspections of at most {WINDOW_DAYS} days"
+    raise Unprocessable(
+        "narrow the search: give a date, a permit number, status SCHEDULED, or from and to "
+        f"dates at most {WINDOW_DAYS} days apart",
+        errors=[field_error("from", f"a window of at most {WINDOW_DAYS} days")],
+    )
 
 
 async def search(
@@ -98,8 +123,10 @@ async def search(
     limit: int,
     offset: int,
 ) -> tuple[list[Doc], int]:
-    """An inspector's day list (by date, area, type) and staff search."""
+    """An inspector's day list (by date, area, type) and staff search, in the
+    order an inspector drives: date, area, address."""
     require_staff(principal, jid)
+    bounded = _bounded_by(day, date_from, date_to, permit_number, status)
     query = search_query(day, date_from, date_to)
     for key, value in (
         ("inspection_type", inspection_type),
@@ -109,8 +136,6 @@ async def search(
     ):
         if value:
             query[key] = value
-    repo = Inspections(db, jid)
-    docs = await repo.find(
-        query, sort=[("date", 1), ("area", 1), ("address", 1), ("_id", 1)], skip=offset, limit=limit
-    )
-    return docs, await repo.count(query)
+    found = await Inspections(db, jid).find(query, bounded=bounded)
+    ordered = sorted(found, key=lambda d: (d["date"], d.get("area") or "", d["address"], d["_id"]))
+    return ordered[offset : offset + limit], len(ordered)

@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from chassis.aggregate import Aggregate
+from chassis.clock import as_utc
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from chassis.repository import (
     DataclassRepository,
@@ -111,7 +112,10 @@ class Reservations(TenantRepository):
         self, lines: list[tuple[str, str]], payment_id: str, *, until: datetime, now: datetime
     ) -> None:
         keys = [self.key(*line) for line in lines]
-        await self.delete_many({"_id": {"$in": keys}, "expires_at": {"$lte": now}})
+        held = await self.find({"_id": {"$in": keys}}, projection={"expires_at": 1})
+        expired = [h["_id"] for h in held if as_utc(h["expires_at"]) <= now]
+        if expired:  # by id: a second operator field would read the whole jurisdiction
+            await self.delete_many({"_id": {"$in": expired}})
         try:
             for k in keys:
                 await self.insert_one({"_id": k, "payment_id": payment_id, "expires_at": until})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import require_staff
-from chassis.errors import NotFound
+from chassis.clock import as_utc
+from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
 from chassis.principal import Principal
 
@@ -50,9 +51,13 @@ async def my_payments(
     query: Doc = {"account_id": principal.account_id}
     if paid_only:
         query["status"] = {"$in": list(PAID)}
-    repo = Payments(db, jid)
-    docs = await repo.find(query, sort=[("created_at", -1), ("_id", -1)], skip=offset, limit=limit)
-    return docs, await repo.count(query)
+    return await Payments(db, jid).page(
+        query, order=_newest_first, offset=offset, limit=limit, bounded="a payer's own payments"
+    )
+
+
+def _newest_first(doc: Doc) -> tuple[float, str]:
+    return -as_utc(doc["created_at"]).timestamp(), str(doc["_id"])
 
 
 async def get_payment(
@@ -62,7 +67,7 @@ async def get_payment(
         raise NotFound("no such payment")
     payment = _visible(await Payments(db, jid).find_one({"_id": payment_id}), principal)
     payment["refunds"] = await Refunds(db, jid).find(
-        {"payment_id": payment_id}, sort=[("created_at", 1)]
+        {"payment_id": payment_id}, sort=[("created_at", 1)], bounded="one payment's refunds"
     )
     return payment
 
@@ -89,6 +94,8 @@ async def staff_search(
     offset: int,
 ) -> tuple[list[Doc], int]:
     require_staff(principal, jid)
+    settled_from, settled_to = _window(settled_from, settled_to)
+    bounded = _bounded_by(receipt_number, permit_number, status, settled_from, settled_to)
     query: Doc = {}
     if receipt_number:
         query["receipt_number"] = receipt_number
@@ -103,6 +110,44 @@ async def staff_search(
             **({"$gte": settled_from} if settled_from else {}),
             **({"$lt": settled_to} if settled_to else {}),
         }
-    repo = Payments(db, jid)
-    docs = await repo.find(query, sort=[("created_at", -1), ("_id", -1)], skip=offset, limit=limit)
-    return docs, await repo.count(query)
+    return await Payments(db, jid).page(
+        query, order=_newest_first, offset=offset, limit=limit, bounded=bounded
+    )
+
+
+WINDOW_DAYS = 92
+IN_PROGRESS = ("CREATED", "PENDING", "REFUNDING")
+
+
+def _window(
+    start: datetime | None, end: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """A one-sided window is ``WINDOW_DAYS`` long."""
+    span = timedelta(days=WINDOW_DAYS)
+    if start and not end:
+        return start, start + span
+    if end and not start:
+        return end - span, end
+    return start, end
+
+
+def _bounded_by(
+    receipt_number: str | None,
+    permit_number: str | None,
+    status: str | None,
+    settled_from: datetime | None,
+    settled_to: datetime | None,
+) -> str:
+    """Why the search's match is small, or a 422 saying how to narrow it."""
+    if receipt_number or permit_number:
+        return "one receipt's or one permit's payments"
+    if status in IN_PROGRESS:
+        return "a work queue: payments still in progress"
+    if settled_from and settled_to and settled_to - settled_from <= timedelta(days=WINDOW_DAYS):
+        return f"payments settled within {WINDOW_DAYS} days"
+    raise Unprocessable(
+        "narrow the search: give a receipt or permit number, a status in progress "
+        f"({', '.join(IN_PROGRESS)}), or a settlement window (from, to) of at most "
+        f"{WINDOW_DAYS} days",
+        errors=[field_error("from", f"a window of at most {WINDOW_DAYS} days")],
+    )

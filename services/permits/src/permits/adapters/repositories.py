@@ -65,11 +65,13 @@ class PermitTypes(TenantRepository):
         doc = await self.find_one({"code": code})
         return None if doc is None else PermitType.from_doc(doc)
 
+    BOUNDED: ClassVar[str] = "a jurisdiction's permit types (its configuration, a few dozen)"
+
     async def all(self) -> list[PermitType]:
-        return [PermitType.from_doc(d) for d in await self.find({})]
+        return [PermitType.from_doc(d) for d in await self.find({}, bounded=self.BOUNDED)]
 
     async def documents(self) -> list[Doc]:
-        return await self.find(sort=[("code", 1)])
+        return await self.find(sort=[("code", 1)], bounded=self.BOUNDED)
 
     async def put(self, code: str, body: Doc) -> Doc:
         await self.update_one(
@@ -118,7 +120,10 @@ class LinkAttempts(TenantRepository):
     collection_name: ClassVar[str] = "link_attempts"
 
     async def failures_since(self, account_id: str, since: datetime) -> int:
-        return await self.count({"account_id": account_id, "at": {"$gt": since}})
+        return await self.count(
+            {"account_id": account_id, "at": {"$gt": since}},
+            bounded="one account's link attempts in the throttle window",
+        )
 
     async def record_failure(self, account_id: str, at: datetime) -> None:
         await self.insert_one({"_id": str(uuid4()), "account_id": account_id, "at": at})
@@ -152,7 +157,7 @@ INDEXES = {
         tenant_index("linked_accounts", "status"),
         tenant_index("status", "applied_at"),
         tenant_index("applied_at"),
-        tenant_index("site.street"),
+        tenant_index("street_key"),
         tenant_index("site.parcel"),
         tenant_index("type_code", "applied_at"),
     ],

@@ -58,6 +58,7 @@ class Permit(PermitFees, PermitParties, Aggregate):
     company_ids: list[str] = field(default_factory=list)
     linked_accounts: list[str] = field(default_factory=list)
     access_code: str | None = None
+    street_key: str = ""  # the site's street, upper-cased: staff search by its prefix
     comments: list[Doc] = field(default_factory=list)
     documents: list[Doc] = field(default_factory=list)
     fees: list[FeeLine] = field(default_factory=list)
@@ -100,6 +101,7 @@ class Permit(PermitFees, PermitParties, Aggregate):
             owner=_party(owner),
             company_ids=list(company_ids),
             access_code=access_code,
+            street_key=str(site.get("street") or "").strip().upper(),
             applied_at=at,
             applied_by=by,
         )

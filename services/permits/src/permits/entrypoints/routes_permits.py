@@ -95,13 +95,19 @@ async def apply(jurisdiction_id: str, body: ApplicationIn, user: Tenant, app: Ap
     "/permits",
     response_model=PermitPage,
     tags=["permits"],
-    summary="Permits the caller may see (staff: all), newest first",
+    summary="Permits the caller may see, newest first (staff: the last 92 days' "
+    "applications; /permit-search finds older ones)",
 )
 async def list_permits(
     jurisdiction_id: str, user: Tenant, app: App, paging: PageQuery
 ) -> PermitPage:
     docs, total = await views.my_permits(
-        app.runtime.db, user, jurisdiction_id, limit=paging.limit, offset=paging.offset
+        app.runtime.db,
+        user,
+        jurisdiction_id,
+        now=app.runtime.clock.now(),
+        limit=paging.limit,
+        offset=paging.offset,
     )
     return paging.page([permit_out(d) for d in docs], total)
 

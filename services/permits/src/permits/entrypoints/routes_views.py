@@ -60,6 +60,10 @@ async def dashboard(
     tags=["permits"],
     summary="Staff search: number, street prefix, parcel, status, type, applicant, "
     "company, application dates; newest first, paginated",
+    description="A search must name what bounds it: a permit number, street prefix, parcel, "
+    "applicant or company; a status of work in progress (SUBMITTED, IN_REVIEW, "
+    "PENDING_APPROVAL, AWAITING_PAYMENT, READY_TO_ISSUE); or an application window of at "
+    "most 92 days. Otherwise 422 says how to narrow it (reads stay flat at any size).",
 )
 async def search(
     jurisdiction_id: str,
@@ -92,6 +96,7 @@ async def search(
         user,
         jurisdiction_id,
         filters=filters,
+        now=app.runtime.clock.now(),
         limit=paging.limit,
         offset=paging.offset,
     )

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import is_staff, require_staff, require_tenant
+from chassis.clock import as_utc
 from chassis.errors import NotFound
 from chassis.mongo import TenantRepository
 from chassis.principal import Principal
 from permits.domain.fees import balance_minor
 from permits.domain.workflow import STATUS_LABELS
+from permits.service_layer import search
 
 Doc = dict[str, Any]
 
@@ -65,7 +66,7 @@ def dashboard_row(doc: Doc) -> Doc:
 
 
 async def _mine(
-    repo: Permits, principal: Principal, statuses: list[str]
+    repo: Permits, principal: Principal, statuses: list[str] | None
 ) -> dict[str, tuple[Any, int]]:
     """The caller's permits in ``statuses``: id → (applied_at, fees due).
 
@@ -73,9 +74,11 @@ async def _mine(
     here — rather than one ``$or``, which some engines answer by scanning."""
     found: dict[str, tuple[Any, int]] = {}
     for branch in _visible(principal):
+        in_status = {"status": {"$in": statuses}} if statuses else {}
         docs = await repo.find(
-            {"status": {"$in": statuses}, **branch},
+            {**in_status, **branch},
             projection={"_id": 1, "applied_at": 1, "fees": 1},
+            bounded="the caller's own permits (R-ID-6)",
         )
         for d in docs:
             found[d["_id"]] = (d["applied_at"], balance_minor(d.get("fees", [])))
@@ -108,75 +111,49 @@ async def dashboard(
     return rows, len(mine), sum(due for _, due in mine.values())
 
 
-def search_query(
-    *,
-    number: str | None,
-    address: str | None,
-    parcel: str | None,
-    status: str | None,
-    type_code: str | None,
-    applicant: str | None,
-    company_id: str | None,
-    applied_from: datetime | None,
-    applied_to: datetime | None,
-) -> Doc:
-    query: Doc = {}
-    if number:
-        query["number"] = number.strip().upper()
-    if address:  # a prefix of the street: index-friendly
-        query["site.street"] = {"$regex": "^" + re.escape(address.strip()), "$options": "i"}
-    if parcel:
-        query["site.parcel"] = parcel.strip()
-    if status:
-        query["status"] = status
-    if type_code:
-        query["type_code"] = type_code
-    if applicant:
-        query["applicant.email"] = applicant.strip().lower()
-    if company_id:
-        query["company_ids"] = company_id
-    if applied_from or applied_to:
-        query["applied_at"] = {
-            **({"$gte": applied_from} if applied_from else {}),
-            **({"$lt": applied_to} if applied_to else {}),
-        }
-    return query
-
-
 async def staff_search(
     db: AsyncDatabase[Doc],
     principal: Principal,
     jurisdiction_id: str,
     *,
     filters: dict[str, Any],
+    now: datetime,
     limit: int,
     offset: int,
 ) -> tuple[list[Doc], int]:
+    """Newest first; the match is bounded by what the search names (``search.plan``)."""
     require_staff(principal, jurisdiction_id)
-    query = search_query(**filters)
+    how = search.plan(filters, now)
     repo = Permits(db, jurisdiction_id)
-    docs = await repo.find(
-        query,
-        sort=[("applied_at", -1), ("_id", 1)],
-        skip=offset,
-        limit=limit,
-        projection=PROJECTION,
-    )
-    return docs, await repo.count(query)
+    found = await repo.find(how.query, projection=PROJECTION, bounded=how.bounded)
+    docs = sorted((d for d in found if how.keep(d)), key=_newest_first)
+    return docs[offset : offset + limit], len(docs)
+
+
+def _newest_first(doc: Doc) -> tuple[float, str]:
+    return -as_utc(doc["applied_at"]).timestamp(), str(doc["_id"])
 
 
 async def my_permits(
-    db: AsyncDatabase[Doc], principal: Principal, jurisdiction_id: str, *, limit: int, offset: int
+    db: AsyncDatabase[Doc],
+    principal: Principal,
+    jurisdiction_id: str,
+    *,
+    now: datetime,
+    limit: int,
+    offset: int,
 ) -> tuple[list[Doc], int]:
-    """Staff: all; everyone else: what R-ID-6 lets them see (index-backed $or)."""
+    """Everyone but staff: what R-ID-6 lets them see, one query per access path.
+    Staff: the applications of the last ``WINDOW_DAYS`` days (search for older ones)."""
     require_tenant(principal, jurisdiction_id)
+    if is_staff(principal):
+        window = {"applied_from": now - timedelta(days=search.WINDOW_DAYS)}
+        return await staff_search(
+            db, principal, jurisdiction_id, filters=window, now=now, limit=limit, offset=offset
+        )
     repo = Permits(db, jurisdiction_id)
-    query: Doc = {} if is_staff(principal) else {"$or": _visible(principal)}
-    docs = await repo.find(
-        query,
-        sort=[("applied_at", -1), ("_id", 1)],
-        skip=offset,
-        limit=limit,
-        projection={"history": 0},
-    )
-    return docs, await repo.count(query)
+    mine = await _mine(repo, principal, None)
+    newest = sorted(mine, key=lambda pid: (-as_utc(mine[pid][0]).timestamp(), pid))
+    page = newest[offset : offset + limit]
+    docs = {d["_id"]: d for d in await repo.find({"_id": {"$in": page}}, projection=PROJECTION)}
+    return [docs[pid] for pid in page if pid in docs], len(mine)

@@ -33,7 +33,10 @@ class ConfirmationRepository(DataclassRepository[EmailConfirmation]):
     aggregate_type: ClassVar[type[Aggregate]] = EmailConfirmation
 
     async def sent_since(self, email: str, since: datetime) -> int:
-        return await self.docs.count({"email": email, "created_at": {"$gt": since}})
+        return await self.docs.count(
+            {"email": email, "created_at": {"$gt": since}},
+            bounded="one address's links in the throttle window",
+        )
 
 
 class RegistrationConfig(TenantRepository):
