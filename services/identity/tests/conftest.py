@@ -84,6 +84,8 @@ class IdentityHarness:
         assert events, f"no {event_type} for {email}"
         return str(events[-1]["token"])
 
+    admin_password = ADMIN_PASSWORD
+
     async def jurisdiction_with_admin(
         self, jid: str, admin_email: str | None = None, **fields: Any
     ) -> str:

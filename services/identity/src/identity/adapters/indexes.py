@@ -27,7 +27,7 @@ INDEXES = {
     ],
     "companies": [
         tenant_index("license_number", unique=True),
-        tenant_index("name"),
+        tenant_index("name_key"),
         tenant_index(
             "registration_id",
             unique=True,

@@ -159,18 +159,20 @@ class MembershipRepository(DataclassRepository[Membership]):
         return await self.find_one({"account_id": account_id})
 
     async def other_active_admins(self, membership_id: str) -> int:
-        return await self.docs.count(
-            {"kind": "staff", "roles": "admin", "status": "active", "_id": {"$ne": membership_id}}
+        admins = await self.docs.find(
+            {"kind": "staff", "roles": "admin", "status": "active"},
+            projection={"_id": 1},
+            bounded="a jurisdiction's active admins",
         )
+        return sum(1 for a in admins if a["_id"] != membership_id)
 
     async def other_company_admins(self, company_id: str, membership_id: str) -> int:
-        return await self.docs.count(
-            {
-                "company_admin_of": company_id,
-                "status": {"$ne": "disabled"},
-                "_id": {"$ne": membership_id},
-            }
+        admins = await self.docs.find(
+            {"company_admin_of": company_id},
+            projection={"status": 1},
+            bounded="one company's admins",
         )
+        return sum(1 for a in admins if a["_id"] != membership_id and a["status"] != "disabled")
 
 
 async def jurisdictions_of_account(db: AsyncDatabase[Doc], account_id: str) -> list[str]:

@@ -54,6 +54,7 @@ class Company(Aggregate):
     cell: str | None = None
     fax: str | None = None
     registration_id: str | None = None  # the accepted registration it came from (R-REG-5)
+    name_key: str = ""  # the name upper-cased: staff find a company by its start
 
     @classmethod
     def new(
@@ -71,6 +72,7 @@ class Company(Aggregate):
             jurisdiction_id=jurisdiction_id,
             created_at=at,
             registration_id=registration_id,
+            name_key=str(values.get("name") or "").strip().upper(),
             **values,
         )
         company._change()
@@ -94,6 +96,7 @@ class Company(Aggregate):
         self._change()
         for name, value in changes.items():
             setattr(self, name, value)
+        self.name_key = self.name.strip().upper()
         self._note(
             at=at,
             by=by,

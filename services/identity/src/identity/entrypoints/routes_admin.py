@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, status
 
+from chassis.clock import as_utc
 from chassis.errors import Forbidden
 from identity.adapters.repositories import AuditLog
 from identity.entrypoints.deps import PROBLEMS, CallerDep, Idn, PagingDep
@@ -24,6 +26,8 @@ from identity.entrypoints.schemas_admin import (
 )
 from identity.service_layer import jurisdictions, users
 from identity.service_layer.common import Caller, require_staff
+
+AUDIT_DAYS = 30
 
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 
@@ -131,7 +135,7 @@ async def create_user(
     "/{jurisdiction_id}/users",
     response_model=UserPage,
     tags=["users"],
-    summary="List users (staff admin)",
+    summary="List users (staff admin): staff (the default kind), or others by email start",
 )
 async def list_users(
     jurisdiction_id: str,
@@ -142,6 +146,12 @@ async def list_users(
     user_status: str | None = Query(
         default=None, alias="status", pattern="^(invited|active|disabled)$"
     ),
+    email: str | None = Query(
+        default=None,
+        max_length=320,
+        description="the start of the email; needed (3+ characters) for contractors "
+        "and community members",
+    ),
 ) -> UserPage:
     docs, total = await users.list_users(
         idn,
@@ -149,6 +159,7 @@ async def list_users(
         jurisdiction_id,
         kind=kind,
         status=user_status,
+        email=email,
         limit=paging.limit,
         offset=paging.offset,
     )
@@ -191,13 +202,19 @@ async def update_user(
     "/{jurisdiction_id}/audit",
     response_model=list[AuditEntry],
     tags=["users"],
-    summary="Audit trail: lockouts, resets, PINs, user and company changes (staff admin)",
+    summary="Audit trail of the last 30 days, newest first: lockouts, resets, PINs, user "
+    "and company changes (staff admin)",
 )
 async def audit_log(
     jurisdiction_id: str, caller: CallerDep, idn: Idn, paging: PagingDep
 ) -> list[AuditEntry]:
     require_staff(caller, jurisdiction_id, "admin")
-    docs = await AuditLog(idn.runtime.db, jurisdiction_id).find(
-        sort=[("at", -1)], skip=paging.offset, limit=paging.limit
+    since = idn.now - timedelta(days=AUDIT_DAYS)
+    docs, _ = await AuditLog(idn.runtime.db, jurisdiction_id).page(
+        {"at": {"$gte": since}},
+        order=lambda d: (-as_utc(d["at"]).timestamp(), d["_id"]),
+        offset=paging.offset,
+        limit=paging.limit,
+        bounded=f"the audit trail of the last {AUDIT_DAYS} days",
     )
     return [AuditEntry(**d) for d in docs]

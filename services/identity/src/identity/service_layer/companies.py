@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chassis.errors import Forbidden, NotFound
+from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
 from identity.adapters.repositories import (
     Companies,
@@ -71,14 +71,25 @@ async def create_company(idn: Identity, caller: Caller, jurisdiction_id: str, pr
 async def list_companies(
     idn: Identity, caller: Caller, jurisdiction_id: str, *, q: str | None, limit: int, offset: int
 ) -> tuple[list[Doc], int]:
+    """By exact license number, or by the start of the name (at least two
+    characters): one query each, merged — a jurisdiction's whole list of
+    companies is never read (reads stay flat)."""
     require_staff(caller, jurisdiction_id)
+    text = (q or "").strip().upper()
+    if len(text) < 2:
+        msg = "give a license number or at least two letters of the company's name"
+        raise Unprocessable(msg, errors=[field_error("q", msg)])
     repo = Companies(idn.runtime.db, jurisdiction_id)
-    query: Doc = {}
-    if q:
-        query = {"$or": [{"license_number": q.upper()}, {"name": q}]}
-    return await repo.find(query, sort=[("name", 1)], skip=offset, limit=limit), await repo.count(
-        query
-    )
+    found = {
+        d["_id"]: d
+        for query in (
+            {"license_number": text},
+            {"name_key": {"$gte": text, "$lt": text + "\uffff"}},
+        )
+        for d in await repo.find(query, bounded="the companies one license or name start names")
+    }
+    ordered = sorted(found.values(), key=lambda d: (d.get("name_key", ""), d["_id"]))
+    return ordered[offset : offset + limit], len(ordered)
 
 
 async def get_company(idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str) -> Doc:
@@ -113,7 +124,7 @@ async def company_users(
 ) -> list[Doc]:
     await get_company(idn, caller, jurisdiction_id, company_id)
     return await Memberships(idn.runtime.db, jurisdiction_id).find(
-        {"company_ids": company_id}, sort=[("email", 1)]
+        {"company_ids": company_id}, sort=[("email", 1)], bounded="one company's users"
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import require_staff
+from chassis.clock import as_utc
+from chassis.errors import Unprocessable, field_error
 from chassis.mongo import TenantRepository
 from chassis.principal import Principal
 from registration.domain.registration import Registration
@@ -65,20 +67,47 @@ async def queue(
     offset: int,
 ) -> tuple[list[Doc], int]:
     require_staff(actor, jurisdiction_id, *REVIEWER_ROLES)
-    query: Doc = {"status": status} if status else {"status": {"$ne": "draft"}}
+    status = status or "pending_validation"
+    window = _window(submitted_from, submitted_to)
+    query: Doc = {"status": status}
     if trade:
         query["trades"] = trade
-    if submitted_from or submitted_to:
-        query["submitted_at"] = {
-            **({"$gte": submitted_from} if submitted_from else {}),
-            **({"$lt": submitted_to} if submitted_to else {}),
-        }
-    repo = Registrations(db, jurisdiction_id)
-    docs = await repo.find(
+    if window:
+        query["submitted_at"] = {"$gte": window[0], "$lt": window[1]}
+    return await Registrations(db, jurisdiction_id).page(
         query,
-        sort=[("submitted_at", 1)],
-        skip=offset,
+        order=lambda d: (as_utc(d["submitted_at"]), d["_id"]),  # first come, first served
+        offset=offset,
         limit=limit,
+        bounded=_bounded_by(status, window),
         projection={"history": 0, "answers": 0},
     )
-    return docs, await repo.count(query)
+
+
+WINDOW_DAYS = 92
+IN_REVIEW = ("pending_validation", "returned")
+
+
+def _window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime] | None:
+    """A one-sided window is ``WINDOW_DAYS`` long."""
+    span = timedelta(days=WINDOW_DAYS)
+    if start is None and end is None:
+        return None
+    if start is None:
+        assert end is not None
+        return end - span, end
+    return start, end or start + span
+
+
+def _bounded_by(status: str, window: tuple[datetime, datetime] | None) -> str:
+    """The review queue is work in progress; decided registrations are found
+    by a submission window (reads stay flat), else a 422 says so."""
+    if status in IN_REVIEW:
+        return "a work queue: registrations under review or returned"
+    if window and window[1] - window[0] <= timedelta(days=WINDOW_DAYS):
+        return f"registrations submitted within {WINDOW_DAYS} days"
+    raise Unprocessable(
+        f"{status} registrations are found by a submission window of at most "
+        f"{WINDOW_DAYS} days (submitted_from, submitted_to)",
+        errors=[field_error("submitted_from", f"a window of at most {WINDOW_DAYS} days")],
+    )
