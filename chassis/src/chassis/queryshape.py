@@ -47,12 +47,12 @@ class UnflatQuery(AssertionError):
         self.rule = rule
 
 
-def _mode_from_env() -> Mode:
+def mode_from_env() -> Mode:
     value = os.environ.get("PERMITSUITE_QUERY_SHAPES", "log").strip().lower()
     return value if value in ("refuse", "log", "off") else "log"  # type: ignore[return-value]
 
 
-_mode: Mode = _mode_from_env()
+_mode: Mode = mode_from_env()
 
 
 def set_mode(mode: Mode) -> Mode:

@@ -52,11 +52,12 @@ async def test_repository_cannot_read_or_write_another_jurisdiction(
     await b.insert_one({"_id": "w2", "name": "beta widget"})
 
     assert await a.find_one({"_id": "w2"}) is None
-    assert [d["_id"] for d in await a.find()] == ["w1"]
-    assert await a.count() == 1
+    tiny = "a test's two widgets"
+    assert [d["_id"] for d in await a.find(bounded=tiny)] == ["w1"]
+    assert await a.count(bounded=tiny) == 1
     assert await a.update_one({"_id": "w2"}, {"$set": {"name": "hijacked"}}) == 0
     assert await a.delete_one({"_id": "w2"}) == 0
-    assert [d["_id"] for d in await a.aggregate([{"$project": {"_id": 1}}])] == ["w1"]
+    assert [d["_id"] for d in await a.aggregate([{"$project": {"_id": 1}}], bounded=tiny)] == ["w1"]
     assert (await b.find_one({"_id": "w2"}) or {})["name"] == "beta widget"
 
     with pytest.raises(TenancyViolation):

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from chassis import queryshape
 from chassis.clock import ManualClock
 from devstack.testing.infra import Infra, TestScope, provide_infra, scope_name
+
+# Tests refuse a read outside the flat shapes (chassis.queryshape), here and in
+# every service process they start (the environment is inherited).
+os.environ.setdefault("PERMITSUITE_QUERY_SHAPES", "refuse")
+queryshape.set_mode(queryshape.mode_from_env())
 
 
 @pytest.fixture(scope="session")
