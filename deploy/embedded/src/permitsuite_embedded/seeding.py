@@ -117,7 +117,13 @@ class Seeding:
         ).json()
         h = {"Authorization": f"Bearer {login['access_token']}"}
         base = f"{gw}/v1/jurisdictions/demo"
-        if httpx.get(f"{base}/permit-search?limit=1", headers=h, timeout=30).json()["total"]:
+        seeded = httpx.get(  # the first demo permit's street: a bounded search
+            f"{base}/permit-search",
+            params={"address": "1502 E Falcon Dr", "limit": 1},
+            headers=h,
+            timeout=30,
+        )
+        if seeded.json()["total"]:
             return
         companies = httpx.get(f"{base}/companies?q=AEC0119", headers=h, timeout=30).json()
         company = companies["items"][0]["id"]

@@ -112,8 +112,13 @@ INDEXES = {
         tenant_index("requested_by.account_id", "status"),
         tenant_index("date", "area"),
         tenant_index("number"),
+        tenant_index("status", "date"),  # the queue of inspections still to do
     ],
-    "permits": [tenant_index("company_ids"), tenant_index("party_emails")],
+    "permits": [
+        tenant_index("company_ids"),
+        tenant_index("party_emails"),
+        tenant_index("linked_accounts"),
+    ],
     "slots": [tenant_index("type", "date")],
 }
 

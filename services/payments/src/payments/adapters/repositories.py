@@ -172,6 +172,8 @@ INDEXES = {
         ),
         tenant_index("items.number"),
         tenant_index(("created_at", -1)),
+        tenant_index("status", "created_at"),  # the queue of payments in progress
+        tenant_index("settled_at"),  # a settlement window
     ],
     "reservations": [tenant_index("payment_id")],
     "refunds": [tenant_index("payment_id")],
