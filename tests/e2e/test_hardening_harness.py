@@ -133,7 +133,9 @@ def _objects(world: World) -> None:
     gw, rich, admin = world.gw, world.auth("rich"), world.auth("admin")
     base = f"{gw}/v1/jurisdictions/demo"
     me = httpx.get(f"{gw}/v1/me", headers=rich).json()
-    users = httpx.get(f"{base}/users", headers=admin, params={"limit": 200}).json()["items"]
+    users = httpx.get(
+        f"{base}/users", headers=admin, params={"kind": "contractor", "email": RICH}
+    ).json()["items"]
     rows = httpx.get(f"{base}/dashboard/permits", headers=rich).json()["items"]
     due = next(r for r in rows if r["status_label"] == "AWAITING PAYMENT")
     mech = next(r for r in rows if r["type"] == "MECHANICAL")
