@@ -16,6 +16,8 @@ INDEXES = {
     "memberships": [
         tenant_index("account_id", unique=True),
         tenant_index("company_ids"),
+        tenant_index("company_admin_of"),
+        tenant_index("kind", "email"),  # people by the start of their email
         tenant_index("kind", "status"),
         IndexModel([("account_id", ASCENDING)], name="account_id"),
     ],
@@ -41,6 +43,7 @@ INDEXES = {
         tenant_index("family_id"),
         tenant_index("account_id"),
     ],
+    "jurisdictions": [],
 }
 
 

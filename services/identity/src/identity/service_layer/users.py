@@ -83,7 +83,7 @@ async def list_users(
     and reads stay flat."""
     require_staff(caller, jurisdiction_id, "admin")
     kind = kind or "staff"
-    query: Doc = {"kind": kind, **({"status": status} if status else {})}
+    query: Doc = {"kind": kind}  # the status is applied to the bounded match here
     prefix = (email or "").strip().lower()
     if prefix:
         query["email"] = {"$gte": prefix, "$lt": prefix + "\uffff"}
@@ -91,9 +91,12 @@ async def list_users(
         msg = "give at least the first three characters of the person's email"
         raise Unprocessable(msg, errors=[field_error("email", msg)])
     bounded = "a jurisdiction's staff" if kind == "staff" else "the people one email start names"
-    return await Memberships(idn.runtime.db, jurisdiction_id).page(
-        query, order=lambda d: (d["email"], d["_id"]), offset=offset, limit=limit, bounded=bounded
+    docs = await Memberships(idn.runtime.db, jurisdiction_id).find(query, bounded=bounded)
+    found = sorted(
+        (d for d in docs if status is None or d["status"] == status),
+        key=lambda d: (d["email"], d["_id"]),
     )
+    return found[offset : offset + limit], len(found)
 
 
 async def get_user(idn: Identity, caller: Caller, jurisdiction_id: str, membership_id: str) -> Doc:

@@ -113,6 +113,7 @@ INDEXES = {
         tenant_index("date", "area"),
         tenant_index("number"),
         tenant_index("status", "date"),  # the queue of inspections still to do
+        tenant_index("status", "permit_id"),  # my inspections: SCHEDULED on my permits
     ],
     "permits": [
         tenant_index("company_ids"),
@@ -120,6 +121,8 @@ INDEXES = {
         tenant_index("linked_accounts"),
     ],
     "slots": [tenant_index("type", "date")],
+    "inspection_settings": [],
+    "zones": [],
 }
 
 

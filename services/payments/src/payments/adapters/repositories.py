@@ -177,6 +177,9 @@ INDEXES = {
     ],
     "reservations": [tenant_index("payment_id")],
     "refunds": [tenant_index("payment_id")],
+    "counters": [],
+    "payment_settings": [],
+    "webhook_events": [],
 }
 
 

@@ -162,6 +162,7 @@ INDEXES = {
         tenant_index("type_code", "applied_at"),
     ],
     "link_attempts": [tenant_index("account_id", "at")],
+    "jurisdictions": [],
 }
 
 

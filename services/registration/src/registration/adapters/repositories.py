@@ -69,6 +69,7 @@ INDEXES = {
         tenant_index("trades"),
         tenant_index("email"),
     ],
+    "registration_settings": [],
 }
 
 
