@@ -195,7 +195,7 @@ async def run(urls: dict[str, str], jids: dict[int, str]) -> list[dict[str, Any]
             paths = _paths(http, urls["gateway"], jid, rich, admin)
             for name, call in paths.items():
                 for c in CONCURRENCY:
-                    stats = await measure(call, c, max(16, c))
+                    stats = await measure(call, c, max(48, 3 * c))  # three waves or more
                     row = {"size": size, "path": name, "concurrency": c, **stats}
                     rows.append(row)
                     print(json.dumps(row), flush=True)
