@@ -22,18 +22,16 @@ import json
 import os
 import platform
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from devstack.testing import TestScope
-from devstack.testing.infra import provide_infra
-from devstack.testing.stack import service_stack
 from devstack.testing.tokens import LocalIssuer
 from pymongo import MongoClient
+
+from benchmarks.stack import three_services
 
 RESULTS = Path(__file__).parent / "results"
 # 100,000 permits (about 15 minutes on the embedded database, whose single
@@ -197,31 +195,12 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
 
 
 def main() -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp, provide_infra(Path(tmp)) as infra:
-        scope = TestScope(infra, "benchdash")
-        asyncio.run(scope.create_topics())
-        log_dir = Path(tmp)
-        services = {
-            "permits": {"log_level": "WARNING"},
-            "inspections": {"log_level": "WARNING"},
-            "payments": {
-                "log_level": "WARNING",
-                "provider_api_key": "k-bench-dash",
-                "webhook_secret": "s-bench-dash",
-            },
-        }
-        gateway = {
-            "GATEWAY_DASHBOARD_TIMEOUT_SECONDS": "1200",  # measure, do not degrade
-            "GATEWAY_LOG_LEVEL": "WARNING",
-        }
-        with (
-            ISSUER.serve_jwks(log_dir, log_dir) as jwks_url,
-            service_stack(scope, log_dir, jwks_url, services, gateway=gateway) as procs,
-        ):
-            started = time.perf_counter()
-            seed(infra.mongodb_url, f"{scope.database}_permits")
-            seeded = round(time.perf_counter() - started, 1)
-            rows = asyncio.run(run({n: p.url for n, p in procs.items()}))
+    gateway = {"GATEWAY_DASHBOARD_TIMEOUT_SECONDS": "1200"}  # measure, do not degrade
+    with three_services("benchdash", ISSUER, gateway=gateway) as (scope, procs):
+        started = time.perf_counter()
+        seed(scope.infra.mongodb_url, f"{scope.database}_permits")
+        seeded = round(time.perf_counter() - started, 1)
+        rows = asyncio.run(run({n: p.url for n, p in procs.items()}))
     result = {
         "benchmark": "dashboard_latency",
         "permits_in_jurisdiction": PERMITS,

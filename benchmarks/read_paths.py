@@ -26,7 +26,6 @@ import asyncio
 import json
 import os
 import platform
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
@@ -34,13 +33,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from devstack.testing import TestScope
-from devstack.testing.infra import provide_infra
-from devstack.testing.stack import service_stack
 from devstack.testing.tokens import LocalIssuer
 from pymongo import MongoClient
 
 from benchmarks.dashboard_latency import measure
+from benchmarks.stack import three_services
 
 RESULTS = Path(__file__).parent / "results"
 SIZES = [int(s) for s in os.environ.get("BENCH_READ_SIZES", "1000,10000,100000").split(",")]
@@ -187,15 +184,18 @@ async def run(urls: dict[str, str], jids: dict[int, str]) -> list[dict[str, Any]
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     rows = []
     async with httpx.AsyncClient(timeout=1200, limits=limits) as http:
+        calls = {}
         for size, jid in jids.items():
             rich = ISSUER.headers(
                 jid, "contractor", email="rich@example.org", companies=["c-bench"], minutes=240
             )
             admin = ISSUER.headers(jid, "staff", roles=["admin"], minutes=240)
-            paths = _paths(http, urls["gateway"], jid, rich, admin)
-            for name, call in paths.items():
-                for c in CONCURRENCY:
-                    stats = await measure(call, c, max(48, 3 * c))  # three waves or more
+            calls[size] = _paths(http, urls["gateway"], jid, rich, admin)
+        # sizes interleaved: a drift of the server over the run weighs on each alike
+        for name in calls[min(jids)]:
+            for c in CONCURRENCY:
+                for size in jids:
+                    stats = await measure(calls[size][name], c, max(48, 3 * c))
                     row = {"size": size, "path": name, "concurrency": c, **stats}
                     rows.append(row)
                     print(json.dumps(row), flush=True)
@@ -288,31 +288,15 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
 
 def main() -> dict[str, Any]:
     today = datetime.now(UTC).date()
-    with tempfile.TemporaryDirectory() as tmp, provide_infra(Path(tmp)) as infra:
-        scope = TestScope(infra, "benchreads")
-        asyncio.run(scope.create_topics())
-        log_dir = Path(tmp)
-        services = {
-            "permits": {"log_level": "WARNING"},
-            "inspections": {"log_level": "WARNING"},
-            "payments": {
-                "log_level": "WARNING",
-                "provider_api_key": "k-bench-reads",
-                "webhook_secret": "s-bench-reads",
-            },
-        }
-        gateway = {"GATEWAY_DASHBOARD_TIMEOUT_SECONDS": "1200", "GATEWAY_LOG_LEVEL": "WARNING"}
-        with (
-            ISSUER.serve_jwks(log_dir, log_dir) as jwks_url,
-            service_stack(scope, log_dir, jwks_url, services, gateway=gateway) as procs,
-        ):
-            jids = {size: f"size{size}" for size in SIZES}
-            started = time.perf_counter()
-            for size, jid in jids.items():
-                _apply_once(procs["permits"].url, jid)
-                seed(infra.mongodb_url, scope.database, jid, size, today)
-            seeded = round(time.perf_counter() - started, 1)
-            rows = asyncio.run(run({n: p.url for n, p in procs.items()}, jids))
+    gateway = {"GATEWAY_DASHBOARD_TIMEOUT_SECONDS": "1200"}
+    with three_services("benchreads", ISSUER, gateway=gateway) as (scope, procs):
+        jids = {size: f"size{size}" for size in SIZES}
+        started = time.perf_counter()
+        for size, jid in jids.items():
+            _apply_once(procs["permits"].url, jid)
+            seed(scope.infra.mongodb_url, scope.database, jid, size, today)
+        seeded = round(time.perf_counter() - started, 1)
+        rows = asyncio.run(run({n: p.url for n, p in procs.items()}, jids))
     result = {
         "benchmark": "read_paths",
         "sizes": SIZES,

@@ -13,9 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from devstack.testing import ServiceProcess, TestScope, eventually_sync
+from devstack.testing import ServiceProcess, TestScope
 from devstack.testing.stack import service_stack
 from devstack.testing.tokens import LocalIssuer
+
+from .permit_steps import apply, put_residential_type, schedule_first_date
 
 pytestmark = pytest.mark.e2e
 ISSUER = LocalIssuer()
@@ -44,81 +46,25 @@ def stack(scope: TestScope, log_dir: Path, tmp_path: Path) -> Iterator[dict[str,
                 payments.proc.send_signal(signal.SIGCONT)
 
 
-def _permit(
-    base: str, admin: dict[str, str], steps: list[str], fees: bool = False
-) -> dict[str, Any]:
-    permit = httpx.post(
-        f"{base}/permits",
-        headers=admin,
-        json={
-            "type_code": "RES",
-            "site": {"street": "1968 E Dodd Rd", "city": "Meridian", "state": "ID", "zip": "83642"},
-            "applicant": {"name": "Rich", "email": "rich@example.org"},
-            "owner": {"name": "Pat", "email": "pat@example.org"},
-            "company_ids": ["c1"],
-        },
-    ).json()
-    for step in steps:
-        permit = httpx.post(
-            f"{base}/permits/{permit['id']}/transitions",
-            headers=admin,
-            json={"to": step, "version": permit["version"]},
-        ).json()
-    if fees:
-        r = httpx.post(
-            f"{base}/permits/{permit['id']}/fees",
-            headers={**admin, "Idempotency-Key": f"assess-{permit['id']}"},
-            json={"items": [{"code": "PLAN"}]},
-        )
-        assert r.status_code == 200, r.text
-    return dict(permit)
-
-
 def test_dashboard_content_tenancy_and_degradation(stack: dict[str, ServiceProcess]) -> None:
     gw = stack["gateway"].url
     admin = ISSUER.headers("alpha", "staff", roles=["admin"])
     for jid in ("alpha", "beta"):
-        r = httpx.put(
-            f"{stack['permits'].url}/v1/jurisdictions/{jid}/permit-types/RES",
-            headers=ISSUER.headers(jid, "staff", roles=["admin"]),
-            json={
-                "name": "RESIDENTIAL",
-                "number_format": "RES{yy}-{seq:04}",
-                "inspection_types": ["BUILDING FINAL"],
-                "fee_schedule": [{"code": "PLAN", "name": "PLANNING", "amount": "35.00"}],
-            },
+        put_residential_type(
+            stack["permits"].url, jid, ISSUER.headers(jid, "staff", roles=["admin"])
         )
-        assert r.status_code == 200, r.text
     base = f"{stack['permits'].url}/v1/jurisdictions/alpha"
-    issued = _permit(base, admin, ["IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"])
-    _permit(base, admin, ["IN_REVIEW", "PENDING_APPROVAL"], fees=True)
+    issued = apply(base, admin, ["IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"])
+    apply(base, admin, ["IN_REVIEW", "PENDING_APPROVAL"], fees=True)
     # the same company in another jurisdiction: never on alpha's dashboards
-    _permit(
+    apply(
         f"{stack['permits'].url}/v1/jurisdictions/beta",
         ISSUER.headers("beta", "staff", roles=["admin"]),
         ["IN_REVIEW"],
     )
     rich = ISSUER.headers("alpha", "contractor", **RICH)  # type: ignore[arg-type]
 
-    def dates() -> list[str]:
-        r = httpx.get(
-            f"{gw}/v1/jurisdictions/alpha/inspection-dates",
-            params={"permit_id": issued["id"], "type": "BUILDING FINAL"},
-            headers=rich,
-        )
-        return list(r.json()["dates"]) if r.status_code == 200 else []
-
-    eventually_sync(lambda: bool(dates()), what="inspections knows the issued permit")
-    r = httpx.post(
-        f"{gw}/v1/jurisdictions/alpha/inspections",
-        headers=rich,
-        json={
-            "requests": [
-                {"permit_id": issued["id"], "inspection_type": "BUILDING FINAL", "date": dates()[0]}
-            ]
-        },
-    )
-    assert r.status_code == 201, r.text
+    schedule_first_date(gw, "alpha", rich, issued["id"])
 
     def dashboard(who: dict[str, str]) -> dict[str, Any]:
         r = httpx.get(f"{gw}/v1/me/dashboard", headers=who, timeout=10)

@@ -21,6 +21,8 @@ from devstack.testing.stack import service_stack
 from devstack.testing.tokens import LocalIssuer
 from pymongo import AsyncMongoClient
 
+from .permit_steps import apply, put_residential_type, schedule_first_date
+
 pytestmark = pytest.mark.e2e
 ISSUER = LocalIssuer()
 HISTORY = 3000  # documents of history per collection
@@ -42,72 +44,16 @@ def stack(scope: TestScope, log_dir: Path, tmp_path: Path) -> Iterator[dict[str,
         yield procs
 
 
-def _apply(base: str, staff: dict[str, str], steps: list[str]) -> dict[str, Any]:
-    permit = httpx.post(
-        f"{base}/permits",
-        headers=staff,
-        json={
-            "type_code": "RES",
-            "site": {"street": "1968 E Dodd Rd", "city": "Meridian", "state": "ID", "zip": "83642"},
-            "applicant": {"name": "Rich", "email": "rich@example.org"},
-            "owner": {"name": "Pat", "email": "pat@example.org"},
-            "company_ids": ["c1"],
-        },
-    ).json()
-    for step in steps:
-        permit = httpx.post(
-            f"{base}/permits/{permit['id']}/transitions",
-            headers=staff,
-            json={"to": step, "version": permit["version"]},
-        ).json()
-    return dict(permit)
-
-
 def _setup(stack: dict[str, ServiceProcess]) -> dict[str, Any]:
     """One of everything through the APIs: the shapes the history copies."""
     admin = ISSUER.headers("alpha", "staff", roles=["admin"])
-    r = httpx.put(
-        f"{stack['permits'].url}/v1/jurisdictions/alpha/permit-types/RES",
-        headers=admin,
-        json={
-            "name": "RESIDENTIAL",
-            "number_format": "RES{yy}-{seq:04}",
-            "inspection_types": ["BUILDING FINAL"],
-            "fee_schedule": [{"code": "PLAN", "name": "PLANNING", "amount": "35.00"}],
-        },
-    )
-    assert r.status_code == 200, r.text
+    put_residential_type(stack["permits"].url, "alpha", admin)
     base = f"{stack['permits'].url}/v1/jurisdictions/alpha"
-    issued = _apply(base, admin, ["IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"])
-    owing = _apply(base, admin, ["IN_REVIEW", "PENDING_APPROVAL"])
-    r = httpx.post(
-        f"{base}/permits/{owing['id']}/fees",
-        headers={**admin, "Idempotency-Key": f"assess-{owing['id']}"},
-        json={"items": [{"code": "PLAN"}]},
-    )
-    assert r.status_code == 200, r.text
+    issued = apply(base, admin, ["IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"])
+    owing = apply(base, admin, ["IN_REVIEW", "PENDING_APPROVAL"], fees=True)
     gw = stack["gateway"].url
     rich = ISSUER.headers("alpha", "contractor", **RICH)  # type: ignore[arg-type]
-
-    def dates() -> list[str]:
-        r = httpx.get(
-            f"{gw}/v1/jurisdictions/alpha/inspection-dates",
-            params={"permit_id": issued["id"], "type": "BUILDING FINAL"},
-            headers=rich,
-        )
-        return list(r.json()["dates"]) if r.status_code == 200 else []
-
-    eventually_sync(lambda: bool(dates()), what="inspections knows the issued permit")
-    r = httpx.post(
-        f"{gw}/v1/jurisdictions/alpha/inspections",
-        headers=rich,
-        json={
-            "requests": [
-                {"permit_id": issued["id"], "inspection_type": "BUILDING FINAL", "date": dates()[0]}
-            ]
-        },
-    )
-    assert r.status_code == 201, r.text
+    day = schedule_first_date(gw, "alpha", rich, issued["id"])
     cashier = ISSUER.headers("alpha", "staff", roles=["cashier"])
 
     def pay() -> int:
@@ -123,7 +69,7 @@ def _setup(stack: dict[str, ServiceProcess]) -> dict[str, Any]:
         ).status_code
 
     eventually_sync(lambda: pay() == 201, what="payments takes the assessed fee at the desk")
-    return {"issued": issued, "day": dates()[0]}
+    return {"issued": issued, "day": day}
 
 
 async def _history(scope: TestScope) -> None:
