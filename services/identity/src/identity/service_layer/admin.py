@@ -5,8 +5,8 @@ from __future__ import annotations
 from chassis.errors import NotFound
 from chassis.uow import Transaction
 from identity.adapters import secrets
+from identity.adapters.accounts import AccountRepository
 from identity.adapters.repositories import (
-    AccountRepository,
     CompanyRepository,
     MembershipRepository,
 )

@@ -14,9 +14,9 @@ from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
 from contracts.identity import PasswordChanged
 from identity.adapters import secrets
+from identity.adapters.accounts import AccountRepository
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import (
-    AccountRepository,
     AuditLog,
     JurisdictionRegistry,
     MembershipRepository,

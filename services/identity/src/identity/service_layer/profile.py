@@ -5,7 +5,8 @@ from __future__ import annotations
 from chassis.errors import Unprocessable, field_error
 from chassis.uow import Transaction
 from identity.adapters import secrets
-from identity.adapters.repositories import AccountRepository, Memberships
+from identity.adapters.accounts import AccountRepository
+from identity.adapters.repositories import Memberships
 from identity.service_layer.common import (
     Caller,
     Doc,

@@ -9,8 +9,8 @@ from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.uow import ReadOnly, Transaction
 from identity.adapters import secrets
+from identity.adapters.accounts import AccountRepository
 from identity.adapters.repositories import (
-    AccountRepository,
     Accounts,
     Companies,
     Memberships,

@@ -9,8 +9,8 @@ from typing import Any
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.uow import Transaction
 from identity.adapters import secrets
+from identity.adapters.accounts import AccountRepository
 from identity.adapters.repositories import (
-    AccountRepository,
     Accounts,
     MembershipRepository,
     Memberships,
