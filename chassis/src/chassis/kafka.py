@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -53,6 +54,25 @@ class EventPublisher:
         metadata = await self.broker.publish(value, self.physical(topic), key=key, headers=headers)
         EVENTS_PUBLISHED.labels(self.service, topic, path).inc()
         return metadata
+
+    async def publish_records(
+        self, records: Sequence[tuple[str, bytes, bytes, dict[str, str]]], *, path: str
+    ) -> list[RecordMetadata | BaseException]:
+        """Publish ``(topic, key, value, headers)`` records in one flush: all are
+        handed to the producer first (it batches them per partition, in order),
+        then every acknowledgement is awaited. Each answer is the record's
+        metadata or the error it failed with."""
+        futures = [
+            await self.broker.publish(
+                value, self.physical(topic), key=key, headers=headers, no_confirm=True
+            )
+            for topic, key, value, headers in records
+        ]
+        answers = await asyncio.gather(*futures, return_exceptions=True)
+        for (topic, *_), answer in zip(records, answers, strict=True):
+            if not isinstance(answer, BaseException):
+                EVENTS_PUBLISHED.labels(self.service, topic, path).inc()
+        return answers
 
 
 async def ensure_topics(

@@ -110,11 +110,7 @@ class Outbox:
             log.warning(
                 "publishing outbox event %s failed; the relay retries", doc["_id"], exc_info=True
             )
-            # Let the relay retry soon rather than after the full lease.
-            await self.collection.update_one(
-                {"_id": doc["_id"], "lease_owner": self.owner},
-                {"$set": {"lease_until": self.clock.now() + timedelta(seconds=1)}},
-            )
+            await self._retry_soon([doc["_id"]])
             return False
         self.marks.note(doc["topic"], metadata.partition, metadata.offset, doc["_id"])
         await self.collection.update_one(
@@ -123,15 +119,47 @@ class Outbox:
         )
         return True
 
+    async def _retry_soon(self, ids: list[str]) -> None:
+        """Let the relay retry soon rather than after the full lease."""
+        await self.collection.update_many(
+            {"_id": {"$in": ids}, "lease_owner": self.owner},
+            {"$set": {"lease_until": self.clock.now() + timedelta(seconds=1)}},
+        )
+
     async def publish_now(self, docs: list[dict[str, Any]]) -> int:
-        """Publish this writer's events right after their transaction committed."""
-        if self.publisher is None:
+        """Publish this writer's events right after their transaction committed:
+        one flush to the broker, then one update marks every acknowledged row sent."""
+        mine = [doc for doc in docs if doc["lease_owner"] == self.owner]
+        if self.publisher is None or not mine:
             return 0
-        sent = 0
-        for doc in docs:
-            if doc["lease_owner"] == self.owner and await self._publish(doc, "direct"):
-                sent += 1
-        return sent
+        if len(mine) == 1:
+            return int(await self._publish(mine[0], "direct"))
+        try:
+            answers = await self.publisher.publish_records(
+                [
+                    (doc["topic"], bytes(doc["key"]), bytes(doc["value"]), dict(doc["headers"]))
+                    for doc in mine
+                ],
+                path="direct",
+            )
+        except Exception:
+            answers = [RuntimeError("not handed to the producer")] * len(mine)
+        sent, failed = [], []
+        for doc, answer in zip(mine, answers, strict=True):
+            if isinstance(answer, BaseException):
+                failed.append(doc["_id"])
+            else:
+                self.marks.note(doc["topic"], answer.partition, answer.offset, doc["_id"])
+                sent.append(doc["_id"])
+        if failed:
+            log.warning("publishing %d outbox events failed; the relay retries", len(failed))
+            await self._retry_soon(failed)
+        if sent:
+            await self.collection.update_many(
+                {"_id": {"$in": sent}, "lease_owner": self.owner},
+                {"$set": {"status": SENT, "sent_at": self.clock.now()}},
+            )
+        return len(sent)
 
     async def relay_once(self, limit: int = 500) -> int:
         """Claim and publish up to ``limit`` pending events; return how many were sent."""

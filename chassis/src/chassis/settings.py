@@ -54,6 +54,26 @@ class ServiceSettings(BaseSettings):
         "Apache Kafka answers a waiting fetch as soon as data arrives; the embedded broker "
         "always waits it out, so embedded mode sets EMBEDDED_FETCH_MAX_WAIT_MS",
     )
+    kafka_consumer_batch_max_records: int = Field(
+        default=100,
+        ge=1,
+        le=1000,
+        description="most records a consumer handles per poll, in one transaction per partition",
+    )
+    kafka_consumer_poll_timeout_ms: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="how long an empty poll waits; FastStream then sleeps as long, so this "
+        "bounds the latency an idle consumer adds to the next event",
+    )
+    kafka_session_timeout_ms: int = Field(
+        default=10_000,
+        ge=1_000,
+        le=300_000,
+        description="how long the group waits for a consumer's heartbeat before it moves "
+        "that consumer's partitions to another: the pause after a replica crashes",
+    )
     kafka_consumer_retries: int = Field(default=3, ge=0, le=20)
     kafka_retry_backoff_seconds: float = Field(default=0.2, ge=0)
 
