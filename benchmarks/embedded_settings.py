@@ -27,6 +27,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import statistics
 import tempfile
 import time
@@ -137,9 +138,10 @@ async def fetch_wait(
             "consumer_process_pct": round((time.process_time() - own) / IDLE_SECONDS * 100, 2),
             "broker_pct": round((_cpu_seconds(broker_pid) - broker) / IDLE_SECONDS * 100, 2),
         }
+        spread = random.Random(7)  # arrivals at random points of a wait, the same every run
         for n in range(EVENTS):
             await ping(n)
-            await asyncio.sleep(0.01 * (n % 3))  # arrivals at different points of a wait
+            await asyncio.sleep(spread.uniform(0, 0.1))
         return {
             "fetch_max_wait_ms": wait_ms,
             "publish_to_handled_ms": {

@@ -132,7 +132,6 @@ def create_service_app(
                     backoff_seconds=settings.kafka_retry_backoff_seconds,
                     fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
                     batch_max_records=settings.kafka_consumer_batch_max_records,
-                    poll_timeout_ms=settings.kafka_consumer_poll_timeout_ms,
                     session_timeout_ms=settings.kafka_session_timeout_ms,
                 )
         await runtime.broker.start()

@@ -1,8 +1,9 @@
 """Idempotent, at-least-once event consumers over FastStream.
 
-An :class:`EventConsumer` subscribes to one topic as a FastStream **batch**
-subscriber with ``AckPolicy.MANUAL``. For each poll, per partition and in
-offset order (:mod:`chassis.consuming`), it:
+An :class:`EventConsumer` subscribes to one topic as a FastStream subscriber
+with ``AckPolicy.MANUAL``. It waits for one record (no polling loop while
+idle), takes every record already fetched behind it (up to a batch size), and
+handles them per partition and in offset order (:mod:`chassis.consuming`):
 
 1. parses the CloudEvents binary-mode headers of every record into an
    :class:`Envelope`;
@@ -92,12 +93,9 @@ class EventConsumer:
         backoff_seconds: float,
         fetch_max_wait_ms: int = 500,
         batch_max_records: int = 100,
-        poll_timeout_ms: int = 10,
         session_timeout_ms: int = 10_000,
     ) -> None:
-        """Subscribe on ``broker``. Each poll takes up to ``batch_max_records``;
-        an empty poll waits ``poll_timeout_ms`` (FastStream then sleeps as long
-        before polling again, so this bounds the latency an idle consumer adds)."""
+        """Subscribe on ``broker``; each poll handles up to ``batch_max_records``."""
         runtime = ConsumerRuntime(self, uow, publisher, retries, backoff_seconds)
         subscriber = broker.subscriber(
             publisher.physical(self.topic),
@@ -105,9 +103,6 @@ class EventConsumer:
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=fetch_max_wait_ms,
-            batch=True,
-            max_records=batch_max_records,
-            batch_timeout_ms=poll_timeout_ms,
             session_timeout_ms=session_timeout_ms,
             heartbeat_interval_ms=max(session_timeout_ms // 3, 100),
             title=self.name,
@@ -115,7 +110,7 @@ class EventConsumer:
 
         @subscriber
         async def _on_poll(msg: KafkaMessage) -> None:
-            await runtime.handle(msg)
+            await runtime.handle(msg, batch_max_records)
 
 
 def consumer_of(

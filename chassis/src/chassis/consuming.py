@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from aiokafka import ConsumerRecord
+from aiokafka import ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 from tenacity import (
@@ -82,6 +82,18 @@ class _Dead:
 Outcome: TypeAlias = "str | _Dead"
 
 
+def _rewind(consumer: Any, records: Sequence[Record]) -> None:
+    """Seek each partition of the poll back to its first record."""
+    if not hasattr(consumer, "seek"):
+        return
+    first: dict[tuple[str, int], int] = {}
+    for record in records:
+        key = (record.topic, record.partition)
+        first[key] = min(first.get(key, record.offset), record.offset)
+    for (topic, partition), offset in first.items():
+        consumer.seek(TopicPartition(topic, partition), offset)
+
+
 class ConsumerRuntime:
     def __init__(
         self,
@@ -99,16 +111,23 @@ class ConsumerRuntime:
         self.service = publisher.service
 
     # -- one poll -----------------------------------------------------------
-    async def handle(self, msg: Any) -> None:
-        """Handle a poll's records, then commit its offsets once. Raises only
+    async def handle(self, msg: Any, batch_max_records: int = 1) -> None:
+        """Handle the record FastStream waited for and the records already
+        fetched behind it, then commit the poll's offsets once. Raises only
         when dead-lettering failed: the poll's partitions are rewound to their
         first record and redelivered (the markers make that harmless)."""
-        raw = msg.raw_message
-        records: Sequence[Record] = raw if isinstance(raw, tuple) else (raw,)
+        records: list[Record] = [msg.raw_message]
+        consumer: Any = getattr(msg, "consumer", None)
+        if batch_max_records > 1 and hasattr(consumer, "getmany"):
+            # Without waiting: what the fetcher already holds (FastStream's own
+            # batch subscriber polls and sleeps while idle; this waits instead).
+            fetched = await consumer.getmany(timeout_ms=0, max_records=batch_max_records - 1)
+            records.extend(record for batch in fetched.values() for record in batch)
         try:
             outcomes = await self.process_batch(records)
         except Exception as exc:
             log.exception("consumer %s could not dead-letter a record", self.consumer.name)
+            _rewind(consumer, records)
             await msg.nack()
             EVENTS_CONSUMED.labels(self.service, self.consumer.name, "?", "nack").inc()
             raise exc from None

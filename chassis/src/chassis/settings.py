@@ -58,14 +58,7 @@ class ServiceSettings(BaseSettings):
         default=100,
         ge=1,
         le=1000,
-        description="most records a consumer handles per poll, in one transaction per partition",
-    )
-    kafka_consumer_poll_timeout_ms: int = Field(
-        default=10,
-        ge=1,
-        le=1000,
-        description="how long an empty poll waits; FastStream then sleeps as long, so this "
-        "bounds the latency an idle consumer adds to the next event",
+        description="most records a consumer handles at once, in one transaction per partition",
     )
     kafka_session_timeout_ms: int = Field(
         default=10_000,

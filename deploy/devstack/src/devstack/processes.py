@@ -71,10 +71,12 @@ def mongo_command(
     ]
 
 
-# The embedded broker (Tansu) never answers a waiting fetch early: the wait *is*
-# the latency from commit to consumer. 50 ms: p50 ≈ 5 ms instead of ≈ 130 ms at
-# 500 ms, for ~2-5 % of a core per idle consumer (benchmarks/outbox_throughput).
-EMBEDDED_FETCH_MAX_WAIT_MS = 50
+# The embedded broker (Tansu) never answers a waiting fetch early: an event
+# waits for the fetch in flight to end, on average half this wait. 40 ms: commit
+# → effect p50 ≈ 20 ms for events arriving one at a time (≈ 210 ms at
+# aiokafka's 500 ms) for ≈ 1-3 % of a core per idle consumer, the broker's share
+# included (benchmarks/outbox_throughput, benchmarks/embedded_settings).
+EMBEDDED_FETCH_MAX_WAIT_MS = 40
 
 
 def mongo_url(host: str, port: int) -> str:
