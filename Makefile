@@ -41,6 +41,7 @@ bench: sync
 	$(UV) run --frozen python -m benchmarks.read_paths
 	$(UV) run --frozen python -m benchmarks.idle_writes
 	$(UV) run --frozen python -m benchmarks.embedded_settings
+	$(UV) run --frozen python -m benchmarks.plots
 
 schemas: sync
 	$(UV) run --frozen python -m contracts.schemas
