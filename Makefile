@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 export UV_PYTHON_DOWNLOADS ?= never
 
-.PHONY: help run test check fmt bench schemas sync uv clean
+.PHONY: help run test check fmt bench schemas sync uv clean vendor browser
 
 help:
 	@echo "make run      start the whole suite on the embedded default (ARGS=--fresh to start clean)"
@@ -18,16 +18,23 @@ uv:
 sync: uv
 	@$(UV) sync --frozen --all-packages --group dev --quiet
 
-run: sync
+vendor: sync
+	@$(UV) run --frozen python -m portal.vendor
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: vendor
 	$(UV) run --frozen python -m permitsuite_embedded $(ARGS)
 
-test: sync
+test: vendor browser
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 check: sync
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy contracts/src chassis/src services/identity/src services/notifications/src services/gateway/src services/registration/src services/permits/src services/payments/src services/inspections/src deploy/devstack/src deploy/embedded/src deploy/sandboxpay/src
+	$(UV) run --frozen mypy contracts/src chassis/src services/identity/src services/notifications/src services/gateway/src services/registration/src services/permits/src services/payments/src services/inspections/src deploy/devstack/src deploy/embedded/src deploy/sandboxpay/src services/portal/src
 	$(UV) run --frozen lint-imports
 
 fmt: sync

@@ -34,6 +34,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--host", default=os.environ.get("PERMITSUITE_HOST", "127.0.0.1"))
     p.add_argument("--gateway-port", type=int, default=_env_int("PERMITSUITE_GATEWAY_PORT", 8000))
+    p.add_argument("--portal-port", type=int, default=_env_int("PERMITSUITE_PORTAL_PORT", 8090))
     p.add_argument("--identity-port", type=int, default=_env_int("PERMITSUITE_IDENTITY_PORT", 8101))
     p.add_argument(
         "--notifications-port", type=int, default=_env_int("PERMITSUITE_NOTIFICATIONS_PORT", 8106)

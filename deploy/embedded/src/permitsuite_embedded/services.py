@@ -57,7 +57,7 @@ def definitions(
                 "NOTIFICATIONS_JWKS_URL": jwks,
                 "NOTIFICATIONS_SMTP_HOST": a.host,
                 "NOTIFICATIONS_SMTP_PORT": str(a.smtp_port),
-                "NOTIFICATIONS_PUBLIC_BASE_URL": url(a.gateway_port),
+                "NOTIFICATIONS_PUBLIC_BASE_URL": url(a.portal_port),
             },
         ),
         Service(
@@ -94,7 +94,7 @@ def definitions(
                 "PAYMENTS_SANDBOX_URL": url(a.sandbox_port),
                 "PAYMENTS_PROVIDER_API_KEY": keys["sandbox_api_key"],
                 "PAYMENTS_WEBHOOK_SECRET": keys["webhook_secret"],
-                "PAYMENTS_RETURN_URL": f"{url(a.gateway_port)}/v1/payments/return",
+                "PAYMENTS_RETURN_URL": f"{url(a.portal_port)}/payments/return",
             },
         ),
         Service(
@@ -141,6 +141,20 @@ def definitions(
                 ),
                 "GATEWAY_JWKS_URL": jwks,
                 "GATEWAY_DEV_MAILBOX_URL": url(a.mail_http_port),
+            },
+        ),
+        Service(
+            "portal",
+            "portal",
+            a.portal_port,
+            {
+                "PORTAL_HOST": a.host,
+                "PORTAL_PORT": str(a.portal_port),
+                "PORTAL_GATEWAY_URL": url(a.gateway_port),
+                "PORTAL_PUBLIC_BASE_URL": url(a.portal_port),
+                "PORTAL_MONGODB_URL": mongo_url(a.host, a.mongo_port),
+                "PORTAL_SESSION_SECRET": keys["portal_secret"],
+                "PORTAL_PAYMENT_ORIGINS": json.dumps([url(a.sandbox_port)]),
             },
         ),
     ]

@@ -47,7 +47,7 @@ class Suite(Seeding):
         if path.exists():
             values = dict(json.loads(path.read_text()))
             added = False
-            for name in ("internal_token", "sandbox_api_key", "webhook_secret"):
+            for name in ("internal_token", "sandbox_api_key", "webhook_secret", "portal_secret"):
                 if name not in values:  # data folders from before this secret existed
                     values[name] = secrets.token_urlsafe(32)
                     added = True
@@ -70,6 +70,7 @@ class Suite(Seeding):
             "internal_token": secrets.token_urlsafe(32),
             "sandbox_api_key": secrets.token_urlsafe(32),
             "webhook_secret": secrets.token_urlsafe(32),
+            "portal_secret": secrets.token_urlsafe(32),
             "passwords": {email: secrets.token_urlsafe(12) for _, email, *_ in DEMO_USERS},
         }
         path.write_text(json.dumps(values, indent=2))
@@ -79,6 +80,7 @@ class Suite(Seeding):
     def check_ports(self) -> None:
         a = self.args
         ports = {
+            "portal": a.portal_port,
             "gateway": a.gateway_port,
             "identity": a.identity_port,
             "notifications": a.notifications_port,
@@ -158,7 +160,7 @@ class Suite(Seeding):
             log_path=self.logs / f"{service.name}.log",
             env=service.env,
         ).start()
-        ready = "/health/live" if service.name == "gateway" else "/health/ready"
+        ready = {"gateway": "/health/live", "portal": "/health"}.get(service.name, "/health/ready")
         wait_until(
             lambda: _http_ok(f"{self.url(service.port)}{ready}"),
             timeout=60,
@@ -175,6 +177,7 @@ class Suite(Seeding):
         lines = [
             "",
             "Permitsuite is running.",
+            f"  Portal (web):    {self.url(self.args.portal_port)}",
             f"  Gateway (API):   {gw}",
             f"  OpenAPI docs:    {gw}/docs",
             f"                   identity: {self.url(self.args.identity_port)}/docs, "

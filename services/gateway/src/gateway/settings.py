@@ -42,6 +42,7 @@ DEFAULT_ROUTES = [
     _identity("/v1/invitations/**"),
     _identity("/v1/password-resets/**"),
     _identity("/v1/jurisdictions"),
+    _identity("/v1/jurisdiction-directory"),
     _identity("/v1/jurisdictions/*"),
     _identity("/v1/jurisdictions/*/enrollments"),
     _identity("/v1/jurisdictions/*/password-resets"),

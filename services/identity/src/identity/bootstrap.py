@@ -57,6 +57,7 @@ def create_app(settings: IdentitySettings | None = None, clock: Clock | None = N
         routers=[
             routes_auth.router,
             routes_me.router,
+            routes_admin.directory,
             routes_admin.router,
             routes_companies.router,
             routes_internal.router,

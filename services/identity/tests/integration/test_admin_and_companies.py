@@ -518,3 +518,22 @@ async def test_a_clearable_profile_field_may_be_null(harness: Any) -> None:
     cleared = await harness.http.patch("/v1/me", headers=auth(admin), json={"phone": None})
     assert cleared.status_code == 200
     assert (await harness.http.get("/v1/me", headers=auth(admin))).status_code == 200
+
+
+async def test_the_directory_lists_jurisdictions_and_profiles_state_password_rules(
+    harness: Any,
+) -> None:
+    """A portal's start page lists the installation's jurisdictions without a
+    login; a jurisdiction's public profile lists its password rules (seed 003's
+    first-login page shows them)."""
+    await harness.jurisdiction_with_admin("alpha")
+    await harness.jurisdiction_with_admin("beta")
+    listed = await harness.http.get("/v1/jurisdiction-directory")
+    assert listed.status_code == 200
+    assert {(e["id"], e["name"]) for e in listed.json()} >= {
+        ("alpha", "Alpha County"),
+        ("beta", "Beta County"),
+    }
+    assert set(listed.json()[0]) == {"id", "name", "branding"}  # nothing else is public
+    profile = (await harness.http.get("/v1/jurisdictions/alpha")).json()
+    assert any("characters" in rule for rule in profile["password_rules"])

@@ -11,9 +11,11 @@ from fastapi import APIRouter, Query, status
 from chassis.clock import as_utc
 from chassis.errors import Forbidden
 from identity.adapters.repositories import AuditLog
+from identity.domain.passwords import policy_named
 from identity.entrypoints.deps import PROBLEMS, CallerDep, Idn, PagingDep
 from identity.entrypoints.schemas_admin import (
     AuditEntry,
+    DirectoryEntry,
     JurisdictionIn,
     JurisdictionOut,
     JurisdictionPatch,
@@ -30,6 +32,7 @@ from identity.service_layer.common import Caller, require_staff
 AUDIT_DAYS = 30
 
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
+directory = APIRouter(prefix="/v1", responses=PROBLEMS)
 
 
 def _require_operator(caller: Caller) -> None:
@@ -45,6 +48,7 @@ def _jurisdiction_out(doc: dict[str, Any]) -> JurisdictionOut:
         features=doc.get("features", {}),
         branding=doc.get("branding") or {},
         password_policy=doc.get("password_policy", "asvs"),
+        password_rules=policy_named(doc.get("password_policy")).describe().split("; "),
         reset_requires_security_answer=bool(doc.get("reset_requires_security_answer")),
     )
 
@@ -79,6 +83,21 @@ async def create_jurisdiction(body: JurisdictionIn, caller: CallerDep, idn: Idn)
 async def list_jurisdictions(caller: CallerDep, idn: Idn) -> list[JurisdictionOut]:
     _require_operator(caller)
     return [_jurisdiction_out(d) for d in await jurisdictions.list_jurisdictions(idn)]
+
+
+@directory.get(
+    "/jurisdiction-directory",
+    response_model=list[DirectoryEntry],
+    tags=["jurisdictions"],
+    summary="Every jurisdiction of this installation: id, name and branding (public)",
+    description="What a portal's start page lists. The registry is an installation's "
+    "tenants (hundreds at most), read whole.",
+)
+async def jurisdiction_directory(idn: Idn) -> list[DirectoryEntry]:
+    return [
+        DirectoryEntry(id=d["_id"], name=d["name"], branding=d.get("branding") or {})
+        for d in await jurisdictions.list_jurisdictions(idn)
+    ]
 
 
 @router.get(

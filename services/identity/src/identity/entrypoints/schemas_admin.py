@@ -68,7 +68,16 @@ class JurisdictionOut(BaseModel):
     features: Features
     branding: BrandingOut
     password_policy: str
+    password_rules: list[str] = Field(
+        default_factory=list, description="the policy's rules, as a password page lists them"
+    )
     reset_requires_security_answer: bool
+
+
+class DirectoryEntry(BaseModel):
+    id: str
+    name: str
+    branding: BrandingOut
 
 
 class UserIn(Strict):

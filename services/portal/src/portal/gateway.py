@@ -1,0 +1,142 @@
+"""The portal's only way to Permitsuite: the gateway's public API over HTTP.
+
+A 4xx answer becomes :class:`ApiProblem` (its RFC 9457 body: the page shows
+each ``errors[].field`` message next to that field); a 5xx, a timeout or a
+refused connection becomes :class:`Unavailable` (a friendly page with the
+correlation id, never a stack trace). Every call carries the request's
+correlation id, so one id follows a click through every service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from chassis.clock import Clock
+from chassis.context import CORRELATION_HEADER, current_correlation_id
+from portal.sessions import Session
+
+
+@dataclass
+class ApiProblem(Exception):
+    status: int
+    title: str
+    detail: str
+    errors: dict[str, str] = field(default_factory=dict)
+    type: str = "about:blank"
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> ApiProblem:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        errors: dict[str, str] = {}
+        for error in body.get("errors") or []:
+            if isinstance(error, dict) and error.get("field"):
+                errors.setdefault(str(error["field"]), str(error.get("message", "is not valid")))
+        return cls(
+            status=response.status_code,
+            title=str(body.get("title") or response.reason_phrase),
+            detail=str(body.get("detail") or body.get("title") or "The request was refused."),
+            errors=errors,
+            type=str(body.get("type") or "about:blank"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.detail}"
+
+
+class Unavailable(Exception):
+    """The API failed or did not answer in time."""
+
+
+class Gateway:
+    def __init__(self, base_url: str, timeout: float) -> None:
+        self.http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    async def call(
+        self, method: str, path: str, *, token: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        headers = {CORRELATION_HEADER: current_correlation_id(), **kwargs.pop("headers", {})}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            response = await self.http.request(method, path, headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise Unavailable(f"{method} {path}: {type(exc).__name__}") from exc
+        if response.status_code >= 500:
+            raise Unavailable(f"{method} {path}: {response.status_code}")
+        if response.status_code >= 400:
+            raise ApiProblem.of(response)
+        return response
+
+    async def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.call(method, path, **kwargs)
+        return response.json() if response.content else None
+
+
+class UserApi:
+    """The gateway on behalf of one logged-in visitor: the session's token, a
+    refresh when it is about to expire or was refused, and the new tokens kept."""
+
+    def __init__(self, gateway: Gateway, session: Session, clock: Clock) -> None:
+        self.gateway = gateway
+        self.session = session
+        self.clock = clock
+        self.changed = False  # the session's tokens were refreshed: save it
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.session.jurisdiction_id
+
+    async def _refresh(self) -> bool:
+        if not self.session.refresh_token:
+            return False
+        try:
+            granted = await self.gateway.json(
+                "POST",
+                "/v1/auth/token",
+                data={
+                    "grant_type": "refresh_token",
+                    "refresh_token": self.session.refresh_token,
+                    "jurisdiction": self.session.jurisdiction_id,
+                },
+            )
+        except ApiProblem:
+            return False
+        apply_tokens(self.session, granted, self.clock)
+        self.changed = True
+        return True
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if self.session.access_expires_at - self.clock.now() < timedelta(seconds=30):
+            await self._refresh()
+        try:
+            return await self.gateway.call(method, path, token=self.session.access_token, **kwargs)
+        except ApiProblem as problem:
+            if problem.status != 401 or not await self._refresh():
+                raise
+        return await self.gateway.call(method, path, token=self.session.access_token, **kwargs)
+
+    async def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.call(method, path, **kwargs)
+        return response.json() if response.content else None
+
+    async def get(self, path: str, **params: Any) -> Any:
+        return await self.json("GET", path, params={k: v for k, v in params.items() if v})
+
+
+def apply_tokens(session: Session, granted: dict[str, Any], clock: Clock) -> None:
+    session.access_token = granted["access_token"]
+    session.refresh_token = granted.get("refresh_token") or session.refresh_token
+    session.access_expires_at = clock.now() + timedelta(seconds=int(granted["expires_in"]))
+    session.setup_required = bool(granted.get("setup_required"))

@@ -1,0 +1,181 @@
+"""Log in (Contractor or Public), the first-login page of a PIN, choosing a
+company, and log out (seed 003: "LOGGING IN")."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from portal.gateway import ApiProblem, UserApi, apply_tokens
+from portal.security import checked_form, field_value, rotate_visitor, safe_next
+from portal.sessions import Session, new_id
+from portal.web import LoginRequired, Page, PublicPage
+
+router = APIRouter(prefix="/j/{jurisdiction_id}")
+Form = Annotated[FormData, Depends(checked_form)]
+
+
+@router.get("/login")
+async def login_page(page: PublicPage, next: str | None = Query(default=None)) -> Response:
+    if page.session is not None and not page.session.setup_required:
+        return page.redirect(safe_next(next, page.url("/dashboard")))
+    return page.render(
+        "login.html", title="Log in", next=safe_next(next, ""), values={"login_as": "contractor"}
+    )
+
+
+@router.post("/login")
+async def login(page: PublicPage, form: Form) -> Response:
+    values = {k: field_value(form, k) for k in ("email", "login_as", "next")}
+    errors = {f: "Enter your " + f for f in ("email", "password") if not field_value(form, f)}
+    if errors:
+        return page.render("login.html", 422, title="Log in", errors=errors, values=values)
+    try:
+        granted = await page.app.gateway.json(
+            "POST",
+            "/v1/auth/token",
+            data={
+                "username": values["email"],
+                "password": field_value(form, "password"),
+                "jurisdiction": page.jid,
+            },
+        )
+    except ApiProblem as problem:
+        message = (
+            "Too many attempts: wait a few minutes and try again"
+            if problem.status == 429
+            else "The email or password is not right"
+        )
+        return page.render(
+            "login.html",
+            problem.status if problem.status == 429 else 422,
+            title="Log in",
+            errors={"password": message},
+            values=values,
+        )
+    session = Session(
+        jurisdiction_id=page.jid,
+        access_token="",
+        refresh_token=None,
+        access_expires_at=page.app.clock.now(),
+        email=values["email"],
+    )
+    apply_tokens(session, granted, page.app.clock)
+    if not session.setup_required:
+        await _who(page, session)
+    session_id = await page.store.start(session, replacing=page.request.state.visitor)
+    rotate_visitor(page.request, session_id)
+    if session.setup_required:
+        return page.redirect(page.url("/setup"))
+    if len(session.company_ids) > 1:
+        return page.redirect(page.url("/company"))
+    return page.redirect(safe_next(values["next"], page.url("/dashboard")))
+
+
+async def _who(page: Page, session: Session) -> None:
+    me: dict[str, Any] = await UserApi(page.app.gateway, session, page.app.clock).get("/v1/me")
+    session.email = me["email"]
+    session.display_name = me["display_name"]
+    session.kind = me["kind"]
+    session.company_ids = list(me.get("company_ids") or [])
+    session.company_id = session.company_ids[0] if session.company_ids else None
+
+
+@router.get("/setup")
+async def setup_page(page: PublicPage) -> Response:
+    if page.session is None or not page.session.setup_required:
+        raise LoginRequired(page.jid, page.url("/dashboard"))
+    return page.render("setup.html", title="Set up your login")
+
+
+@router.post("/setup")
+async def setup(page: PublicPage, form: Form) -> Response:
+    if page.session is None or not page.session.setup_required:
+        raise LoginRequired(page.jid, page.url("/dashboard"))
+    values = {"security_question": field_value(form, "security_question")}
+    errors = _setup_errors(form)
+    if not errors:
+        try:
+            granted = await page.app.gateway.json(
+                "POST",
+                "/v1/me/setup",
+                token=page.session.access_token,
+                json={
+                    "new_password": field_value(form, "password"),
+                    "security_question": values["security_question"],
+                    "security_answer": field_value(form, "security_answer"),
+                },
+            )
+        except ApiProblem as problem:
+            if problem.status == 401:  # the setup token ran out: log in with the PIN again
+                raise LoginRequired(page.jid, page.url("/dashboard")) from None
+            errors = _named(problem, {"new_password": "password"})
+        else:
+            apply_tokens(page.session, granted, page.app.clock)
+            await _who(page, page.session)
+            session_id = await page.store.start(page.session, replacing=page.request.state.visitor)
+            rotate_visitor(page.request, session_id)
+            return page.redirect(page.url("/dashboard?welcome=1"))
+    return page.render("setup.html", 422, title="Set up your login", errors=errors, values=values)
+
+
+def _setup_errors(form: FormData) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if len(field_value(form, "security_question")) < 3:
+        errors["security_question"] = "Enter a security question of at least 3 characters"
+    if not field_value(form, "security_answer"):
+        errors["security_answer"] = "Enter the secret answer"
+    elif field_value(form, "security_answer") != field_value(form, "security_answer_again"):
+        errors["security_answer_again"] = "The two secret answers are not the same"
+    if not field_value(form, "password"):
+        errors["password"] = "Enter a new password"
+    elif form.get("password") != form.get("password_again"):
+        errors["password_again"] = "The two passwords are not the same"
+    return errors
+
+
+def _named(problem: ApiProblem, renames: dict[str, str]) -> dict[str, str]:
+    """The API's field errors under the form's field names."""
+    errors = {renames.get(k, k): v for k, v in problem.errors.items()}
+    return errors or {"_form": problem.detail}
+
+
+@router.get("/company")
+async def company_page(page: PublicPage) -> Response:
+    if page.session is None:
+        raise LoginRequired(page.jid, page.url("/company"))
+    return page.render("company.html", title="Choose your company")
+
+
+@router.post("/company")
+async def choose_company(page: PublicPage, form: Form) -> Response:
+    if page.session is None:
+        raise LoginRequired(page.jid, page.url("/company"))
+    chosen = field_value(form, "company_id")
+    if chosen not in page.session.company_ids:
+        return page.render(
+            "company.html",
+            422,
+            title="Choose your company",
+            errors={"company_id": "Choose one of your companies"},
+        )
+    page.session.company_id = chosen
+    await page.store.save(page.request.state.visitor, page.session)
+    return page.redirect(page.url("/dashboard"))
+
+
+@router.post("/logout")
+async def logout(page: PublicPage, form: Form) -> Response:
+    if page.session is not None and page.session.refresh_token:
+        # already revoked or expired: the session ends here anyway
+        with contextlib.suppress(ApiProblem):
+            await page.app.gateway.call(
+                "POST", "/v1/auth/logout", data={"refresh_token": page.session.refresh_token}
+            )
+    await page.store.end(page.request.state.visitor)
+    rotate_visitor(page.request, new_id())
+    return page.redirect(page.url("/login?bye=1"))

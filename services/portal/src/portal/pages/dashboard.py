@@ -1,0 +1,31 @@
+"""My Dashboard (seed 003 "THE DASHBOARD"): My Active Permits, My Active
+Inspections, My Expired Permits, each paged; a section whose service did not
+answer shows a notice instead of failing the page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from portal.web import UserPage
+
+router = APIRouter(prefix="/j/{jurisdiction_id}")
+PER_PAGE = 10
+
+
+@router.get("/dashboard")
+async def dashboard(
+    page: UserPage,
+    permits_offset: int = Query(default=0, ge=0, le=100_000),
+    inspections_offset: int = Query(default=0, ge=0, le=100_000),
+    expired_offset: int = Query(default=0, ge=0, le=100_000),
+) -> Response:
+    board = await page.api().get(
+        "/v1/me/dashboard",
+        limit=PER_PAGE,
+        permits_offset=permits_offset,
+        inspections_offset=inspections_offset,
+        expired_offset=expired_offset,
+    )
+    welcome = "Your login is set up." if page.request.query_params.get("welcome") else None
+    return page.render("dashboard.html", title="My Dashboard", board=board, notice=welcome)

@@ -1,0 +1,48 @@
+"""The start page (the installation's jurisdictions) and the payment return."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from portal.web import TEMPLATES
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+async def start(request: Request) -> HTMLResponse:
+    listed = await request.app.state.gateway.json("GET", "/v1/jurisdiction-directory")
+    return TEMPLATES.TemplateResponse(
+        request,
+        "home.html",
+        {"j": None, "me": None, "jurisdictions": sorted(listed, key=lambda e: e["name"])},
+    )
+
+
+@router.get("/health", include_in_schema=False)
+async def health() -> dict[str, str]:
+    """The process answers (what a load balancer or the launcher waits for)."""
+    return {"status": "ok"}
+
+
+@router.get("/v1/{rest:path}", include_in_schema=False)
+async def emailed_api_link(request: Request, rest: str) -> RedirectResponse:
+    """Links in emails sent before the portal had pages for enrollment, reset,
+    invitation and registration links: to the API's landing routes, as they were."""
+    gateway = request.app.state.settings.gateway_url.rstrip("/")
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"{gateway}/v1/{rest}{query}", status_code=307)
+
+
+@router.get("/payments/return")
+async def payment_return(
+    jurisdiction: str = Query(max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$"),
+    payment_id: str | None = Query(default=None, max_length=80, pattern=r"^[A-Za-z0-9_-]+$"),
+) -> RedirectResponse:
+    """Where the provider's hosted page sends the payer back: the receipt page,
+    which waits for the provider's confirmation (the redirect proves nothing)."""
+    target = f"/j/{jurisdiction}/payments"
+    if payment_id:
+        target += f"/{payment_id}"
+    return RedirectResponse(target, status_code=303)

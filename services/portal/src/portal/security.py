@@ -1,0 +1,112 @@
+"""Browser-facing protections: security headers with a strict
+Content-Security-Policy, the visitor cookie, CSRF checks on every form, and
+safe redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from portal.sessions import csrf_ok, new_id
+
+COOKIE = "ps_session"
+SECURE_COOKIE = "__Host-ps_session"  # over HTTPS: Secure, host-only, Path=/
+
+
+class CsrfRejected(Exception):
+    """A form came without this visitor's CSRF token."""
+
+
+def content_security_policy(payment_origins: list[str]) -> str:
+    form_targets = " ".join(["'self'", *payment_origins])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "frame-ancestors 'none'",
+            f"form-action {form_targets}",
+        ]
+    )
+
+
+def cookie_name(secure: bool) -> str:
+    return SECURE_COOKIE if secure else COOKIE
+
+
+def security_middleware(
+    csp: str, secure: bool
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    name = cookie_name(secure)
+
+    async def middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        existing = request.cookies.get(name)
+        request.state.visitor = existing or new_id()
+        request.state.visitor_changed = existing is None
+        response = await call_next(request)
+        if request.state.visitor_changed:
+            response.set_cookie(
+                name,
+                request.state.visitor,
+                httponly=True,
+                secure=secure,
+                samesite="lax",
+                path="/",
+            )
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", csp)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if not request.url.path.startswith("/static/"):
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return middleware
+
+
+def rotate_visitor(request: Request, session_id: str) -> None:
+    """Give the visitor a new cookie value (login, logout)."""
+    request.state.visitor = session_id
+    request.state.visitor_changed = True
+
+
+async def checked_form(request: Request) -> FormData:
+    """The request's form, refused unless it carries this visitor's CSRF token."""
+    form = await request.form()
+    secret: str = request.app.state.settings.session_secret.get_secret_value()
+    token = form.get("csrf_token")
+    cookie = request.cookies.get(cookie_name(request.app.state.settings.secure_cookies))
+    if not csrf_ok(secret, cookie, token if isinstance(token, str) else None):
+        raise CsrfRejected()
+    return form
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site: never another host, scheme or ``//host``."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return default
+    return target
+
+
+def field_value(form: FormData, name: str) -> str:
+    value: Any = form.get(name)
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,48 @@
+"""The portal's settings (``PORTAL_`` environment variables)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from chassis.settings import require_real_secret
+
+
+class PortalSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = 8090
+    gateway_url: str = Field(
+        default="http://127.0.0.1:8000", description="the public API the portal is a client of"
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8090",
+        description="the portal's own address as browsers reach it (links, Secure cookies)",
+    )
+    mongodb_url: str = "mongodb://127.0.0.1:27017/?directConnection=true&retryWrites=false"
+    mongodb_database: str = Field(
+        default="permitsuite_portal", description="the portal's own sessions; no service data"
+    )
+    session_secret: SecretStr = Field(
+        description="keys the CSRF tokens; a long random value, the same on every replica"
+    )
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
+    payment_origins: list[str] = Field(
+        default_factory=list,
+        description="origins of the payment provider's hosted page: forms may lead there "
+        "(Content-Security-Policy form-action)",
+    )
+    api_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    log_json: bool = True
+    log_level: str = "INFO"
+
+    @field_validator("session_secret")
+    @classmethod
+    def _real_secret(cls, value: SecretStr) -> SecretStr:
+        return require_real_secret(value, "PORTAL_SESSION_SECRET")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_base_url.startswith("https://")

@@ -1,0 +1,135 @@
+"""What every page handler needs: the templates, the visitor's session, the
+jurisdiction's public profile, and rendering with the CSRF token."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from chassis.context import current_correlation_id
+from portal.gateway import ApiProblem, Gateway, UserApi
+from portal.sessions import Session, SessionStore, csrf_token
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+PROFILE_SECONDS = 60.0
+
+
+def money(value: Any) -> str:
+    """``1023.98`` → ``$1,023.98`` (the seeds' format)."""
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def label(value: Any) -> str:
+    """``READY_TO_ISSUE`` → ``READY TO ISSUE``."""
+    return str(value or "").replace("_", " ")
+
+
+TEMPLATES.env.filters["money"] = money
+TEMPLATES.env.filters["label"] = label
+
+
+class Profiles:
+    """Jurisdictions' public profiles (name, branding, password rules), kept a minute."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    async def get(self, jurisdiction_id: str) -> dict[str, Any]:
+        hit = self._cache.get(jurisdiction_id)
+        if hit and time.monotonic() - hit[0] < PROFILE_SECONDS:
+            return hit[1]
+        try:
+            profile = await self.gateway.json("GET", f"/v1/jurisdictions/{jurisdiction_id}")
+        except ApiProblem as problem:
+            if problem.status in (404, 422):
+                raise HTTPException(404) from None
+            raise
+        self._cache[jurisdiction_id] = (time.monotonic(), profile)
+        return profile  # type: ignore[no-any-return]
+
+
+@dataclass
+class Page:
+    request: Request
+    jurisdiction: dict[str, Any] | None
+    session: Session | None
+
+    @property
+    def app(self) -> Any:
+        return self.request.app.state
+
+    @property
+    def jid(self) -> str:
+        assert self.jurisdiction is not None
+        return str(self.jurisdiction["id"])
+
+    def url(self, path: str = "") -> str:
+        return f"/j/{self.jid}{path}"
+
+    def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        secret = self.app.settings.session_secret.get_secret_value()
+        return TEMPLATES.TemplateResponse(
+            self.request,
+            template,
+            {
+                "j": self.jurisdiction,
+                "me": self.session,
+                "csrf_token": csrf_token(secret, self.request.state.visitor),
+                "correlation_id": current_correlation_id(),
+                "errors": {},
+                "values": {},
+                **context,
+            },
+            status_code=status_code,
+        )
+
+    def redirect(self, path: str) -> RedirectResponse:
+        return RedirectResponse(path, status_code=303)
+
+    def api(self) -> UserApi:
+        assert self.session is not None
+        api = UserApi(self.app.gateway, self.session, self.app.clock)
+        self.request.state.api = api
+        return api
+
+    @property
+    def store(self) -> SessionStore:
+        return self.app.sessions  # type: ignore[no-any-return]
+
+
+async def public_page(request: Request, jurisdiction_id: str) -> Page:
+    profile = await request.app.state.profiles.get(jurisdiction_id)
+    session = await request.app.state.sessions.get(request.state.visitor)
+    if session is not None and session.jurisdiction_id != jurisdiction_id:
+        session = None  # logged in elsewhere: a visitor here
+    return Page(request, profile, session)
+
+
+class LoginRequired(Exception):
+    def __init__(self, jurisdiction_id: str, next_path: str) -> None:
+        self.jurisdiction_id = jurisdiction_id
+        self.next_path = next_path
+
+
+async def user_page(request: Request, jurisdiction_id: str) -> Page:
+    page = await public_page(request, jurisdiction_id)
+    if page.session is None or page.session.setup_required:
+        raise LoginRequired(jurisdiction_id, request.url.path)
+    return page
+
+
+PublicPage = Annotated[Page, Depends(public_page)]
+UserPage = Annotated[Page, Depends(user_page)]
