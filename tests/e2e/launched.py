@@ -17,6 +17,7 @@ from devstack.processes import free_port
 from devstack.testing import eventually_sync
 
 PORTS = (
+    "portal",
     "gateway",
     "identity",
     "notifications",
@@ -53,6 +54,10 @@ class LaunchedSuite:
     @property
     def gateway(self) -> str:
         return f"http://127.0.0.1:{self.ports['gateway']}"
+
+    @property
+    def portal(self) -> str:
+        return f"http://127.0.0.1:{self.ports['portal']}"
 
     def start(self) -> LaunchedSuite:
         command = [sys.executable, "-m", "permitsuite_embedded", "--data-dir", str(self.data_dir)]

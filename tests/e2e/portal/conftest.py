@@ -1,0 +1,77 @@
+"""Browser tests of the portal: the whole suite as `make run` starts it, once
+per test run, driven by Debian's Chromium through Playwright (one browser,
+a fresh context per test). ``axe`` checks a page for WCAG 2.2 AA violations
+of serious or critical impact."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from ..launched import LaunchedSuite
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+AXE = Axe()
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture(scope="session")
+def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedSuite]:
+    root = tmp_path_factory.mktemp("portal-suite")
+    launched = LaunchedSuite(root / "data", root / "run.log").start()
+    try:
+        yield launched
+    finally:
+        launched.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport={"width": 1200, "height": 900})
+    ctx.set_default_timeout(20_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def accessible(page: Page) -> None:
+    """axe-core on the page as it is now: no serious or critical violation."""
+    results = AXE.run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+    assert not bad, f"{page.url}: {bad}"
+
+
+def shot(page: Page, name: str) -> None:
+    """A screenshot for the README, made by the tests (docs/screenshots)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page: Page, suite: Any, email: str, password: str, jid: str = "demo") -> None:
+    page.goto(f"{suite.portal}/j/{jid}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button:has-text('Log in')")
