@@ -50,6 +50,7 @@ class LaunchedSuite:
     ports: dict[str, int] = field(default_factory=lambda: distinct_ports(PORTS))
     proc: subprocess.Popen[bytes] | None = None
     passwords: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # for every process it starts
 
     @property
     def gateway(self) -> str:
@@ -67,7 +68,7 @@ class LaunchedSuite:
                 command,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
             )
 
         def up() -> bool:

@@ -5,6 +5,7 @@ of serious or critical impact."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from gateway.settings import DEFAULT_RATE_LIMITS
+
 from ..launched import LaunchedSuite
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,10 +25,22 @@ AXE = Axe()
 SERIOUS = ("serious", "critical")
 
 
+def _rate_limits() -> str:
+    """The gateway's limits, with logins raised: every browser here is 127.0.0.1,
+    and one test run logs in more often than 10 times a minute."""
+    limits = [
+        limit.model_copy(update={"limit": "200/minute"}) if limit.name == "login" else limit
+        for limit in DEFAULT_RATE_LIMITS
+    ]
+    return json.dumps([limit.model_dump() for limit in limits])
+
+
 @pytest.fixture(scope="session")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedSuite]:
     root = tmp_path_factory.mktemp("portal-suite")
-    launched = LaunchedSuite(root / "data", root / "run.log").start()
+    launched = LaunchedSuite(
+        root / "data", root / "run.log", env={"GATEWAY_RATE_LIMITS": _rate_limits()}
+    ).start()
     try:
         yield launched
     finally:

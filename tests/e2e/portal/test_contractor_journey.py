@@ -1,8 +1,9 @@
 """The contractor journey of seeds 003/004 in a browser (issue 15): a PIN's
 first login, the dashboard, the fees of RES26-0003 into the cart, the
 Checkout Summary exactly as seed 003 shows it, payment on the provider's
-hosted page, the receipt, Paid Items, and the permit paid — with axe on
-every page."""
+hosted page, the receipt, Paid Items, the permit paid and issued, two
+inspections scheduled in one submit and one cancelled — with axe on every
+page."""
 
 from __future__ import annotations
 
@@ -127,6 +128,39 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
     page.click("a:has-text('RES26-0003')")
     expect(page.locator(".portal-facts")).to_contain_text("$0.00")
     accessible(page)
+
+    # schedule two inspections in one submit, with the cut-off explained
+    page.click("a:has-text('Request an inspection')")
+    expect(page.locator("h1")).to_have_text("Schedule inspections")
+    expect(page.locator("main")).to_contain_text("Cut-off time for next-day inspections is 4:00 PM")
+    page.click("button:has-text('Submit')")  # nothing chosen: told next to the first date
+    expect(page.locator("#date-0-error")).to_contain_text("at least one inspection")
+    accessible(page)
+    page.go_back()
+    for n in (0, 1):
+        options = page.locator(f"#date-{n} option")
+        page.select_option(f"#date-{n}", options.nth(1).get_attribute("value"))
+    page.select_option("#ampm-0", "AM")
+    shot(page, "inspection-scheduling")
+    page.click("button:has-text('Submit')")
+    expect(page.locator("main")).to_contain_text("Your inspections are scheduled.")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator("main")).to_contain_text("ADDRESSING")
+    expect(page.locator("main")).to_contain_text("BUILDING FINAL")
+    expect(page.locator("main")).to_contain_text("until ")  # the cancel cut-off, local time
+    accessible(page)
+
+    # cancel one until the cut-off
+    page.locator("tr", has_text="BUILDING FINAL").get_by_role(
+        "link", name=re.compile("Cancel")
+    ).click()
+    expect(page.locator("main")).to_contain_text("Cancellation is possible until")
+    accessible(page)
+    page.click("button:has-text('Cancel this inspection')")
+    expect(page.locator("main")).to_contain_text("The inspection is cancelled.")
+    expect(page.locator("tr", has_text="ADDRESSING")).to_contain_text("SCHEDULED")
+    expect(page.locator("tr", has_text="BUILDING FINAL")).to_have_count(0)
 
     # the PIN no longer works
     page.click("button:has-text('Log out')")

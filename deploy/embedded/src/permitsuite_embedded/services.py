@@ -141,6 +141,8 @@ def definitions(
                 ),
                 "GATEWAY_JWKS_URL": jwks,
                 "GATEWAY_DEV_MAILBOX_URL": url(a.mail_http_port),
+                # the portal forwards each browser's address (X-Forwarded-For)
+                "GATEWAY_TRUSTED_PROXIES": json.dumps([a.host]),
             },
         ),
         Service(

@@ -61,6 +61,7 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/permits/**", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permit-links", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permit-search", service="permits", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/public-permits", service="permits"),
     Route(pattern="/v1/jurisdictions/*/dashboard/permits", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/payment-settings", service="payments"),
     Route(pattern="/v1/jurisdictions/*/cart", service="payments", auth="required"),
@@ -98,6 +99,12 @@ DEFAULT_RATE_LIMITS = [
     RateLimit(name="password-reset", pattern="/v1/password-resets/**", limit="10/minute"),
     RateLimit(name="registration", pattern="/v1/jurisdictions/*/registrations", limit="5/minute"),
     RateLimit(name="linking", pattern="/v1/jurisdictions/*/permit-links", limit="10/minute"),
+    RateLimit(
+        name="public-search",
+        method="GET",
+        pattern="/v1/jurisdictions/*/public-permits",
+        limit="30/minute",
+    ),
 ]
 
 

@@ -129,3 +129,37 @@ async def test_dashboard_and_search_queries_use_indexes(harness: Any) -> None:
         text = str(plan.get("queryPlanner", plan))
         assert "COLLSCAN" not in text, (query, text[:400])
         assert "IXSCAN" in text or "IDHACK" in text or "EXPRESS" in text, (query, text[:400])
+
+
+async def test_public_search_shows_public_fields_only(harness: Any) -> None:
+    """Search Permit without a login (issue 15): by number or the start of the
+    address; number, address, type, status and dates — nothing personal."""
+    await harness.setup_type("alpha")
+    admin = harness.token("alpha", "staff", roles=["admin"])
+    created = await _permit(harness, admin)
+    base = "/v1/jurisdictions/alpha/public-permits"
+
+    by_number = await harness.http.get(base, params={"number": created["number"].lower()})
+    assert by_number.status_code == 200, by_number.text
+    [found] = by_number.json()
+    assert found["number"] == created["number"]
+    assert found["address"] == "1968 E Dodd Rd"
+    assert set(found) == {
+        "number",
+        "address",
+        "type",
+        "status",
+        "status_label",
+        "issued_at",
+        "expires_at",
+    }
+    assert "pat@example.org" not in by_number.text and "Olive" not in by_number.text
+    by_address = await harness.http.get(base, params={"address": "1968 e"})
+    assert [p["number"] for p in by_address.json()] == [created["number"]]
+    assert (await harness.http.get(base, params={"address": "1968 w"})).json() == []
+    vague = await harness.http.get(base, params={"address": "19"})
+    assert vague.status_code == 422 and vague.json()["errors"][0]["field"] == "number"
+    other = await harness.http.get(
+        "/v1/jurisdictions/beta/public-permits", params={"number": created["number"]}
+    )
+    assert other.json() == []  # another jurisdiction's permits are not there

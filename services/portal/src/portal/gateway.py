@@ -9,6 +9,7 @@ correlation id, so one id follows a click through every service.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -52,6 +53,12 @@ class ApiProblem(Exception):
         return f"{self.status} {self.detail}"
 
 
+browser_address: ContextVar[str | None] = ContextVar("browser_address", default=None)
+"""The visitor's address, forwarded to the gateway (``X-Forwarded-For``) so its
+rate limits count browsers, not the portal; the gateway must list the portal's
+addresses in ``GATEWAY_TRUSTED_PROXIES``."""
+
+
 class Unavailable(Exception):
     """The API failed or did not answer in time."""
 
@@ -67,6 +74,8 @@ class Gateway:
         self, method: str, path: str, *, token: str | None = None, **kwargs: Any
     ) -> httpx.Response:
         headers = {CORRELATION_HEADER: current_correlation_id(), **kwargs.pop("headers", {})}
+        if address := browser_address.get():
+            headers["X-Forwarded-For"] = address
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:

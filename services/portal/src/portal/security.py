@@ -12,6 +12,7 @@ from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from portal.gateway import browser_address
 from portal.sessions import csrf_ok, new_id
 
 COOKIE = "ps_session"
@@ -52,6 +53,7 @@ def security_middleware(
     async def middleware(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        browser_address.set(request.client.host if request.client else None)
         existing = request.cookies.get(name)
         request.state.visitor = existing or new_id()
         request.state.visitor_changed = existing is None

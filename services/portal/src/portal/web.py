@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,7 +37,17 @@ def label(value: Any) -> str:
     return str(value or "").replace("_", " ")
 
 
+def day(value: Any) -> str:
+    """``2026-12-01`` → ``Tue 12/1/2026`` (the seeds' dates, with the weekday)."""
+    try:
+        when = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return f"{when:%a} {when.month}/{when.day}/{when.year}"
+
+
 TEMPLATES.env.filters["money"] = money
+TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.filters["label"] = label
 
 

@@ -9,7 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import is_staff, require_staff, require_tenant
 from chassis.clock import as_utc
-from chassis.errors import NotFound
+from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
 from chassis.principal import Principal
 from permits.domain.fees import balance_minor
@@ -128,6 +128,40 @@ async def staff_search(
     found = await repo.find(how.query, projection=PROJECTION, bounded=how.bounded)
     docs = sorted((d for d in found if how.keep(d)), key=_newest_first)
     return docs[offset : offset + limit], len(docs)
+
+
+PUBLIC_FIELDS = ("number", "site", "type_name", "status", "issued_at", "expires_at", "applied_at")
+PUBLIC_MAX = 25
+
+
+async def public_lookup(
+    db: AsyncDatabase[Doc],
+    jurisdiction_id: str,
+    *,
+    number: str | None,
+    address: str | None,
+    now: datetime,
+) -> list[Doc]:
+    """Search Permit for anyone, without a login: by permit number or the
+    start of the street address (at least 4 characters), public fields only,
+    at most ``PUBLIC_MAX`` newest first. Nothing personal leaves."""
+    filters: dict[str, Any] = {}
+    if number and number.strip():
+        filters["number"] = number
+    elif address and len(address.strip()) >= 4:
+        filters["address"] = address
+    else:
+        raise Unprocessable(
+            "give a permit number or at least 4 characters of the address",
+            errors=[field_error("number", "a permit number, or an address below")],
+        )
+    how = search.plan(filters, now)
+    repo = Permits(db, jurisdiction_id)
+    found = await repo.find(
+        how.query, projection=dict.fromkeys(PUBLIC_FIELDS, 1), bounded=how.bounded
+    )
+    docs = sorted((d for d in found if how.keep(d)), key=_newest_first)
+    return docs[:PUBLIC_MAX]
 
 
 def _newest_first(doc: Doc) -> tuple[float, str]:

@@ -1,5 +1,13 @@
 """The portal's pages, one module per area of the seeds' menus."""
 
-from portal.pages import auth, cart, dashboard, home, permits
+from portal.pages import auth, cart, dashboard, home, inspections, permits, search
 
-ROUTERS = [home.router, auth.router, dashboard.router, permits.router, cart.router]
+ROUTERS = [
+    home.router,
+    auth.router,
+    dashboard.router,
+    permits.router,
+    cart.router,
+    inspections.router,
+    search.router,
+]

@@ -1,0 +1,185 @@
+"""Inspections (seed 004 "TO SCHEDULE AN INSPECTION", "TO CANCEL AN
+INSPECTION"): Schedule offers each inspection of a permit with the dates that
+may be requested, several in one submit; Scheduled lists them with Cancel
+until the cut-off, which is shown in the jurisdiction's time."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from portal.gateway import ApiProblem, UserApi
+from portal.security import checked_form, field_value
+from portal.web import Page, UserPage
+
+router = APIRouter(prefix="/j/{jurisdiction_id}")
+Form = Annotated[FormData, Depends(checked_form)]
+Id = Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+def clock_label(hhmm: str) -> str:
+    """``16:00`` → ``4:00 PM`` (the seeds' way)."""
+    return time.fromisoformat(hhmm).strftime("%I:%M %p").lstrip("0")
+
+
+def local(moment: str, zone: str) -> str:
+    """An API instant as the jurisdiction's wall clock: ``8/22/2018 6:00 AM``."""
+    at = datetime.fromisoformat(moment).astimezone(ZoneInfo(zone))
+    return f"{at.month}/{at.day}/{at.year} {at.strftime('%I:%M %p').lstrip('0')}"
+
+
+async def _offer(api: UserApi, jid: str, permit_id: str) -> tuple[dict[str, Any], list[Any]]:
+    """The permit, and each of its type's inspections with the dates offered."""
+    base = f"/v1/jurisdictions/{jid}"
+    permit = await api.get(f"{base}/permits/{permit_id}")
+    types = await api.get(f"{base}/permit-types")
+    names: list[str] = next(
+        (t["inspection_types"] for t in types if t["code"] == permit["type_code"]), []
+    )
+    offers: list[dict[str, Any]] = []
+    for name in names:
+        try:
+            dates = await api.get(f"{base}/inspection-dates", permit_id=permit_id, type=name)
+        except ApiProblem as problem:
+            if problem.status not in (409, 422):
+                raise
+            offers.append({"type": name, "dates": [], "why": problem.detail})
+        else:
+            offers.append({"type": name, **dates, "why": None})
+    return permit, offers
+
+
+@router.get("/inspections/schedule")
+async def schedule_page(
+    page: UserPage, permit: str = Query(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
+) -> Response:
+    found, offers = await _offer(page.api(), page.jid, permit)
+    return _render_schedule(page, found, offers)
+
+
+def _render_schedule(
+    page: Page,
+    permit: dict[str, Any],
+    offers: list[Any],
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    zone = next((o["time_zone"] for o in offers if o.get("time_zone")), None)
+    cutoff = next((o["next_day_cutoff"] for o in offers if o.get("next_day_cutoff")), None)
+    return page.render(
+        "schedule.html",
+        status,
+        title=f"Schedule inspections — {permit['number']}",
+        permit=permit,
+        offers=offers,
+        zone=zone,
+        cutoff=clock_label(cutoff) if cutoff else None,
+        errors=errors or {},
+        values=values or {},
+    )
+
+
+@router.post("/inspections/schedule")
+async def schedule(page: UserPage, form: Form) -> Response:
+    permit_id = field_value(form, "permit_id")
+    api = page.api()
+    found, offers = await _offer(api, page.jid, permit_id)
+    requests, values = [], {}
+    for n, offer in enumerate(offers):
+        day = field_value(form, f"date-{n}")
+        values[f"date-{n}"] = day
+        values[f"ampm-{n}"] = field_value(form, f"ampm-{n}")
+        values[f"note-{n}"] = field_value(form, f"note-{n}")
+        if day:
+            request: dict[str, Any] = {
+                "permit_id": permit_id,
+                "inspection_type": offer["type"],
+                "date": day,
+            }
+            if values[f"ampm-{n}"] in ("AM", "PM"):
+                request["ampm"] = values[f"ampm-{n}"]
+            if values[f"note-{n}"]:
+                request["note"] = values[f"note-{n}"]
+            requests.append((n, request))
+    if not requests:
+        errors = {"date-0": "Choose a requested date for at least one inspection"}
+        return _render_schedule(page, found, offers, 422, errors, values)
+    try:
+        await api.call(
+            "POST",
+            f"/v1/jurisdictions/{page.jid}/inspections",
+            json={"requests": [r for _, r in requests]},
+        )
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        errors = {}
+        for field, message in problem.errors.items():
+            parts = field.split(".")  # requests.<i>.<field>
+            if len(parts) >= 2 and parts[0] == "requests" and parts[1].isdigit():
+                n, _ = requests[int(parts[1])]
+                name = parts[2] if len(parts) > 2 else "date"
+                errors[f"{name}-{n}"] = message
+        errors = errors or {f"date-{requests[0][0]}": problem.detail}
+        return _render_schedule(page, found, offers, 422, errors, values)
+    return page.redirect(page.url("/inspections?scheduled=1"))
+
+
+@router.get("/inspections")
+async def scheduled(page: UserPage, offset: int = Query(default=0, ge=0, le=100_000)) -> Response:
+    api = page.api()
+    found = await api.get(f"/v1/jurisdictions/{page.jid}/my-inspections", limit=20, offset=offset)
+    zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
+    for row in found["items"]:
+        row["cancel_until_local"] = local(row["cancel_until"], zone)
+    notice = (
+        "Your inspections are scheduled." if page.request.query_params.get("scheduled") else None
+    )
+    if page.request.query_params.get("cancelled"):
+        notice = "The inspection is cancelled."
+    return page.render(
+        "inspections.html", title="Scheduled inspections", found=found, notice=notice
+    )
+
+
+@router.get("/inspections/{inspection_id}/cancel")
+async def cancel_page(page: UserPage, inspection_id: str = Id) -> Response:
+    found = await page.api().get(f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}")
+    zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
+    return page.render(
+        "cancel.html",
+        title="Cancel an inspection",
+        i=found,
+        until=local(found["cancel_until"], zone),
+    )
+
+
+@router.post("/inspections/{inspection_id}/cancel")
+async def cancel(page: UserPage, form: Form, inspection_id: str = Id) -> Response:
+    api = page.api()
+    try:
+        await api.call(
+            "POST",
+            f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}/cancel",
+            json={"reason": field_value(form, "reason") or None},
+        )
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        found = await api.get(f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}")
+        zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
+        return page.render(
+            "cancel.html",
+            422,
+            title="Cancel an inspection",
+            i=found,
+            until=local(found["cancel_until"], zone),
+            errors={"reason": problem.detail},
+        )
+    return page.redirect(page.url("/inspections?cancelled=1"))

@@ -1,0 +1,73 @@
+"""The portal's own rules, without a browser: safe redirects, CSRF tokens,
+how API problems become field messages, and the seeds' formats."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from portal.gateway import ApiProblem
+from portal.pages.inspections import clock_label
+from portal.security import content_security_policy, safe_next
+from portal.sessions import csrf_ok, csrf_token
+from portal.web import day, money
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/j/demo/cart", "/j/demo/cart"),
+        (None, "/home"),
+        ("", "/home"),
+        ("https://evil.example/x", "/home"),
+        ("//evil.example/x", "/home"),
+        ("/\\evil.example", "/home"),
+        ("javascript:alert(1)", "/home"),
+        ("relative/path", "/home"),
+        ("/ok\r\nSet-Cookie: x=1", "/home"),
+    ],
+)
+def test_only_paths_on_this_site_are_followed(target: str | None, expected: str) -> None:
+    """Open redirects refused (issue 15, security)."""
+    assert safe_next(target, "/home") == expected
+
+
+def test_csrf_tokens_belong_to_one_visitor() -> None:
+    token = csrf_token("secret", "visitor-a")
+    assert csrf_ok("secret", "visitor-a", token)
+    assert not csrf_ok("secret", "visitor-b", token)
+    assert not csrf_ok("other secret", "visitor-a", token)
+    assert not csrf_ok("secret", "visitor-a", None)
+    assert not csrf_ok("secret", None, token)
+
+
+def test_a_problem_names_its_fields() -> None:
+    response = httpx.Response(
+        422,
+        json={
+            "title": "Unprocessable",
+            "detail": "password too short",
+            "errors": [{"field": "new_password", "message": "at least 8 characters"}],
+        },
+    )
+    problem = ApiProblem.of(response)
+    assert problem.status == 422
+    assert problem.errors == {"new_password": "at least 8 characters"}
+    assert problem.detail == "password too short"
+    garbled = ApiProblem.of(httpx.Response(409, text="<html>conflict</html>"))
+    assert garbled.status == 409 and garbled.errors == {}
+
+
+def test_amounts_dates_and_clock_times_read_as_the_seeds_write_them() -> None:
+    assert money("1023.98") == "$1,023.98"
+    assert money("0") == "$0.00"
+    assert money("-5.5") == "-$5.50"
+    assert day("2026-12-01") == "Tue 12/1/2026"
+    assert clock_label("16:00") == "4:00 PM"
+    assert clock_label("06:00") == "6:00 AM"
+
+
+def test_forms_may_lead_only_here_and_to_the_payment_provider() -> None:
+    policy = content_security_policy(["https://pay.example"])
+    assert "form-action 'self' https://pay.example" in policy
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy

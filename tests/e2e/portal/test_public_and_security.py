@@ -1,0 +1,177 @@
+"""The portal's public pages and its protections (issue 15): the start page,
+Search Permit without a login, bad input told next to the field, CSRF,
+another user's permit as a 404 page, open redirects and session fixation
+refused, a usable page at 320 px, and logging in with the keyboard only."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from .conftest import accessible, log_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_start_page_and_public_search(page: Page, suite: Any) -> None:
+    page.goto(suite.portal)
+    expect(page.locator("h1")).to_have_text("Online permits")
+    expect(page.locator("main")).to_contain_text("Demo County Building Department")
+    accessible(page)
+    page.get_by_role("link", name=re.compile("Search permits of Demo County")).click()
+    expect(page.locator("h1")).to_have_text("Search Permit")
+
+    page.fill("#address", "19")  # too vague: told next to the field
+    page.click("button:has-text('Search')")
+    expect(page.locator("#number-error")).to_contain_text("at least 4 characters")
+    accessible(page)
+
+    page.fill("#number", "res26-0003")
+    page.fill("#address", "")
+    page.click("button:has-text('Search')")
+    row = page.locator("tbody tr", has_text="RES26-0003")
+    expect(row).to_contain_text("1968 E Dodd Rd")
+    expect(row).to_contain_text("RESIDENTIAL")
+    accessible(page)
+    body = page.content()
+    assert "@" not in page.locator("main").inner_text()  # nothing personal: no emails
+    assert "contractor@demo" not in body
+
+    page.fill("#number", "")
+    page.fill("#address", "1968 E Dod")
+    page.click("button:has-text('Search')")
+    expect(page.locator("tbody tr", has_text="RES26-0003")).to_have_count(1)
+
+
+def test_bad_login_input_is_told_next_to_the_field(page: Page, suite: Any) -> None:
+    page.goto(f"{suite.portal}/j/demo/login")
+    page.click("button:has-text('Log in')")
+    expect(page.locator("#email-error")).to_have_text("Enter your email")
+    expect(page.locator("#password-error")).to_have_text("Enter your password")
+    expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
+    accessible(page)
+    log_in(page, suite, "contractor@demo.example.org", "not the password")
+    expect(page.locator("#password-error")).to_contain_text("not right")
+    expect(page.locator("#email")).to_have_value("contractor@demo.example.org")
+
+
+def test_a_form_without_its_csrf_token_is_refused(page: Page, suite: Any) -> None:
+    page.goto(f"{suite.portal}/j/demo/login")  # the visitor's cookie
+    answer = page.request.post(
+        f"{suite.portal}/j/demo/login",
+        form={
+            "email": "contractor@demo.example.org",
+            "password": suite.passwords["contractor@demo.example.org"],
+        },
+    )
+    assert answer.status == 403
+    assert "This form has expired" in answer.text()
+    forged = page.request.post(
+        f"{suite.portal}/j/demo/login",
+        form={
+            "csrf_token": "0" * 64,
+            "email": "contractor@demo.example.org",
+            "password": suite.passwords["contractor@demo.example.org"],
+        },
+    )
+    assert forged.status == 403
+
+
+def test_another_users_permit_is_a_404_page(page: Page, suite: Any) -> None:
+    """The demo resident owns the demo permits; this one is somebody else's."""
+    admin = suite.login("admin@demo.example.org")
+    created = httpx.post(
+        f"{suite.gateway}/v1/jurisdictions/demo/permits",
+        headers=admin,
+        timeout=30,
+        json={
+            "type_code": "RES",
+            "valuation": "1000.00",
+            "site": {"street": "77 Other St", "city": "Meridian", "state": "ID", "zip": "83642"},
+            "applicant": {"name": "Someone Else", "email": "someone@example.org"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    someone_elses = created.json()["id"]
+    log_in(page, suite, "resident@demo.example.org", suite.passwords["resident@demo.example.org"])
+    expect(page).to_have_url(re.compile(r"/j/demo/dashboard"))
+    answer = page.goto(f"{suite.portal}/j/demo/permits/{someone_elses}")
+    assert answer is not None and answer.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page.locator("main")).to_contain_text("please give the reference")
+    accessible(page)
+    missing = page.goto(f"{suite.portal}/j/nowhere/login")
+    assert missing is not None and missing.status == 404
+
+
+def test_open_redirects_and_session_fixation_are_refused(
+    context: BrowserContext, page: Page, suite: Any
+) -> None:
+    page.goto(f"{suite.portal}/j/demo/login?next=https://evil.example/steal")
+    before = {c["name"]: c["value"] for c in context.cookies()}["ps_session"]
+    page.fill("#email", "contractor@demo.example.org")
+    page.fill("#password", suite.passwords["contractor@demo.example.org"])
+    page.click("button:has-text('Log in')")
+    expect(page).to_have_url(f"{suite.portal}/j/demo/dashboard")  # not evil.example
+    cookies = {c["name"]: c for c in context.cookies()}
+    assert cookies["ps_session"]["value"] != before  # a new id at login
+    assert cookies["ps_session"]["httpOnly"] is True
+    assert cookies["ps_session"]["sameSite"] == "Lax"
+    for bad in ("//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+        page.goto(f"{suite.portal}/j/demo/login?next={bad}")  # logged in: straight on
+        expect(page).to_have_url(f"{suite.portal}/j/demo/dashboard")
+
+
+def test_pages_have_a_strict_content_security_policy(page: Page, suite: Any) -> None:
+    answer = page.goto(f"{suite.portal}/j/demo/login")
+    assert answer is not None
+    policy = answer.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_usable_at_320_pixels(browser: Any, suite: Any) -> None:
+    narrow = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = narrow.new_page()
+        log_in(
+            page,
+            suite,
+            "contractor@demo.example.org",
+            suite.passwords["contractor@demo.example.org"],
+        )
+        expect(page.locator("h1")).to_have_text("My Dashboard")
+        for path in ("/j/demo/dashboard", "/j/demo/search", "/j/demo/cart"):
+            page.goto(f"{suite.portal}{path}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px)"
+        accessible(page)
+    finally:
+        narrow.close()
+
+
+def test_log_in_and_reach_the_checkout_with_the_keyboard_only(page: Page, suite: Any) -> None:
+    page.goto(f"{suite.portal}/j/demo/login")
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.locator("a.usa-skipnav")).to_be_focused()
+    page.locator("#email").focus()
+    page.keyboard.type("contractor@demo.example.org")
+    page.keyboard.press("Tab")
+    expect(page.locator("#password")).to_be_focused()
+    page.keyboard.type(suite.passwords["contractor@demo.example.org"])
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("My Dashboard")
+    fees = page.locator("tr", has_text="RES26-0004").get_by_role("button")
+    for _ in range(60):  # Tab until the FEES DUE button of RES26-0004 has the focus
+        page.keyboard.press("Tab")
+        if fees.evaluate("el => el === document.activeElement"):
+            break
+    expect(fees).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Checkout Summary")
+    expect(page.locator("main")).to_contain_text("RES26-0004")
