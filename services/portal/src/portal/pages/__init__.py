@@ -1,6 +1,6 @@
 """The portal's pages, one module per area of the seeds' menus."""
 
-from portal.pages import auth, cart, dashboard, home, inspections, permits, search
+from portal.pages import auth, cart, dashboard, enroll, home, inspections, permits, search
 
 ROUTERS = [
     home.router,
@@ -10,4 +10,5 @@ ROUTERS = [
     cart.router,
     inspections.router,
     search.router,
+    enroll.router,
 ]

@@ -66,7 +66,7 @@ async def login(page: PublicPage, form: Form) -> Response:
     )
     apply_tokens(session, granted, page.app.clock)
     if not session.setup_required:
-        await _who(page, session)
+        await who(page, session)
     session_id = await page.store.start(session, replacing=page.request.state.visitor)
     rotate_visitor(page.request, session_id)
     if session.setup_required:
@@ -76,7 +76,7 @@ async def login(page: PublicPage, form: Form) -> Response:
     return page.redirect(safe_next(values["next"], page.url("/dashboard")))
 
 
-async def _who(page: Page, session: Session) -> None:
+async def who(page: Page, session: Session) -> None:
     me: dict[str, Any] = await UserApi(page.app.gateway, session, page.app.clock).get("/v1/me")
     session.email = me["email"]
     session.display_name = me["display_name"]
@@ -116,7 +116,7 @@ async def setup(page: PublicPage, form: Form) -> Response:
             errors = _named(problem, {"new_password": "password"})
         else:
             apply_tokens(page.session, granted, page.app.clock)
-            await _who(page, page.session)
+            await who(page, page.session)
             session_id = await page.store.start(page.session, replacing=page.request.state.visitor)
             rotate_visitor(page.request, session_id)
             return page.redirect(page.url("/dashboard?welcome=1"))

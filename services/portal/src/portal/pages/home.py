@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -26,10 +28,18 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/v1/{rest:path}", include_in_schema=False)
+@router.get("/v1/enrollments/{token}", include_in_schema=False)
+async def emailed_enrollment_link(token: str) -> RedirectResponse:
+    """An enrollment email's link (``NOTIFICATIONS_PUBLIC_BASE_URL`` is the
+    portal): the portal's confirmation page."""
+    return RedirectResponse(f"/enrollments/{quote(token, safe='')}", status_code=303)
+
+
+@router.api_route("/v1/{rest:path}", methods=["GET", "POST"], include_in_schema=False)
 async def emailed_api_link(request: Request, rest: str) -> RedirectResponse:
-    """Links in emails sent before the portal had pages for enrollment, reset,
-    invitation and registration links: to the API's landing routes, as they were."""
+    """Other emailed links (reset, invitation, registration) until the portal
+    has pages for them, and API clients that follow a link: to the API's
+    landing routes, method and body kept (307)."""
     gateway = request.app.state.settings.gateway_url.rstrip("/")
     query = f"?{request.url.query}" if request.url.query else ""
     return RedirectResponse(f"{gateway}/v1/{rest}{query}", status_code=307)

@@ -1,0 +1,167 @@
+"""Public enrollment (seed 004 "PUBLIC LOGIN": set up an account) and its
+emailed confirmation link, then Link To Permits / Unlink Permit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from portal.gateway import ApiProblem, apply_tokens
+from portal.pages.auth import who
+from portal.security import checked_form, field_value, rotate_visitor
+from portal.sessions import Session
+from portal.web import Page, PublicPage, UserPage, public_page
+
+router = APIRouter()
+Form = Annotated[FormData, Depends(checked_form)]
+Token = Path(max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
+Id = Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+@router.get("/j/{jurisdiction_id}/enroll")
+async def enroll_page(page: PublicPage) -> Response:
+    return page.render("enroll.html", title="Set up a public account")
+
+
+@router.post("/j/{jurisdiction_id}/enroll")
+async def enroll(page: PublicPage, form: Form) -> Response:
+    email = field_value(form, "email")
+    try:
+        await page.app.gateway.call(
+            "POST", f"/v1/jurisdictions/{page.jid}/enrollments", json={"email": email}
+        )
+    except ApiProblem as problem:
+        if problem.status not in (422, 429):
+            raise
+        message = (
+            "Too many requests: wait a minute and try again"
+            if problem.status == 429
+            else "Enter an email address like name@example.org"
+        )
+        return page.render(
+            "enroll.html",
+            422,
+            title="Set up a public account",
+            errors={"email": message},
+            values={"email": email},
+        )
+    return page.render("enroll_sent.html", title="Check your email", email=email)
+
+
+async def _link_page(request: Request, token: str) -> tuple[Page, dict[str, Any]]:
+    try:
+        view = await request.app.state.gateway.json("GET", f"/v1/enrollments/{token}")
+    except ApiProblem as problem:
+        if problem.status in (404, 410, 422):
+            raise ApiProblem(404, "Not found", "This link is unknown, used or expired") from None
+        raise
+    return await public_page(request, view["jurisdiction_id"]), view
+
+
+@router.get("/enrollments/{token}")
+async def confirm_page(request: Request, token: str = Token) -> Response:
+    page, view = await _link_page(request, token)
+    return page.render("enroll_confirm.html", title="Confirm your account", view=view, token=token)
+
+
+@router.post("/enrollments/{token}")
+async def confirm(request: Request, form: Form, token: str = Token) -> Response:
+    page, view = await _link_page(request, token)
+    values = {k: field_value(form, k) for k in ("display_name", "phone")}
+    errors: dict[str, str] = {}
+    if not values["display_name"] and not view["existing_account"]:
+        errors["display_name"] = "Enter your name"
+    if not field_value(form, "password"):
+        errors["password"] = "Enter a password"
+    elif not view["existing_account"] and form.get("password") != form.get("password_again"):
+        errors["password_again"] = "The two passwords are not the same"
+    if not errors:
+        try:
+            await page.app.gateway.call(
+                "POST",
+                f"/v1/enrollments/{token}",
+                json={
+                    "display_name": values["display_name"] or view["email"],
+                    "password": field_value(form, "password"),
+                    "phone": values["phone"] or None,
+                },
+            )
+        except ApiProblem as problem:
+            if problem.status not in (401, 409, 422):
+                raise
+            errors = {("password" if k == "password" else k): v for k, v in problem.errors.items()}
+            errors = errors or {"password": problem.detail}
+        else:
+            return await _log_in(page, view["email"], field_value(form, "password"))
+    return page.render(
+        "enroll_confirm.html",
+        422,
+        title="Confirm your account",
+        view=view,
+        token=token,
+        errors=errors,
+        values=values,
+    )
+
+
+async def _log_in(page: Page, email: str, password: str) -> Response:
+    granted = await page.app.gateway.json(
+        "POST",
+        "/v1/auth/token",
+        data={"username": email, "password": password, "jurisdiction": page.jid},
+    )
+    session = Session(
+        jurisdiction_id=page.jid,
+        access_token="",
+        refresh_token=None,
+        access_expires_at=page.app.clock.now(),
+        email=email,
+    )
+    apply_tokens(session, granted, page.app.clock)
+    await who(page, session)
+    session_id = await page.store.start(session, replacing=page.request.state.visitor)
+    rotate_visitor(page.request, session_id)
+    return page.redirect(page.url("/dashboard?welcome=1"))
+
+
+@router.get("/j/{jurisdiction_id}/link")
+async def link_page(page: UserPage) -> Response:
+    return page.render("link.html", title="Link to a permit")
+
+
+@router.post("/j/{jurisdiction_id}/link")
+async def link(page: UserPage, form: Form) -> Response:
+    values = {k: field_value(form, k) for k in ("number", "second_fact")}
+    errors = {
+        k: message
+        for k, message in (
+            ("number", "Enter the permit number"),
+            ("second_fact", "Enter the street number, the zip code or the access code"),
+        )
+        if not values[k]
+    }
+    if not errors:
+        try:
+            permit = await page.api().json(
+                "POST", f"/v1/jurisdictions/{page.jid}/permit-links", json=values
+            )
+        except ApiProblem as problem:
+            if problem.status not in (404, 409, 422, 429):
+                raise
+            errors = {
+                "number": "Too many attempts: wait a few minutes"
+                if problem.status == 429
+                else "No permit matches this number and fact"
+            }
+        else:
+            return page.redirect(page.url(f"/permits/{permit['id']}?linked=1"))
+    return page.render("link.html", 422, title="Link to a permit", errors=errors, values=values)
+
+
+@router.post("/j/{jurisdiction_id}/permits/{permit_id}/unlink")
+async def unlink(page: UserPage, form: Form, permit_id: str = Id) -> Response:
+    await page.api().call("DELETE", f"/v1/jurisdictions/{page.jid}/permits/{permit_id}/link")
+    return page.redirect(page.url("/dashboard?unlinked=1"))
