@@ -1,6 +1,16 @@
 """The portal's pages, one module per area of the seeds' menus."""
 
-from portal.pages import auth, cart, dashboard, enroll, home, inspections, permits, search
+from portal.pages import (
+    account,
+    auth,
+    cart,
+    dashboard,
+    enroll,
+    home,
+    inspections,
+    permits,
+    search,
+)
 
 ROUTERS = [
     home.router,
@@ -11,4 +21,5 @@ ROUTERS = [
     inspections.router,
     search.router,
     enroll.router,
+    account.router,
 ]

@@ -35,6 +35,12 @@ async def emailed_enrollment_link(token: str) -> RedirectResponse:
     return RedirectResponse(f"/enrollments/{quote(token, safe='')}", status_code=303)
 
 
+@router.get("/v1/password-resets/{token}", include_in_schema=False)
+async def emailed_reset_link(token: str) -> RedirectResponse:
+    """A reset email's link: the portal's new-password page."""
+    return RedirectResponse(f"/password-resets/{quote(token, safe='')}", status_code=303)
+
+
 @router.api_route("/v1/{rest:path}", methods=["GET", "POST"], include_in_schema=False)
 async def emailed_api_link(request: Request, rest: str) -> RedirectResponse:
     """Other emailed links (reset, invitation, registration) until the portal

@@ -1,0 +1,174 @@
+"""Forgot password (seed 004: by email, or by the contractor license / AEC
+number) with its emailed link, and View/Edit Profile (seed 003: contact,
+change password, change security question)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from portal.gateway import ApiProblem, apply_tokens
+from portal.security import checked_form, field_value
+from portal.web import Page, PublicPage, UserPage, public_page
+
+router = APIRouter()
+Form = Annotated[FormData, Depends(checked_form)]
+Token = Path(max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+@router.get("/j/{jurisdiction_id}/forgot")
+async def forgot_page(page: PublicPage) -> Response:
+    return page.render("forgot.html", title="Forgot password")
+
+
+@router.post("/j/{jurisdiction_id}/forgot")
+async def forgot(page: PublicPage, form: Form) -> Response:
+    values = {k: field_value(form, k) for k in ("email", "license_number")}
+    if bool(values["email"]) == bool(values["license_number"]):
+        errors = {"email": "Enter your email, or your contractor license number (not both)"}
+        return page.render(
+            "forgot.html", 422, title="Forgot password", errors=errors, values=values
+        )
+    try:
+        await page.app.gateway.call(
+            "POST",
+            f"/v1/jurisdictions/{page.jid}/password-resets",
+            json={k: v for k, v in values.items() if v},
+        )
+    except ApiProblem as problem:
+        if problem.status not in (422, 429):
+            raise
+        errors = {
+            next(iter(problem.errors), "email"): "Too many requests: wait a minute"
+            if problem.status == 429
+            else "Enter an email address like name@example.org"
+        }
+        return page.render(
+            "forgot.html", 422, title="Forgot password", errors=errors, values=values
+        )
+    return page.render("forgot_sent.html", title="Check your email")
+
+
+async def _reset_view(request: Request, token: str) -> tuple[Page, dict[str, Any]]:
+    try:
+        view = await request.app.state.gateway.json("GET", f"/v1/password-resets/{token}")
+    except ApiProblem as problem:
+        if problem.status in (404, 410, 422):
+            raise ApiProblem(404, "Not found", "This link is unknown, used or expired") from None
+        raise
+    return await public_page(request, view["jurisdiction_id"]), view
+
+
+@router.get("/password-resets/{token}")
+async def reset_page(request: Request, token: str = Token) -> Response:
+    page, view = await _reset_view(request, token)
+    return page.render("reset.html", title="Choose a new password", view=view, token=token)
+
+
+@router.post("/password-resets/{token}")
+async def reset(request: Request, form: Form, token: str = Token) -> Response:
+    page, view = await _reset_view(request, token)
+    errors: dict[str, str] = {}
+    if not field_value(form, "password"):
+        errors["password"] = "Enter a new password"
+    elif form.get("password") != form.get("password_again"):
+        errors["password_again"] = "The two passwords are not the same"
+    if not errors:
+        body: dict[str, Any] = {"password": field_value(form, "password")}
+        if view.get("security_question"):
+            body["security_answer"] = field_value(form, "security_answer")
+        try:
+            await page.app.gateway.call("POST", f"/v1/password-resets/{token}", json=body)
+        except ApiProblem as problem:
+            if problem.status not in (401, 403, 422):
+                raise
+            errors = {("password" if k == "password" else k): v for k, v in problem.errors.items()}
+            errors = errors or {"security_answer": problem.detail}
+        else:
+            return page.redirect(page.url("/login?reset=1"))
+    return page.render(
+        "reset.html", 422, title="Choose a new password", view=view, token=token, errors=errors
+    )
+
+
+@router.get("/j/{jurisdiction_id}/profile")
+async def profile(page: UserPage) -> Response:
+    me = await page.api().get("/v1/me")
+    notice = {
+        "saved": "Your profile is saved.",
+        "password": "Your password is changed; other sessions have ended.",
+        "question": "Your security question is changed.",
+    }.get(page.request.query_params.get("done", ""))
+    return page.render("profile.html", title="View/Edit Profile", account=me, notice=notice)
+
+
+async def _profile_error(page: Page, problem: ApiProblem, renames: dict[str, str]) -> Response:
+    if problem.status not in (401, 403, 422):
+        raise problem
+    me = await page.api().get("/v1/me")
+    errors = {renames.get(k, k): v for k, v in problem.errors.items()}
+    errors = errors or {next(iter(renames.values())): problem.detail}
+    return page.render("profile.html", 422, title="View/Edit Profile", account=me, errors=errors)
+
+
+@router.post("/j/{jurisdiction_id}/profile")
+async def save_profile(page: UserPage, form: Form) -> Response:
+    body = {"display_name": field_value(form, "display_name"), "phone": field_value(form, "phone")}
+    if not body["display_name"]:
+        return await _profile_error(
+            page, ApiProblem(422, "", "", {"display_name": "Enter your name"}), {}
+        )
+    try:
+        me = await page.api().json("PATCH", "/v1/me", json={**body, "phone": body["phone"] or None})
+    except ApiProblem as problem:
+        return await _profile_error(page, problem, {"display_name": "display_name"})
+    assert page.session is not None
+    page.session.display_name = me["display_name"]
+    await page.store.save(page.request.state.visitor, page.session)
+    return page.redirect(page.url("/profile?done=saved"))
+
+
+@router.post("/j/{jurisdiction_id}/profile/password")
+async def change_password(page: UserPage, form: Form) -> Response:
+    if form.get("new_password") != form.get("new_password_again"):
+        problem = ApiProblem(422, "", "", {"new_password_again": "The passwords are not the same"})
+        return await _profile_error(page, problem, {})
+    api = page.api()
+    try:
+        granted = await api.json(
+            "POST",
+            "/v1/me/password",
+            json={
+                "current_password": field_value(form, "current_password"),
+                "new_password": field_value(form, "new_password"),
+            },
+        )
+    except ApiProblem as problem:
+        return await _profile_error(page, problem, {"current_password": "current_password"})
+    assert page.session is not None
+    apply_tokens(page.session, granted, page.app.clock)
+    await page.store.save(page.request.state.visitor, page.session)
+    return page.redirect(page.url("/profile?done=password"))
+
+
+@router.post("/j/{jurisdiction_id}/profile/security-question")
+async def change_question(page: UserPage, form: Form) -> Response:
+    if form.get("answer") != form.get("answer_again"):
+        problem = ApiProblem(422, "", "", {"answer_again": "The secret answers are not the same"})
+        return await _profile_error(page, problem, {})
+    try:
+        await page.api().call(
+            "PUT",
+            "/v1/me/security-question",
+            json={
+                "current_answer": field_value(form, "current_answer") or None,
+                "question": field_value(form, "question"),
+                "answer": field_value(form, "answer"),
+            },
+        )
+    except ApiProblem as problem:
+        return await _profile_error(page, problem, {"current_answer": "current_answer"})
+    return page.redirect(page.url("/profile?done=question"))
