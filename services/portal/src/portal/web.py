@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
@@ -18,7 +18,7 @@ from chassis.context import current_correlation_id
 from portal.gateway import ApiProblem, Gateway, UserApi
 from portal.sessions import Session, SessionStore, csrf_token
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
 PROFILE_SECONDS = 60.0
 
 
@@ -49,6 +49,12 @@ def day(value: Any) -> str:
 TEMPLATES.env.filters["money"] = money
 TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.filters["label"] = label
+
+
+def object_id() -> Any:
+    """A path parameter naming an API object (one per parameter: FastAPI keeps
+    one name per ``Path()`` instance)."""
+    return Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 class Profiles:

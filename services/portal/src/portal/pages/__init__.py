@@ -2,6 +2,7 @@
 
 from portal.pages import (
     account,
+    apply,
     auth,
     cart,
     dashboard,
@@ -16,6 +17,7 @@ ROUTERS = [
     home.router,
     auth.router,
     dashboard.router,
+    apply.router,  # /permits/new before /permits/{permit_id}
     permits.router,
     cart.router,
     inspections.router,

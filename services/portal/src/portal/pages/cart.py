@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import uuid4
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem
 from portal.security import checked_form, field_value
-from portal.web import Page, UserPage
+from portal.web import Page, UserPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
 Form = Annotated[FormData, Depends(checked_form)]
-Id = Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 @router.post("/cart/add")
@@ -96,7 +95,7 @@ async def paid_items(page: UserPage, offset: int = Query(default=0, ge=0, le=100
 
 
 @router.get("/payments/{payment_id}")
-async def receipt(page: UserPage, payment_id: str = Id) -> Response:
+async def receipt(page: UserPage, payment_id: str = object_id()) -> Response:
     payment = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments/{payment_id}")
     return page.render(
         "receipt.html",

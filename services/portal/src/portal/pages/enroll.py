@@ -13,12 +13,11 @@ from portal.gateway import ApiProblem, apply_tokens
 from portal.pages.auth import who
 from portal.security import checked_form, field_value, rotate_visitor
 from portal.sessions import Session
-from portal.web import Page, PublicPage, UserPage, public_page
+from portal.web import Page, PublicPage, UserPage, object_id, public_page
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
 Token = Path(max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
-Id = Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 @router.get("/j/{jurisdiction_id}/enroll")
@@ -162,6 +161,6 @@ async def link(page: UserPage, form: Form) -> Response:
 
 
 @router.post("/j/{jurisdiction_id}/permits/{permit_id}/unlink")
-async def unlink(page: UserPage, form: Form, permit_id: str = Id) -> Response:
+async def unlink(page: UserPage, form: Form, permit_id: str = object_id()) -> Response:
     await page.api().call("DELETE", f"/v1/jurisdictions/{page.jid}/permits/{permit_id}/link")
     return page.redirect(page.url("/dashboard?unlinked=1"))

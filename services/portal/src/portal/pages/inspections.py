@@ -9,17 +9,16 @@ from datetime import datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem, UserApi
 from portal.security import checked_form, field_value
-from portal.web import Page, UserPage
+from portal.web import Page, UserPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
 Form = Annotated[FormData, Depends(checked_form)]
-Id = Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 def clock_label(hhmm: str) -> str:
@@ -149,7 +148,7 @@ async def scheduled(page: UserPage, offset: int = Query(default=0, ge=0, le=100_
 
 
 @router.get("/inspections/{inspection_id}/cancel")
-async def cancel_page(page: UserPage, inspection_id: str = Id) -> Response:
+async def cancel_page(page: UserPage, inspection_id: str = object_id()) -> Response:
     found = await page.api().get(f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}")
     zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
     return page.render(
@@ -161,7 +160,7 @@ async def cancel_page(page: UserPage, inspection_id: str = Id) -> Response:
 
 
 @router.post("/inspections/{inspection_id}/cancel")
-async def cancel(page: UserPage, form: Form, inspection_id: str = Id) -> Response:
+async def cancel(page: UserPage, form: Form, inspection_id: str = object_id()) -> Response:
     api = page.api()
     try:
         await api.call(

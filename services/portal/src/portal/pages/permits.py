@@ -4,17 +4,16 @@ and once the permit is issued… schedule inspections")."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 
-from portal.web import UserPage
+from portal.web import UserPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
-Id = Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 @router.get("/permits/{permit_id}")
-async def permit(page: UserPage, permit_id: str = Id) -> Response:
+async def permit(page: UserPage, permit_id: str = object_id()) -> Response:
     api = page.api()
     base = f"/v1/jurisdictions/{page.jid}"
     found = await api.get(f"{base}/permits/{permit_id}")
@@ -26,7 +25,9 @@ async def permit(page: UserPage, permit_id: str = Id) -> Response:
 
 
 @router.get("/permits/{permit_id}/documents/{file_id}")
-async def document(page: UserPage, permit_id: str = Id, file_id: str = Id) -> Response:
+async def document(
+    page: UserPage, permit_id: str = object_id(), file_id: str = object_id()
+) -> Response:
     """An attachment, passed through from the API (the browser holds no token)."""
     answer = await page.api().call(
         "GET", f"/v1/jurisdictions/{page.jid}/permits/{permit_id}/documents/{file_id}"

@@ -1,0 +1,109 @@
+"""Apply / New Permit (seed 003's menu): the type, the site, a description,
+the valuation the type's fee schedule needs, the owner, and a document; the
+new permit number is shown on success."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from starlette.datastructures import FormData, UploadFile
+
+from portal.gateway import ApiProblem
+from portal.security import checked_form, field_value
+from portal.web import Page, UserPage
+
+router = APIRouter(prefix="/j/{jurisdiction_id}")
+Form = Annotated[FormData, Depends(checked_form)]
+FIELDS = ("type_code", "street", "city", "state", "zip", "parcel", "description", "valuation")
+OWNER = ("owner_name", "owner_email")
+RENAMES = {
+    "site.street": "street",
+    "site.city": "city",
+    "site.state": "state",
+    "site.zip": "zip",
+    "site.parcel": "parcel",
+    "owner.name": "owner_name",
+    "owner.email": "owner_email",
+}
+
+
+async def _types(page: Page) -> list[dict[str, Any]]:
+    types = await page.api().get(f"/v1/jurisdictions/{page.jid}/permit-types")
+    return [t for t in types if t.get("kind", "permit") == "permit"]
+
+
+@router.get("/permits/new")
+async def apply_page(page: UserPage) -> Response:
+    return page.render("apply.html", title="Apply / New Permit", types=await _types(page))
+
+
+@router.post("/permits/new")
+async def apply(page: UserPage, form: Form) -> Response:
+    assert page.session is not None
+    values = {k: field_value(form, k) for k in (*FIELDS, *OWNER)}
+    errors = {
+        k: message
+        for k, message in (("type_code", "Choose the permit type"), ("street", "Enter the address"))
+        if not values[k]
+    }
+    upload = form.get("document")
+    document = upload if isinstance(upload, UploadFile) and upload.filename else None
+    if not errors:
+        body: dict[str, Any] = {
+            "type_code": values["type_code"],
+            "site": {
+                k: values[k] for k in ("street", "city", "state", "zip", "parcel") if values[k]
+            },
+            "description": values["description"] or None,
+            "valuation": values["valuation"].replace(",", "").lstrip("$") or None,
+            "applicant": {
+                "name": page.session.display_name or page.session.email,
+                "email": page.session.email,
+            },
+            "company_ids": [page.session.company_id] if page.session.company_id else [],
+        }
+        if values["owner_name"]:
+            body["owner"] = {"name": values["owner_name"], "email": values["owner_email"] or None}
+        try:
+            permit = await page.api().json(
+                "POST", f"/v1/jurisdictions/{page.jid}/permits", json=body
+            )
+        except ApiProblem as problem:
+            if problem.status not in (404, 409, 422):
+                raise
+            errors = {RENAMES.get(k, k): v for k, v in problem.errors.items()}
+            errors = errors or {"type_code": problem.detail}
+        else:
+            return await _attach(page, permit, document)
+    return page.render(
+        "apply.html",
+        422,
+        title="Apply / New Permit",
+        types=await _types(page),
+        errors=errors,
+        values=values,
+    )
+
+
+async def _attach(page: Page, permit: dict[str, Any], document: UploadFile | None) -> Response:
+    target = page.url(f"/permits/{permit['id']}?applied=1")
+    if document is not None:
+        try:
+            await page.api().call(
+                "POST",
+                f"/v1/jurisdictions/{page.jid}/permits/{permit['id']}/documents",
+                files={
+                    "file": (
+                        document.filename or "document",
+                        await document.read(),
+                        document.content_type or "application/octet-stream",
+                    )
+                },
+            )
+        except ApiProblem as problem:
+            if problem.status not in (413, 415, 422):
+                raise
+            target = page.url(f"/permits/{permit['id']}?applied=1&document=refused")
+    return page.redirect(target)
