@@ -47,6 +47,7 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         proc = suite.proc
         banner = log.read_text()
         gateway = suite.gateway
+        assert f"Portal (web):    {suite.portal}" in banner
         assert f"Gateway (API):   {gateway}" in banner
         assert f"Mailbox:         {gateway}/dev/mail" in banner
         password = re.search(r"resident@demo\.example\.org\s+password: (\S+)", banner)
@@ -119,8 +120,11 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         page = httpx.get(pay.json()["hosted_url"])
         assert page.status_code == 200 and "1,189.63" in page.text
         back = httpx.post(pay.json()["hosted_url"], data={"action": "approve", "method": "card"})
-        assert back.status_code == 303 and "/v1/payments/return" in back.headers["location"]
-        assert httpx.get(back.headers["location"]).status_code == 200
+        assert back.status_code == 303  # back to the portal's receipt page
+        assert back.headers["location"].startswith(f"{suite.portal}/payments/return?")
+        returned = httpx.get(back.headers["location"])  # the portal shows the receipt page
+        assert returned.status_code == 303
+        assert returned.headers["location"] == f"/j/demo/payments/{pay.json()['id']}"
         payment_url = f"{gateway}/v1/jurisdictions/demo/payments/{pay.json()['id']}"
 
         def settled() -> bool:  # the sandbox's signed webhook, through the gateway
@@ -224,7 +228,7 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
         assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)
-        assert len(children) == 11  # broker, database, mail sink, sandbox provider, 7 services
+        assert len(children) == 12  # broker, database, mail sink, sandbox provider, 7 services, portal
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0

@@ -47,7 +47,17 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedSuite]:
         launched.stop()
 
 
-@pytest.fixture(scope="session")
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests run last: their suite (a whole `make run`) then lives
+    only while they run, and Playwright's event loop never meets another
+    test's ``asyncio.run``."""
+    portal = [i for i in items if "/e2e/portal/" in str(i.path)]
+    if portal:
+        rest = [i for i in items if "/e2e/portal/" not in str(i.path)]
+        items[:] = rest + portal
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
