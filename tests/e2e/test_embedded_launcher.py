@@ -228,7 +228,7 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
         assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)
-        assert len(children) == 12  # broker, database, mail sink, sandbox provider, 7 services, portal
+        assert len(children) == 12  # broker, database, mail sink, sandbox, 7 services, portal
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
