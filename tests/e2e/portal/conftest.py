@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from devstack.testing import eventually_sync
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from gateway.settings import DEFAULT_RATE_LIMITS
@@ -100,3 +102,37 @@ def log_in(page: Page, suite: Any, email: str, password: str, jid: str = "demo")
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("button:has-text('Log in')")
+
+
+def mailed_link(suite: Any, to: str, subject_part: str = "") -> str:
+    """The first link of the newest captured mail to ``to`` about ``subject_part``."""
+    found: list[str] = []
+
+    def arrived() -> bool:
+        mails = httpx.get(f"{suite.gateway}/dev/mail", timeout=30).json()
+        found[:] = [
+            m["links"][0]
+            for m in mails
+            if to in m["to"] and subject_part in m["subject"] and m["links"]
+        ]
+        return bool(found)
+
+    eventually_sync(arrived, timeout=30, what=f"mail to {to} about {subject_part!r}")
+    return found[-1]
+
+
+def staff_permit(suite: Any, street: str, applicant: str) -> dict[str, Any]:
+    """A residential permit the demo staff admin applies for on someone's behalf."""
+    created = httpx.post(
+        f"{suite.gateway}/v1/jurisdictions/demo/permits",
+        headers=suite.login("admin@demo.example.org"),
+        timeout=30,
+        json={
+            "type_code": "RES",
+            "valuation": "1000.00",
+            "site": {"street": street, "city": "Meridian", "state": "ID", "zip": "83642"},
+            "applicant": {"name": "Applicant", "email": applicant},
+        },
+    )
+    assert created.status_code == 201, created.text
+    return dict(created.json())

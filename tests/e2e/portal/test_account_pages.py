@@ -8,30 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
-from devstack.testing import eventually_sync
 from playwright.sync_api import Page, expect
 
-from .conftest import accessible, log_in
+from .conftest import accessible, log_in, mailed_link
 
 pytestmark = pytest.mark.e2e
 EMAIL = "forgetful@example.org"
 FIRST = "Forgetful first passphrase 1"
-
-
-def _newest_link(suite: Any, to: str, subject_part: str) -> str:
-    found: list[str] = []
-
-    def arrived() -> bool:
-        mails = httpx.get(f"{suite.gateway}/dev/mail", timeout=30).json()
-        found[:] = [
-            m["links"][0]
-            for m in mails
-            if to in m["to"] and subject_part in m["subject"] and m["links"]
-        ]
-        return bool(found)
-
-    eventually_sync(arrived, timeout=30, what=f"mail to {to} about {subject_part}")
-    return found[-1]
 
 
 def _enrolled(suite: Any) -> None:
@@ -40,7 +23,7 @@ def _enrolled(suite: Any) -> None:
         f"{suite.gateway}/v1/jurisdictions/demo/enrollments", json={"email": EMAIL}, timeout=30
     )
     assert r.status_code == 202
-    token = _newest_link(suite, EMAIL, "Confirm").rsplit("/", 1)[1]
+    token = mailed_link(suite, EMAIL, "Confirm").rsplit("/", 1)[1]
     done = httpx.post(
         f"{suite.gateway}/v1/enrollments/{token}",
         json={"display_name": "Fay Forgetful", "password": FIRST},
@@ -60,7 +43,7 @@ def test_forgot_password_by_email_and_the_profile(page: Page, suite: Any) -> Non
     page.click("button:has-text('Reset password')")
     expect(page.locator("h1")).to_have_text("Check your email")
 
-    page.goto(_newest_link(suite, EMAIL, "Reset"))
+    page.goto(mailed_link(suite, EMAIL, "Reset"))
     expect(page.locator("h1")).to_have_text("Choose a new password")
     accessible(page)
     page.fill("#password", "Forgetful second passphrase 2")

@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import accessible, log_in
+from .conftest import accessible, log_in, staff_permit
 
 pytestmark = pytest.mark.e2e
 
@@ -83,20 +82,7 @@ def test_a_form_without_its_csrf_token_is_refused(page: Page, suite: Any) -> Non
 
 def test_another_users_permit_is_a_404_page(page: Page, suite: Any) -> None:
     """The demo resident owns the demo permits; this one is somebody else's."""
-    admin = suite.login("admin@demo.example.org")
-    created = httpx.post(
-        f"{suite.gateway}/v1/jurisdictions/demo/permits",
-        headers=admin,
-        timeout=30,
-        json={
-            "type_code": "RES",
-            "valuation": "1000.00",
-            "site": {"street": "77 Other St", "city": "Meridian", "state": "ID", "zip": "83642"},
-            "applicant": {"name": "Someone Else", "email": "someone@example.org"},
-        },
-    )
-    assert created.status_code == 201, created.text
-    someone_elses = created.json()["id"]
+    someone_elses = staff_permit(suite, "77 Other St", "someone@example.org")["id"]
     log_in(page, suite, "resident@demo.example.org", suite.passwords["resident@demo.example.org"])
     expect(page).to_have_url(re.compile(r"/j/demo/dashboard"))
     answer = page.goto(f"{suite.portal}/j/demo/permits/{someone_elses}")

@@ -8,44 +8,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 import pytest
-from devstack.testing import eventually_sync
 from playwright.sync_api import Page, expect
 
-from .conftest import accessible
+from .conftest import accessible, mailed_link, staff_permit
 
 pytestmark = pytest.mark.e2e
 EMAIL = "newresident@example.org"
-
-
-def _permit(suite: Any, street: str, applicant: str) -> dict[str, Any]:
-    admin = suite.login("admin@demo.example.org")
-    created = httpx.post(
-        f"{suite.gateway}/v1/jurisdictions/demo/permits",
-        headers=admin,
-        timeout=30,
-        json={
-            "type_code": "RES",
-            "valuation": "1000.00",
-            "site": {"street": street, "city": "Meridian", "state": "ID", "zip": "83642"},
-            "applicant": {"name": "Applicant", "email": applicant},
-        },
-    )
-    assert created.status_code == 201, created.text
-    return dict(created.json())
-
-
-def _mailed_link(suite: Any, to: str) -> str:
-    found: list[str] = []
-
-    def arrived() -> bool:
-        mails = httpx.get(f"{suite.gateway}/dev/mail", timeout=30).json()
-        found[:] = [m["links"][0] for m in mails if to in m["to"] and m["links"]]
-        return bool(found)
-
-    eventually_sync(arrived, timeout=30, what=f"the enrollment mail to {to}")
-    return found[-1]
 
 
 def test_enroll_confirm_see_link_and_unlink(page: Page, suite: Any) -> None:
@@ -61,7 +30,7 @@ def test_enroll_confirm_see_link_and_unlink(page: Page, suite: Any) -> None:
     expect(page.locator("h1")).to_have_text("Check your email")
     accessible(page)
 
-    link = _mailed_link(suite, EMAIL)
+    link = mailed_link(suite, EMAIL)
     assert link.startswith(suite.portal), link  # emails link to the portal, not the API
     page.goto(link)
     expect(page.locator("h1")).to_have_text("Confirm your account")
@@ -75,12 +44,12 @@ def test_enroll_confirm_see_link_and_unlink(page: Page, suite: Any) -> None:
     accessible(page)
 
     # a permit where she is the applicant shows on her dashboard (R-ID-6)
-    hers = _permit(suite, "12 Nell Way", EMAIL)
+    hers = staff_permit(suite, "12 Nell Way", EMAIL)
     page.reload()
     expect(page.locator("tr", has_text=hers["number"])).to_contain_text("12 Nell Way")
 
     # link somebody else's permit by its number and the site's street number
-    other = _permit(suite, "4321 Link Ln", "someone.else@example.org")
+    other = staff_permit(suite, "4321 Link Ln", "someone.else@example.org")
     page.click("a:has-text('Link to permits')")
     page.fill("#number", other["number"])
     page.fill("#second_fact", "9999")

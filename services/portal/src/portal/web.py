@@ -135,6 +135,19 @@ async def public_page(request: Request, jurisdiction_id: str) -> Page:
     return Page(request, profile, session)
 
 
+async def emailed_link_page(request: Request, api_path: str) -> tuple[Page, dict[str, Any]]:
+    """A page behind an emailed one-time link: what the API says the link is
+    for (``GET api_path``), in its jurisdiction's page; a used, expired or
+    unknown link is the 404 page."""
+    try:
+        view = await request.app.state.gateway.json("GET", api_path)
+    except ApiProblem as problem:
+        if problem.status in (404, 410, 422):
+            raise ApiProblem(404, "Not found", "This link is unknown, used or expired") from None
+        raise
+    return await public_page(request, view["jurisdiction_id"]), view
+
+
 class LoginRequired(Exception):
     def __init__(self, jurisdiction_id: str, next_path: str) -> None:
         self.jurisdiction_id = jurisdiction_id

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem, apply_tokens
 from portal.security import checked_form, field_value
-from portal.web import Page, PublicPage, UserPage, public_page
+from portal.web import Page, PublicPage, UserPage, emailed_link_page
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -52,25 +52,15 @@ async def forgot(page: PublicPage, form: Form) -> Response:
     return page.render("forgot_sent.html", title="Check your email")
 
 
-async def _reset_view(request: Request, token: str) -> tuple[Page, dict[str, Any]]:
-    try:
-        view = await request.app.state.gateway.json("GET", f"/v1/password-resets/{token}")
-    except ApiProblem as problem:
-        if problem.status in (404, 410, 422):
-            raise ApiProblem(404, "Not found", "This link is unknown, used or expired") from None
-        raise
-    return await public_page(request, view["jurisdiction_id"]), view
-
-
 @router.get("/password-resets/{token}")
 async def reset_page(request: Request, token: str = Token) -> Response:
-    page, view = await _reset_view(request, token)
+    page, view = await emailed_link_page(request, f"/v1/password-resets/{token}")
     return page.render("reset.html", title="Choose a new password", view=view, token=token)
 
 
 @router.post("/password-resets/{token}")
 async def reset(request: Request, form: Form, token: str = Token) -> Response:
-    page, view = await _reset_view(request, token)
+    page, view = await emailed_link_page(request, f"/v1/password-resets/{token}")
     errors: dict[str, str] = {}
     if not field_value(form, "password"):
         errors["password"] = "Enter a new password"

@@ -3,7 +3,7 @@ emailed confirmation link, then Link To Permits / Unlink Permit."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
@@ -13,7 +13,7 @@ from portal.gateway import ApiProblem, apply_tokens
 from portal.pages.auth import who
 from portal.security import checked_form, field_value, rotate_visitor
 from portal.sessions import Session
-from portal.web import Page, PublicPage, UserPage, object_id, public_page
+from portal.web import Page, PublicPage, UserPage, emailed_link_page, object_id
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -50,25 +50,15 @@ async def enroll(page: PublicPage, form: Form) -> Response:
     return page.render("enroll_sent.html", title="Check your email", email=email)
 
 
-async def _link_page(request: Request, token: str) -> tuple[Page, dict[str, Any]]:
-    try:
-        view = await request.app.state.gateway.json("GET", f"/v1/enrollments/{token}")
-    except ApiProblem as problem:
-        if problem.status in (404, 410, 422):
-            raise ApiProblem(404, "Not found", "This link is unknown, used or expired") from None
-        raise
-    return await public_page(request, view["jurisdiction_id"]), view
-
-
 @router.get("/enrollments/{token}")
 async def confirm_page(request: Request, token: str = Token) -> Response:
-    page, view = await _link_page(request, token)
+    page, view = await emailed_link_page(request, f"/v1/enrollments/{token}")
     return page.render("enroll_confirm.html", title="Confirm your account", view=view, token=token)
 
 
 @router.post("/enrollments/{token}")
 async def confirm(request: Request, form: Form, token: str = Token) -> Response:
-    page, view = await _link_page(request, token)
+    page, view = await emailed_link_page(request, f"/v1/enrollments/{token}")
     values = {k: field_value(form, k) for k in ("display_name", "phone")}
     errors: dict[str, str] = {}
     if not values["display_name"] and not view["existing_account"]:
