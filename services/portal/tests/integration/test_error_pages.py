@@ -1,0 +1,130 @@
+"""What the portal shows when the API fails (issue 15, errors): a 5xx or a
+timeout is a friendly page with the correlation id, never a stack trace; a
+dashboard section whose service did not answer is a notice, not a failed
+page. The portal runs in-process with its real session database; the API
+behind it is scripted per test (httpx's MockTransport), since these tests are
+about the portal's answers to failures the real API cannot be made to give."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from devstack.testing import TestScope
+
+from portal.app import create_app
+from portal.settings import PortalSettings
+
+pytestmark = pytest.mark.integration
+Script = Callable[[httpx.Request], httpx.Response]
+PROFILE = {
+    "id": "demo",
+    "name": "Demo County",
+    "time_zone": "America/Boise",
+    "password_rules": ["8 to 128 characters"],
+    "branding": {},
+}
+
+
+class Portal:
+    def __init__(self, app: Any, client: httpx.AsyncClient) -> None:
+        self.app = app
+        self.client = client
+        self.script: Script = lambda request: httpx.Response(404, json={"title": "Not found"})
+
+    def api(self, script: Script) -> None:
+        self.script = script
+
+
+@pytest.fixture
+async def portal(scope: TestScope) -> AsyncIterator[Portal]:
+    settings = PortalSettings(
+        session_secret="a long random test secret 8c1e",  # type: ignore[arg-type]
+        mongodb_url=scope.infra.mongodb_url,
+        mongodb_database=f"{scope.database}_portal",
+        gateway_url="http://gateway.test",
+        api_timeout_seconds=1,
+        log_json=False,
+    )
+    app = create_app(settings)
+    async with LifespanManager(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
+            holder = Portal(app, client)
+            app.state.gateway.http = httpx.AsyncClient(
+                base_url="http://gateway.test",
+                transport=httpx.MockTransport(lambda request: holder.script(request)),
+            )
+            yield holder
+
+
+async def test_a_failing_api_is_a_friendly_page_with_the_correlation_id(portal: Portal) -> None:
+    portal.api(lambda request: httpx.Response(500, text="Traceback (most recent call last): …"))
+    page = await portal.client.get("/")
+    assert page.status_code == 503
+    assert "Something went wrong on our side" in page.text
+    assert "Traceback" not in page.text
+    assert page.headers["x-correlation-id"] in page.text  # the reference to quote
+
+
+async def test_an_api_that_does_not_answer_in_time_is_the_same_page(portal: Portal) -> None:
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    portal.api(slow)
+    page = await portal.client.get("/j/demo/login")
+    assert page.status_code == 503 and "did not answer in time" in page.text
+
+
+async def test_a_dashboard_section_whose_service_is_down_is_a_notice(portal: Portal) -> None:
+    def api(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/v1/jurisdictions/demo":
+            return httpx.Response(200, json=PROFILE)
+        if path == "/v1/auth/token":
+            granted = {"access_token": "t", "refresh_token": "r", "expires_in": 900}
+            return httpx.Response(200, json=granted)
+        if path == "/v1/me":
+            me = {"email": "rich@example.org", "display_name": "Rich", "kind": "contractor"}
+            return httpx.Response(200, json={**me, "company_ids": []})
+        if path == "/v1/me/dashboard":
+            row = {
+                "id": "p1",
+                "number": "RES26-0003",
+                "address": "1968 E Dodd Rd",
+                "type": "RESIDENTIAL",
+                "status": "AWAITING_PAYMENT",
+                "status_label": "AWAITING PAYMENT",
+                "inspection_available": False,
+                "fees_due": "1023.98",
+            }
+            section = {"items": [row], "total": 1, "limit": 10, "offset": 0}
+            return httpx.Response(
+                200,
+                json={
+                    "jurisdiction_id": "demo",
+                    "active_permits": section,
+                    "active_inspections": None,  # inspections did not answer in time
+                    "expired_permits": {**section, "items": [], "total": 0},
+                    "degraded": ["active_inspections"],
+                },
+            )
+        return httpx.Response(404, json={"title": "Not found"})
+
+    portal.api(api)
+    form = await portal.client.get("/j/demo/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token is not None
+    login = await portal.client.post(
+        "/j/demo/login",
+        data={"csrf_token": token.group(1), "email": "rich@example.org", "password": "pw"},
+    )
+    assert login.status_code == 303 and login.headers["location"] == "/j/demo/dashboard"
+    page = await portal.client.get("/j/demo/dashboard")
+    assert page.status_code == 200
+    assert "My Active Inspections cannot be shown right now" in page.text
+    assert "RES26-0003" in page.text and "$1,023.98" in page.text
