@@ -130,6 +130,11 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(ApiProblem)
     async def api_problem(request: Request, exc: ApiProblem) -> Response:
+        jurisdiction = request.path_params.get("jurisdiction_id")
+        if exc.status == 401 and jurisdiction:
+            # the tokens were revoked (password changed, user removed): log in again
+            await request.app.state.sessions.end(request.state.visitor)
+            return RedirectResponse(f"/j/{jurisdiction}/login", status_code=303)
         if exc.status in (401, 403, 404):
             return error_page(
                 request, 404, "Page not found", "There is nothing here, or it is not yours."

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem, apply_tokens
 from portal.security import checked_form, field_value
-from portal.web import Page, PublicPage, UserPage, emailed_link_page
+from portal.web import Page, PublicPage, UserPage, emailed_link_page, object_id
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -84,24 +84,75 @@ async def reset(request: Request, form: Form, token: str = Token) -> Response:
     )
 
 
+async def _profile(page: Page, status: int = 200, **context: Any) -> Response:
+    """The profile, and the authorized online users of each company the caller administers."""
+    api = page.api()
+    me = await api.get("/v1/me")
+    companies = []
+    for company_id in me.get("company_admin_of") or []:
+        base = f"/v1/jurisdictions/{page.jid}/companies/{company_id}"
+        company = await api.get(base)
+        company["users"] = await api.get(f"{base}/users")
+        companies.append(company)
+    return page.render(
+        "profile.html",
+        status,
+        title="View/Edit Profile",
+        account=me,
+        companies=companies,
+        **context,
+    )
+
+
 @router.get("/j/{jurisdiction_id}/profile")
 async def profile(page: UserPage) -> Response:
-    me = await page.api().get("/v1/me")
     notice = {
         "saved": "Your profile is saved.",
         "password": "Your password is changed; other sessions have ended.",
         "question": "Your security question is changed.",
+        "invited": "The invitation is on its way.",
+        "removed": "The user is removed; their sessions have ended.",
     }.get(page.request.query_params.get("done", ""))
-    return page.render("profile.html", title="View/Edit Profile", account=me, notice=notice)
+    return await _profile(page, notice=notice)
 
 
 async def _profile_error(page: Page, problem: ApiProblem, renames: dict[str, str]) -> Response:
-    if problem.status not in (401, 403, 422):
+    if problem.status not in (401, 403, 409, 422):
         raise problem
-    me = await page.api().get("/v1/me")
     errors = {renames.get(k, k): v for k, v in problem.errors.items()}
     errors = errors or {next(iter(renames.values())): problem.detail}
-    return page.render("profile.html", 422, title="View/Edit Profile", account=me, errors=errors)
+    return await _profile(page, 422, errors=errors)
+
+
+@router.post("/j/{jurisdiction_id}/companies/{company_id}/users")
+async def invite_user(page: UserPage, form: Form, company_id: str = object_id()) -> Response:
+    """A company admin authorizes an online user: an emailed invitation."""
+    body = {
+        "email": field_value(form, "invite_email"),
+        "display_name": field_value(form, "invite_name"),
+        "delivery": "invitation",
+    }
+    if not body["display_name"]:
+        problem = ApiProblem(422, "", "", {"invite_name": "Enter the person's name"})
+        return await _profile_error(page, problem, {})
+    try:
+        await page.api().call(
+            "POST", f"/v1/jurisdictions/{page.jid}/companies/{company_id}/users", json=body
+        )
+    except ApiProblem as problem:
+        renames = {"email": "invite_email", "display_name": "invite_name"}
+        return await _profile_error(page, problem, renames)
+    return page.redirect(page.url("/profile?done=invited"))
+
+
+@router.post("/j/{jurisdiction_id}/companies/{company_id}/users/{account_id}/remove")
+async def remove_user(
+    page: UserPage, form: Form, company_id: str = object_id(), account_id: str = object_id()
+) -> Response:
+    await page.api().call(
+        "DELETE", f"/v1/jurisdictions/{page.jid}/companies/{company_id}/users/{account_id}"
+    )
+    return page.redirect(page.url("/profile?done=removed"))
 
 
 @router.post("/j/{jurisdiction_id}/profile")

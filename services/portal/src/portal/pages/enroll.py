@@ -96,6 +96,46 @@ async def confirm(request: Request, form: Form, token: str = Token) -> Response:
     )
 
 
+@router.get("/invitations/{token}")
+async def invitation_page(request: Request, token: str = Token) -> Response:
+    page, view = await emailed_link_page(request, f"/v1/invitations/{token}")
+    return page.render("invitation.html", title="Accept your invitation", view=view, token=token)
+
+
+@router.post("/invitations/{token}")
+async def accept_invitation(request: Request, form: Form, token: str = Token) -> Response:
+    """An invitation from staff or a company admin: a password (or the existing
+    one), then logged in."""
+    page, view = await emailed_link_page(request, f"/v1/invitations/{token}")
+    values = {"display_name": field_value(form, "display_name")}
+    errors: dict[str, str] = {}
+    if not field_value(form, "password"):
+        errors["password"] = "Enter a password"
+    elif not view["existing_account"] and form.get("password") != form.get("password_again"):
+        errors["password_again"] = "The two passwords are not the same"
+    if not errors:
+        body = {"password": field_value(form, "password")}
+        if values["display_name"]:
+            body["display_name"] = values["display_name"]
+        try:
+            await page.app.gateway.call("POST", f"/v1/invitations/{token}", json=body)
+        except ApiProblem as problem:
+            if problem.status not in (401, 409, 422):
+                raise
+            errors = dict(problem.errors) or {"password": problem.detail}
+        else:
+            return await _log_in(page, view["email"], field_value(form, "password"))
+    return page.render(
+        "invitation.html",
+        422,
+        title="Accept your invitation",
+        view=view,
+        token=token,
+        errors=errors,
+        values=values,
+    )
+
+
 async def _log_in(page: Page, email: str, password: str) -> Response:
     granted = await page.app.gateway.json(
         "POST",

@@ -41,6 +41,12 @@ async def emailed_reset_link(token: str) -> RedirectResponse:
     return RedirectResponse(f"/password-resets/{quote(token, safe='')}", status_code=303)
 
 
+@router.get("/v1/invitations/{token}", include_in_schema=False)
+async def emailed_invitation_link(token: str) -> RedirectResponse:
+    """An invitation email's link: the portal's page to accept it."""
+    return RedirectResponse(f"/invitations/{quote(token, safe='')}", status_code=303)
+
+
 @router.api_route("/v1/{rest:path}", methods=["GET", "POST"], include_in_schema=False)
 async def emailed_api_link(request: Request, rest: str) -> RedirectResponse:
     """Other emailed links (reset, invitation, registration) until the portal
