@@ -31,11 +31,12 @@ from tenacity import (
 )
 
 from chassis.context import causation_id_var, correlation_id_var
+from chassis.deadletters import dead_letter
 from chassis.faults import failpoint
 from chassis.kafka import EventPublisher
-from chassis.metrics import DLQ_MESSAGES, EVENTS_CONSUMED
+from chassis.metrics import EVENTS_CONSUMED
 from chassis.uow import Transaction, UnitOfWork
-from contracts import Envelope, EnvelopeError, dlq_topic
+from contracts import Envelope, EnvelopeError
 
 if TYPE_CHECKING:
     from chassis.consumer import EventConsumer, _Route
@@ -284,34 +285,6 @@ class ConsumerRuntime:
         return outcome
 
     async def _dead_letter(self, record: Record, event_type: str, error: BaseException) -> str:
-        headers = {
-            k: (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v))
-            for k, v in (record.headers or ())
-        }
-        headers.update(
-            {
-                "dlq_consumer": self.consumer.name,
-                "dlq_error": f"{type(error).__name__}: {error}"[:2000],
-                "dlq_source_topic": record.topic,
-                "dlq_source_partition": str(record.partition),
-                "dlq_source_offset": str(record.offset),
-            }
-        )
-        await self.publisher.publish_record(
-            dlq_topic(self.consumer.topic),
-            record.key or b"",
-            record.value or b"",
-            headers,
-            path="dlq",
-        )
-        DLQ_MESSAGES.labels(self.service, self.consumer.name, record.topic).inc()
+        await dead_letter(self.publisher, self.consumer.name, self.consumer.topic, record, error)
         EVENTS_CONSUMED.labels(self.service, self.consumer.name, event_type, "dead_lettered").inc()
-        log.error(
-            "consumer %s dead-lettered %s@%s:%s: %s",
-            self.consumer.name,
-            record.topic,
-            record.partition,
-            record.offset,
-            error,
-        )
         return "dead_lettered"

@@ -5,8 +5,8 @@ committed; after a restart every event has exactly one effect."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -52,13 +52,10 @@ class Worker:
 
     def wait_exit(self, timeout: float = 60) -> int | None:
         assert self.process is not None and self.process.proc is not None
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            code = self.process.proc.poll()
-            if code is not None:
-                return code
-            time.sleep(0.05)
-        return None
+        try:
+            return self.process.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
 
     async def publish(self, ids: list[str]) -> None:
         """Events for one key (one partition) before the worker reads them."""
