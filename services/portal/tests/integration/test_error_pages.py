@@ -128,3 +128,46 @@ async def test_a_dashboard_section_whose_service_is_down_is_a_notice(portal: Por
     assert page.status_code == 200
     assert "My Active Inspections cannot be shown right now" in page.text
     assert "RES26-0003" in page.text and "$1,023.98" in page.text
+
+
+async def test_a_contractor_of_several_companies_chooses_one_by_name(portal: Portal) -> None:
+    """Seed 003: "Locate your business name from the dropdown list" — after
+    logging in, someone who acts for several companies picks one by name."""
+    companies = {"c1": "RICH CONTRACTOR", "c2": "RICHLAND ROOFING"}
+
+    def api(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/v1/jurisdictions/demo":
+            return httpx.Response(200, json=PROFILE)
+        if path == "/v1/auth/token":
+            granted = {"access_token": "t", "refresh_token": "r", "expires_in": 900}
+            return httpx.Response(200, json=granted)
+        if path == "/v1/me":
+            me = {"email": "rich@example.org", "display_name": "Rich", "kind": "contractor"}
+            return httpx.Response(200, json={**me, "company_ids": ["c1", "c2"]})
+        if path.startswith("/v1/jurisdictions/demo/companies/"):
+            company_id = path.rsplit("/", 1)[1]
+            return httpx.Response(200, json={"id": company_id, "name": companies[company_id]})
+        return httpx.Response(404, json={"title": "Not found"})
+
+    portal.api(api)
+    form = await portal.client.get("/j/demo/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token is not None
+    login = await portal.client.post(
+        "/j/demo/login",
+        data={"csrf_token": token.group(1), "email": "rich@example.org", "password": "pw"},
+    )
+    assert login.headers["location"] == "/j/demo/company"
+    page = await portal.client.get("/j/demo/company")
+    assert "RICH CONTRACTOR" in page.text and "RICHLAND ROOFING" in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    wrong = await portal.client.post(
+        "/j/demo/company", data={"csrf_token": token.group(1), "company_id": "c9"}
+    )
+    assert wrong.status_code == 422 and "Choose one of your companies" in wrong.text
+    chosen = await portal.client.post(
+        "/j/demo/company", data={"csrf_token": token.group(1), "company_id": "c2"}
+    )
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/j/demo/dashboard"

@@ -144,11 +144,26 @@ def _named(problem: ApiProblem, renames: dict[str, str]) -> dict[str, str]:
     return errors or {"_form": problem.detail}
 
 
+async def _company_names(page: Page) -> dict[str, str]:
+    """The caller's companies by name (a company's users may read it)."""
+    api = UserApi(page.app.gateway, page.session, page.app.clock)  # type: ignore[arg-type]
+    names = {}
+    for company_id in page.session.company_ids if page.session else []:
+        try:
+            company = await api.get(f"/v1/jurisdictions/{page.jid}/companies/{company_id}")
+        except ApiProblem:
+            company = {"name": company_id}
+        names[company_id] = str(company.get("name") or company_id)
+    return names
+
+
 @router.get("/company")
 async def company_page(page: PublicPage) -> Response:
     if page.session is None:
         raise LoginRequired(page.jid, page.url("/company"))
-    return page.render("company.html", title="Choose your company")
+    return page.render(
+        "company.html", title="Choose your company", names=await _company_names(page)
+    )
 
 
 @router.post("/company")
@@ -162,6 +177,7 @@ async def choose_company(page: PublicPage, form: Form) -> Response:
             422,
             title="Choose your company",
             errors={"company_id": "Choose one of your companies"},
+            names=await _company_names(page),
         )
     page.session.company_id = chosen
     await page.store.save(page.request.state.visitor, page.session)
