@@ -30,6 +30,28 @@ PROFILE = {
 }
 
 
+def scripted_login(request: httpx.Request, company_ids: list[str]) -> httpx.Response | None:
+    """The API's answers that every logged-in test needs: the jurisdiction's
+    profile, a token, and who the caller is; None for any other path."""
+    path = request.url.path
+    if path == "/v1/jurisdictions/demo":
+        return httpx.Response(200, json=PROFILE)
+    if path == "/v1/auth/token":
+        return httpx.Response(
+            200, json={"access_token": "t", "refresh_token": "r", "expires_in": 900}
+        )
+    if path == "/v1/me":
+        me = {"email": "rich@example.org", "display_name": "Rich", "kind": "contractor"}
+        return httpx.Response(200, json={**me, "company_ids": company_ids})
+    return None
+
+
+def csrf_of(page: httpx.Response) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    return token.group(1)
+
+
 class Portal:
     def __init__(self, app: Any, client: httpx.AsyncClient) -> None:
         self.app = app
@@ -38,6 +60,14 @@ class Portal:
 
     def api(self, script: Script) -> None:
         self.script = script
+
+    async def log_in(self) -> httpx.Response:
+        """Through the login form, as a browser: its CSRF token, then the POST."""
+        form = await self.client.get("/j/demo/login")
+        return await self.client.post(
+            "/j/demo/login",
+            data={"csrf_token": csrf_of(form), "email": "rich@example.org", "password": "pw"},
+        )
 
 
 @pytest.fixture
@@ -82,16 +112,9 @@ async def test_an_api_that_does_not_answer_in_time_is_the_same_page(portal: Port
 
 async def test_a_dashboard_section_whose_service_is_down_is_a_notice(portal: Portal) -> None:
     def api(request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if path == "/v1/jurisdictions/demo":
-            return httpx.Response(200, json=PROFILE)
-        if path == "/v1/auth/token":
-            granted = {"access_token": "t", "refresh_token": "r", "expires_in": 900}
-            return httpx.Response(200, json=granted)
-        if path == "/v1/me":
-            me = {"email": "rich@example.org", "display_name": "Rich", "kind": "contractor"}
-            return httpx.Response(200, json={**me, "company_ids": []})
-        if path == "/v1/me/dashboard":
+        if (known := scripted_login(request, [])) is not None:
+            return known
+        if request.url.path == "/v1/me/dashboard":
             row = {
                 "id": "p1",
                 "number": "RES26-0003",
@@ -116,13 +139,7 @@ async def test_a_dashboard_section_whose_service_is_down_is_a_notice(portal: Por
         return httpx.Response(404, json={"title": "Not found"})
 
     portal.api(api)
-    form = await portal.client.get("/j/demo/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert token is not None
-    login = await portal.client.post(
-        "/j/demo/login",
-        data={"csrf_token": token.group(1), "email": "rich@example.org", "password": "pw"},
-    )
+    login = await portal.log_in()
     assert login.status_code == 303 and login.headers["location"] == "/j/demo/dashboard"
     page = await portal.client.get("/j/demo/dashboard")
     assert page.status_code == 200
@@ -136,38 +153,25 @@ async def test_a_contractor_of_several_companies_chooses_one_by_name(portal: Por
     companies = {"c1": "RICH CONTRACTOR", "c2": "RICHLAND ROOFING"}
 
     def api(request: httpx.Request) -> httpx.Response:
+        if (known := scripted_login(request, ["c1", "c2"])) is not None:
+            return known
         path = request.url.path
-        if path == "/v1/jurisdictions/demo":
-            return httpx.Response(200, json=PROFILE)
-        if path == "/v1/auth/token":
-            granted = {"access_token": "t", "refresh_token": "r", "expires_in": 900}
-            return httpx.Response(200, json=granted)
-        if path == "/v1/me":
-            me = {"email": "rich@example.org", "display_name": "Rich", "kind": "contractor"}
-            return httpx.Response(200, json={**me, "company_ids": ["c1", "c2"]})
         if path.startswith("/v1/jurisdictions/demo/companies/"):
             company_id = path.rsplit("/", 1)[1]
             return httpx.Response(200, json={"id": company_id, "name": companies[company_id]})
         return httpx.Response(404, json={"title": "Not found"})
 
     portal.api(api)
-    form = await portal.client.get("/j/demo/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert token is not None
-    login = await portal.client.post(
-        "/j/demo/login",
-        data={"csrf_token": token.group(1), "email": "rich@example.org", "password": "pw"},
-    )
+    login = await portal.log_in()
     assert login.headers["location"] == "/j/demo/company"
     page = await portal.client.get("/j/demo/company")
     assert "RICH CONTRACTOR" in page.text and "RICHLAND ROOFING" in page.text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token is not None
+    token = csrf_of(page)
     wrong = await portal.client.post(
-        "/j/demo/company", data={"csrf_token": token.group(1), "company_id": "c9"}
+        "/j/demo/company", data={"csrf_token": token, "company_id": "c9"}
     )
     assert wrong.status_code == 422 and "Choose one of your companies" in wrong.text
     chosen = await portal.client.post(
-        "/j/demo/company", data={"csrf_token": token.group(1), "company_id": "c2"}
+        "/j/demo/company", data={"csrf_token": token, "company_id": "c2"}
     )
     assert chosen.status_code == 303 and chosen.headers["location"] == "/j/demo/dashboard"

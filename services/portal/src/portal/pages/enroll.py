@@ -60,13 +60,9 @@ async def confirm_page(request: Request, token: str = Token) -> Response:
 async def confirm(request: Request, form: Form, token: str = Token) -> Response:
     page, view = await emailed_link_page(request, f"/v1/enrollments/{token}")
     values = {k: field_value(form, k) for k in ("display_name", "phone")}
-    errors: dict[str, str] = {}
+    errors = _password_errors(form, existing_account=view["existing_account"])
     if not values["display_name"] and not view["existing_account"]:
         errors["display_name"] = "Enter your name"
-    if not field_value(form, "password"):
-        errors["password"] = "Enter a password"
-    elif not view["existing_account"] and form.get("password") != form.get("password_again"):
-        errors["password_again"] = "The two passwords are not the same"
     if not errors:
         try:
             await page.app.gateway.call(
@@ -108,11 +104,7 @@ async def accept_invitation(request: Request, form: Form, token: str = Token) ->
     one), then logged in."""
     page, view = await emailed_link_page(request, f"/v1/invitations/{token}")
     values = {"display_name": field_value(form, "display_name")}
-    errors: dict[str, str] = {}
-    if not field_value(form, "password"):
-        errors["password"] = "Enter a password"
-    elif not view["existing_account"] and form.get("password") != form.get("password_again"):
-        errors["password_again"] = "The two passwords are not the same"
+    errors = _password_errors(form, existing_account=view["existing_account"])
     if not errors:
         body = {"password": field_value(form, "password")}
         if values["display_name"]:
@@ -134,6 +126,16 @@ async def accept_invitation(request: Request, form: Form, token: str = Token) ->
         errors=errors,
         values=values,
     )
+
+
+def _password_errors(form: FormData, *, existing_account: bool) -> dict[str, str]:
+    """A password is given, and a new one typed the same twice (an existing
+    login's password is typed once)."""
+    if not field_value(form, "password"):
+        return {"password": "Enter a password"}
+    if not existing_account and form.get("password") != form.get("password_again"):
+        return {"password_again": "The two passwords are not the same"}
+    return {}
 
 
 async def _log_in(page: Page, email: str, password: str) -> Response:
