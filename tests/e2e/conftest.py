@@ -60,6 +60,12 @@ class Suite:
         eventually_sync(arrived, what=f"mail to {to} about {subject_part!r}")
         return found[-1]
 
+    def api_link(self, link: str) -> str:
+        """The API route behind a mailed link: emails open the portal's pages
+        (``{base}/enrollments/<token>``), an API client takes the token to
+        ``/v1/`` of the same path."""
+        return f"{self.url}/v1/{link.split('/', 3)[3]}"
+
     def operator_token(self) -> str:
         r = httpx.post(
             f"{self.url}/v1/auth/token", data={"username": OPERATOR[0], "password": OPERATOR[1]}

@@ -55,7 +55,7 @@ def _jurisdiction(suite: Any, jid: str, mode: str) -> str:
 def _register(suite: Any, jid: str, email: str) -> tuple[str, dict[str, str]]:
     r = httpx.post(f"{suite.url}/v1/jurisdictions/{jid}/registrations", json={"email": email})
     assert r.status_code == 202
-    link = suite.mail(email, "Confirm your email to register")["links"][0]
+    link = suite.api_link(suite.mail(email, "Confirm your email to register")["links"][0])
     opened = httpx.post(link)
     assert opened.status_code == 201, opened.text
     rid = opened.json()["registration"]["id"]
@@ -158,7 +158,7 @@ def test_staff_review_return_resubmit_accept_through_the_gateway(suite: Any) -> 
     assert returned.status_code == 200, returned.text
     mail = suite.mail("sam@sparky.example.com", "More information")
     assert "Please send the signed copy" in mail["text"]
-    resumed = httpx.post(mail["links"][0])
+    resumed = httpx.post(suite.api_link(mail["links"][0]))
     assert resumed.status_code == 200, resumed.text
     me = {"X-Registration-Token": resumed.json()["registration_token"]}
     assert (

@@ -132,6 +132,8 @@ class Harness:
             )
             if e["email"] == email
         ]
+        seen = await self.http.get(f"/v1/registrations/confirm/{events[-1]['token']}")
+        assert (seen.status_code, seen.json()["email"]) == (200, email)  # not used up by it
         r = await self.http.post(f"/v1/registrations/confirm/{events[-1]['token']}")
         assert r.status_code == 201, r.text
         body = r.json()

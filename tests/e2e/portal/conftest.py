@@ -15,7 +15,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from devstack.testing import eventually_sync
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from gateway.settings import DEFAULT_RATE_LIMITS
 
@@ -89,6 +89,31 @@ def accessible(page: Page) -> None:
         if v.get("impact") in SERIOUS
     ]
     assert not bad, f"{page.url}: {bad}"
+
+
+def tab_to(page: Page, target: str | Locator, limit: int = 150) -> None:
+    """Press Tab until ``target`` has the focus: how a keyboard user gets there
+    (fails if Tab never reaches it)."""
+    locator = page.locator(target) if isinstance(target, str) else target
+    page.wait_for_load_state()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{page.url}: Tab never reached {target}")
+
+
+def key_in(page: Page, target: str | Locator, text: str) -> None:
+    """Tab to a field and type ``text`` over what it holds."""
+    tab_to(page, target)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def key_press(page: Page, target: str | Locator, key: str = "Enter") -> None:
+    """Tab to a link, button or control and press ``key`` on it."""
+    tab_to(page, target)
+    page.keyboard.press(key)
 
 
 def shot(page: Page, name: str) -> None:

@@ -58,9 +58,29 @@ def test_apply_for_a_permit_with_plans(page: Page, suite: Any, tmp_path: Path) -
     number = page.locator(".usa-alert strong").inner_text()
     assert re.fullmatch(r"RES\d\d-\d{4}", number), number
     expect(page.locator("h1")).to_have_text(f"Permit {number}")
+    permit_page = page.url
     expect(page.locator(".portal-facts")).to_contain_text("55 New Home Ct")
     accessible(page)
     download = page.locator("a", has_text="plans.pdf")
     answer = page.request.get(f"{suite.portal}{download.get_attribute('href')}")
     assert answer.status == 200 and answer.body() == PDF
     assert _active_total(page, suite) == before + 1
+
+    # Attachments: nothing chosen, or a file that is not a document, is told
+    # next to the field; a corrected copy is attached
+    page.goto(permit_page)
+    page.click("button:has-text('Attach')")
+    expect(page.locator("#document-error")).to_have_text("Choose a file to attach")
+    accessible(page)
+    page.set_input_files(
+        "#document", {"name": "plans.pdf", "mimeType": "application/pdf", "buffer": b"MZ nope"}
+    )
+    page.click("button:has-text('Attach')")
+    expect(page.locator("#document-error")).to_contain_text("was not accepted")
+    expect(page.locator("a", has_text="plans.pdf")).to_have_count(1)
+    page.set_input_files(
+        "#document", {"name": "plans-rev2.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.click("button:has-text('Attach')")
+    expect(page.locator("main")).to_contain_text("The document is attached.")
+    expect(page.locator("a", has_text="plans-rev2.pdf")).to_have_count(1)

@@ -3,7 +3,9 @@ first login, the dashboard, the fees of RES26-0003 into the cart, the
 Checkout Summary exactly as seed 003 shows it, payment on the provider's
 hosted page, the receipt, Paid Items, the permit paid and issued, two
 inspections scheduled in one submit and one cancelled — with axe on every
-page."""
+page, and every step with the keyboard only (WCAG 2.1.1): Tab to a field,
+link or button, type, Enter or Space, arrow keys in radio groups and
+selects; the mouse is never used."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 from devstack.testing import eventually_sync
 from playwright.sync_api import Page, expect
 
-from .conftest import accessible, log_in, shot
+from .conftest import accessible, key_in, key_press, shot, tab_to
 
 pytestmark = pytest.mark.e2e
 
@@ -40,27 +42,36 @@ def _new_company_user(suite: Any, email: str) -> str:
     return str(created.json()["pin"])
 
 
+def _log_in(page: Page, suite: Any, email: str, password: str) -> None:
+    page.goto(f"{suite.portal}/j/demo/login")
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.locator("a.usa-skipnav")).to_be_focused()
+    key_in(page, "#email", email)
+    key_in(page, "#password", password)
+    page.keyboard.press("Enter")
+
+
 def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) -> None:
     pin = _new_company_user(suite, "office@rich.example.org")
-    log_in(page, suite, "office@rich.example.org", pin)
+    _log_in(page, suite, "office@rich.example.org", pin)
 
     # first login with a PIN: the security question and a new password, with the rules
     expect(page).to_have_url(re.compile(r"/j/demo/setup$"))
     expect(page.locator("#rules-heading")).to_have_text("Password rules")
     accessible(page)
-    page.fill("#security_question", "First car")
-    page.fill("#security_answer", "Model T")
-    page.fill("#security_answer_again", "Model X")  # a mismatch: told next to the field
-    page.fill("#password", "Rich office 2026 passphrase")
-    page.fill("#password_again", "Rich office 2026 passphrase")
-    page.click("button:has-text('Continue')")
+    key_in(page, "#security_question", "First car")
+    key_in(page, "#security_answer", "Model T")
+    key_in(page, "#security_answer_again", "Model X")  # a mismatch: told next to the field
+    key_in(page, "#password", "Rich office 2026 passphrase")
+    key_in(page, "#password_again", "Rich office 2026 passphrase")
+    page.keyboard.press("Enter")
     expect(page.locator("#security_answer_again-error")).to_contain_text("not the same")
     accessible(page)
-    page.fill("#security_answer", "Model T")  # secrets are never sent back to the browser
-    page.fill("#security_answer_again", "Model T")
-    page.fill("#password", "Rich office 2026 passphrase")
-    page.fill("#password_again", "Rich office 2026 passphrase")
-    page.click("button:has-text('Continue')")
+    key_in(page, "#security_answer", "Model T")  # secrets are never sent back to the browser
+    key_in(page, "#security_answer_again", "Model T")
+    key_in(page, "#password", "Rich office 2026 passphrase")
+    key_in(page, "#password_again", "Rich office 2026 passphrase")
+    key_press(page, "button:has-text('Continue')")
 
     # the dashboard of the company's permits
     expect(page).to_have_url(re.compile(r"/j/demo/dashboard"))
@@ -74,7 +85,7 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
     shot(page, "dashboard")
 
     # FEES DUE adds the permit's fees to the cart: the Checkout Summary of seed 003
-    row.get_by_role("button", name=re.compile(r"\$1,023\.98")).click()
+    key_press(page, row.get_by_role("button", name=re.compile(r"\$1,023\.98")))
     expect(page.locator("h1")).to_have_text("Checkout Summary")
     for fee, amount in (
         ("MECHANICAL PERMIT", "$96.00"),
@@ -93,18 +104,20 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
     expect(page.locator(".portal-totals")).to_contain_text("Access Idaho Fee:")
     accessible(page)
     shot(page, "checkout-summary")
-    page.click("label[for=method-echeck]")
-    page.click("button:has-text('Show the total')")
+    key_press(page, "#method-card", "ArrowDown")  # the arrow moves the radio group's choice
+    expect(page.locator("#method-echeck")).to_be_checked()
+    key_press(page, "button:has-text('Show the total')")
     expect(page.locator("#convenience-fee")).to_have_text("$1.50")
     expect(page.locator("#total-due")).to_have_text("Total Due: $1,025.48")
 
     # back to the card, then the provider's hosted page and back to a receipt
-    page.click("label[for=method-card]")
-    page.click("button:has-text('Show the total')")
+    key_press(page, "#method-echeck", "ArrowUp")
+    expect(page.locator("#method-card")).to_be_checked()
+    key_press(page, "button:has-text('Show the total')")
     expect(page.locator("#total-due")).to_have_text("Total Due: $1,054.70")
-    page.click("button:has-text('Proceed to Payment')")
+    key_press(page, "button:has-text('Proceed to Payment')")
     expect(page.locator("body")).to_contain_text("$1,054.70")  # the sandbox's page
-    page.click("button:has-text('Approve')")
+    key_press(page, "button:has-text('Approve')")
     expect(page).to_have_url(re.compile(r"/j/demo/payments/[^/]+$"))
 
     def settled() -> bool:
@@ -116,33 +129,34 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
     accessible(page)
     receipt = page.locator("h1").inner_text().removeprefix("Receipt ")
 
-    page.click("nav[aria-label=Main] >> text=Paid Items")
+    key_press(page, "nav[aria-label=Main] >> text=Paid Items")
     expect(page.locator("tr", has_text=receipt)).to_contain_text("RES26-0003")
     accessible(page)
 
     # the permit is paid and (the demo issues electronically once paid) ISSUED
-    page.click("nav[aria-label=Main] >> text=Dashboard")
+    key_press(page, "nav[aria-label=Main] >> text=Dashboard")
     paid = page.locator("tr", has_text="RES26-0003")
     expect(paid).to_contain_text("ISSUED")
     expect(paid.get_by_role("link", name=re.compile("Request"))).to_be_visible()
-    page.click("a:has-text('RES26-0003')")
+    key_press(page, paid.get_by_role("link", name="RES26-0003", exact=True))
     expect(page.locator(".portal-facts")).to_contain_text("$0.00")
     accessible(page)
 
     # schedule two inspections in one submit, with the cut-off explained
-    page.click("a:has-text('Request an inspection')")
+    key_press(page, "a:has-text('Request an inspection')")
     expect(page.locator("h1")).to_have_text("Schedule inspections")
     expect(page.locator("main")).to_contain_text("Cut-off time for next-day inspections is 4:00 PM")
-    page.click("button:has-text('Submit')")  # nothing chosen: told next to the first date
+    key_press(page, "button:has-text('Submit')")  # nothing chosen: told next to the first date
     expect(page.locator("#date-0-error")).to_contain_text("at least one inspection")
     accessible(page)
-    page.go_back()
+    page.go_back()  # the browser's Back (Alt+Left)
     for n in (0, 1):
-        options = page.locator(f"#date-{n} option")
-        page.select_option(f"#date-{n}", options.nth(1).get_attribute("value"))
-    page.select_option("#ampm-0", "AM")
+        key_press(page, f"#date-{n}", "ArrowDown")  # the first date offered
+        expect(page.locator(f"#date-{n}")).not_to_have_value("")
+    key_press(page, "#ampm-0", "ArrowDown")
+    expect(page.locator("#ampm-0")).to_have_value("AM")
     shot(page, "inspection-scheduling")
-    page.click("button:has-text('Submit')")
+    key_press(page, "button:has-text('Submit')")
     expect(page.locator("main")).to_contain_text("Your inspections are scheduled.")
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(2)
@@ -152,17 +166,20 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
     accessible(page)
 
     # cancel one until the cut-off
-    page.locator("tr", has_text="BUILDING FINAL").get_by_role(
+    cancel = page.locator("tr", has_text="BUILDING FINAL").get_by_role(
         "link", name=re.compile("Cancel")
-    ).click()
+    )
+    key_press(page, cancel)
     expect(page.locator("main")).to_contain_text("Cancellation is possible until")
     accessible(page)
-    page.click("button:has-text('Cancel this inspection')")
+    key_press(page, "button:has-text('Cancel this inspection')")
     expect(page.locator("main")).to_contain_text("The inspection is cancelled.")
     expect(page.locator("tr", has_text="ADDRESSING")).to_contain_text("SCHEDULED")
     expect(page.locator("tr", has_text="BUILDING FINAL")).to_have_count(0)
 
     # the PIN no longer works
-    page.click("button:has-text('Log out')")
-    log_in(page, suite, "office@rich.example.org", pin)
+    key_press(page, "button:has-text('Log out')")
+    expect(page.locator("main")).not_to_contain_text("Hello")
+    _log_in(page, suite, "office@rich.example.org", pin)
     expect(page.locator("#password-error")).to_contain_text("not right")
+    tab_to(page, "#password")  # the error leaves the form usable from the keyboard

@@ -1,7 +1,8 @@
 """The portal's public pages and its protections (issue 15): the start page,
 Search Permit without a login, bad input told next to the field, CSRF,
 another user's permit as a 404 page, open redirects and session fixation
-refused, a usable page at 320 px, and logging in with the keyboard only."""
+refused, and a usable page at 320 px. (The keyboard-only runs are the
+contractor journey and the automatic registration.)"""
 
 from __future__ import annotations
 
@@ -139,25 +140,3 @@ def test_usable_at_320_pixels(browser: Any, suite: Any) -> None:
         accessible(page)
     finally:
         narrow.close()
-
-
-def test_log_in_and_reach_the_checkout_with_the_keyboard_only(page: Page, suite: Any) -> None:
-    page.goto(f"{suite.portal}/j/demo/login")
-    page.keyboard.press("Tab")  # the skip link comes first
-    expect(page.locator("a.usa-skipnav")).to_be_focused()
-    page.locator("#email").focus()
-    page.keyboard.type("contractor@demo.example.org")
-    page.keyboard.press("Tab")
-    expect(page.locator("#password")).to_be_focused()
-    page.keyboard.type(suite.passwords["contractor@demo.example.org"])
-    page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("My Dashboard")
-    fees = page.locator("tr", has_text="RES26-0004").get_by_role("button")
-    for _ in range(60):  # Tab until the FEES DUE button of RES26-0004 has the focus
-        page.keyboard.press("Tab")
-        if fees.evaluate("el => el === document.activeElement"):
-            break
-    expect(fees).to_be_focused()
-    page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("Checkout Summary")
-    expect(page.locator("main")).to_contain_text("RES26-0004")

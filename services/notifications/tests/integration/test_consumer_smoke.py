@@ -44,7 +44,7 @@ async def test_one_email_per_event_even_when_delivered_twice(
     assert len(pat) == 1
     assert pat[0]["subject"] == "Confirm your email for Alpha County"
     assert pat[0]["links"] == [
-        "http://gateway.test/v1/enrollments/alpha.secret-token-value-1234567890"
+        "http://gateway.test/enrollments/alpha.secret-token-value-1234567890"
     ]
     delivery = await notifications.db["deliveries"].find_one({"_id": "evt-1"})
     assert delivery is not None and delivery["status"] == "sent"

@@ -91,7 +91,7 @@ async def test_invitation_uses_the_jurisdictions_branding(
     assert mail["subject"] == "You are invited to Alpha Building Division's online permitting"
     assert "with the role permit technician" in mail["text"]
     assert "January 9, 2026 at 10:00 AM MST" in mail["text"]
-    assert mail["links"] == ["http://gateway.test/v1/invitations/alpha.invitation-token-1234567890"]
+    assert mail["links"] == ["http://gateway.test/invitations/alpha.invitation-token-1234567890"]
 
 
 def _payments_envelope(event_id: str, event: Any) -> Envelope:

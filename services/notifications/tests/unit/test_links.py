@@ -32,6 +32,18 @@ def test_portal_pages_live_under_the_jurisdiction_and_escape_ids() -> None:
     assert links.permit("demo", "a/b?c") == "https://permits.example.gov/j/demo/permits/a%2Fb%3Fc"
 
 
+def test_one_time_links_open_the_portals_pages_not_the_api() -> None:
+    """Issue 15: an emailed secret lands on the portal's page for it (the secret
+    names its jurisdiction); nothing in an email points at ``/v1/``."""
+    base = "https://permits.example.gov"
+    assert LINKS.enrollment("demo.s3cret") == f"{base}/enrollments/demo.s3cret"
+    assert LINKS.invitation("demo.s3cret") == f"{base}/invitations/demo.s3cret"
+    assert LINKS.password_reset("demo.s/x") == f"{base}/password-resets/demo.s%2Fx"
+    assert LINKS.registration_confirm("demo.s") == f"{base}/registrations/confirm/demo.s"
+    assert LINKS.registration_resume("demo.s") == f"{base}/registrations/resume/demo.s"
+    assert LINKS.reset_hint("demo") == f"{base}/j/demo/forgot"
+
+
 def test_every_email_in_the_table_has_its_three_templates() -> None:
     for emails in EMAILS.values():
         for email in emails:

@@ -22,8 +22,9 @@ from chassis.http import ObservabilityMiddleware
 from chassis.logging import configure_logging
 from portal.gateway import ApiProblem, Gateway, Unavailable
 from portal.pages import ROUTERS
+from portal.pages.register import NoDraft
 from portal.security import CsrfRejected, content_security_policy, security_middleware
-from portal.sessions import SessionStore
+from portal.sessions import DraftStore, SessionStore
 from portal.settings import PortalSettings
 from portal.web import TEMPLATES, LoginRequired, Profiles
 
@@ -49,6 +50,12 @@ def create_app(settings: PortalSettings, clock: Clock | None = None) -> FastAPI:
             lifetime=timedelta(hours=settings.session_max_hours),
         )
         await state.sessions.ensure_indexes()
+        state.drafts = DraftStore(
+            client[settings.mongodb_database],
+            clock,
+            keep=timedelta(days=settings.registration_keep_days),
+        )
+        await state.drafts.ensure_indexes()
         log.info("portal started, gateway %s", settings.gateway_url)
         try:
             yield
@@ -106,6 +113,10 @@ def _install_error_pages(app: FastAPI) -> None:
         return RedirectResponse(
             f"/j/{exc.jurisdiction_id}/login?next={exc.next_path}", status_code=303
         )
+
+    @app.exception_handler(NoDraft)
+    async def no_draft(request: Request, exc: NoDraft) -> Response:
+        return RedirectResponse(f"/j/{exc.jurisdiction_id}/register?lost=1", status_code=303)
 
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:

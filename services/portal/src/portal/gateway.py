@@ -40,7 +40,8 @@ class ApiProblem(Exception):
         errors: dict[str, str] = {}
         for error in body.get("errors") or []:
             if isinstance(error, dict) and error.get("field"):
-                errors.setdefault(str(error["field"]), str(error.get("message", "is not valid")))
+                message = error.get("msg") or error.get("message") or "is not valid"
+                errors.setdefault(str(error["field"]), str(message))
         return cls(
             status=response.status_code,
             title=str(body.get("title") or response.reason_phrase),
@@ -48,6 +49,16 @@ class ApiProblem(Exception):
             errors=errors,
             type=str(body.get("type") or "about:blank"),
         )
+
+    def on_form(
+        self, renames: dict[str, str] | None = None, default: str = "_form"
+    ) -> dict[str, str]:
+        """The field messages under the form's own field names (``renames``:
+        the API's name → the form's); the detail under ``default`` when the
+        problem names no field."""
+        renames = renames or {}
+        errors = {renames.get(k, k): v for k, v in self.errors.items()}
+        return errors or {default: self.detail}
 
     def __str__(self) -> str:
         return f"{self.status} {self.detail}"

@@ -122,3 +122,52 @@ class SessionStore:
 
     async def end(self, session_id: str) -> None:
         await self.collection.delete_one({"_id": _key(session_id)})
+
+
+DRAFTS = "registration_drafts"
+
+
+@dataclass
+class Draft:
+    """A contractor registration this browser is filling in: the API's token
+    for it (``X-Registration-Token``) stays here, never in the browser."""
+
+    jurisdiction_id: str
+    registration_id: str
+    token: str
+
+
+class DraftStore:
+    """Drafts by visitor cookie and jurisdiction, kept ``keep`` after the last
+    change (the registrant comes back to see the decision)."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], clock: Clock, keep: timedelta) -> None:
+        self.collection = db[DRAFTS]
+        self.clock = clock
+        self.keep = keep
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_indexes(
+            [IndexModel([("keep_until", ASCENDING)], expireAfterSeconds=0, name="keep_ttl")]
+        )
+
+    @staticmethod
+    def _id(visitor: str, jurisdiction_id: str) -> str:
+        return f"{_key(visitor)}:{jurisdiction_id}"
+
+    async def put(self, visitor: str, draft: Draft) -> None:
+        await self.collection.replace_one(
+            {"_id": self._id(visitor, draft.jurisdiction_id)},
+            {**draft.__dict__, "keep_until": self.clock.now() + self.keep},
+            upsert=True,
+        )
+
+    async def get(self, visitor: str, jurisdiction_id: str) -> Draft | None:
+        doc = await self.collection.find_one({"_id": self._id(visitor, jurisdiction_id)})
+        if doc is None or as_utc(doc["keep_until"]) <= self.clock.now():
+            return None
+        return Draft(
+            jurisdiction_id=doc["jurisdiction_id"],
+            registration_id=doc["registration_id"],
+            token=doc["token"],
+        )

@@ -29,6 +29,12 @@ class PortalSettings(BaseSettings):
     )
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=12, ge=1, le=24 * 30)
+    registration_keep_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="how long a browser keeps its contractor registration after the last change",
+    )
     payment_origins: list[str] = Field(
         default_factory=list,
         description="origins of the payment provider's hosted page: forms may lead there "

@@ -10,8 +10,9 @@ from decimal import Decimal
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
+import httpx
 from fastapi import Depends, HTTPException, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from chassis.context import current_correlation_id
@@ -55,6 +56,15 @@ def object_id() -> Any:
     """A path parameter naming an API object (one per parameter: FastAPI keeps
     one name per ``Path()`` instance)."""
     return Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+def download(answer: httpx.Response) -> Response:
+    """A document from the API, passed through to the browser (which holds no
+    token): its bytes and the headers that name and type it."""
+    keep = ("content-type", "content-disposition", "content-length")
+    return Response(
+        answer.content, headers={k: answer.headers[k] for k in keep if k in answer.headers}
+    )
 
 
 class Profiles:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from chassis.errors import field_error
 from portal.gateway import ApiProblem
 from portal.pages.inspections import clock_label
 from portal.security import content_security_policy, safe_next
@@ -42,12 +43,14 @@ def test_csrf_tokens_belong_to_one_visitor() -> None:
 
 
 def test_a_problem_names_its_fields() -> None:
+    """The services' problem+json, as the chassis writes it: each field's own
+    message, not a generic one."""
     response = httpx.Response(
         422,
         json={
             "title": "Unprocessable",
             "detail": "password too short",
-            "errors": [{"field": "new_password", "message": "at least 8 characters"}],
+            "errors": [field_error("new_password", "at least 8 characters")],
         },
     )
     problem = ApiProblem.of(response)

@@ -82,9 +82,24 @@ async def test_staff_review_flow_with_return_and_resubmit(harness: Any) -> None:
     returned = await harness.http.post(
         f"/v1/jurisdictions/alpha/registrations/{rid}/decision",
         headers=auth(staff),
-        json={"decision": "return", "version": version},
+        json={
+            "decision": "return",
+            "reason": "See the note on the certificate",
+            "version": version,
+        },
     )
     assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    # the registrant sees the return, its reason and each requirement's comment
+    seen = (await harness.http.get(f"/v1/registrations/{rid}", headers=me)).json()
+    assert (seen["status"], seen["decision_reason"]) == (
+        "returned",
+        "See the note on the certificate",
+    )
+    assert next((q["id"], q["review"], q["comment"]) for q in seen["requirements"]) == (
+        "insurance",
+        "needs_info",
+        "Certificate is unsigned",
+    )
     [event] = await harness.outbox("permitsuite.registration.RegistrationReturned.v1")
     assert event["needs_info"] == [
         {
@@ -94,7 +109,12 @@ async def test_staff_review_flow_with_return_and_resubmit(harness: Any) -> None:
         }
     ]
 
-    # the registrant reopens it from the email and may update only what needs info
+    # the registrant reopens it from the email and may update only what needs info;
+    # reading what the link is for does not use it up
+    for _ in range(2):
+        seen = await harness.http.get(f"/v1/registrations/resume/{event['resume_token']}")
+        assert seen.status_code == 200, seen.text
+        assert seen.json()["company_name"] == "Sparky Electric"
     reopened = await harness.http.post(f"/v1/registrations/resume/{event['resume_token']}")
     assert reopened.status_code == 200
     me2 = {"X-Registration-Token": reopened.json()["registration_token"]}
@@ -103,6 +123,9 @@ async def test_staff_review_flow_with_return_and_resubmit(harness: Any) -> None:
         f"/v1/registrations/{rid}", headers=me2, json={"company_name": "Renamed"}
     )
     assert other.status_code == 409
+    spent = await harness.http.get(f"/v1/registrations/resume/{event['resume_token']}")
+    assert spent.status_code == 404
+    assert spent.json()["type"].endswith("/link-not-usable")
     early = await harness.http.post(f"/v1/registrations/{rid}/resubmit", headers=me2)
     assert early.status_code == 422
     fixed = await harness.http.put(
@@ -294,3 +317,28 @@ async def test_settings_with_an_unknown_time_zone_are_refused(harness: Any) -> N
     )
     assert r.status_code == 422
     assert [e["field"] for e in r.json()["errors"]] == ["time_zone"]
+
+
+async def test_a_license_number_can_be_taken_back_a_company_name_cannot(harness: Any) -> None:
+    """R-REG-2 "Back" at every step: a first-license applicant who typed a
+    number by mistake clears it; a required section is never null."""
+    await harness.jurisdiction("gamma")
+    rid, me = await harness.open_draft("gamma", "lee@example.org")
+    typed = await harness.http.patch(
+        f"/v1/registrations/{rid}",
+        headers=me,
+        json={"license_number": "AEC-1", "company_name": "L"},
+    )
+    assert typed.json()["license_number"] == "AEC-1"
+    cleared = await harness.http.patch(
+        f"/v1/registrations/{rid}", headers=me, json={"license_number": None}
+    )
+    assert cleared.status_code == 200 and cleared.json()["license_number"] is None
+    refused = await harness.http.patch(
+        f"/v1/registrations/{rid}", headers=me, json={"company_name": None}
+    )
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["company_name"]
+    assert (await harness.http.get(f"/v1/registrations/{rid}", headers=me)).json()[
+        "company_name"
+    ] == "L"

@@ -36,6 +36,23 @@ async def test_r_reg_2_a_link_per_request_five_an_hour_single_use(world: World) 
     ).company_name == "X"
 
 
+async def test_r_reg_2_reading_a_link_does_not_use_it(world: World) -> None:
+    """R-REG-2: the portal shows what a confirmation link is for before the
+    registrant acts; reading it (or a mail scanner fetching it) spends nothing."""
+    await flow.start(world.svc, JID, "rich@example.org")
+    [link] = world.links()
+    for _ in range(2):
+        seen = await flow.describe_link(world.svc, "confirm", link)
+        assert (seen["jurisdiction_id"], seen["email"]) == (JID, "rich@example.org")
+    await flow.confirm(world.svc, link)
+    with pytest.raises(NotFound):
+        await flow.describe_link(world.svc, "confirm", link)  # used
+    with pytest.raises(NotFound):
+        await flow.describe_link(world.svc, "resume", link)  # not a resume link
+    with pytest.raises(NotFound):
+        await flow.describe_link(world.svc, "confirm", "no-scope")
+
+
 async def test_r_reg_1_a_jurisdiction_that_does_not_offer_it_refuses(world: World) -> None:
     await world.configure(enabled=False)
     with pytest.raises(Forbidden):
@@ -108,7 +125,11 @@ async def test_r_reg_4_return_update_only_needs_info_resubmit(world: World) -> N
     assert returned.status == "returned"
     [event] = world.events("RegistrationReturned")
     assert [n.requirement_id for n in event.needs_info] == ["coi"]
+    seen = await flow.describe_link(world.svc, "resume", event.resume_token)
+    assert (seen["jurisdiction_id"], seen["email"]) == (JID, pending.email)
     reopened, token2 = await flow.resume(world.svc, event.resume_token)
+    with pytest.raises(NotFound):
+        await flow.describe_link(world.svc, "resume", event.resume_token)  # used
     with pytest.raises(NotFound):
         await flow.resume(world.svc, event.resume_token)  # single use
     with pytest.raises(Conflict, match="Needs Info"):

@@ -10,6 +10,7 @@ from portal.pages import (
     home,
     inspections,
     permits,
+    register,
     search,
 )
 
@@ -23,5 +24,6 @@ ROUTERS = [
     inspections.router,
     search.router,
     enroll.router,
+    register.router,
     account.router,
 ]

@@ -75,8 +75,7 @@ async def reset(request: Request, form: Form, token: str = Token) -> Response:
         except ApiProblem as problem:
             if problem.status not in (401, 403, 422):
                 raise
-            errors = {("password" if k == "password" else k): v for k, v in problem.errors.items()}
-            errors = errors or {"security_answer": problem.detail}
+            errors = problem.on_form(default="security_answer")
         else:
             return page.redirect(page.url("/login?reset=1"))
     return page.render(
@@ -119,8 +118,7 @@ async def profile(page: UserPage) -> Response:
 async def _profile_error(page: Page, problem: ApiProblem, renames: dict[str, str]) -> Response:
     if problem.status not in (401, 403, 409, 422):
         raise problem
-    errors = {renames.get(k, k): v for k, v in problem.errors.items()}
-    errors = errors or {next(iter(renames.values())): problem.detail}
+    errors = problem.on_form(renames, next(iter(renames.values()), "_form"))
     return await _profile(page, 422, errors=errors)
 
 

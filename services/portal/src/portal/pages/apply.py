@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
 from portal.gateway import ApiProblem
+from portal.pages.permits import send_document
 from portal.security import checked_form, field_value
 from portal.web import Page, UserPage
 
@@ -73,8 +74,7 @@ async def apply(page: UserPage, form: Form) -> Response:
         except ApiProblem as problem:
             if problem.status not in (404, 409, 422):
                 raise
-            errors = {RENAMES.get(k, k): v for k, v in problem.errors.items()}
-            errors = errors or {"type_code": problem.detail}
+            errors = problem.on_form(RENAMES, "type_code")
         else:
             return await _attach(page, permit, document)
     return page.render(
@@ -89,21 +89,6 @@ async def apply(page: UserPage, form: Form) -> Response:
 
 async def _attach(page: Page, permit: dict[str, Any], document: UploadFile | None) -> Response:
     target = page.url(f"/permits/{permit['id']}?applied=1")
-    if document is not None:
-        try:
-            await page.api().call(
-                "POST",
-                f"/v1/jurisdictions/{page.jid}/permits/{permit['id']}/documents",
-                files={
-                    "file": (
-                        document.filename or "document",
-                        await document.read(),
-                        document.content_type or "application/octet-stream",
-                    )
-                },
-            )
-        except ApiProblem as problem:
-            if problem.status not in (413, 415, 422):
-                raise
-            target = page.url(f"/permits/{permit['id']}?applied=1&document=refused")
+    if document is not None and not await send_document(page, permit["id"], document):
+        target += "&document=refused"
     return page.redirect(target)

@@ -113,7 +113,7 @@ async def setup(page: PublicPage, form: Form) -> Response:
         except ApiProblem as problem:
             if problem.status == 401:  # the setup token ran out: log in with the PIN again
                 raise LoginRequired(page.jid, page.url("/dashboard")) from None
-            errors = _named(problem, {"new_password": "password"})
+            errors = problem.on_form({"new_password": "password"})
         else:
             apply_tokens(page.session, granted, page.app.clock)
             await who(page, page.session)
@@ -136,12 +136,6 @@ def _setup_errors(form: FormData) -> dict[str, str]:
     elif form.get("password") != form.get("password_again"):
         errors["password_again"] = "The two passwords are not the same"
     return errors
-
-
-def _named(problem: ApiProblem, renames: dict[str, str]) -> dict[str, str]:
-    """The API's field errors under the form's field names."""
-    errors = {renames.get(k, k): v for k, v in problem.errors.items()}
-    return errors or {"_form": problem.detail}
 
 
 async def _company_names(page: Page) -> dict[str, str]:

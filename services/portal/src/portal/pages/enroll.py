@@ -77,8 +77,7 @@ async def confirm(request: Request, form: Form, token: str = Token) -> Response:
         except ApiProblem as problem:
             if problem.status not in (401, 409, 422):
                 raise
-            errors = {("password" if k == "password" else k): v for k, v in problem.errors.items()}
-            errors = errors or {"password": problem.detail}
+            errors = problem.on_form(default="password")
         else:
             return await _log_in(page, view["email"], field_value(form, "password"))
     return page.render(
@@ -114,7 +113,7 @@ async def accept_invitation(request: Request, form: Form, token: str = Token) ->
         except ApiProblem as problem:
             if problem.status not in (401, 409, 422):
                 raise
-            errors = dict(problem.errors) or {"password": problem.detail}
+            errors = problem.on_form(default="password")
         else:
             return await _log_in(page, view["email"], field_value(form, "password"))
     return page.render(

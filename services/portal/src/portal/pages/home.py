@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from portal.web import TEMPLATES
@@ -28,30 +28,27 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/v1/enrollments/{token}", include_in_schema=False)
-async def emailed_enrollment_link(token: str) -> RedirectResponse:
-    """An enrollment email's link (``NOTIFICATIONS_PUBLIC_BASE_URL`` is the
-    portal): the portal's confirmation page."""
-    return RedirectResponse(f"/enrollments/{quote(token, safe='')}", status_code=303)
+@router.get("/v1/{kind}/{token}", include_in_schema=False)
+async def emailed_link_before_the_portal(
+    kind: str = Path(pattern="^(enrollments|invitations|password-resets)$"),
+    token: str = Path(max_length=200),
+) -> RedirectResponse:
+    """Emails sent before the portal had pages for their links pointed at
+    ``{portal}/v1/<kind>/<token>``: the portal's page for it."""
+    return RedirectResponse(f"/{kind}/{quote(token, safe='')}", status_code=303)
 
 
-@router.get("/v1/password-resets/{token}", include_in_schema=False)
-async def emailed_reset_link(token: str) -> RedirectResponse:
-    """A reset email's link: the portal's new-password page."""
-    return RedirectResponse(f"/password-resets/{quote(token, safe='')}", status_code=303)
-
-
-@router.get("/v1/invitations/{token}", include_in_schema=False)
-async def emailed_invitation_link(token: str) -> RedirectResponse:
-    """An invitation email's link: the portal's page to accept it."""
-    return RedirectResponse(f"/invitations/{quote(token, safe='')}", status_code=303)
+@router.get("/v1/registrations/{step}/{token}", include_in_schema=False)
+async def emailed_registration_link_before_the_portal(
+    step: str = Path(pattern="^(confirm|resume)$"), token: str = Path(max_length=200)
+) -> RedirectResponse:
+    return RedirectResponse(f"/registrations/{step}/{quote(token, safe='')}", status_code=303)
 
 
 @router.api_route("/v1/{rest:path}", methods=["GET", "POST"], include_in_schema=False)
 async def emailed_api_link(request: Request, rest: str) -> RedirectResponse:
-    """Other emailed links (reset, invitation, registration) until the portal
-    has pages for them, and API clients that follow a link: to the API's
-    landing routes, method and body kept (307)."""
+    """An API client that follows an old emailed link with a POST, or any
+    other API path: to the gateway, method and body kept (307)."""
     gateway = request.app.state.settings.gateway_url.rstrip("/")
     query = f"?{request.url.query}" if request.url.query else ""
     return RedirectResponse(f"{gateway}/v1/{rest}{query}", status_code=307)

@@ -4,24 +4,73 @@ and once the permit is issued… schedule inspections")."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import Response, StreamingResponse
+from typing import Annotated, Any
 
-from portal.web import UserPage, object_id
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+from starlette.datastructures import FormData, UploadFile
+
+from portal.gateway import ApiProblem
+from portal.security import checked_form
+from portal.web import Page, UserPage, download, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
+Form = Annotated[FormData, Depends(checked_form)]
+REFUSED = "This file was not accepted: attach a PDF, PNG or JPEG document within the size limit"
 
 
 @router.get("/permits/{permit_id}")
 async def permit(page: UserPage, permit_id: str = object_id()) -> Response:
+    return await _permit(page, permit_id)
+
+
+async def _permit(page: Page, permit_id: str, status_code: int = 200, **context: Any) -> Response:
     api = page.api()
     base = f"/v1/jurisdictions/{page.jid}"
     found = await api.get(f"{base}/permits/{permit_id}")
     mine = await api.get(f"{base}/my-inspections", limit=100)
     inspections = [i for i in mine["items"] if i["permit_id"] == permit_id]
     return page.render(
-        "permit.html", title=f"Permit {found['number']}", p=found, inspections=inspections
+        "permit.html",
+        status_code,
+        title=f"Permit {found['number']}",
+        p=found,
+        inspections=inspections,
+        **context,
     )
+
+
+async def send_document(page: Page, permit_id: str, document: UploadFile) -> bool:
+    """Attach ``document`` to the permit; False when the API refuses the file
+    (its type is judged by its content, its size by the type's limit)."""
+    try:
+        await page.api().call(
+            "POST",
+            f"/v1/jurisdictions/{page.jid}/permits/{permit_id}/documents",
+            files={
+                "file": (
+                    document.filename or "document",
+                    await document.read(),
+                    document.content_type or "application/octet-stream",
+                )
+            },
+        )
+    except ApiProblem as problem:
+        if problem.status not in (413, 415, 422):
+            raise
+        return False
+    return True
+
+
+@router.post("/permits/{permit_id}/documents")
+async def attach(page: UserPage, form: Form, permit_id: str = object_id()) -> Response:
+    """Attachments: another document for the permit (plans, a corrected copy)."""
+    upload = form.get("document")
+    if not (isinstance(upload, UploadFile) and upload.filename):
+        return await _permit(page, permit_id, 422, errors={"document": "Choose a file to attach"})
+    if not await send_document(page, permit_id, upload):
+        return await _permit(page, permit_id, 422, errors={"document": REFUSED})
+    return page.redirect(page.url(f"/permits/{permit_id}?attached=1#attachments"))
 
 
 @router.get("/permits/{permit_id}/documents/{file_id}")
@@ -32,9 +81,4 @@ async def document(
     answer = await page.api().call(
         "GET", f"/v1/jurisdictions/{page.jid}/permits/{permit_id}/documents/{file_id}"
     )
-    headers = {
-        k: v
-        for k, v in answer.headers.items()
-        if k.lower() in ("content-type", "content-disposition", "content-length")
-    }
-    return StreamingResponse(iter([answer.content]), headers=headers)
+    return download(answer)

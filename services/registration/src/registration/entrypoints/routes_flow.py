@@ -15,6 +15,7 @@ from registration.entrypoints.schemas import (
     Accepted,
     DraftPatch,
     FieldAnswer,
+    LinkView,
     Opened,
     RegistrationConfig,
     RegistrationOut,
@@ -66,6 +67,32 @@ async def put_settings(
 async def start(jurisdiction_id: str, body: StartIn, app: App) -> Accepted:
     await flow.start(app.service, jurisdiction_id, str(body.email))
     return Accepted(detail="A confirmation link is on its way to this address.")
+
+
+LINK = "What an emailed link is for, without using it up"
+LINK_DESCRIPTION = "404 `link-not-usable` for a used, expired or unknown link."
+
+
+@router.get(
+    "/registrations/confirm/{token}",
+    response_model=LinkView,
+    tags=["registration"],
+    summary=f"{LINK} (confirmation)",
+    description=LINK_DESCRIPTION,
+)
+async def describe_confirmation(token: str, app: App) -> LinkView:
+    return LinkView(**await flow.describe_link(app.service, "confirm", token))
+
+
+@router.get(
+    "/registrations/resume/{token}",
+    response_model=LinkView,
+    tags=["registration"],
+    summary=f"{LINK} (resume after a return)",
+    description=LINK_DESCRIPTION,
+)
+async def describe_resume(token: str, app: App) -> LinkView:
+    return LinkView(**await flow.describe_link(app.service, "resume", token))
 
 
 @router.post(

@@ -59,6 +59,7 @@ class Profile(Strict):
 
 
 class DraftPatch(Patch):
+    clearable = frozenset({"license_number"})  # a typo'd number can be taken back
     company_name: str | None = Field(default=None, min_length=1, max_length=200)
     registrant_name: str | None = Field(default=None, min_length=1, max_length=200)
     license_number: str | None = Field(default=None, min_length=1, max_length=40)
@@ -105,7 +106,19 @@ class RegistrationOut(BaseModel):
     license_types: list[str]
     profile: dict[str, Any]
     submitted_at: datetime | None
+    decision_reason: str | None = Field(
+        default=None, description="the reviewer's reason for the last decision (also emailed)"
+    )
     requirements: list[RequirementOut]
+
+
+class LinkView(BaseModel):
+    """What an emailed registration link is for (reading it does not use it up)."""
+
+    jurisdiction_id: str
+    email: str
+    company_name: str | None = None
+    expires_at: datetime
 
 
 class Opened(BaseModel):

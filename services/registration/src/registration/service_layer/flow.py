@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import partial
 
-from chassis.clock import local_time
+from chassis.clock import as_utc, local_time
 from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
 from chassis.links import new_scoped_token, split_scoped_token, token_hash
 from registration.domain.configuration import check_sections
@@ -94,6 +94,46 @@ async def confirm(svc: RegistrationService, token: str) -> tuple[Registration, s
     if parts is None:
         raise NotFound(NOT_USABLE, slug="link-not-usable")
     return await svc.units.run(parts[0], partial(_confirm, token))  # type: ignore[no-any-return]
+
+
+async def _describe_start(token: str, uow: RegistrationUnitOfWork) -> Doc:
+    sent = await uow.confirmations.find_one({"token_hash": token_hash(token)})
+    if sent is None or not sent.usable(uow.now):
+        raise NotFound(NOT_USABLE, slug="link-not-usable")
+    return {
+        "jurisdiction_id": sent.jurisdiction_id,
+        "email": sent.email,
+        "expires_at": sent.expires_at,
+    }
+
+
+async def _describe_resume(token: str, uow: RegistrationUnitOfWork) -> Doc:
+    found = await uow.registrations.find_one(
+        {"resume_token_hash": token_hash(token), "status": "returned"}
+    )
+    if (
+        found is None
+        or found.resume_expires_at is None
+        or uow.now >= as_utc(found.resume_expires_at)
+    ):
+        raise NotFound(NOT_USABLE, slug="link-not-usable")
+    return {
+        "jurisdiction_id": found.jurisdiction_id,
+        "email": found.email,
+        "company_name": found.company_name,
+        "expires_at": found.resume_expires_at,
+    }
+
+
+async def describe_link(svc: RegistrationService, kind: str, token: str) -> Doc:
+    """What an emailed link (``confirm`` or ``resume``) is for, without using it
+    up: a page can show it before the registrant acts (mail scanners that
+    fetch links do not spend them)."""
+    parts = split_scoped_token(token)
+    if parts is None:
+        raise NotFound(NOT_USABLE, slug="link-not-usable")
+    describe = _describe_start if kind == "confirm" else _describe_resume
+    return await svc.units.read(parts[0], partial(describe, token))  # type: ignore[no-any-return]
 
 
 async def _resume(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration, str]:

@@ -38,6 +38,7 @@ def registrant_view(config: Doc, r: Registration) -> dict[str, Any]:
         "license_types": r.license_types,
         "profile": r.profile,
         "submitted_at": r.submitted_at,
+        "decision_reason": (r.decision or {}).get("reason"),
         "requirements": r.requirement_view(requirements_of(config)),
     }
 
