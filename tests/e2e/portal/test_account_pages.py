@@ -86,3 +86,19 @@ def test_forgot_password_by_email_and_the_profile(page: Page, suite: Any) -> Non
     expect(page.locator("main")).to_contain_text("Your security question is changed.")
     expect(page.locator("main")).to_contain_text("Current security question: First pet")
     accessible(page)
+
+
+def test_forgot_password_by_license_number(page: Page, suite: Any) -> None:
+    """Seed 003: a contractor who forgot the email on file gives the license
+    (AEC record) number; the company's admins get the reset link, which opens
+    the portal's page (not used here: other tests log in as the contractor)."""
+    page.goto(f"{suite.portal}/j/demo/forgot")
+    page.fill("#license_number", "aec0119")
+    page.click("button:has-text('Reset password')")
+    expect(page.locator("h1")).to_have_text("Check your email")
+    accessible(page)
+    link = mailed_link(suite, "contractor@demo.example.org", "Reset")
+    assert link.startswith(f"{suite.portal}/password-resets/demo."), link
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Choose a new password")
+    expect(page.locator("main")).to_contain_text("contractor@demo.example.org")

@@ -395,8 +395,17 @@ async def profile(mine: Mine, form: Form) -> Response:
     return mine.page.redirect(mine.page.url("/registration/review"))
 
 
-# where each of submit's "missing" fields is entered
-FIELD_STEP = {"company_name": "company", "registrant_name": "company", "trades": "company"}
+READABLE = {"company_name": "Enter your company's name", "registrant_name": "Enter your name"}
+
+
+def _where(mine: Registrant, field: str) -> str:
+    """The step where a field submit finds missing is entered (the error
+    summary's link)."""
+    if field.startswith("requirements."):
+        return mine.page.url("/registration/requirements")
+    if field in ("company_name", "registrant_name", "trades", "license_types"):
+        return mine.page.url("/registration/company")
+    return f"#{field}"
 
 
 @router.get("/j/{jurisdiction_id}/registration/review")
@@ -417,7 +426,7 @@ async def _review(
         title="Review and password",
         step="review",
         errors=errors,
-        field_step=FIELD_STEP,
+        targets={field: _where(mine, field) for field in errors},
     )
 
 
@@ -437,7 +446,7 @@ async def submit(mine: Mine, form: Form) -> Response:
         except ApiProblem as problem:
             if problem.status not in (401, 409, 422):
                 raise
-            errors = problem.on_form(default="password")
+            errors = {k: READABLE.get(k, v) for k, v in problem.on_form(default="password").items()}
         else:
             return mine.page.redirect(mine.page.url("/registration?submitted=1"))
     return await _review(mine, await mine.get(), errors)

@@ -1,9 +1,9 @@
-"""What the portal shows when the API fails (issue 15, errors): a 5xx or a
-timeout is a friendly page with the correlation id, never a stack trace; a
-dashboard section whose service did not answer is a notice, not a failed
-page. The portal runs in-process with its real session database; the API
-behind it is scripted per test (httpx's MockTransport), since these tests are
-about the portal's answers to failures the real API cannot be made to give."""
+"""The portal's pages against a scripted API (httpx's MockTransport), for
+what the real API cannot be made to do on demand: a 5xx or a timeout is a
+friendly page with the correlation id, never a stack trace; a dashboard
+section whose service did not answer is a notice; a contractor of several
+companies picks one; a registration that submit finds incomplete; the links
+of old emails. The portal runs in-process with its real session database."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from devstack.testing import TestScope
 
+from chassis.errors import field_error
 from portal.app import create_app
 from portal.settings import PortalSettings
 
@@ -175,3 +176,102 @@ async def test_a_contractor_of_several_companies_chooses_one_by_name(portal: Por
         "/j/demo/company", data={"csrf_token": token, "company_id": "c2"}
     )
     assert chosen.status_code == 303 and chosen.headers["location"] == "/j/demo/dashboard"
+
+
+async def test_a_registration_submit_finds_missing_links_to_its_step(portal: Portal) -> None:
+    """R-REG-2: when submit finds something missing (a requirement the
+    jurisdiction added after the registrant passed that step), the review
+    page says what and links each message to the step where it is entered;
+    the password is never sent back."""
+    registration = {
+        "id": "r1",
+        "jurisdiction_id": "demo",
+        "email": "sam@example.org",
+        "status": "draft",
+        "round": 0,
+        "version": 3,
+        "company_name": "Sparky Electric",
+        "registrant_name": None,
+        "license_number": None,
+        "trades": ["Electrical"],
+        "license_types": [],
+        "profile": {},
+        "submitted_at": None,
+        "requirements": [],
+    }
+    incomplete = {
+        "title": "Unprocessable",
+        "detail": "the registration is not complete",
+        "errors": [
+            field_error("registrant_name", "required"),
+            field_error("requirements.bond", "Contractor bond is required"),
+        ],
+    }
+    seen: list[httpx.Request] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        path = request.url.path
+        if path == "/v1/jurisdictions/demo":
+            return httpx.Response(200, json=PROFILE)
+        if path == "/v1/registrations/confirm/demo.link-token-1234567890123":
+            if request.method == "GET":
+                return httpx.Response(
+                    200,
+                    json={
+                        "jurisdiction_id": "demo",
+                        "email": "sam@example.org",
+                        "expires_at": "2026-12-01T00:00:00Z",
+                    },
+                )
+            return httpx.Response(
+                201, json={"registration": registration, "registration_token": "demo.draft-1"}
+            )
+        if path == "/v1/registrations/r1/submit":
+            return httpx.Response(422, json=incomplete)
+        if path == "/v1/registrations/r1":
+            assert request.headers["X-Registration-Token"] == "demo.draft-1"
+            return httpx.Response(200, json=registration)
+        if path == "/v1/jurisdictions/demo/registration-settings":
+            return httpx.Response(200, json={"enabled": True, "license_types": [], "trades": []})
+        return httpx.Response(404, json={"title": "Not found"})
+
+    portal.api(api)
+    link = await portal.client.get("/registrations/confirm/demo.link-token-1234567890123")
+    assert link.status_code == 200 and "sam@example.org is confirmed" in link.text
+    opened = await portal.client.post(
+        "/registrations/confirm/demo.link-token-1234567890123", data={"csrf_token": csrf_of(link)}
+    )
+    assert opened.headers["location"] == "/j/demo/registration/company"
+    review = await portal.client.get("/j/demo/registration/review")
+    submitted = await portal.client.post(
+        "/j/demo/registration/review",
+        data={"csrf_token": csrf_of(review), "password": "pw 1", "password_again": "pw 1"},
+    )
+    assert submitted.status_code == 422
+    assert '<a href="/j/demo/registration/company">Enter your name</a>' in submitted.text
+    assert (
+        '<a href="/j/demo/registration/requirements">Contractor bond is required</a>'
+        in submitted.text
+    )
+    assert "pw 1" not in submitted.text
+    assert [r.method for r in seen if r.url.path.endswith("/submit")] == ["POST"]
+
+
+async def test_links_of_emails_sent_before_the_portal_land_on_its_pages(portal: Portal) -> None:
+    """Issue 15: emails sent before the portal had pages for one-time links
+    pointed at ``{portal}/v1/<kind>/<token>``; those still open the pages."""
+    for old, page in (
+        ("/v1/enrollments/demo.t0ken", "/enrollments/demo.t0ken"),
+        ("/v1/invitations/demo.t0ken", "/invitations/demo.t0ken"),
+        ("/v1/password-resets/demo.t0ken", "/password-resets/demo.t0ken"),
+        ("/v1/registrations/confirm/demo.t0ken", "/registrations/confirm/demo.t0ken"),
+        ("/v1/registrations/resume/demo.t0ken", "/registrations/resume/demo.t0ken"),
+    ):
+        landed = await portal.client.get(old)
+        assert (landed.status_code, landed.headers["location"]) == (303, page), old
+    api_client = await portal.client.post("/v1/registrations/confirm/demo.t0ken")
+    assert api_client.status_code == 307  # an API client's POST goes on to the gateway
+    assert (
+        api_client.headers["location"] == "http://gateway.test/v1/registrations/confirm/demo.t0ken"
+    )
