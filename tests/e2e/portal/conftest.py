@@ -91,6 +91,14 @@ def accessible(page: Page) -> None:
     assert not bad, f"{page.url}: {bad}"
 
 
+def fits(page: Page) -> None:
+    """Nothing scrolls sideways at the page's width (320 px: WCAG 1.4.10 reflow)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size
+    assert viewport is not None
+    assert width <= viewport["width"], f"{page.url} scrolls sideways ({width} px)"
+
+
 def tab_to(page: Page, target: str | Locator, limit: int = 150) -> None:
     """Press Tab until ``target`` has the focus: how a keyboard user gets there
     (fails if Tab never reaches it)."""
