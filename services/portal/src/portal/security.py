@@ -4,7 +4,8 @@ safe redirects."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,22 +16,36 @@ from starlette.responses import Response
 from portal.gateway import browser_address
 from portal.sessions import csrf_ok, new_id
 
+HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 COOKIE = "ps_session"
 SECURE_COOKIE = "__Host-ps_session"  # over HTTPS: Secure, host-only, Path=/
+
+
+def origin_of(url: str | None) -> str | None:
+    """``https://cdn.example.gov/logo.png`` → ``https://cdn.example.gov``; None
+    for anything that is not a plain host (nothing can be smuggled into the
+    policy)."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not HOST.fullmatch(parts.netloc):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class CsrfRejected(Exception):
     """A form came without this visitor's CSRF token."""
 
 
-def content_security_policy(payment_origins: list[str]) -> str:
+def content_security_policy(payment_origins: list[str], image_origins: Sequence[str] = ()) -> str:
+    """The pages' policy: nothing inline, nothing from elsewhere but forms to the
+    payment provider and, on a jurisdiction's pages, its logo's origin."""
     form_targets = " ".join(["'self'", *payment_origins])
+    images = " ".join(["'self'", "data:", *image_origins])
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            f"img-src {images}",
             "font-src 'self'",
             "connect-src 'self'",
             "object-src 'none'",

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from chassis.context import current_correlation_id
 from portal.gateway import ApiProblem, Gateway, UserApi
+from portal.security import content_security_policy, origin_of
 from portal.sessions import Session, SessionStore, csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
@@ -84,8 +85,11 @@ class Profiles:
             if problem.status in (404, 422):
                 raise HTTPException(404) from None
             raise
+        branding = profile.get("branding") or {}
+        # the name the jurisdiction shows the public (its branding) on every page
+        profile = {**profile, "name": branding.get("display_name") or profile["name"]}
         self._cache[jurisdiction_id] = (time.monotonic(), profile)
-        return profile  # type: ignore[no-any-return]
+        return profile
 
 
 @dataclass
@@ -108,7 +112,7 @@ class Page:
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         secret = self.app.settings.session_secret.get_secret_value()
-        return TEMPLATES.TemplateResponse(
+        response = TEMPLATES.TemplateResponse(
             self.request,
             template,
             {
@@ -122,6 +126,11 @@ class Page:
             },
             status_code=status_code,
         )
+        logo = origin_of(((self.jurisdiction or {}).get("branding") or {}).get("logo_url"))
+        if logo:  # the jurisdiction's logo may come from its own site
+            policy = content_security_policy(self.app.settings.payment_origins, [logo])
+            response.headers["Content-Security-Policy"] = policy
+        return response
 
     def redirect(self, path: str) -> RedirectResponse:
         return RedirectResponse(path, status_code=303)

@@ -275,3 +275,40 @@ async def test_links_of_emails_sent_before_the_portal_land_on_its_pages(portal: 
     assert (
         api_client.headers["location"] == "http://gateway.test/v1/registrations/confirm/demo.t0ken"
     )
+
+
+async def test_a_jurisdiction_shows_its_own_name_and_logo(portal: Portal) -> None:
+    """Issue 15: each jurisdiction's name and branding from its settings — the
+    display name on every page and the start page, its logo in the header, and
+    the page's Content-Security-Policy lets that logo's origin in, nothing else."""
+    branding = {
+        "display_name": "Boise Building Division",
+        "logo_url": "https://cdn.boise.example/l.png",
+    }
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/jurisdictions/boise":
+            return httpx.Response(
+                200, json={**PROFILE, "id": "boise", "name": "City of Boise", "branding": branding}
+            )
+        if request.url.path == "/v1/jurisdiction-directory":
+            return httpx.Response(
+                200,
+                json=[
+                    {"id": "boise", "name": "City of Boise", "branding": branding},
+                    {"id": "demo", "name": "Demo County", "branding": {}},
+                ],
+            )
+        return httpx.Response(404, json={"title": "Not found"})
+
+    portal.api(api)
+    start = await portal.client.get("/")
+    assert "Boise Building Division" in start.text and "Demo County" in start.text
+    assert "City of Boise" not in start.text
+    login = await portal.client.get("/j/boise/login")
+    assert "<title>Log in — Boise Building Division</title>" in login.text
+    assert 'src="https://cdn.boise.example/l.png"' in login.text
+    policy = login.headers["content-security-policy"]
+    assert "img-src 'self' data: https://cdn.boise.example;" in policy
+    assert "script-src 'self';" in policy  # only images may come from there
+    assert "img-src 'self' data:;" in start.headers["content-security-policy"]

@@ -9,7 +9,7 @@ import pytest
 from chassis.errors import field_error
 from portal.gateway import ApiProblem
 from portal.pages.inspections import clock_label
-from portal.security import content_security_policy, safe_next
+from portal.security import content_security_policy, origin_of, safe_next
 from portal.sessions import csrf_ok, csrf_token
 from portal.web import day, money
 
@@ -68,6 +68,15 @@ def test_amounts_dates_and_clock_times_read_as_the_seeds_write_them() -> None:
     assert day("2026-12-01") == "Tue 12/1/2026"
     assert clock_label("16:00") == "4:00 PM"
     assert clock_label("06:00") == "6:00 AM"
+
+
+def test_a_logo_adds_only_its_plain_origin_to_the_image_sources() -> None:
+    assert origin_of("https://cdn.example.gov/img/logo.png?v=2") == "https://cdn.example.gov"
+    assert origin_of("http://localhost:8080/l.png") == "http://localhost:8080"
+    for bad in ("javascript:alert(1)", "https://evil;script-src *", "//x.example/l.png", None):
+        assert origin_of(bad) is None, bad
+    policy = content_security_policy([], ["https://cdn.example.gov"])
+    assert "img-src 'self' data: https://cdn.example.gov;" in policy
 
 
 def test_forms_may_lead_only_here_and_to_the_payment_provider() -> None:

@@ -15,10 +15,13 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse)
 async def start(request: Request) -> HTMLResponse:
     listed = await request.app.state.gateway.json("GET", "/v1/jurisdiction-directory")
+    shown = [
+        {**e, "name": (e.get("branding") or {}).get("display_name") or e["name"]} for e in listed
+    ]
     return TEMPLATES.TemplateResponse(
         request,
         "home.html",
-        {"j": None, "me": None, "jurisdictions": sorted(listed, key=lambda e: e["name"])},
+        {"j": None, "me": None, "jurisdictions": sorted(shown, key=lambda e: e["name"])},
     )
 
 
