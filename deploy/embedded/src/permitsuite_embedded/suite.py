@@ -195,7 +195,13 @@ class Suite(Seeding):
             )
             for label, email, *_ in DEMO_USERS:
                 lines.append(f"  {label:<17} {email:<32} password: {keys['passwords'][email]}")
-            lines.append("")
+            portal = self.url(self.args.portal_port)
+            lines += [
+                "Contractor registration (the emailed links land in the Mailbox):",
+                f"  {portal}/j/demo/register       staff review (the staff admin decides)",
+                f"  {portal}/j/demo-auto/register  accepted at once",
+                "",
+            ]
         lines.append("Press Ctrl-C to stop everything.")
         print("\n".join(lines), flush=True)
 
