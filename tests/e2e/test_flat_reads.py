@@ -157,6 +157,7 @@ def test_every_user_facing_read_is_flat_at_a_realistic_size(
         (staff, f"{alpha}/permit-search", window),
         (staff, f"{gw}/staff/queues", {}),
         (rich, f"{alpha}/my-inspections", {}),
+        (rich, f"{alpha}/inspections", {"permit_id": seen["issued"]["id"]}),
         (staff, f"{alpha}/inspection-search", {"date": seen["day"]}),
         (staff, f"{alpha}/inspection-search", {"status": "SCHEDULED"}),
         (rich, f"{alpha}/cart", {}),

@@ -42,6 +42,25 @@ def _new_company_user(suite: Any, email: str) -> str:
     return str(created.json()["pin"])
 
 
+def _inspector_fails(suite: Any, inspection: str, correction: str) -> None:
+    """The demo inspector records a failed result on RES26-0003's inspection."""
+    inspector = suite.login("inspector@demo.example.org")
+    listed = httpx.get(
+        f"{suite.gateway}/v1/jurisdictions/demo/inspection-search",
+        params={"permit": "RES26-0003", "status": "SCHEDULED"},
+        headers=inspector,
+        timeout=30,
+    ).json()["items"]
+    [item] = [i for i in listed if i["inspection"] == inspection]
+    done = httpx.post(
+        f"{suite.gateway}/v1/jurisdictions/demo/inspections/{item['id']}/result",
+        json={"result": "fail", "corrections": [correction]},
+        headers=inspector,
+        timeout=30,
+    )
+    assert done.status_code == 200, done.text
+
+
 def _log_in(page: Page, suite: Any, email: str, password: str) -> None:
     page.goto(f"{suite.portal}/j/demo/login")
     page.keyboard.press("Tab")  # the skip link comes first
@@ -176,6 +195,22 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
     expect(page.locator("main")).to_contain_text("The inspection is cancelled.")
     expect(page.locator("tr", has_text="ADDRESSING")).to_contain_text("SCHEDULED")
     expect(page.locator("tr", has_text="BUILDING FINAL")).to_have_count(0)
+
+    # the inspector fails ADDRESSING with a correction: the permit's page shows
+    # every inspection with its result (R-INS-6), the cancelled one too
+    _inspector_fails(suite, "ADDRESSING", "Post the address numbers, 4 in high")
+    key_press(page, "nav[aria-label=Main] >> text=Dashboard")
+    key_press(
+        page,
+        page.locator("tr", has_text="RES26-0003").get_by_role(
+            "link", name="RES26-0003", exact=True
+        ),
+    )
+    tested = page.locator("tr", has_text="ADDRESSING")
+    expect(tested).to_contain_text("FAIL")
+    expect(tested).to_contain_text("Post the address numbers, 4 in high")
+    expect(page.locator("tr", has_text="BUILDING FINAL")).to_contain_text("CANCELLED")
+    accessible(page)
 
     # the PIN no longer works
     key_press(page, "button:has-text('Log out')")

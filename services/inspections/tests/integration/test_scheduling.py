@@ -229,6 +229,15 @@ async def test_results_and_a_failed_inspection_requested_again(ready: Any) -> No
     assert results[0]["corrections"] == ["strap water heater"]
     history = (await ready.http.get(f"{BASE}/inspections/{item['id']}", headers=rich)).json()
     assert [h["what"] for h in history["history"]] == ["scheduled", "resulted: fail"]
+    # the permit's page lists every inspection with its result, not only the scheduled
+    listed = await ready.http.get(f"{BASE}/inspections", params={"permit_id": "p1"}, headers=rich)
+    assert listed.status_code == 200, listed.text
+    assert [
+        (i["date"], i["status"], i["result"], i["corrections"]) for i in listed.json()["items"]
+    ] == [
+        ("2026-11-18", "RESULTED", "fail", ["strap water heater"]),
+        ("2026-11-19", "RESULTED", "pass", []),
+    ]
 
 
 async def test_inspector_day_list_and_staff_reschedule(ready: Any) -> None:
@@ -285,6 +294,9 @@ async def test_another_contractor_or_jurisdiction_gets_404(ready: Any) -> None:
         assert r.status_code == 404
     mine = (await ready.http.get(f"{BASE}/my-inspections", headers=stranger)).json()
     assert mine["total"] == 0
+    for who in (stranger, beta_staff):  # a permit's inspections: the same 404
+        r = await ready.http.get(f"{BASE}/inspections", params={"permit_id": "p1"}, headers=who)
+        assert r.status_code == 404
 
 
 async def test_expired_permit_cancels_pending_once_even_if_delivered_twice(ready: Any) -> None:

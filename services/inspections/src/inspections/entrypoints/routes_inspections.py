@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from chassis.api import Tenant
 from chassis.errors import problem_responses
@@ -18,8 +18,8 @@ from inspections.entrypoints.schemas import (
     ResultIn,
     ScheduleIn,
 )
-from inspections.service_layer import changes, scheduling
-from inspections.service_layer.access import visible_inspection
+from inspections.service_layer import changes, scheduling, views
+from inspections.service_layer.access import permit_for, visible_inspection
 from inspections.service_layer.commands import Cancel, RecordResult, Request, Reschedule, Schedule
 
 router = APIRouter(tags=["inspections"], responses=problem_responses(400, 401, 403, 404, 409, 422))
@@ -42,6 +42,23 @@ async def schedule(
     made = await call.run(lambda: scheduling.schedule(cmd, app.units))
     docs = made["items"]
     return await app.page(jurisdiction_id, docs, len(docs), len(docs), 0)
+
+
+@router.get(
+    "/inspections",
+    response_model=InspectionPage,
+    summary="A permit's inspections, every status, with results (R-INS-6)",
+    description="For whoever may schedule on the permit (R-ID-6) and staff; 404 otherwise.",
+)
+async def permit_inspections(
+    jurisdiction_id: str,
+    user: Tenant,
+    app: App,
+    permit_id: str = Query(min_length=1, max_length=80, description="the permit's id"),
+) -> InspectionPage:
+    await app.units.read(jurisdiction_id, partial(permit_for, actor=user, permit_id=permit_id))
+    docs = await views.of_permit(app.runtime.db, jurisdiction_id, permit_id)
+    return await app.page(jurisdiction_id, docs, len(docs), max(len(docs), 1), 0)
 
 
 @router.get(

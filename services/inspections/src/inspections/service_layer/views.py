@@ -139,3 +139,12 @@ async def search(
     found = await Inspections(db, jid).find(query, bounded=bounded)
     ordered = sorted(found, key=lambda d: (d["date"], d.get("area") or "", d["address"], d["_id"]))
     return ordered[offset : offset + limit], len(ordered)
+
+
+async def of_permit(db: AsyncDatabase[Doc], jid: str, permit_id: str) -> list[Doc]:
+    """Every inspection of one permit, results included, in date order (the
+    permit's page; the caller's right to the permit is checked first)."""
+    found = await Inspections(db, jid).find(
+        {"permit_id": permit_id}, bounded="one permit's inspections (a handful)"
+    )
+    return sorted(found, key=lambda d: (d["date"], d["_id"]))

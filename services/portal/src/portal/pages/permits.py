@@ -28,8 +28,7 @@ async def _permit(page: Page, permit_id: str, status_code: int = 200, **context:
     api = page.api()
     base = f"/v1/jurisdictions/{page.jid}"
     found = await api.get(f"{base}/permits/{permit_id}")
-    mine = await api.get(f"{base}/my-inspections", limit=100)
-    inspections = [i for i in mine["items"] if i["permit_id"] == permit_id]
+    inspections = (await api.get(f"{base}/inspections", permit_id=permit_id))["items"]
     return page.render(
         "permit.html",
         status_code,
