@@ -167,6 +167,21 @@ async def emailed_link_page(request: Request, api_path: str) -> tuple[Page, dict
     return await public_page(request, view["jurisdiction_id"]), view
 
 
+async def company_names(page: Page, company_ids: list[str]) -> dict[str, str | None]:
+    """Companies by name, as far as the visitor may read them (a company's own
+    users and staff may); None for one the visitor may not read."""
+    api = UserApi(page.app.gateway, page.session, page.app.clock)  # type: ignore[arg-type]
+    names: dict[str, str | None] = {}
+    for company_id in company_ids:
+        try:
+            company = await api.get(f"/v1/jurisdictions/{page.jid}/companies/{company_id}")
+        except ApiProblem:
+            names[company_id] = None
+        else:
+            names[company_id] = str(company.get("name") or "") or None
+    return names
+
+
 class LoginRequired(Exception):
     def __init__(self, jurisdiction_id: str, next_path: str) -> None:
         self.jurisdiction_id = jurisdiction_id

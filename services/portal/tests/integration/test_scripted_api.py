@@ -312,3 +312,51 @@ async def test_a_jurisdiction_shows_its_own_name_and_logo(portal: Portal) -> Non
     assert "img-src 'self' data: https://cdn.boise.example;" in policy
     assert "script-src 'self';" in policy  # only images may come from there
     assert "img-src 'self' data:;" in start.headers["content-security-policy"]
+
+
+async def test_a_permits_page_stands_when_inspections_cannot_list_it(portal: Portal) -> None:
+    """A permit applied for or linked a moment ago is not yet known to the
+    inspections service (its events are on their way): the page shows it with
+    no inspections; an inspections service that does not answer is a notice."""
+    permit = {
+        "id": "p9",
+        "number": "RES26-0099",
+        "status": "APPLIED",
+        "status_label": "APPLIED",
+        "type_name": "RESIDENTIAL",
+        "site": {"street": "55 New Home Ct"},
+        "applied_at": "2026-11-30T10:00:00Z",
+        "fees_due": "0",
+        "fees": [],
+        "documents": [],
+        "applicant": {"name": "Rich", "email": "rich@example.org"},
+        "owner": None,
+        "company_ids": ["c1", "c2"],
+        "history": [],
+    }
+    inspections = {"answer": httpx.Response(404, json={"title": "Not found"})}
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if (known := scripted_login(request, [])) is not None:
+            return known
+        if request.url.path == "/v1/jurisdictions/demo/permits/p9":
+            return httpx.Response(200, json=permit)
+        if request.url.path == "/v1/jurisdictions/demo/inspections":
+            assert request.url.params["permit_id"] == "p9"
+            return inspections["answer"]
+        if request.url.path == "/v1/jurisdictions/demo/companies/c1":
+            return httpx.Response(200, json={"id": "c1", "name": "RICH CONTRACTOR"})
+        return httpx.Response(404, json={"title": "Not found"})
+
+    portal.api(api)
+    await portal.log_in()
+    page = await portal.client.get("/j/demo/permits/p9")
+    assert page.status_code == 200, page.text
+    assert "Permit RES26-0099" in page.text and "No inspections yet." in page.text
+    # contractors by name where the visitor may read them, never by a bare id
+    assert "Contractor: RICH CONTRACTOR" in page.text
+    assert "Contractor: a contracting company on file" in page.text and "c2" not in page.text
+    inspections["answer"] = httpx.Response(503, text="down")
+    page = await portal.client.get("/j/demo/permits/p9")
+    assert page.status_code == 200
+    assert "The inspections of this permit cannot be shown right now" in page.text

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from portal.gateway import ApiProblem, UserApi, apply_tokens
 from portal.security import checked_form, field_value, rotate_visitor, safe_next
 from portal.sessions import Session, new_id
-from portal.web import LoginRequired, Page, PublicPage
+from portal.web import LoginRequired, Page, PublicPage, company_names
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
 Form = Annotated[FormData, Depends(checked_form)]
@@ -140,15 +140,9 @@ def _setup_errors(form: FormData) -> dict[str, str]:
 
 async def _company_names(page: Page) -> dict[str, str]:
     """The caller's companies by name (a company's users may read it)."""
-    api = UserApi(page.app.gateway, page.session, page.app.clock)  # type: ignore[arg-type]
-    names = {}
-    for company_id in page.session.company_ids if page.session else []:
-        try:
-            company = await api.get(f"/v1/jurisdictions/{page.jid}/companies/{company_id}")
-        except ApiProblem:
-            company = {"name": company_id}
-        names[company_id] = str(company.get("name") or company_id)
-    return names
+    ids = page.session.company_ids if page.session else []
+    names = await company_names(page, ids)
+    return {company_id: names[company_id] or company_id for company_id in ids}
 
 
 @router.get("/company")

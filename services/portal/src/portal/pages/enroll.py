@@ -3,7 +3,7 @@ emailed confirmation link, then Link To Permits / Unlink Permit."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
@@ -64,22 +64,15 @@ async def confirm(request: Request, form: Form, token: str = Token) -> Response:
     if not values["display_name"] and not view["existing_account"]:
         errors["display_name"] = "Enter your name"
     if not errors:
-        try:
-            await page.app.gateway.call(
-                "POST",
-                f"/v1/enrollments/{token}",
-                json={
-                    "display_name": values["display_name"] or view["email"],
-                    "password": field_value(form, "password"),
-                    "phone": values["phone"] or None,
-                },
-            )
-        except ApiProblem as problem:
-            if problem.status not in (401, 409, 422):
-                raise
-            errors = problem.on_form(default="password")
-        else:
-            return await _log_in(page, view["email"], field_value(form, "password"))
+        body = {
+            "display_name": values["display_name"] or view["email"],
+            "password": field_value(form, "password"),
+            "phone": values["phone"] or None,
+        }
+        used = await _use_link(page, view, f"/v1/enrollments/{token}", body)
+        if isinstance(used, Response):
+            return used
+        errors = used
     return page.render(
         "enroll_confirm.html",
         422,
@@ -108,14 +101,10 @@ async def accept_invitation(request: Request, form: Form, token: str = Token) ->
         body = {"password": field_value(form, "password")}
         if values["display_name"]:
             body["display_name"] = values["display_name"]
-        try:
-            await page.app.gateway.call("POST", f"/v1/invitations/{token}", json=body)
-        except ApiProblem as problem:
-            if problem.status not in (401, 409, 422):
-                raise
-            errors = problem.on_form(default="password")
-        else:
-            return await _log_in(page, view["email"], field_value(form, "password"))
+        used = await _use_link(page, view, f"/v1/invitations/{token}", body)
+        if isinstance(used, Response):
+            return used
+        errors = used
     return page.render(
         "invitation.html",
         422,
@@ -125,6 +114,20 @@ async def accept_invitation(request: Request, form: Form, token: str = Token) ->
         errors=errors,
         values=values,
     )
+
+
+async def _use_link(
+    page: Page, view: dict[str, Any], api_path: str, body: dict[str, Any]
+) -> Response | dict[str, str]:
+    """Use an emailed link (its API route) and log in with the password it set;
+    the field messages when the API refuses."""
+    try:
+        await page.app.gateway.call("POST", api_path, json=body)
+    except ApiProblem as problem:
+        if problem.status not in (401, 409, 422):
+            raise
+        return problem.on_form(default="password")
+    return await _log_in(page, view["email"], body["password"])
 
 
 def _password_errors(form: FormData, *, existing_account: bool) -> dict[str, str]:

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from portal.gateway import ApiProblem
+from portal.gateway import ApiProblem, Unavailable
 from portal.security import checked_form
-from portal.web import Page, UserPage, download, object_id
+from portal.web import Page, UserPage, company_names, download, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
 Form = Annotated[FormData, Depends(checked_form)]
@@ -25,18 +25,34 @@ async def permit(page: UserPage, permit_id: str = object_id()) -> Response:
 
 
 async def _permit(page: Page, permit_id: str, status_code: int = 200, **context: Any) -> Response:
-    api = page.api()
-    base = f"/v1/jurisdictions/{page.jid}"
-    found = await api.get(f"{base}/permits/{permit_id}")
-    inspections = (await api.get(f"{base}/inspections", permit_id=permit_id))["items"]
+    found = await page.api().get(f"/v1/jurisdictions/{page.jid}/permits/{permit_id}")
     return page.render(
         "permit.html",
         status_code,
         title=f"Permit {found['number']}",
         p=found,
-        inspections=inspections,
+        companies=await company_names(page, found.get("company_ids") or []),
+        inspections=await _inspections(page, permit_id),
         **context,
     )
+
+
+async def _inspections(page: Page, permit_id: str) -> list[dict[str, Any]] | None:
+    """The permit's inspections; none yet while the inspections service has not
+    heard of the permit (a new application, a permit linked a moment ago: its
+    events are on their way); None — a notice, not a failed page — when the
+    service does not answer."""
+    try:
+        found = await page.api().get(
+            f"/v1/jurisdictions/{page.jid}/inspections", permit_id=permit_id
+        )
+    except ApiProblem as problem:
+        if problem.status != 404:
+            raise
+        return []
+    except Unavailable:
+        return None
+    return found["items"]  # type: ignore[no-any-return]
 
 
 async def send_document(page: Page, permit_id: str, document: UploadFile) -> bool:
