@@ -22,7 +22,7 @@ from chassis.http import ObservabilityMiddleware
 from chassis.logging import configure_logging
 from portal.gateway import ApiProblem, Gateway, Unavailable
 from portal.pages import ROUTERS
-from portal.pages.register import NoDraft
+from portal.pages.registration.draft import NoDraft
 from portal.security import CsrfRejected, content_security_policy, security_middleware
 from portal.sessions import DraftStore, SessionStore
 from portal.settings import PortalSettings

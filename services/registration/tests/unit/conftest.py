@@ -13,7 +13,7 @@ from chassis.clock import ManualClock
 from chassis.principal import Principal
 from chassis.testing.fakes import FakeUnitOfWork
 from registration.domain.registration import Registration
-from registration.service_layer import flow, review
+from registration.service_layer import flow, links, review
 from registration.service_layer.unit_of_work import RegistrationService
 
 from .fakes import FakeIdentity, fake_units
@@ -63,8 +63,8 @@ class World:
         return [e for e, _ in self.uow.events if type(e).__name__ == name]
 
     async def draft(self, email: str = "rich@example.org") -> tuple[Registration, str]:
-        await flow.start(self.svc, JID, email)
-        return await flow.confirm(self.svc, self.links()[-1])
+        await links.start(self.svc, JID, email)
+        return await links.confirm(self.svc, self.links()[-1])
 
     async def run(self, fn: Any, *args: Any) -> Registration:
         return await self.svc.units.run(JID, partial(fn, *args))  # type: ignore[no-any-return]

@@ -9,26 +9,26 @@ import pytest
 from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
 from chassis.principal import Principal
 from registration.domain.registration import Registration
-from registration.service_layer import flow, review
+from registration.service_layer import flow, links, review
 
 from .conftest import JID, TECH, World
 
 
 async def test_r_reg_2_a_link_per_request_five_an_hour_single_use(world: World) -> None:
     for _ in range(7):
-        await flow.start(world.svc, JID, " Rich@Example.org ")
+        await links.start(world.svc, JID, " Rich@Example.org ")
     assert len(world.links()) == 5  # the rest answer the same, silently
-    draft, token = await flow.confirm(world.svc, world.links()[0])
+    draft, token = await links.confirm(world.svc, world.links()[0])
     assert (draft.status, draft.email, draft.history[0].comment) == (
         "draft",
         "rich@example.org",
         "email_confirmed",
     )
     with pytest.raises(NotFound):
-        await flow.confirm(world.svc, world.links()[0])  # used
+        await links.confirm(world.svc, world.links()[0])  # used
     world.uow.clock.advance(timedelta(hours=25))
     with pytest.raises(NotFound):
-        await flow.confirm(world.svc, world.links()[1])  # expired
+        await links.confirm(world.svc, world.links()[1])  # expired
     with pytest.raises(NotFound):
         await world.run(flow.update, draft.id, "alpha.not-the-token", {"company_name": "X"})
     assert (
@@ -39,24 +39,24 @@ async def test_r_reg_2_a_link_per_request_five_an_hour_single_use(world: World) 
 async def test_r_reg_2_reading_a_link_does_not_use_it(world: World) -> None:
     """R-REG-2: the portal shows what a confirmation link is for before the
     registrant acts; reading it (or a mail scanner fetching it) spends nothing."""
-    await flow.start(world.svc, JID, "rich@example.org")
+    await links.start(world.svc, JID, "rich@example.org")
     [link] = world.links()
     for _ in range(2):
-        seen = await flow.describe_link(world.svc, "confirm", link)
+        seen = await links.describe_link(world.svc, "confirm", link)
         assert (seen["jurisdiction_id"], seen["email"]) == (JID, "rich@example.org")
-    await flow.confirm(world.svc, link)
+    await links.confirm(world.svc, link)
     with pytest.raises(NotFound):
-        await flow.describe_link(world.svc, "confirm", link)  # used
+        await links.describe_link(world.svc, "confirm", link)  # used
     with pytest.raises(NotFound):
-        await flow.describe_link(world.svc, "resume", link)  # not a resume link
+        await links.describe_link(world.svc, "resume", link)  # not a resume link
     with pytest.raises(NotFound):
-        await flow.describe_link(world.svc, "confirm", "no-scope")
+        await links.describe_link(world.svc, "confirm", "no-scope")
 
 
 async def test_r_reg_1_a_jurisdiction_that_does_not_offer_it_refuses(world: World) -> None:
     await world.configure(enabled=False)
     with pytest.raises(Forbidden):
-        await flow.start(world.svc, JID, "rich@example.org")
+        await links.start(world.svc, JID, "rich@example.org")
 
 
 async def test_r_reg_1_answers_are_checked_by_type(world: World) -> None:
@@ -125,13 +125,13 @@ async def test_r_reg_4_return_update_only_needs_info_resubmit(world: World) -> N
     assert returned.status == "returned"
     [event] = world.events("RegistrationReturned")
     assert [n.requirement_id for n in event.needs_info] == ["coi"]
-    seen = await flow.describe_link(world.svc, "resume", event.resume_token)
+    seen = await links.describe_link(world.svc, "resume", event.resume_token)
     assert (seen["jurisdiction_id"], seen["email"]) == (JID, pending.email)
-    reopened, token2 = await flow.resume(world.svc, event.resume_token)
+    reopened, token2 = await links.resume(world.svc, event.resume_token)
     with pytest.raises(NotFound):
-        await flow.describe_link(world.svc, "resume", event.resume_token)  # used
+        await links.describe_link(world.svc, "resume", event.resume_token)  # used
     with pytest.raises(NotFound):
-        await flow.resume(world.svc, event.resume_token)  # single use
+        await links.resume(world.svc, event.resume_token)  # single use
     with pytest.raises(Conflict, match="Needs Info"):
         await world.run(flow.answer_field, pending.id, token2, "expiry", "2027-12-31")
     with pytest.raises(Unprocessable):

@@ -10,7 +10,7 @@ from portal.pages import (
     home,
     inspections,
     permits,
-    register,
+    registration,
     search,
 )
 
@@ -24,6 +24,6 @@ ROUTERS = [
     inspections.router,
     search.router,
     enroll.router,
-    register.router,
+    registration.router,
     account.router,
 ]

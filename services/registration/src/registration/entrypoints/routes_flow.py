@@ -22,7 +22,7 @@ from registration.entrypoints.schemas import (
     StartIn,
     SubmitIn,
 )
-from registration.service_layer import flow, review
+from registration.service_layer import flow, links, review
 
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 router = APIRouter(prefix="/v1", responses=PROBLEMS)
@@ -65,7 +65,7 @@ async def put_settings(
     description="202 for any address; 403 if the jurisdiction does not offer it.",
 )
 async def start(jurisdiction_id: str, body: StartIn, app: App) -> Accepted:
-    await flow.start(app.service, jurisdiction_id, str(body.email))
+    await links.start(app.service, jurisdiction_id, str(body.email))
     return Accepted(detail="A confirmation link is on its way to this address.")
 
 
@@ -81,7 +81,7 @@ LINK_DESCRIPTION = "404 `link-not-usable` for a used, expired or unknown link."
     description=LINK_DESCRIPTION,
 )
 async def describe_confirmation(token: str, app: App) -> LinkView:
-    return LinkView(**await flow.describe_link(app.service, "confirm", token))
+    return LinkView(**await links.describe_link(app.service, "confirm", token))
 
 
 @router.get(
@@ -92,7 +92,7 @@ async def describe_confirmation(token: str, app: App) -> LinkView:
     description=LINK_DESCRIPTION,
 )
 async def describe_resume(token: str, app: App) -> LinkView:
-    return LinkView(**await flow.describe_link(app.service, "resume", token))
+    return LinkView(**await links.describe_link(app.service, "resume", token))
 
 
 @router.post(
@@ -103,7 +103,7 @@ async def describe_resume(token: str, app: App) -> LinkView:
     summary="Open a draft from the emailed link (single use)",
 )
 async def confirm(token: str, app: App) -> Opened:
-    draft, draft_token = await flow.confirm(app.service, token)
+    draft, draft_token = await links.confirm(app.service, token)
     return Opened(registration=await app.out(draft), registration_token=draft_token)
 
 
@@ -114,7 +114,7 @@ async def confirm(token: str, app: App) -> Opened:
     summary="Reopen a returned registration from the emailed link",
 )
 async def resume(token: str, app: App) -> Opened:
-    reopened, draft_token = await flow.resume(app.service, token)
+    reopened, draft_token = await links.resume(app.service, token)
     return Opened(registration=await app.out(reopened), registration_token=draft_token)
 
 

@@ -1,16 +1,16 @@
-"""The contractor's flow (R-REG-2): start → confirm → draft steps → submit,
-and after a return: update what needs info → resubmit."""
+"""The contractor's flow (R-REG-2): the draft's steps → submit, and after a
+return: update what needs info → resubmit. The emailed links that open a
+draft are in ``links``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import partial
 
-from chassis.clock import as_utc, local_time
+from chassis.clock import local_time
 from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
-from chassis.links import new_scoped_token, split_scoped_token, token_hash
+from chassis.links import split_scoped_token, token_hash
 from registration.domain.configuration import check_sections
-from registration.domain.registration import EmailConfirmation, Registration
+from registration.domain.registration import Registration
 from registration.domain.requirements import Requirement, RuleBroken, validate_field
 from registration.service_layer.unit_of_work import (
     Chunks,
@@ -19,9 +19,6 @@ from registration.service_layer.unit_of_work import (
     RegistrationUnitOfWork,
     requirements_of,
 )
-
-NOT_USABLE = "this link is unknown, used or expired"
-LINKS_PER_EMAIL_PER_HOUR = 5
 
 
 def offered(config: Doc) -> Doc:
@@ -52,107 +49,6 @@ async def mine(
     if found is None:
         raise NotFound("no such registration")
     return found
-
-
-async def _start(svc: RegistrationService, email: str, uow: RegistrationUnitOfWork) -> None:
-    offered(await uow.config.load())
-    if await uow.confirmations.sent_since(email, uow.now - timedelta(hours=1)) >= (
-        LINKS_PER_EMAIL_PER_HOUR
-    ):
-        return  # the same answer as a sent link: nothing to enumerate
-    token = new_scoped_token(uow.jurisdiction_id)
-    sent = EmailConfirmation.request(
-        jurisdiction_id=uow.jurisdiction_id,
-        email=email,
-        token=token,
-        token_hash=token_hash(token),
-        at=uow.now,
-        expires_at=uow.now + timedelta(hours=svc.start_link_hours),
-    )
-    await uow.confirmations.add(sent)
-
-
-async def start(svc: RegistrationService, jurisdiction_id: str, email: str) -> None:
-    """Step 1: an email confirmation link. Always 202 (no enumeration)."""
-    await svc.units.run(jurisdiction_id, partial(_start, svc, email.strip().lower()))
-
-
-async def _confirm(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration, str]:
-    sent = await uow.confirmations.find_one({"token_hash": token_hash(token)})
-    if sent is None or not sent.use(uow.now):
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
-    await uow.confirmations.save(sent)
-    draft_token = new_scoped_token(uow.jurisdiction_id)
-    draft = Registration.open(sent, draft_token_hash=token_hash(draft_token), at=uow.now)
-    await uow.registrations.add(draft)
-    return draft, draft_token
-
-
-async def confirm(svc: RegistrationService, token: str) -> tuple[Registration, str]:
-    """Step 2: the link opens a new draft; the answer carries its access token."""
-    parts = split_scoped_token(token)
-    if parts is None:
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
-    return await svc.units.run(parts[0], partial(_confirm, token))  # type: ignore[no-any-return]
-
-
-async def _describe_start(token: str, uow: RegistrationUnitOfWork) -> Doc:
-    sent = await uow.confirmations.find_one({"token_hash": token_hash(token)})
-    if sent is None or not sent.usable(uow.now):
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
-    return {
-        "jurisdiction_id": sent.jurisdiction_id,
-        "email": sent.email,
-        "expires_at": sent.expires_at,
-    }
-
-
-async def _describe_resume(token: str, uow: RegistrationUnitOfWork) -> Doc:
-    found = await uow.registrations.find_one(
-        {"resume_token_hash": token_hash(token), "status": "returned"}
-    )
-    if (
-        found is None
-        or found.resume_expires_at is None
-        or uow.now >= as_utc(found.resume_expires_at)
-    ):
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
-    return {
-        "jurisdiction_id": found.jurisdiction_id,
-        "email": found.email,
-        "company_name": found.company_name,
-        "expires_at": found.resume_expires_at,
-    }
-
-
-async def describe_link(svc: RegistrationService, kind: str, token: str) -> Doc:
-    """What an emailed link (``confirm`` or ``resume``) is for, without using it
-    up: a page can show it before the registrant acts (mail scanners that
-    fetch links do not spend them)."""
-    parts = split_scoped_token(token)
-    if parts is None:
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
-    describe = _describe_start if kind == "confirm" else _describe_resume
-    return await svc.units.read(parts[0], partial(describe, token))  # type: ignore[no-any-return]
-
-
-async def _resume(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration, str]:
-    found = await uow.registrations.find_one(
-        {"resume_token_hash": token_hash(token), "status": "returned"}
-    )
-    draft_token = new_scoped_token(uow.jurisdiction_id)
-    if found is None or not found.resume(draft_token_hash=token_hash(draft_token), at=uow.now):
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
-    await uow.registrations.save(found)
-    return found, draft_token
-
-
-async def resume(svc: RegistrationService, token: str) -> tuple[Registration, str]:
-    """A returned registration's emailed link: a fresh access token for the registrant."""
-    parts = split_scoped_token(token)
-    if parts is None:
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
-    return await svc.units.run(parts[0], partial(_resume, token))  # type: ignore[no-any-return]
 
 
 async def update(

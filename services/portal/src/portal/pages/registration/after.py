@@ -1,0 +1,114 @@
+"""After submitting: the registration's state (Pending Validation, accepted,
+returned, denied), Update Requirements on the items marked Needs Info,
+Resubmit, and the registration's documents (R-REG-4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+
+from portal.gateway import ApiProblem
+from portal.pages.registration.draft import STATUS_TITLES, Form, Mine, answer
+from portal.web import download
+
+router = APIRouter()
+
+
+@router.get("/j/{jurisdiction_id}/registration")
+async def status_page(
+    mine: Mine, submitted: bool = False, resubmitted: bool = False, updated: bool = False
+) -> Response:
+    registration = await mine.get()
+    notice = None
+    if submitted:
+        notice = "Your registration was submitted."
+    elif resubmitted:
+        notice = "Your registration was resubmitted for review."
+    elif updated:
+        notice = "The requirement was updated. Resubmit once every one marked Needs Info is."
+    return await mine.summary(
+        "register_status.html",
+        registration,
+        title=STATUS_TITLES.get(registration["status"], "Your registration"),
+        notice=notice,
+    )
+
+
+def _needing(registration: dict[str, Any], requirement_id: str) -> dict[str, Any]:
+    """A requirement staff marked Needs Info (updated ones may change again)."""
+    requirement: dict[str, Any]
+    for requirement in registration["requirements"]:
+        if requirement["id"] == requirement_id and requirement["review"] in (
+            "needs_info",
+            "updated",
+        ):
+            return requirement
+    raise ApiProblem(404, "Not found", "This requirement does not need information")
+
+
+@router.get("/j/{jurisdiction_id}/registration/requirements/{requirement_id}")
+async def update_page(
+    mine: Mine, requirement_id: str = Path(max_length=60, pattern=r"^[a-z0-9_\-]+$")
+) -> Response:
+    registration = await mine.get()
+    requirement = _needing(registration, requirement_id)
+    return mine.render(
+        "register_update.html", registration, title="Update Requirements", requirement=requirement
+    )
+
+
+@router.post("/j/{jurisdiction_id}/registration/requirements/{requirement_id}")
+async def update(
+    mine: Mine,
+    form: Form,
+    requirement_id: str = Path(max_length=60, pattern=r"^[a-z0-9_\-]+$"),
+) -> Response:
+    registration = await mine.get()
+    requirement = _needing(registration, requirement_id)
+    # the same value again is an update too (staff asked about it)
+    value, error = await answer(mine, {**requirement, "provided": False, "value": None}, form)
+    if error:
+        return mine.render(
+            "register_update.html",
+            registration,
+            422,
+            title="Update Requirements",
+            requirement=requirement,
+            values={f"req-{requirement_id}": value or ""},
+            errors={f"req-{requirement_id}": error},
+        )
+    return mine.page.redirect(mine.page.url("/registration?updated=1"))
+
+
+@router.post("/j/{jurisdiction_id}/registration/resubmit")
+async def resubmit(mine: Mine, form: Form) -> Response:
+    try:
+        await mine.api("POST", "/resubmit")
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        registration = await mine.get()
+        return await mine.summary(
+            "register_status.html",
+            registration,
+            422,
+            title=STATUS_TITLES.get(registration["status"], "Your registration"),
+            errors={"_form": "Update every requirement marked Needs Info, then resubmit"},
+        )
+    return mine.page.redirect(mine.page.url("/registration?resubmitted=1"))
+
+
+@router.get("/j/{jurisdiction_id}/registration/documents/{file_id}")
+async def document(
+    mine: Mine, file_id: str = Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
+) -> Response:
+    """A document this registration uploaded, to check it before submitting."""
+    return download(
+        await mine.page.app.gateway.call(
+            "GET",
+            f"/v1/registrations/{mine.draft.registration_id}/documents/{file_id}",
+            headers={"X-Registration-Token": mine.draft.token},
+        )
+    )

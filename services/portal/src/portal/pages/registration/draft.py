@@ -1,0 +1,142 @@
+"""What every registration page needs: this browser's draft (its API token
+kept by the portal), the jurisdiction's registration settings, the steps, and
+saving one requirement from a form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData, UploadFile
+
+from portal.gateway import ApiProblem
+from portal.security import checked_form, field_value
+from portal.sessions import Draft
+from portal.web import Page, public_page
+
+Form = Annotated[FormData, Depends(checked_form)]
+Token = Path(max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
+STEPS = (
+    ("company", "Company"),
+    ("requirements", "Requirements"),
+    ("profile", "Profile"),
+    ("review", "Review and password"),
+)
+COMPANY = ("company_name", "registrant_name", "license_number")
+PROFILE = ("address", "city", "state", "zip", "phone", "cell", "fax", "company_email")
+STATUS_TITLES = {
+    "draft": "Your registration is not submitted yet",
+    "pending_validation": "Pending Validation",
+    "accepted": "Registration complete",
+    "returned": "Additional Information Needed",
+    "denied": "Registration denied",
+}
+
+
+class NoDraft(Exception):
+    """This browser has no registration in this jurisdiction (app.py: back to
+    the Register page, which says so)."""
+
+    def __init__(self, jurisdiction_id: str) -> None:
+        self.jurisdiction_id = jurisdiction_id
+
+
+@dataclass
+class Registrant:
+    """A registration page: the jurisdiction's page and this browser's draft."""
+
+    page: Page
+    draft: Draft
+
+    async def api(self, method: str, suffix: str = "", **kwargs: Any) -> Any:
+        return await self.page.app.gateway.json(
+            method,
+            f"/v1/registrations/{self.draft.registration_id}{suffix}",
+            headers={"X-Registration-Token": self.draft.token},
+            **kwargs,
+        )
+
+    async def get(self) -> dict[str, Any]:
+        try:
+            return await self.api("GET")  # type: ignore[no-any-return]
+        except ApiProblem as problem:
+            if problem.status == 404:  # reopened elsewhere from the emailed link
+                raise NoDraft(self.page.jid) from None
+            raise
+
+    async def settings(self) -> dict[str, Any]:
+        return await registration_settings(self.page)
+
+    def render(
+        self, template: str, registration: dict[str, Any], status_code: int = 200, **context: Any
+    ) -> Response:
+        return self.page.render(
+            template,
+            status_code,
+            registration=registration,
+            steps=STEPS,
+            **context,
+        )
+
+    async def summary(
+        self, template: str, registration: dict[str, Any], status_code: int = 200, **context: Any
+    ) -> Response:
+        """A page that shows the whole registration (licenses by their names)."""
+        licenses = (await self.settings())["license_types"]
+        names = {lt["code"]: lt["name"] for lt in licenses}
+        return self.render(template, registration, status_code, license_names=names, **context)
+
+
+async def registrant(request: Request, jurisdiction_id: str) -> Registrant:
+    page = await public_page(request, jurisdiction_id)
+    draft = await request.app.state.drafts.get(request.state.visitor, page.jid)
+    if draft is None:
+        raise NoDraft(page.jid)
+    return Registrant(page, draft)
+
+
+Mine = Annotated[Registrant, Depends(registrant)]
+
+
+async def registration_settings(page: Page) -> dict[str, Any]:
+    """What the jurisdiction offers (public): trades, licenses, requirements."""
+    return await page.app.gateway.json(  # type: ignore[no-any-return]
+        "GET", f"/v1/jurisdictions/{page.jid}/registration-settings"
+    )
+
+
+async def answer(
+    mine: Registrant, requirement: dict[str, Any], form: FormData
+) -> tuple[str | None, str | None]:
+    """Save one requirement from the form: ``(typed value, error)``."""
+    name = f"req-{requirement['id']}"
+    suffix = f"/requirements/{requirement['id']}"
+    try:
+        if requirement["kind"] == "document":
+            upload = form.get(name)
+            if isinstance(upload, UploadFile) and upload.filename:
+                content = await upload.read()
+                kind = upload.content_type or "application/octet-stream"
+                files = {"file": (upload.filename, content, kind)}
+                await mine.api("PUT", f"{suffix}/document", files=files)
+            elif requirement["required"] and not requirement["provided"]:
+                return None, f"Upload the {requirement['label'].lower()}"
+            return None, None
+        value = field_value(form, name)
+        if value and value != (requirement["value"] or ""):
+            await mine.api("PUT", suffix, json={"value": value})
+        elif not value and requirement["required"] and not requirement["provided"]:
+            return value, f"Enter the {requirement['label'].lower()}"
+        return value, None
+    except ApiProblem as problem:
+        if problem.status not in (409, 413, 415, 422):
+            raise
+        if problem.status == 413:
+            return None, "This file is too large"
+        if "file" in problem.errors:  # the content is not an accepted type
+            kinds = [t.rsplit("/", 1)[-1].upper() for t in requirement["accepted_types"] or []]
+            return None, f"This file is not a {' or '.join(kinds)} document"
+        message = next(iter(problem.errors.values()), problem.detail)
+        return (None if requirement["kind"] == "document" else value), message

@@ -1,0 +1,97 @@
+"""Register (user type and email) and the emailed links: confirm opens a new
+draft, resume reopens a returned registration."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from portal.gateway import ApiProblem
+from portal.pages.registration.draft import Form, Token, registration_settings
+from portal.security import field_value, rotate_visitor
+from portal.sessions import Draft, new_id
+from portal.web import PublicPage, emailed_link_page
+
+router = APIRouter()
+
+
+@router.get("/j/{jurisdiction_id}/register")
+async def register_page(page: PublicPage, lost: bool = False) -> Response:
+    return page.render(
+        "register.html",
+        title="Register",
+        offered=(await registration_settings(page))["enabled"],
+        lost=lost,
+        values={"user_type": "contractor"},
+    )
+
+
+@router.post("/j/{jurisdiction_id}/register")
+async def register(page: PublicPage, form: Form) -> Response:
+    values = {k: field_value(form, k) for k in ("user_type", "email")}
+    if values["user_type"] == "public":
+        # a public account: the enrollment page takes the same form (method and body kept)
+        return Response(status_code=307, headers={"Location": page.url("/enroll")})
+    offered = (await registration_settings(page))["enabled"]
+    errors = {} if values["email"] else {"email": "Enter your email address"}
+    if not errors:
+        try:
+            await page.app.gateway.call(
+                "POST",
+                f"/v1/jurisdictions/{page.jid}/registrations",
+                json={"email": values["email"]},
+            )
+        except ApiProblem as problem:
+            if problem.status not in (403, 422, 429):
+                raise
+            errors = {
+                "email": {
+                    403: "This jurisdiction does not offer contractor registration online",
+                    429: "Too many requests: wait a minute and try again",
+                }.get(problem.status, "Enter an email address like name@example.org")
+            }
+        else:
+            return page.render(
+                "register_sent.html", title="Check your email", email=values["email"]
+            )
+    return page.render(
+        "register.html", 422, title="Register", offered=offered, errors=errors, values=values
+    )
+
+
+# -- 2. the emailed links: confirm (a new draft) and resume (after a return) --------
+
+
+@router.get("/registrations/{kind}/{token}")
+async def link_page(
+    request: Request, kind: str = Path(pattern="^(confirm|resume)$"), token: str = Token
+) -> Response:
+    """Opening the link shows what it is for; the button uses it (a mail
+    scanner that fetches links spends nothing)."""
+    page, view = await emailed_link_page(request, f"/v1/registrations/{kind}/{token}")
+    title = "Continue your registration" if kind == "confirm" else "Update your registration"
+    return page.render("register_link.html", title=title, view=view, kind=kind, token=token)
+
+
+@router.post("/registrations/{kind}/{token}")
+async def open_link(
+    request: Request, form: Form, kind: str = Path(pattern="^(confirm|resume)$"), token: str = Token
+) -> Response:
+    page, _ = await emailed_link_page(request, f"/v1/registrations/{kind}/{token}")
+    opened = await page.app.gateway.json("POST", f"/v1/registrations/{kind}/{token}")
+    # a fresh cookie holds the draft (an id planted before cannot reach it); a
+    # login in this browser ends with the old cookie
+    await page.store.end(request.state.visitor)
+    visitor = new_id()
+    rotate_visitor(request, visitor)
+    await page.app.drafts.put(
+        visitor,
+        Draft(
+            jurisdiction_id=page.jid,
+            registration_id=opened["registration"]["id"],
+            token=opened["registration_token"],
+        ),
+    )
+    return page.redirect(
+        page.url("/registration/company" if kind == "confirm" else "/registration")
+    )

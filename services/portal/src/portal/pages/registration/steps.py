@@ -1,0 +1,206 @@
+"""The wizard's steps (R-REG-2): Company → Requirements → Profile → Review
+and password → submit. Each step saves to the API as it is left."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from portal.gateway import ApiProblem
+from portal.pages.registration.draft import COMPANY, PROFILE, Form, Mine, Registrant, answer
+from portal.security import field_value
+
+router = APIRouter()
+
+
+@router.get("/j/{jurisdiction_id}/registration/company")
+async def company_page(mine: Mine) -> Response:
+    registration = await mine.get()
+    if registration["status"] != "draft":
+        return mine.page.redirect(mine.page.url("/registration"))
+    values = {k: registration[k] or "" for k in COMPANY}
+    values |= {"trades": registration["trades"], "license_types": registration["license_types"]}
+    return _company(mine, registration, await mine.settings(), values, {})
+
+
+def _company(
+    mine: Registrant,
+    registration: dict[str, Any],
+    settings: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> Response:
+    licenses = [lt for lt in settings["license_types"] if lt.get("online", True)]
+    return mine.render(
+        "register_company.html",
+        registration,
+        422 if errors else 200,
+        title="Company",
+        step="company",
+        trades=settings["trades"],
+        licenses=licenses,
+        values=values,
+        errors=errors,
+    )
+
+
+@router.post("/j/{jurisdiction_id}/registration/company")
+async def company(mine: Mine, form: Form) -> Response:
+    settings = await mine.settings()
+    values: dict[str, Any] = {k: field_value(form, k) for k in COMPANY}
+    values["trades"] = [t for t in form.getlist("trades") if isinstance(t, str)]
+    values["license_types"] = [t for t in form.getlist("license_types") if isinstance(t, str)]
+    errors = {
+        k: message
+        for k, message in (
+            ("company_name", "Enter your company's name"),
+            ("registrant_name", "Enter your name"),
+        )
+        if not values[k]
+    }
+    if settings["trades"] and not values["trades"]:
+        errors["trades"] = "Select at least one trade"
+    if not errors:
+        body = {k: values[k] or None for k in COMPANY} | {
+            "trades": values["trades"],
+            "license_types": values["license_types"],
+        }
+        try:
+            await mine.api("PATCH", json=body)
+        except ApiProblem as problem:
+            if problem.status not in (409, 422):
+                raise
+            errors = problem.on_form(default="company_name")
+        else:
+            return mine.page.redirect(mine.page.url("/registration/requirements"))
+    return _company(mine, await mine.get(), settings, values, errors)
+
+
+@router.get("/j/{jurisdiction_id}/registration/requirements")
+async def requirements_page(mine: Mine) -> Response:
+    registration = await mine.get()
+    if registration["status"] != "draft":
+        return mine.page.redirect(mine.page.url("/registration"))
+    return _requirements(mine, registration, {}, {})
+
+
+def _requirements(
+    mine: Registrant, registration: dict[str, Any], values: dict[str, str], errors: dict[str, str]
+) -> Response:
+    return mine.render(
+        "register_requirements.html",
+        registration,
+        422 if errors else 200,
+        title="Requirements",
+        step="requirements",
+        values=values,
+        errors=errors,
+    )
+
+
+@router.post("/j/{jurisdiction_id}/registration/requirements")
+async def requirements(mine: Mine, form: Form) -> Response:
+    """Each requirement is saved on its own; one refused keeps its message next
+    to it, and the page shows the others as provided."""
+    registration = await mine.get()
+    values, errors = {}, {}
+    for requirement in registration["requirements"]:
+        value, error = await answer(mine, requirement, form)
+        if value is not None:
+            values[f"req-{requirement['id']}"] = value
+        if error:
+            errors[f"req-{requirement['id']}"] = error
+    if errors:
+        return _requirements(mine, await mine.get(), values, errors)
+    return mine.page.redirect(mine.page.url("/registration/profile"))
+
+
+@router.get("/j/{jurisdiction_id}/registration/profile")
+async def profile_page(mine: Mine) -> Response:
+    registration = await mine.get()
+    if registration["status"] != "draft":
+        return mine.page.redirect(mine.page.url("/registration"))
+    values = {k: registration["profile"].get(k) or "" for k in PROFILE}
+    return mine.render(
+        "register_profile.html", registration, title="Profile", step="profile", values=values
+    )
+
+
+@router.post("/j/{jurisdiction_id}/registration/profile")
+async def profile(mine: Mine, form: Form) -> Response:
+    values = {k: field_value(form, k) for k in PROFILE}
+    try:
+        await mine.api("PATCH", json={"profile": {k: v or None for k, v in values.items()}})
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        errors = problem.on_form({f"profile.{k}": k for k in PROFILE}, "address")
+        return mine.render(
+            "register_profile.html",
+            await mine.get(),
+            422,
+            title="Profile",
+            step="profile",
+            values=values,
+            errors=errors,
+        )
+    return mine.page.redirect(mine.page.url("/registration/review"))
+
+
+READABLE = {"company_name": "Enter your company's name", "registrant_name": "Enter your name"}
+
+
+def _where(mine: Registrant, field: str) -> str:
+    """The step where a field submit finds missing is entered (the error
+    summary's link)."""
+    if field.startswith("requirements."):
+        return mine.page.url("/registration/requirements")
+    if field in ("company_name", "registrant_name", "trades", "license_types"):
+        return mine.page.url("/registration/company")
+    return f"#{field}"
+
+
+@router.get("/j/{jurisdiction_id}/registration/review")
+async def review_page(mine: Mine) -> Response:
+    registration = await mine.get()
+    if registration["status"] != "draft":
+        return mine.page.redirect(mine.page.url("/registration"))
+    return await _review(mine, registration, {})
+
+
+async def _review(
+    mine: Registrant, registration: dict[str, Any], errors: dict[str, str]
+) -> Response:
+    return await mine.summary(
+        "register_review.html",
+        registration,
+        422 if errors else 200,
+        title="Review and password",
+        step="review",
+        errors=errors,
+        targets={field: _where(mine, field) for field in errors},
+    )
+
+
+@router.post("/j/{jurisdiction_id}/registration/review")
+async def submit(mine: Mine, form: Form) -> Response:
+    """Set the password and submit: identity creates the login (or checks an
+    existing one); the registration is then accepted or Pending Validation."""
+    password = field_value(form, "password")
+    errors: dict[str, str] = {}
+    if not password:
+        errors["password"] = "Enter a password"
+    elif password != form.get("password_again"):
+        errors["password_again"] = "The two passwords are not the same"
+    if not errors:
+        try:
+            await mine.api("POST", "/submit", json={"password": password})
+        except ApiProblem as problem:
+            if problem.status not in (401, 409, 422):
+                raise
+            errors = {k: READABLE.get(k, v) for k, v in problem.on_form(default="password").items()}
+        else:
+            return mine.page.redirect(mine.page.url("/registration?submitted=1"))
+    return await _review(mine, await mine.get(), errors)
