@@ -297,6 +297,9 @@ async def test_another_contractor_or_jurisdiction_gets_404(ready: Any) -> None:
     for who in (stranger, beta_staff):  # a permit's inspections: the same 404
         r = await ready.http.get(f"{BASE}/inspections", params={"permit_id": "p1"}, headers=who)
         assert r.status_code == 404
+    unnamed = await ready.http.get(f"{BASE}/inspections", headers=rich)  # which permit?
+    assert unnamed.status_code == 422
+    assert [e["field"] for e in unnamed.json()["errors"]] == ["permit_id"]
 
 
 async def test_expired_permit_cancels_pending_once_even_if_delivered_twice(ready: Any) -> None:
