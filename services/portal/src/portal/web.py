@@ -14,10 +14,11 @@ import httpx
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
 
 from chassis.context import current_correlation_id
 from portal.gateway import ApiProblem, Gateway, UserApi
-from portal.security import content_security_policy, origin_of
+from portal.security import checked_form, content_security_policy, origin_of
 from portal.sessions import Session, SessionStore, csrf_token
 
 TEMPLATES = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
@@ -51,6 +52,15 @@ def day(value: Any) -> str:
 TEMPLATES.env.filters["money"] = money
 TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.filters["label"] = label
+
+
+Form = Annotated[FormData, Depends(checked_form)]
+"""A posted form, refused unless it carries the visitor's CSRF token."""
+
+
+def link_token() -> Any:
+    """The path parameter of an emailed one-time link's token."""
+    return Path(max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 def object_id() -> Any:

@@ -4,19 +4,16 @@ change password, change security question)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem, apply_tokens
-from portal.security import checked_form, field_value
-from portal.web import Page, PublicPage, UserPage, emailed_link_page, object_id
+from portal.security import field_value
+from portal.web import Form, Page, PublicPage, UserPage, emailed_link_page, link_token, object_id
 
 router = APIRouter()
-Form = Annotated[FormData, Depends(checked_form)]
-Token = Path(max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 @router.get("/j/{jurisdiction_id}/forgot")
@@ -53,13 +50,13 @@ async def forgot(page: PublicPage, form: Form) -> Response:
 
 
 @router.get("/password-resets/{token}")
-async def reset_page(request: Request, token: str = Token) -> Response:
+async def reset_page(request: Request, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, f"/v1/password-resets/{token}")
     return page.render("reset.html", title="Choose a new password", view=view, token=token)
 
 
 @router.post("/password-resets/{token}")
-async def reset(request: Request, form: Form, token: str = Token) -> Response:
+async def reset(request: Request, form: Form, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, f"/v1/password-resets/{token}")
     errors: dict[str, str] = {}
     if not field_value(form, "password"):

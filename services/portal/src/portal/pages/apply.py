@@ -4,19 +4,18 @@ new permit number is shown on success."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from portal.gateway import ApiProblem
 from portal.pages.permits import send_document
-from portal.security import checked_form, field_value
-from portal.web import Page, UserPage
+from portal.security import field_value
+from portal.web import Form, Page, UserPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
-Form = Annotated[FormData, Depends(checked_form)]
 FIELDS = ("type_code", "street", "city", "state", "zip", "parcel", "description", "valuation")
 OWNER = ("owner_name", "owner_email")
 RENAMES = {

@@ -4,19 +4,18 @@ company, and log out (seed 003: "LOGGING IN")."""
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem, UserApi, apply_tokens
-from portal.security import checked_form, field_value, rotate_visitor, safe_next
+from portal.security import field_value, rotate_visitor, safe_next
 from portal.sessions import Session, new_id
-from portal.web import LoginRequired, Page, PublicPage, company_names
+from portal.web import Form, LoginRequired, Page, PublicPage, company_names
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
-Form = Annotated[FormData, Depends(checked_form)]
 
 
 @router.get("/login")

@@ -3,19 +3,16 @@ provider's hosted page), the receipt, and Paid Items."""
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import uuid4
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem
-from portal.security import checked_form, field_value
-from portal.web import Page, UserPage, object_id
+from portal.security import field_value
+from portal.web import Form, Page, UserPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
-Form = Annotated[FormData, Depends(checked_form)]
 
 
 @router.post("/cart/add")

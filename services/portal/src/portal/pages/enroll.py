@@ -3,21 +3,19 @@ emailed confirmation link, then Link To Permits / Unlink Permit."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem, apply_tokens
 from portal.pages.auth import who
-from portal.security import checked_form, field_value, rotate_visitor
+from portal.security import field_value, rotate_visitor
 from portal.sessions import Session
-from portal.web import Page, PublicPage, UserPage, emailed_link_page, object_id
+from portal.web import Form, Page, PublicPage, UserPage, emailed_link_page, link_token, object_id
 
 router = APIRouter()
-Form = Annotated[FormData, Depends(checked_form)]
-Token = Path(max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
 
 
 @router.get("/j/{jurisdiction_id}/enroll")
@@ -51,13 +49,13 @@ async def enroll(page: PublicPage, form: Form) -> Response:
 
 
 @router.get("/enrollments/{token}")
-async def confirm_page(request: Request, token: str = Token) -> Response:
+async def confirm_page(request: Request, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, f"/v1/enrollments/{token}")
     return page.render("enroll_confirm.html", title="Confirm your account", view=view, token=token)
 
 
 @router.post("/enrollments/{token}")
-async def confirm(request: Request, form: Form, token: str = Token) -> Response:
+async def confirm(request: Request, form: Form, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, f"/v1/enrollments/{token}")
     values = {k: field_value(form, k) for k in ("display_name", "phone")}
     errors = _password_errors(form, existing_account=view["existing_account"])
@@ -85,13 +83,13 @@ async def confirm(request: Request, form: Form, token: str = Token) -> Response:
 
 
 @router.get("/invitations/{token}")
-async def invitation_page(request: Request, token: str = Token) -> Response:
+async def invitation_page(request: Request, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, f"/v1/invitations/{token}")
     return page.render("invitation.html", title="Accept your invitation", view=view, token=token)
 
 
 @router.post("/invitations/{token}")
-async def accept_invitation(request: Request, form: Form, token: str = Token) -> Response:
+async def accept_invitation(request: Request, form: Form, token: str = link_token()) -> Response:
     """An invitation from staff or a company admin: a password (or the existing
     one), then logged in."""
     page, view = await emailed_link_page(request, f"/v1/invitations/{token}")

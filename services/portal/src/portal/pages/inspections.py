@@ -6,19 +6,17 @@ until the cut-off, which is shown in the jurisdiction's time."""
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem, UserApi
-from portal.security import checked_form, field_value
-from portal.web import Page, UserPage, object_id
+from portal.security import field_value
+from portal.web import Form, Page, UserPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
-Form = Annotated[FormData, Depends(checked_form)]
 
 
 def clock_label(hhmm: str) -> str:

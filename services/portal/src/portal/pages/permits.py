@@ -4,18 +4,16 @@ and once the permit is issued… schedule inspections")."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from portal.gateway import ApiProblem, Unavailable
-from portal.security import checked_form
-from portal.web import Page, UserPage, company_names, download, object_id
+from portal.web import Form, Page, UserPage, company_names, download, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
-Form = Annotated[FormData, Depends(checked_form)]
 REFUSED = "This file was not accepted: attach a PDF, PNG or JPEG document within the size limit"
 
 

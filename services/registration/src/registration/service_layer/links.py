@@ -22,6 +22,14 @@ NOT_USABLE = "this link is unknown, used or expired"
 LINKS_PER_EMAIL_PER_HOUR = 5
 
 
+def _jurisdiction_of(token: str) -> str:
+    """A link's token names its jurisdiction; anything else is an unusable link."""
+    parts = split_scoped_token(token)
+    if parts is None:
+        raise NotFound(NOT_USABLE, slug="link-not-usable")
+    return parts[0]
+
+
 async def _start(svc: RegistrationService, email: str, uow: RegistrationUnitOfWork) -> None:
     offered(await uow.config.load())
     if await uow.confirmations.sent_since(email, uow.now - timedelta(hours=1)) >= (
@@ -58,10 +66,7 @@ async def _confirm(token: str, uow: RegistrationUnitOfWork) -> tuple[Registratio
 
 async def confirm(svc: RegistrationService, token: str) -> tuple[Registration, str]:
     """Step 2: the link opens a new draft; the answer carries its access token."""
-    parts = split_scoped_token(token)
-    if parts is None:
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
-    return await svc.units.run(parts[0], partial(_confirm, token))  # type: ignore[no-any-return]
+    return await svc.units.run(_jurisdiction_of(token), partial(_confirm, token))  # type: ignore[no-any-return]
 
 
 async def _describe_start(token: str, uow: RegistrationUnitOfWork) -> Doc:
@@ -97,11 +102,8 @@ async def describe_link(svc: RegistrationService, kind: str, token: str) -> Doc:
     """What an emailed link (``confirm`` or ``resume``) is for, without using it
     up: a page can show it before the registrant acts (mail scanners that
     fetch links do not spend them)."""
-    parts = split_scoped_token(token)
-    if parts is None:
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
     describe = _describe_start if kind == "confirm" else _describe_resume
-    return await svc.units.read(parts[0], partial(describe, token))  # type: ignore[no-any-return]
+    return await svc.units.read(_jurisdiction_of(token), partial(describe, token))  # type: ignore[no-any-return]
 
 
 async def _resume(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration, str]:
@@ -117,7 +119,4 @@ async def _resume(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration
 
 async def resume(svc: RegistrationService, token: str) -> tuple[Registration, str]:
     """A returned registration's emailed link: a fresh access token for the registrant."""
-    parts = split_scoped_token(token)
-    if parts is None:
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
-    return await svc.units.run(parts[0], partial(_resume, token))  # type: ignore[no-any-return]
+    return await svc.units.run(_jurisdiction_of(token), partial(_resume, token))  # type: ignore[no-any-return]

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from portal.gateway import ApiProblem
-from portal.pages.registration.draft import STATUS_TITLES, Form, Mine, answer
-from portal.web import download
+from portal.pages.registration.draft import STATUS_TITLES, Mine, answer
+from portal.web import Form, download
 
 router = APIRouter()
 

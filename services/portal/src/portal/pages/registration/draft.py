@@ -7,17 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
 from portal.gateway import ApiProblem
-from portal.security import checked_form, field_value
+from portal.security import field_value
 from portal.sessions import Draft
 from portal.web import Page, public_page
 
-Form = Annotated[FormData, Depends(checked_form)]
-Token = Path(max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")
 STEPS = (
     ("company", "Company"),
     ("requirements", "Requirements"),

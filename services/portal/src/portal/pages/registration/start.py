@@ -7,10 +7,10 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from portal.gateway import ApiProblem
-from portal.pages.registration.draft import Form, Token, registration_settings
+from portal.pages.registration.draft import registration_settings
 from portal.security import field_value, rotate_visitor
 from portal.sessions import Draft, new_id
-from portal.web import PublicPage, emailed_link_page
+from portal.web import Form, PublicPage, emailed_link_page, link_token
 
 router = APIRouter()
 
@@ -64,7 +64,7 @@ async def register(page: PublicPage, form: Form) -> Response:
 
 @router.get("/registrations/{kind}/{token}")
 async def link_page(
-    request: Request, kind: str = Path(pattern="^(confirm|resume)$"), token: str = Token
+    request: Request, kind: str = Path(pattern="^(confirm|resume)$"), token: str = link_token()
 ) -> Response:
     """Opening the link shows what it is for; the button uses it (a mail
     scanner that fetches links spends nothing)."""
@@ -75,7 +75,10 @@ async def link_page(
 
 @router.post("/registrations/{kind}/{token}")
 async def open_link(
-    request: Request, form: Form, kind: str = Path(pattern="^(confirm|resume)$"), token: str = Token
+    request: Request,
+    form: Form,
+    kind: str = Path(pattern="^(confirm|resume)$"),
+    token: str = link_token(),
 ) -> Response:
     page, _ = await emailed_link_page(request, f"/v1/registrations/{kind}/{token}")
     opened = await page.app.gateway.json("POST", f"/v1/registrations/{kind}/{token}")

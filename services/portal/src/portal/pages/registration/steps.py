@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from portal.gateway import ApiProblem
-from portal.pages.registration.draft import COMPANY, PROFILE, Form, Mine, Registrant, answer
+from portal.pages.registration.draft import COMPANY, PROFILE, Mine, Registrant, answer
 from portal.security import field_value
+from portal.web import Form
 
 router = APIRouter()
 
