@@ -29,6 +29,8 @@ from gateway.proxy import METHODS as PROXY_METHODS
 from gateway.queues import router as queues_router
 from gateway.ratelimits import RateLimits
 from gateway.settings import GatewaySettings
+from gateway.shedding import LoadShedding
+from gateway.upstreams import Admission, Upstreams
 
 
 def create_app(
@@ -43,19 +45,32 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(
-            timeout=settings.upstream_timeout_seconds, follow_redirects=False, transport=transport
-        ) as client:
-            app.state.http = client
-            app.state.verifier = TokenVerifier(
-                issuer=settings.jwt_issuer,
-                audience=settings.jwt_audience,
-                clock=clock,
-                jwks_url=settings.jwks_url,
-                cache_seconds=settings.jwks_cache_seconds,
-                http=client,
-            )
+        upstreams = Upstreams(
+            settings.services,
+            Admission(
+                concurrency=settings.upstream_concurrency,
+                reserve=settings.upstream_reserve,
+                queue=settings.upstream_queue,
+                queue_seconds=settings.upstream_queue_seconds,
+                retry_after_seconds=settings.retry_after_seconds,
+            ),
+            settings.upstream_timeout_seconds,
+            settings.health_timeout_seconds,
+            transport=transport,
+        )
+        app.state.upstreams = upstreams
+        app.state.verifier = TokenVerifier(
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            clock=clock,
+            jwks_url=settings.jwks_url,
+            cache_seconds=settings.jwks_cache_seconds,
+            http=upstreams.probe,
+        )
+        try:
             yield
+        finally:
+            await upstreams.aclose()
 
     app = FastAPI(
         title="Permitsuite gateway",
@@ -88,3 +103,10 @@ def _middleware(app: FastAPI, settings: GatewaySettings) -> None:
             expose_headers=[CORRELATION_HEADER, "Retry-After", "Idempotent-Replayed"],
         )
     app.add_middleware(ObservabilityMiddleware, service=settings.service_name)
+    # outermost: a request beyond the gateway's capacity costs nothing more
+    app.add_middleware(
+        LoadShedding,
+        max_in_flight=settings.max_in_flight,
+        reserve=settings.in_flight_reserve,
+        retry_after_seconds=settings.retry_after_seconds,
+    )

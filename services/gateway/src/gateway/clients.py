@@ -1,20 +1,21 @@
 """Typed clients for what the gateway aggregates, one per service.
 
 Each call forwards the caller's bearer token (the owning service checks
-access itself) and has its own timeout, so one slow service cannot hold a
-dashboard past its budget.
+access itself), goes through the service's :class:`~gateway.upstreams.Upstream`
+(its slots, its pool) and has its own timeout, so one slow service cannot hold
+a dashboard past its budget.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from pydantic import BaseModel, Field
 
 from chassis.api import Page
 from chassis.context import CORRELATION_HEADER, current_correlation_id
 from contracts.views import InspectionDashboardRow, PermitDashboardRow
+from gateway.upstreams import Upstream
 
 PermitSection = Page[PermitDashboardRow]
 InspectionSection = Page[InspectionDashboardRow]
@@ -32,16 +33,17 @@ class CartSummary(BaseModel):
 
 
 class ServiceClient:
-    def __init__(self, name: str, base_url: str, http: httpx.AsyncClient) -> None:
-        self.name = name
-        self.base = base_url.rstrip("/")
-        self.http = http
+    def __init__(self, upstream: Upstream) -> None:
+        self.upstream = upstream
 
     async def get(
         self, path: str, authorization: str, timeout: float, params: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        r = await self.http.get(
-            f"{self.base}{path}",
+        """``timeout`` bounds each phase of the call (httpx's own timeouts); the
+        call is never cancelled from outside, which would leak pool slots."""
+        r = await self.upstream.request(
+            "GET",
+            path,
             params=params,
             headers={"Authorization": authorization, CORRELATION_HEADER: current_correlation_id()},
             timeout=timeout,

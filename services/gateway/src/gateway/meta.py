@@ -23,7 +23,8 @@ router = APIRouter()
 
 
 def _upstream(request: Request) -> tuple[GatewaySettings, httpx.AsyncClient]:
-    return request.app.state.settings, request.app.state.http
+    """The settings and the gateway's own small pool (never behind traffic)."""
+    return request.app.state.settings, request.app.state.upstreams.probe
 
 
 @router.get("/openapi.json", include_in_schema=False)
@@ -59,9 +60,21 @@ async def docs() -> Response:
     return get_swagger_ui_html(openapi_url="/openapi.json", title="Permitsuite API")
 
 
-@router.get("/health/live", tags=["health"])
-async def live() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get(
+    "/health/live",
+    tags=["health"],
+    summary="The gateway itself makes progress",
+    responses={503: {"description": "a service's calls stopped finishing: restart the gateway"}},
+)
+async def live(request: Request) -> JSONResponse:
+    """Fails when a service has calls in flight and none has finished for
+    ``GATEWAY_STALL_SECONDS``: every call is bounded by its timeouts, so that
+    means the gateway's client is wedged and only a restart helps."""
+    settings: GatewaySettings = request.app.state.settings
+    stalled = request.app.state.upstreams.stalled(settings.stall_seconds)
+    if stalled:
+        return JSONResponse({"status": "stalled", "services": stalled}, status_code=503)
+    return JSONResponse({"status": "ok"})
 
 
 @router.get(
@@ -84,6 +97,8 @@ async def health(request: Request) -> JSONResponse:
             return name, {"ready": False, "detail": type(exc).__name__}
 
     results = dict(await asyncio.gather(*(probe(n, u) for n, u in settings.services.items())))
+    for name, upstream in request.app.state.upstreams.by_name.items():
+        results[name]["gateway"] = upstream.state()  # slots, queue, shed, progress
     ready = all(r["ready"] for r in results.values())
     return JSONResponse({"ready": ready, "services": results}, status_code=200 if ready else 503)
 

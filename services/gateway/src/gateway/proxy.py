@@ -26,6 +26,8 @@ from gateway.paths import forward_path
 from gateway.ratelimits import RateLimits
 from gateway.routing import match_route
 from gateway.settings import GatewaySettings, Route
+from gateway.shedding import RESERVED_PATHS
+from gateway.upstreams import Upstream
 
 HOP_BY_HOP = {
     "connection",
@@ -45,6 +47,7 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 # Safe to send again when a pooled connection turned out to be closed by the
 # service before it answered (RFC 9110 §9.2.2).
 IDEMPOTENT = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
+PRIORITY_PATHS = frozenset(RESERVED_PATHS)
 
 
 class UpstreamUnavailable(ProblemError):
@@ -93,8 +96,10 @@ class Proxy:
         await self.rate_limits.check(request.method, path.decoded, client)
         await self._authenticate(request, route)
         base = self.settings.services[route.service].rstrip("/")
-        upstream = await self._send(request, route, base + path.encoded, client)
-        return self._response(upstream, base)
+        # logging in (and refreshing a token) stays served when the service is busy
+        priority = path.decoded in PRIORITY_PATHS
+        answer = await self._send(request, route, base + path.encoded, client, priority)
+        return self._response(answer, base)
 
     async def _authenticate(self, request: Request, route: Route) -> None:
         authorization = request.headers.get("authorization")
@@ -106,24 +111,33 @@ class Proxy:
         elif route.auth == "required":
             raise Unauthorized("a bearer token is required")
 
-    async def _send(self, request: Request, route: Route, url: str, client: str) -> httpx.Response:
+    async def _send(
+        self, request: Request, route: Route, url: str, client: str, priority: bool
+    ) -> httpx.Response:
         skip = HOP_BY_HOP | {CORRELATION_HEADER.lower(), "x-forwarded-for"}
         headers = {k: v for k, v in request.headers.items() if k.lower() not in skip}
         headers[CORRELATION_HEADER] = current_correlation_id()
         headers["X-Forwarded-For"] = client
         headers["X-Forwarded-Proto"] = request.url.scheme
         headers["X-Forwarded-Host"] = request.headers.get("host", "")
-        http: httpx.AsyncClient = request.app.state.http
+        upstream: Upstream = request.app.state.upstreams[route.service]
         body = await request.body()
         attempts = 2 if request.method in IDEMPOTENT else 1
         for attempt in range(attempts):
             try:
-                return await http.request(
+                return await upstream.request(
                     request.method,
                     httpx.URL(url, params=request.query_params.multi_items()),
                     headers=headers,
                     content=body,
+                    priority=priority,
                 )
+            except httpx.PoolTimeout as exc:  # the pool lost slots; the client was replaced
+                raise UpstreamUnavailable(
+                    f"{route.service} is busy",
+                    service=route.service,
+                    headers={"Retry-After": str(self.settings.retry_after_seconds)},
+                ) from exc
             except httpx.TimeoutException as exc:
                 raise UpstreamTimeout(
                     f"{route.service} did not answer in time", service=route.service

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from chassis.errors import Forbidden, problem_responses
 from gateway.caller import verified_caller
 from gateway.clients import ServiceClient
+from gateway.upstreams import Overloaded, Upstreams
 
 
 @dataclass(frozen=True)
@@ -89,24 +90,21 @@ async def staff_queues(
     if principal.kind != "staff" or principal.jurisdiction_id is None:
         raise Forbidden("work queues are for a jurisdiction's staff")
     jid = principal.jurisdiction_id
-    http: httpx.AsyncClient = request.app.state.http
+    upstreams: Upstreams = request.app.state.upstreams
     budget = settings.dashboard_timeout_seconds
     mine = [q for q in QUEUES if q.service in settings.services and principal.has_role(*q.roles)]
 
     async def fetch(q: Queue) -> QueueSection | None:
-        client = ServiceClient(q.service, settings.services[q.service], http)
-        try:
-            doc = await asyncio.wait_for(
-                client.get(
-                    f"/v1/jurisdictions/{jid}{q.path}",
-                    authorization,
-                    budget,
-                    {**q.params, "limit": limit, "offset": 0},
-                ),
-                timeout=budget,
+        client = ServiceClient(upstreams[q.service])
+        try:  # bounded by httpx's timeouts, never cancelled (upstreams.py)
+            doc = await client.get(
+                f"/v1/jurisdictions/{jid}{q.path}",
+                authorization,
+                budget,
+                {**q.params, "limit": limit, "offset": 0},
             )
             return QueueSection(total=doc["total"], items=doc["items"])
-        except (httpx.HTTPError, ValueError, KeyError, TimeoutError):
+        except (httpx.HTTPError, ValueError, KeyError, Overloaded):
             return None
 
     results = await asyncio.gather(*(fetch(q) for q in mine))

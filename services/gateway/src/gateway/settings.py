@@ -143,6 +143,31 @@ class GatewaySettings(BaseSettings):
         "X-Forwarded-For is believed for the client address (rate limits, identity's login "
         'throttling), e.g. ["10.0.0.5"]; empty: the peer is the client',
     )
+    upstream_concurrency: int = Field(
+        default=24, gt=0, description="requests in flight to one service at a time (its pool size)"
+    )
+    upstream_reserve: int = Field(
+        default=4, ge=0, description="extra slots per service for logging in and health"
+    )
+    upstream_queue: int = Field(
+        default=48, ge=0, description="requests that may wait for a service's slot; more are shed"
+    )
+    upstream_queue_seconds: float = Field(
+        default=1.0, gt=0, description="how long a request waits for a slot before it is shed"
+    )
+    max_in_flight: int = Field(
+        default=256, gt=0, description="requests the gateway takes at once; more are shed (503)"
+    )
+    in_flight_reserve: int = Field(
+        default=32, ge=0, description="extra requests admitted for /health and logging in"
+    )
+    retry_after_seconds: int = Field(default=2, gt=0, description="Retry-After on a shed request")
+    stall_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="a service with calls in flight and none finished for this long fails "
+        "/health/live (the supervisor restarts the gateway)",
+    )
     max_body_bytes: int = Field(default=10 * 1_048_576, gt=0)
     dev_mailbox_url: str | None = Field(
         default=None, description="Embedded mode only: the mail sink whose messages /dev/mail lists"

@@ -56,7 +56,10 @@ class Upstreams:
         if mode == "down":
             raise httpx.ConnectError("refused", request=request)
         if mode == "slow":
-            await asyncio.Event().wait()  # never answers; the gateway must not wait
+            # never answers: like the network, the call ends at its read timeout
+            # (the gateway bounds calls with httpx's timeouts, never cancels them)
+            await asyncio.sleep(request.extensions["timeout"]["read"])
+            raise httpx.ReadTimeout("no answer", request=request)
         if mode == "error":
             return httpx.Response(500, json={"title": "boom"})
         path = request.url.path
@@ -146,8 +149,23 @@ async def test_a_failing_service_degrades_its_section_only(
     r = await gateway.get("/v1/me/dashboard", headers=auth())
     assert r.status_code == 200
     assert r.json()["degraded"] == ["inspections"]
+    assert r.json()["missing_sections"] == ["active_inspections"]
+    assert r.headers["Permitsuite-Degraded"] == "inspections"  # seen without reading the body
     assert r.json()["active_inspections"] is None
     assert r.json()["active_permits"]["total"] == 1
+
+
+async def test_a_dashboard_with_every_section_missing_is_a_503_not_an_empty_200(
+    gateway: httpx.AsyncClient, upstreams: Upstreams
+) -> None:
+    """R-DASH-1: an empty dashboard would say "no permits" — a lie; it says it is not there."""
+    for host in ("permits.test", "inspections.test", "payments.test"):
+        upstreams.mode[host] = "down"
+    r = await gateway.get("/v1/me/dashboard", headers=auth())
+    assert r.status_code == 503
+    assert r.headers["content-type"] == "application/problem+json"
+    assert int(r.headers["Retry-After"]) > 0
+    assert r.json()["services"] == ["inspections", "payments", "permits"]
 
 
 async def test_a_slow_service_does_not_hold_the_dashboard_past_its_budget(
@@ -158,6 +176,7 @@ async def test_a_slow_service_does_not_hold_the_dashboard_past_its_budget(
     r = await gateway.get("/v1/me/dashboard", headers=auth())
     elapsed = time.monotonic() - started
     assert r.status_code == 200 and r.json()["degraded"] == ["payments"]
+    assert r.headers["Permitsuite-Degraded"] == "payments"
     assert r.json()["cart_items"] is None and r.json()["active_permits"] is not None
     assert elapsed < BUDGET + 1.0
 

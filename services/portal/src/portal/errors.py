@@ -54,6 +54,16 @@ async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
 
 async def unavailable(request: Request, exc: Unavailable) -> Response:
     log.warning("the API failed: %s", exc)
+    if exc.retry_after is not None:  # shed: busy, not broken
+        page = error_page(
+            request,
+            503,
+            "We are busy right now",
+            f"Too many people are using the service at this moment. Nothing was changed; "
+            f"please try again in {exc.retry_after} seconds.",
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     return error_page(
         request,
         503,

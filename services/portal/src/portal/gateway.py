@@ -71,12 +71,30 @@ addresses in ``GATEWAY_TRUSTED_PROXIES``."""
 
 
 class Unavailable(Exception):
-    """The API failed or did not answer in time."""
+    """The API failed or did not answer in time; ``retry_after`` (seconds) when
+    it said it is busy (a shed request: 503 with ``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _retry_after(response: httpx.Response) -> int | None:
+    value = response.headers.get("retry-after", "")
+    return int(value) if value.isdigit() else None
 
 
 class Gateway:
-    def __init__(self, base_url: str, timeout: float) -> None:
-        self.http = httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=timeout)
+    def __init__(self, base_url: str, timeout: float, max_connections: int = 200) -> None:
+        # a short pool wait: when every connection is busy the visitor hears so
+        # at once (a busy page) instead of after the whole timeout
+        self.http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout, pool=1.0),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+        )
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -91,10 +109,14 @@ class Gateway:
             headers["Authorization"] = f"Bearer {token}"
         try:
             response = await self.http.request(method, path, headers=headers, **kwargs)
+        except httpx.PoolTimeout as exc:
+            raise Unavailable(f"{method} {path}: every connection busy", retry_after=2) from exc
         except httpx.HTTPError as exc:
             raise Unavailable(f"{method} {path}: {type(exc).__name__}") from exc
         if response.status_code >= 500:
-            raise Unavailable(f"{method} {path}: {response.status_code}")
+            raise Unavailable(
+                f"{method} {path}: {response.status_code}", retry_after=_retry_after(response)
+            )
         if response.status_code >= 400:
             raise ApiProblem.of(response)
         return response

@@ -111,6 +111,16 @@ async def test_an_api_that_does_not_answer_in_time_is_the_same_page(portal: Port
     assert page.status_code == 503 and "did not answer in time" in page.text
 
 
+async def test_a_busy_api_is_a_busy_page_at_once_with_retry_after(portal: Portal) -> None:
+    """Issue 22: the gateway sheds overload with 503 + Retry-After; the visitor
+    is told the service is busy and when to try again, and so is any client."""
+    shed = {"type": "https://permitsuite.dev/problems/overloaded", "title": "Too busy"}
+    portal.api(lambda request: httpx.Response(503, json=shed, headers={"Retry-After": "2"}))
+    page = await portal.client.get("/j/demo/login")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "2"
+    assert "We are busy right now" in page.text and "try again in 2 seconds" in page.text
+
+
 async def test_a_dashboard_section_whose_service_is_down_is_a_notice(portal: Portal) -> None:
     def api(request: httpx.Request) -> httpx.Response:
         if (known := scripted_login(request, [])) is not None:
