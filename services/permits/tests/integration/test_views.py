@@ -108,6 +108,11 @@ async def test_a_search_names_what_bounds_it(harness: Any) -> None:
         headers=admin,
     )
     assert too_wide.status_code == 422
+    # a bare number is not a Unix time (issue 22, defect 16): it widened the window
+    bare = await harness.http.get(
+        base, params={"applied_from": start, "applied_to": "0.5"}, headers=admin
+    )
+    assert bare.status_code == 422 and bare.json()["errors"][0]["field"] == "applied_to"
 
 
 async def test_dashboard_and_search_queries_use_indexes(harness: Any) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Query
 
 from chassis.api import PageQuery, Tenant
 from chassis.errors import problem_responses
 from chassis.paging import Offset
+from chassis.timeparams import IsoDate
 from inspections.entrypoints.dependencies import App
 from inspections.entrypoints.schemas import InspectionPage
 from inspections.service_layer import views
@@ -38,10 +37,10 @@ async def inspection_search(
     jurisdiction_id: str,
     user: Tenant,
     app: App,
-    day: date | None = Query(default=None, alias="date"),
+    day: IsoDate | None = Query(default=None, alias="date"),
     today: bool = Query(default=False, description="today in the jurisdiction's time zone"),
-    date_from: date | None = Query(default=None, alias="from"),
-    date_to: date | None = Query(default=None, alias="to"),
+    date_from: IsoDate | None = Query(default=None, alias="from"),
+    date_to: IsoDate | None = Query(default=None, alias="to"),
     inspection_type: str | None = Query(default=None, alias="type", max_length=100),
     area: str | None = Query(default=None, max_length=20),
     permit: str | None = Query(default=None, max_length=60, description="permit number"),

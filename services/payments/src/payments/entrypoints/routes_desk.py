@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Query
 
 from chassis.api import PageQuery, Tenant
 from chassis.errors import problem_responses
+from chassis.timeparams import IsoDateTime
 from payments.entrypoints.dependencies import App, CounterCall, RefundCall
 from payments.entrypoints.schemas import (
     CounterPaymentIn,
@@ -80,8 +79,8 @@ async def search_payments(
     permit: str | None = Query(default=None, max_length=60, description="permit number"),
     method: str | None = Query(default=None, max_length=20),
     status: str | None = Query(default=None, max_length=20),
-    settled_from: datetime | None = Query(default=None, alias="from"),
-    settled_to: datetime | None = Query(default=None, alias="to"),
+    settled_from: IsoDateTime | None = Query(default=None, alias="from"),
+    settled_to: IsoDateTime | None = Query(default=None, alias="to"),
 ) -> PaymentPage:
     docs, total = await views.staff_search(
         app.runtime.db,

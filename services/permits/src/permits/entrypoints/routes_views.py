@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from chassis.api import PageQuery, Tenant
 from chassis.errors import problem_responses
 from chassis.money import amount_text
+from chassis.timeparams import IsoDateTime
 from permits.domain.workflow import STATUS_LABELS
 from permits.entrypoints.dependencies import App
 from permits.entrypoints.schemas import (
@@ -79,8 +80,8 @@ async def search(
     type_code: str | None = Query(default=None, max_length=40),
     applicant: str | None = Query(default=None, max_length=320),
     company_id: str | None = Query(default=None, max_length=60),
-    applied_from: datetime | None = None,
-    applied_to: datetime | None = None,
+    applied_from: IsoDateTime | None = None,
+    applied_to: IsoDateTime | None = None,
 ) -> PermitPage:
     filters = {
         "number": number,

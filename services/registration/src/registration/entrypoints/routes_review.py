@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 
 from fastapi import APIRouter, Query
@@ -11,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from chassis.api import PageQuery, Tenant
 from chassis.documents import DOWNLOAD_RESPONSES, download_response
 from chassis.errors import problem_responses
+from chassis.timeparams import IsoDateTime
 from registration.entrypoints.dependencies import App
 from registration.entrypoints.schemas import (
     DecisionIn,
@@ -38,8 +38,8 @@ async def queue(
         default=None, pattern="^(pending_validation|returned|accepted|denied)$"
     ),
     trade: str | None = Query(default=None, max_length=100),
-    submitted_from: datetime | None = None,
-    submitted_to: datetime | None = None,
+    submitted_from: IsoDateTime | None = None,
+    submitted_to: IsoDateTime | None = None,
 ) -> QueuePage:
     docs, total = await views.queue(
         app.runtime.db,
