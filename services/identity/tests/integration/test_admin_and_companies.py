@@ -485,6 +485,22 @@ async def test_the_last_company_admin_can_never_be_removed(harness: Any) -> None
         await harness.login("solo@example.org", "strong passphrase 77", "alpha")
     ).status_code == 200
 
+    # issue 22, defect 15: a second admin who was invited and never accepted is
+    # not an admin yet — only active admins count
+    await harness.http.post(
+        f"/v1/jurisdictions/alpha/companies/{cid}/users",
+        headers=auth(solo["access_token"]),
+        json={"email": "later@example.org", "display_name": "Later", "company_admin": True},
+    )
+    r = await harness.http.delete(
+        f"/v1/jurisdictions/alpha/companies/{cid}/users/{me['account_id']}",
+        headers=auth(solo["access_token"]),
+    )
+    assert r.status_code == 409
+    assert (
+        await harness.login("solo@example.org", "strong passphrase 77", "alpha")
+    ).status_code == 200
+
 
 @pytest.mark.parametrize(
     ("path", "body", "field"),

@@ -112,7 +112,8 @@ class MembershipRepository(DataclassRepository[Membership]):
             projection={"status": 1},
             bounded="one company's admins",
         )
-        return sum(1 for a in admins if a["_id"] != membership_id and a["status"] != "disabled")
+        # only admins who can act: one invited and never accepted is no admin yet
+        return sum(1 for a in admins if a["_id"] != membership_id and a["status"] == "active")
 
 
 async def jurisdictions_of_account(db: AsyncDatabase[Doc], account_id: str) -> list[str]:
