@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import filetype
 from bson import ObjectId
@@ -108,6 +109,17 @@ class DocumentStore:
         return stream
 
 
+def content_disposition(filename: str) -> str:
+    """``attachment`` under the file's own name, whatever its script (RFC 6266):
+    ``filename*`` carries it UTF-8 percent-encoded (RFC 8187); ``filename`` an
+    ASCII stand-in for clients that predate it (no quote, backslash or control
+    character, so the header always parses)."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def download_response(stream: Any) -> StreamingResponse:
     """Stream a GridFS file to the client as an attachment."""
 
@@ -119,7 +131,7 @@ def download_response(stream: Any) -> StreamingResponse:
     return StreamingResponse(
         body(),
         media_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{stream.filename}"'},
+        headers={"Content-Disposition": content_disposition(stream.filename or "document")},
     )
 
 

@@ -33,7 +33,14 @@ async def get(query: str) -> httpx.Response:
 
 @pytest.mark.parametrize(
     "query",
-    ["applied_to=0.5", "applied_to=1700000000", "applied_to=-1", "day=0", "day=1700000000", "day=x"],
+    [
+        "applied_to=0.5",
+        "applied_to=1700000000",
+        "applied_to=-1",
+        "day=0",
+        "day=1700000000",
+        "day=x",
+    ],
 )
 async def test_a_bare_number_is_not_a_date_it_is_a_422_naming_the_field(query: str) -> None:
     r = await get(query)
