@@ -141,8 +141,9 @@ def definitions(
                 ),
                 "GATEWAY_JWKS_URL": jwks,
                 "GATEWAY_DEV_MAILBOX_URL": url(a.mail_http_port),
-                # the portal forwards each browser's address (X-Forwarded-For)
-                "GATEWAY_TRUSTED_PROXIES": json.dumps([a.host]),
+                # the portal forwards each browser's address (X-Forwarded-For) and
+                # proves its hop with this secret; no local address is trusted as such
+                "GATEWAY_PROXY_SECRET": keys["proxy_secret"],
             },
         ),
         Service(
@@ -156,6 +157,7 @@ def definitions(
                 "PORTAL_PUBLIC_BASE_URL": url(a.portal_port),
                 "PORTAL_MONGODB_URL": mongo_url(a.host, a.mongo_port),
                 "PORTAL_SESSION_SECRET": keys["portal_secret"],
+                "PORTAL_GATEWAY_PROXY_SECRET": keys["proxy_secret"],
                 "PORTAL_PAYMENT_ORIGINS": json.dumps([url(a.sandbox_port)]),
             },
         ),

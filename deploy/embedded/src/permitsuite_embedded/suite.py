@@ -47,7 +47,13 @@ class Suite(Seeding):
         if path.exists():
             values = dict(json.loads(path.read_text()))
             added = False
-            for name in ("internal_token", "sandbox_api_key", "webhook_secret", "portal_secret"):
+            for name in (
+                "internal_token",
+                "sandbox_api_key",
+                "webhook_secret",
+                "portal_secret",
+                "proxy_secret",
+            ):
                 if name not in values:  # data folders from before this secret existed
                     values[name] = secrets.token_urlsafe(32)
                     added = True
@@ -71,6 +77,7 @@ class Suite(Seeding):
             "sandbox_api_key": secrets.token_urlsafe(32),
             "webhook_secret": secrets.token_urlsafe(32),
             "portal_secret": secrets.token_urlsafe(32),
+            "proxy_secret": secrets.token_urlsafe(32),
             "passwords": {email: secrets.token_urlsafe(12) for _, email, *_ in DEMO_USERS},
         }
         path.write_text(json.dumps(values, indent=2))

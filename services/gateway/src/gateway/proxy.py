@@ -8,6 +8,7 @@ redirect to a service's internal address is never passed to the client.
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 import httpx
@@ -48,6 +49,8 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 # service before it answered (RFC 9110 §9.2.2).
 IDEMPOTENT = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
 PRIORITY_PATHS = frozenset(RESERVED_PATHS)
+# the portal's hop proves itself with GATEWAY_PROXY_SECRET (never forwarded on)
+PROXY_SECRET_HEADER = "x-permitsuite-proxy-secret"
 
 
 class UpstreamUnavailable(ProblemError):
@@ -75,10 +78,21 @@ class Proxy:
         return self._own
 
     def client(self, request: Request) -> str:
+        """The client's address: the peer, or what trusted hops say in
+        ``X-Forwarded-For`` — load balancers by address, the portal by its
+        secret (an address alone would trust every local client)."""
         peer = request.client.host if request.client else None
-        address = client_address(
-            peer, request.headers.get("x-forwarded-for"), self.settings.trusted_proxies
-        )
+        trusted = self.settings.trusted_proxies
+        secret = self.settings.proxy_secret
+        presented = request.headers.get(PROXY_SECRET_HEADER)
+        if (
+            peer
+            and secret
+            and presented
+            and hmac.compare_digest(presented.encode(), secret.get_secret_value().encode())
+        ):
+            trusted = [*trusted, peer]
+        address = client_address(peer, request.headers.get("x-forwarded-for"), trusted)
         return address or "unknown"
 
     async def __call__(self, request: Request) -> Response:
@@ -114,7 +128,7 @@ class Proxy:
     async def _send(
         self, request: Request, route: Route, url: str, client: str, priority: bool
     ) -> httpx.Response:
-        skip = HOP_BY_HOP | {CORRELATION_HEADER.lower(), "x-forwarded-for"}
+        skip = HOP_BY_HOP | {CORRELATION_HEADER.lower(), "x-forwarded-for", PROXY_SECRET_HEADER}
         headers = {k: v for k, v in request.headers.items() if k.lower() not in skip}
         headers[CORRELATION_HEADER] = current_correlation_id()
         headers["X-Forwarded-For"] = client

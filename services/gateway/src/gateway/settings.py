@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -167,6 +167,12 @@ class GatewaySettings(BaseSettings):
         gt=0,
         description="a service with calls in flight and none finished for this long fails "
         "/health/live (the supervisor restarts the gateway)",
+    )
+    proxy_secret: SecretStr | None = Field(
+        default=None,
+        description="a secret the portal sends with each request "
+        "(X-Permitsuite-Proxy-Secret); only then is its X-Forwarded-For believed — a "
+        "trusted address alone would trust every local client",
     )
     max_body_bytes: int = Field(default=10 * 1_048_576, gt=0)
     dev_mailbox_url: str | None = Field(

@@ -17,6 +17,7 @@ from jwt.algorithms import OKPAlgorithm
 
 from chassis.clock import ManualClock
 from gateway.app import create_app
+from gateway.proxy import PROXY_SECRET_HEADER
 from gateway.settings import GatewaySettings
 
 KEY = Ed25519PrivateKey.generate()
@@ -349,6 +350,26 @@ async def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
             "/v1/jurisdictions/demo", headers={"X-Forwarded-For": "1.2.3.4, 203.0.113.9"}
         )
     assert sent == ["127.0.0.1", "203.0.113.9"]
+
+
+async def test_forwarded_for_from_the_portals_hop_needs_its_secret_not_just_its_address() -> None:
+    """Issue 22, defect 14: the embedded gateway trusted X-Forwarded-For from
+    127.0.0.1, so any local client set its own address and escaped every
+    per-address limit. Only a hop that presents the portal's secret is believed
+    (the secret goes no further than the gateway)."""
+    sent: list[tuple[str, str | None]] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        sent.append((request.headers["x-forwarded-for"], request.headers.get(PROXY_SECRET_HEADER)))
+        return httpx.Response(200, json={})
+
+    spoof = {"X-Forwarded-For": "203.0.113.9"}
+    secret = "the portal's hop secret 5b1f"
+    async with _gateway(upstream, proxy_secret=secret) as client:
+        await client.get("/v1/jurisdictions/demo", headers=spoof)  # a local client forging
+        await client.get("/v1/jurisdictions/demo", headers={**spoof, PROXY_SECRET_HEADER: "guess"})
+        await client.get("/v1/jurisdictions/demo", headers={**spoof, PROXY_SECRET_HEADER: secret})
+    assert sent == [("127.0.0.1", None), ("127.0.0.1", None), ("203.0.113.9", None)]
 
 
 async def _raw(client: httpx.AsyncClient, method: str, raw: str) -> httpx.Response:

@@ -37,7 +37,15 @@ def create_app(settings: PortalSettings, clock: Clock | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_url)
-        gateway = Gateway(settings.gateway_url, settings.api_timeout_seconds)
+        gateway = Gateway(
+            settings.gateway_url,
+            settings.api_timeout_seconds,
+            proxy_secret=(
+                settings.gateway_proxy_secret.get_secret_value()
+                if settings.gateway_proxy_secret
+                else None
+            ),
+        )
         state = app.state
         state.settings, state.clock, state.gateway = settings, clock, gateway
         state.profiles = Profiles(gateway)

@@ -66,8 +66,10 @@ class ApiProblem(Exception):
 
 browser_address: ContextVar[str | None] = ContextVar("browser_address", default=None)
 """The visitor's address, forwarded to the gateway (``X-Forwarded-For``) so its
-rate limits count browsers, not the portal; the gateway must list the portal's
-addresses in ``GATEWAY_TRUSTED_PROXIES``."""
+rate limits count browsers, not the portal; the gateway believes it when the
+call carries the shared ``PORTAL_GATEWAY_PROXY_SECRET`` (``GATEWAY_PROXY_SECRET``)."""
+
+PROXY_SECRET_HEADER = "X-Permitsuite-Proxy-Secret"
 
 
 class Unavailable(Exception):
@@ -85,7 +87,14 @@ def _retry_after(response: httpx.Response) -> int | None:
 
 
 class Gateway:
-    def __init__(self, base_url: str, timeout: float, max_connections: int = 200) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float,
+        max_connections: int = 200,
+        proxy_secret: str | None = None,
+    ) -> None:
+        self.proxy_secret = proxy_secret
         # a short pool wait: when every connection is busy the visitor hears so
         # at once (a busy page) instead of after the whole timeout
         self.http = httpx.AsyncClient(
@@ -105,6 +114,8 @@ class Gateway:
         headers = {CORRELATION_HEADER: current_correlation_id(), **kwargs.pop("headers", {})}
         if address := browser_address.get():
             headers["X-Forwarded-For"] = address
+            if self.proxy_secret:
+                headers[PROXY_SECRET_HEADER] = self.proxy_secret
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:

@@ -41,6 +41,11 @@ class PortalSettings(BaseSettings):
         "(Content-Security-Policy form-action)",
     )
     api_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    gateway_proxy_secret: SecretStr | None = Field(
+        default=None,
+        description="the gateway's GATEWAY_PROXY_SECRET: sent with every call so the gateway "
+        "believes the visitor's address the portal forwards (rate limits count browsers)",
+    )
     log_json: bool = True
     log_level: str = "INFO"
 
