@@ -249,3 +249,30 @@ async def test_a_currency_without_cents_is_refused(harness: Any) -> None:
     )
     assert r.status_code == 422
     assert [e["field"] for e in r.json()["errors"]] == ["currency"]
+
+
+async def test_a_retried_application_with_its_key_creates_one_permit(harness: Any) -> None:
+    """Issue 22, defect 12: under load, applications answered 503/504 had in
+    fact been created, and a client that retried made a second permit. With an
+    Idempotency-Key the retry answers the first permit (R-PER-1 numbers stay
+    gap-free); the key reused for another application is a 422 naming it."""
+    await harness.setup_type("alpha")
+    rich = harness.token("alpha", "contractor", email="rich@example.org", companies=["c1"])
+    url = "/v1/jurisdictions/alpha/permits"
+    keyed = {**rich, "Idempotency-Key": "apply-7f3c"}
+    body = harness.application(company_ids=["c1"])
+    first = await harness.http.post(url, headers=keyed, json=body)
+    again = await harness.http.post(url, headers=keyed, json=body)
+    assert first.status_code == 201 and again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["number"] == first.json()["number"]
+    mine = await harness.http.get(url, headers=rich)
+    assert mine.json()["total"] == 1
+    other = await harness.http.post(
+        url, headers=keyed, json=harness.application(description="another job")
+    )
+    assert other.status_code == 422
+    assert other.json()["errors"][0]["field"] == "Idempotency-Key"
+    # without a key an application is still taken (the key is optional)
+    assert (await harness.http.post(url, headers=rich, json=body)).status_code == 201

@@ -36,3 +36,4 @@ TransitionCall = Annotated[
 ]
 VoidCall = Annotated[IdempotentCall, Depends(Idempotency("permits.fees.void"))]
 AssessCall = Annotated[IdempotentCall, Depends(Idempotency("permits.fees.assess"))]
+ApplyCall = Annotated[IdempotentCall, Depends(Idempotency("permits.apply", required=False))]

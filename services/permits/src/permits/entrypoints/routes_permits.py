@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Response
 
 from chassis.api import PageQuery, Tenant
 from chassis.errors import problem_responses
-from permits.entrypoints.dependencies import App, TransitionCall
+from permits.entrypoints.dependencies import App, ApplyCall, TransitionCall
 from permits.entrypoints.schemas import (
     ApplicationIn,
     CommentIn,
@@ -74,8 +74,12 @@ async def put_type(
     response_model=PermitOut,
     tags=["permits"],
     summary="Apply: a numbered application, status SUBMITTED (R-PER-1)",
+    description="Send an `Idempotency-Key` to retry safely: the same key and application "
+    "answer the permit the first request created (`Idempotent-Replayed: true`).",
 )
-async def apply(jurisdiction_id: str, body: ApplicationIn, user: Tenant, app: App) -> PermitOut:
+async def apply(
+    jurisdiction_id: str, body: ApplicationIn, user: Tenant, app: App, call: ApplyCall
+) -> PermitOut:
     data = body.model_dump(mode="json")
     cmd = Apply(
         jurisdiction_id=jurisdiction_id,
@@ -88,7 +92,7 @@ async def apply(jurisdiction_id: str, body: ApplicationIn, user: Tenant, app: Ap
         valuation=body.valuation_decimal,
         company_ids=body.company_ids,
     )
-    return permit_out(await applications.apply(cmd, app.units))
+    return permit_out(await call.run(lambda: applications.apply(cmd, app.units)))
 
 
 @router.get(

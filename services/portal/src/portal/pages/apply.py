@@ -5,6 +5,7 @@ new permit number is shown on success."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -36,13 +37,18 @@ async def _types(page: Page) -> list[dict[str, Any]]:
 
 @router.get("/permits/new")
 async def apply_page(page: UserPage) -> Response:
-    return page.render("apply.html", title="Apply / New Permit", types=await _types(page))
+    return page.render(
+        "apply.html", title="Apply / New Permit", types=await _types(page), attempt=uuid4().hex
+    )
 
 
 @router.post("/permits/new")
 async def apply(page: UserPage, form: Form) -> Response:
     assert page.session is not None
     values = {k: field_value(form, k) for k in (*FIELDS, *OWNER)}
+    # the form's attempt id is the Idempotency-Key: a double submit, or a retry
+    # after an answer that was lost, applies once
+    attempt = field_value(form, "attempt") or uuid4().hex
     errors = {
         k: message
         for k, message in (("type_code", "Choose the permit type"), ("street", "Enter the address"))
@@ -68,7 +74,10 @@ async def apply(page: UserPage, form: Form) -> Response:
             body["owner"] = {"name": values["owner_name"], "email": values["owner_email"] or None}
         try:
             permit = await page.api().json(
-                "POST", f"/v1/jurisdictions/{page.jid}/permits", json=body
+                "POST",
+                f"/v1/jurisdictions/{page.jid}/permits",
+                json=body,
+                headers={"Idempotency-Key": f"portal-apply-{attempt}"},
             )
         except ApiProblem as problem:
             if problem.status not in (404, 409, 422):
@@ -83,6 +92,7 @@ async def apply(page: UserPage, form: Form) -> Response:
         types=await _types(page),
         errors=errors,
         values=values,
+        attempt=uuid4().hex,  # a corrected form is another application
     )
 
 
