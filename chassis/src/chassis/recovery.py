@@ -77,6 +77,11 @@ class Marks:
 
 
 class BrokerWatch:
+    # a check, or the closing of its connection, that takes longer is abandoned:
+    # against a dying broker either can hang, and the watch must run again
+    check_seconds: float = 120.0
+    close_seconds: float = 5.0
+
     def __init__(
         self,
         db: AsyncDatabase[dict[str, Any]],
@@ -119,9 +124,17 @@ class BrokerWatch:
         try:
             while not stop.is_set():
                 try:
-                    await self.check()
+                    async with asyncio.timeout(self.check_seconds):
+                        await self.check()
+                except TimeoutError:
+                    log.warning(
+                        "outbox broker check took over %s s; starting afresh next time",
+                        self.check_seconds,
+                    )
+                    await self.close()
                 except Exception:
                     log.exception("outbox broker check failed")
+                    await self.close()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=interval)
         finally:
@@ -134,9 +147,19 @@ class BrokerWatch:
             await self._save(mark)
 
     async def close(self) -> None:
-        if self._probe is not None:
-            await self._probe.stop()
-            self._probe = None
+        """Let the broker connection go. It is forgotten first, so the next
+        check opens a fresh one even if closing this one hangs (it did, against
+        a dying broker, and the watch never ran again)."""
+        probe, self._probe = self._probe, None
+        if probe is None:
+            return
+        try:
+            async with asyncio.timeout(self.close_seconds):
+                await probe.stop()
+        except TimeoutError:
+            log.warning("the outbox check's broker connection did not close in time; let go")
+        except Exception:  # closing a broken connection may fail; it is gone either way
+            log.info("closing the outbox check's broker connection failed", exc_info=True)
 
     async def check(self) -> list[str]:
         """Compare every mark with the broker; re-publish lost topics. Returns them."""

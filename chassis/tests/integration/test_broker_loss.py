@@ -7,6 +7,7 @@ it with SIGKILL and starts it again on the same port.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -182,3 +183,38 @@ async def test_an_idle_check_writes_nothing(stack: Stack) -> None:
     again = await marks.find_one({"topic": "identity.events"})
     assert again == first  # checked_at unchanged: no write
     await watch.close()
+
+
+async def test_the_watch_keeps_watching_across_two_broker_losses(stack: Stack) -> None:
+    """Issue 22, defect 8: the broker killed twice in one run, with events in
+    flight between the kills. The watch and the relay run as their loops do in a
+    service; after each loss every event is applied once — the second loss is
+    noticed as the first was."""
+    stop = asyncio.Event()
+    watch = stack.watch()
+    loops = [
+        asyncio.create_task(watch.run(stop, interval=0.2)),
+        asyncio.create_task(stack.runtime.outbox.run_relay(stop, interval=0.2)),
+    ]
+
+    async def applied(expected: dict[str, int]) -> bool:
+        return await stack.effects() == expected
+
+    try:
+        await stack.emit("a")
+        await eventually(lambda: applied({"a": 1}), timeout=60, what="a applied")
+        for kill, jids in enumerate((("b", "c"), ("d", "e")), start=1):
+            stack.restart_broker_empty()
+            await stack.topics()
+            for jid in jids:  # in flight while the broker came back empty
+                await stack.emit(jid)
+            expected = {j: 1 for j in "abcde"[: 1 + 2 * kill]}
+            await eventually(
+                lambda expected=expected: applied(expected),  # type: ignore[misc]
+                timeout=90,
+                what=f"every event applied once after loss {kill}",
+            )
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*loops), 30)
+    assert await stack.runtime.db["processed_events"].count_documents({}) == 5
