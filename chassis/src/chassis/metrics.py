@@ -29,6 +29,11 @@ OUTBOX_PENDING = Gauge(
     "Unpublished outbox documents",
     ["service"],
 )
+OUTBOX_DEAD_LETTERED = Counter(
+    "permitsuite_outbox_dead_lettered_total",
+    "Outbox events the broker refused for good (set aside as status 'dead'; alert on it)",
+    ["service", "topic"],
+)
 OUTBOX_REPUBLISHED = Counter(
     "permitsuite_outbox_republished_total",
     "Sent outbox events set pending again because the broker lost them",

@@ -16,14 +16,16 @@ from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
+from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import Clock, as_utc
+from chassis.errors import ProblemError
 from chassis.kafka import EventPublisher
 from chassis.leases import claim_one
-from chassis.metrics import OUTBOX_LAG, OUTBOX_PENDING
+from chassis.metrics import OUTBOX_DEAD_LETTERED, OUTBOX_LAG, OUTBOX_PENDING
 from chassis.recovery import Marks
 from contracts import Envelope
 
@@ -32,6 +34,23 @@ log = logging.getLogger(__name__)
 OUTBOX = "outbox"
 PENDING = "pending"
 SENT = "sent"
+DEAD = "dead"  # the broker refused it for good: kept, with the reason, for an operator
+
+# Apache Kafka takes records up to about 1 MB by default (message.max.bytes,
+# the producer's max.request.size); an event is refused well before that.
+MAX_EVENT_BYTES = 512 * 1024
+# errors no retry can help: the record itself is what the broker refuses
+PERMANENT = (MessageSizeTooLargeError, RecordTooLargeError)
+
+
+class EventTooLarge(ProblemError):
+    """A command whose event the event stream could not carry: refused inside
+    its transaction, so nothing of it is written."""
+
+    status = 422
+    slug = "event-too-large"
+    title = "This change is too large"
+
 
 OUTBOX_INDEXES = [
     IndexModel([("status", ASCENDING), ("created_at", ASCENDING)], name="status_created"),
@@ -49,6 +68,7 @@ class Outbox:
         service: str,
         lease: timedelta = timedelta(seconds=30),
         retention: timedelta = timedelta(hours=24),
+        max_event_bytes: int = MAX_EVENT_BYTES,
     ) -> None:
         self.collection = db[OUTBOX]
         self.publisher = publisher
@@ -56,6 +76,7 @@ class Outbox:
         self.service = service
         self.lease = lease
         self.retention = retention
+        self.max_event_bytes = max_event_bytes
         self.owner = f"{service}-{uuid4().hex[:12]}"
         self.marks = Marks()  # what the broker acknowledged last, per partition
 
@@ -64,12 +85,22 @@ class Outbox:
 
     # -- writing (inside the caller's transaction) -------------------------
     def document(self, envelope: Envelope, topic: str) -> dict[str, Any]:
+        """The event as the broker will take it; one larger than
+        ``max_event_bytes`` refuses the command (:class:`EventTooLarge`)."""
+        key, value, headers = envelope.kafka_key(), envelope.kafka_value(), envelope.kafka_headers()
+        size = len(key) + len(value) + sum(len(k) + len(v) for k, v in headers.items())
+        if size > self.max_event_bytes:
+            raise EventTooLarge(
+                f"this change would publish a {envelope.type} event of {size:,} bytes, more "
+                f"than the {self.max_event_bytes:,} the event stream carries; make it smaller "
+                "(for example fewer lines at a time)"
+            )
         return {
             "_id": envelope.id,
             "topic": topic,
-            "key": envelope.kafka_key(),
-            "value": envelope.kafka_value(),
-            "headers": envelope.kafka_headers(),
+            "key": key,
+            "value": value,
+            "headers": headers,
             "event_type": envelope.type,
             "jurisdiction_id": envelope.jurisdiction,
             "created_at": self.clock.now(),
@@ -95,9 +126,10 @@ class Outbox:
             owner=self.owner,
         )
 
-    async def _publish(self, doc: dict[str, Any], path: str) -> bool:
+    async def _publish(self, doc: dict[str, Any], path: str) -> str:
+        """``sent``, ``dead`` (refused for good, set aside) or ``failed`` (retried)."""
         if self.publisher is None:
-            return False
+            return "failed"
         try:
             metadata = await self.publisher.publish_record(
                 doc["topic"],
@@ -106,18 +138,38 @@ class Outbox:
                 dict(doc["headers"]),
                 path=path,
             )
+        except PERMANENT as exc:
+            await self._dead_letter(doc, exc)
+            return "dead"
         except Exception:
             log.warning(
                 "publishing outbox event %s failed; the relay retries", doc["_id"], exc_info=True
             )
             await self._retry_soon([doc["_id"]])
-            return False
+            return "failed"
         self.marks.note(doc["topic"], metadata.partition, metadata.offset, doc["_id"])
         await self.collection.update_one(
             {"_id": doc["_id"], "lease_owner": self.owner},
             {"$set": {"status": SENT, "sent_at": self.clock.now()}},
         )
-        return True
+        return "sent"
+
+    async def _dead_letter(self, doc: dict[str, Any], exc: BaseException) -> None:
+        """The broker will never take this row: set it aside so the rows behind
+        it go out (one such row held permits' whole relay). Kept, with the
+        reason, until an operator deals with it; counted, for an alert."""
+        log.error(
+            "the broker refused outbox event %s (%s, %s) for good: set aside as %r, not retried",
+            doc["_id"],
+            doc.get("event_type"),
+            type(exc).__name__,
+            DEAD,
+        )
+        await self.collection.update_one(
+            {"_id": doc["_id"], "lease_owner": self.owner},
+            {"$set": {"status": DEAD, "error": repr(exc), "dead_at": self.clock.now()}},
+        )
+        OUTBOX_DEAD_LETTERED.labels(self.service, doc["topic"]).inc()
 
     async def _retry_soon(self, ids: list[str]) -> None:
         """Let the relay retry soon rather than after the full lease."""
@@ -133,7 +185,7 @@ class Outbox:
         if self.publisher is None or not mine:
             return 0
         if len(mine) == 1:
-            return int(await self._publish(mine[0], "direct"))
+            return int(await self._publish(mine[0], "direct") == "sent")
         try:
             answers = await self.publisher.publish_records(
                 [
@@ -146,7 +198,9 @@ class Outbox:
             answers = [RuntimeError("not handed to the producer")] * len(mine)
         sent, failed = [], []
         for doc, answer in zip(mine, answers, strict=True):
-            if isinstance(answer, BaseException):
+            if isinstance(answer, PERMANENT):
+                await self._dead_letter(doc, answer)
+            elif isinstance(answer, BaseException):
                 failed.append(doc["_id"])
             else:
                 self.marks.note(doc["topic"], answer.partition, answer.offset, doc["_id"])
@@ -168,10 +222,12 @@ class Outbox:
             doc = await self._claim()
             if doc is None:
                 break
-            if await self._publish(doc, "relay"):
+            outcome = await self._publish(doc, "relay")
+            if outcome == "sent":
                 sent += 1
-            else:
-                break
+            elif outcome == "failed":
+                break  # the broker is away: the relay tries again next time
+            # "dead": set aside, the rows behind it go on
         return sent
 
     async def prune(self) -> int:

@@ -10,11 +10,12 @@ from typing import Any, ClassVar
 
 import pytest
 from devstack.testing import TestScope, read_records
+from prometheus_client import REGISTRY
 
 from chassis.app import ServiceRuntime, build_runtime
 from chassis.clock import ManualClock
 from chassis.mongo import TenancyViolation, TenantRepository
-from chassis.outbox import Outbox
+from chassis.outbox import EventTooLarge, Outbox
 from chassis.settings import ServiceSettings
 from chassis.uow import Transaction
 from contracts.identity import JurisdictionCreated
@@ -176,3 +177,66 @@ async def test_expired_lease_is_reclaimed_and_sent_documents_are_pruned(
     manual_clock.advance(timedelta(hours=25))
     assert await live.prune() == 1
     assert await runtime.db["outbox"].count_documents({}) == 0
+
+
+def _huge_event() -> JurisdictionCreated:
+    return JurisdictionCreated(jurisdiction_id="big", name="x" * 1_200_000, time_zone="UTC")
+
+
+async def test_an_event_too_large_for_the_broker_is_refused_before_anything_is_written(
+    runtime: ServiceRuntime,
+) -> None:
+    """Issue 22, defect 10: a valid command whose event (1.2 MB) exceeded the
+    broker's message size answered 200 and could never be published. Now the
+    command is refused with a 422 and its transaction writes nothing."""
+
+    async def work(tx: Transaction) -> None:
+        await tx.repo(Widgets, "alpha").insert_one({"_id": "w-big"})
+        tx.emit(_huge_event(), jurisdiction_id="alpha")
+
+    with pytest.raises(EventTooLarge) as refused:
+        await runtime.uow.run(work)
+    assert refused.value.status == 422
+    assert await runtime.db["widgets"].count_documents({}) == 0
+    assert await runtime.db["outbox"].count_documents({}) == 0
+
+
+async def test_a_row_the_broker_refuses_for_good_is_dead_lettered_and_the_relay_moves_on(
+    runtime: ServiceRuntime, scope: TestScope, manual_clock: ManualClock
+) -> None:
+    """Issue 22, defect 10: permits' relay stayed stuck behind one row the broker
+    would never take, and every later event waited too. Such a row is set
+    aside (status ``dead``, the reason kept, an error logged and counted) and
+    the events behind it go out."""
+    runtime.outbox.publisher = None  # both left to the relay
+    runtime.outbox.max_event_bytes = 10_000_000  # as a row written before the limit existed
+
+    async def big(tx: Transaction) -> None:
+        tx.emit(_huge_event(), jurisdiction_id="alpha")
+
+    async def small(tx: Transaction) -> None:
+        tx.emit(_event(8), jurisdiction_id="alpha")
+
+    await runtime.uow.run(big)
+    manual_clock.advance(timedelta(seconds=1))
+    await runtime.uow.run(small)
+    manual_clock.advance(timedelta(seconds=31))
+    relay = Outbox(runtime.db, runtime.publisher, runtime.clock, service="relay")
+    dead_before = _dead_lettered("relay")
+    assert await relay.relay_once() == 1
+    dead = await runtime.db["outbox"].find_one({"status": "dead"})
+    assert dead is not None and "MessageSizeTooLarge" in dead["error"]
+    assert _dead_lettered("relay") == dead_before + 1
+    assert await runtime.db["outbox"].count_documents({"status": "pending"}) == 0
+    records = await read_records(
+        scope.infra.kafka_bootstrap, scope.topic("identity.events"), count=1
+    )
+    assert [r.key for r in records] == [b"j8"]
+    assert await relay.relay_once() == 0  # and it is not tried again
+
+
+def _dead_lettered(service: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "permitsuite_outbox_dead_lettered_total", {"service": service, "topic": "identity.events"}
+    )
+    return value or 0.0

@@ -58,6 +58,11 @@ async def _fee_events(harness: Any) -> int:
         ({"items": [{"code": "SQFT", "quantity": "abc"}]}, "items.0.quantity"),
         ({"items": [{"code": "SQFT", "quantity": "NaN"}]}, "items.0.quantity"),
         ({"items": [{"code": "SQFT", "quantity": 1e300}]}, "items.0.quantity"),
+        # issue 22, defect 10: 4,000 lines made an event the broker could not carry
+        (
+            {"manual": [{"name": f"L{n}", "amount": "1.00", "reason": "r"} for n in range(4000)]},
+            "manual",
+        ),
     ],
 )
 async def test_money_and_quantities_are_plain_decimals_or_422(

@@ -124,7 +124,7 @@ class AssessItemIn(Strict):
 
 class AssessIn(Strict):
     items: list[AssessItemIn] = Field(default_factory=list, max_length=100)
-    manual: list[ManualFeeIn] = Field(default_factory=list)
+    manual: list[ManualFeeIn] = Field(default_factory=list, max_length=100)
 
 
 class VoidIn(Strict):
