@@ -25,6 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.auth import TokenVerifier
 from chassis.clock import Clock, SystemClock
 from chassis.consumer import PROCESSED_EVENTS, EventConsumer
+from chassis.deferred import Deferred
 from chassis.errors import install_problem_handlers
 from chassis.health import health_router
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 Hook = Callable[["ServiceRuntime"], Awaitable[None]]
 SHUTDOWN_STEP_SECONDS = 5.0
+DEFERRED_SWEEP_SECONDS = 10.0  # requests whose process died before doing them
 
 
 @dataclass
@@ -52,6 +54,7 @@ class ServiceRuntime:
     outbox: Outbox
     uow: UnitOfWork
     verifier: TokenVerifier | None = None
+    deferred: Deferred | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -98,7 +101,10 @@ def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> Serv
             jwks_url=settings.jwks_url,
             cache_seconds=settings.jwks_cache_seconds,
         )
-    return ServiceRuntime(settings, clock, client, db, broker, publisher, outbox, uow, verifier)
+    deferred = Deferred(db, uow, clock, service=settings.service_name)
+    return ServiceRuntime(
+        settings, clock, client, db, broker, publisher, outbox, uow, verifier, deferred
+    )
 
 
 def create_service_app(
@@ -122,6 +128,9 @@ def create_service_app(
         await runtime.db[PROCESSED_EVENTS].create_index("processed_at")
         for hook in on_startup:
             await hook(runtime)
+        deferred = runtime.deferred if runtime.deferred and runtime.deferred.handlers else None
+        if deferred is not None:
+            await deferred.ensure_indexes()
         if runs_workers:
             for consumer in consumers:
                 consumer.attach(
@@ -144,6 +153,10 @@ def create_service_app(
                 runtime.outbox.run_relay(runtime.stopping, settings.outbox_relay_interval_seconds),
                 "outbox-relay",
             )
+            if deferred is not None:
+                runtime.spawn(
+                    deferred.run_sweep(runtime.stopping, DEFERRED_SWEEP_SECONDS), "deferred-sweep"
+                )
         log.info("%s started (role=%s)", runtime.service, settings.role)
         try:
             yield

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
@@ -19,7 +21,7 @@ from identity.entrypoints import (
 )
 from identity.entrypoints.consumers import registration_consumer
 from identity.entrypoints.wellknown import well_known
-from identity.service_layer import Identity
+from identity.service_layer import Identity, enrollment, resets
 from identity.settings import IdentitySettings
 
 
@@ -39,7 +41,14 @@ def build_identity(settings: IdentitySettings, clock: Clock | None = None) -> Id
         clock=runtime.clock,
         jwks=signer.jwks(),
     )
-    return Identity(runtime=runtime, settings=settings, signer=signer)
+    identity = Identity(runtime=runtime, settings=settings, signer=signer)
+    # answered before they are looked at (no account enumeration by timing)
+    assert runtime.deferred is not None
+    runtime.deferred.register(
+        enrollment.ENROLLMENT_REQUESTED, partial(enrollment.send_enrollment_link, identity)
+    )
+    runtime.deferred.register(resets.RESET_REQUESTED, partial(resets.send_reset_links, identity))
+    return identity
 
 
 async def _indexes(runtime: ServiceRuntime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import FastAPI
 
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
@@ -13,6 +15,7 @@ from registration.adapters.repositories import create_indexes
 from registration.adapters.unit_of_work import registration_units
 from registration.entrypoints.dependencies import RegistrationApp
 from registration.entrypoints.http import router, staff
+from registration.service_layer import links
 from registration.service_layer.unit_of_work import RegistrationService
 from registration.settings import RegistrationSettings
 
@@ -30,6 +33,8 @@ def build_registration(
         resume_link_days=settings.resume_link_days,
         default_max_document_bytes=settings.default_max_document_bytes,
     )
+    assert runtime.deferred is not None  # a start is answered before it is looked at
+    runtime.deferred.register(links.START_REQUESTED, partial(links.send_start_link, service))
     return RegistrationApp(runtime, service)
 
 

@@ -342,3 +342,32 @@ async def test_a_license_number_can_be_taken_back_a_company_name_cannot(harness:
     assert (await harness.http.get(f"/v1/registrations/{rid}", headers=me)).json()[
         "company_name"
     ] == "L"
+
+
+async def test_r_reg_2_a_start_answers_before_it_looks_at_the_email(harness: Any) -> None:
+    """Issue 22, defect 11: the answer does the same work for every address
+    (one request recorded); the link is made after the answer, within the
+    hourly limit per address."""
+    await harness.jurisdiction("alpha")
+    deferred = harness.reg.runtime.deferred
+    held: list[str] = []
+
+    async def hold(request_id: str) -> None:
+        held.append(request_id)
+
+    deferred.process = hold
+    confirmations = harness.reg.runtime.db["starts"]
+    before = await harness.reg.runtime.db["outbox"].count_documents({})
+    answers = [
+        await harness.http.post(
+            "/v1/jurisdictions/alpha/registrations", json={"email": "sam@example.org"}
+        )
+        for _ in range(7)  # past the hourly limit of 5 links for this address
+    ]
+    assert {a.status_code for a in answers} == {202} and len({a.text for a in answers}) == 1
+    assert await deferred.collection.count_documents({}) == 7
+    assert await harness.reg.runtime.db["outbox"].count_documents({}) == before
+    for request_id in held:
+        await type(deferred).process(deferred, request_id)
+    assert await deferred.collection.count_documents({}) == 0
+    assert await confirmations.count_documents({"email": "sam@example.org"}) == 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response
+from fastapi import APIRouter, BackgroundTasks, Form, Response
 
 from chassis.errors import Unprocessable, field_error
 from identity.entrypoints.deps import PROBLEMS, ClientAddress, Idn
@@ -25,9 +25,16 @@ from identity.entrypoints.schemas_admin import (
     UserOut,
     user_out,
 )
-from identity.service_layer import enrollment, invitations, resets, tokens
+from identity.service_layer import Identity, enrollment, invitations, resets, tokens
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS)
+
+
+def _after_the_answer(idn: Identity, after: BackgroundTasks, request_id: str) -> None:
+    """The request's work runs once its 202 is sent: the answer takes the same
+    time whether or not the email is known (chassis.deferred)."""
+    assert idn.runtime.deferred is not None
+    after.add_task(idn.runtime.deferred.process, request_id)
 
 
 @router.post(
@@ -38,10 +45,13 @@ router = APIRouter(prefix="/v1", responses=PROBLEMS)
     summary="Ask for a confirmation link to enroll (R-ID-1)",
     description="Answers 202 whether or not the email already has an account.",
 )
-async def request_enrollment(jurisdiction_id: str, body: EnrollmentIn, idn: Idn) -> Accepted:
-    await enrollment.request_enrollment(
+async def request_enrollment(
+    jurisdiction_id: str, body: EnrollmentIn, idn: Idn, after: BackgroundTasks
+) -> Accepted:
+    request_id = await enrollment.request_enrollment(
         idn, jurisdiction_id=jurisdiction_id, email=str(body.email), kind=body.kind
     )
+    _after_the_answer(idn, after, request_id)
     return Accepted(detail="If this address can be enrolled, a confirmation link is on its way.")
 
 
@@ -110,18 +120,21 @@ async def accept_invitation(token: str, body: InvitationAccept, idn: Idn) -> Use
     summary="Forgot password, by email or contractor license / AEC number (R-ID-4)",
     description="Answers 202 whether or not anything matched.",
 )
-async def request_reset(jurisdiction_id: str, body: ResetRequest, idn: Idn) -> Accepted:
+async def request_reset(
+    jurisdiction_id: str, body: ResetRequest, idn: Idn, after: BackgroundTasks
+) -> Accepted:
     if bool(body.email) == bool(body.license_number):
         msg = "give either email or license_number"
         raise Unprocessable(
             msg, errors=[field_error("email", msg), field_error("license_number", msg)]
         )
-    await resets.request_reset(
+    request_id = await resets.request_reset(
         idn,
         jurisdiction_id=jurisdiction_id,
         email=str(body.email) if body.email else None,
         license_number=body.license_number,
     )
+    _after_the_answer(idn, after, request_id)
     return Accepted(detail="If this matches an account, a reset link is on its way.")
 
 

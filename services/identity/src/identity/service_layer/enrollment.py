@@ -43,10 +43,15 @@ async def _member_or_throttled(tx: Transaction, jurisdiction_id: str, email: str
     return sent >= LINKS_PER_EMAIL_PER_HOUR
 
 
+ENROLLMENT_REQUESTED = "enrollment"
+
+
 async def request_enrollment(
     idn: Identity, *, jurisdiction_id: str, email: str, kind: EnrollmentKind
-) -> None:
-    """Always ends in 202 for an existing jurisdiction: no account enumeration."""
+) -> str:
+    """Always ends in 202 for an existing jurisdiction that offers it: no
+    account enumeration — the request is recorded (the same insert whatever
+    the email) and :func:`send_enrollment_link` does the work after the answer."""
     jurisdiction = await get_jurisdiction(idn, jurisdiction_id)
     features = JurisdictionFeatures(**jurisdiction.get("features", {}))
     if not features.allows_enrollment(kind):
@@ -54,26 +59,35 @@ async def request_enrollment(
             f"{jurisdiction['name']} does not offer online {kind.replace('_', ' ')} enrollment",
             slug="enrollment-disabled",
         )
-    email = normalize_email(email)
-    now = idn.now
+    deferred = idn.runtime.deferred
+    assert deferred is not None
+    return await deferred.record(
+        ENROLLMENT_REQUESTED, jurisdiction_id, {"email": normalize_email(email), "kind": kind}
+    )
 
-    async def work(tx: Transaction) -> None:
-        if await _member_or_throttled(tx, jurisdiction_id, email):
-            return  # say nothing different
-        token = secrets.new_scoped_token(jurisdiction_id)
-        enrollment = Enrollment.request(
-            jurisdiction_id=jurisdiction_id,
-            jurisdiction_name=jurisdiction["name"],
-            email=email,
-            kind=kind,
-            token=token,
-            token_hash=secrets.token_hash(token),
-            at=now,
-            expires_at=enrollment_expiry(now, idn.settings.enrollment_link_hours),
-        )
-        await EnrollmentRepository(tx, jurisdiction_id).add(enrollment)
 
-    await idn.runtime.uow.run(work)
+async def send_enrollment_link(
+    idn: Identity, jurisdiction_id: str, payload: Doc, tx: Transaction
+) -> None:
+    """The confirmation link (R-ID-1), unless the address is a member here
+    already or was sent too many this hour. Runs after the 202 was sent."""
+    email = payload["email"]
+    if await _member_or_throttled(tx, jurisdiction_id, email):
+        return  # say nothing different
+    jurisdiction = await get_jurisdiction(idn, jurisdiction_id)
+    now = tx.clock.now()
+    token = secrets.new_scoped_token(jurisdiction_id)
+    enrollment = Enrollment.request(
+        jurisdiction_id=jurisdiction_id,
+        jurisdiction_name=jurisdiction["name"],
+        email=email,
+        kind=payload["kind"],
+        token=token,
+        token_hash=secrets.token_hash(token),
+        at=now,
+        expires_at=enrollment_expiry(now, idn.settings.enrollment_link_hours),
+    )
+    await EnrollmentRepository(tx, jurisdiction_id).add(enrollment)
 
 
 async def _usable_enrollment(idn: Identity, tx: Transaction | None, token: str) -> Enrollment:

@@ -59,37 +59,51 @@ async def _targets(
     return targets
 
 
+RESET_REQUESTED = "password_reset"
+
+
 async def request_reset(
     idn: Identity, *, jurisdiction_id: str, email: str | None, license_number: str | None
+) -> str:
+    """Record the request (the same one insert whatever it names) for the
+    answer; :func:`send_reset_links` does the work after it (chassis.deferred)."""
+    await load_jurisdiction(idn.runtime.db, jurisdiction_id)  # an unknown jurisdiction is 404
+    deferred = idn.runtime.deferred
+    assert deferred is not None
+    return await deferred.record(
+        RESET_REQUESTED, jurisdiction_id, {"email": email, "license_number": license_number}
+    )
+
+
+async def send_reset_links(
+    idn: Identity, jurisdiction_id: str, payload: Doc, tx: Transaction
 ) -> None:
-    """The same 202 whatever matched; a link goes to each matching member."""
+    """A link to each matching member (R-ID-4), at most a few an hour per email;
+    nothing for what matches nobody. Runs after the 202 was sent."""
     jurisdiction = await load_jurisdiction(idn.runtime.db, jurisdiction_id)
-
-    async def work(tx: Transaction) -> None:
-        now = tx.clock.now()
-        resets = ResetRepository(tx, jurisdiction_id)
-        for account in await _targets(tx, jurisdiction_id, email, license_number):
-            if await resets.sent_since(account["email"], now - timedelta(hours=1)) >= (
-                LINKS_PER_EMAIL_PER_HOUR
-            ):
-                continue
-            token = secrets.new_scoped_token(jurisdiction_id)
-            reset = PasswordReset.request(
-                jurisdiction_id=jurisdiction_id,
-                jurisdiction_name=jurisdiction["name"],
-                account_id=account["_id"],
-                email=account["email"],
-                token=token,
-                token_hash=secrets.token_hash(token),
-                at=now,
-                expires_at=now + timedelta(minutes=idn.settings.reset_link_minutes),
-            )
-            await resets.add(reset)
-            await audit(
-                tx, jurisdiction_id, "password_reset_requested", actor=None, subject=account["_id"]
-            )
-
-    await idn.runtime.uow.run(work)
+    now = tx.clock.now()
+    resets = ResetRepository(tx, jurisdiction_id)
+    targets = await _targets(tx, jurisdiction_id, payload["email"], payload["license_number"])
+    for account in targets:
+        if await resets.sent_since(account["email"], now - timedelta(hours=1)) >= (
+            LINKS_PER_EMAIL_PER_HOUR
+        ):
+            continue
+        token = secrets.new_scoped_token(jurisdiction_id)
+        reset = PasswordReset.request(
+            jurisdiction_id=jurisdiction_id,
+            jurisdiction_name=jurisdiction["name"],
+            account_id=account["_id"],
+            email=account["email"],
+            token=token,
+            token_hash=secrets.token_hash(token),
+            at=now,
+            expires_at=now + timedelta(minutes=idn.settings.reset_link_minutes),
+        )
+        await resets.add(reset)
+        await audit(
+            tx, jurisdiction_id, "password_reset_requested", actor=None, subject=account["_id"]
+        )
 
 
 async def _usable_reset(idn: Identity, tx: Transaction | None, token: str) -> PasswordReset:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter, BackgroundTasks, UploadFile
 from fastapi.responses import StreamingResponse
 
 from chassis.api import Tenant
@@ -64,8 +64,15 @@ async def put_settings(
     summary="Start: a confirmation link goes to the email (R-REG-2)",
     description="202 for any address; 403 if the jurisdiction does not offer it.",
 )
-async def start(jurisdiction_id: str, body: StartIn, app: App) -> Accepted:
-    await links.start(app.service, jurisdiction_id, str(body.email))
+async def start(jurisdiction_id: str, body: StartIn, app: App, after: BackgroundTasks) -> Accepted:
+    await links.check_offered(app.service, jurisdiction_id)
+    # the same work for every address before the answer: the link is sent after it
+    deferred = app.runtime.deferred
+    assert deferred is not None
+    request_id = await deferred.record(
+        links.START_REQUESTED, jurisdiction_id, {"email": str(body.email)}
+    )
+    after.add_task(deferred.process, request_id)
     return Accepted(detail="A confirmation link is on its way to this address.")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from chassis.clock import as_utc
 from chassis.errors import NotFound
@@ -48,9 +49,31 @@ async def _start(svc: RegistrationService, email: str, uow: RegistrationUnitOfWo
     await uow.confirmations.add(sent)
 
 
+START_REQUESTED = "registration_start"
+
+
+async def _offered(uow: RegistrationUnitOfWork) -> None:
+    offered(await uow.config.load())
+
+
+async def check_offered(svc: RegistrationService, jurisdiction_id: str) -> None:
+    """Step 1, before the answer: 403 where the jurisdiction does not offer
+    registration — nothing that depends on the email (no enumeration; the
+    entrypoint records the request and :func:`send_start_link` runs after)."""
+    await svc.units.read(jurisdiction_id, _offered)
+
+
 async def start(svc: RegistrationService, jurisdiction_id: str, email: str) -> None:
-    """Step 1: an email confirmation link. Always 202 (no enumeration)."""
+    """Step 1 in one go: both halves, as the route runs them around its answer."""
+    await check_offered(svc, jurisdiction_id)
     await svc.units.run(jurisdiction_id, partial(_start, svc, email.strip().lower()))
+
+
+async def send_start_link(
+    svc: RegistrationService, jurisdiction_id: str, payload: Doc, tx: Any
+) -> None:
+    """Step 1, after the answer: an email confirmation link, in ``tx``."""
+    await _start(svc, str(payload["email"]).strip().lower(), svc.units.factory(tx, jurisdiction_id))
 
 
 async def _confirm(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration, str]:
