@@ -10,14 +10,15 @@ import shutil
 import subprocess
 import sys
 import time
+from functools import partial
 from typing import Any
 
 import httpx
 from devstack.processes import (
     ManagedProcess,
+    broker_command,
+    mongo_command,
     port_open,
-    start_broker,
-    start_mongo,
     wait_until,
 )
 
@@ -28,7 +29,7 @@ from permitsuite_embedded.demo import (
 )
 from permitsuite_embedded.seeding import Seeding
 from permitsuite_embedded.services import Service, definitions
-from permitsuite_embedded.supervision import Backoff
+from permitsuite_embedded.supervision import Supervisor, Watched
 
 
 class Suite(Seeding):
@@ -37,9 +38,9 @@ class Suite(Seeding):
         self.data = args.data_dir.resolve()
         self.logs = self.data / "logs"
         self.infra: list[ManagedProcess] = []
-        self.infra_backoff: dict[str, Backoff] = {}
         self.services: list[Service] = []
         self.stopping = False
+        self.began = time.monotonic()
 
     # -- helpers --------------------------------------------------------
     def secrets(self) -> dict[str, Any]:
@@ -119,12 +120,15 @@ class Suite(Seeding):
         keys = self.secrets()
         self.say(f"data in {self.data}, logs in {self.logs}")
 
-        self.infra.append(start_broker(a.host, a.kafka_port, self.logs))
-        self.say(f"kafka (Tansu) on {a.host}:{a.kafka_port}")
-        self.infra.append(
-            start_mongo(a.host, a.mongo_port, self.data / "mongodb", self.logs, sync_on_commit=True)
+        # broker, database and mail sink at once, then wait for their ports
+        broker = ManagedProcess(
+            "kafka", broker_command(a.host, a.kafka_port), log_path=self.logs / "kafka.log"
         )
-        self.say(f"mongodb (SecantusDB) on {a.host}:{a.mongo_port}")
+        database = ManagedProcess(
+            "mongodb",
+            mongo_command(a.host, a.mongo_port, self.data / "mongodb", sync_on_commit=True),
+            log_path=self.logs / "mongodb.log",
+        )
         mail = ManagedProcess(
             "mailsink",
             [
@@ -141,11 +145,17 @@ class Suite(Seeding):
                 str(self.data / "mail.jsonl"),
             ],
             log_path=self.logs / "mailsink.log",
-        ).start()
-        self.infra.append(mail)
-        wait_until(
-            lambda: port_open(a.host, a.mail_http_port), timeout=30, what="mail sink", process=mail
         )
+        infra = (
+            (broker, a.kafka_port, "the broker port"),
+            (database, a.mongo_port, "the database port"),
+            (mail, a.mail_http_port, "the mail sink"),
+        )
+        self.infra = [proc.start() for proc, _, _ in infra]
+        for proc, port, what in infra:
+            wait_until(partial(port_open, a.host, port), timeout=60, what=what, process=proc)
+        self.say(f"kafka (Tansu) on {a.host}:{a.kafka_port}")
+        self.say(f"mongodb (SecantusDB) on {a.host}:{a.mongo_port}")
         self.say(f"smtp sink on {a.host}:{a.smtp_port}")
 
         bootstrap = f"{a.host}:{a.kafka_port}"
@@ -153,28 +163,54 @@ class Suite(Seeding):
         self.say(f"topics ready ({len(created)} created)")
 
         self.services = definitions(a, keys, bootstrap, self.url)
-        for service in self.services:
-            self.start_service(service)
+        # every service at once (each waits for what it needs), then the two
+        # that face the world: the banner in well under a minute on a warm machine
+        front = {"gateway", "portal"}
+        self.start_together([s for s in self.services if s.name not in front])
+        self.start_together([s for s in self.services if s.name in front])
         wait_until(self.gateway_ready, timeout=60, what="the gateway's /health")
         if not a.no_seed:
             self.seed(keys)
         self.banner(keys)
 
-    def start_service(self, service: Service) -> None:
-        service.process = ManagedProcess(
-            service.name,
-            [sys.executable, "-m", service.module],
-            log_path=self.logs / f"{service.name}.log",
-            env=service.env,
-        ).start()
+    def start_together(self, services: list[Service]) -> None:
+        """Start ``services`` at once and wait until every one is ready."""
+        started = time.monotonic()
+        for service in services:
+            service.process = ManagedProcess(
+                service.name,
+                [sys.executable, "-m", service.module],
+                log_path=self.logs / f"{service.name}.log",
+                env=service.env,
+            ).start()
+        waiting = list(services)
+        while waiting:
+            for service in list(waiting):
+                assert service.process is not None
+                if not service.process.alive():
+                    raise RuntimeError(
+                        f"{service.name} exited while starting. Its last lines:\n"
+                        f"{service.process.tail(8)}"
+                    )
+                if self.service_ready(service):
+                    waiting.remove(service)
+                    self.say(f"{service.name} ready on {self.url(service.port)}")
+            if time.monotonic() - started > 90:
+                names = ", ".join(s.name for s in waiting)
+                raise TimeoutError(f"not ready after 90 s: {names}")
+            time.sleep(0.1)
+
+    def service_ready(self, service: Service) -> bool:
         ready = {"gateway": "/health/live", "portal": "/health"}.get(service.name, "/health/ready")
-        wait_until(
-            lambda: _http_ok(f"{self.url(service.port)}{ready}"),
-            timeout=60,
-            what=f"{service.name} ready",
-            process=service.process,
-        )
-        self.say(f"{service.name} ready on {self.url(service.port)}")
+        return _http_ok(f"{self.url(service.port)}{ready}", timeout=0.5)
+
+    def service_live(self, service: Service) -> bool | None:
+        """The gateway's own liveness: False when it says it stopped making progress."""
+        try:
+            r = httpx.get(f"{self.url(service.port)}/health/live", timeout=2)
+        except httpx.HTTPError:
+            return None
+        return r.status_code == 200 if r.status_code in (200, 503) else None
 
     def gateway_ready(self) -> bool:
         return _http_ok(f"{self.url(self.args.gateway_port)}/health")
@@ -183,7 +219,7 @@ class Suite(Seeding):
         gw = self.url(self.args.gateway_port)
         lines = [
             "",
-            "Permitsuite is running.",
+            f"Permitsuite is running (up in {time.monotonic() - self.began:.0f} s).",
             f"  Portal (web):    {self.url(self.args.portal_port)}",
             f"  Gateway (API):   {gw}",
             f"  OpenAPI docs:    {gw}/docs",
@@ -213,48 +249,48 @@ class Suite(Seeding):
         print("\n".join(lines), flush=True)
 
     # -- supervise and stop ---------------------------------------------------
-    def supervise(self) -> None:
-        """Restart whatever dies, as often as it takes (supervision.py)."""
-        while not self.stopping:
-            now = time.monotonic()
-            for proc in self.infra:
-                if not proc.alive():
-                    self.restart_infra(proc, now)
-            for service in self.services:
-                if service.process is not None and not service.process.alive():
-                    self.restart_service(service, now)
-            time.sleep(0.5)
-
-    def restart_infra(self, proc: ManagedProcess, now: float) -> None:
-        backoff = self.infra_backoff.setdefault(proc.name, Backoff())
-        if backoff.restart_at is None:
-            self.say(
-                f"{proc.name} exited unexpectedly; restarting. Its last lines:\n{proc.tail(8)}"
+    def supervisor(self) -> Supervisor:
+        a = self.args
+        infra_ready = {
+            "kafka": lambda: port_open(a.host, a.kafka_port),
+            "mongodb": lambda: port_open(a.host, a.mongo_port),
+            "mailsink": lambda: port_open(a.host, a.mail_http_port),
+        }
+        watched = [
+            Watched(
+                proc.name,
+                proc,
+                infra_ready.get(proc.name, proc.alive),
+                start_timeout=60,
+                # the broker comes back empty: the topics again; the outboxes
+                # publish what it lost
+                on_ready=self.create_topics if proc.name == "kafka" else None,
             )
-        if now < backoff.exited(now):
-            return
-        proc.stop()  # reap it and close the old log
-        proc.start()
-        backoff.started(now)
-        if proc.name == "kafka":
-            a = self.args
-            wait_until(lambda: port_open(a.host, a.kafka_port), timeout=30, what="the broker")
-            # it comes back empty: create the topics; the outboxes publish what it lost
-            bootstrap = f"{a.host}:{a.kafka_port}"
-            asyncio.run(ensure_topics(bootstrap, ALL_TOPICS, partitions=a.partitions))
-        self.say(f"{proc.name} restarted")
+            for proc in self.infra
+        ]
+        for service in self.services:
+            assert service.process is not None
+            watched.append(
+                Watched(
+                    service.name,
+                    service.process,
+                    partial(self.service_ready, service),
+                    live=partial(self.service_live, service) if service.name == "gateway" else None,
+                    backoff=service.backoff,
+                )
+            )
+        return Supervisor(watched, self.say)
 
-    def restart_service(self, service: Service, now: float) -> None:
-        if service.backoff.restart_at is None:
-            self.say(f"{service.name} exited; restarting it")
-        if now < service.backoff.exited(now):
-            return
-        try:
-            self.start_service(service)
-            service.backoff.started(time.monotonic())
-        except (RuntimeError, TimeoutError) as exc:
-            self.say(f"{service.name} did not come up ({exc}); trying again later")
-            service.backoff.failed_to_start(time.monotonic())
+    def create_topics(self) -> None:
+        a = self.args
+        asyncio.run(ensure_topics(f"{a.host}:{a.kafka_port}", ALL_TOPICS, partitions=a.partitions))
+
+    def supervise(self) -> None:
+        """Restart whatever dies, each process on its own clock (supervision.py)."""
+        supervisor = self.supervisor()
+        while not self.stopping:
+            supervisor.tick(time.monotonic())
+            time.sleep(0.5)
 
     def stop(self) -> None:
         self.stopping = True
@@ -270,8 +306,8 @@ class Suite(Seeding):
         self.say("stopped")
 
 
-def _http_ok(url: str) -> bool:
+def _http_ok(url: str, timeout: float = 1) -> bool:
     try:
-        return httpx.get(url, timeout=1).status_code == 200
+        return httpx.get(url, timeout=timeout).status_code == 200
     except httpx.HTTPError:
         return False
