@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from chassis.access import require_staff, require_tenant
 from chassis.auth import CurrentUser, Principal
@@ -27,8 +27,10 @@ class Paging:
     limit: int
     offset: int
 
-    def page(self, items: list[T], total: int) -> Page[T]:
-        return Page[T](items=items, total=total, limit=self.limit, offset=self.offset)
+    def page(self, items: list[T], total: int, more: bool = False) -> Page[T]:
+        return Page[T](
+            items=items, total=total, limit=self.limit, offset=self.offset, more_than_total=more
+        )
 
 
 def paging(
@@ -41,6 +43,10 @@ def paging(
 PageQuery = Annotated[Paging, Depends(paging)]
 
 
+SEARCH_CAP = 500
+"""A search reads and counts at most this many rows (then ``more_than_total``)."""
+
+
 class Page(BaseModel, Generic[T]):
     """One page of a list, and how many rows the whole list has."""
 
@@ -48,6 +54,11 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+    more_than_total: bool = Field(
+        default=False,
+        description="a search counts at most SEARCH_CAP (500) rows: true when it matched more "
+        "(narrow it to see the rest)",
+    )
 
 
 JurisdictionId = Annotated[str, Path(min_length=1, max_length=64)]

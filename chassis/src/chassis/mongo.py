@@ -10,6 +10,7 @@ code that has no jurisdiction cannot build a repository.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReturnDocument
@@ -18,6 +19,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis import queryshape
+from chassis.clock import as_utc
 
 Doc = dict[str, Any]
 TENANT_FIELD = "jurisdiction_id"
@@ -159,6 +161,38 @@ class TenantRepository:
         found = await self.find(filter_, projection=projection, bounded=bounded)
         found.sort(key=order)
         return found[offset : offset + limit], len(found)
+
+    async def newest_in_window(
+        self,
+        filter_: Mapping[str, Any],
+        field: str,
+        start: datetime,
+        end: datetime,
+        *,
+        want: int,
+        projection: Mapping[str, Any] | None = None,
+        step: timedelta = timedelta(days=1),
+    ) -> list[Doc]:
+        """Up to ``want`` documents of ``filter_`` whose ``field`` is in
+        ``[start, end)``, newest first — read one ``step`` of the window at a
+        time from its end, and no further once ``want`` are found. The
+        embedded database's cost is the size of a query's match whatever its
+        limit, so a window is never one query: what a search reads is what it
+        returns plus at most one step's worth, not the window's whole history
+        (issue 22: a 90-day window at 100,000 permits read 3,514 and took 2.4 s)."""
+        found: list[Doc] = []
+        high = end
+        while high > start and len(found) < want:
+            low = max(start, high - step)
+            piece = await self.find(
+                {**filter_, field: {"$gte": low, "$lt": high}},
+                projection=projection,
+                bounded=f"one {step} of a window",
+            )
+            piece.sort(key=lambda d: (as_utc(d[field]), str(d["_id"])), reverse=True)
+            found.extend(piece)
+            high = low
+        return found[:want]
 
     async def count(
         self, filter_: Mapping[str, Any] | None = None, *, bounded: str | None = None

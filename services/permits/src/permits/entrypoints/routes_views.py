@@ -94,7 +94,7 @@ async def search(
         "applied_from": applied_from,
         "applied_to": applied_to,
     }
-    docs, total = await views.staff_search(
+    docs, total, more = await views.staff_search(
         app.runtime.db,
         user,
         jurisdiction_id,
@@ -103,7 +103,7 @@ async def search(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return paging.page([permit_out(d) for d in docs], total)
+    return paging.page([permit_out(d) for d in docs], total, more)
 
 
 class PublicPermitOut(BaseModel):

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import is_staff, require_staff, require_tenant
+from chassis.api import SEARCH_CAP
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
@@ -120,14 +121,23 @@ async def staff_search(
     now: datetime,
     limit: int,
     offset: int,
-) -> tuple[list[Doc], int]:
-    """Newest first; the match is bounded by what the search names (``search.plan``)."""
+) -> tuple[list[Doc], int, bool]:
+    """Newest first; the match is bounded by what the search names
+    (``search.plan``), and what is read by ``SEARCH_CAP``: a window is walked
+    from its newest day until ``SEARCH_CAP`` + 1 permits are found; the total
+    counts up to ``SEARCH_CAP`` (the third value: there are more)."""
     require_staff(principal, jurisdiction_id)
     how = search.plan(filters, now)
     repo = Permits(db, jurisdiction_id)
-    found = await repo.find(how.query, projection=PROJECTION, bounded=how.bounded)
+    if how.walk is not None:
+        found = await repo.newest_in_window(
+            how.query, "applied_at", *how.walk, want=SEARCH_CAP + 1, projection=PROJECTION
+        )
+    else:
+        found = await repo.find(how.query, projection=PROJECTION, bounded=how.bounded)
     docs = sorted((d for d in found if how.keep(d)), key=_newest_first)
-    return docs[offset : offset + limit], len(docs)
+    more = len(docs) > SEARCH_CAP
+    return docs[offset : min(offset + limit, SEARCH_CAP)], min(len(docs), SEARCH_CAP), more
 
 
 PUBLIC_FIELDS = ("number", "site", "type_name", "status", "issued_at", "expires_at", "applied_at")
@@ -182,9 +192,10 @@ async def my_permits(
     require_tenant(principal, jurisdiction_id)
     if is_staff(principal):
         window = {"applied_from": now - timedelta(days=search.WINDOW_DAYS)}
-        return await staff_search(
+        recent, total, _ = await staff_search(
             db, principal, jurisdiction_id, filters=window, now=now, limit=limit, offset=offset
         )
+        return recent, total
     repo = Permits(db, jurisdiction_id)
     mine = await _mine(repo, principal, None)
     newest = sorted(mine, key=lambda pid: (-as_utc(mine[pid][0]).timestamp(), pid))
