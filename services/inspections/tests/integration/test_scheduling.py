@@ -343,3 +343,34 @@ async def test_capacity_per_inspector_area_across_types(ready: Any) -> None:
     assert "2026-11-18" not in offered and "2026-11-19" in offered
     full = await submit(ready, ready.rich(), req("2026-11-18", "ADDRESSING", permit="p2"))
     assert full.status_code == 409 and full.json()["date"] == "2026-11-18"
+
+
+async def test_r_ins_7_my_inspections_reads_no_finished_permits(
+    ready: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: "my inspections" read every permit copy of the caller's
+    companies, every status — a contractor with thousands of finished permits
+    paid for its whole history. Only permits that can still be inspected are
+    read (R-INS-1), whatever the history."""
+    from chassis.mongo import TenantRepository
+
+    permit = await ready.runtime.db["permits"].find_one({"_id": "p1"})
+    finished = [
+        {**permit, "_id": f"done-{n}", "number": f"BRES2020-{n:04}", "status": "FINALED"}
+        for n in range(400)
+    ]
+    await ready.runtime.db["permits"].insert_many(finished)
+    await submit(ready, ready.rich(), req("2026-11-18"))
+    read: list[int] = []
+    real_find = TenantRepository.find
+
+    async def counting(self: TenantRepository, *args: Any, **kw: Any) -> list[Any]:
+        found = await real_find(self, *args, **kw)
+        if self.collection_name == "permits":
+            read.append(len(found))
+        return found
+
+    monkeypatch.setattr(TenantRepository, "find", counting)
+    mine = (await ready.http.get(f"{BASE}/my-inspections", headers=ready.rich())).json()
+    assert mine["total"] == 1
+    assert sum(read) <= 3  # p1, once per access path (company, email): not the 400

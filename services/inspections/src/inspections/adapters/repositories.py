@@ -116,9 +116,10 @@ INDEXES = {
         tenant_index("status", "permit_id"),  # my inspections: SCHEDULED on my permits
     ],
     "permits": [
-        tenant_index("company_ids"),
-        tenant_index("party_emails"),
-        tenant_index("linked_accounts"),
+        # my inspections: the caller's permits that can still be inspected
+        tenant_index("company_ids", "status"),
+        tenant_index("party_emails", "status"),
+        tenant_index("linked_accounts", "status"),
     ],
     "slots": [tenant_index("type", "date")],
     "inspection_settings": [],

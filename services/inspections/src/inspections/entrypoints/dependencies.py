@@ -30,12 +30,20 @@ class InspectionsApp:
         return (await self.page(jid, [doc], 1, 1, 0)).items[0]
 
     async def page(
-        self, jid: str, docs: list[dict[str, Any]], total: int, limit: int, offset: int
+        self,
+        jid: str,
+        docs: list[dict[str, Any]],
+        total: int,
+        limit: int,
+        offset: int,
+        more: bool = False,
     ) -> InspectionPage:
         """Inspections with their permit's current status (the Record Status column)."""
         statuses = await views.permit_statuses(self.runtime.db, jid, {d["permit_id"] for d in docs})
         items = [inspection_out(d, self.now, statuses.get(d["permit_id"])) for d in docs]
-        return InspectionPage(items=items, total=total, limit=limit, offset=offset)
+        return InspectionPage(
+            items=items, total=total, limit=limit, offset=offset, more_than_total=more
+        )
 
 
 def get_app(request: Request) -> InspectionsApp:

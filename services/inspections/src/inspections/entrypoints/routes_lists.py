@@ -51,7 +51,7 @@ async def inspection_search(
     if today:
         cal, _ = await app.units.read(jurisdiction_id, calendar_of)
         day = cal.local_now(app.now).date()
-    docs, total = await views.search(
+    docs, total, more = await views.search(
         app.runtime.db,
         user,
         jurisdiction_id,
@@ -65,4 +65,4 @@ async def inspection_search(
         limit=limit,
         offset=offset,
     )
-    return await app.page(jurisdiction_id, docs, total, limit, offset)
+    return await app.page(jurisdiction_id, docs, total, limit, offset, more)

@@ -3,15 +3,17 @@ day list and staff search."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import require_staff
+from chassis.api import SEARCH_CAP
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
 from chassis.principal import Principal
+from inspections.domain.permit import INSPECTABLE
 
 Doc = dict[str, Any]
 
@@ -47,14 +49,18 @@ async def my_inspections(
     db: AsyncDatabase[Doc], principal: Principal, jid: str, *, limit: int, offset: int
 ) -> tuple[list[Doc], int]:
     """R-INS-7: the caller's active inspections (requested by them or on a
-    permit they may schedule), soonest first; one query per access path."""
+    permit they may schedule), soonest first; one query per access path. Only
+    permits that can still be inspected are read (R-INS-1), so a contractor's
+    thousands of finished permits cost nothing (issue 22)."""
     if principal.jurisdiction_id != jid:
         raise NotFound("not found")
     why = "the caller's own permits and inspections (R-INS-7)"
     permits = Permits(db, jid)
     permit_ids: set[str] = set()
     for branch in visible_permit_branches(principal):
-        found = await permits.find(branch, projection={"_id": 1}, bounded=why)
+        found = await permits.find(
+            {**branch, "status": {"$in": list(INSPECTABLE)}}, projection={"_id": 1}, bounded=why
+        )
         permit_ids.update(p["_id"] for p in found)
     repo = Inspections(db, jid)
     scheduled: dict[str, Doc] = {}
@@ -122,12 +128,15 @@ async def search(
     status: str | None,
     limit: int,
     offset: int,
-) -> tuple[list[Doc], int]:
+) -> tuple[list[Doc], int, bool]:
     """An inspector's day list (by date, area, type) and staff search, in the
-    order an inspector drives: date, area, address."""
+    order an inspector drives: date, area, address. A window that is all that
+    bounds the search is read one day at a time from its first day, until
+    ``SEARCH_CAP`` + 1 inspections are found; the total counts up to
+    ``SEARCH_CAP`` (the third value: there are more)."""
     require_staff(principal, jid)
     bounded = _bounded_by(day, date_from, date_to, permit_number, status)
-    query = search_query(day, date_from, date_to)
+    others: Doc = {}
     for key, value in (
         ("inspection_type", inspection_type),
         ("area", area),
@@ -135,10 +144,31 @@ async def search(
         ("status", status),
     ):
         if value:
-            query[key] = value
-    found = await Inspections(db, jid).find(query, bounded=bounded)
+            others[key] = value
+    repo = Inspections(db, jid)
+    if date_from and date_to and not day and not permit_number and status != "SCHEDULED":
+        found = await _days(repo, date_from, date_to, others)
+    else:
+        found = await repo.find(
+            {**search_query(day, date_from, date_to), **others}, bounded=bounded
+        )
     ordered = sorted(found, key=lambda d: (d["date"], d.get("area") or "", d["address"], d["_id"]))
-    return ordered[offset : offset + limit], len(ordered)
+    more = len(ordered) > SEARCH_CAP
+    return ordered[offset : min(offset + limit, SEARCH_CAP)], min(len(ordered), SEARCH_CAP), more
+
+
+async def _days(repo: Inspections, first: date, last: date, others: Doc) -> list[Doc]:
+    """The window's inspections a day at a time (each an equality on the
+    date), no further than ``SEARCH_CAP`` + 1: what is read is what is
+    answered plus at most one day's, never the window's whole history."""
+    found: list[Doc] = []
+    day = first
+    while day <= last and len(found) <= SEARCH_CAP:
+        found += await repo.find(
+            {"date": day.isoformat(), **others}, bounded="one day's inspections"
+        )
+        day += timedelta(days=1)
+    return found
 
 
 async def of_permit(db: AsyncDatabase[Doc], jid: str, permit_id: str) -> list[Doc]:

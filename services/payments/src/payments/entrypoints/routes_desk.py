@@ -82,7 +82,7 @@ async def search_payments(
     settled_from: IsoDateTime | None = Query(default=None, alias="from"),
     settled_to: IsoDateTime | None = Query(default=None, alias="to"),
 ) -> PaymentPage:
-    docs, total = await views.staff_search(
+    docs, total, more = await views.staff_search(
         app.runtime.db,
         user,
         jurisdiction_id,
@@ -95,4 +95,4 @@ async def search_payments(
         limit=paging.limit,
         offset=paging.offset,
     )
-    return paging.page([payment_out(d) for d in docs], total)
+    return paging.page([payment_out(d) for d in docs], total, more)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import require_staff
+from chassis.api import SEARCH_CAP
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
@@ -92,7 +93,11 @@ async def staff_search(
     settled_to: datetime | None,
     limit: int,
     offset: int,
-) -> tuple[list[Doc], int]:
+) -> tuple[list[Doc], int, bool]:
+    """Newest first. A settlement window that is all that bounds the search is
+    walked a day at a time from its newest end, reading at most ``SEARCH_CAP``
+    + 1 payments; the total counts up to ``SEARCH_CAP`` (the third value:
+    there are more)."""
     require_staff(principal, jid)
     settled_from, settled_to = _window(settled_from, settled_to)
     bounded = _bounded_by(receipt_number, permit_number, status, settled_from, settled_to)
@@ -105,14 +110,23 @@ async def staff_search(
         query["method"] = method
     if status:
         query["status"] = status
+    repo = Payments(db, jid)
+    if settled_from and settled_to and not (receipt_number or permit_number):
+        found = await repo.newest_in_window(
+            query, "settled_at", settled_from, settled_to, want=SEARCH_CAP + 1
+        )
+        found.sort(key=_newest_first)
+        more = len(found) > SEARCH_CAP
+        return found[offset : min(offset + limit, SEARCH_CAP)], min(len(found), SEARCH_CAP), more
     if settled_from or settled_to:
         query["settled_at"] = {
             **({"$gte": settled_from} if settled_from else {}),
             **({"$lt": settled_to} if settled_to else {}),
         }
-    return await Payments(db, jid).page(
+    docs, total = await repo.page(
         query, order=_newest_first, offset=offset, limit=limit, bounded=bounded
     )
+    return docs, total, False
 
 
 WINDOW_DAYS = 92
