@@ -1,6 +1,8 @@
 """``GET /v1/staff/queues``: the staff's work queues in one call — counts and
 the first page of each, for the caller's jurisdiction and only the queues
-their roles work (each service checks access again)."""
+their roles work (each service checks access again). One call per service,
+not per queue: permits answers all of its queues at once (``/permit-queues``),
+so a queue is not dropped because six calls shared one budget."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ QUEUES = [
         ("admin", "registrar"),
     ),
     *(
-        Queue(f"permits_{status.lower()}", "permits", "/permit-search", {"status": status}, roles)
+        Queue(f"permits_{status.lower()}", "permits", "/permit-queues", {"status": status}, roles)
         for status, roles in (
             ("IN_REVIEW", PERMIT_STAFF),
             ("PENDING_APPROVAL", PERMIT_STAFF),
@@ -94,22 +96,42 @@ async def staff_queues(
     budget = settings.dashboard_timeout_seconds
     mine = [q for q in QUEUES if q.service in settings.services and principal.has_role(*q.roles)]
 
-    async def fetch(q: Queue) -> QueueSection | None:
-        client = ServiceClient(upstreams[q.service])
+    async def fetch(service: str, queues: list[Queue]) -> dict[str, QueueSection]:
+        """One call to ``service`` for all of ``queues``; nothing on failure."""
+        client = ServiceClient(upstreams[service])
         try:  # bounded by httpx's timeouts, never cancelled (upstreams.py)
+            if queues[0].path == "/permit-queues":  # several queues, one answer by status
+                doc = await client.get(
+                    f"/v1/jurisdictions/{jid}/permit-queues",
+                    authorization,
+                    budget,
+                    {"status": [q.params["status"] for q in queues], "limit": limit},
+                )
+                return {
+                    q.name: QueueSection(
+                        total=doc[q.params["status"]]["total"],
+                        items=doc[q.params["status"]]["items"],
+                    )
+                    for q in queues
+                }
+            [q] = queues
             doc = await client.get(
                 f"/v1/jurisdictions/{jid}{q.path}",
                 authorization,
                 budget,
                 {**q.params, "limit": limit, "offset": 0},
             )
-            return QueueSection(total=doc["total"], items=doc["items"])
-        except (httpx.HTTPError, ValueError, KeyError, Overloaded):
-            return None
+            return {q.name: QueueSection(total=doc["total"], items=doc["items"])}
+        except (httpx.HTTPError, ValueError, KeyError, TypeError, Overloaded):
+            return {}
 
-    results = await asyncio.gather(*(fetch(q) for q in mine))
+    by_service: dict[str, list[Queue]] = {}
+    for q in mine:
+        by_service.setdefault(q.service, []).append(q)
+    answers = await asyncio.gather(*(fetch(s, qs) for s, qs in by_service.items()))
+    got = {name: section for answer in answers for name, section in answer.items()}
     return StaffQueues(
         jurisdiction_id=jid,
-        queues={q.name: r for q, r in zip(mine, results, strict=True) if r is not None},
-        degraded=[q.name for q, r in zip(mine, results, strict=True) if r is None],
+        queues={q.name: got[q.name] for q in mine if q.name in got},
+        degraded=[q.name for q in mine if q.name not in got],
     )

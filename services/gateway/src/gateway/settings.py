@@ -61,6 +61,7 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/permits/**", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permit-links", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permit-search", service="permits", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/permit-queues", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/public-permits", service="permits"),
     Route(pattern="/v1/jurisdictions/*/dashboard/permits", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/payment-settings", service="payments"),

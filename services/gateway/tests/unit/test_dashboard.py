@@ -84,9 +84,15 @@ class Upstreams:
             return httpx.Response(
                 200, json={"permits": [{"permit_id": "p1"}], "total_fees": "1023.98"}
             )
-        if path.endswith(
-            ("/permit-search", "/registrations", "/inspection-search", "/staff/payments")
-        ):
+        if path.endswith("/permit-queues"):
+            return httpx.Response(
+                200,
+                json={
+                    status: {"items": [{"id": f"{path}:{status}"}], "total": 3}
+                    for status in request.url.params.get_list("status")
+                },
+            )
+        if path.endswith(("/registrations", "/inspection-search", "/staff/payments")):
             status = request.url.params.get("status", "")
             return httpx.Response(200, json={"items": [{"id": f"{path}:{status}"}], "total": 3})
         return httpx.Response(404, json={"title": "no"})
@@ -205,8 +211,21 @@ async def test_staff_queues_for_an_admin(gateway: httpx.AsyncClient, upstreams: 
         "payments_pending",
     }
     assert all(q["total"] == 3 for q in queues.values())
+    assert queues["permits_ready_to_issue"]["items"][0]["id"].endswith(":READY_TO_ISSUE")
+    # one call per service, not per queue (issue 22: six calls shared one budget)
+    hosts = sorted(q.url.host for q in upstreams.seen)
+    assert hosts == sorted(
+        ["registration.test", "permits.test", "inspections.test", "payments.test"]
+    )
+    [permits] = [q for q in upstreams.seen if q.url.host == "permits.test"]
+    assert permits.url.path == "/v1/jurisdictions/demo/permit-queues"
+    assert permits.url.params.get_list("status") == [
+        "IN_REVIEW",
+        "PENDING_APPROVAL",
+        "AWAITING_PAYMENT",
+        "READY_TO_ISSUE",
+    ]
     sent = {(q.url.path, q.url.params.get("status")) for q in upstreams.seen}
-    assert ("/v1/jurisdictions/demo/permit-search", "READY_TO_ISSUE") in sent
     assert ("/v1/jurisdictions/demo/registrations", "pending_validation") in sent
     today = next(q for q in upstreams.seen if q.url.path.endswith("/inspection-search"))
     assert today.url.params["today"] == "true" and today.url.params["limit"] == "5"

@@ -230,3 +230,26 @@ async def test_a_quarter_window_reads_what_it_answers_not_the_quarter(
     assert body["items"][0]["id"] == first["id"]  # newest first
     per_day = size / 92 + 1
     assert SEARCH_CAP < sum(read) <= SEARCH_CAP + 1 + per_day
+
+
+async def test_work_queues_in_one_call(harness: Any) -> None:
+    """Issue 22: the gateway's staff queues ask permits once for every queue
+    (it made four calls that shared one budget, and dropped queues under load)."""
+    await harness.setup_type("alpha")
+    tech = harness.token("alpha", "staff", roles=["permit_technician"])
+    for _ in range(3):
+        await _permit(harness, tech)
+    base = "/v1/jurisdictions/alpha/permit-queues"
+    r = await harness.http.get(
+        base, params={"status": ["SUBMITTED", "IN_REVIEW"], "limit": 2}, headers=tech
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["SUBMITTED"]["total"] == 3 and len(body["SUBMITTED"]["items"]) == 2
+    assert body["IN_REVIEW"]["total"] == 0
+    history = await harness.http.get(base, params={"status": "ISSUED"}, headers=tech)
+    assert history.status_code == 422  # a finished status is history, not a queue
+    public = harness.token("alpha", "community_member", email="pat@example.org")
+    assert (
+        await harness.http.get(base, params={"status": "SUBMITTED"}, headers=public)
+    ).status_code == 403

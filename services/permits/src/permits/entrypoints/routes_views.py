@@ -106,6 +106,47 @@ async def search(
     return paging.page([permit_out(d) for d in docs], total, more)
 
 
+QueueStatus = Literal[
+    "SUBMITTED", "IN_REVIEW", "PENDING_APPROVAL", "AWAITING_PAYMENT", "READY_TO_ISSUE"
+]
+
+
+@router.get(
+    "/permit-queues",
+    response_model=dict[str, PermitPage],
+    tags=["permits"],
+    summary="Staff work queues: several statuses' counts and first rows in one call",
+    description="The gateway's staff queues ask once per service, not once per queue. Each "
+    "status is a work queue (bounded by the department's backlog), newest first.",
+)
+async def queues(
+    jurisdiction_id: str,
+    user: Tenant,
+    app: App,
+    status: list[QueueStatus] = Query(min_length=1, max_length=5),
+    limit: int = Query(default=10, ge=1, le=50),
+) -> dict[str, PermitPage]:
+    found: dict[str, PermitPage] = {}
+    for one in dict.fromkeys(status):
+        docs, total, more = await views.staff_search(
+            app.runtime.db,
+            user,
+            jurisdiction_id,
+            filters={"status": one},
+            now=app.runtime.clock.now(),
+            limit=limit,
+            offset=0,
+        )
+        found[one] = PermitPage(
+            items=[permit_out(d) for d in docs],
+            total=total,
+            limit=limit,
+            offset=0,
+            more_than_total=more,
+        )
+    return found
+
+
 class PublicPermitOut(BaseModel):
     """What anyone may see of a permit (Search Permit): nothing personal."""
 

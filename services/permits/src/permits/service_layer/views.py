@@ -123,19 +123,20 @@ async def staff_search(
     offset: int,
 ) -> tuple[list[Doc], int, bool]:
     """Newest first; the match is bounded by what the search names
-    (``search.plan``), and what is read by ``SEARCH_CAP``: a window is walked
-    from its newest day until ``SEARCH_CAP`` + 1 permits are found; the total
+    (``search.plan``). A window (with nothing else that bounds it) is walked
+    from its newest day until ``SEARCH_CAP`` + 1 permits are found; its total
     counts up to ``SEARCH_CAP`` (the third value: there are more)."""
     require_staff(principal, jurisdiction_id)
     how = search.plan(filters, now)
     repo = Permits(db, jurisdiction_id)
-    if how.walk is not None:
-        found = await repo.newest_in_window(
-            how.query, "applied_at", *how.walk, want=SEARCH_CAP + 1, projection=PROJECTION
-        )
-    else:
+    if how.walk is None:  # bounded by what it names: read whole, counted exactly
         found = await repo.find(how.query, projection=PROJECTION, bounded=how.bounded)
-    docs = sorted((d for d in found if how.keep(d)), key=_newest_first)
+        docs = sorted((d for d in found if how.keep(d)), key=_newest_first)
+        return docs[offset : offset + limit], len(docs), False
+    docs = await repo.newest_in_window(
+        how.query, "applied_at", *how.walk, want=SEARCH_CAP + 1, projection=PROJECTION
+    )
+    docs.sort(key=_newest_first)
     more = len(docs) > SEARCH_CAP
     return docs[offset : min(offset + limit, SEARCH_CAP)], min(len(docs), SEARCH_CAP), more
 
