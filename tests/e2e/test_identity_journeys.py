@@ -94,6 +94,12 @@ def test_admin_invites_company_user_who_resets_password_and_is_removed(suite: An
         json={"email": "kim@example.com", "display_name": "Kim", "company_admin": True},
     )
     assert second.status_code == 201, second.text
+    # an invitation nobody accepted is no admin yet (issue 22, defect 15) …
+    assert httpx.delete(last, headers=_auth(admin)).status_code == 409
+    invite = suite.mail("kim@example.com", "Rich Contractor")
+    accepted = httpx.post(suite.api_link(invite["links"][0]), json={"password": "kim passphrase 1"})
+    assert accepted.status_code == 200
+    # … once Kim has accepted, Rich may go
     gone = httpx.delete(
         f"{suite.url}/v1/jurisdictions/boise/companies/{company['id']}/users/{me['account_id']}",
         headers=_auth(admin),
