@@ -121,6 +121,12 @@ def create_service_app(
     settings = runtime.settings
     runs_workers = settings.role in ("worker", "all")
     runtime.extras["consumers"] = list(consumers)
+    # one consumer per service for all of its topics: one group, one fetch loop
+    attached = (
+        [EventConsumer.merged(settings.service_name, consumers)]
+        if len(consumers) > 1
+        else list(consumers)
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -132,7 +138,7 @@ def create_service_app(
         if deferred is not None:
             await deferred.ensure_indexes()
         if runs_workers:
-            for consumer in consumers:
+            for consumer in attached:
                 consumer.attach(
                     runtime.broker,
                     runtime.uow,

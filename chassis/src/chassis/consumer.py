@@ -24,7 +24,7 @@ to the DLQ).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -60,17 +60,40 @@ class _Route(Generic[E]):
 
 
 class EventConsumer:
-    """One consumer (one consumer group) of one topic."""
+    """One consumer (one consumer group) of one topic, or of several (``merged``)."""
 
     def __init__(self, name: str, topic: str, *, group_id: str | None = None) -> None:
         self.name = name
         self.topic = topic
+        self.topics = [topic]
         self.group_id = group_id or name
         self._routes: dict[str, _Route[Any]] = {}
+        self._names = {topic: name}  # whose de-duplication markers a topic's events get
+
+    @classmethod
+    def merged(cls, name: str, consumers: Sequence[EventConsumer]) -> EventConsumer:
+        """One consumer — one group, one fetch loop — for all of a service's
+        topics (13 consumers each polling the broker kept an idle suite busy).
+        Each topic keeps its consumer's name for the de-duplication markers
+        and dead letters, so an event applied before the merge is not applied
+        again when the new group starts from the earliest record."""
+        topics = [c.topic for c in consumers]
+        if len(set(topics)) != len(topics):
+            raise ValueError(f"two consumers of one topic cannot be merged: {topics}")
+        merged = cls(name, topics[0])
+        merged.topics = topics
+        merged._names = {c.topic: c.name for c in consumers}
+        for consumer in consumers:
+            merged._routes.update(consumer._routes)
+        return merged
+
+    def name_for(self, topic: str) -> str:
+        """The consumer name of ``topic``'s markers (its own name unless merged)."""
+        return self._names.get(topic, self.name)
 
     def on(self, model: type[E]) -> Callable[[Callable[[E, EventContext], Awaitable[None]]], Any]:
         """Register the handler of one event type (its ``event_type`` carries the version)."""
-        if model.topic != self.topic:
+        if model.topic not in self.topics:
             raise ValueError(f"{model.__name__} is published on {model.topic}, not {self.topic}")
 
         def register(fn: Callable[[E, EventContext], Awaitable[None]]) -> Any:
@@ -98,7 +121,7 @@ class EventConsumer:
         """Subscribe on ``broker``; each poll handles up to ``batch_max_records``."""
         runtime = ConsumerRuntime(self, uow, publisher, retries, backoff_seconds)
         subscriber = broker.subscriber(
-            publisher.physical(self.topic),
+            *(publisher.physical(topic) for topic in self.topics),
             group_id=publisher.topic_prefix + self.group_id,
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",

@@ -69,6 +69,7 @@ class _Item:
     event: Any
     route: _Route[Any]
     marker_id: str
+    consumer_name: str  # whose marker (a merged consumer keeps each topic's name)
 
 
 @dataclass(frozen=True)
@@ -178,13 +179,20 @@ class ConsumerRuntime:
             return _Dead(record, "?", exc)
         route = self.consumer._routes.get(envelope.type)
         if route is None:
-            EVENTS_CONSUMED.labels(self.service, self.consumer.name, envelope.type, "ignored").inc()
+            name = self.consumer.name_for(self._logical(record.topic))
+            EVENTS_CONSUMED.labels(self.service, name, envelope.type, "ignored").inc()
             return "ignored"
         try:
             event = route.model.model_validate(envelope.data)
         except ValidationError as exc:
             return _Dead(record, envelope.type, exc)
-        return _Item(record, envelope, event, route, f"{self.consumer.name}:{envelope.id}")
+        name = self.consumer.name_for(self._logical(record.topic))
+        return _Item(record, envelope, event, route, f"{name}:{envelope.id}", name)
+
+    def _logical(self, physical: str) -> str:
+        """The topic as the services name it (without the installation's prefix)."""
+        prefix = self.publisher.topic_prefix
+        return physical[len(prefix) :] if prefix and physical.startswith(prefix) else physical
 
     async def _apply_run(self, items: list[_Item]) -> list[Outcome]:
         if len(items) <= 1:
@@ -273,7 +281,7 @@ class ConsumerRuntime:
     def _marker(self, item: _Item, tx: Transaction) -> dict[str, Any]:
         return {
             "_id": item.marker_id,
-            "consumer": self.consumer.name,
+            "consumer": item.consumer_name,
             "event_id": item.envelope.id,
             "event_type": item.envelope.type,
             "jurisdiction_id": item.envelope.jurisdiction,
@@ -281,10 +289,12 @@ class ConsumerRuntime:
         }
 
     def _count(self, item: _Item, outcome: str) -> str:
-        EVENTS_CONSUMED.labels(self.service, self.consumer.name, item.envelope.type, outcome).inc()
+        EVENTS_CONSUMED.labels(self.service, item.consumer_name, item.envelope.type, outcome).inc()
         return outcome
 
     async def _dead_letter(self, record: Record, event_type: str, error: BaseException) -> str:
-        await dead_letter(self.publisher, self.consumer.name, self.consumer.topic, record, error)
-        EVENTS_CONSUMED.labels(self.service, self.consumer.name, event_type, "dead_lettered").inc()
+        topic = self._logical(record.topic)
+        name = self.consumer.name_for(topic)  # metrics and markers keep each topic's name
+        await dead_letter(self.publisher, name, topic, record, error)
+        EVENTS_CONSUMED.labels(self.service, name, event_type, "dead_lettered").inc()
         return "dead_lettered"
