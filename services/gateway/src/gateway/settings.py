@@ -151,7 +151,7 @@ class GatewaySettings(BaseSettings):
         default=4, ge=0, description="extra slots per service for logging in and health"
     )
     upstream_queue: int = Field(
-        default=48, ge=0, description="requests that may wait for a service's slot; more are shed"
+        default=200, ge=0, description="requests that may wait for a service's slot; more are shed"
     )
     upstream_queue_seconds: float = Field(
         default=1.0, gt=0, description="how long a request waits for a slot before it is shed"

@@ -57,7 +57,7 @@ class Admission:
 
     concurrency: int = 24
     reserve: int = 4
-    queue: int = 48
+    queue: int = 200
     queue_seconds: float = 1.0
     retry_after_seconds: int = 2
 
