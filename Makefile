@@ -48,6 +48,9 @@ bench: sync
 	$(UV) run --frozen python -m benchmarks.read_paths
 	$(UV) run --frozen python -m benchmarks.idle_writes
 	$(UV) run --frozen python -m benchmarks.embedded_settings
+	$(UV) run --frozen python -m benchmarks.enumeration_timing
+	$(UV) run --frozen python -m benchmarks.suite_at_rest
+	$(UV) run --frozen python -m benchmarks.capacity
 	$(UV) run --frozen python -m benchmarks.plots
 
 schemas: sync
