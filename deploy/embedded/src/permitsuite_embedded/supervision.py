@@ -111,7 +111,7 @@ class Supervisor:
                 if w.on_ready is not None:
                     w.on_ready()
                 w.state, w.next_live_at = RUNNING, now + w.live_every
-                self.say(f"{w.name} is up again")
+                self.say(f"{w.name} restarted")
         elif w.state == RUNNING:
             if not w.process.alive():
                 self.say(f"{w.name} exited; restarting it")
