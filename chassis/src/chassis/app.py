@@ -148,6 +148,8 @@ def create_service_app(
                     fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
                     batch_max_records=settings.kafka_consumer_batch_max_records,
                     session_timeout_ms=settings.kafka_session_timeout_ms,
+                    idle_wait_ms=settings.kafka_fetch_idle_wait_ms,
+                    idle_after_seconds=settings.kafka_fetch_idle_after_seconds,
                 )
         await runtime.broker.start()
         watch = BrokerWatch.of(runtime)

@@ -34,6 +34,7 @@ from faststream.kafka.annotations import KafkaMessage
 
 from chassis.consuming import PROCESSED_EVENTS, ConsumerRuntime, EventContext, PermanentError
 from chassis.kafka import EventPublisher
+from chassis.pacing import FetchPacing
 from chassis.uow import Transaction, UnitOfWork
 from contracts import IntegrationEvent
 
@@ -117,15 +118,24 @@ class EventConsumer:
         fetch_max_wait_ms: int = 500,
         batch_max_records: int = 100,
         session_timeout_ms: int = 10_000,
+        idle_wait_ms: int | None = None,
+        idle_after_seconds: float = 30.0,
     ) -> None:
-        """Subscribe on ``broker``; each poll handles up to ``batch_max_records``."""
-        runtime = ConsumerRuntime(self, uow, publisher, retries, backoff_seconds)
+        """Subscribe on ``broker``; each poll handles up to ``batch_max_records``.
+        With ``idle_wait_ms``, fetches wait that long while the consumer is idle
+        and ``fetch_max_wait_ms`` once records arrive (:class:`FetchPacing`)."""
+        pacing = (
+            FetchPacing(fetch_max_wait_ms, idle_wait_ms, idle_after_seconds)
+            if idle_wait_ms is not None
+            else None
+        )
+        runtime = ConsumerRuntime(self, uow, publisher, retries, backoff_seconds, pacing)
         subscriber = broker.subscriber(
             *(publisher.physical(topic) for topic in self.topics),
             group_id=publisher.topic_prefix + self.group_id,
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
-            fetch_max_wait_ms=fetch_max_wait_ms,
+            fetch_max_wait_ms=idle_wait_ms if idle_wait_ms is not None else fetch_max_wait_ms,
             session_timeout_ms=session_timeout_ms,
             heartbeat_interval_ms=max(session_timeout_ms // 3, 100),
             title=self.name,

@@ -35,6 +35,7 @@ from chassis.deadletters import dead_letter
 from chassis.faults import failpoint
 from chassis.kafka import EventPublisher
 from chassis.metrics import EVENTS_CONSUMED
+from chassis.pacing import FetchPacing
 from chassis.uow import Transaction, UnitOfWork
 from contracts import Envelope, EnvelopeError
 
@@ -104,7 +105,9 @@ class ConsumerRuntime:
         publisher: EventPublisher,
         retries: int,
         backoff_seconds: float,
+        pacing: FetchPacing | None = None,
     ) -> None:
+        self.pacing = pacing
         self.consumer = consumer
         self.uow = uow
         self.publisher = publisher
@@ -120,6 +123,8 @@ class ConsumerRuntime:
         first record and redelivered (the markers make that harmless)."""
         records: list[Record] = [msg.raw_message]
         consumer: Any = getattr(msg, "consumer", None)
+        if self.pacing is not None:
+            self.pacing.active(consumer)
         if batch_max_records > 1 and hasattr(consumer, "getmany"):
             # Without waiting: what the fetcher already holds (FastStream's own
             # batch subscriber polls and sleeps while idle; this waits instead).

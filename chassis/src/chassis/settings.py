@@ -54,6 +54,16 @@ class ServiceSettings(BaseSettings):
         "Apache Kafka answers a waiting fetch as soon as data arrives; the embedded broker "
         "always waits it out, so embedded mode sets EMBEDDED_FETCH_MAX_WAIT_MS",
     )
+    kafka_fetch_idle_wait_ms: int | None = Field(
+        default=None,
+        ge=1,
+        le=30_000,
+        description="when set, a consumer that saw no record for "
+        "KAFKA_FETCH_IDLE_AFTER_SECONDS asks the broker to wait this long per fetch instead "
+        "(less polling at rest), and goes back to KAFKA_FETCH_MAX_WAIT_MS when records "
+        "arrive. Only worth it on the embedded broker, which always waits a fetch out",
+    )
+    kafka_fetch_idle_after_seconds: float = Field(default=30.0, gt=0)
     kafka_consumer_batch_max_records: int = Field(
         default=100,
         ge=1,

@@ -98,3 +98,24 @@ async def test_one_consumer_for_two_topics_keeps_each_topics_markers(
     finally:
         await rt.broker.stop()
         await rt.client.drop_database(rt.db.name)
+
+
+async def test_the_fetch_wait_of_a_real_aiokafka_consumer_can_be_paced(scope: TestScope) -> None:
+    """Pacing sets a private attribute of aiokafka's fetcher: this fails when
+    an aiokafka upgrade renames it, instead of pacing silently stopping."""
+    from aiokafka import AIOKafkaConsumer
+
+    from chassis.pacing import set_fetch_wait
+
+    await scope.create_topics(partitions=1)
+    kafka = AIOKafkaConsumer(
+        scope.topic("identity.events"),
+        bootstrap_servers=scope.infra.kafka_bootstrap,
+        fetch_max_wait_ms=500,
+    )
+    await kafka.start()
+    try:
+        assert set_fetch_wait(kafka, 40)
+        assert kafka._fetcher._fetch_max_wait_ms == 40
+    finally:
+        await kafka.stop()
