@@ -35,6 +35,9 @@ def definitions(
         # at rest, fetch slowly: the embedded broker answers a fetch only when its
         # wait ends, so quick fetches cost it CPU all the time (chassis.pacing)
         "KAFKA_FETCH_IDLE_WAIT_MS": "500",
+        # each check reads the last published records back; a lost broker is
+        # still noticed within 15 s (the launcher restarts it within seconds)
+        "OUTBOX_BROKER_CHECK_SECONDS": "15",
         "HOST": a.host,
     }
     jwks = f"{url(a.identity_port)}/.well-known/jwks.json"
