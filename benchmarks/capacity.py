@@ -165,6 +165,7 @@ def _step(rate: float, env: dict[str, str], folder: Path) -> dict[str, Any]:
         "p99_ms": float(total["99%"]),
         "shed_503_429": shed,
         "other_failures": other,
+        "failures_by_kind": {f"{r['Name']}: {r['Error']}": int(r["Occurrences"]) for r in failures},
         "by_route": by_route,
     }
 
