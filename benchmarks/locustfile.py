@@ -18,6 +18,7 @@ import os
 import random
 import uuid
 
+import gevent
 from locust import HttpUser, constant_throughput, task
 
 GATEWAY = os.environ["BENCH_GATEWAY"]
@@ -47,6 +48,9 @@ class Person(HttpUser):
     wait_time = constant_throughput(PER_USER_RATE)
 
     def on_start(self) -> None:
+        # people do not all click at the same moment: spread the first request
+        # over one pacing interval, or every step arrives in synchronized bursts
+        gevent.sleep(random.uniform(0, 1 / PER_USER_RATE))
         n = next(_addresses)
         self.address = {
             "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
