@@ -33,7 +33,7 @@ class Paging:
         )
 
 
-def paging(
+async def paging(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")] = 50,
     offset: Offset = 0,
 ) -> Paging:
@@ -64,7 +64,7 @@ class Page(BaseModel, Generic[T]):
 JurisdictionId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def tenant(jurisdiction_id: JurisdictionId, user: CurrentUser) -> Principal:
+async def tenant(jurisdiction_id: JurisdictionId, user: CurrentUser) -> Principal:
     return require_tenant(user, jurisdiction_id)
 
 
@@ -77,5 +77,5 @@ class Staff:
     def __init__(self, *roles: str) -> None:
         self.roles = roles
 
-    def __call__(self, jurisdiction_id: JurisdictionId, user: CurrentUser) -> Principal:
+    async def __call__(self, jurisdiction_id: JurisdictionId, user: CurrentUser) -> Principal:
         return require_staff(user, jurisdiction_id, *self.roles)

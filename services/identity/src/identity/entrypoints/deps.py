@@ -17,7 +17,7 @@ from identity.service_layer.common import Caller, Identity
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422, 429)
 
 
-def get_identity(request: Request) -> Identity:
+async def get_identity(request: Request) -> Identity:
     return request.app.state.identity  # type: ignore[no-any-return]
 
 
@@ -47,7 +47,7 @@ async def setup_principal(
 SetupPrincipal = Annotated[Principal, Depends(setup_principal)]
 
 
-def client_address(request: Request, idn: Idn) -> str | None:
+async def client_address(request: Request, idn: Idn) -> str | None:
     """The client's address; X-Forwarded-For is believed only from trusted proxies."""
     return http.client_address(
         request.client.host if request.client else None,

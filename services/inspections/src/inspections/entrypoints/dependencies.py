@@ -46,7 +46,7 @@ class InspectionsApp:
         )
 
 
-def get_app(request: Request) -> InspectionsApp:
+async def get_app(request: Request) -> InspectionsApp:
     return request.app.state.inspections  # type: ignore[no-any-return]
 
 

@@ -24,7 +24,7 @@ class PaymentsApp:
         return self.service.provider.name
 
 
-def get_app(request: Request) -> PaymentsApp:
+async def get_app(request: Request) -> PaymentsApp:
     return request.app.state.payments  # type: ignore[no-any-return]
 
 

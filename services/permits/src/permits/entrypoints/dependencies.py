@@ -26,7 +26,7 @@ class PermitsApp:
         return DocumentStore(self.runtime.db)
 
 
-def get_app(request: Request) -> PermitsApp:
+async def get_app(request: Request) -> PermitsApp:
     return request.app.state.permits  # type: ignore[no-any-return]
 
 

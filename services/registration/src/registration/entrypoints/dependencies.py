@@ -33,7 +33,7 @@ class RegistrationApp:
         return StaffRegistrationOut(**views.staff_view(config, registration))
 
 
-def get_app(request: Request) -> RegistrationApp:
+async def get_app(request: Request) -> RegistrationApp:
     return request.app.state.registration  # type: ignore[no-any-return]
 
 
