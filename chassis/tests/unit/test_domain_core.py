@@ -152,7 +152,7 @@ def _principal(kind: str, jid: str | None = "alpha", roles: list[str] | None = N
     return Principal(account_id="a", email="", jurisdiction_id=jid, kind=kind, roles=roles or [])
 
 
-def test_access_is_404_for_another_jurisdiction_and_403_for_a_missing_role() -> None:
+async def test_access_is_404_for_another_jurisdiction_and_403_for_a_missing_role() -> None:
     with pytest.raises(NotFound):
         require_tenant(_principal("public", "beta"), "alpha")
     with pytest.raises(NotFound):
@@ -160,8 +160,9 @@ def test_access_is_404_for_another_jurisdiction_and_403_for_a_missing_role() -> 
     with pytest.raises(Forbidden):
         require_staff(_principal("public"), "alpha")
     with pytest.raises(Forbidden):
-        Staff("cashier")("alpha", _principal("staff", roles=["inspector"]))
-    assert Staff("cashier")("alpha", _principal("staff", roles=["cashier"])).kind == "staff"
+        await Staff("cashier")("alpha", _principal("staff", roles=["inspector"]))
+    cashier = await Staff("cashier")("alpha", _principal("staff", roles=["cashier"]))
+    assert cashier.kind == "staff"
     operator = _principal("operator", None)
     assert require_staff(operator, "alpha", "admin") is operator
     assert staff_roles(operator) == ["admin"]
