@@ -27,7 +27,6 @@ import asyncio
 import csv
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
+from benchmarks.report import save
 from benchmarks.suite_at_rest import _launch, _ports, _stop
 
 RESULTS = Path(__file__).parent / "results"
@@ -286,12 +286,9 @@ def main() -> dict[str, Any]:
             "past_the_knee_only_sheds": all(s["other_failures"] == 0 for s in steps),
             "recovers_within_10_s": bool(recovered is not None and recovered <= 10),
         },
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "capacity.json").write_text(json.dumps(result, indent=2) + "\n")
+    save(RESULTS / "capacity.json", result, show={k: v for k, v in result.items() if k != "steps"})
     _plot(steps, knee)
-    print(json.dumps({k: v for k, v in result.items() if k != "steps"}, indent=2))
     return result
 
 

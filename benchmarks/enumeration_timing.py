@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ import httpx
 from devstack.testing import ServiceProcess, TestScope
 from devstack.testing.infra import provide_infra
 
+from benchmarks.report import save
 from identity.adapters.jwt_keys import generate_private_key_pem
 
 RESULTS = Path(__file__).parent / "results" / "enumeration_timing.json"
@@ -137,11 +137,8 @@ def main() -> dict[str, Any]:
             }
             for name, r in results.items()
         },
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    save(RESULTS, result)
     return result
 
 

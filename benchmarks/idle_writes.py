@@ -16,9 +16,7 @@ of the p50s (target ≤ 1.2). Writes ``benchmarks/results/idle_writes.json``.
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from typing import Any
 import httpx
 from devstack.testing.tokens import LocalIssuer
 
+from benchmarks.report import save
 from benchmarks.stack import three_services
 
 RESULTS = Path(__file__).parent / "results" / "idle_writes.json"
@@ -82,11 +81,8 @@ def main() -> dict[str, Any]:
         "after_idle": idle,
         "ratio_p50_after_idle_to_fresh": round(idle["p50_ms"] / fresh["p50_ms"], 2),
         "target": "<= 1.2",
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    save(RESULTS, result)
     return result
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -36,6 +35,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from devstack.testing import ServiceProcess, TestScope
 from devstack.testing.infra import provide_infra
 from devstack.testing.tokens import LocalIssuer
+
+from benchmarks.report import save
 
 RESULTS = Path(__file__).parent / "results" / "payments_flow.json"
 N = int(os.environ.get("BENCH_PAYMENTS", "20"))
@@ -277,15 +278,12 @@ def main() -> dict[str, Any]:
         "benchmark": "payments_flow",
         "payments_per_series": N,
         **measured,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "notes": "counter payment = settlement + outbox + permits' consumer; online adds "
         "checkout, the provider session, the hosted page, the signed webhook. The end is "
         "when permits' PermitStatusChanged (READY_TO_ISSUE) arrives on the broker, waited "
         "for on the event stream: nothing polls the services being measured",
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    save(RESULTS, result)
     return result
 
 

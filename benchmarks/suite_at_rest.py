@@ -20,9 +20,7 @@ Writes ``benchmarks/results/suite_at_rest.json``.
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import re
 import signal
 import subprocess
@@ -32,37 +30,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from devstack.processes import free_port
+from devstack.processes import distinct_ports
+
+from benchmarks.report import save
 
 RESULTS = Path(__file__).parent / "results" / "suite_at_rest.json"
 IDLE_SECONDS = float(os.environ.get("BENCH_IDLE_SECONDS", "60"))
 # at rest means after the demo's events and the consumers' 30 quiet seconds
 # (KAFKA_FETCH_IDLE_AFTER_SECONDS) that put them on slow fetches
 SETTLE_SECONDS = 45
-PORTS = (
-    "portal",
-    "gateway",
-    "identity",
-    "notifications",
-    "registration",
-    "permits",
-    "payments",
-    "sandbox",
-    "inspections",
-    "kafka",
-    "mongo",
-    "smtp",
-    "mail-http",
-)
 TICKS = os.sysconf("SC_CLK_TCK")
 BANNER = re.compile(r"Permitsuite is running")
 
 
 def _ports() -> dict[str, int]:
-    ports: set[int] = set()
-    while len(ports) < len(PORTS):
-        ports.add(free_port())
-    return dict(zip(PORTS, sorted(ports), strict=True))
+    return distinct_ports()
 
 
 def _launch(data: Path, log: Path, ports: dict[str, int]) -> tuple[subprocess.Popen[bytes], float]:
@@ -153,11 +135,8 @@ def main() -> dict[str, Any]:
         "idle_cpu_percent_of_one_core": {"total": total, "by_process": shares},
         "baseline_broker_and_database_percent": infra,
         "targets": {"warm_banner_within_45_s": warm <= 45, "idle_under_10_percent": total < 10},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    save(RESULTS, result)
     return result
 
 

@@ -8,46 +8,19 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from devstack.processes import free_port
+from devstack.processes import distinct_ports
 from devstack.testing import eventually_sync
-
-PORTS = (
-    "portal",
-    "gateway",
-    "identity",
-    "notifications",
-    "registration",
-    "permits",
-    "payments",
-    "sandbox",
-    "inspections",
-    "kafka",
-    "mongo",
-    "smtp",
-    "mail-http",
-)
-
-
-def distinct_ports(names: Sequence[str]) -> dict[str, int]:
-    """One free port per name, no two alike: the OS may hand a just-released
-    port out again, and two services on one port make the second look ready
-    (it answers as the first)."""
-    ports: set[int] = set()
-    while len(ports) < len(names):
-        ports.add(free_port())
-    return dict(zip(names, sorted(ports), strict=True))
 
 
 @dataclass
 class LaunchedSuite:
     data_dir: Path
     log: Path
-    ports: dict[str, int] = field(default_factory=lambda: distinct_ports(PORTS))
+    ports: dict[str, int] = field(default_factory=distinct_ports)
     proc: subprocess.Popen[bytes] | None = None
     passwords: dict[str, str] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)  # for every process it starts

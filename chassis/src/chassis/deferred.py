@@ -15,7 +15,6 @@ work then: nothing that was answered 202 is lost.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -28,6 +27,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.clock import Clock
 from chassis.errors import ProblemError
 from chassis.leases import claim_one
+from chassis.periodic import every
 from chassis.uow import Transaction, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -132,10 +132,4 @@ class Deferred:
         return done
 
     async def run_sweep(self, stop: asyncio.Event, interval: float) -> None:
-        while not stop.is_set():
-            try:
-                await self.sweep_once()
-            except Exception:
-                log.exception("deferred requests sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+        await every(interval, stop, self.sweep_once, "the deferred requests sweep")

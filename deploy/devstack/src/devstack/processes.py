@@ -184,6 +184,34 @@ def wait_until(
     raise TimeoutError(f"timed out after {timeout}s waiting for {what}{tail}")
 
 
+LAUNCHER_PORTS = (
+    "portal",
+    "gateway",
+    "identity",
+    "notifications",
+    "registration",
+    "permits",
+    "payments",
+    "sandbox",
+    "inspections",
+    "kafka",
+    "mongo",
+    "smtp",
+    "mail-http",
+)
+"""The ports `python -m permitsuite_embedded` takes (``--<name>-port``)."""
+
+
+def distinct_ports(names: Sequence[str] = LAUNCHER_PORTS) -> dict[str, int]:
+    """One free port per name, no two alike: the OS may hand a just-released
+    port out again, and two services on one port make the second look ready
+    (it answers as the first)."""
+    ports: set[int] = set()
+    while len(ports) < len(names):
+        ports.add(free_port())
+    return dict(zip(names, sorted(ports), strict=True))
+
+
 def start_broker(host: str, port: int, log_dir: Path) -> ManagedProcess:
     proc = ManagedProcess("kafka", broker_command(host, port), log_path=log_dir / "kafka.log")
     proc.start()

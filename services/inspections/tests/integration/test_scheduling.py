@@ -352,7 +352,7 @@ async def test_r_ins_7_my_inspections_reads_no_finished_permits(
     companies, every status — a contractor with thousands of finished permits
     paid for its whole history. Only permits that can still be inspected are
     read (R-INS-1), whatever the history."""
-    from chassis.mongo import TenantRepository
+    from chassis.testing.reads import ReadCounter
 
     permit = await ready.runtime.db["permits"].find_one({"_id": "p1"})
     finished = [
@@ -361,16 +361,7 @@ async def test_r_ins_7_my_inspections_reads_no_finished_permits(
     ]
     await ready.runtime.db["permits"].insert_many(finished)
     await submit(ready, ready.rich(), req("2026-11-18"))
-    read: list[int] = []
-    real_find = TenantRepository.find
-
-    async def counting(self: TenantRepository, *args: Any, **kw: Any) -> list[Any]:
-        found = await real_find(self, *args, **kw)
-        if self.collection_name == "permits":
-            read.append(len(found))
-        return found
-
-    monkeypatch.setattr(TenantRepository, "find", counting)
+    read = ReadCounter(monkeypatch, "permits")
     mine = (await ready.http.get(f"{BASE}/my-inspections", headers=ready.rich())).json()
     assert mine["total"] == 1
-    assert sum(read) <= 3  # p1, once per access path (company, email): not the 400
+    assert read.documents <= 3  # p1, once per access path (company, email): not the 400

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chassis.api import SEARCH_CAP
-from chassis.mongo import TenantRepository
+from chassis.testing.reads import ReadCounter
 
 pytestmark = pytest.mark.integration
 
@@ -207,16 +207,7 @@ async def test_a_quarter_window_reads_what_it_answers_not_the_quarter(
     first = await _permit(harness, admin)
     template = await harness.app.runtime.db["permits"].find_one({"_id": first["id"]})
     await _copies(harness, template, size, days=92)
-    read: list[int] = []
-    real_find = TenantRepository.find
-
-    async def counting(self: TenantRepository, *args: Any, **kw: Any) -> list[Any]:
-        found = await real_find(self, *args, **kw)
-        if self.collection_name == "permits":
-            read.append(len(found))
-        return found
-
-    monkeypatch.setattr(TenantRepository, "find", counting)
+    read = ReadCounter(monkeypatch, "permits")
     harness.clock.advance(timedelta(seconds=1))
     start = (harness.clock.now() - timedelta(days=92)).isoformat()
     r = await harness.http.get(
@@ -229,7 +220,7 @@ async def test_a_quarter_window_reads_what_it_answers_not_the_quarter(
     assert body["total"] == SEARCH_CAP and body["more_than_total"] is True
     assert body["items"][0]["id"] == first["id"]  # newest first
     per_day = size / 92 + 1
-    assert SEARCH_CAP < sum(read) <= SEARCH_CAP + 1 + per_day
+    assert SEARCH_CAP < read.documents <= SEARCH_CAP + 1 + per_day
 
 
 async def test_work_queues_in_one_call(harness: Any) -> None:

@@ -11,7 +11,6 @@ process died, with a lease so one replica sends each, and gives up after
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 from typing import Any, ClassVar, Protocol
@@ -23,6 +22,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.clock import Clock
 from chassis.leases import NEVER, claim_one
 from chassis.mongo import TenantRepository, tenant_index
+from chassis.periodic import every
 from notifications.adapters.templates import RenderedEmail
 
 log = logging.getLogger(__name__)
@@ -144,10 +144,4 @@ class DeliveryWorker:
         return sent
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
-        while not stop.is_set():
-            try:
-                await self.sweep_once()
-            except Exception:
-                log.exception("delivery sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+        await every(interval, stop, self.sweep_once, "the delivery sweep")

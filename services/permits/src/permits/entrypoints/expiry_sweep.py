@@ -5,7 +5,6 @@ from the injectable clock."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import timedelta
 from functools import partial
@@ -13,6 +12,7 @@ from uuid import uuid4
 
 from chassis.app import ServiceRuntime
 from chassis.leases import acquire_named_lease
+from chassis.periodic import every
 from permits.domain.workflow import ACTIVE
 from permits.service_layer import activity
 from permits.service_layer.unit_of_work import PermitsUnits
@@ -67,10 +67,4 @@ class ExpirySweep:
         return {"expired": expired, "warned": warned}
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
-        while not stop.is_set():
-            try:
-                await self.sweep_once()
-            except Exception:
-                log.exception("expiry sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+        await every(interval, stop, self.sweep_once, "the expiry sweep")
