@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from chassis.consuming import PROCESSED_EVENTS, ConsumerRuntime, EventContext, PermanentError
+from chassis.consuming import PROCESSED_EVENTS, ConsumerRuntime
+from chassis.handlers import EventContext, PermanentError, Route
 from chassis.kafka import EventPublisher
 from chassis.pacing import FetchPacing
 from chassis.uow import Transaction, UnitOfWork
@@ -54,12 +54,6 @@ E = TypeVar("E", bound=IntegrationEvent)
 Handler = Callable[[Any, EventContext], Awaitable[None]]
 
 
-@dataclass
-class _Route(Generic[E]):
-    model: type[E]
-    handler: Callable[[E, EventContext], Awaitable[None]]
-
-
 class EventConsumer:
     """One consumer (one consumer group) of one topic, or of several (``merged``)."""
 
@@ -68,7 +62,7 @@ class EventConsumer:
         self.topic = topic
         self.topics = [topic]
         self.group_id = group_id or name
-        self._routes: dict[str, _Route[Any]] = {}
+        self._routes: dict[str, Route[Any]] = {}
         self._names = {topic: name}  # whose de-duplication markers a topic's events get
 
     @classmethod
@@ -98,7 +92,7 @@ class EventConsumer:
             raise ValueError(f"{model.__name__} is published on {model.topic}, not {self.topic}")
 
         def register(fn: Callable[[E, EventContext], Awaitable[None]]) -> Any:
-            self._routes[model.event_type] = _Route(model, fn)
+            self._routes[model.event_type] = Route(model, fn)
             return fn
 
         return register

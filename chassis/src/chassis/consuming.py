@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 from aiokafka import ConsumerRecord, TopicPartition
 from pydantic import ValidationError
@@ -33,32 +33,18 @@ from tenacity import (
 from chassis.context import causation_id_var, correlation_id_var
 from chassis.deadletters import dead_letter
 from chassis.faults import failpoint
+from chassis.handlers import EventContext, PermanentError, Route, RoutedConsumer
 from chassis.kafka import EventPublisher
 from chassis.metrics import EVENTS_CONSUMED
 from chassis.pacing import FetchPacing
 from chassis.uow import Transaction, UnitOfWork
 from contracts import Envelope, EnvelopeError
 
-if TYPE_CHECKING:
-    from chassis.consumer import EventConsumer, _Route
-
 log = logging.getLogger(__name__)
 
 PROCESSED_EVENTS = "processed_events"
 Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
-
-
-class PermanentError(Exception):
-    """Retrying cannot help: the event goes to the dead-letter topic at once."""
-
-
 PERMANENT = (PermanentError, ValidationError)
-
-
-@dataclass(frozen=True)
-class EventContext:
-    envelope: Envelope
-    tx: Transaction
 
 
 @dataclass(frozen=True)
@@ -68,7 +54,7 @@ class _Item:
     record: Record
     envelope: Envelope
     event: Any
-    route: _Route[Any]
+    route: Route[Any]
     marker_id: str
     consumer_name: str  # whose marker (a merged consumer keeps each topic's name)
 
@@ -100,7 +86,7 @@ def _rewind(consumer: Any, records: Sequence[Record]) -> None:
 class ConsumerRuntime:
     def __init__(
         self,
-        consumer: EventConsumer,
+        consumer: RoutedConsumer,
         uow: UnitOfWork,
         publisher: EventPublisher,
         retries: int,

@@ -25,8 +25,8 @@ from chassis.clock import Clock, as_utc
 from chassis.errors import ProblemError
 from chassis.kafka import EventPublisher
 from chassis.leases import claim_one
+from chassis.marks import Marks
 from chassis.metrics import OUTBOX_DEAD_LETTERED, OUTBOX_LAG, OUTBOX_PENDING
-from chassis.recovery import Marks
 from contracts import Envelope
 
 log = logging.getLogger(__name__)

@@ -25,19 +25,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError, OffsetOutOfRangeError
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import Clock
+from chassis.marks import Mark, Marks
 from chassis.metrics import OUTBOX_REPUBLISHED
-
-if TYPE_CHECKING:
-    from chassis.app import ServiceRuntime
 
 log = logging.getLogger(__name__)
 
@@ -45,35 +42,17 @@ MARKS = "outbox_marks"
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Mark:
-    topic: str  # logical (the outbox's) topic
-    partition: int
-    offset: int
-    event_id: str
+class WatchedRuntime(Protocol):
+    """What the watch takes of a service's runtime (``chassis.app.ServiceRuntime``)."""
 
+    db: AsyncDatabase[dict[str, Any]]
+    clock: Clock
+    outbox: Any  # chassis.outbox.Outbox, which takes its Marks from here
+    publisher: Any
+    settings: Any
 
-class Marks:
-    """The newest published record per partition, in memory."""
-
-    def __init__(self) -> None:
-        self._marks: dict[tuple[str, int], Mark] = {}
-
-    def note(self, topic: str, partition: int, offset: int, event_id: str) -> None:
-        current = self._marks.get((topic, partition))
-        if current is None or offset > current.offset:
-            self._marks[(topic, partition)] = Mark(topic, partition, offset, event_id)
-
-    def all(self) -> list[Mark]:
-        return list(self._marks.values())
-
-    def forget(self, topic: str) -> None:
-        for key in [k for k in self._marks if k[0] == topic]:
-            del self._marks[key]
-
-    def adopt(self, mark: Mark) -> None:
-        """A saved mark, unless a newer one was noted since."""
-        self.note(mark.topic, mark.partition, mark.offset, mark.event_id)
+    @property
+    def service(self) -> str: ...
 
 
 class BrokerWatch:
@@ -106,7 +85,7 @@ class BrokerWatch:
         self._saved: dict[str, Mark] = {}  # what the database has, so idle checks write nothing
 
     @classmethod
-    def of(cls, runtime: ServiceRuntime) -> BrokerWatch:
+    def of(cls, runtime: WatchedRuntime) -> BrokerWatch:
         """The watch over what ``runtime``'s outbox published."""
         return cls(
             runtime.db,

@@ -12,7 +12,8 @@ from typing import Any
 from aiokafka.errors import KafkaConnectionError
 
 from chassis.clock import ManualClock
-from chassis.recovery import BrokerWatch, Marks
+from chassis.marks import Marks
+from chassis.recovery import BrokerWatch
 
 
 class DyingBrokerConnection:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import secrets
 import shutil
-import subprocess
 import sys
 import time
 from functools import partial
@@ -27,6 +24,7 @@ from contracts import ALL_TOPICS
 from permitsuite_embedded.demo import (
     DEMO_USERS,
 )
+from permitsuite_embedded.keys import load_or_create
 from permitsuite_embedded.seeding import Seeding
 from permitsuite_embedded.services import Service, definitions
 from permitsuite_embedded.supervision import Supervisor, Watched
@@ -44,46 +42,7 @@ class Suite(Seeding):
 
     # -- helpers --------------------------------------------------------
     def secrets(self) -> dict[str, Any]:
-        path = self.data / "secrets.json"
-        if path.exists():
-            values = dict(json.loads(path.read_text()))
-            added = False
-            for name in (
-                "internal_token",
-                "sandbox_api_key",
-                "webhook_secret",
-                "portal_secret",
-                "proxy_secret",
-            ):
-                if name not in values:  # data folders from before this secret existed
-                    values[name] = secrets.token_urlsafe(32)
-                    added = True
-            for _, email, *_ in DEMO_USERS:  # demo users added since
-                if email not in values["passwords"]:
-                    values["passwords"][email] = secrets.token_urlsafe(12)
-                    added = True
-            if added:
-                path.write_text(json.dumps(values, indent=2))
-            return values
-        key = subprocess.run(
-            [sys.executable, "-m", "identity.cli", "generate-key"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
-        values = {
-            "identity_signing_key": key,
-            "internal_token": secrets.token_urlsafe(32),
-            "sandbox_api_key": secrets.token_urlsafe(32),
-            "webhook_secret": secrets.token_urlsafe(32),
-            "portal_secret": secrets.token_urlsafe(32),
-            "proxy_secret": secrets.token_urlsafe(32),
-            "passwords": {email: secrets.token_urlsafe(12) for _, email, *_ in DEMO_USERS},
-        }
-        path.write_text(json.dumps(values, indent=2))
-        path.chmod(0o600)
-        return values
+        return load_or_create(self.data / "secrets.json")
 
     def check_ports(self) -> None:
         a = self.args
