@@ -120,7 +120,10 @@ async def dev_mail(request: Request) -> JSONResponse:
     if not settings.dev_mailbox_url:
         raise NotFound("the dev mailbox exists only in embedded mode")
     try:
-        r = await client.get(f"{settings.dev_mailbox_url.rstrip('/')}/messages")
+        r = await client.get(
+            f"{settings.dev_mailbox_url.rstrip('/')}/messages",
+            timeout=settings.upstream_timeout_seconds,
+        )
     except httpx.HTTPError as exc:
         raise UpstreamUnavailable("the mail sink is not reachable", service="mailsink") from exc
     return JSONResponse(r.json(), status_code=r.status_code)
