@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +145,8 @@ def test_every_user_facing_read_is_flat_at_a_realistic_size(
         "alpha", "staff", roles=["admin", "permit_technician", "inspector", "cashier"]
     )
     window = {"applied_from": (datetime.now(UTC) - timedelta(days=30)).isoformat()}
+    quarter = {"applied_from": (datetime.now(UTC) - timedelta(days=91)).isoformat()}
+    first_day = (date.fromisoformat(seen["day"]) - timedelta(days=91)).isoformat()
     paths: list[tuple[dict[str, str], str, dict[str, Any]]] = [
         (rich, f"{gw}/me/dashboard", {}),
         (rich, f"{alpha}/dashboard/permits", {}),
@@ -155,6 +157,10 @@ def test_every_user_facing_read_is_flat_at_a_realistic_size(
         (staff, f"{alpha}/permit-search", {"address": "1968"}),
         (staff, f"{alpha}/permit-search", {"number": "HIST-00042"}),
         (staff, f"{alpha}/permit-search", window),
+        (staff, f"{alpha}/permit-search", quarter),  # walked a day at a time
+        (staff, f"{alpha}/permit-queues", {"status": ["IN_REVIEW", "AWAITING_PAYMENT"]}),
+        (staff, f"{alpha}/inspection-search", {"from": first_day, "to": seen["day"]}),
+        (staff, f"{alpha}/staff/payments", {"from": quarter["applied_from"]}),
         (staff, f"{gw}/staff/queues", {}),
         (rich, f"{alpha}/my-inspections", {}),
         (rich, f"{alpha}/inspections", {"permit_id": seen["issued"]["id"]}),
@@ -176,6 +182,9 @@ def test_every_user_facing_read_is_flat_at_a_realistic_size(
         (f"{alpha}/permit-search", {"status": "FINALED"}),
         (f"{alpha}/inspection-search", {"status": "RESULTED"}),
         (f"{alpha}/staff/payments", {"method": "check"}),
+        # a street prefix of one or two characters matched a large part of history
+        (f"{alpha}/permit-search", {"address": "1"}),
+        (f"{alpha}/permit-search", {"address": "12"}),
     ):
         r = httpx.get(url, headers=staff, params=params, timeout=30)
         assert r.status_code == 422, (url, params, r.text)
