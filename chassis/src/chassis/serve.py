@@ -14,5 +14,9 @@ def serve(app: FastAPI, host: str, port: int) -> None:
         log_config=None,  # JSON logging is configured by the app factory
         access_log=False,
         timeout_graceful_shutdown=10,
+        # longer than any client keeps an idle connection (httpx: 5 s): a server
+        # that closes first races a client reusing the connection, and the
+        # request fails before it is sent (seen under load as "HTTP 0")
+        timeout_keep_alive=65,
         proxy_headers=False,
     )
