@@ -47,6 +47,13 @@ SEARCH_CAP = 500
 """A search reads and counts at most this many rows (then ``more_than_total``)."""
 
 
+def capped_page(rows: list[T], offset: int, limit: int) -> tuple[list[T], int, bool]:
+    """A page of a search read up to ``SEARCH_CAP`` + 1 rows: the page (never
+    past the cap), the total counted up to the cap, and whether there are more."""
+    more = len(rows) > SEARCH_CAP
+    return rows[offset : min(offset + limit, SEARCH_CAP)], min(len(rows), SEARCH_CAP), more
+
+
 class Page(BaseModel, Generic[T]):
     """One page of a list, and how many rows the whole list has."""
 

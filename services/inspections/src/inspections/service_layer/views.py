@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import require_staff
-from chassis.api import SEARCH_CAP
+from chassis.api import SEARCH_CAP, capped_page
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
 from chassis.principal import Principal
@@ -153,8 +153,7 @@ async def search(
             {**search_query(day, date_from, date_to), **others}, bounded=bounded
         )
     ordered = sorted(found, key=lambda d: (d["date"], d.get("area") or "", d["address"], d["_id"]))
-    more = len(ordered) > SEARCH_CAP
-    return ordered[offset : min(offset + limit, SEARCH_CAP)], min(len(ordered), SEARCH_CAP), more
+    return capped_page(ordered, offset, limit)
 
 
 async def _days(repo: Inspections, first: date, last: date, others: Doc) -> list[Doc]:

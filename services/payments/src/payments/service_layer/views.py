@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import require_staff
-from chassis.api import SEARCH_CAP
+from chassis.api import SEARCH_CAP, capped_page
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
@@ -116,8 +116,7 @@ async def staff_search(
             query, "settled_at", settled_from, settled_to, want=SEARCH_CAP + 1
         )
         found.sort(key=_newest_first)
-        more = len(found) > SEARCH_CAP
-        return found[offset : min(offset + limit, SEARCH_CAP)], min(len(found), SEARCH_CAP), more
+        return capped_page(found, offset, limit)
     if settled_from or settled_to:
         query["settled_at"] = {
             **({"$gte": settled_from} if settled_from else {}),

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.access import is_staff, require_staff, require_tenant
-from chassis.api import SEARCH_CAP
+from chassis.api import SEARCH_CAP, capped_page
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
@@ -137,8 +137,7 @@ async def staff_search(
         how.query, "applied_at", *how.walk, want=SEARCH_CAP + 1, projection=PROJECTION
     )
     docs.sort(key=_newest_first)
-    more = len(docs) > SEARCH_CAP
-    return docs[offset : min(offset + limit, SEARCH_CAP)], min(len(docs), SEARCH_CAP), more
+    return capped_page(docs, offset, limit)
 
 
 PUBLIC_FIELDS = ("number", "site", "type_name", "status", "issued_at", "expires_at", "applied_at")
