@@ -9,13 +9,16 @@ copying the documents the services wrote, and drives it with Locust
 staff queues, staff and public searches, applications) at stepped offered
 rates (``BENCH_CAPACITY_RATES``, requests/s; each step ``BENCH_CAPACITY_STEP_SECONDS``,
 a fresh Locust run with one simulated person per 1/``BENCH_PER_USER_RATE``
-requests/s, so a step offers its rate while answers take up to 2 s). For each
-step: the achieved rate, p50/p95/p99, failures by kind — sheds (503 with
-Retry-After, 429) apart from the rest — and after the last step the seconds
-until every route answers normally again.
+requests/s, each clicking at Poisson-distributed moments, so a step is a
+Poisson stream at its rate). For each step: the achieved rate, p50/p95/p99,
+failures by kind — sheds (503 with Retry-After, 429) apart from the rest —,
+each process's CPU, and after each step the seconds until every route
+answers normally again.
 
 The **knee** is the highest offered rate with p95 ≤ 1 s and no failures. The
-baseline, in the same run, is the lowest step. Writes
+baseline, in the same run, is the lowest step. Then **where the time goes**:
+the step nearest ``BENCH_CAPACITY_PROFILE_RPS`` (40, the target) once more,
+not counted, with py-spy sampling its four busiest processes. Writes
 ``benchmarks/results/capacity.json`` and ``capacity.png``.
 
     BENCH_CAPACITY_RATES=5,10,20,30,40 python -m benchmarks.capacity
@@ -27,10 +30,10 @@ import asyncio
 import csv
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,12 +42,17 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
-from benchmarks.report import save
-from benchmarks.suite_at_rest import _launch, _ports, _stop
+from benchmarks import plots
+from benchmarks.embedded import CpuMeter, Suite, launch, ports, profile, stop
+from benchmarks.report import machine, save
 
 RESULTS = Path(__file__).parent / "results"
 PERMITS = int(os.environ.get("BENCH_CAPACITY_PERMITS", "100000"))
-RATES = [float(r) for r in os.environ.get("BENCH_CAPACITY_RATES", "5,10,20,30,40,50").split(",")]
+RATES = [
+    float(r) for r in os.environ.get("BENCH_CAPACITY_RATES", "5,10,20,30,40,50,60,80").split(",")
+]
+# the step run again under py-spy (the nearest rate to this one): the target
+PROFILE_RPS = float(os.environ.get("BENCH_CAPACITY_PROFILE_RPS", "40"))
 STEP_SECONDS = int(os.environ.get("BENCH_CAPACITY_STEP_SECONDS", "40"))
 PER_USER_RATE = 0.5
 LOCUSTFILE = Path(__file__).parent / "locustfile.py"
@@ -88,38 +96,15 @@ async def _grow(mongo_url: str, size: int) -> None:
         await client.close()
 
 
-def _portal_cookie(portal: str, email: str, password: str) -> str:
-    with httpx.Client(base_url=portal, follow_redirects=False, timeout=60) as http:
-        form = http.get("/j/demo/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-        assert token is not None, form.text[:500]
-        r = http.post(
-            "/j/demo/login",
-            data={"csrf_token": token.group(1), "email": email, "password": password},
-        )
-        assert r.status_code == 303, r.text[:500]
-        return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
-
-
-def _token(gateway: str, email: str, password: str) -> str:
-    r = httpx.post(
-        f"{gateway}/v1/auth/token",
-        data={"username": email, "password": password, "jurisdiction": "demo"},
-        timeout=60,
-    )
-    assert r.status_code == 200, r.text
-    return str(r.json()["access_token"])
-
-
 def _is_shed(error: str) -> bool:
     """A 503 (over capacity, with Retry-After) or 429 (a rate limit): Locust
     names them ``CatchResponseError('HTTP 503')``; anything else is a failure."""
     return "HTTP 503" in error or "HTTP 429" in error
 
 
-def _step(rate: float, env: dict[str, str], folder: Path) -> dict[str, Any]:
+def _step(rate: float, env: dict[str, str], folder: Path, name: str = "step") -> dict[str, Any]:
     users = max(1, round(rate / PER_USER_RATE))
-    prefix = folder / f"step-{rate:g}"
+    prefix = folder / f"{name}-{rate:g}"
     subprocess.run(
         [
             sys.executable,
@@ -203,77 +188,48 @@ def _recovery(gateway: str, portal: str, env: dict[str, str]) -> float:
     return float("inf")
 
 
-def _plot(steps: list[dict[str, Any]], knee: float | None) -> None:
-    import matplotlib
+def _measured_step(suite: Suite, rate: float) -> dict[str, Any]:
+    meter = CpuMeter(suite.procs)
+    meter.start()
+    step = _step(rate, suite.logins(), suite.folder)
+    step["cpu_percent_of_one_core"] = meter.shares()
+    return step
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    rates = [s["offered_rps"] for s in steps]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    left.plot(rates, [s["p50_ms"] for s in steps], "o-", label="p50")
-    left.plot(rates, [s["p95_ms"] for s in steps], "o-", label="p95")
-    left.axhline(1000, color="grey", linestyle=":", label="p95 target 1 s")
-    left.set(xlabel="offered requests/s", ylabel="ms", title="Latency", yscale="log")
-    right.plot(rates, [s["achieved_rps"] for s in steps], "o-", label="achieved")
-    right.plot(rates, rates, ":", color="grey", label="offered")
-    right.bar(
-        rates, [s["shed_503_429"] / STEP_SECONDS for s in steps], width=2, alpha=0.4, label="shed/s"
-    )
-    right.set(xlabel="offered requests/s", ylabel="requests/s", title="Throughput")
-    for axis in (left, right):
-        if knee:
-            axis.axvline(knee, color="red", alpha=0.4, label=f"knee {knee:g}/s")
-        axis.legend()
-    fig.suptitle(f"Embedded suite, {PERMITS:,} permits, {os.cpu_count()} cores")
-    fig.tight_layout()
-    fig.savefig(RESULTS / "capacity.png", dpi=90)
+def _profiled_step(suite: Suite, rate: float, busiest: list[str]) -> dict[str, Any]:
+    """One more step at ``rate``, not counted (sampling slows what it samples),
+    with py-spy on the ``busiest`` processes from its middle on."""
+    env = suite.logins()
+    runner = threading.Thread(target=_step, args=(rate, env, suite.folder, "profiled"))
+    runner.start()
+    time.sleep(STEP_SECONDS / 4)  # past the step's start: people clicking at the rate
+    wanted = {pid: name for pid, name in suite.procs.items() if name in busiest}
+    found = profile(wanted, seconds=max(5, STEP_SECONDS // 2))
+    runner.join()
+    return {"offered_rps": rate, "processes": found}
 
 
 def main() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        folder, ports = Path(tmp), _ports()
-        proc, _ = _launch(folder / "data", folder / "suite.log", ports)
+        folder, free = Path(tmp), ports()
+        proc, _ = launch(folder / "data", folder / "suite.log", free)
         try:
-            banner = (folder / "suite.log").read_text()
-            passwords = dict(re.findall(r"(\S+@\S+)\s+password: (\S+)", banner))
-            secrets = json.loads((folder / "data" / "secrets.json").read_text())
-            gateway = f"http://127.0.0.1:{ports['gateway']}"
-            portal = f"http://127.0.0.1:{ports['portal']}"
-            mongo = f"mongodb://127.0.0.1:{ports['mongo']}/?directConnection=true&retryWrites=false"
+            suite = Suite.of(folder, free, proc.pid)
             grow_started = time.monotonic()
-            asyncio.run(_grow(mongo, PERMITS))
+            asyncio.run(_grow(suite.mongo, PERMITS))
             grown = round(time.monotonic() - grow_started, 1)
-            steps = []
-            recovered = None
+            steps, recovered = [], None
             for rate in RATES:
-                env = {
-                    "BENCH_GATEWAY": gateway,
-                    "BENCH_PORTAL": portal,
-                    "BENCH_PROXY_SECRET": secrets["proxy_secret"],
-                    "BENCH_CONTRACTOR_TOKEN": _token(
-                        gateway,
-                        "contractor@demo.example.org",
-                        passwords["contractor@demo.example.org"],
-                    ),
-                    "BENCH_STAFF_TOKEN": _token(
-                        gateway, "admin@demo.example.org", passwords["admin@demo.example.org"]
-                    ),
-                    "BENCH_RESIDENT_TOKEN": _token(
-                        gateway, "resident@demo.example.org", passwords["resident@demo.example.org"]
-                    ),
-                    "BENCH_PORTAL_COOKIE": _portal_cookie(
-                        portal,
-                        "contractor@demo.example.org",
-                        passwords["contractor@demo.example.org"],
-                    ),
-                }
-                step = _step(rate, env, folder)
+                step = _measured_step(suite, rate)
                 steps.append(step)
                 print(json.dumps({k: v for k, v in step.items() if k != "by_route"}), flush=True)
-                recovered = _recovery(gateway, portal, env)
+                recovered = _recovery(suite.gateway, suite.portal, suite.logins())
+            at = min(RATES, key=lambda r: abs(r - PROFILE_RPS))
+            cpu = next(s for s in steps if s["offered_rps"] == at)["cpu_percent_of_one_core"]
+            python = [name for name in cpu if name not in ("kafka",)]  # Tansu is Rust
+            profiled = _profiled_step(suite, at, busiest=python[:4])
         finally:
-            _stop(proc)
+            stop(proc)
     good = [
         s for s in steps if s["p95_ms"] <= 1000 and s["shed_503_429"] + s["other_failures"] == 0
     ]
@@ -281,20 +237,24 @@ def main() -> dict[str, Any]:
     result = {
         "benchmark": "capacity",
         "permits_in_jurisdiction": PERMITS,
+        "arrivals": "Poisson, per person and so per step (benchmarks/locustfile.py)",
         "seconds_to_grow": grown,
         "step_seconds": STEP_SECONDS,
         "knee_rps": knee,
         "baseline_step": steps[0],
         "steps": steps,
         "seconds_to_recover_after_last_step": recovered,
+        "where_the_time_goes": profiled,
         "targets": {
             "knee_at_least_40_rps": bool(knee and knee >= 40),
             "past_the_knee_only_sheds": all(s["other_failures"] == 0 for s in steps),
             "recovers_within_10_s": bool(recovered is not None and recovered <= 10),
         },
+        "machine": machine(),
     }
-    save(RESULTS / "capacity.json", result, show={k: v for k, v in result.items() if k != "steps"})
-    _plot(steps, knee)
+    show = {k: v for k, v in result.items() if k not in ("steps", "where_the_time_goes")}
+    save(RESULTS / "capacity.json", result, show=show)
+    plots.capacity(result)
     return result
 
 

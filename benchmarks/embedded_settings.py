@@ -44,6 +44,7 @@ from devstack.processes import (
 )
 from pymongo import AsyncMongoClient
 
+from benchmarks.embedded import cpu_seconds
 from chassis.app import build_runtime
 from chassis.clock import SystemClock
 from chassis.consumer import EventConsumer, EventContext
@@ -63,12 +64,6 @@ PARTITIONS = int(os.environ.get("BENCH_PARTITIONS", "3"))  # as the suite's topi
 
 def _pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Ping(IntegrationEvent):
@@ -132,11 +127,11 @@ async def fetch_wait(
     try:
         await ping(-1)  # the group has joined and fetches
         latencies.clear()
-        own, broker = time.process_time(), _cpu_seconds(broker_pid)
+        own, broker = time.process_time(), cpu_seconds(broker_pid)
         await asyncio.sleep(IDLE_SECONDS)  # idle: what do the consumer and the broker spend?
         idle_cpu = {
             "consumer_process_pct": round((time.process_time() - own) / IDLE_SECONDS * 100, 2),
-            "broker_pct": round((_cpu_seconds(broker_pid) - broker) / IDLE_SECONDS * 100, 2),
+            "broker_pct": round((cpu_seconds(broker_pid) - broker) / IDLE_SECONDS * 100, 2),
         }
         spread = random.Random(7)  # arrivals at random points of a wait, the same every run
         for n in range(EVENTS):

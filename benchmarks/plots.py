@@ -5,7 +5,9 @@ baseline beside what it is compared with.
     python -m benchmarks.plots        # redraw every plot from results/*.json
 
 ``make bench`` runs it after the benchmarks. ``read_paths`` and
-``dashboard_latency`` draw their own (latency against size or concurrency).
+``dashboard_latency`` draw their own (latency against size or concurrency);
+``capacity`` draws with :func:`capacity` (latency and throughput against the
+offered rate).
 """
 
 from __future__ import annotations
@@ -121,6 +123,38 @@ def embedded_settings(r: dict[str, Any]) -> list[Panel]:
             {k: {"tx/s": v} for k, v in r["sync_on_commit"]["transactions_per_s"].items()},
         ),
     ]
+
+
+def capacity(result: dict[str, Any]) -> Path:
+    """Latency and throughput against the offered rate, the knee marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps, knee = result["steps"], result["knee_rps"]
+    rates = [s["offered_rps"] for s in steps]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    left.plot(rates, [s["p50_ms"] for s in steps], "o-", label="p50")
+    left.plot(rates, [s["p95_ms"] for s in steps], "o-", label="p95")
+    left.axhline(1000, color="grey", linestyle=":", label="p95 target 1 s")
+    left.set(xlabel="offered requests/s", ylabel="ms", title="Latency", yscale="log")
+    right.plot(rates, [s["achieved_rps"] for s in steps], "o-", label="achieved")
+    right.plot(rates, rates, ":", color="grey", label="offered")
+    shed = [s["shed_503_429"] / result["step_seconds"] for s in steps]
+    right.bar(rates, shed, width=2, alpha=0.4, label="shed/s")
+    right.set(xlabel="offered requests/s", ylabel="requests/s", title="Throughput")
+    for axis in (left, right):
+        if knee:
+            axis.axvline(knee, color="red", alpha=0.4, label=f"knee {knee:g}/s")
+        axis.legend()
+    permits, cores = result["permits_in_jurisdiction"], result["machine"]["cpus"]
+    fig.suptitle(f"Embedded suite, {permits:,} permits, {cores} cores, Poisson arrivals")
+    fig.tight_layout()
+    target = RESULTS / "capacity.png"
+    fig.savefig(target, dpi=90)
+    plt.close(fig)
+    return target
 
 
 PLOTS: dict[str, Callable[[dict[str, Any]], list[Panel]]] = {

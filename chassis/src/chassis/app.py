@@ -22,6 +22,7 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from chassis import idempotency
 from chassis.auth import TokenVerifier
 from chassis.clock import Clock, SystemClock
 from chassis.consumer import PROCESSED_EVENTS, EventConsumer
@@ -132,6 +133,7 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.outbox.ensure_indexes()
         await runtime.db[PROCESSED_EVENTS].create_index("processed_at")
+        await idempotency.ensure_indexes(runtime.db)
         for hook in on_startup:
             await hook(runtime)
         deferred = runtime.deferred if runtime.deferred and runtime.deferred.handlers else None

@@ -19,7 +19,13 @@ Two concurrent requests with one key both run, but only one can commit its
 record: the other's transaction is rolled back and it answers as a replay.
 
 Keys are per jurisdiction, per caller and per operation; ``required=True``
-(the default) refuses a request without one (400 naming the header).
+(the default) refuses a request without one (400 naming the header). A key
+answers retries for ``RETENTION`` (7 days; Stripe keeps them 24 hours), then
+the database forgets it (a TTL index) and the key is new again.
+
+A multipart upload (``form=True``) is compared by what was sent — each
+field's name and value, each file's name and content — not by its bytes on
+the wire: a client that retries chooses a new multipart boundary.
 """
 
 from __future__ import annotations
@@ -28,17 +34,28 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Header, Request, Response
 from pymongo.errors import DuplicateKeyError
+from starlette.datastructures import UploadFile
 
 from chassis.auth import CurrentUser
 from chassis.errors import Conflict, ProblemError, Unprocessable, field_error
 
 COLLECTION = "idempotency_keys"
 HEADER = "Idempotency-Key"
+RETENTION = timedelta(days=7)
 T = TypeVar("T")
+
+
+async def ensure_indexes(db: Any) -> None:
+    """Keys expire ``RETENTION`` after they were recorded: the collection
+    holds a week of commands, not every command ever made."""
+    await db[COLLECTION].create_index(
+        "created_at", expireAfterSeconds=int(RETENTION.total_seconds()), name="expire_after"
+    )
 
 
 @dataclass
@@ -151,12 +168,31 @@ class IdempotentCall:
         )
 
 
-class Idempotency:
-    """The dependency: ``Depends(Idempotency("permits.fees.assess"))``."""
+async def _form_parts(request: Request) -> list[bytes]:
+    """A multipart form as its fields' names and values, each file as its
+    name and a digest of its content (the form FastAPI already parsed)."""
+    parts: list[bytes] = []
+    for name, value in (await request.form()).multi_items():
+        parts.append(name.encode())
+        if isinstance(value, UploadFile):
+            content = hashlib.sha256()
+            while chunk := await value.read(1 << 16):
+                content.update(chunk)
+            await value.seek(0)
+            parts += [(value.filename or "").encode(), content.digest()]
+        else:
+            parts.append(value.encode())
+    return parts
 
-    def __init__(self, operation: str, *, required: bool = True) -> None:
+
+class Idempotency:
+    """The dependency: ``Depends(Idempotency("permits.fees.assess"))``;
+    ``form=True`` for a multipart upload."""
+
+    def __init__(self, operation: str, *, required: bool = True, form: bool = False) -> None:
         self.operation = operation
         self.required = required
+        self.form = form
 
     async def __call__(
         self,
@@ -185,7 +221,8 @@ class Idempotency:
             return IdempotentCall(db, response, None)
         jid = str(request.path_params.get("jurisdiction_id", user.jurisdiction_id or "-"))
         digest = hashlib.sha256()
-        for part in (request.method.encode(), request.url.path.encode(), await request.body()):
+        sent = await _form_parts(request) if self.form else [await request.body()]
+        for part in (request.method.encode(), request.url.path.encode(), *sent):
             digest.update(len(part).to_bytes(8, "big") + part)
         return IdempotentCall(
             db,

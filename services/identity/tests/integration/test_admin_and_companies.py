@@ -553,3 +553,24 @@ async def test_the_directory_lists_jurisdictions_and_profiles_state_password_rul
     assert set(listed.json()[0]) == {"id", "name", "branding"}  # nothing else is public
     profile = (await harness.http.get("/v1/jurisdictions/alpha")).json()
     assert any("characters" in rule for rule in profile["password_rules"])
+
+
+async def test_a_retried_company_creation_with_its_key_answers_the_first(harness: Any) -> None:
+    """Issue 22, defect 12: a staff member whose "create company" got no
+    answer retries with the same Idempotency-Key and gets the company the first
+    request made, not a 409 about its own license number (R-ID-5)."""
+    admin = await harness.jurisdiction_with_admin("alpha")
+    keyed = {**auth(admin), "Idempotency-Key": "company-1"}
+    body = {"name": "Rich Contractor", "license_number": "AEC0119"}
+    url = "/v1/jurisdictions/alpha/companies"
+    first = await harness.http.post(url, headers=keyed, json=body)
+    again = await harness.http.post(url, headers=keyed, json=body)
+    assert first.status_code == 201, first.text
+    assert again.status_code == 201, again.text
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    other = await harness.http.post(url, headers=keyed, json={**body, "name": "Other"})
+    assert other.status_code == 422
+    assert other.json()["errors"][0]["field"] == "Idempotency-Key"
+    # without the key the retry is refused by the license number, and nothing is added
+    assert (await harness.http.post(url, headers=auth(admin), json=body)).status_code == 409

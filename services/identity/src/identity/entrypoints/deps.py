@@ -11,6 +11,7 @@ from chassis import http
 from chassis.api import PageQuery
 from chassis.auth import CurrentUser, Principal
 from chassis.errors import Unauthorized, problem_responses
+from chassis.idempotency import Idempotency, IdempotentCall
 from identity.service_layer import tokens
 from identity.service_layer.common import Caller, Identity
 
@@ -30,6 +31,9 @@ async def get_caller(user: CurrentUser, idn: Idn) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+CreateCompanyCall = Annotated[
+    IdempotentCall, Depends(Idempotency("identity.companies.create", required=False))
+]
 
 _setup_bearer = HTTPBearer(auto_error=False, description="Setup token from a PIN login")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
-from identity.entrypoints.deps import PROBLEMS, CallerDep, Idn, PagingDep
+from identity.entrypoints.deps import PROBLEMS, CallerDep, CreateCompanyCall, Idn, PagingDep
 from identity.entrypoints.schemas_admin import (
     CompanyIn,
     CompanyOut,
@@ -28,14 +28,16 @@ router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
     response_model=CompanyOut,
     tags=["companies"],
     summary="Create a contracting company (staff)",
+    description="Send an `Idempotency-Key` to retry safely: the retry answers the company the "
+    "first request created (`Idempotent-Replayed: true`); without one, a retry is a 409 (the "
+    "license number is taken).",
 )
 async def create_company(
-    jurisdiction_id: str, body: CompanyIn, caller: CallerDep, idn: Idn
+    jurisdiction_id: str, body: CompanyIn, caller: CallerDep, idn: Idn, call: CreateCompanyCall
 ) -> CompanyOut:
     fields = body.model_dump(mode="json")
-    return CompanyOut(
-        **company_out(await companies.create_company(idn, caller, jurisdiction_id, fields))
-    )
+    created = await call.run(lambda: companies.create_company(idn, caller, jurisdiction_id, fields))
+    return CompanyOut(**company_out(created))
 
 
 @router.get(

@@ -37,3 +37,7 @@ TransitionCall = Annotated[
 VoidCall = Annotated[IdempotentCall, Depends(Idempotency("permits.fees.void"))]
 AssessCall = Annotated[IdempotentCall, Depends(Idempotency("permits.fees.assess"))]
 ApplyCall = Annotated[IdempotentCall, Depends(Idempotency("permits.apply", required=False))]
+CommentCall = Annotated[IdempotentCall, Depends(Idempotency("permits.comment", required=False))]
+AttachCall = Annotated[
+    IdempotentCall, Depends(Idempotency("permits.documents.attach", required=False, form=True))
+]

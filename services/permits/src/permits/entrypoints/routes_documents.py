@@ -8,7 +8,7 @@ from fastapi.responses import StreamingResponse
 from chassis.api import Tenant
 from chassis.documents import DOWNLOAD_RESPONSES, download_response, upload_chunks
 from chassis.errors import problem_responses
-from permits.entrypoints.dependencies import App
+from permits.entrypoints.dependencies import App, AttachCall
 from permits.entrypoints.schemas import PermitOut, permit_out
 from permits.service_layer import documents
 
@@ -19,6 +19,8 @@ router = APIRouter(tags=["permits"], responses=problem_responses(400, 401, 403, 
     "/permits/{permit_id}/documents",
     response_model=PermitOut,
     summary="Attach a document (PDF, PNG, JPEG; type checked by content; size-limited)",
+    description="Send an `Idempotency-Key` to retry safely: the same file under the same key "
+    "is attached once (`Idempotent-Replayed: true` on the retry).",
 )
 async def attach(
     jurisdiction_id: str,
@@ -26,16 +28,19 @@ async def attach(
     file: UploadFile,
     user: Tenant,
     app: App,
+    call: AttachCall,
 ) -> PermitOut:
-    doc = await documents.attach(
-        app.units,
-        app.files,
-        user,
-        jurisdiction_id,
-        permit_id,
-        filename=file.filename or "",
-        chunks=upload_chunks(file),
-        max_bytes=app.max_document_bytes,
+    doc = await call.run(
+        lambda: documents.attach(
+            app.units,
+            app.files,
+            user,
+            jurisdiction_id,
+            permit_id,
+            filename=file.filename or "",
+            chunks=upload_chunks(file),
+            max_bytes=app.max_document_bytes,
+        )
     )
     return permit_out(doc)
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Response
 
 from chassis.api import PageQuery, Tenant
 from chassis.errors import problem_responses
-from permits.entrypoints.dependencies import App, ApplyCall, TransitionCall
+from permits.entrypoints.dependencies import App, ApplyCall, CommentCall, TransitionCall
 from permits.entrypoints.schemas import (
     ApplicationIn,
     CommentIn,
@@ -181,14 +181,22 @@ async def change_parties(
     response_model=PermitOut,
     tags=["permits"],
     summary="A review comment from the department (R-PER-4)",
+    description="Send an `Idempotency-Key` to retry safely: the comment is added once.",
 )
 async def comment(
-    jurisdiction_id: str, permit_id: str, body: CommentIn, user: Tenant, app: App
+    jurisdiction_id: str,
+    permit_id: str,
+    body: CommentIn,
+    user: Tenant,
+    app: App,
+    call: CommentCall,
 ) -> PermitOut:
     cmd = AddComment(
         jurisdiction_id=jurisdiction_id, actor=user, permit_id=permit_id, text=body.text
     )
-    return permit_out(await app.units.run(jurisdiction_id, partial(parties.add_comment, cmd)))
+    return permit_out(
+        await call.run(lambda: app.units.run(jurisdiction_id, partial(parties.add_comment, cmd)))
+    )
 
 
 @router.post(
