@@ -96,7 +96,12 @@ class Upstream:
         size = self.admission.concurrency + self.admission.reserve
         return httpx.AsyncClient(
             timeout=httpx.Timeout(self.timeout, pool=1.0),
-            limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+            # idle connections are kept 60 s, under the services' 65 s (chassis.serve):
+            # httpx's 5 s default reconnects (a thread-pool address lookup each)
+            # whenever traffic to a service pauses
+            limits=httpx.Limits(
+                max_connections=size, max_keepalive_connections=size, keepalive_expiry=60
+            ),
             follow_redirects=False,
             transport=self._transport,
         )

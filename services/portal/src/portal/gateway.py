@@ -100,8 +100,11 @@ class Gateway:
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout, pool=1.0),
+            # idle connections kept 60 s, under the gateway's 65 s (chassis.serve)
             limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
+                max_connections=max_connections,
+                max_keepalive_connections=max_connections,
+                keepalive_expiry=60,
             ),
         )
 
