@@ -125,14 +125,12 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
     shot(page, "checkout-summary")
     key_press(page, "#method-card", "ArrowDown")  # the arrow moves the radio group's choice
     expect(page.locator("#method-echeck")).to_be_checked()
-    key_press(page, "button:has-text('Show the total')")
-    expect(page.locator("#convenience-fee")).to_have_text("$1.50")
+    expect(page.locator("#convenience-fee")).to_have_text("$1.50")  # the totals follow
     expect(page.locator("#total-due")).to_have_text("Total Due: $1,025.48")
 
     # back to the card, then the provider's hosted page and back to a receipt
     key_press(page, "#method-echeck", "ArrowUp")
     expect(page.locator("#method-card")).to_be_checked()
-    key_press(page, "button:has-text('Show the total')")
     expect(page.locator("#total-due")).to_have_text("Total Due: $1,054.70")
     key_press(page, "button:has-text('Proceed to Payment')")
     expect(page.locator("body")).to_contain_text("$1,054.70")  # the sandbox's page

@@ -445,3 +445,37 @@ async def test_fee_borne_by_the_jurisdiction_and_rule_recorded(harness: Any) -> 
         data={"action": "approve", "method": "echeck"},
     )
     assert wrong.status_code == 422  # the page pays the method the fee was computed for
+
+
+async def test_each_method_shows_its_total_and_only_the_total_shown_is_charged(
+    harness: Any,
+) -> None:
+    """R-PAY-4 (issue 23, defect 1: the method charged was not the one chosen):
+    the summary offers every method with the fee and total it would charge; a
+    checkout names the total the payer saw, and one that no longer matches the
+    cart for that method is a 409 that creates nothing."""
+    await harness.configure()
+    await harness.assess("p1", "RES16-0688", RES16_0688)
+    rich = contractor(harness)
+    await fill_cart(harness, rich, "p1")
+    cart = (await harness.http.get("/v1/jurisdictions/alpha/cart", headers=rich)).json()
+    offers = {m["code"]: (m["convenience_fee"], m["total_due"]) for m in cart["methods"]}
+    assert offers == {"card": ("30.72", "1054.70"), "echeck": ("1.50", "1025.48")}
+
+    card_total = next(m["total_due_minor"] for m in cart["methods"] if m["code"] == "card")
+    refused = await harness.http.post(
+        "/v1/jurisdictions/alpha/checkout",
+        headers={**rich, "Idempotency-Key": "k-shown-1"},
+        json={"method": "echeck", "expected_total_minor": card_total},
+    )
+    assert refused.status_code == 409 and refused.json()["type"].endswith("/total-changed")
+    assert "1025.48 USD" in refused.json()["detail"]
+    assert await harness.runtime.db["payments"].count_documents({}) == 0
+
+    paid = await harness.http.post(
+        "/v1/jurisdictions/alpha/checkout",
+        headers={**rich, "Idempotency-Key": "k-shown-2"},
+        json={"method": "echeck", "expected_total_minor": 102548},
+    )
+    assert paid.status_code == 201, paid.text
+    assert paid.json()["total"] == "1025.48" and paid.json()["method"] == "echeck"

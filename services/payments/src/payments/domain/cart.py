@@ -98,7 +98,19 @@ def checkout_summary(
         "absorbed_fee_minor": absorbed,
         "rounding_rule": rule,
         "notices": notices,
-        "methods": [{"code": m.code, "label": m.label} for m in methods.values()],
+        "methods": [_offer(methods, m, total, rule) for m in methods.values()],
+    }
+
+
+def _offer(methods: Mapping[str, Method], method: Method, total: int, rule: str) -> Doc:
+    """A method as the payer chooses it: its label with the fee and the total
+    it would charge (what a person sees beside the choice is what happens)."""
+    fee, _ = _convenience_fee(methods, method.code, total, rule)
+    return {
+        "code": method.code,
+        "label": method.label,
+        "convenience_fee_minor": fee,
+        "total_due_minor": total + fee,
     }
 
 

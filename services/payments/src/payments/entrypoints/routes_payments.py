@@ -24,7 +24,12 @@ router = APIRouter(tags=["payments"], responses=problem_responses(400, 401, 403,
 async def start_checkout(
     jurisdiction_id: str, body: CheckoutIn, user: Tenant, app: App, call: CheckoutCall
 ) -> PaymentOut:
-    cmd = Checkout(jurisdiction_id=jurisdiction_id, actor=user, method=body.method)
+    cmd = Checkout(
+        jurisdiction_id=jurisdiction_id,
+        actor=user,
+        method=body.method,
+        expected_total_minor=body.expected_total_minor,
+    )
     doc = await call.run(lambda: checkout.start_checkout(app.service, cmd))
     if call.replayed:
         doc = await checkout.current(app.service, doc)

@@ -42,6 +42,14 @@ class CartItemIn(Strict):
 
 class CheckoutIn(Strict):
     method: str = Field(min_length=1, max_length=20, examples=["card"])
+    expected_total_minor: int | None = Field(
+        default=None,
+        ge=0,
+        examples=[105470],
+        description="the Total Due (minor units) the payer was shown for this method; if the "
+        "cart now totals otherwise (fees changed, a permit paid elsewhere), 409 `total-changed` "
+        "and nothing is created",
+    )
 
 
 class LineOut(BaseModel):
@@ -178,6 +186,9 @@ def summary_out(s: dict[str, Any]) -> dict[str, Any]:
         permit["subtotal"] = amount_text(permit["subtotal_minor"])
         for line in permit["lines"]:
             line["amount"] = amount_text(line["amount_minor"])
+    for method in s["methods"]:
+        method["convenience_fee"] = amount_text(method["convenience_fee_minor"])
+        method["total_due"] = amount_text(method["total_due_minor"])
     s.update(
         total_fees=amount_text(s["total_fees_minor"]),
         convenience_fee=amount_text(s["convenience_fee_minor"]),

@@ -12,6 +12,7 @@ from uuid import uuid4
 
 from chassis.access import require_member
 from chassis.errors import Conflict, ProblemError, Unprocessable, field_error
+from chassis.money import amount_text
 from payments.domain.payment import Payment
 from payments.service_layer.cart import online_settings, summary
 from payments.service_layer.commands import Checkout
@@ -29,6 +30,14 @@ async def _create(
     await online_settings(uow)
     if not cart["permits"]:
         raise Unprocessable("your cart has no fees due", errors=[field_error("cart", "empty")])
+    expected = cmd.expected_total_minor
+    if expected is not None and cart["total_due_minor"] != expected:
+        raise Conflict(
+            f"the total due for this method is now {amount_text(cart['total_due_minor'])} "
+            f"{cart['currency']}, not what was shown; nothing was charged — check the "
+            "summary and pay again",
+            slug="total-changed",
+        )
     expires = uow.now + timedelta(minutes=svc.reservation_minutes)
     payment = Payment.start(
         payment_id=payment_id,

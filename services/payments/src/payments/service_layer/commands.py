@@ -29,6 +29,7 @@ class RemoveFromCart(Command):
 @dataclass(frozen=True, kw_only=True)
 class Checkout(Command):
     method: str
+    expected_total_minor: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

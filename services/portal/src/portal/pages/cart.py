@@ -43,15 +43,24 @@ async def cart(page: UserPage, method: str | None = Query(default=None, max_leng
 
 
 async def _summary(
-    page: Page, method: str | None, *, error: str | None = None, status: int = 200
+    page: Page,
+    method: str | None,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    status: int = 200,
 ) -> Response:
-    api = page.api()
-    base = f"/v1/jurisdictions/{page.jid}/cart"
-    summary = await api.get(base)
-    codes = [m["code"] for m in summary["methods"]]
-    chosen = method if method in codes else (codes[0] if codes else None)
-    if chosen and summary["permits"]:
-        summary = await api.get(base, method=chosen)
+    """The Checkout Summary with ``method`` chosen (else the first): every
+    method is offered with its own total, and the totals block is the chosen
+    one's."""
+    summary = await page.api().get(f"/v1/jurisdictions/{page.jid}/cart")
+    offers = {m["code"]: m for m in summary["methods"]}
+    chosen = method if method in offers else next(iter(offers), None)
+    if chosen is not None:
+        summary.update(
+            convenience_fee=offers[chosen]["convenience_fee"],
+            total_due=offers[chosen]["total_due"],
+        )
     return page.render(
         "cart.html",
         status,
@@ -60,25 +69,41 @@ async def _summary(
         method=chosen,
         attempt=uuid4().hex,
         error=error,
+        notices=[notice] if notice else [],
     )
 
 
 @router.post("/checkout")
 async def checkout(page: UserPage, form: Form) -> Response:
-    """Proceed to Payment: a payment at the provider, then its hosted page. The
-    form's attempt id is the Idempotency-Key, so a double submit pays once."""
+    """Proceed to Payment: a payment at the provider, then its hosted page —
+    for the method chosen in this same form, at the total the page showed for
+    it (``shown``, ``shown_total``; the script keeps them in step with the
+    choice). A method chosen without its total on screen is shown first,
+    not charged. The form's attempt id is the Idempotency-Key, so a double
+    submit pays once."""
     method = field_value(form, "method")
+    if not method or method != field_value(form, "shown"):
+        return await _summary(
+            page,
+            method or None,
+            notice="Here is the total for the payment method you chose. "
+            "To pay it, click Proceed to Payment.",
+        )
     attempt = field_value(form, "attempt") or uuid4().hex
+    shown_total = field_value(form, "shown_total")
     try:
         payment = await page.api().json(
             "POST",
             f"/v1/jurisdictions/{page.jid}/checkout",
-            json={"method": method},
+            json={
+                "method": method,
+                "expected_total_minor": int(shown_total) if shown_total.isdigit() else None,
+            },
             headers={"Idempotency-Key": f"portal-{attempt}"},
         )
     except ApiProblem as problem:
         if problem.status in (409, 422):
-            return await _summary(page, method or None, error=problem.detail, status=422)
+            return await _summary(page, method, error=problem.detail, status=problem.status)
         raise
     if payment.get("hosted_url"):
         return page.redirect(payment["hosted_url"])
