@@ -47,6 +47,22 @@ def test_start_page_and_public_search(page: Page, suite: Any) -> None:
     expect(page.locator("tbody tr", has_text="RES26-0003")).to_have_count(1)
 
 
+def test_the_departments_address_opens_its_home(page: Page, suite: Any) -> None:
+    """Issue 23, defect 3: the header's department name linked to ``/j/demo/``,
+    which said "Page not found" (``/j/demo`` too)."""
+    for address in ("/j/demo", "/j/demo/"):
+        page.goto(f"{suite.portal}{address}")
+        expect(page.locator("h1")).to_have_text("Demo County Building Department")
+    expect(page.locator("#department-notice")).to_contain_text("The permit counter is open")
+    accessible(page)
+    page.get_by_role("link", name="Search permits", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Search Permit")
+    page.get_by_role("link", name="Demo County Building Department").click()  # the header
+    expect(page.locator("h1")).to_have_text("Demo County Building Department")
+    page.get_by_role("link", name="Log in", exact=True).last.click()
+    expect(page.locator("h1")).to_have_text("Log in")
+
+
 def test_bad_login_input_is_told_next_to_the_field(page: Page, suite: Any) -> None:
     page.goto(f"{suite.portal}/j/demo/login")
     page.click("button:has-text('Log in')")

@@ -6,6 +6,10 @@ DEMO_JURISDICTION = {
     "id": "demo",
     "name": "Demo County Building Department",
     "time_zone": "America/Boise",
+    "branding": {
+        "notice": "The permit counter is open Monday to Friday, 8 AM to 5 PM. "
+        "Online permits are open at all hours."
+    },
     "features": {
         "public_self_enrollment": True,
         "contractor_self_registration": True,

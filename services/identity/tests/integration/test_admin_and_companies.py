@@ -38,12 +38,16 @@ async def test_operator_creates_jurisdiction_whose_first_admin_is_invited(harnes
             "branding": {
                 "display_name": "Alpha Building",
                 "from_address": "permits@alpha.example.org",
+                "notice": "Closed on December 24.",
             },
             "password_policy": "etrakit",
         },
     )
     assert patched.status_code == 200, patched.text
     assert patched.json()["branding"]["from_address"] == "permits@alpha.example.org"
+    # the notice the portal's home page shows (issue 23), public like the rest of the profile
+    public = (await harness.http.get("/v1/jurisdictions/alpha")).json()
+    assert public["branding"]["notice"] == "Closed on December 24."
     updated = await harness.outbox_events("permitsuite.identity.JurisdictionUpdated.v1")
     assert updated[-1]["branding"]["display_name"] == "Alpha Building"
     assert (

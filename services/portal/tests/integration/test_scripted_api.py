@@ -324,6 +324,33 @@ async def test_a_jurisdiction_shows_its_own_name_and_logo(portal: Portal) -> Non
     assert "img-src 'self' data:;" in start.headers["content-security-policy"]
 
 
+async def test_the_jurisdictions_own_address_is_its_home_page(portal: Portal) -> None:
+    """Issue 23, defect 3: ``/j/<id>`` and ``/j/<id>/`` (the header's link, the
+    address a department prints) were "Page not found". They are its home: its
+    name, its notice, and only the ways in its features allow."""
+    profile = {
+        **PROFILE,
+        "branding": {"notice": "Closed on December 24."},
+        "features": {"public_self_enrollment": True, "contractor_self_registration": False},
+    }
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/jurisdictions/demo":
+            return httpx.Response(200, json=profile)
+        return httpx.Response(404, json={"title": "Not found"})
+
+    portal.api(api)
+    for address in ("/j/demo", "/j/demo/"):
+        home = await portal.client.get(address)
+        assert home.status_code == 200, address
+        assert "<h1>Demo County</h1>" in home.text
+        assert "Closed on December 24." in home.text
+        assert 'href="/j/demo/login"' in home.text and 'href="/j/demo/enroll"' in home.text
+        assert 'href="/j/demo/search"' in home.text
+        assert 'href="/j/demo/register"' not in home.text  # this one does not take registrations
+    assert (await portal.client.get("/j/nowhere/")).status_code == 404
+
+
 async def test_a_permits_page_stands_when_inspections_cannot_list_it(portal: Portal) -> None:
     """A permit applied for or linked a moment ago is not yet known to the
     inspections service (its events are on their way): the page shows it with

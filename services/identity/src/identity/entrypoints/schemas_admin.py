@@ -26,6 +26,11 @@ class BrandingIn(Strict):
     display_name: str | None = Field(default=None, max_length=200)
     from_address: EmailStr | None = None
     logo_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://")
+    notice: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="a notice the portal's home page shows (closures, changed hours)",
+    )
 
 
 class FirstAdmin(Strict):
@@ -59,6 +64,7 @@ class BrandingOut(BaseModel):
     display_name: str | None = None
     from_address: str | None = None
     logo_url: str | None = None
+    notice: str | None = None
 
 
 class JurisdictionOut(BaseModel):

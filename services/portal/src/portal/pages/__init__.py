@@ -9,6 +9,7 @@ from portal.pages import (
     enroll,
     home,
     inspections,
+    jurisdiction,
     permits,
     registration,
     search,
@@ -16,6 +17,7 @@ from portal.pages import (
 
 ROUTERS = [
     home.router,
+    jurisdiction.router,
     auth.router,
     dashboard.router,
     apply.router,  # /permits/new before /permits/{permit_id}
