@@ -63,6 +63,20 @@ def test_the_departments_address_opens_its_home(page: Page, suite: Any) -> None:
     expect(page.locator("h1")).to_have_text("Log in")
 
 
+def test_an_incomplete_address_is_a_page_in_the_departments_frame(page: Page, suite: Any) -> None:
+    """Issue 23, defects 6 and 10: the schedule page without its permit was
+    FastAPI's JSON, and error pages lost the department's header."""
+    resident = "resident@demo.example.org"
+    log_in(page, suite, resident, suite.passwords[resident])
+    expect(page).to_have_url(re.compile(r"/j/demo/dashboard"))
+    page.goto(f"{suite.portal}/j/demo/inspections/schedule")
+    expect(page.locator("h1")).to_have_text("This address is incomplete")
+    expect(page.locator("header")).to_contain_text("Demo County Building Department")
+    accessible(page)
+    page.get_by_role("link", name="Go to My Dashboard").click()
+    expect(page).to_have_url(re.compile(r"/j/demo/dashboard"))
+
+
 def test_bad_login_input_is_told_next_to_the_field(page: Page, suite: Any) -> None:
     page.goto(f"{suite.portal}/j/demo/login")
     page.click("button:has-text('Log in')")

@@ -1,13 +1,17 @@
 """The portal's error pages: what a visitor sees when a page cannot be shown —
-never a stack trace, always the request's correlation id to quote."""
+never a stack trace, always the request's correlation id to quote, and, under
+a jurisdiction's address, that jurisdiction's header and menu with a way back
+to its home (or the visitor's dashboard)."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -15,18 +19,55 @@ from chassis.context import current_correlation_id
 from portal.gateway import ApiProblem, Unavailable
 from portal.pages.registration.draft import NoDraft
 from portal.security import CsrfRejected
+from portal.sessions import csrf_token
 from portal.web import TEMPLATES, LoginRequired
 
 log = logging.getLogger(__name__)
 
 
-def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+JURISDICTION_PATH = re.compile(r"^/j/([^/]+)")
+
+
+async def _frame(request: Request, *, fetch: bool) -> tuple[Any, Any]:
+    """The jurisdiction whose address this is, and the visitor's session there
+    (None, None outside one). ``fetch=False`` when the API is struggling: only
+    a profile already at hand. An error page never fails for want of them."""
+    found = JURISDICTION_PATH.match(request.url.path)
+    if found is None:
+        return None, None
+    state = request.app.state
+    try:
+        profiles = state.profiles
+        jurisdiction = (
+            await profiles.get(found.group(1)) if fetch else profiles.cached(found.group(1))
+        )
+        if jurisdiction is None:
+            return None, None
+        session = await state.sessions.get(getattr(request.state, "visitor", None))
+    except Exception:
+        return None, None
+    if session is not None and session.jurisdiction_id != jurisdiction["id"]:
+        session = None
+    return jurisdiction, session
+
+
+def _csrf(request: Request) -> str:
+    """The visitor's form token, for the header's Log out."""
+    secret: str = request.app.state.settings.session_secret.get_secret_value()
+    return csrf_token(secret, str(getattr(request.state, "visitor", "")))
+
+
+async def error_page(
+    request: Request, status: int, title: str, message: str, *, fetch: bool = True
+) -> HTMLResponse:
+    jurisdiction, session = await _frame(request, fetch=fetch)
     return TEMPLATES.TemplateResponse(
         request,
         "error.html",
         {
-            "j": None,
-            "me": None,
+            "j": jurisdiction,
+            "me": session,
+            "csrf_token": _csrf(request) if session is not None else "",
             "title": title,
             "message": message,
             "correlation_id": current_correlation_id(),
@@ -44,7 +85,7 @@ async def no_draft(request: Request, exc: NoDraft) -> Response:
 
 
 async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
-    return error_page(
+    return await error_page(
         request,
         403,
         "This form has expired",
@@ -55,21 +96,23 @@ async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
 async def unavailable(request: Request, exc: Unavailable) -> Response:
     log.warning("the API failed: %s", exc)
     if exc.retry_after is not None:  # shed: busy, not broken
-        page = error_page(
+        page = await error_page(
             request,
             503,
             "We are busy right now",
             f"Too many people are using the service at this moment. Nothing was changed; "
             f"please try again in {exc.retry_after} seconds.",
+            fetch=False,
         )
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
-    return error_page(
+    return await error_page(
         request,
         503,
         "Something went wrong on our side",
         "The service did not answer in time. Nothing you entered is lost that was "
         "confirmed; please try again in a moment.",
+        fetch=False,
     )
 
 
@@ -80,23 +123,41 @@ async def api_problem(request: Request, exc: ApiProblem) -> Response:
         await request.app.state.sessions.end(request.state.visitor)
         return RedirectResponse(f"/j/{jurisdiction}/login", status_code=303)
     if exc.status in (401, 403, 404):
-        return error_page(
+        return await error_page(
             request, 404, "Page not found", "There is nothing here, or it is not yours."
         )
-    return error_page(request, exc.status, exc.title, exc.detail)
+    return await error_page(request, exc.status, exc.title, exc.detail)
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if exc.status_code == 404:
-        return error_page(
+        return await error_page(
             request, 404, "Page not found", "There is nothing here, or it is not yours."
         )
-    return error_page(request, exc.status_code, "Request refused", str(exc.detail))
+    return await error_page(request, exc.status_code, "Request refused", str(exc.detail))
+
+
+async def bad_address(request: Request, exc: RequestValidationError) -> Response:
+    """A page's address with a part missing or malformed (a link cut short,
+    an address typed by hand): a page saying so, not the framework's JSON."""
+    places = [error.get("loc") or () for error in exc.errors()]
+    if any(place and place[0] == "path" for place in places):
+        return await error_page(
+            request, 404, "Page not found", "There is nothing here, or it is not yours."
+        )
+    names = sorted({str(place[-1]) for place in places if place})
+    return await error_page(
+        request,
+        400,
+        "This address is incomplete",
+        f"The address of this page is missing something or has a mistake in it "
+        f"({', '.join(names)}). Follow the link again from the page you came from.",
+    )
 
 
 async def crashed(request: Request, exc: Exception) -> Response:
     log.exception("page failed: %s %s", request.method, request.url.path)
-    return error_page(
+    return await error_page(
         request,
         500,
         "Something went wrong on our side",
@@ -111,5 +172,6 @@ ERROR_PAGES: dict[type[Exception], Callable[[Request, Any], Awaitable[Response]]
     Unavailable: unavailable,
     ApiProblem: api_problem,
     StarletteHTTPException: http_error,
+    RequestValidationError: bad_address,
     Exception: crashed,
 }

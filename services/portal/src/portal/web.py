@@ -85,6 +85,12 @@ class Profiles:
         self.gateway = gateway
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
 
+    def cached(self, jurisdiction_id: str) -> dict[str, Any] | None:
+        """The profile already at hand, however old (for pages shown while the
+        API is struggling)."""
+        hit = self._cache.get(jurisdiction_id)
+        return hit[1] if hit else None
+
     async def get(self, jurisdiction_id: str) -> dict[str, Any]:
         hit = self._cache.get(jurisdiction_id)
         if hit and time.monotonic() - hit[0] < PROFILE_SECONDS:

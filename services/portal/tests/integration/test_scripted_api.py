@@ -398,3 +398,55 @@ async def test_a_permits_page_stands_when_inspections_cannot_list_it(portal: Por
     page = await portal.client.get("/j/demo/permits/p9")
     assert page.status_code == 200
     assert "The inspections of this permit cannot be shown right now" in page.text
+
+
+async def test_every_page_with_a_bad_address_is_a_page_in_its_jurisdiction(
+    portal: Portal,
+) -> None:
+    """Issue 23, defects 6 and 10: ``/j/demo/inspections/schedule`` without its
+    permit answered FastAPI's 422 JSON (no title, no language), and error pages
+    dropped the jurisdiction's header and sent a logged-in contractor to the
+    jurisdiction chooser. Every GET page under ``/j/{jurisdiction}``, with its
+    query missing and then malformed, answers an HTML page (or a redirect)
+    with the department's header and a way back to the visitor's dashboard."""
+    from fastapi.routing import APIRoute
+
+    from portal.pages import ROUTERS
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if (known := scripted_login(request, [])) is not None:
+            return known
+        return httpx.Response(404, json={"title": "Not found"})
+
+    portal.api(api)
+    assert (await portal.log_in()).status_code == 303
+    pages = [
+        route
+        for router in ROUTERS
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        and "GET" in route.methods
+        and route.path.startswith("/j/{jurisdiction_id}/")
+    ]
+    assert len(pages) > 15
+    checked = 0
+    for route in pages:
+        path = re.sub(
+            r"\{(\w+)\}", lambda m: "demo" if m[1] == "jurisdiction_id" else "x1", route.path
+        )
+        query = {p.alias: "!!!<>" for p in route.dependant.query_params}
+        for params in ({}, query):
+            answer = await portal.client.get(path, params=params)
+            assert answer.status_code < 500, (path, params, answer.text[:300])
+            if answer.is_redirect:
+                continue
+            assert answer.headers["content-type"].startswith("text/html"), (path, params)
+            assert '<html lang="en">' in answer.text and "<title>" in answer.text
+            if answer.status_code >= 400:
+                checked += 1
+                assert "Demo County" in answer.text, (path, params)  # the header stays
+                assert 'href="/j/demo/dashboard"' in answer.text, (path, params)
+    assert checked >= 5
+    missing = await portal.client.get("/j/demo/inspections/schedule")
+    assert missing.status_code == 400 and "This address is incomplete" in missing.text
+    assert "permit" in missing.text
