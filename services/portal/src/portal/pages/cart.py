@@ -13,6 +13,13 @@ from portal.security import field_value
 from portal.web import Form, Page, UserPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
+# why a payment ended without money taken (payments' failure reasons), in words
+FAILURE_REASONS = {
+    "canceled": "You cancelled the payment on the payment page.",
+    "declined": "The payment was declined.",
+    "expired": "The payment page expired before the payment was made.",
+    "provider-error": "The payment processor could not take the payment.",
+}
 
 
 @router.post("/cart/add")
@@ -123,4 +130,5 @@ async def receipt(page: UserPage, payment_id: str = object_id()) -> Response:
         "receipt.html",
         title="Receipt" if payment["status"] == "SETTLED" else "Payment",
         payment=payment,
+        failure_reasons=FAILURE_REASONS,
     )
