@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -17,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from chassis.context import current_correlation_id
+from portal.formats import FILTERS
 from portal.gateway import ApiProblem, Gateway, UserApi
 from portal.security import checked_form, content_security_policy, origin_of
 from portal.sessions import Session, SessionStore, csrf_token
@@ -25,33 +24,7 @@ TEMPLATES = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates
 PROFILE_SECONDS = 60.0
 
 
-def money(value: Any) -> str:
-    """``1023.98`` → ``$1,023.98`` (the seeds' format)."""
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        return str(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
-
-
-def label(value: Any) -> str:
-    """``READY_TO_ISSUE`` → ``READY TO ISSUE``."""
-    return str(value or "").replace("_", " ")
-
-
-def day(value: Any) -> str:
-    """``2026-12-01`` → ``Tue 12/1/2026`` (the seeds' dates, with the weekday)."""
-    try:
-        when = date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return str(value)
-    return f"{when:%a} {when.month}/{when.day}/{when.year}"
-
-
-TEMPLATES.env.filters["money"] = money
-TEMPLATES.env.filters["day"] = day
-TEMPLATES.env.filters["label"] = label
+TEMPLATES.env.filters.update(FILTERS)
 
 
 Form = Annotated[FormData, Depends(checked_form)]

@@ -11,7 +11,7 @@ from portal.gateway import ApiProblem
 from portal.pages.inspections import clock_label
 from portal.security import content_security_policy, origin_of, safe_next
 from portal.sessions import csrf_ok, csrf_token
-from portal.web import day, money
+from portal.formats import day_text, money, moment_text
 
 
 @pytest.mark.parametrize(
@@ -65,9 +65,23 @@ def test_amounts_dates_and_clock_times_read_as_the_seeds_write_them() -> None:
     assert money("1023.98") == "$1,023.98"
     assert money("0") == "$0.00"
     assert money("-5.5") == "-$5.50"
-    assert day("2026-12-01") == "Tue 12/1/2026"
+    assert day_text("2026-12-01", "America/Boise") == "Tue 12/1/2026"
     assert clock_label("16:00") == "4:00 PM"
     assert clock_label("06:00") == "6:00 AM"
+
+
+def test_an_evening_payment_is_dated_the_jurisdictions_day_not_utcs() -> None:
+    """Issue 23, defect 2: at 8:50 PM in Boise on 12/5 (03:50 UTC on 12/6) the
+    web receipt said 2026-12-06 while the emailed one said December 5."""
+    paid_at = "2026-12-06T03:50:00Z"
+    assert day_text(paid_at, "America/Boise") == "Sat 12/5/2026"
+    assert moment_text(paid_at, "America/Boise") == "Sat 12/5/2026 8:50 PM MST"
+    assert moment_text("2026-07-04T18:05:00+00:00", "America/Boise") == "Sat 7/4/2026 12:05 PM MDT"
+    # a plain date (an inspection's day) is that day wherever one is
+    assert day_text("2026-12-07", "Pacific/Kiritimati") == "Mon 12/7/2026"
+    # an unknown zone or an unreadable value never breaks a page
+    assert day_text(paid_at, "Nowhere/Else") == "Sun 12/6/2026"
+    assert day_text("soon", "America/Boise") == "soon"
 
 
 def test_a_logo_adds_only_its_plain_origin_to_the_image_sources() -> None:

@@ -5,13 +5,13 @@ until the cut-off, which is shown in the jurisdiction's time."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from portal.formats import moment_text
 from portal.gateway import ApiProblem, UserApi
 from portal.security import field_value
 from portal.web import Form, Page, UserPage, object_id
@@ -22,12 +22,6 @@ router = APIRouter(prefix="/j/{jurisdiction_id}")
 def clock_label(hhmm: str) -> str:
     """``16:00`` → ``4:00 PM`` (the seeds' way)."""
     return time.fromisoformat(hhmm).strftime("%I:%M %p").lstrip("0")
-
-
-def local(moment: str, zone: str) -> str:
-    """An API instant as the jurisdiction's wall clock: ``8/22/2018 6:00 AM``."""
-    at = datetime.fromisoformat(moment).astimezone(ZoneInfo(zone))
-    return f"{at.month}/{at.day}/{at.year} {at.strftime('%I:%M %p').lstrip('0')}"
 
 
 async def _offer(api: UserApi, jid: str, permit_id: str) -> tuple[dict[str, Any], list[Any]]:
@@ -134,7 +128,7 @@ async def scheduled(page: UserPage, offset: int = Query(default=0, ge=0, le=100_
     found = await api.get(f"/v1/jurisdictions/{page.jid}/my-inspections", limit=20, offset=offset)
     zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
     for row in found["items"]:
-        row["cancel_until_local"] = local(row["cancel_until"], zone)
+        row["cancel_until_local"] = moment_text(row["cancel_until"], zone)
     notice = (
         "Your inspections are scheduled." if page.request.query_params.get("scheduled") else None
     )
@@ -153,7 +147,7 @@ async def cancel_page(page: UserPage, inspection_id: str = object_id()) -> Respo
         "cancel.html",
         title="Cancel an inspection",
         i=found,
-        until=local(found["cancel_until"], zone),
+        until=moment_text(found["cancel_until"], zone),
     )
 
 
@@ -176,7 +170,7 @@ async def cancel(page: UserPage, form: Form, inspection_id: str = object_id()) -
             422,
             title="Cancel an inspection",
             i=found,
-            until=local(found["cancel_until"], zone),
+            until=moment_text(found["cancel_until"], zone),
             errors={"reason": problem.detail},
         )
     return page.redirect(page.url("/inspections?cancelled=1"))

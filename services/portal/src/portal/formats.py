@@ -1,0 +1,98 @@
+"""How the portal writes amounts, codes, dates and times: one format for each,
+everywhere, and every date and time in the jurisdiction's own time zone (a
+payment at 8:50 PM in Boise on December 5 was received on December 5, not on
+the UTC date).
+
+Dates are the seeds' ``Sat 12/5/2026``; a moment adds the local time and zone,
+``Sat 12/5/2026 8:50 PM MST``. A plain date (``2026-12-05``: an inspection's
+day) is that day wherever one is; an instant (``2026-12-06T03:50:00Z``) is
+turned into the jurisdiction's wall-clock time first."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+
+def money(value: Any) -> str:
+    """``1023.98`` → ``$1,023.98`` (the seeds' format)."""
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def label(value: Any) -> str:
+    """``READY_TO_ISSUE`` → ``READY TO ISSUE``."""
+    return str(value or "").replace("_", " ")
+
+
+def _zone(time_zone: str | None) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(time_zone) if time_zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local(value: Any, time_zone: str | None) -> date | datetime | None:
+    """A plain date as it is; an instant in ``time_zone`` (UTC if unknown)."""
+    if isinstance(value, datetime):
+        instant = value
+    elif isinstance(value, date):
+        return value
+    else:
+        text = str(value or "").strip()
+        if len(text) == 10:
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                return None
+        try:
+            instant = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(_zone(time_zone) or UTC)
+
+
+def day_text(value: Any, time_zone: str | None) -> str:
+    """``Sat 12/5/2026``: the day, in the jurisdiction's zone."""
+    when = local(value, time_zone)
+    if when is None:
+        return str(value or "")
+    return f"{when:%a} {when.month}/{when.day}/{when.year}"
+
+
+def moment_text(value: Any, time_zone: str | None) -> str:
+    """``Sat 12/5/2026 8:50 PM MST``: the day and the local time with its zone."""
+    when = local(value, time_zone)
+    if not isinstance(when, datetime):
+        return day_text(value, time_zone)
+    hour = when.hour % 12 or 12
+    return f"{day_text(when, time_zone)} {hour}:{when.minute:02} {when:%p} {when:%Z}"
+
+
+def _time_zone(context: Context) -> str | None:
+    jurisdiction = context.get("j") or {}
+    return jurisdiction.get("time_zone") if isinstance(jurisdiction, dict) else None
+
+
+@pass_context
+def day(context: Context, value: Any) -> str:
+    return day_text(value, _time_zone(context))
+
+
+@pass_context
+def moment(context: Context, value: Any) -> str:
+    return moment_text(value, _time_zone(context))
+
+
+FILTERS = {"money": money, "label": label, "day": day, "moment": moment}
