@@ -143,11 +143,18 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
 
     eventually_sync(settled, timeout=30, what="the receipt once the provider confirmed")
     expect(page.locator(".portal-totals")).to_contain_text("$1,054.70")
+    # the method in words, the provider's reference, the local time (issue 23, 2 and 11)
+    expect(page.locator("#receipt-method")).to_have_text("Credit Card - 3%")
+    expect(page.locator("#receipt-facts")).to_contain_text("Transaction reference")
+    expect(page.locator("main")).to_contain_text(re.compile(r"received on \w{3} \d+/\d+/\d{4} "))
+    expect(page.locator("main")).to_contain_text(re.compile(r"\d{1,2}:\d\d [AP]M M[SD]T"))
+    expect(page.get_by_role("button", name="Print this receipt")).to_be_visible()
     accessible(page)
     receipt = page.locator("h1").inner_text().removeprefix("Receipt ")
 
     key_press(page, "nav[aria-label=Main] >> text=Paid Items")
     expect(page.locator("tr", has_text=receipt)).to_contain_text("RES26-0003")
+    expect(page.locator("tr", has_text=receipt)).to_contain_text("Credit Card - 3%")
     accessible(page)
 
     # the permit is paid and (the demo issues electronically once paid) ISSUED

@@ -479,3 +479,7 @@ async def test_each_method_shows_its_total_and_only_the_total_shown_is_charged(
     )
     assert paid.status_code == 201, paid.text
     assert paid.json()["total"] == "1025.48" and paid.json()["method"] == "echeck"
+    # the receipt names the method as it was offered (issue 23, defect 11), and the
+    # provider's reference of the transaction
+    assert paid.json()["method_label"] == "Electronic Check - $1.50"
+    assert paid.json()["provider_reference"]

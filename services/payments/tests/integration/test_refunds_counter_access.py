@@ -111,6 +111,7 @@ async def test_counter_payment_settles_at_once_with_a_receipt(harness: Any) -> N
     assert r.status_code == 201, r.text
     desk = r.json()
     assert desk["status"] == "SETTLED" and desk["channel"] == "counter"
+    assert desk["method_label"] == "Check"  # named in words on the receipt
     assert desk["total"] == "1023.98" and desk["convenience_fee"] == "0.00"
     assert desk["receipt_number"].endswith("-000001")
     retry = await harness.http.post(

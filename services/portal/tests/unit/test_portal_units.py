@@ -7,11 +7,11 @@ import httpx
 import pytest
 
 from chassis.errors import field_error
+from portal.formats import day_text, moment_text, money
 from portal.gateway import ApiProblem
 from portal.pages.inspections import clock_label
 from portal.security import content_security_policy, origin_of, safe_next
 from portal.sessions import csrf_ok, csrf_token
-from portal.formats import day_text, money, moment_text
 
 
 @pytest.mark.parametrize(

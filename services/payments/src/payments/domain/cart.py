@@ -12,6 +12,8 @@ from payments.domain.money import ROUNDING_RULE, Method
 from payments.domain.receivable import Receivable
 
 Doc = dict[str, Any]
+# how a receipt names what was paid with at the desk
+COUNTER_METHODS = {"cash": "Cash", "check": "Check", "card-present": "Card at the counter"}
 DEFAULT_SETTINGS: Doc = {
     "online_payments": False,
     "currency": "USD",
@@ -91,6 +93,7 @@ def checkout_summary(
         "permits": permits,
         "total_fees_minor": total,
         "method": method,
+        "method_label": methods[method].label if method in methods else None,
         "convenience_fee_label": settings["fee_label"],
         "convenience_fee_minor": fee,
         "total_due_minor": total + fee,
@@ -157,6 +160,7 @@ def counter_summary(
     return {
         "permits": permits,
         "method": method,
+        "method_label": COUNTER_METHODS.get(method, method),
         "total_fees_minor": total,
         "convenience_fee_minor": 0,
         "convenience_fee_label": None,

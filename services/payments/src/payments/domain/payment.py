@@ -49,6 +49,7 @@ class Payment(Aggregate):
     account_id: str | None = None
     payer: Doc = field(default_factory=dict)
     convenience_fee_label: str | None = None
+    method_label: str | None = None
     rounding_rule: str = ROUNDING_RULE
     absorbed_fee_minor: int = 0
     refunded_minor: int = 0
@@ -88,6 +89,7 @@ class Payment(Aggregate):
             account_id=account_id,
             payer=payer,
             method=summary["method"],
+            method_label=summary.get("method_label"),
             items=[
                 {k: p.get(k) for k in ("permit_id", "number", "address", "lines")}
                 for p in summary["permits"]

@@ -85,6 +85,12 @@ class PaymentOut(BaseModel):
     )
     channel: str
     method: str | None
+    method_label: str | None = Field(
+        default=None, description="the method as the payer chose it (its label then)"
+    )
+    provider_reference: str | None = Field(
+        default=None, description="the payment provider's reference of the transaction"
+    )
     hosted_url: str | None = Field(default=None, description="send the payer here (PENDING)")
     receipt_number: str | None = None
     items: list[ItemOut]
@@ -131,6 +137,8 @@ def payment_out(doc: dict[str, Any]) -> PaymentOut:
         status=doc["status"],
         channel=doc["channel"],
         method=doc.get("method"),
+        method_label=doc.get("method_label") or doc.get("method"),
+        provider_reference=doc.get("provider_ref"),
         hosted_url=doc.get("hosted_url") if doc["status"] == "PENDING" else None,
         receipt_number=doc.get("receipt_number"),
         items=[
