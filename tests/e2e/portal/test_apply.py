@@ -52,6 +52,10 @@ def test_apply_for_a_permit_with_plans(page: Page, suite: Any, tmp_path: Path) -
     page.fill("#valuation", "$310,000.00")
     plans = tmp_path / "plans.pdf"
     plans.write_bytes(PDF)
+    # issue 23, defect 8: the upload is named by its label, not "Drag file here…"
+    expect(page.locator("#document")).to_have_accessible_name(
+        "Plans or other document (PDF, PNG or JPEG)"
+    )
     page.set_input_files("#document", str(plans))
     page.click("button:has-text('Submit application')")
     expect(page.locator(".usa-alert__heading")).to_have_text("Application submitted")

@@ -128,6 +128,9 @@ def test_staff_review_pending_returned_resubmitted_accepted(
     # and a file that is not a PDF are refused next to their fields
     expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Requirements")
     expect(page.locator("label[for=req-elec_license]")).to_contain_text("State electrical license")
+    # issue 23, defect 8: each upload is named by its own label, not "Drag file here…"
+    label = page.locator("label[for=req-insurance]").inner_text()
+    expect(page.locator("#req-insurance")).to_have_accessible_name(label)
     accessible(page)
     page.fill("#req-insurance_expiry", "2020-01-31")
     page.fill("#req-elec_license", "EL-55120")
