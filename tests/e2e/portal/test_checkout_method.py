@@ -138,3 +138,33 @@ def test_without_script_a_new_method_is_shown_before_it_is_charged(
         _cancel_on_the_providers_page(page, suite, scripts=False)
     finally:
         context.close()
+
+
+def test_an_abandoned_payment_can_be_resumed_or_cancelled(page: Page, suite: Any) -> None:
+    """Issue 23, defect 5: a payer who left the provider's page unfinished
+    read "some of these fees are in another payment that is still open" with
+    no way to resume or cancel it, and Paid Items did not list it."""
+    number = _permit_with_fees(suite, "79 Method Way")
+    log_in(page, suite, RESIDENT, suite.passwords[RESIDENT])
+    _to_checkout(page, suite, number)
+    page.click("button:has-text('Proceed to Payment')")
+    expect(page.locator("body")).to_contain_text(CARD_TOTAL)  # the provider's page, left
+
+    page.goto(f"{suite.portal}/j/demo/payments")
+    box = page.locator(".portal-open-payments")
+    expect(box).to_contain_text("A payment is in progress")
+    expect(box).to_contain_text(number)
+    accessible(page)
+    page.goto(f"{suite.portal}/j/demo/cart")
+    expect(box).to_contain_text(CARD_TOTAL)
+    box.get_by_role("link", name=re.compile("Resume payment")).click()
+    expect(page.locator("body")).to_contain_text(CARD_TOTAL)  # the same page again
+
+    page.goto(f"{suite.portal}/j/demo/cart")
+    box.get_by_role("button", name=re.compile("Cancel payment")).click()
+    expect(page.locator("main")).to_contain_text("The payment is cancelled. Nothing was charged")
+    expect(page.locator(".portal-open-payments")).to_have_count(0)
+    accessible(page)
+    page.click("button:has-text('Proceed to Payment')")  # the fees are payable again
+    expect(page.locator("body")).to_contain_text(CARD_TOTAL)
+    _cancel_on_the_providers_page(page, suite)

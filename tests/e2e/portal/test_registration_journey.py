@@ -233,7 +233,7 @@ def test_staff_review_pending_returned_resubmitted_accepted(
 
         _staff(suite, rid, "accept")
         elsewhere.reload()
-        expect(elsewhere.locator("h1")).to_have_text("Registration complete")
+        expect(elsewhere.locator("h1")).to_have_text("Registration Accepted")
         accessible(elsewhere)
     finally:
         other.close()
@@ -274,12 +274,12 @@ def test_a_denied_registration_says_so(page: Page, suite: Any) -> None:
 
     _staff(suite, _registration_id(suite, "Denied Builders"), "deny", reason="No state license")
     page.reload()
-    expect(page.locator("h1")).to_have_text("Registration denied")
+    expect(page.locator("h1")).to_have_text("Registration Denied")
     expect(page.locator("main")).to_contain_text("Reason: No state license")
     expect(page.locator("button:has-text('Resubmit')")).to_have_count(0)
     accessible(page)
     page.goto(f"{suite.portal}/j/demo/registration/company")  # no going back to the draft
-    expect(page.locator("h1")).to_have_text("Registration denied")
+    expect(page.locator("h1")).to_have_text("Registration Denied")
 
 
 def test_automatic_acceptance_with_the_keyboard_only(page: Page, suite: Any) -> None:
@@ -308,7 +308,7 @@ def test_automatic_acceptance_with_the_keyboard_only(page: Page, suite: Any) -> 
     key_in(page, "#password", PASSWORD)
     key_in(page, "#password_again", PASSWORD)
     key_press(page, "button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Registration complete")
+    expect(page.locator("h1")).to_have_text("Registration Accepted")
     accessible(page)
     key_press(page, "main a.usa-button")
     expect(page.locator("h1")).to_have_text("Log in")

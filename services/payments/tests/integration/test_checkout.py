@@ -483,3 +483,35 @@ async def test_each_method_shows_its_total_and_only_the_total_shown_is_charged(
     # provider's reference of the transaction
     assert paid.json()["method_label"] == "Electronic Check - $1.50"
     assert paid.json()["provider_reference"]
+
+
+async def test_the_payer_cancels_an_abandoned_checkout_and_pays_again(harness: Any) -> None:
+    """Issue 23, defect 5 (R-PAY-5): a payer who left the provider's page
+    unfinished found the fees held by a payment still open, with no way out
+    but to wait. They cancel it: the page expires at the provider (it can take
+    nothing now), the payment fails as cancelled, and the fees are payable
+    again. Only the payer may, only while it is open."""
+    await harness.configure()
+    await harness.assess("p1", "RES16-0688", RES16_0688)
+    rich = contractor(harness)
+    await fill_cart(harness, rich, "p1")
+    left = (await checkout(harness, rich, "k-left")).json()
+    assert left["status"] == "PENDING"
+    blocked = await checkout(harness, rich, "k-again")
+    assert blocked.status_code == 409  # its fees are in the open payment
+
+    url = f"/v1/jurisdictions/alpha/payments/{left['id']}/cancel"
+    other = contractor(harness, email="eve@example.org")
+    assert (await harness.http.post(url, headers=other)).status_code == 404
+    cancelled = await harness.http.post(url, headers=rich)
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "FAILED"
+    assert cancelled.json()["failure_reason"] == "canceled"
+    assert await harness.runtime.db["reservations"].count_documents({}) == 0
+    late = await harness.pay_on_page(left, "approve")  # the old page takes nothing now
+    assert late.status_code >= 400
+    assert (await harness.http.post(url, headers=rich)).status_code == 409
+
+    again = await checkout(harness, rich, "k-after")
+    assert again.status_code == 201, again.text
+    assert again.json()["total"] == left["total"]

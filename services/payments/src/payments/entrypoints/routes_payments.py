@@ -8,7 +8,7 @@ from chassis.api import PageQuery, Tenant
 from chassis.errors import problem_responses
 from payments.entrypoints.dependencies import App, CheckoutCall
 from payments.entrypoints.schemas import CheckoutIn, PaymentOut, PaymentPage, payment_out
-from payments.service_layer import checkout, views
+from payments.service_layer import abandon, checkout, views
 from payments.service_layer.commands import Checkout
 
 router = APIRouter(tags=["payments"], responses=problem_responses(400, 401, 403, 404, 409, 422))
@@ -58,6 +58,24 @@ async def list_my_payments(
 @router.get("/payments/{payment_id}", response_model=PaymentOut, summary="One payment")
 async def get_payment(jurisdiction_id: str, payment_id: str, user: Tenant, app: App) -> PaymentOut:
     return payment_out(await views.get_payment(app.runtime.db, user, jurisdiction_id, payment_id))
+
+
+@router.post(
+    "/payments/{payment_id}/cancel",
+    response_model=PaymentOut,
+    summary="Cancel my open checkout: its page expires and its fees are free again",
+    description="Only for the payer's own payment while CREATED or PENDING (else 409). If the "
+    "provider reports it paid after all, the answer is the settled payment. 503 when the "
+    "provider does not answer (nothing changed).",
+    responses=problem_responses(503),
+)
+async def cancel_checkout(
+    jurisdiction_id: str, payment_id: str, user: Tenant, app: App
+) -> PaymentOut:
+    doc = await abandon.cancel_checkout(
+        app.service, app.runtime.db, user, jurisdiction_id, payment_id
+    )
+    return payment_out(doc)
 
 
 @router.get(

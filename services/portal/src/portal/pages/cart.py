@@ -3,6 +3,7 @@ provider's hosted page), the receipt, and Paid Items."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, Query
@@ -13,6 +14,7 @@ from portal.security import field_value
 from portal.web import Form, Page, UserPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
+OPEN = ("CREATED", "PENDING")  # payments' open statuses: a checkout not yet ended
 # why a payment ended without money taken (payments' failure reasons), in words
 FAILURE_REASONS = {
     "canceled": "You cancelled the payment on the payment page.",
@@ -45,8 +47,26 @@ async def remove(page: UserPage, form: Form) -> Response:
 
 
 @router.get("/cart")
-async def cart(page: UserPage, method: str | None = Query(default=None, max_length=20)) -> Response:
-    return await _summary(page, method)
+async def cart(
+    page: UserPage,
+    method: str | None = Query(default=None, max_length=20),
+    cancelled: bool = False,
+) -> Response:
+    notice = (
+        "The payment is cancelled. Nothing was charged, and its fees are back in your cart."
+        if cancelled
+        else None
+    )
+    return await _summary(page, method, notice=notice)
+
+
+async def _open_payments(page: Page) -> list[dict[str, Any]]:
+    """The visitor's checkouts still open (the newest few): each holds its
+    fees until it is finished or cancelled, so the cart shows them."""
+    found = await page.api().get(
+        f"/v1/jurisdictions/{page.jid}/payments", paid_only="false", limit=10
+    )
+    return [p for p in found["items"] if p["status"] in OPEN]
 
 
 async def _summary(
@@ -72,6 +92,7 @@ async def _summary(
         "cart.html",
         status,
         title="Checkout Summary",
+        open_payments=await _open_payments(page),
         summary=summary,
         method=chosen,
         attempt=uuid4().hex,
@@ -120,7 +141,23 @@ async def checkout(page: UserPage, form: Form) -> Response:
 @router.get("/payments")
 async def paid_items(page: UserPage, offset: int = Query(default=0, ge=0, le=100_000)) -> Response:
     found = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments", limit=20, offset=offset)
-    return page.render("payments.html", title="Paid Items", payments=found)
+    return page.render(
+        "payments.html",
+        title="Paid Items",
+        payments=found,
+        open_payments=await _open_payments(page) if offset == 0 else [],
+    )
+
+
+@router.post("/payments/{payment_id}/cancel")
+async def cancel_payment(page: UserPage, form: Form, payment_id: str = object_id()) -> Response:
+    """Cancel payment: the provider's page expires, the fees are free again."""
+    try:
+        await page.api().call("POST", f"/v1/jurisdictions/{page.jid}/payments/{payment_id}/cancel")
+    except ApiProblem as problem:
+        if problem.status != 409:  # already ended: the cart shows how things stand
+            raise
+    return page.redirect(page.url("/cart?cancelled=1"))
 
 
 @router.get("/payments/{payment_id}")

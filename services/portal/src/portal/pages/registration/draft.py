@@ -27,9 +27,9 @@ PROFILE = ("address", "city", "state", "zip", "phone", "cell", "fax", "company_e
 STATUS_TITLES = {
     "draft": "Your registration is not submitted yet",
     "pending_validation": "Pending Validation",
-    "accepted": "Registration complete",
+    "accepted": "Registration Accepted",  # seed 002's word
     "returned": "Additional Information Needed",
-    "denied": "Registration denied",
+    "denied": "Registration Denied",
 }
 
 

@@ -1,0 +1,49 @@
+"""A payer ends their own open checkout (issue 23, defect 5): the provider's
+page is expired first, so it can take no money afterwards, then the payment
+fails as cancelled and its fees are free for the cart again. If the provider
+says the payer did pay after all, the payment settles instead. Should the
+provider not be reachable, nothing changes (503): the page may still take
+the money, and releasing its fees then would let them be paid twice."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from chassis.errors import Conflict, ProblemError
+from chassis.principal import Principal
+from payments.domain.payment_status import OPEN
+from payments.service_layer.ledger import fail, settle
+from payments.service_layer.provider import ProviderError
+from payments.service_layer.unit_of_work import PaymentsService
+from payments.service_layer.views import get_payment
+
+Doc = dict[str, Any]
+
+
+async def cancel_checkout(
+    svc: PaymentsService, db: Any, actor: Principal, jid: str, payment_id: str
+) -> Doc:
+    payment = await get_payment(db, actor, jid, payment_id)  # the payer's own, else 404
+    if payment.get("account_id") != actor.account_id:
+        raise Conflict("only the payer may cancel their checkout", slug="not-the-payer")
+    if payment["status"] not in OPEN:
+        raise Conflict("this payment is no longer open", slug="payment-not-open")
+    outcome, method = "canceled", None
+    if payment.get("provider_ref"):
+        try:
+            status = await svc.provider.expire(payment["provider_ref"])
+        except ProviderError:
+            raise ProblemError(
+                "the payment provider did not answer; nothing was changed — try again",
+                status=503,
+                slug="provider-unavailable",
+                title="Payment provider unavailable",
+            ) from None
+        if status.outcome == "succeeded":
+            outcome, method = "succeeded", status.method
+    if outcome == "succeeded":
+        await svc.units.run(jid, partial(settle, svc, payment_id, method=method))
+    else:
+        await svc.units.run(jid, partial(fail, payment_id, "canceled"))
+    return await get_payment(db, actor, jid, payment_id)
