@@ -131,6 +131,10 @@ def test_staff_review_pending_returned_resubmitted_accepted(
     # issue 23, defect 8: each upload is named by its own label, not "Drag file here…"
     label = page.locator("label[for=req-insurance]").inner_text()
     expect(page.locator("#req-insurance")).to_have_accessible_name(label)
+    # defect 9: before anything is entered nothing is "Missing"; optional looks apart
+    expect(page.locator(".portal-tag--missing")).to_have_count(0)
+    expect(page.locator(".portal-tag--required").first).to_have_text("Required")
+    expect(page.locator(".portal-tag--optional")).to_have_text("Optional")
     accessible(page)
     page.fill("#req-insurance_expiry", "2020-01-31")
     page.fill("#req-elec_license", "EL-55120")
