@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from ..launched import LaunchedSuite
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 AXE = Axe()
+RESIDENT = "resident@demo.example.org"
 SERIOUS = ("serious", "critical")
 
 
@@ -169,3 +171,23 @@ def staff_permit(suite: Any, street: str, applicant: str) -> dict[str, Any]:
     )
     assert created.status_code == 201, created.text
     return dict(created.json())
+
+
+FEES = (("BUILDING PERMIT FEE", "1000.00"),)
+
+
+def permit_with_fees(suite: Any, street: str, lines: tuple[tuple[str, str], ...] = FEES) -> str:
+    """A permit the demo resident applied for, with fees assessed ($1,000.00
+    unless ``lines`` say otherwise), and alone in her cart."""
+    resident, cart = suite.login(RESIDENT), f"{suite.gateway}/v1/jurisdictions/demo/cart"
+    for held in httpx.get(cart, headers=resident, timeout=30).json()["permits"]:
+        httpx.delete(f"{cart}/items/{held['permit_id']}", headers=resident, timeout=30)
+    permit = staff_permit(suite, street, RESIDENT)
+    assessed = httpx.post(
+        f"{suite.gateway}/v1/jurisdictions/demo/permits/{permit['id']}/fees",
+        headers={**suite.login("admin@demo.example.org"), "Idempotency-Key": uuid.uuid4().hex},
+        json={"manual": [{"name": n, "amount": a, "reason": "test"} for n, a in lines]},
+        timeout=30,
+    )
+    assert assessed.status_code == 200, assessed.text
+    return str(permit["number"])

@@ -9,7 +9,6 @@ method is shown after one submit, not charged)."""
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import httpx
@@ -17,29 +16,11 @@ import pytest
 from devstack.testing import eventually_sync
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import accessible, log_in, staff_permit
+from .conftest import RESIDENT, accessible, log_in, permit_with_fees
 
 pytestmark = pytest.mark.e2e
-RESIDENT = "resident@demo.example.org"
 # the demo's methods are seed 003's: the card 3 %, the e-check $1.50
 CARD_TOTAL, ECHECK_TOTAL = "$1,030.00", "$1,001.50"
-
-
-def _permit_with_fees(suite: Any, street: str) -> str:
-    """A permit the demo resident applied for, $1,000.00 of fees assessed, and
-    alone in her cart."""
-    resident, cart = suite.login(RESIDENT), f"{suite.gateway}/v1/jurisdictions/demo/cart"
-    for held in httpx.get(cart, headers=resident, timeout=30).json()["permits"]:
-        httpx.delete(f"{cart}/items/{held['permit_id']}", headers=resident, timeout=30)
-    permit = staff_permit(suite, street, RESIDENT)
-    assessed = httpx.post(
-        f"{suite.gateway}/v1/jurisdictions/demo/permits/{permit['id']}/fees",
-        headers={**suite.login("admin@demo.example.org"), "Idempotency-Key": uuid.uuid4().hex},
-        json={"manual": [{"name": "BUILDING PERMIT FEE", "amount": "1000.00", "reason": "test"}]},
-        timeout=30,
-    )
-    assert assessed.status_code == 200, assessed.text
-    return str(permit["number"])
 
 
 def _to_checkout(page: Page, suite: Any, number: str) -> None:
@@ -85,7 +66,7 @@ def _cancel_on_the_providers_page(page: Page, suite: Any, *, scripts: bool = Tru
 
 
 def test_the_method_chosen_is_the_method_charged_both_ways(page: Page, suite: Any) -> None:
-    number = _permit_with_fees(suite, "77 Method Way")
+    number = permit_with_fees(suite, "77 Method Way")
     log_in(page, suite, RESIDENT, suite.passwords[RESIDENT])
     _to_checkout(page, suite, number)
     expect(page.locator("#method-card")).to_be_checked()
@@ -121,7 +102,7 @@ def test_without_script_a_new_method_is_shown_before_it_is_charged(
     context.set_default_timeout(20_000)
     page = context.new_page()
     try:
-        number = _permit_with_fees(suite, "78 Method Way")
+        number = permit_with_fees(suite, "78 Method Way")
         log_in(page, suite, RESIDENT, suite.passwords[RESIDENT])
         _to_checkout(page, suite, number)
         expect(page.locator("#total-due")).to_have_text(f"Total Due: {CARD_TOTAL}")
@@ -144,7 +125,7 @@ def test_an_abandoned_payment_can_be_resumed_or_cancelled(page: Page, suite: Any
     """Issue 23, defect 5: a payer who left the provider's page unfinished
     read "some of these fees are in another payment that is still open" with
     no way to resume or cancel it, and Paid Items did not list it."""
-    number = _permit_with_fees(suite, "79 Method Way")
+    number = permit_with_fees(suite, "79 Method Way")
     log_in(page, suite, RESIDENT, suite.passwords[RESIDENT])
     _to_checkout(page, suite, number)
     page.click("button:has-text('Proceed to Payment')")

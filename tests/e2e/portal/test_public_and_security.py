@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import accessible, fits, log_in, staff_permit
+from .conftest import (
+    RESIDENT,
+    accessible,
+    fits,
+    log_in,
+    permit_with_fees,
+    shot,
+    staff_permit,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -153,19 +161,35 @@ def test_pages_have_a_strict_content_security_policy(page: Page, suite: Any) -> 
 
 
 def test_usable_at_320_pixels(browser: Any, suite: Any) -> None:
+    """WCAG 1.4.10 reflow, and issue 23, defect 7: the Checkout Summary's fee
+    table was wider than 320 px, the dashboard turned each permit into a card
+    about 660 px tall, and the menu wrapped to five lines."""
+    number = permit_with_fees(
+        suite,
+        "1968 E Dodd Rd",
+        (
+            ("RES/GAR/ADD PARTIAL PLAN REVIEW FEE", "130.15"),
+            ("FIRE DISTRICT INSPECTION FEE", "47.00"),
+        ),
+    )
     narrow = browser.new_context(viewport={"width": 320, "height": 640})
     try:
         page = narrow.new_page()
-        log_in(
-            page,
-            suite,
-            "contractor@demo.example.org",
-            suite.passwords["contractor@demo.example.org"],
-        )
+        log_in(page, suite, RESIDENT, suite.passwords[RESIDENT])
         expect(page.locator("h1")).to_have_text("My Dashboard")
-        for path in ("/j/demo/dashboard", "/j/demo/search", "/j/demo/cart"):
-            page.goto(f"{suite.portal}{path}")
-            fits(page)
+        fits(page)
+        menu = page.locator("nav[aria-label=Main]").bounding_box()
+        assert menu is not None and menu["height"] <= 110, menu  # three lines at most
+        row = page.locator("tr", has_text=number)
+        card = row.bounding_box()
+        assert card is not None and card["height"] <= 330, card
+        shot(page, "dashboard-320px")
+        row.get_by_role("button", name=re.compile(r"\$177\.15")).click()
+        expect(page.locator("h1")).to_have_text("Checkout Summary")
+        fits(page)
         accessible(page)
+        shot(page, "checkout-320px")
+        page.goto(f"{suite.portal}/j/demo/search")
+        fits(page)
     finally:
         narrow.close()
