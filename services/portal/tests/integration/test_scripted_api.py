@@ -7,90 +7,14 @@ of old emails. The portal runs in-process with its real session database."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator, Callable
-from typing import Any
-
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
-from devstack.testing import TestScope
 
 from chassis.errors import field_error
-from portal.app import create_app
-from portal.settings import PortalSettings
+
+from .conftest import PROFILE, Portal, csrf_of, scripted_login
 
 pytestmark = pytest.mark.integration
-Script = Callable[[httpx.Request], httpx.Response]
-PROFILE = {
-    "id": "demo",
-    "name": "Demo County",
-    "time_zone": "America/Boise",
-    "password_rules": ["8 to 128 characters"],
-    "branding": {},
-}
-
-
-def scripted_login(request: httpx.Request, company_ids: list[str]) -> httpx.Response | None:
-    """The API's answers that every logged-in test needs: the jurisdiction's
-    profile, a token, and who the caller is; None for any other path."""
-    path = request.url.path
-    if path == "/v1/jurisdictions/demo":
-        return httpx.Response(200, json=PROFILE)
-    if path == "/v1/auth/token":
-        return httpx.Response(
-            200, json={"access_token": "t", "refresh_token": "r", "expires_in": 900}
-        )
-    if path == "/v1/me":
-        me = {"email": "rich@example.org", "display_name": "Rich", "kind": "contractor"}
-        return httpx.Response(200, json={**me, "company_ids": company_ids})
-    return None
-
-
-def csrf_of(page: httpx.Response) -> str:
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token is not None
-    return token.group(1)
-
-
-class Portal:
-    def __init__(self, app: Any, client: httpx.AsyncClient) -> None:
-        self.app = app
-        self.client = client
-        self.script: Script = lambda request: httpx.Response(404, json={"title": "Not found"})
-
-    def api(self, script: Script) -> None:
-        self.script = script
-
-    async def log_in(self) -> httpx.Response:
-        """Through the login form, as a browser: its CSRF token, then the POST."""
-        form = await self.client.get("/j/demo/login")
-        return await self.client.post(
-            "/j/demo/login",
-            data={"csrf_token": csrf_of(form), "email": "rich@example.org", "password": "pw"},
-        )
-
-
-@pytest.fixture
-async def portal(scope: TestScope) -> AsyncIterator[Portal]:
-    settings = PortalSettings(
-        session_secret="a long random test secret 8c1e",  # type: ignore[arg-type]
-        mongodb_url=scope.infra.mongodb_url,
-        mongodb_database=f"{scope.database}_portal",
-        gateway_url="http://gateway.test",
-        api_timeout_seconds=1,
-        log_json=False,
-    )
-    app = create_app(settings)
-    async with LifespanManager(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://portal.test") as client:
-            holder = Portal(app, client)
-            app.state.gateway.http = httpx.AsyncClient(
-                base_url="http://gateway.test",
-                transport=httpx.MockTransport(lambda request: holder.script(request)),
-            )
-            yield holder
 
 
 async def test_a_failing_api_is_a_friendly_page_with_the_correlation_id(portal: Portal) -> None:
@@ -324,33 +248,6 @@ async def test_a_jurisdiction_shows_its_own_name_and_logo(portal: Portal) -> Non
     assert "img-src 'self' data:;" in start.headers["content-security-policy"]
 
 
-async def test_the_jurisdictions_own_address_is_its_home_page(portal: Portal) -> None:
-    """Issue 23, defect 3: ``/j/<id>`` and ``/j/<id>/`` (the header's link, the
-    address a department prints) were "Page not found". They are its home: its
-    name, its notice, and only the ways in its features allow."""
-    profile = {
-        **PROFILE,
-        "branding": {"notice": "Closed on December 24."},
-        "features": {"public_self_enrollment": True, "contractor_self_registration": False},
-    }
-
-    def api(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/v1/jurisdictions/demo":
-            return httpx.Response(200, json=profile)
-        return httpx.Response(404, json={"title": "Not found"})
-
-    portal.api(api)
-    for address in ("/j/demo", "/j/demo/"):
-        home = await portal.client.get(address)
-        assert home.status_code == 200, address
-        assert "<h1>Demo County</h1>" in home.text
-        assert "Closed on December 24." in home.text
-        assert 'href="/j/demo/login"' in home.text and 'href="/j/demo/enroll"' in home.text
-        assert 'href="/j/demo/search"' in home.text
-        assert 'href="/j/demo/register"' not in home.text  # this one does not take registrations
-    assert (await portal.client.get("/j/nowhere/")).status_code == 404
-
-
 async def test_a_permits_page_stands_when_inspections_cannot_list_it(portal: Portal) -> None:
     """A permit applied for or linked a moment ago is not yet known to the
     inspections service (its events are on their way): the page shows it with
@@ -398,55 +295,3 @@ async def test_a_permits_page_stands_when_inspections_cannot_list_it(portal: Por
     page = await portal.client.get("/j/demo/permits/p9")
     assert page.status_code == 200
     assert "The inspections of this permit cannot be shown right now" in page.text
-
-
-async def test_every_page_with_a_bad_address_is_a_page_in_its_jurisdiction(
-    portal: Portal,
-) -> None:
-    """Issue 23, defects 6 and 10: ``/j/demo/inspections/schedule`` without its
-    permit answered FastAPI's 422 JSON (no title, no language), and error pages
-    dropped the jurisdiction's header and sent a logged-in contractor to the
-    jurisdiction chooser. Every GET page under ``/j/{jurisdiction}``, with its
-    query missing and then malformed, answers an HTML page (or a redirect)
-    with the department's header and a way back to the visitor's dashboard."""
-    from fastapi.routing import APIRoute
-
-    from portal.pages import ROUTERS
-
-    def api(request: httpx.Request) -> httpx.Response:
-        if (known := scripted_login(request, [])) is not None:
-            return known
-        return httpx.Response(404, json={"title": "Not found"})
-
-    portal.api(api)
-    assert (await portal.log_in()).status_code == 303
-    pages = [
-        route
-        for router in ROUTERS
-        for route in router.routes
-        if isinstance(route, APIRoute)
-        and "GET" in route.methods
-        and route.path.startswith("/j/{jurisdiction_id}/")
-    ]
-    assert len(pages) > 15
-    checked = 0
-    for route in pages:
-        path = re.sub(
-            r"\{(\w+)\}", lambda m: "demo" if m[1] == "jurisdiction_id" else "x1", route.path
-        )
-        query = {p.alias: "!!!<>" for p in route.dependant.query_params}
-        for params in ({}, query):
-            answer = await portal.client.get(path, params=params)
-            assert answer.status_code < 500, (path, params, answer.text[:300])
-            if answer.is_redirect:
-                continue
-            assert answer.headers["content-type"].startswith("text/html"), (path, params)
-            assert '<html lang="en">' in answer.text and "<title>" in answer.text
-            if answer.status_code >= 400:
-                checked += 1
-                assert "Demo County" in answer.text, (path, params)  # the header stays
-                assert 'href="/j/demo/dashboard"' in answer.text, (path, params)
-    assert checked >= 5
-    missing = await portal.client.get("/j/demo/inspections/schedule")
-    assert missing.status_code == 400 and "This address is incomplete" in missing.text
-    assert "permit" in missing.text

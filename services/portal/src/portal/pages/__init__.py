@@ -4,6 +4,7 @@ from portal.pages import (
     account,
     apply,
     auth,
+    card,
     cart,
     dashboard,
     enroll,
@@ -22,6 +23,7 @@ ROUTERS = [
     dashboard.router,
     apply.router,  # /permits/new before /permits/{permit_id}
     permits.router,
+    card.router,
     cart.router,
     inspections.router,
     search.router,

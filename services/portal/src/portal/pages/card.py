@@ -1,0 +1,76 @@
+"""The printable permit card, once a permit is issued: a print layout of the
+page, and the same card as a PDF (``…/card.pdf``)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from portal.formats import day_text
+from portal.permit_card import CardFacts, card_pdf
+from portal.web import Page, UserPage, company_names, object_id
+
+router = APIRouter(prefix="/j/{jurisdiction_id}")
+ISSUED = ("ISSUED", "FINALED")  # a permit whose card may be posted
+
+
+async def _facts(page: Page, permit_id: str) -> CardFacts | None:
+    found: dict[str, Any] = await page.api().get(
+        f"/v1/jurisdictions/{page.jid}/permits/{permit_id}"
+    )
+    if found["status"] not in ISSUED:
+        return None
+    assert page.jurisdiction is not None
+    zone = page.jurisdiction.get("time_zone")
+    site = found.get("site") or {}
+    place = " ".join(p for p in (site.get("state"), site.get("zip")) if p)
+    address = ", ".join(p for p in (site.get("street"), site.get("city"), place) if p)
+    names = await company_names(page, found.get("company_ids") or [])
+    holder = (found.get("owner") or {}).get("name") or (found.get("applicant") or {}).get("name")
+    verify = f"{str(page.request.base_url).rstrip('/')}{page.url('/search')}"
+    return CardFacts(
+        jurisdiction=str(page.jurisdiction["name"]),
+        number=found["number"],
+        type_name=found.get("type_name") or found.get("type_code") or "",
+        address=address,
+        issued=day_text(found.get("issued_at"), zone),
+        expires=day_text(found.get("expires_at"), zone) if found.get("expires_at") else "—",
+        holder=holder or "—",
+        contractors=[n for n in names.values() if n],
+        description=found.get("description") or "",
+        verify_url=f"{verify}?number={quote(found['number'])}",
+    )
+
+
+def _not_issued(page: Page) -> Response:
+    return page.render(
+        "error.html",
+        409,
+        title="Not issued yet",
+        message="A permit card can be printed once the permit is issued.",
+    )
+
+
+@router.get("/permits/{permit_id}/card")
+async def card(page: UserPage, permit_id: str = object_id()) -> Response:
+    facts = await _facts(page, permit_id)
+    if facts is None:
+        return _not_issued(page)
+    return page.render(
+        "permit_card.html", title=f"Permit card {facts.number}", card=facts, permit_id=permit_id
+    )
+
+
+@router.get("/permits/{permit_id}/card.pdf")
+async def card_as_pdf(page: UserPage, permit_id: str = object_id()) -> Response:
+    facts = await _facts(page, permit_id)
+    if facts is None:
+        return _not_issued(page)
+    return Response(
+        card_pdf(facts),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="permit-{facts.number}.pdf"'},
+    )
