@@ -146,3 +146,51 @@ async def test_an_issued_permits_card_prints_and_downloads(portal: Portal) -> No
 
     assert (await portal.client.get("/j/demo/permits/p2/card")).status_code == 409
     assert (await portal.client.get("/j/demo/permits/p2/card.pdf")).status_code == 409
+
+
+async def test_a_receipt_downloads_as_a_pdf(portal: Portal) -> None:
+    """Issue 23, defect 11: receipts had no print layout or PDF. The PDF says
+    what the page says: number, local time, method in words, reference, lines."""
+    import io
+
+    from pypdf import PdfReader
+
+    paid = {
+        "id": "pay_1",
+        "status": "SETTLED",
+        "receipt_number": "R2026-000007",
+        "settled_at": "2026-12-06T03:50:00Z",
+        "method": "echeck",
+        "method_label": "Electronic Check - $1.50",
+        "provider_reference": "sbx_cs_42",
+        "payer_email": "rich@example.org",
+        "items": [{"number": "RES26-0003", "lines": [{"name": "PLANNING", "amount": "35.00"}]}],
+        "fees": "35.00",
+        "convenience_fee": "1.50",
+        "convenience_fee_label": "Access Idaho Fee",
+        "total": "36.50",
+    }
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if (known := scripted_login(request, [])) is not None:
+            return known
+        if request.url.path == "/v1/jurisdictions/demo/payments/pay_1/receipt":
+            return httpx.Response(200, json=paid)
+        return httpx.Response(404, json={"title": "Not found"})
+
+    portal.api(api)
+    assert (await portal.log_in()).status_code == 303
+    pdf = await portal.client.get("/j/demo/payments/pay_1/receipt.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    for fact in (
+        "Receipt R2026-000007",
+        "Sat 12/5/2026 8:50 PM MST",
+        "Electronic Check - $1.50",
+        "sbx_cs_42",
+        "PLANNING",
+        "$36.50",
+    ):
+        assert fact in text, fact
+    # an unsettled payment has no receipt: the API's 404 is the portal's
+    assert (await portal.client.get("/j/demo/payments/pay_2/receipt.pdf")).status_code == 404

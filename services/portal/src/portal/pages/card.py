@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from portal.formats import day_text
-from portal.permit_card import CardFacts, card_pdf
+from portal.printed import CardFacts, card_pdf
 from portal.web import Page, UserPage, company_names, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")

@@ -1,27 +1,19 @@
-"""Shopping Cart, the Checkout Summary of seed 003, Proceed to Payment (the
-provider's hosted page), the receipt, and Paid Items."""
+"""Shopping Cart, the Checkout Summary of seed 003, and Proceed to Payment
+(the provider's hosted page)."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from portal.gateway import ApiProblem
+from portal.pages.payments import open_payments
 from portal.security import field_value
-from portal.web import Form, Page, UserPage, object_id
+from portal.web import Form, Page, UserPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
-OPEN = ("CREATED", "PENDING")  # payments' open statuses: a checkout not yet ended
-# why a payment ended without money taken (payments' failure reasons), in words
-FAILURE_REASONS = {
-    "canceled": "You cancelled the payment on the payment page.",
-    "declined": "The payment was declined.",
-    "expired": "The payment page expired before the payment was made.",
-    "provider-error": "The payment processor could not take the payment.",
-}
 
 
 @router.post("/cart/add")
@@ -60,15 +52,6 @@ async def cart(
     return await _summary(page, method, notice=notice)
 
 
-async def _open_payments(page: Page) -> list[dict[str, Any]]:
-    """The visitor's checkouts still open (the newest few): each holds its
-    fees until it is finished or cancelled, so the cart shows them."""
-    found = await page.api().get(
-        f"/v1/jurisdictions/{page.jid}/payments", paid_only="false", limit=10
-    )
-    return [p for p in found["items"] if p["status"] in OPEN]
-
-
 async def _summary(
     page: Page,
     method: str | None,
@@ -92,7 +75,7 @@ async def _summary(
         "cart.html",
         status,
         title="Checkout Summary",
-        open_payments=await _open_payments(page),
+        open_payments=await open_payments(page),
         summary=summary,
         method=chosen,
         attempt=uuid4().hex,
@@ -136,36 +119,3 @@ async def checkout(page: UserPage, form: Form) -> Response:
     if payment.get("hosted_url"):
         return page.redirect(payment["hosted_url"])
     return page.redirect(page.url(f"/payments/{payment['id']}"))
-
-
-@router.get("/payments")
-async def paid_items(page: UserPage, offset: int = Query(default=0, ge=0, le=100_000)) -> Response:
-    found = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments", limit=20, offset=offset)
-    return page.render(
-        "payments.html",
-        title="Paid Items",
-        payments=found,
-        open_payments=await _open_payments(page) if offset == 0 else [],
-    )
-
-
-@router.post("/payments/{payment_id}/cancel")
-async def cancel_payment(page: UserPage, form: Form, payment_id: str = object_id()) -> Response:
-    """Cancel payment: the provider's page expires, the fees are free again."""
-    try:
-        await page.api().call("POST", f"/v1/jurisdictions/{page.jid}/payments/{payment_id}/cancel")
-    except ApiProblem as problem:
-        if problem.status != 409:  # already ended: the cart shows how things stand
-            raise
-    return page.redirect(page.url("/cart?cancelled=1"))
-
-
-@router.get("/payments/{payment_id}")
-async def receipt(page: UserPage, payment_id: str = object_id()) -> Response:
-    payment = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments/{payment_id}")
-    return page.render(
-        "receipt.html",
-        title="Receipt" if payment["status"] == "SETTLED" else "Payment",
-        payment=payment,
-        failure_reasons=FAILURE_REASONS,
-    )

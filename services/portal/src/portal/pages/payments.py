@@ -1,0 +1,100 @@
+"""Paid Items, a payment's receipt (a page and a PDF), and the payments still
+in progress with Resume and Cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from portal.formats import moment_text, money
+from portal.gateway import ApiProblem
+from portal.printed import ReceiptFacts, receipt_pdf
+from portal.web import Form, Page, UserPage, object_id
+
+router = APIRouter(prefix="/j/{jurisdiction_id}")
+OPEN = ("CREATED", "PENDING")  # payments' open statuses: a checkout not yet ended
+# why a payment ended without money taken (payments' failure reasons), in words
+FAILURE_REASONS = {
+    "canceled": "You cancelled the payment on the payment page.",
+    "declined": "The payment was declined.",
+    "expired": "The payment page expired before the payment was made.",
+    "provider-error": "The payment processor could not take the payment.",
+}
+
+
+async def open_payments(page: Page) -> list[dict[str, Any]]:
+    """The visitor's checkouts still open (the newest few): each holds its
+    fees until it is finished or cancelled, so the cart shows them."""
+    found = await page.api().get(
+        f"/v1/jurisdictions/{page.jid}/payments", paid_only="false", limit=10
+    )
+    return [p for p in found["items"] if p["status"] in OPEN]
+
+
+@router.get("/payments")
+async def paid_items(page: UserPage, offset: int = Query(default=0, ge=0, le=100_000)) -> Response:
+    found = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments", limit=20, offset=offset)
+    return page.render(
+        "payments.html",
+        title="Paid Items",
+        payments=found,
+        open_payments=await open_payments(page) if offset == 0 else [],
+    )
+
+
+@router.get("/payments/{payment_id}/receipt.pdf")
+async def receipt_as_pdf(page: UserPage, payment_id: str = object_id()) -> Response:
+    """The receipt as a PDF (a settled payment's only: none before)."""
+    payment = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments/{payment_id}/receipt")
+    assert page.jurisdiction is not None
+    zone = page.jurisdiction.get("time_zone")
+    facts = ReceiptFacts(
+        jurisdiction=str(page.jurisdiction["name"]),
+        number=payment["receipt_number"],
+        received=moment_text(payment.get("settled_at"), zone),
+        method=payment.get("method_label") or payment.get("method") or "",
+        reference=payment.get("provider_reference") or "",
+        payer=payment.get("payer_name") or payment.get("payer_email") or "",
+        lines=[
+            (item["number"], line["name"], money(line["amount"]))
+            for item in payment["items"]
+            for line in item["lines"]
+        ],
+        totals=[
+            ("Total Fees", money(payment["fees"])),
+            (
+                payment.get("convenience_fee_label") or "Convenience fee",
+                money(payment["convenience_fee"]),
+            ),
+            ("Total", money(payment["total"])),
+        ],
+    )
+    return Response(
+        receipt_pdf(facts),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="receipt-{facts.number}.pdf"'},
+    )
+
+
+@router.post("/payments/{payment_id}/cancel")
+async def cancel_payment(page: UserPage, form: Form, payment_id: str = object_id()) -> Response:
+    """Cancel payment: the provider's page expires, the fees are free again."""
+    try:
+        await page.api().call("POST", f"/v1/jurisdictions/{page.jid}/payments/{payment_id}/cancel")
+    except ApiProblem as problem:
+        if problem.status != 409:  # already ended: the cart shows how things stand
+            raise
+    return page.redirect(page.url("/cart?cancelled=1"))
+
+
+@router.get("/payments/{payment_id}")
+async def receipt(page: UserPage, payment_id: str = object_id()) -> Response:
+    payment = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments/{payment_id}")
+    return page.render(
+        "receipt.html",
+        title="Receipt" if payment["status"] == "SETTLED" else "Payment",
+        payment=payment,
+        failure_reasons=FAILURE_REASONS,
+    )
