@@ -34,6 +34,18 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 CreateCompanyCall = Annotated[
     IdempotentCall, Depends(Idempotency("identity.companies.create", required=False))
 ]
+KEYED_CREATION = (
+    "Send an `Idempotency-Key` to retry safely: the retry answers the person the first "
+    "request added (`Idempotent-Replayed: true`). A first-login PIN is stored hashed only, so "
+    "the retry issues a new one and the first stops working (unless it was used already). "
+    "Without a key, a retry is a 409 (already a member)."
+)
+CreateUserCall = Annotated[
+    IdempotentCall, Depends(Idempotency("identity.users.create", required=False))
+]
+AddCompanyUserCall = Annotated[
+    IdempotentCall, Depends(Idempotency("identity.companies.users.add", required=False))
+]
 
 _setup_bearer = HTTPBearer(auto_error=False, description="Setup token from a PIN login")
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Query, status
 
@@ -12,7 +12,14 @@ from chassis.clock import as_utc
 from chassis.errors import Forbidden
 from identity.adapters.repositories import AuditLog
 from identity.domain.passwords import policy_named
-from identity.entrypoints.deps import PROBLEMS, CallerDep, Idn, PagingDep
+from identity.entrypoints.deps import (
+    KEYED_CREATION,
+    PROBLEMS,
+    CallerDep,
+    CreateUserCall,
+    Idn,
+    PagingDep,
+)
 from identity.entrypoints.schemas_admin import (
     AuditEntry,
     DirectoryEntry,
@@ -26,11 +33,12 @@ from identity.entrypoints.schemas_admin import (
     UserPatch,
     user_out,
 )
-from identity.service_layer import jurisdictions, users
+from identity.service_layer import jurisdictions, people, users
 from identity.service_layer.common import Caller, require_staff
 
 AUDIT_DAYS = 30
 
+Doc = dict[str, Any]
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 directory = APIRouter(prefix="/v1", responses=PROBLEMS)
 
@@ -133,19 +141,28 @@ async def update_jurisdiction(
     response_model=UserCreated,
     tags=["users"],
     summary="Create a staff or community user (staff admin)",
+    description=KEYED_CREATION,
 )
 async def create_user(
-    jurisdiction_id: str, body: UserIn, caller: CallerDep, idn: Idn
+    jurisdiction_id: str, body: UserIn, caller: CallerDep, idn: Idn, call: CreateUserCall
 ) -> UserCreated:
-    membership, pin = await users.create_user(
-        idn,
-        caller,
-        jurisdiction_id,
-        email=str(body.email),
-        display_name=body.display_name,
-        kind=body.kind,
-        roles=list(body.roles),
-        delivery=body.delivery,
+    made = await call.run(
+        lambda: users.create_user(
+            idn,
+            caller,
+            jurisdiction_id,
+            email=str(body.email),
+            display_name=body.display_name,
+            kind=body.kind,
+            roles=list(body.roles),
+            delivery=body.delivery,
+        )
+    )
+    membership, pin = (
+        # a replay answers the document the first request committed, not its tuple
+        await people.reissue_pin(idn, jurisdiction_id, cast(Doc, made), caller.account_id)
+        if call.replayed
+        else made
     )
     return UserCreated(**user_out(membership), pin=pin)
 

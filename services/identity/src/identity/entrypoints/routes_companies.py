@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from fastapi import APIRouter, Query, Response
 
-from identity.entrypoints.deps import PROBLEMS, CallerDep, CreateCompanyCall, Idn, PagingDep
+from identity.entrypoints.deps import (
+    KEYED_CREATION,
+    PROBLEMS,
+    AddCompanyUserCall,
+    CallerDep,
+    CreateCompanyCall,
+    Idn,
+    PagingDep,
+)
 from identity.entrypoints.schemas_admin import (
     CompanyIn,
     CompanyOut,
@@ -16,8 +26,9 @@ from identity.entrypoints.schemas_admin import (
     company_out,
     user_out,
 )
-from identity.service_layer import companies
+from identity.service_layer import companies, people
 
+Doc = dict[str, Any]
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 
 
@@ -111,19 +122,33 @@ async def company_users(
     response_model=UserCreated,
     tags=["companies"],
     summary="Add an authorized online user (staff, or its company admins)",
+    description=KEYED_CREATION,
 )
 async def add_company_user(
-    jurisdiction_id: str, company_id: str, body: CompanyUserIn, caller: CallerDep, idn: Idn
+    jurisdiction_id: str,
+    company_id: str,
+    body: CompanyUserIn,
+    caller: CallerDep,
+    idn: Idn,
+    call: AddCompanyUserCall,
 ) -> UserCreated:
-    membership, pin = await companies.add_company_user(
-        idn,
-        caller,
-        jurisdiction_id,
-        company_id,
-        email=str(body.email),
-        display_name=body.display_name,
-        company_admin=body.company_admin,
-        delivery=body.delivery,
+    made = await call.run(
+        lambda: companies.add_company_user(
+            idn,
+            caller,
+            jurisdiction_id,
+            company_id,
+            email=str(body.email),
+            display_name=body.display_name,
+            company_admin=body.company_admin,
+            delivery=body.delivery,
+        )
+    )
+    membership, pin = (
+        # a replay answers the document the first request committed, not its tuple
+        await people.reissue_pin(idn, jurisdiction_id, cast(Doc, made), caller.account_id)
+        if call.replayed
+        else made
     )
     return UserCreated(**user_out(membership), pin=pin)
 

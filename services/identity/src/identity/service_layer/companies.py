@@ -21,7 +21,13 @@ from identity.service_layer.common import (
     require_jurisdiction_access,
     require_staff,
 )
-from identity.service_layer.people import Delivery, NewPerson, add_person, revoke_sessions
+from identity.service_layer.people import (
+    Delivery,
+    NewPerson,
+    add_person,
+    created_doc,
+    revoke_sessions,
+)
 
 
 def _manages_as_staff(caller: Caller, jurisdiction_id: str) -> bool:
@@ -142,7 +148,9 @@ async def add_company_user(
     _company_access(caller, jurisdiction_id, company_id, to="add its users")
     jurisdiction = await load_jurisdiction(idn.runtime.db, jurisdiction_id)
 
-    async def work(tx: Transaction) -> tuple[Doc, str | None]:
+    issued: list[str] = []  # the PIN leaves by this, never in what a key's record keeps
+
+    async def work(tx: Transaction) -> Doc:
         company = await CompanyRepository(tx, jurisdiction_id).require(company_id)
         person = NewPerson(
             email=email,
@@ -161,9 +169,11 @@ async def add_company_user(
             subject=membership.account_id,
             company_id=company_id,
         )
-        return MembershipRepository.to_doc(membership), pin
+        issued[:] = [pin] if pin else []
+        return created_doc(membership, pin)
 
-    return await idn.runtime.uow.run(work)
+    created = await idn.runtime.uow.run(work)
+    return created["membership"], (issued[0] if issued else None)
 
 
 async def remove_company_user(

@@ -81,6 +81,36 @@ def _membership(
     )
 
 
+def created_doc(membership: Membership, pin: str | None) -> Doc:
+    """What a person's creation commits as its answer (and an Idempotency-Key's
+    record keeps): the membership and whether a PIN was issued, not the PIN."""
+    return {"membership": MembershipRepository.to_doc(membership), "pin_issued": bool(pin)}
+
+
+async def reissue_pin(
+    idn: Identity, jurisdiction_id: str, created: Doc, actor: str | None
+) -> tuple[Doc, str | None]:
+    """A retried creation (its Idempotency-Key replayed) answers the person as
+    they are now — and, if the first answer carried a PIN, a new one: the
+    first is stored hashed only, so it cannot be shown again, and it stops
+    working now. A PIN already used (the person has a login) is not renewed."""
+    membership_doc: Doc = created["membership"]
+    if not created.get("pin_issued"):
+        return membership_doc, None
+
+    async def work(tx: Transaction) -> tuple[Doc, str | None]:
+        members = MembershipRepository(tx, jurisdiction_id)
+        membership = await members.require(membership_doc["_id"])
+        if membership.status != "invited" or membership.pin_hash is None:
+            return MembershipRepository.to_doc(membership), None
+        pin = await _pin(idn, tx, membership, actor)
+        await members.save(membership)
+        return MembershipRepository.to_doc(membership), pin
+
+    result: tuple[Doc, str | None] = await idn.runtime.uow.run(work)
+    return result
+
+
 async def _pin(idn: Identity, tx: Transaction, membership: Membership, actor: str | None) -> str:
     """A one-time PIN for a first login without an email link (R-ID-1)."""
     pin = f"{pysecrets.randbelow(10**8):08d}"

@@ -28,7 +28,13 @@ from identity.service_layer.common import (
     password_changed,
     require_staff,
 )
-from identity.service_layer.people import Delivery, NewPerson, add_person, revoke_sessions
+from identity.service_layer.people import (
+    Delivery,
+    NewPerson,
+    add_person,
+    created_doc,
+    revoke_sessions,
+)
 
 
 def _check_roles(kind: MembershipKind, roles: list[str]) -> None:
@@ -58,13 +64,17 @@ async def create_user(
         email=email, display_name=display_name, kind=kind, roles=roles, delivery=delivery
     )
 
-    async def work(tx: Transaction) -> tuple[Doc, str | None]:
+    issued: list[str] = []  # the PIN leaves by this, never in what a key's record keeps
+
+    async def work(tx: Transaction) -> Doc:
         membership, pin = await add_person(idn, tx, jurisdiction, person, caller.account_id)
         what = {"actor": caller.account_id, "subject": membership.account_id, "kind": kind}
         await audit(tx, jurisdiction_id, "user_created", **what, roles=roles)
-        return MembershipRepository.to_doc(membership), pin
+        issued[:] = [pin] if pin else []
+        return created_doc(membership, pin)
 
-    return await idn.runtime.uow.run(work)
+    created = await idn.runtime.uow.run(work)
+    return created["membership"], (issued[0] if issued else None)
 
 
 async def list_users(
