@@ -102,34 +102,24 @@ def _is_shed(error: str) -> bool:
     return "HTTP 503" in error or "HTTP 429" in error
 
 
-def _step(rate: float, env: dict[str, str], folder: Path, name: str = "step") -> dict[str, Any]:
-    users = max(1, round(rate / PER_USER_RATE))
-    prefix = folder / f"{name}-{rate:g}"
+def _locust(users: int, env: dict[str, str], prefix: Path) -> None:
+    """One headless Locust run of ``STEP_SECONDS``, its figures in ``prefix``_*.csv."""
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless"]
+    command += ["--users", str(users), "--spawn-rate", str(users)]
+    command += ["--run-time", f"{STEP_SECONDS}s", "--csv", str(prefix), "--only-summary"]
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "locust",
-            "-f",
-            str(LOCUSTFILE),
-            "--headless",
-            "--users",
-            str(users),
-            "--spawn-rate",
-            str(users),
-            "--run-time",
-            f"{STEP_SECONDS}s",
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-        ],
+        [*command, "--loglevel", "WARNING"],
         env={**os.environ, **env, "BENCH_PER_USER_RATE": str(PER_USER_RATE)},
         check=False,  # Locust exits 1 when any request failed: that is a result here
         capture_output=True,
         timeout=STEP_SECONDS + 120,
     )
+
+
+def _step(rate: float, env: dict[str, str], folder: Path, name: str = "step") -> dict[str, Any]:
+    users = max(1, round(rate / PER_USER_RATE))
+    prefix = folder / f"{name}-{rate:g}"
+    _locust(users, env, prefix)
     with open(f"{prefix}_stats.csv") as f:
         rows = list(csv.DictReader(f))
     total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -209,27 +199,10 @@ def _profiled_step(suite: Suite, rate: float, busiest: list[str]) -> dict[str, A
     return {"offered_rps": rate, "processes": found}
 
 
-def main() -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder, free = Path(tmp), ports()
-        proc, _ = launch(folder / "data", folder / "suite.log", free)
-        try:
-            suite = Suite.of(folder, free, proc.pid)
-            grow_started = time.monotonic()
-            asyncio.run(_grow(suite.mongo, PERMITS))
-            grown = round(time.monotonic() - grow_started, 1)
-            steps, recovered = [], None
-            for rate in RATES:
-                step = _measured_step(suite, rate)
-                steps.append(step)
-                print(json.dumps({k: v for k, v in step.items() if k != "by_route"}), flush=True)
-                recovered = _recovery(suite.gateway, suite.portal, suite.logins())
-            at = min(RATES, key=lambda r: abs(r - PROFILE_RPS))
-            cpu = next(s for s in steps if s["offered_rps"] == at)["cpu_percent_of_one_core"]
-            python = [name for name in cpu if name not in ("kafka",)]  # Tansu is Rust
-            profiled = _profiled_step(suite, at, busiest=python[:4])
-        finally:
-            stop(proc)
+def _result(
+    steps: list[dict[str, Any]], grown: float, recovered: float | None, profiled: dict[str, Any]
+) -> dict[str, Any]:
+    """The figures as saved: every step, the knee, the targets."""
     good = [
         s for s in steps if s["p95_ms"] <= 1000 and s["shed_503_429"] + s["other_failures"] == 0
     ]
@@ -252,6 +225,31 @@ def main() -> dict[str, Any]:
         },
         "machine": machine(),
     }
+    return result
+
+
+def main() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, free = Path(tmp), ports()
+        proc, _ = launch(folder / "data", folder / "suite.log", free)
+        try:
+            suite = Suite.of(folder, free, proc.pid)
+            grow_started = time.monotonic()
+            asyncio.run(_grow(suite.mongo, PERMITS))
+            grown = round(time.monotonic() - grow_started, 1)
+            steps, recovered = [], None
+            for rate in RATES:
+                step = _measured_step(suite, rate)
+                steps.append(step)
+                print(json.dumps({k: v for k, v in step.items() if k != "by_route"}), flush=True)
+                recovered = _recovery(suite.gateway, suite.portal, suite.logins())
+            at = min(RATES, key=lambda r: abs(r - PROFILE_RPS))
+            cpu = next(s for s in steps if s["offered_rps"] == at)["cpu_percent_of_one_core"]
+            python = [name for name in cpu if name not in ("kafka",)]  # Tansu is Rust
+            profiled = _profiled_step(suite, at, busiest=python[:4])
+        finally:
+            stop(proc)
+    result = _result(steps, grown, recovered, profiled)
     show = {k: v for k, v in result.items() if k not in ("steps", "where_the_time_goes")}
     save(RESULTS / "capacity.json", result, show=show)
     plots.capacity(result)
