@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
 from fastapi import APIRouter, Query, status
 
@@ -38,7 +38,6 @@ from identity.service_layer.common import Caller, require_staff
 
 AUDIT_DAYS = 30
 
-Doc = dict[str, Any]
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 directory = APIRouter(prefix="/v1", responses=PROBLEMS)
 
@@ -146,7 +145,11 @@ async def update_jurisdiction(
 async def create_user(
     jurisdiction_id: str, body: UserIn, caller: CallerDep, idn: Idn, call: CreateUserCall
 ) -> UserCreated:
-    made = await call.run(
+    membership, pin = await people.keyed_creation(
+        idn,
+        call,
+        jurisdiction_id,
+        caller.account_id,
         lambda: users.create_user(
             idn,
             caller,
@@ -156,13 +159,7 @@ async def create_user(
             kind=body.kind,
             roles=list(body.roles),
             delivery=body.delivery,
-        )
-    )
-    membership, pin = (
-        # a replay answers the document the first request committed, not its tuple
-        await people.reissue_pin(idn, jurisdiction_id, cast(Doc, made), caller.account_id)
-        if call.replayed
-        else made
+        ),
     )
     return UserCreated(**user_out(membership), pin=pin)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from fastapi import APIRouter, Query, Response
 
 from identity.entrypoints.deps import (
@@ -28,7 +26,6 @@ from identity.entrypoints.schemas_admin import (
 )
 from identity.service_layer import companies, people
 
-Doc = dict[str, Any]
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 
 
@@ -132,7 +129,11 @@ async def add_company_user(
     idn: Idn,
     call: AddCompanyUserCall,
 ) -> UserCreated:
-    made = await call.run(
+    membership, pin = await people.keyed_creation(
+        idn,
+        call,
+        jurisdiction_id,
+        caller.account_id,
         lambda: companies.add_company_user(
             idn,
             caller,
@@ -142,13 +143,7 @@ async def add_company_user(
             display_name=body.display_name,
             company_admin=body.company_admin,
             delivery=body.delivery,
-        )
-    )
-    membership, pin = (
-        # a replay answers the document the first request committed, not its tuple
-        await people.reissue_pin(idn, jurisdiction_id, cast(Doc, made), caller.account_id)
-        if call.replayed
-        else made
+        ),
     )
     return UserCreated(**user_out(membership), pin=pin)
 

@@ -5,11 +5,13 @@ access again."""
 from __future__ import annotations
 
 import secrets as pysecrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Literal
+from typing import Literal, cast
 
 from chassis.errors import Conflict
+from chassis.idempotency import IdempotentCall
 from chassis.uow import Transaction
 from identity.adapters import secrets
 from identity.adapters.repositories import MembershipRepository, RefreshTokens
@@ -85,6 +87,22 @@ def created_doc(membership: Membership, pin: str | None) -> Doc:
     """What a person's creation commits as its answer (and an Idempotency-Key's
     record keeps): the membership and whether a PIN was issued, not the PIN."""
     return {"membership": MembershipRepository.to_doc(membership), "pin_issued": bool(pin)}
+
+
+async def keyed_creation(
+    idn: Identity,
+    call: IdempotentCall,
+    jurisdiction_id: str,
+    actor: str | None,
+    create: Callable[[], Awaitable[tuple[Doc, str | None]]],
+) -> tuple[Doc, str | None]:
+    """A person's creation under its request's Idempotency-Key: the first run
+    answers the membership and its PIN; a replay answers the document the
+    first run committed, through :func:`reissue_pin`."""
+    made = await call.run(create)
+    if not call.replayed:
+        return made
+    return await reissue_pin(idn, jurisdiction_id, cast(Doc, made), actor)
 
 
 async def reissue_pin(
