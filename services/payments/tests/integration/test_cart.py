@@ -169,3 +169,27 @@ async def test_who_may_pay_and_refusals(harness: Any) -> None:
             "/v1/jurisdictions/alpha/payment-settings", headers=cashier, json=SETTINGS
         )
     ).status_code == 403
+
+
+async def test_pay_all_fees_adds_several_permits_in_one_request(harness: Any) -> None:
+    """R-PAY-3 (Pay All Fees): ``POST /cart/permits`` puts every named permit's
+    open fees in the cart; an empty or too long list is a 422 naming the field."""
+    admin = harness.token("alpha", "staff", roles=["admin"])
+    await harness.http.put("/v1/jurisdictions/alpha/payment-settings", headers=admin, json=SETTINGS)
+    for n in range(2):
+        await harness.publish(_assessed(f"p{n}", f"RES26-000{n}", [("PLANNING", 3500)]), f"a{n}")
+    await _receivables(harness, 2)
+    pat = harness.token("alpha", "community_member", email="pat@example.org")
+    url = "/v1/jurisdictions/alpha/cart/permits"
+    for body in ({"permit_ids": []}, {"permit_ids": ["p0"] * 101}):
+        bad = await harness.http.post(url, headers=pat, json=body)
+        assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "permit_ids"
+    missing = await harness.http.post(url, headers=pat, json={"permit_ids": ["p0", "nope"]})
+    assert missing.status_code == 404
+    assert (await harness.http.get("/v1/jurisdictions/alpha/cart", headers=pat)).json()[
+        "permits"
+    ] == []
+    r = await harness.http.post(url, headers=pat, json={"permit_ids": ["p0", "p1"]})
+    assert r.status_code == 204, r.text
+    summary = (await harness.http.get("/v1/jurisdictions/alpha/cart", headers=pat)).json()
+    assert summary["total_fees"] == "70.00"

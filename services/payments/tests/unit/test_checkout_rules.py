@@ -9,6 +9,7 @@ import pytest
 
 from chassis.errors import Forbidden, NotFound, ProblemError, Unprocessable
 from payments.service_layer import cart
+from payments.service_layer.commands import AddPermitsToCart
 from payments.service_layer.unit_of_work import FeesReserved
 
 from .conftest import JID, PAT, RICH, SAM, World
@@ -139,3 +140,23 @@ async def test_r_pay_5_two_payers_at_once_the_second_charge_goes_back_whole(
     assert event.automatic and event.other_payer_email == "pat@example.org"
     receivable = await world.load("receivables", "p1")
     assert {ln["payment_id"] for ln in receivable["lines"].values()} == {second["_id"]}
+
+
+async def test_r_pay_3_pay_all_fees_puts_several_permits_in_the_cart_or_none(world: World) -> None:
+    """Seed 003's Pay All Fees: every open fee of each permit named goes in at
+    once; one the payer may not pay (or with nothing due) leaves the cart as it was."""
+    await world.configure()
+    await world.assess("p1")
+    await world.assess("p2", [("PLANNING", 3500)])
+    await world.assess("p3", [("PLANNING", 3500)])
+    world.uow.stores["receivables"]["p3"]["company_ids"] = ["c9"]  # not Rich's company
+    world.uow.stores["receivables"]["p3"]["payer_emails"] = []
+    everything = AddPermitsToCart(jurisdiction_id=JID, actor=RICH, permit_ids=["p1", "p2", "p3"])
+    with pytest.raises(NotFound):
+        await world.svc.units.run(JID, partial(cart.add_permits_to_cart, everything))
+    assert await world.svc.units.read(JID, lambda uow: uow.carts.items("rich")) == {}
+    mine = AddPermitsToCart(jurisdiction_id=JID, actor=RICH, permit_ids=["p1", "p2"])
+    await world.svc.units.run(JID, partial(cart.add_permits_to_cart, mine))
+    summary = await world.svc.units.read(JID, partial(cart.summary, RICH, "echeck"))
+    assert [p["number"] for p in summary["permits"]] == ["RES16-p1", "RES16-p2"]
+    assert summary["total_fees_minor"] == 102398 + 3500

@@ -64,6 +64,30 @@ async def test_dashboards_show_only_what_the_caller_may_see(harness: Any) -> Non
     ).json()["total"] == 0
 
 
+async def test_pay_all_fees_lists_only_my_permits_with_fees_due(harness: Any) -> None:
+    """R-PAY-3/R-PAY-6: ``fees_due=true`` narrows My Active Permits to those
+    with an open balance, the list the portal's Pay All Fees offers."""
+    await harness.setup_type("alpha")
+    admin = harness.token("alpha", "staff", roles=["admin"])
+    rich = harness.token("alpha", "contractor", email="rich@example.org", companies=["c1"])
+    owing, settled = [await _permit(harness, rich, company_ids=["c1"]) for _ in range(2)]
+    url = f"/v1/jurisdictions/alpha/permits/{owing['id']}"
+    await harness.http.post(
+        f"{url}/transitions", headers=admin, json={"to": "IN_REVIEW", "version": 1}
+    )
+    manual = {"manual": [{"name": "Plan review", "amount": "35.00", "reason": "counter"}]}
+    r = await harness.http.post(
+        f"{url}/fees", headers={**admin, "Idempotency-Key": "k"}, json=manual
+    )
+    assert r.status_code in (200, 201), r.text
+    base = "/v1/jurisdictions/alpha/dashboard/permits"
+    due = (await harness.http.get(f"{base}?fees_due=true", headers=rich)).json()
+    assert [row["number"] for row in due["items"]] == [owing["number"]]
+    assert due["total"] == 1 and due["total_fees_due"] == "35.00"
+    every = (await harness.http.get(base, headers=rich)).json()
+    assert {row["number"] for row in every["items"]} == {owing["number"], settled["number"]}
+
+
 async def test_staff_search_filters_and_pages_stably(harness: Any) -> None:
     await harness.setup_type("alpha")
     admin = harness.token("alpha", "staff", roles=["permit_technician"])

@@ -10,9 +10,19 @@ from fastapi import APIRouter, Query, Response
 from chassis.api import Tenant
 from chassis.errors import problem_responses
 from payments.entrypoints.dependencies import App
-from payments.entrypoints.schemas import CartItemIn, PaymentSettingsIn, summary_out
+from payments.entrypoints.schemas import (
+    CartItemIn,
+    CartPermitsIn,
+    PaymentSettingsIn,
+    summary_out,
+)
 from payments.service_layer import cart
-from payments.service_layer.commands import AddToCart, PutSettings, RemoveFromCart
+from payments.service_layer.commands import (
+    AddPermitsToCart,
+    AddToCart,
+    PutSettings,
+    RemoveFromCart,
+)
 
 router = APIRouter(tags=["payments"], responses=problem_responses(400, 401, 403, 404, 409, 422))
 
@@ -55,6 +65,19 @@ async def add_item(jurisdiction_id: str, body: CartItemIn, user: Tenant, app: Ap
         line_ids=body.line_ids,
     )
     await app.service.units.run(jurisdiction_id, partial(cart.add_to_cart, cmd))
+    return Response(status_code=204)
+
+
+@router.post(
+    "/cart/permits",
+    status_code=204,
+    summary="Pay All Fees: several permits' open fees in my cart at once, all or none (R-PAY-3)",
+)
+async def add_permits(
+    jurisdiction_id: str, body: CartPermitsIn, user: Tenant, app: App
+) -> Response:
+    cmd = AddPermitsToCart(jurisdiction_id=jurisdiction_id, actor=user, permit_ids=body.permit_ids)
+    await app.service.units.run(jurisdiction_id, partial(cart.add_permits_to_cart, cmd))
     return Response(status_code=204)
 
 

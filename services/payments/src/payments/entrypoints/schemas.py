@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field
 
@@ -38,6 +38,12 @@ class PaymentSettingsIn(Strict):
 class CartItemIn(Strict):
     permit_id: str = Field(min_length=1, max_length=60)
     line_ids: list[str] | None = Field(default=None, description="default: every open line")
+
+
+class CartPermitsIn(Strict):
+    permit_ids: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        min_length=1, max_length=100, description="every open fee of each; all or none"
+    )
 
 
 class CheckoutIn(Strict):

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from chassis.access import require_member
-from chassis.errors import Forbidden
+from chassis.errors import Forbidden, Unprocessable, field_error
 from chassis.principal import Principal
 from payments.domain.cart import Doc, cart_lines, checkout_summary
-from payments.service_layer.commands import AddToCart, PutSettings, RemoveFromCart
+from payments.service_layer.commands import (
+    AddPermitsToCart,
+    AddToCart,
+    PutSettings,
+    RemoveFromCart,
+)
 from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 
@@ -31,6 +36,27 @@ async def add_to_cart(cmd: AddToCart, uow: PaymentsUnitOfWork) -> None:
     receivable = await uow.receivables.get(cmd.permit_id)
     chosen = cart_lines(receivable, cmd.actor, cmd.line_ids)
     await uow.carts.put(cmd.actor.account_id, cmd.permit_id, chosen)
+
+
+async def add_permits_to_cart(cmd: AddPermitsToCart, uow: PaymentsUnitOfWork) -> None:
+    """Pay All Fees (seed 003's Shopping Cart menu, R-PAY-3): every open fee of
+    each permit named, in one unit of work — a permit the caller may not pay,
+    or without fees due, leaves the cart as it was."""
+    require_member(cmd.actor, uow.jurisdiction_id)
+    await online_settings(uow)
+    chosen: dict[str, list[str]] = {}
+    for n, permit_id in enumerate(cmd.permit_ids):
+        receivable = await uow.receivables.get(permit_id)
+        try:
+            chosen[permit_id] = cart_lines(receivable, cmd.actor, None)
+        except Unprocessable:
+            number = receivable.number if receivable else permit_id
+            raise Unprocessable(
+                f"permit {number} has no fees due",
+                errors=[field_error(f"permit_ids.{n}", "nothing due")],
+            ) from None
+    for permit_id, lines in chosen.items():
+        await uow.carts.put(cmd.actor.account_id, permit_id, lines)
 
 
 async def remove_from_cart(cmd: RemoveFromCart, uow: PaymentsUnitOfWork) -> None:

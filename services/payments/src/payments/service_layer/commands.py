@@ -22,6 +22,13 @@ class AddToCart(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AddPermitsToCart(Command):
+    """Pay All Fees: several permits' open fees at once, all or none."""
+
+    permit_ids: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
 class RemoveFromCart(Command):
     permit_id: str
 

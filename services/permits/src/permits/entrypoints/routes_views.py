@@ -38,6 +38,9 @@ async def dashboard(
     app: App,
     paging: PageQuery,
     which: Literal["active", "expired"] = "active",
+    fees_due: bool = Query(
+        default=False, description="only permits with fees due (Pay All Fees, R-PAY-3)"
+    ),
 ) -> DashboardPage:
     rows, total, due = await views.dashboard(
         app.runtime.db,
@@ -46,6 +49,7 @@ async def dashboard(
         which=which,
         limit=paging.limit,
         offset=paging.offset,
+        fees_due_only=fees_due,
     )
     items = [DashboardRow(fees_due=amount_text(r.pop("fees_due_minor")), **r) for r in rows]
     return DashboardPage(

@@ -98,13 +98,17 @@ async def dashboard(
     which: str,
     limit: int,
     offset: int,
+    fees_due_only: bool = False,
 ) -> tuple[list[Doc], int, int]:
     """My Active Permits or My Expired Permits, newest first (stable by id):
-    one page of rows, how many in all, and the fees due over all of them (R-PAY-6)."""
+    one page of rows, how many in all, and the fees due over all of them (R-PAY-6).
+    ``fees_due_only``: only those with a balance (Pay All Fees, R-PAY-3)."""
     if principal.jurisdiction_id != jurisdiction_id:
         raise NotFound("not found")
     repo = Permits(db, jurisdiction_id)
     mine = await _mine(repo, principal, _statuses(which))
+    if fees_due_only:
+        mine = {pid: found for pid, found in mine.items() if found[1] > 0}
     newest_first = sorted(mine, key=lambda pid: (-mine[pid][0].timestamp(), pid))
     page = newest_first[offset : offset + limit]
     docs = {d["_id"]: d for d in await repo.find({"_id": {"$in": page}}, projection=PROJECTION)}

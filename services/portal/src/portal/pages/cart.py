@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, Query
@@ -14,15 +15,21 @@ from portal.security import field_value
 from portal.web import Form, Page, UserPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
+DUE_LISTED = 100  # permits offered by Pay All Fees at once (the cart API's own limit)
 
 
 @router.post("/cart/add")
 async def add(page: UserPage, form: Form) -> Response:
-    """FEES DUE on the dashboard: the permit's open fees into the cart."""
-    permit_id = field_value(form, "permit_id")
+    """FEES DUE on the dashboard (one permit), or Pay All Fees on the Checkout
+    Summary (the permits ticked): their open fees into the cart, all or none."""
+    permit_ids = [v.strip() for v in form.getlist("permit_id") if isinstance(v, str) and v.strip()]
+    if not permit_ids:
+        return await _summary(
+            page, None, error="Tick at least one permit whose fees to pay.", status=422
+        )
     try:
         await page.api().call(
-            "POST", f"/v1/jurisdictions/{page.jid}/cart/items", json={"permit_id": permit_id}
+            "POST", f"/v1/jurisdictions/{page.jid}/cart/permits", json={"permit_ids": permit_ids}
         )
     except ApiProblem as problem:
         if problem.status in (404, 422, 409):
@@ -71,17 +78,33 @@ async def _summary(
             convenience_fee=offers[chosen]["convenience_fee"],
             total_due=offers[chosen]["total_due"],
         )
+    in_cart = {p["permit_id"] for p in summary["permits"]}
     return page.render(
         "cart.html",
         status,
         title="Checkout Summary",
         open_payments=await open_payments(page),
+        due_elsewhere=[p for p in await _fees_due(page) if p["id"] not in in_cart],
         summary=summary,
         method=chosen,
         attempt=uuid4().hex,
         error=error,
         notices=[notice] if notice else [],
     )
+
+
+async def _fees_due(page: Page) -> list[dict[str, Any]]:
+    """My active permits with fees due (Pay All Fees), the first ``DUE_LISTED``;
+    an empty list if permits does not answer (the cart still shows)."""
+    try:
+        found = await page.api().get(
+            f"/v1/jurisdictions/{page.jid}/dashboard/permits", fees_due="true", limit=DUE_LISTED
+        )
+    except ApiProblem as problem:
+        if problem.status >= 500:
+            return []
+        raise
+    return list(found["items"])
 
 
 @router.post("/checkout")
