@@ -240,6 +240,52 @@ async def test_results_and_a_failed_inspection_requested_again(ready: Any) -> No
     ]
 
 
+async def test_my_results_openings_and_a_requester_reschedule(ready: Any) -> None:
+    """Issue 23: the Inspections menu lists past results with their
+    corrections (R-INS-6), each offered day says how many it can still take
+    (R-INS-2), and the requester moves an inspection to an offered day."""
+    await ready.http.put(
+        f"{BASE}/inspection-settings",
+        headers=ready.token("alpha", "staff", roles=["admin"]),
+        json={"capacity": {"BUILDING FINAL": 2}},
+    )
+    offered = (await dates(ready, ready.rich())).json()
+    assert offered["openings"][0] == {"date": "2026-11-18", "left": 2}
+    rich = ready.rich()
+    failed, later = [
+        (await submit(ready, rich, req(day, kind))).json()["items"][0]
+        for day, kind in (("2026-11-18", "BUILDING FINAL"), ("2026-11-19", "ADDRESSING"))
+    ]
+    assert (await dates(ready, rich)).json()["openings"][0] == {"date": "2026-11-18", "left": 1}
+    await ready.http.post(
+        f"{BASE}/inspections/{failed['id']}/result",
+        headers=ready.inspector(),
+        json={"result": "fail", "corrections": ["strap water heater"]},
+    )
+    mine = f"{BASE}/my-inspections"
+    results = (await ready.http.get(mine, params={"which": "results"}, headers=rich)).json()
+    assert [(i["id"], i["result"], i["corrections"]) for i in results["items"]] == [
+        (failed["id"], "fail", ["strap water heater"])
+    ]
+    active = (await ready.http.get(mine, headers=rich)).json()
+    assert [i["id"] for i in active["items"]] == [later["id"]]
+    moved = await ready.http.post(
+        f"{BASE}/inspections/{later['id']}/reschedule", headers=rich, json={"date": "2026-11-23"}
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["date"] == "2026-11-23"
+    stranger = ready.token("alpha", "community_member", email="sam@example.org")
+    hidden = await ready.http.post(
+        f"{BASE}/inspections/{later['id']}/reschedule",
+        headers=stranger,
+        json={"date": "2026-11-24"},
+    )
+    assert hidden.status_code == 404
+    assert (await ready.http.get(mine, params={"which": "results"}, headers=stranger)).json()[
+        "total"
+    ] == 0
+
+
 async def test_inspector_day_list_and_staff_reschedule(ready: Any) -> None:
     await ready.issue("p2", "BRES2026-0002")
     rich = ready.rich()

@@ -81,3 +81,16 @@ def test_area_capacity_counts_every_type() -> None:
     full = {date(2026, 11, 17): 4}
     assert date(2026, 11, 17) not in cal.available(now, "X", area="83642", area_booked=full)
     assert date(2026, 11, 17) in cal.available(now, "X", area="83700", area_booked=full)
+
+
+def test_r_ins_2_each_offered_day_says_how_many_inspections_it_can_still_take() -> None:
+    """The lesser of the type's and the area's capacity left; None when unlimited."""
+    cal = Calendar(time_zone="UTC", capacity={"FINAL": 3}, area_capacity={"83642": 5})
+    now = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # Monday
+    booked = {date(2026, 11, 17): 1, date(2026, 11, 18): 3}
+    area = {date(2026, 11, 17): 4}
+    left = cal.openings(now, "FINAL", booked, area="83642", area_booked=area)
+    assert left[date(2026, 11, 17)] == 1  # the area's 5 - 4, under the type's 3 - 1
+    assert date(2026, 11, 18) not in left  # the type's 3 are taken
+    assert left[date(2026, 11, 19)] == 3
+    assert set(Calendar(time_zone="UTC").openings(now, "FINAL").values()) == {None}

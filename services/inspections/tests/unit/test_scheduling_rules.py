@@ -152,27 +152,59 @@ async def test_r_ins_6_results_a_fail_lists_corrections(world: World) -> None:
     assert world.count("BUILDING FINAL", "2026-11-18") == 1  # the visit happened
 
 
+def _move(made: dict[str, object], day: str, actor: object = ADMIN) -> Reschedule:
+    return Reschedule(
+        jurisdiction_id=JID,
+        actor=actor,  # type: ignore[arg-type]
+        inspection_id=str(made["_id"]),
+        date=date.fromisoformat(day),
+    )
+
+
 async def test_staff_move_an_inspection_to_a_working_day_ahead(world: World) -> None:
+    """Staff are not held to the offered days: a full day takes one more."""
+    await world.configure(capacity={"BUILDING FINAL": 1})
     [made] = await world.schedule(req("2026-11-18"))
-
-    def move(day: str, actor: object = ADMIN) -> Reschedule:
-        return Reschedule(
-            jurisdiction_id=JID,
-            actor=actor,  # type: ignore[arg-type]
-            inspection_id=made["_id"],
-            date=date.fromisoformat(day),
-        )
-
-    with pytest.raises(Forbidden):
-        await changes.reschedule(move("2026-11-19", RICH), world.units)
+    await world.issue("p2")
+    await world.schedule(req("2026-11-19", permit="p2"))  # the 19th is full now
     with pytest.raises(Unprocessable):
-        await changes.reschedule(move("2026-11-21"), world.units)  # a Saturday
-    moved = await changes.reschedule(move("2026-11-19"), world.units)
+        await changes.reschedule(_move(made, "2026-11-21"), world.units)  # a Saturday
+    with pytest.raises(Unprocessable):
+        await changes.reschedule(_move(made, "2026-11-18"), world.units)  # where it is
+    moved = await changes.reschedule(_move(made, "2026-11-19"), world.units)
     assert moved["date"] == "2026-11-19"  # type: ignore[index]
     assert (
         world.count("BUILDING FINAL", "2026-11-18"),
         world.count("BUILDING FINAL", "2026-11-19"),
+    ) == (0, 2)
+
+
+async def test_r_ins_2_r_ins_5_the_requester_moves_to_an_offered_day_until_the_cutoff(
+    world: World,
+) -> None:
+    """Issue 23: a contractor reschedules an inspection themselves — to a day
+    the calendar still offers (R-INS-2: capacity, the next-day cut-off), and
+    only while it could still be cancelled (R-INS-5); others see nothing."""
+    await world.configure(capacity={"BUILDING FINAL": 1})
+    [made] = await world.schedule(req("2026-11-18"))
+    await world.issue("p2")
+    await world.schedule(req("2026-11-19", permit="p2"))
+    with pytest.raises(NotFound):
+        await changes.reschedule(_move(made, "2026-11-20", SAM), world.units)
+    with pytest.raises(Conflict, match="not available"):
+        await changes.reschedule(_move(made, "2026-11-19", RICH), world.units)  # full
+    with pytest.raises(Conflict, match="not available"):
+        await changes.reschedule(_move(made, "2026-11-21", RICH), world.units)  # Saturday
+    moved = await changes.reschedule(_move(made, "2026-11-20", RICH), world.units)
+    assert moved["date"] == "2026-11-20"  # type: ignore[index]
+    assert (
+        world.count("BUILDING FINAL", "2026-11-18"),
+        world.count("area=83642", "2026-11-20"),
     ) == (0, 1)
+    assert "2026-11-18" in await _dates(world)  # its old day is offered again
+    world.clock.set(NOW + timedelta(days=2, hours=20))  # 06:00 on the 20th in Boise
+    with pytest.raises(Conflict, match="changes close at 06:00"):
+        await changes.reschedule(_move(made, "2026-11-24", RICH), world.units)
 
 
 async def test_r_per_5_an_expired_permit_ends_its_inspections_once(world: World) -> None:

@@ -52,18 +52,33 @@ class Calendar:
         """Working days from the first allowed date up to the horizon, minus
         holidays and days whose capacity for this type (or the permit's
         inspector area) is taken."""
+        return list(self.openings(now, inspection_type, booked, area=area, area_booked=area_booked))
+
+    def openings(
+        self,
+        now: datetime,
+        inspection_type: str,
+        booked: Mapping[date, int] | None = None,
+        *,
+        area: str | None = None,
+        area_booked: Mapping[date, int] | None = None,
+    ) -> dict[date, int | None]:
+        """The days :meth:`available` offers, each with the inspections it can
+        still take: the lesser of what is left of the type's and of the area's
+        capacity, None where neither is limited."""
         booked, area_booked = booked or {}, area_booked or {}
         cap = self.capacity_for(inspection_type)
         area_cap = self.area_capacity.get(area) if area else None
         last = self.local_now(now).date() + timedelta(days=self.horizon_days)
-        day, out = self.first_allowed(now), []
+        day, out = self.first_allowed(now), {}
         while day <= last:
-            if (
-                self.is_working_day(day)
-                and (cap is None or booked.get(day, 0) < cap)
-                and (area_cap is None or area_booked.get(day, 0) < area_cap)
-            ):
-                out.append(day)
+            left = [
+                limit - taken
+                for limit, taken in ((cap, booked.get(day, 0)), (area_cap, area_booked.get(day, 0)))
+                if limit is not None
+            ]
+            if self.is_working_day(day) and all(n > 0 for n in left):
+                out[day] = min(left) if left else None
             day += timedelta(days=1)
         return out
 

@@ -13,6 +13,7 @@ from inspections.entrypoints.schemas import (
     AvailableDates,
     InspectionSettingsIn,
     InspectionSettingsOut,
+    Opening,
 )
 from inspections.service_layer import scheduling
 from inspections.service_layer.commands import PutSettings
@@ -66,5 +67,6 @@ async def inspection_dates(
         inspection_type=inspection_type,
         time_zone=settings["effective_time_zone"],
         next_day_cutoff=settings["next_day_cutoff"],
-        dates=days,
+        dates=list(days),
+        openings=[Opening(date=day, left=left) for day, left in days.items()],
     )

@@ -94,7 +94,8 @@ async def cancel(
 @router.post(
     "/inspections/{inspection_id}/reschedule",
     response_model=InspectionOut,
-    summary="Move an inspection to another day (staff)",
+    summary="Move an inspection to another day: its requester or a party of its permit to an "
+    "offered day until the cancellation cut-off (R-INS-2, R-INS-5); staff to any working day",
 )
 async def reschedule(
     jurisdiction_id: str, inspection_id: str, body: RescheduleIn, user: Tenant, app: App

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Query
 
 from chassis.api import PageQuery, Tenant
@@ -17,13 +19,28 @@ router = APIRouter(tags=["inspections"], responses=problem_responses(400, 401, 4
 
 
 @router.get(
-    "/my-inspections", response_model=InspectionPage, summary="My Active Inspections (R-INS-7)"
+    "/my-inspections",
+    response_model=InspectionPage,
+    summary="My Active Inspections (R-INS-7) or, with which=results, their past results (R-INS-6)",
 )
 async def my_inspections(
-    jurisdiction_id: str, user: Tenant, app: App, paging: PageQuery
+    jurisdiction_id: str,
+    user: Tenant,
+    app: App,
+    paging: PageQuery,
+    which: Literal["active", "results"] = Query(
+        default="active",
+        description="active: scheduled, soonest first; results: resulted, newest first — "
+        "both on the permits the caller may still have inspected",
+    ),
 ) -> InspectionPage:
     docs, total = await views.my_inspections(
-        app.runtime.db, user, jurisdiction_id, limit=paging.limit, offset=paging.offset
+        app.runtime.db,
+        user,
+        jurisdiction_id,
+        limit=paging.limit,
+        offset=paging.offset,
+        which=which,
     )
     return await app.page(jurisdiction_id, docs, total, paging.limit, paging.offset)
 

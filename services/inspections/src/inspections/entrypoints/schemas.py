@@ -43,12 +43,18 @@ class InspectionSettingsOut(InspectionSettingsIn):
     effective_time_zone: str
 
 
+class Opening(BaseModel):
+    date: date
+    left: int | None = Field(description="inspections the day can still take; null: no limit")
+
+
 class AvailableDates(BaseModel):
     permit_id: str
     inspection_type: str
     time_zone: str
     next_day_cutoff: str
     dates: list[date]
+    openings: list[Opening] = Field(description="the same dates, each with the capacity left")
 
 
 class RequestIn(Strict):

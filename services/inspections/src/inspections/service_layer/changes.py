@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from chassis.access import require_staff
+from chassis.access import is_staff, require_staff
 from chassis.aggregate import SYSTEM
 from chassis.errors import Conflict, Unprocessable, field_error
 from inspections.domain.calendar import area_key
 from inspections.domain.inspection import Inspection
 from inspections.service_layer.access import visible_inspection
 from inspections.service_layer.commands import Cancel, RecordResult, Reschedule
+from inspections.service_layer.scheduling import take_day
 from inspections.service_layer.unit_of_work import (
     InspectionsUnitOfWork,
     InspectionsUnits,
@@ -40,21 +41,34 @@ async def cancel(cmd: Cancel, uow: InspectionsUnitOfWork) -> Inspection:
     return inspection
 
 
-async def _staff_inspection(
-    uow: InspectionsUnitOfWork, cmd: Reschedule | RecordResult
-) -> Inspection:
+async def _staff_inspection(uow: InspectionsUnitOfWork, cmd: RecordResult) -> Inspection:
     inspection = await visible_inspection(uow, cmd.actor, cmd.inspection_id)  # 404 before 403
     require_staff(cmd.actor, uow.jurisdiction_id)
     return inspection
 
 
 async def _check_move(cmd: Reschedule, uow: InspectionsUnitOfWork) -> Inspection:
-    inspection = await _staff_inspection(uow, cmd)
+    """Staff: any working day after today. Whoever may see it otherwise (the
+    requester, a party of its permit): a day the calendar still offers
+    (R-INS-2), while it could still be cancelled (R-INS-5)."""
+    inspection = await visible_inspection(uow, cmd.actor, cmd.inspection_id)
     cal, _ = await calendar_of(uow)
-    if cmd.date <= cal.local_now(uow.now).date() or not cal.is_working_day(cmd.date):
+    if cmd.date == inspection.day:
         raise Unprocessable(
-            "choose a working day after today",
-            errors=[field_error("date", "not a working day ahead")],
+            "the inspection is already on that day",
+            errors=[field_error("date", "choose another day")],
+        )
+    if is_staff(cmd.actor):
+        if cmd.date <= cal.local_now(uow.now).date() or not cal.is_working_day(cmd.date):
+            raise Unprocessable(
+                "choose a working day after today",
+                errors=[field_error("date", "not a working day ahead")],
+            )
+    elif not inspection.cancellable(uow.now):
+        raise Conflict(
+            f"changes close at {cal.cancel_cutoff.strftime('%H:%M')} ({cal.time_zone}) on the "
+            f"day of the inspection, {inspection.date}; please call the office",
+            slug="reschedule-cutoff-passed",
         )
     return inspection
 
@@ -69,17 +83,21 @@ async def _move(cmd: Reschedule, uow: InspectionsUnitOfWork) -> Inspection:
     inspection = await _check_move(cmd, uow)
     cal, _ = await calendar_of(uow)
     await _release(uow, inspection)
+    if is_staff(cmd.actor):  # staff may book past a full day
+        await uow.slots.add(inspection.inspection_type, cmd.date, 1)
+        await uow.slots.add(area_key(inspection.area), cmd.date, 1)
+    else:
+        await take_day(uow, cal, inspection.inspection_type, inspection.area, cmd.date)
     inspection.reschedule(
         cmd.date, cancel_until=cal.cancel_until(cmd.date), by=cmd.actor.account_id, at=uow.now
     )
-    await uow.slots.add(inspection.inspection_type, cmd.date, 1)
-    await uow.slots.add(area_key(inspection.area), cmd.date, 1)
     await uow.inspections.save(inspection)
     return inspection
 
 
 async def reschedule(cmd: Reschedule, units: InspectionsUnits) -> object:
-    """Staff move an inspection to any working day from tomorrow, cut-offs aside."""
+    """Move an inspection to another day (see :func:`_check_move` for who may
+    move it where); the day counters exist before the transaction."""
     await units.read(cmd.jurisdiction_id, partial(_prepare_move, cmd))
     return await units.run(cmd.jurisdiction_id, partial(_move, cmd))
 

@@ -31,11 +31,13 @@ async def put_settings(cmd: PutSettings, uow: InspectionsUnitOfWork) -> Doc:
 
 async def available_dates(
     actor: Principal, permit_id: str, inspection_type: str, uow: InspectionsUnitOfWork
-) -> tuple[list[date], Doc]:
+) -> tuple[dict[date, int | None], Doc]:
+    """R-INS-2: the days this permit's inspection may be requested for, each
+    with the inspections it can still take (None: no limit)."""
     permit = await permit_for(uow, actor, permit_id)
     cal, settings = await calendar_of(uow)
     permit.ensure_inspectable(inspection_type, block_when_fees_due=settings["block_when_fees_due"])
-    days = cal.available(
+    days = cal.openings(
         uow.now,
         inspection_type,
         await uow.slots.booked(inspection_type),
@@ -91,17 +93,17 @@ async def _prepare(cmd: Schedule, uow: InspectionsUnitOfWork) -> None:
         await uow.slots.ensure(area_key(permit.area), req.date)
 
 
-async def _take_day(
-    uow: InspectionsUnitOfWork, cal: Calendar, permit: InspectablePermit, req: Request
+async def take_day(
+    uow: InspectionsUnitOfWork, cal: Calendar, kind: str, area: str | None, day: date
 ) -> None:
     """The day must still be offered (capacity per type and per area) — then it is taken."""
-    kind, day, area = req.inspection_type, req.date, area_key(permit.area)
+    area_slot = area_key(area)
     offered = cal.available(
         uow.now,
         kind,
         {day: await uow.slots.taken(kind, day)},
-        area=permit.area,
-        area_booked={day: await uow.slots.taken(area, day)},
+        area=area,
+        area_booked={day: await uow.slots.taken(area_slot, day)},
     )
     if day not in offered:
         raise Conflict(
@@ -110,14 +112,14 @@ async def _take_day(
             date=day.isoformat(),
         )
     await uow.slots.add(kind, day, 1)
-    await uow.slots.add(area, day, 1)
+    await uow.slots.add(area_slot, day, 1)
 
 
 async def _schedule(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[Inspection]:
     cal, _ = await calendar_of(uow)
     made = []
     for req, permit in zip(cmd.requests, await _plan(cmd, uow), strict=True):
-        await _take_day(uow, cal, permit, req)
+        await take_day(uow, cal, req.inspection_type, permit.area, req.date)
         inspection = Inspection.schedule(
             inspection_id="ins_" + uuid4().hex,
             permit=permit,

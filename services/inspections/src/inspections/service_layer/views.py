@@ -45,28 +45,48 @@ async def permit_statuses(db: AsyncDatabase[Doc], jid: str, permit_ids: set[str]
     return {p["_id"]: p.get("status") for p in found}
 
 
-async def my_inspections(
-    db: AsyncDatabase[Doc], principal: Principal, jid: str, *, limit: int, offset: int
-) -> tuple[list[Doc], int]:
-    """R-INS-7: the caller's active inspections (requested by them or on a
-    permit they may schedule), soonest first; one query per access path. Only
-    permits that can still be inspected are read (R-INS-1), so a contractor's
-    thousands of finished permits cost nothing (issue 22)."""
-    if principal.jurisdiction_id != jid:
-        raise NotFound("not found")
-    why = "the caller's own permits and inspections (R-INS-7)"
-    permits = Permits(db, jid)
+async def _my_permit_ids(permits: Permits, principal: Principal, why: str) -> set[str]:
+    """The caller's permits that can still be inspected, one query per access path."""
     permit_ids: set[str] = set()
     for branch in visible_permit_branches(principal):
         found = await permits.find(
             {**branch, "status": {"$in": list(INSPECTABLE)}}, projection={"_id": 1}, bounded=why
         )
         permit_ids.update(p["_id"] for p in found)
+    return permit_ids
+
+
+async def my_inspections(
+    db: AsyncDatabase[Doc],
+    principal: Principal,
+    jid: str,
+    *,
+    limit: int,
+    offset: int,
+    which: str = "active",
+) -> tuple[list[Doc], int]:
+    """R-INS-7: the caller's active inspections (requested by them or on a
+    permit they may schedule), soonest first; one query per access path. Only
+    permits that can still be inspected are read (R-INS-1), so a contractor's
+    thousands of finished permits cost nothing (issue 22).
+
+    ``which="results"``: the inspections of those permits that have a result
+    (R-INS-6: pass, fail with its corrections, …), newest first."""
+    if principal.jurisdiction_id != jid:
+        raise NotFound("not found")
+    why = "the caller's own permits and inspections (R-INS-7)"
+    permit_ids = sorted(await _my_permit_ids(Permits(db, jid), principal, why))
     repo = Inspections(db, jid)
+    if which == "results":
+        done = await repo.find(
+            {"status": "RESULTED", "permit_id": {"$in": permit_ids}}, bounded=why
+        )
+        newest = sorted(done, key=lambda d: (d["date"], d["_id"]), reverse=True)
+        return newest[offset : offset + limit], len(newest)
     scheduled: dict[str, Doc] = {}
     for branch in (
         {"requested_by.account_id": principal.account_id},
-        {"permit_id": {"$in": sorted(permit_ids)}},
+        {"permit_id": {"$in": permit_ids}},
     ):
         for doc in await repo.find({"status": "SCHEDULED", **branch}, bounded=why):
             scheduled[doc["_id"]] = doc
