@@ -182,7 +182,7 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
     shot(page, "inspection-scheduling")
     key_press(page, "button:has-text('Submit')")
     expect(page.locator("main")).to_contain_text("Your inspections are scheduled.")
-    rows = page.locator("tbody tr")
+    rows = page.locator("section[aria-labelledby=scheduled-heading] tbody tr")
     expect(rows).to_have_count(2)
     expect(page.locator("main")).to_contain_text("ADDRESSING")
     expect(page.locator("main")).to_contain_text("BUILDING FINAL")
@@ -201,9 +201,33 @@ def test_pin_first_login_dashboard_and_checkout_summary(page: Page, suite: Any) 
     expect(page.locator("tr", has_text="ADDRESSING")).to_contain_text("SCHEDULED")
     expect(page.locator("tr", has_text="BUILDING FINAL")).to_have_count(0)
 
+    # issue 23: the contractor moves ADDRESSING to another offered day
+    before = page.locator("tr", has_text="ADDRESSING").locator("td[data-label=DATE]").inner_text()
+    key_press(
+        page,
+        page.locator("tr", has_text="ADDRESSING").get_by_role(
+            "link", name=re.compile("Reschedule")
+        ),
+    )
+    expect(page.locator("h1")).to_have_text("Reschedule an inspection")
+    key_press(page, "button:has-text('Move the inspection')")  # no date: told by the field
+    expect(page.locator("#date-error")).to_contain_text("Choose the new date")
+    accessible(page)
+    key_press(page, "#date", "ArrowDown")
+    key_press(page, "button:has-text('Move the inspection')")
+    expect(page.locator("main")).to_contain_text("The inspection is moved to the new day.")
+    moved = page.locator("tr", has_text="ADDRESSING").locator("td[data-label=DATE]")
+    expect(moved).not_to_have_text(before)
+
     # the inspector fails ADDRESSING with a correction: the permit's page shows
     # every inspection with its result (R-INS-6), the cancelled one too
     _inspector_fails(suite, "ADDRESSING", "Post the address numbers, 4 in high")
+    # and the Inspections menu lists it under Results, with the correction
+    key_press(page, "nav[aria-label=Main] >> text=Inspections")
+    result = page.locator("section[aria-labelledby=results-heading] tr", has_text="ADDRESSING")
+    expect(result).to_contain_text("FAIL")
+    expect(result).to_contain_text("Post the address numbers, 4 in high")
+    accessible(page)
     key_press(page, "nav[aria-label=Main] >> text=Dashboard")
     key_press(
         page,

@@ -557,3 +557,22 @@ async def test_the_directory_lists_jurisdictions_and_profiles_state_password_rul
     assert set(listed.json()[0]) == {"id", "name", "branding"}  # nothing else is public
     profile = (await harness.http.get("/v1/jurisdictions/alpha")).json()
     assert any("characters" in rule for rule in profile["password_rules"])
+
+
+async def test_a_contractors_name_is_public_and_nothing_else_is(harness: Any) -> None:
+    """Issue 23: a public permit page names its contracting company (as
+    eTRAKIT's business list does), without a login; only the name, and only
+    in the company's own jurisdiction."""
+    await harness.jurisdiction_with_admin("alpha")
+    b_admin = await harness.jurisdiction_with_admin("beta")
+    company = await harness.http.post(
+        "/v1/jurisdictions/beta/companies",
+        headers=auth(b_admin),
+        json={"name": "Beta Builders", "license_number": "B1", "phone": "208-555-0100"},
+    )
+    cid = company.json()["id"]
+    found = await harness.http.get(f"/v1/jurisdictions/beta/public-companies/{cid}")
+    assert found.status_code == 200, found.text
+    assert found.json() == {"id": cid, "name": "Beta Builders"}
+    other = await harness.http.get(f"/v1/jurisdictions/alpha/public-companies/{cid}")
+    assert other.status_code == 404

@@ -286,6 +286,33 @@ async def test_my_results_openings_and_a_requester_reschedule(ready: Any) -> Non
     ] == 0
 
 
+async def test_a_permits_inspections_are_public_without_anything_personal(ready: Any) -> None:
+    """Issue 23: a public permit page lists its inspections with their results,
+    without a login: type, date, status, result — no note, requester or corrections."""
+    made = await submit(ready, ready.rich(), req("2026-11-18", note="gate code 4411"))
+    item = made.json()["items"][0]
+    await ready.http.post(
+        f"{BASE}/inspections/{item['id']}/result",
+        headers=ready.inspector(),
+        json={"result": "fail", "corrections": ["strap water heater"]},
+    )
+    public = await ready.http.get(f"{BASE}/public-inspections", params={"permit_id": "p1"})
+    assert public.status_code == 200, public.text
+    assert public.json() == [
+        {
+            "inspection": "BUILDING FINAL",
+            "date": "2026-11-18",
+            "status": "RESULTED",
+            "result": "fail",
+        }
+    ]
+    assert "4411" not in public.text and "water heater" not in public.text
+    beta = await ready.http.get(
+        "/v1/jurisdictions/beta/public-inspections", params={"permit_id": "p1"}
+    )
+    assert beta.json() == []
+
+
 async def test_inspector_day_list_and_staff_reschedule(ready: Any) -> None:
     await ready.issue("p2", "BRES2026-0002")
     rich = ready.rich()

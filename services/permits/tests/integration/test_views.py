@@ -203,6 +203,31 @@ async def test_public_search_shows_public_fields_only(harness: Any) -> None:
     assert other.json() == []  # another jurisdiction's permits are not there
 
 
+async def test_a_search_results_page_shows_public_fields_only(harness: Any) -> None:
+    """Issue 23: the page behind a search result (and a permit card's
+    verification link): the permit by its number, its work and contracting
+    companies, nothing personal; another jurisdiction's is 404."""
+    await harness.setup_type("alpha")
+    admin = harness.token("alpha", "staff", roles=["admin"])
+    created = await _permit(harness, admin, company_ids=["c1"], description="Reroof, 30 squares")
+    url = f"/v1/jurisdictions/alpha/public-permits/{created['number'].lower()}"
+    found = await harness.http.get(url)
+    assert found.status_code == 200, found.text
+    page = found.json()
+    assert (page["number"], page["address"], page["description"], page["company_ids"]) == (
+        created["number"],
+        "1968 E Dodd Rd",
+        "Reroof, 30 squares",
+        ["c1"],
+    )
+    assert "pat@example.org" not in found.text and "Olive" not in found.text
+    assert "applicant" not in page and "owner" not in page
+    other = f"/v1/jurisdictions/beta/public-permits/{created['number']}"
+    assert (await harness.http.get(other)).status_code == 404
+    bad = await harness.http.get("/v1/jurisdictions/alpha/public-permits/RES%20%3Cx%3E")
+    assert bad.status_code == 422
+
+
 async def _copies(harness: Any, template: dict[str, Any], count: int, days: int) -> None:
     """``count`` copies of ``template``, applied evenly over the last ``days``."""
     permits = harness.app.runtime.db["permits"]

@@ -19,6 +19,7 @@ from identity.entrypoints.schemas_admin import (
     CompanyPage,
     CompanyPatch,
     CompanyUserIn,
+    PublicCompanyOut,
     UserCreated,
     UserOut,
     company_out,
@@ -84,6 +85,16 @@ async def get_company(
     return CompanyOut(
         **company_out(await companies.get_company(idn, caller, jurisdiction_id, company_id))
     )
+
+
+@router.get(
+    "/{jurisdiction_id}/public-companies/{company_id}",
+    response_model=PublicCompanyOut,
+    tags=["companies"],
+    summary="A contracting company's name, without a login (public permit pages)",
+)
+async def get_public_company(jurisdiction_id: str, company_id: str, idn: Idn) -> PublicCompanyOut:
+    return PublicCompanyOut(**await companies.public_company(idn, jurisdiction_id, company_id))
 
 
 @router.patch(

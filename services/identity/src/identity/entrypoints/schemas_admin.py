@@ -189,5 +189,12 @@ def user_out(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class PublicCompanyOut(BaseModel):
+    """What anyone may read of a contracting company: its name."""
+
+    id: str
+    name: str
+
+
 def company_out(doc: dict[str, Any]) -> dict[str, Any]:
     return {"id": doc["_id"], **{k: v for k, v in doc.items() if k in CompanyOut.model_fields}}

@@ -106,6 +106,17 @@ async def get_company(idn: Identity, caller: Caller, jurisdiction_id: str, compa
     return doc
 
 
+async def public_company(idn: Identity, jurisdiction_id: str, company_id: str) -> Doc:
+    """A contracting company's name, for anyone (a public permit page names
+    its contractor, as eTRAKIT's business list does): nothing else of it."""
+    doc = await Companies(idn.runtime.db, jurisdiction_id).find_one(
+        {"_id": company_id}, projection={"name": 1}
+    )
+    if doc is None:
+        raise NotFound("no such company")
+    return {"id": doc["_id"], "name": doc.get("name") or ""}
+
+
 async def update_company(
     idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str, changes: Doc
 ) -> Doc:

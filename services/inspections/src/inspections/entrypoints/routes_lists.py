@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Query
@@ -11,7 +12,7 @@ from chassis.errors import problem_responses
 from chassis.paging import Offset
 from chassis.timeparams import IsoDate
 from inspections.entrypoints.dependencies import App
-from inspections.entrypoints.schemas import InspectionPage
+from inspections.entrypoints.schemas import InspectionPage, PublicInspectionOut
 from inspections.service_layer import views
 from inspections.service_layer.unit_of_work import calendar_of
 
@@ -83,3 +84,27 @@ async def inspection_search(
         offset=offset,
     )
     return await app.page(jurisdiction_id, docs, total, limit, offset, more)
+
+
+@router.get(
+    "/public-inspections",
+    response_model=list[PublicInspectionOut],
+    summary="A permit's inspections and their results, without a login (public permit pages)",
+    description="Type, date, status and result only: no requester, note, comments or "
+    "corrections. Rate-limited per client at the gateway.",
+)
+async def public_inspections(
+    jurisdiction_id: str,
+    app: App,
+    permit_id: str = Query(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$"),
+) -> list[PublicInspectionOut]:
+    docs = await views.of_permit(app.runtime.db, jurisdiction_id, permit_id)
+    return [
+        PublicInspectionOut(
+            inspection=d["inspection_type"],
+            date=date.fromisoformat(d["date"]),
+            status=d["status"],
+            result=d.get("result"),
+        )
+        for d in docs
+    ]

@@ -114,6 +114,15 @@ class InspectionOut(BaseModel):
 InspectionPage = Page[InspectionOut]
 
 
+class PublicInspectionOut(BaseModel):
+    """What anyone may see of an inspection: what, when, and how it went."""
+
+    inspection: str
+    date: date
+    status: str
+    result: str | None = None
+
+
 def inspection_out(
     doc: dict[str, Any], now: datetime, permit_status: str | None = None
 ) -> InspectionOut:

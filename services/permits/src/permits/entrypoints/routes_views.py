@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 
 from chassis.api import PageQuery, Tenant
 from chassis.errors import problem_responses
 from chassis.money import amount_text
 from chassis.timeparams import IsoDateTime
-from permits.domain.workflow import STATUS_LABELS
 from permits.entrypoints.dependencies import App
 from permits.entrypoints.schemas import (
     DashboardPage,
@@ -149,49 +146,3 @@ async def queues(
             more_than_total=more,
         )
     return found
-
-
-class PublicPermitOut(BaseModel):
-    """What anyone may see of a permit (Search Permit): nothing personal."""
-
-    number: str
-    address: str | None
-    type: str
-    status: str
-    status_label: str
-    issued_at: datetime | None = None
-    expires_at: datetime | None = None
-
-
-@router.get(
-    "/public-permits",
-    response_model=list[PublicPermitOut],
-    tags=["permits"],
-    summary="Search Permit, without a login: by number or address start; public fields only",
-    description="At most 25, newest first. Rate-limited per client at the gateway.",
-)
-async def public_lookup(
-    jurisdiction_id: str,
-    app: App,
-    number: str | None = Query(default=None, max_length=40),
-    address: str | None = Query(default=None, max_length=200),
-) -> list[PublicPermitOut]:
-    docs = await views.public_lookup(
-        app.runtime.db,
-        jurisdiction_id,
-        number=number,
-        address=address,
-        now=app.runtime.clock.now(),
-    )
-    return [
-        PublicPermitOut(
-            number=d["number"],
-            address=(d.get("site") or {}).get("street"),
-            type=d.get("type_name", ""),
-            status=d["status"],
-            status_label=STATUS_LABELS.get(d["status"], d["status"]),
-            issued_at=d.get("issued_at"),
-            expires_at=d.get("expires_at"),
-        )
-        for d in docs
-    ]

@@ -144,7 +144,17 @@ async def staff_search(
     return capped_page(docs, offset, limit)
 
 
-PUBLIC_FIELDS = ("number", "site", "type_name", "status", "issued_at", "expires_at", "applied_at")
+PUBLIC_FIELDS = (
+    "number",
+    "site",
+    "type_name",
+    "status",
+    "issued_at",
+    "expires_at",
+    "applied_at",
+    "description",
+    "company_ids",
+)
 PUBLIC_MAX = 25
 
 
@@ -176,6 +186,17 @@ async def public_lookup(
     )
     docs = sorted((d for d in found if how.keep(d)), key=_newest_first)
     return docs[:PUBLIC_MAX]
+
+
+async def public_permit(db: AsyncDatabase[Doc], jurisdiction_id: str, number: str) -> Doc:
+    """A search result's own page, for anyone: the public fields of the
+    permit with that number (its contracting companies by id; no person)."""
+    found = await Permits(db, jurisdiction_id).find_one(
+        {"number": number.strip().upper()}, projection=dict.fromkeys(PUBLIC_FIELDS, 1)
+    )
+    if found is None:
+        raise NotFound("no permit with that number")
+    return dict(found)
 
 
 def _newest_first(doc: Doc) -> tuple[float, str]:

@@ -123,20 +123,94 @@ async def schedule(page: UserPage, form: Form) -> Response:
 
 
 @router.get("/inspections")
-async def scheduled(page: UserPage, offset: int = Query(default=0, ge=0, le=100_000)) -> Response:
-    api = page.api()
-    found = await api.get(f"/v1/jurisdictions/{page.jid}/my-inspections", limit=20, offset=offset)
+async def scheduled(
+    page: UserPage,
+    offset: int = Query(default=0, ge=0, le=100_000),
+    results_offset: int = Query(default=0, ge=0, le=100_000),
+) -> Response:
+    """Scheduled (seed 003's Inspections menu), with Reschedule and Cancel
+    until the cut-off, and the results of past inspections with their corrections."""
+    api, mine = page.api(), f"/v1/jurisdictions/{page.jid}/my-inspections"
+    found = await api.get(mine, limit=20, offset=offset)
+    results = await api.get(mine, which="results", limit=20, offset=results_offset)
     zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
     for row in found["items"]:
         row["cancel_until_local"] = moment_text(row["cancel_until"], zone)
-    notice = (
-        "Your inspections are scheduled." if page.request.query_params.get("scheduled") else None
+    done = page.request.query_params
+    notice = next(
+        (
+            text
+            for key, text in (
+                ("scheduled", "Your inspections are scheduled."),
+                ("cancelled", "The inspection is cancelled."),
+                ("moved", "The inspection is moved to the new day."),
+            )
+            if done.get(key)
+        ),
+        None,
     )
-    if page.request.query_params.get("cancelled"):
-        notice = "The inspection is cancelled."
     return page.render(
-        "inspections.html", title="Scheduled inspections", found=found, notice=notice
+        "inspections.html", title="Inspections", found=found, results=results, notice=notice
     )
+
+
+async def _reschedule_page(
+    page: Page, inspection_id: str, status: int = 200, error: str | None = None, chosen: str = ""
+) -> Response:
+    """The inspection, and the days it may move to with the capacity left
+    (its own day left out); none once the cut-off has passed."""
+    api = page.api()
+    found = await api.get(f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}")
+    zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
+    openings: list[dict[str, Any]] = []
+    if found["cancellable"]:
+        try:
+            offered = await api.get(
+                f"/v1/jurisdictions/{page.jid}/inspection-dates",
+                permit_id=found["permit_id"],
+                type=found["inspection"],
+            )
+        except ApiProblem as problem:
+            if problem.status not in (409, 422):
+                raise
+            error = error or problem.detail
+        else:
+            openings = [o for o in offered["openings"] if o["date"] != found["date"]]
+    return page.render(
+        "reschedule.html",
+        status,
+        title="Reschedule an inspection",
+        i=found,
+        until=moment_text(found["cancel_until"], zone),
+        openings=openings,
+        errors={"date": error} if error else {},
+        values={"date": chosen},
+    )
+
+
+@router.get("/inspections/{inspection_id}/reschedule")
+async def reschedule_page(page: UserPage, inspection_id: str = object_id()) -> Response:
+    return await _reschedule_page(page, inspection_id)
+
+
+@router.post("/inspections/{inspection_id}/reschedule")
+async def reschedule(page: UserPage, form: Form, inspection_id: str = object_id()) -> Response:
+    """Move the inspection to the day chosen: the service checks it is still
+    offered and the cut-off not passed; either refusal is shown by the field."""
+    day = field_value(form, "date")
+    if not day:
+        return await _reschedule_page(page, inspection_id, 422, "Choose the new date")
+    try:
+        await page.api().call(
+            "POST",
+            f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}/reschedule",
+            json={"date": day},
+        )
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        return await _reschedule_page(page, inspection_id, 422, problem.detail, day)
+    return page.redirect(page.url("/inspections?moved=1"))
 
 
 @router.get("/inspections/{inspection_id}/cancel")
