@@ -69,7 +69,13 @@ def _register(suite: Any, jid: str, email: str) -> tuple[str, dict[str, str]]:
             "license_number": "EC-4411",
             "trades": ["Electrical"],
             "license_types": ["RES"],
-            "profile": {"address": "1 Main St", "city": "Boise", "state": "ID", "zip": "83702"},
+            "profile": {
+                "address": "1 Main St",
+                "city": "Boise",
+                "state": "ID",
+                "zip": "83702",
+                "phone": "208-555-0111",
+            },
         },
     )
     assert patched.status_code == 200, patched.text

@@ -54,6 +54,19 @@ def test_start_page_and_public_search(page: Page, suite: Any) -> None:
     page.click("button:has-text('Search')")
     expect(page.locator("tbody tr", has_text="RES26-0003")).to_have_count(1)
 
+    # issue 23: each result opens the permit's public page — status, dates,
+    # its contractor by name, its inspections — and still nothing personal
+    page.get_by_role("link", name="RES26-0003").click()
+    expect(page.locator("h1")).to_have_text("Permit RES26-0003")
+    facts = page.locator(".portal-facts")
+    expect(facts).to_contain_text("1968 E Dodd Rd")
+    expect(facts).to_contain_text("Rich Contractor")
+    expect(page.locator("#public-inspections")).to_be_visible()
+    assert "@" not in page.locator("main").inner_text()
+    accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    fits(page)
+
 
 def test_the_departments_address_opens_its_home(page: Page, suite: Any) -> None:
     """Issue 23, defect 3: the header's department name linked to ``/j/demo/``,

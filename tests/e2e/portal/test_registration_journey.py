@@ -267,9 +267,29 @@ def test_a_denied_registration_says_so(page: Page, suite: Any) -> None:
     page.click("button:has-text('Save and continue')")
     expect(page.locator("#address")).to_be_visible()
     fits(page)
-    page.click("button:has-text('Save and continue')")
+    page.click("button:has-text('Save and continue')")  # nothing entered yet
     expect(page.locator("#password")).to_be_visible()
     fits(page)
+    page.fill("#password", PASSWORD)
+    page.fill("#password_again", PASSWORD)
+    page.click("button:has-text('Submit registration')")
+    # issue 23, defect 9: the seeds' profile requires address and phone; the
+    # summary says which and links to the step where each is entered
+    summary = page.locator(".usa-alert--error")
+    expect(summary).to_contain_text("Enter the company's street address (Profile)")
+    expect(summary).to_contain_text("Enter the company's phone number (Profile)")
+    accessible(page)
+    summary.get_by_role("link", name=re.compile("street address")).click()
+    expect(page.locator("#address")).to_be_in_viewport()
+    for name, value in (
+        ("address", "9 Refusal Rd"),
+        ("city", "Boise"),
+        ("state", "ID"),
+        ("zip", "83702"),
+        ("phone", "208-555-0199"),
+    ):
+        page.fill(f"#{name}", value)
+    page.click("button:has-text('Save and continue')")
     page.fill("#password", PASSWORD)
     page.fill("#password_again", PASSWORD)
     page.click("button:has-text('Submit registration')")
@@ -305,7 +325,14 @@ def test_automatic_acceptance_with_the_keyboard_only(page: Page, suite: Any) -> 
     expect(page.locator("main")).to_contain_text("has no registration requirements")
     key_press(page, "button[type=submit]")
     expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Profile")
-    key_in(page, "#phone", "303-555-0101")
+    for name, value in (
+        ("address", "12 Pipe St"),
+        ("city", "Nampa"),
+        ("state", "ID"),
+        ("zip", "83651"),
+        ("phone", "303-555-0101"),
+    ):
+        key_in(page, f"#{name}", value)
     key_press(page, "button[type=submit]")
     expect(page.locator(".usa-step-indicator__heading-text")).to_have_text("Review and password")
     expect(page.locator("main")).to_contain_text("Plumbing")

@@ -51,6 +51,7 @@ DEFAULT_ROUTES = [
     _identity("/v1/jurisdictions/*/companies", "required"),
     _identity("/v1/jurisdictions/*/companies/**", "required"),
     _identity("/v1/jurisdictions/*/audit", "required"),
+    _identity("/v1/jurisdictions/*/public-companies/*"),
     Route(pattern="/v1/jurisdictions/*/registration-settings", service="registration"),
     Route(pattern="/v1/jurisdictions/*/registrations", service="registration"),
     Route(pattern="/v1/jurisdictions/*/registrations/**", service="registration", auth="required"),
@@ -63,6 +64,7 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/permit-search", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/permit-queues", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/public-permits", service="permits"),
+    Route(pattern="/v1/jurisdictions/*/public-permits/*", service="permits"),
     Route(pattern="/v1/jurisdictions/*/dashboard/permits", service="permits", auth="required"),
     Route(pattern="/v1/jurisdictions/*/payment-settings", service="payments"),
     Route(pattern="/v1/jurisdictions/*/cart", service="payments", auth="required"),
@@ -78,6 +80,7 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/inspections/**", service="inspections", auth="required"),
     Route(pattern="/v1/jurisdictions/*/my-inspections", service="inspections", auth="required"),
     Route(pattern="/v1/jurisdictions/*/inspection-search", service="inspections", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/public-inspections", service="inspections"),
     # the provider's signed webhook and the payer's return page carry no token
     Route(pattern="/v1/webhooks/payments/*", service="payments"),
     Route(pattern="/v1/payments/return", service="payments"),
@@ -105,6 +108,15 @@ DEFAULT_RATE_LIMITS = [
         method="GET",
         pattern="/v1/jurisdictions/*/public-permits",
         limit="30/minute",
+    ),
+    # a public permit page: the permit, its inspections, its contractors' names
+    *(
+        RateLimit(name="public-page", method="GET", pattern=pattern, limit="90/minute")
+        for pattern in (
+            "/v1/jurisdictions/*/public-permits/*",
+            "/v1/jurisdictions/*/public-inspections",
+            "/v1/jurisdictions/*/public-companies/*",
+        )
     ),
 ]
 

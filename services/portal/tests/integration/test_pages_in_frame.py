@@ -136,7 +136,7 @@ async def test_an_issued_permits_card_prints_and_downloads(portal: Portal) -> No
     for fact in ("RES26-0003", "1968 E Dodd Rd, Meridian, ID 83642", "Rich Contractor"):
         assert fact in page.text
     assert "Sat 12/5/2026" in page.text and "Thu 6/3/2027" in page.text
-    assert "/j/demo/search?number=RES26-0003" in page.text
+    assert "/j/demo/search/RES26-0003" in page.text  # the public page verifies it
 
     pdf = await portal.client.get("/j/demo/permits/p1/card.pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"

@@ -47,6 +47,16 @@ TECH = Principal(
 )
 
 
+# the seeds' profile: address, city, state, zip and phone required
+PROFILE = {
+    "address": "1502 E Falcon Dr",
+    "city": "Meridian",
+    "state": "ID",
+    "zip": "83642",
+    "phone": "208-555-0100",
+}
+
+
 @dataclass
 class World:
     uow: FakeUnitOfWork
@@ -75,6 +85,7 @@ class World:
             "company_name": "Rich Electric",
             "registrant_name": "Rich",
             "trades": ["ELECTRICAL"],
+            "profile": dict(PROFILE),
         }
         await self.run(flow.update, rid, token, changes)
         await self.run(flow.answer_field, rid, token, "expiry", "2027-06-30")

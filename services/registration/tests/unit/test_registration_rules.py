@@ -81,6 +81,8 @@ async def test_r_reg_3_submit_needs_everything_then_staff_review(world: World) -
         await flow.submit(world.svc, draft.id, token, "s3cret-Passw0rd")
     fields = {e["field"] for e in incomplete.value.errors or []}
     assert {"company_name", "registrant_name", "requirements.coi"} <= fields
+    # the seeds' profile: address, city, state, zip and phone (issue 23, defect 9)
+    assert {f"profile.{f}" for f in ("address", "city", "state", "zip", "phone")} <= fields
     assert world.identity.accounts == []  # nothing handed to identity
     await world.complete(draft, token)
     submitted = await flow.submit(world.svc, draft.id, token, "s3cret-Passw0rd")

@@ -30,7 +30,8 @@ async def _facts(page: Page, permit_id: str) -> CardFacts | None:
     address = ", ".join(p for p in (site.get("street"), site.get("city"), place) if p)
     names = await company_names(page, found.get("company_ids") or [])
     holder = (found.get("owner") or {}).get("name") or (found.get("applicant") or {}).get("name")
-    verify = f"{str(page.request.base_url).rstrip('/')}{page.url('/search')}"
+    public_page = page.url(f"/search/{quote(found['number'])}")  # the result's page
+    verify = str(page.request.base_url).rstrip("/") + public_page
     return CardFacts(
         jurisdiction=str(page.jurisdiction["name"]),
         number=found["number"],
@@ -41,7 +42,7 @@ async def _facts(page: Page, permit_id: str) -> CardFacts | None:
         holder=holder or "—",
         contractors=[n for n in names.values() if n],
         description=found.get("description") or "",
-        verify_url=f"{verify}?number={quote(found['number'])}",
+        verify_url=verify,
     )
 
 

@@ -1,13 +1,18 @@
 """Search Permit (seed 003's menu): anyone, without a login, by permit
-number or the start of the address; public fields only."""
+number or the start of the address; public fields only. Each result opens
+the permit's public page (also a permit card's verification link): status,
+type, address, dates, its contractors' names and its inspections' results."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from portal.gateway import ApiProblem
-from portal.web import PublicPage
+from portal.web import Page, PublicPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
 
@@ -38,3 +43,50 @@ async def search(
             "search.html", 422, title="Search Permit", values=values, results=None, errors=errors
         )
     return page.render("search.html", title="Search Permit", values=values, results=results)
+
+
+async def _contractors(page: Page, company_ids: list[str]) -> list[str]:
+    names = []
+    for company_id in company_ids:
+        try:
+            found = await page.app.gateway.json(
+                "GET", f"/v1/jurisdictions/{page.jid}/public-companies/{company_id}"
+            )
+        except ApiProblem as problem:
+            if problem.status != 404:
+                raise
+        else:
+            names.append(str(found["name"]))
+    return names
+
+
+async def _inspections(page: Page, permit_id: str) -> list[dict[str, Any]] | None:
+    """None when inspections does not answer: the page still shows the permit."""
+    try:
+        found = await page.app.gateway.json(
+            "GET",
+            f"/v1/jurisdictions/{page.jid}/public-inspections",
+            params={"permit_id": permit_id},
+        )
+    except ApiProblem as problem:
+        if problem.status < 500:
+            raise
+        return None
+    return list(found)
+
+
+@router.get("/search/{number}")
+async def public_permit(
+    page: PublicPage, number: str = Path(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+) -> Response:
+    """A search result's page, for anyone: nothing personal is shown."""
+    found = await page.app.gateway.json(
+        "GET", f"/v1/jurisdictions/{page.jid}/public-permits/{quote(number)}"
+    )
+    return page.render(
+        "public_permit.html",
+        title=f"Permit {found['number']}",
+        p=found,
+        contractors=await _contractors(page, found.get("company_ids") or []),
+        inspections=await _inspections(page, found["id"]),
+    )

@@ -30,6 +30,8 @@ from registration.domain.requirements import (
 
 Doc = dict[str, Any]
 PROFILE_FIELDS = ("address", "city", "state", "zip", "phone", "cell", "fax", "company_email")
+# the seeds' profile marks these required (* Address, City, State, Zip, Phone)
+PROFILE_REQUIRED = ("address", "city", "state", "zip", "phone")
 SECTIONS = ("company_name", "registrant_name", "license_number", "trades", "license_types")
 
 
@@ -203,6 +205,11 @@ class Registration(RegistrationReview, Aggregate):
             field_error(f, "required")
             for f in ("company_name", "registrant_name")
             if not getattr(self, f)
+        ]
+        problems += [
+            field_error(f"profile.{f}", "required")
+            for f in PROFILE_REQUIRED
+            if not str(self.profile.get(f) or "").strip()
         ]
         problems += [
             field_error(f"requirements.{r.id}", f"{r.label} is required")

@@ -150,7 +150,15 @@ async def profile(mine: Mine, form: Form) -> Response:
     return mine.page.redirect(mine.page.url("/registration/review"))
 
 
-READABLE = {"company_name": "Enter your company's name", "registrant_name": "Enter your name"}
+READABLE = {
+    "company_name": "Enter your company's name",
+    "registrant_name": "Enter your name",
+    "profile.address": "Enter the company's street address (Profile)",
+    "profile.city": "Enter the company's city (Profile)",
+    "profile.state": "Enter the company's state (Profile)",
+    "profile.zip": "Enter the company's ZIP code (Profile)",
+    "profile.phone": "Enter the company's phone number (Profile)",
+}
 
 
 def _where(mine: Registrant, field: str) -> str:
@@ -160,6 +168,8 @@ def _where(mine: Registrant, field: str) -> str:
         return mine.page.url("/registration/requirements")
     if field in ("company_name", "registrant_name", "trades", "license_types"):
         return mine.page.url("/registration/company")
+    if field.startswith("profile."):
+        return mine.page.url("/registration/profile") + "#" + field.removeprefix("profile.")
     return f"#{field}"
 
 
