@@ -24,7 +24,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis import idempotency
 from chassis.auth import TokenVerifier
-from chassis.clock import Clock, SystemClock
+from chassis.clock import Clock, configured_clock
 from chassis.consumer import PROCESSED_EVENTS, EventConsumer
 from chassis.deferred import Deferred
 from chassis.errors import install_problem_handlers
@@ -75,7 +75,7 @@ class ServiceRuntime:
 
 
 def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> ServiceRuntime:
-    clock = clock or SystemClock()
+    clock = clock or configured_clock()
     client = create_client(settings.mongodb_url, app_name=settings.service_name)
     db = client[settings.database_name()]
     broker = make_broker(

@@ -6,6 +6,7 @@ Every rule with a deadline reads time from a :class:`Clock`; tests use
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,6 +21,36 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class ShiftedClock:
+    """The system clock moved by a fixed amount: time runs at its normal
+    speed, from another instant (a demo or a test at a chosen hour)."""
+
+    def __init__(self, shift: timedelta) -> None:
+        self.shift = shift
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.shift
+
+
+CLOCK_SHIFT_VARIABLE = "PERMITSUITE_CLOCK_SHIFT_SECONDS"
+
+
+def configured_clock() -> Clock:
+    """The clock a process runs on: the system's, or — for the embedded suite
+    in tests and demos only — shifted by ``PERMITSUITE_CLOCK_SHIFT_SECONDS``
+    (every process of one suite gets the same value, so tokens, deadlines
+    and dates agree between them). Keep it forward: stored expiry dates are
+    pruned by the database's own, unshifted clock."""
+    shift = os.environ.get(CLOCK_SHIFT_VARIABLE, "").strip()
+    if not shift:
+        return SystemClock()
+    try:
+        seconds = float(shift)
+    except ValueError as exc:
+        raise ValueError(f"{CLOCK_SHIFT_VARIABLE} must be a number of seconds: {shift!r}") from exc
+    return ShiftedClock(timedelta(seconds=seconds))
 
 
 class ManualClock:

@@ -9,8 +9,10 @@ import json
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -18,6 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from devstack.testing import eventually_sync
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
+from chassis.clock import CLOCK_SHIFT_VARIABLE
 from gateway.settings import DEFAULT_RATE_LIMITS
 
 from ..launched import LaunchedSuite
@@ -39,12 +42,30 @@ def _rate_limits() -> str:
     return json.dumps([limit.model_dump() for limit in limits])
 
 
+def _evening_in_boise() -> str:
+    """The suite's clock shift: forward to the next 03:00 UTC, so that every
+    process of the suite reads an evening hour in the demo's Boise (8 PM MST,
+    9 PM MDT) while the browser tests run — the hour at which a UTC date is
+    already tomorrow's, and a date shown in UTC would be wrong (issue 23).
+    Forward only: stored expiry dates are pruned by the database's own clock."""
+    now = datetime.now(UTC)
+    target = now.replace(hour=3, minute=0, second=0, microsecond=0)
+    if target <= now:
+        target += timedelta(days=1)
+    return str(int((target - now).total_seconds()))
+
+
+def suite_now(suite: LaunchedSuite) -> datetime:
+    """What the suite's clock reads now, in the demo jurisdiction's time."""
+    shift = timedelta(seconds=float(suite.env.get(CLOCK_SHIFT_VARIABLE, "0")))
+    return (datetime.now(UTC) + shift).astimezone(ZoneInfo("America/Boise"))
+
+
 @pytest.fixture(scope="session")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedSuite]:
     root = tmp_path_factory.mktemp("portal-suite")
-    launched = LaunchedSuite(
-        root / "data", root / "run.log", env={"GATEWAY_RATE_LIMITS": _rate_limits()}
-    ).start()
+    env = {"GATEWAY_RATE_LIMITS": _rate_limits(), CLOCK_SHIFT_VARIABLE: _evening_in_boise()}
+    launched = LaunchedSuite(root / "data", root / "run.log", env=env).start()
     try:
         yield launched
     finally:

@@ -13,7 +13,7 @@ import httpx
 from fastapi import Depends, FastAPI, Form, Header, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from chassis.clock import Clock, SystemClock
+from chassis.clock import Clock, configured_clock
 from chassis.errors import (
     Conflict,
     Unauthorized,
@@ -38,7 +38,7 @@ def create_sandbox_app(
     deliver_in_background: bool = True,
 ) -> FastAPI:
     settings = (settings or SandboxSettings()).checked()
-    sandbox = Sandbox(settings, clock or SystemClock(), http)
+    sandbox = Sandbox(settings, clock or configured_clock(), http)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from chassis.auth import TokenVerifier
-from chassis.clock import Clock, SystemClock
+from chassis.clock import Clock, configured_clock
 from chassis.context import CORRELATION_HEADER
 from chassis.errors import (
     install_problem_handlers,
@@ -41,7 +41,7 @@ def create_app(
     """Build the gateway; ``transport`` replaces the network for unit tests."""
     settings = settings or GatewaySettings()
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
-    clock = clock or SystemClock()
+    clock = clock or configured_clock()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from pymongo import AsyncMongoClient
 
-from chassis.clock import Clock, SystemClock
+from chassis.clock import Clock, configured_clock
 from chassis.http import ObservabilityMiddleware
 from chassis.logging import configure_logging
 from portal.errors import ERROR_PAGES
@@ -32,7 +32,7 @@ STATIC = Path(__file__).parent / "static"
 
 def create_app(settings: PortalSettings, clock: Clock | None = None) -> FastAPI:
     configure_logging("portal", settings.log_level, settings.log_json)
-    clock = clock or SystemClock()
+    clock = clock or configured_clock()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
