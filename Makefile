@@ -46,6 +46,7 @@ bench: sync
 	$(UV) run --frozen python -m benchmarks.payments_flow
 	$(UV) run --frozen python -m benchmarks.dashboard_latency
 	$(UV) run --frozen python -m benchmarks.read_paths
+	$(UV) run --frozen python -m benchmarks.portal_pages
 	$(UV) run --frozen python -m benchmarks.idle_writes
 	$(UV) run --frozen python -m benchmarks.embedded_settings
 	$(UV) run --frozen python -m benchmarks.enumeration_timing

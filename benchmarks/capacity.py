@@ -35,15 +35,14 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-from pymongo import AsyncMongoClient
 
 from benchmarks import plots
 from benchmarks.embedded import CpuMeter, Suite, launch, ports, profile, stop
+from benchmarks.history import grow_history
 from benchmarks.report import machine, save
 
 RESULTS = Path(__file__).parent / "results"
@@ -56,44 +55,6 @@ PROFILE_RPS = float(os.environ.get("BENCH_CAPACITY_PROFILE_RPS", "40"))
 STEP_SECONDS = int(os.environ.get("BENCH_CAPACITY_STEP_SECONDS", "40"))
 PER_USER_RATE = 0.5
 LOCUSTFILE = Path(__file__).parent / "locustfile.py"
-
-
-async def _grow(mongo_url: str, size: int) -> None:
-    """``size`` permits of other people's history (issued, finished or expired,
-    over two years), copied from one the services wrote: the demo's contractor,
-    queues and today's work stay what they are."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
-    try:
-        permits = client["permits"]["permits"]
-        template = await permits.find_one({"jurisdiction_id": "demo", "status": "ISSUED"})
-        assert template is not None, "the demo has an issued permit"
-        start = datetime(2024, 1, 1, tzinfo=UTC)
-        statuses = ("ISSUED", "FINALED", "EXPIRED")
-        batch: list[dict[str, Any]] = []
-        for n in range(size):
-            doc = dict(template)
-            street = f"{n % 9973} HISTORY ST"
-            doc.update(
-                _id=f"hist-{n}",
-                number=f"HIST-{n:06}",
-                status=statuses[n % 3],
-                applied_at=start + timedelta(minutes=7 * n),
-                applicant={"name": f"Owner {n}", "email": f"owner{n}@example.org"},
-                owner=None,
-                company_ids=[],
-                linked_accounts=[],
-                party_emails=[f"owner{n}@example.org"],
-                street_key=street,
-                site={**template.get("site", {}), "street": street, "parcel": f"H{n}"},
-            )
-            batch.append(doc)
-            if len(batch) == 5000:
-                await permits.insert_many(batch)
-                batch = []
-        if batch:
-            await permits.insert_many(batch)
-    finally:
-        await client.close()
 
 
 def _is_shed(error: str) -> bool:
@@ -235,7 +196,7 @@ def main() -> dict[str, Any]:
         try:
             suite = Suite.of(folder, free, proc.pid)
             grow_started = time.monotonic()
-            asyncio.run(_grow(suite.mongo, PERMITS))
+            asyncio.run(grow_history(suite.mongo, PERMITS))
             grown = round(time.monotonic() - grow_started, 1)
             steps, recovered = [], None
             for rate in RATES:

@@ -157,11 +157,51 @@ def capacity(result: dict[str, Any]) -> Path:
     return target
 
 
+def portal_pages(r: dict[str, Any]) -> list[Panel]:
+    small, large = r["sizes"]
+
+    def of(page: str, size: int, c: int, key: str) -> float:
+        return float(
+            next(
+                x[key]
+                for x in r["results"]
+                if (x["page"], x["size"], x["concurrency"]) == (page, size, c)
+            )
+        )
+
+    pages = list(r["p50_ms_at_large_c1"])
+    return [
+        (
+            "p50 at concurrency 1",
+            "ms",
+            {
+                p: {
+                    f"{small:,} (baseline)": of(p, small, 1, "p50_ms"),
+                    f"{large:,}": of(p, large, 1, "p50_ms"),
+                }
+                for p in pages
+            },
+        ),
+        (
+            "pages per second at concurrency 16",
+            "pages/s",
+            {
+                p: {
+                    f"{small:,} (baseline)": of(p, small, 16, "rps"),
+                    f"{large:,}": of(p, large, 16, "rps"),
+                }
+                for p in pages
+            },
+        ),
+    ]
+
+
 PLOTS: dict[str, Callable[[dict[str, Any]], list[Panel]]] = {
     "outbox_throughput": outbox_throughput,
     "payments_flow": payments_flow,
     "idle_writes": idle_writes,
     "embedded_settings": embedded_settings,
+    "portal_pages": portal_pages,
 }
 
 

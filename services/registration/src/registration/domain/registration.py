@@ -24,7 +24,7 @@ from registration.domain.requirements import (
     Requirement,
     applicable,
     missing,
-    provided,
+    requirement_view,
     transition,
 )
 
@@ -281,26 +281,7 @@ class Registration(RegistrationReview, Aggregate):
 
     # -- views ------------------------------------------------------------------
     def requirement_view(self, requirements: list[Requirement]) -> list[Doc]:
-        out = []
-        for r in applicable(requirements, self.trades, self.license_types):
-            answer = self.answers.get(r.id) or {}
-            review = answer.get("review") or {}
-            out.append(
-                {
-                    "id": r.id,
-                    "label": r.label,
-                    "kind": r.kind,
-                    "required": r.required,
-                    "field_type": r.field_type if r.kind == "field" else None,
-                    "accepted_types": list(r.accepted_types) if r.kind == "document" else None,
-                    "provided": provided(r, answer),
-                    "value": answer.get("value"),
-                    "document": answer.get("document"),
-                    "review": review.get("decision"),
-                    "comment": review.get("comment"),
-                }
-            )
-        return out
+        return requirement_view(requirements, self.answers, self.trades, self.license_types)
 
 
 def _submit_action(acceptance_mode: str) -> str:

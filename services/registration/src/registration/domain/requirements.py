@@ -151,3 +151,33 @@ def validate_field(requirement: Requirement, raw: str, today: date) -> str:
             if len(value) > 2000:
                 raise RuleBroken("value", f"{requirement.label} is too long")
     return value
+
+
+def requirement_view(
+    requirements: list[Requirement],
+    answers: dict[str, Any],
+    trades: list[str],
+    license_types: list[str],
+) -> list[dict[str, Any]]:
+    """Each requirement that applies, with its answer and its review (the
+    registrant's and the reviewer's pages)."""
+    out = []
+    for r in applicable(requirements, trades, license_types):
+        answer = answers.get(r.id) or {}
+        review = answer.get("review") or {}
+        out.append(
+            {
+                "id": r.id,
+                "label": r.label,
+                "kind": r.kind,
+                "required": r.required,
+                "field_type": r.field_type if r.kind == "field" else None,
+                "accepted_types": list(r.accepted_types) if r.kind == "document" else None,
+                "provided": provided(r, answer),
+                "value": answer.get("value"),
+                "document": answer.get("document"),
+                "review": review.get("decision"),
+                "comment": review.get("comment"),
+            }
+        )
+    return out
