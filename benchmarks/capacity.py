@@ -32,7 +32,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -41,7 +40,7 @@ from typing import Any
 import httpx
 
 from benchmarks import plots
-from benchmarks.embedded import CpuMeter, Suite, launch, ports, profile, stop
+from benchmarks.embedded import CpuMeter, Suite, launched_suite, profile
 from benchmarks.history import grow_history
 from benchmarks.report import machine, save
 
@@ -190,26 +189,20 @@ def _result(
 
 
 def main() -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder, free = Path(tmp), ports()
-        proc, _ = launch(folder / "data", folder / "suite.log", free)
-        try:
-            suite = Suite.of(folder, free, proc.pid)
-            grow_started = time.monotonic()
-            asyncio.run(grow_history(suite.mongo, PERMITS))
-            grown = round(time.monotonic() - grow_started, 1)
-            steps, recovered = [], None
-            for rate in RATES:
-                step = _measured_step(suite, rate)
-                steps.append(step)
-                print(json.dumps({k: v for k, v in step.items() if k != "by_route"}), flush=True)
-                recovered = _recovery(suite.gateway, suite.portal, suite.logins())
-            at = min(RATES, key=lambda r: abs(r - PROFILE_RPS))
-            cpu = next(s for s in steps if s["offered_rps"] == at)["cpu_percent_of_one_core"]
-            python = [name for name in cpu if name not in ("kafka",)]  # Tansu is Rust
-            profiled = _profiled_step(suite, at, busiest=python[:4])
-        finally:
-            stop(proc)
+    with launched_suite() as suite:
+        grow_started = time.monotonic()
+        asyncio.run(grow_history(suite.mongo, PERMITS))
+        grown = round(time.monotonic() - grow_started, 1)
+        steps, recovered = [], None
+        for rate in RATES:
+            step = _measured_step(suite, rate)
+            steps.append(step)
+            print(json.dumps({k: v for k, v in step.items() if k != "by_route"}), flush=True)
+            recovered = _recovery(suite.gateway, suite.portal, suite.logins())
+        at = min(RATES, key=lambda r: abs(r - PROFILE_RPS))
+        cpu = next(s for s in steps if s["offered_rps"] == at)["cpu_percent_of_one_core"]
+        python = [name for name in cpu if name not in ("kafka",)]  # Tansu is Rust
+        profiled = _profiled_step(suite, at, busiest=python[:4])
     result = _result(steps, grown, recovered, profiled)
     show = {k: v for k, v in result.items() if k not in ("steps", "where_the_time_goes")}
     save(RESULTS / "capacity.json", result, show=show)

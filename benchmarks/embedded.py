@@ -2,7 +2,7 @@
 launcher on free ports in a throwaway data folder, its processes by name,
 what each costs in CPU, and where a process spends it (py-spy).
 
-Used by ``suite_at_rest`` (start-up and idle cost) and ``capacity`` (which
+Used by ``suite_at_rest`` (start-up and idle cost), ``portal_pages`` and ``capacity`` (which
 also logs in as the demo's people: :class:`Suite`).
 """
 
@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,6 +162,19 @@ class Suite:
                 self.portal, contractor, self.passwords[contractor]
             ),
         }
+
+
+@contextmanager
+def launched_suite() -> Iterator[Suite]:
+    """The whole suite in a throwaway folder on free ports, its demo seeded;
+    stopped (Ctrl-C, as a person would) on leaving."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, free = Path(tmp), ports()
+        proc, _ = launch(folder / "data", folder / "suite.log", free)
+        try:
+            yield Suite.of(folder, free, proc.pid)
+        finally:
+            stop(proc)
 
 
 def cpu_seconds(pid: int) -> float:

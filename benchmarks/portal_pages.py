@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ import httpx
 
 from benchmarks import plots
 from benchmarks.dashboard_latency import measure
-from benchmarks.embedded import Suite, launch, ports, stop
+from benchmarks.embedded import Suite, launched_suite
 from benchmarks.history import grow_history
 from benchmarks.report import save
 
@@ -113,20 +112,14 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main() -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder, free = Path(tmp), ports()
-        proc, _ = launch(folder / "data", folder / "suite.log", free)
-        try:
-            suite = Suite.of(folder, free, proc.pid)
-            permit_id = _fees_in_the_cart(suite, suite.logins()["BENCH_CONTRACTOR_TOKEN"])
-            rows, grown = [], {}
-            for size, first in ((SMALL, 0), (LARGE, SMALL)):
-                started = time.monotonic()
-                asyncio.run(grow_history(suite.mongo, size - first, first))
-                grown[size] = round(time.monotonic() - started, 1)
-                rows += asyncio.run(_measure(suite, size, permit_id))
-        finally:
-            stop(proc)
+    with launched_suite() as suite:
+        permit_id = _fees_in_the_cart(suite, suite.logins()["BENCH_CONTRACTOR_TOKEN"])
+        rows, grown = [], {}
+        for size, first in ((SMALL, 0), (LARGE, SMALL)):
+            started = time.monotonic()
+            asyncio.run(grow_history(suite.mongo, size - first, first))
+            grown[size] = round(time.monotonic() - started, 1)
+            rows += asyncio.run(_measure(suite, size, permit_id))
     result = {
         "benchmark": "portal_pages",
         "sizes": [SMALL, LARGE],

@@ -1,9 +1,10 @@
 """Printed papers as PDFs: the permit card a contractor posts on the site once
 a permit is issued (eTRAKIT's printable permit) and a payment's receipt, made
 here with fpdf2 — pure Python, installed from the lock file — in the portal's
-own typeface (Source Sans Pro
-from the vendored USWDS: accented Latin letters print; scripts it has no
-glyphs for, such as Cyrillic, are left out with a warning in the log)."""
+own typeface (Source Sans Pro from the vendored USWDS), falling back to
+DejaVu Sans (vendored from the npm registry too) for the letters Source Sans
+lacks: Cyrillic, Greek and more print. Scripts neither has, such as Chinese,
+are left out with a warning in the log."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-FONTS = Path(__file__).parent / "static" / "uswds" / "fonts" / "source-sans-pro"
+STATIC = Path(__file__).parent / "static"
+FONTS = STATIC / "uswds" / "fonts" / "source-sans-pro"
+FALLBACK = STATIC / "dejavu" / "ttf"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ def _paper(title: str, author: str, orientation: str = "portrait") -> FPDF:
     pdf.set_author(author)
     pdf.add_font("Sans", "", str(FONTS / "sourcesanspro-regular-webfont.ttf"))
     pdf.add_font("Sans", "B", str(FONTS / "sourcesanspro-bold-webfont.ttf"))
+    pdf.add_font("Fallback", "", str(FALLBACK / "DejaVuSans.ttf"))
+    pdf.add_font("Fallback", "B", str(FALLBACK / "DejaVuSans-Bold.ttf"))
+    pdf.set_fallback_fonts(["Fallback"])
     pdf.add_page()
     return pdf
 

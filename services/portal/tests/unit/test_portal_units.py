@@ -97,3 +97,26 @@ def test_forms_may_lead_only_here_and_to_the_payment_provider() -> None:
     policy = content_security_policy(["https://pay.example"])
     assert "form-action 'self' https://pay.example" in policy
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+
+
+def test_a_receipt_pdf_prints_cyrillic_and_greek_names() -> None:
+    """Issue 23: the payer's name prints whatever its script — Source Sans has
+    no Cyrillic or Greek letters, so the vendored DejaVu Sans stands in."""
+    import io
+
+    from pypdf import PdfReader
+
+    from portal.printed import ReceiptFacts, receipt_pdf
+
+    facts = ReceiptFacts(
+        jurisdiction="Demo County",
+        number="R2026-000001",
+        received="Sat 12/5/2026 8:50 PM MST",
+        method="Credit Card - 3%",
+        reference="pi_123",
+        payer="Иван Петров, Νίκος Παππάς",
+        lines=[("RES26-0003", "PLANNING", "$35.00")],
+        totals=[("Total", "$35.00")],
+    )
+    text = PdfReader(io.BytesIO(receipt_pdf(facts))).pages[0].extract_text()
+    assert "Иван Петров" in text and "Νίκος Παππάς" in text

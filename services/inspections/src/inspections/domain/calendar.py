@@ -40,20 +40,6 @@ class Calendar:
     def capacity_for(self, inspection_type: str) -> int | None:
         return self.capacity.get(inspection_type, self.default_capacity)
 
-    def available(
-        self,
-        now: datetime,
-        inspection_type: str,
-        booked: Mapping[date, int] | None = None,
-        *,
-        area: str | None = None,
-        area_booked: Mapping[date, int] | None = None,
-    ) -> list[date]:
-        """Working days from the first allowed date up to the horizon, minus
-        holidays and days whose capacity for this type (or the permit's
-        inspector area) is taken."""
-        return list(self.openings(now, inspection_type, booked, area=area, area_booked=area_booked))
-
     def openings(
         self,
         now: datetime,
@@ -63,9 +49,11 @@ class Calendar:
         area: str | None = None,
         area_booked: Mapping[date, int] | None = None,
     ) -> dict[date, int | None]:
-        """The days :meth:`available` offers, each with the inspections it can
-        still take: the lesser of what is left of the type's and of the area's
-        capacity, None where neither is limited."""
+        """The days offered (R-INS-2): working days from the first allowed date
+        up to the horizon, minus holidays and days whose capacity for this type
+        (or the permit's inspector area) is taken — each with the inspections
+        it can still take: the lesser of what is left of the type's and of the
+        area's capacity, None where neither is limited."""
         booked, area_booked = booked or {}, area_booked or {}
         cap = self.capacity_for(inspection_type)
         area_cap = self.area_capacity.get(area) if area else None

@@ -98,7 +98,7 @@ async def take_day(
 ) -> None:
     """The day must still be offered (capacity per type and per area) — then it is taken."""
     area_slot = area_key(area)
-    offered = cal.available(
+    offered = cal.openings(
         uow.now,
         kind,
         {day: await uow.slots.taken(kind, day)},
