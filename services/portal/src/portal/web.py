@@ -125,9 +125,13 @@ class Page:
         return RedirectResponse(path, status_code=303)
 
     def api(self) -> UserApi:
+        """The visitor's API client, one per request: a refresh made in any
+        call of the page is what the session is saved with afterwards."""
         assert self.session is not None
-        api = UserApi(self.app.gateway, self.session, self.app.clock)
-        self.request.state.api = api
+        api: UserApi | None = getattr(self.request.state, "api", None)
+        if api is None or api.session is not self.session:
+            api = UserApi(self.app.gateway, self.session, self.app.clock)
+            self.request.state.api = api
         return api
 
     @property
@@ -159,7 +163,7 @@ async def emailed_link_page(request: Request, api_path: str) -> tuple[Page, dict
 async def company_names(page: Page, company_ids: list[str]) -> dict[str, str | None]:
     """Companies by name, as far as the visitor may read them (a company's own
     users and staff may); None for one the visitor may not read."""
-    api = UserApi(page.app.gateway, page.session, page.app.clock)  # type: ignore[arg-type]
+    api = page.api()
     names: dict[str, str | None] = {}
     for company_id in company_ids:
         try:
