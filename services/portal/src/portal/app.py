@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from pymongo import AsyncMongoClient
@@ -21,7 +21,7 @@ from chassis.logging import configure_logging
 from portal.errors import ERROR_PAGES
 from portal.gateway import Gateway
 from portal.pages import ROUTERS
-from portal.security import content_security_policy, security_middleware
+from portal.security import content_security_policy, csrf_guard, security_middleware
 from portal.sessions import DraftStore, SessionStore
 from portal.settings import PortalSettings
 from portal.web import Profiles
@@ -72,6 +72,7 @@ def create_app(settings: PortalSettings, clock: Clock | None = None) -> FastAPI:
     app = FastAPI(
         title="Permitsuite portal",
         lifespan=lifespan,
+        dependencies=[Depends(csrf_guard)],  # every unsafe method, every route
         docs_url=None,
         redoc_url=None,
         openapi_url=None,

@@ -1,4 +1,4 @@
-"""The visitor's tokens across a refresh (issue 24): a page that calls the
+"""The session's safety across requests (issue 24). A refresh: a page that calls the
 API several times refreshed the access token in its first call, and only
 the last call's client was asked whether to save the session — so the new
 refresh token was never stored, the next refresh presented the used one,
@@ -14,7 +14,7 @@ import pytest
 
 from chassis.clock import ManualClock
 
-from .conftest import PROFILE, Portal
+from .conftest import PROFILE, Portal, csrf_of
 
 pytestmark = pytest.mark.integration
 SUMMARY = {
@@ -71,3 +71,22 @@ async def test_a_refresh_in_one_call_of_a_page_is_kept_for_the_next_request(
         page = await portal.client.get("/j/demo/cart")  # three API calls
         assert page.status_code == 200, page.headers.get("location")
     assert presented == ["r0", "r1", "r2"]  # each refresh token once, in turn
+
+
+async def test_a_new_post_route_is_csrf_checked_without_asking(portal: Portal) -> None:
+    """Issue 24: CSRF was opt-in (a handler that read its form through the
+    ``Form`` dependency); a POST route added without it would have been
+    open. The check is now every route's gate; this route never reads its form."""
+    from fastapi.responses import PlainTextResponse
+
+    async def careless() -> PlainTextResponse:
+        return PlainTextResponse("changed something")
+
+    portal.app.add_api_route("/j/demo/careless", careless, methods=["POST"])
+    portal.api(lambda request: httpx.Response(200, json=PROFILE))
+    refused = await portal.client.post("/j/demo/careless", data={"anything": "1"})
+    assert refused.status_code == 403 and "changed something" not in refused.text
+    form = await portal.client.get("/j/demo/login")
+    token = csrf_of(form)
+    allowed = await portal.client.post("/j/demo/careless", data={"csrf_token": token})
+    assert allowed.status_code == 200 and allowed.text == "changed something"
