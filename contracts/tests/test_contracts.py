@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from contracts import Envelope, EnvelopeError, event_class_for, registered_events
+from contracts import Envelope, EnvelopeError
 from contracts.compat import incompatibilities
+from contracts.registry import event_class_for, registered_events
 from contracts.schemas import ASYNCAPI_PATH, SCHEMA_DIR, event_schemas, rendered_files
 
 CONTRACTS = Path(__file__).resolve().parents[1]

@@ -1,11 +1,12 @@
 """Permitsuite integration contracts.
 
 What services say to each other: the CloudEvents envelope, topic names and one
-pydantic model per event type. This package imports nothing of Permitsuite's.
+pydantic model per event type (all of them by type: ``contracts.registry``).
+This package imports nothing of Permitsuite's.
 """
 
 from contracts.envelope import Envelope, EnvelopeError
-from contracts.events import IntegrationEvent, event_class_for, registered_events
+from contracts.events import IntegrationEvent
 from contracts.topics import ALL_TOPICS, dlq_topic
 
 __all__ = [
@@ -14,6 +15,4 @@ __all__ = [
     "EnvelopeError",
     "IntegrationEvent",
     "dlq_topic",
-    "event_class_for",
-    "registered_events",
 ]

@@ -1,4 +1,5 @@
-"""Base class and registry of integration events.
+"""The base class of integration events; each registers itself by its type
+as its module is imported (``contracts.registry`` imports them all).
 
 Each event is one pydantic model with its CloudEvents ``type`` (which carries
 the version) and its topic. Consumers route on the explicit type, never on a
@@ -38,16 +39,7 @@ class IntegrationEvent(BaseModel):
         return str(getattr(self, self.subject_field))
 
 
-def event_class_for(event_type: str) -> type[IntegrationEvent] | None:
-    _load_all()
-    return _REGISTRY.get(event_type)
-
-
-def registered_events() -> dict[str, type[IntegrationEvent]]:
-    _load_all()
-    return dict(sorted(_REGISTRY.items()))
-
-
-def _load_all() -> None:
-    # Importing the context modules registers their events.
-    from contracts import identity, inspections, payments, permits, registration  # noqa: F401
+def defined() -> dict[str, type[IntegrationEvent]]:
+    """The events whose modules are imported so far, by type (the whole
+    registry is ``contracts.registry``, which imports every context module)."""
+    return dict(_REGISTRY)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from contracts.events import registered_events
+from contracts.registry import registered_events
 
 CONTRACTS_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = CONTRACTS_ROOT / "schemas"
