@@ -13,7 +13,7 @@ from payments.adapters.providers.sandbox import SandboxProvider
 from payments.adapters.providers.stripe_checkout import StripeProvider
 from payments.adapters.repositories import create_indexes, locate_payment
 from payments.adapters.unit_of_work import payments_units
-from payments.entrypoints.consumers import permits_consumer
+from payments.entrypoints.consumers import consumers
 from payments.entrypoints.dependencies import PaymentsApp
 from payments.entrypoints.http import public, router
 from payments.entrypoints.reconciler import Reconciler
@@ -63,7 +63,7 @@ def create_app(
         description="Receivables, the cart, convenience fees, hosted checkout, settlement, "
         "receipts, refunds and counter payments.",
         routers=[router, public],
-        consumers=[permits_consumer()],
+        consumers=consumers(),
         on_startup=[startup],
     )
     app.state.payments = PaymentsApp(runtime, service)

@@ -9,11 +9,7 @@ from chassis.clock import Clock
 from chassis.logging import configure_logging
 from permits.adapters.repositories import create_indexes
 from permits.adapters.unit_of_work import permits_units
-from permits.entrypoints.consumers import (
-    identity_consumer,
-    inspections_consumer,
-    payments_consumer,
-)
+from permits.entrypoints.consumers import consumers
 from permits.entrypoints.dependencies import PermitsApp
 from permits.entrypoints.expiry_sweep import ExpirySweep
 from permits.entrypoints.http import router
@@ -41,7 +37,7 @@ def create_app(settings: PermitsSettings | None = None, clock: Clock | None = No
         title="Permitsuite permits",
         description="Permit applications, numbering, workflow, access, fees, issuance, expiry.",
         routers=[router],
-        consumers=[identity_consumer(), payments_consumer(), inspections_consumer()],
+        consumers=consumers(),
         on_startup=[startup],
     )
     app.state.permits = permits_app
