@@ -26,15 +26,3 @@ class Principal(BaseModel):
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
-
-    def require_admin_of(self, jurisdiction_id: str) -> None:
-        """The hosting operator, or the jurisdiction's staff with the admin role.
-        Anyone else from another jurisdiction gets 404 (it is not theirs to see)."""
-        from chassis.errors import Forbidden, NotFound
-
-        if self.is_operator():
-            return
-        if self.jurisdiction_id != jurisdiction_id or self.kind != "staff":
-            raise NotFound("not found")
-        if not self.has_role("admin"):
-            raise Forbidden("this needs the admin role")

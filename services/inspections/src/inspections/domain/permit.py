@@ -11,6 +11,7 @@ from typing import Any
 
 from chassis.aggregate import Aggregate
 from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.parties import Parties
 from chassis.principal import Principal
 from contracts.permits import Party
 
@@ -54,17 +55,12 @@ class InspectablePermit(Aggregate):
         self.open_lines += [ln for ln in opened if ln not in self.open_lines]
 
     def may_schedule(self, principal: Principal) -> bool:
-        """R-ID-6 from the data the permit's events carried."""
-        if principal.jurisdiction_id != self.jurisdiction_id or self.number is None:
+        """R-ID-6 from the data the permit's events carried (none before its
+        first event: not yet a permit here)."""
+        if self.number is None:
             return False
-        if principal.kind == "staff":
-            return True
-        email = (principal.email or "").lower()
-        return bool(
-            (email and email in self.party_emails)
-            or set(principal.company_ids) & set(self.company_ids)
-            or principal.account_id in self.linked_accounts
-        )
+        parties = Parties.of(self.party_emails, self.company_ids, self.linked_accounts)
+        return parties.admits(principal, self.jurisdiction_id)
 
     def ensure_inspectable(self, inspection_type: str, *, block_when_fees_due: bool) -> None:
         if self.status not in INSPECTABLE:

@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 from uuid import uuid4
 
+from chassis.access import require_staff
 from chassis.errors import Conflict, Unprocessable, field_error
 from chassis.principal import Principal
 from inspections.domain.calendar import Calendar, area_key
@@ -24,7 +25,7 @@ Doc = dict[str, Any]
 
 
 async def put_settings(cmd: PutSettings, uow: InspectionsUnitOfWork) -> Doc:
-    cmd.actor.require_admin_of(uow.jurisdiction_id)
+    require_staff(cmd.actor, uow.jurisdiction_id, "admin")
     await uow.settings.put(cmd.body)
     return await uow.settings.load()
 

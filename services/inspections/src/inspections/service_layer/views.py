@@ -12,6 +12,7 @@ from chassis.access import require_staff
 from chassis.api import SEARCH_CAP, capped_page
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
+from chassis.parties import party_branches
 from chassis.principal import Principal
 from inspections.domain.permit import INSPECTABLE
 
@@ -31,11 +32,7 @@ class Permits(TenantRepository):
 def visible_permit_branches(principal: Principal) -> list[Doc]:
     """The permits a non-staff caller may act on (``InspectablePermit.may_schedule``),
     one equality query per access path (no ``$or``: reads stay flat)."""
-    branches: list[Doc] = [{"linked_accounts": principal.account_id}]
-    if principal.email:
-        branches.append({"party_emails": principal.email.lower()})
-    branches += [{"company_ids": company_id} for company_id in principal.company_ids]
-    return branches
+    return party_branches(principal, "party_emails")
 
 
 async def permit_statuses(db: AsyncDatabase[Doc], jid: str, permit_ids: set[str]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from chassis.aggregate import Aggregate
+from chassis.parties import Parties
 from chassis.principal import Principal
 from contracts.permits import FeeAssessed, FeeVoided, PermitPartiesChanged
 
@@ -80,16 +81,9 @@ class Receivable(Aggregate):
 
     # -- who may pay (R-ID-6 / R-PAY-2) -----------------------------------
     def may_pay(self, principal: Principal) -> bool:
-        if principal.jurisdiction_id != self.jurisdiction_id:
-            return False
-        if principal.kind == "staff":
-            return True
-        email = (principal.email or "").lower()
-        return (
-            bool(email and email in self.payer_emails)
-            or bool(set(principal.company_ids) & set(self.company_ids))
-            or principal.account_id in self.linked_accounts
-        )
+        """R-ID-6: whoever may see the permit may pay its fees."""
+        parties = Parties.of(self.payer_emails, self.company_ids, self.linked_accounts)
+        return parties.admits(principal, self.jurisdiction_id)
 
     # -- payments' own changes -------------------------------------------
     def open_lines(self) -> dict[str, ReceivableLine]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chassis.access import require_member
+from chassis.access import require_member, require_staff
 from chassis.errors import Forbidden, Unprocessable, field_error
 from chassis.principal import Principal
 from payments.domain.cart import Doc, cart_lines, checkout_summary
@@ -16,7 +16,7 @@ from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 
 async def put_settings(cmd: PutSettings, uow: PaymentsUnitOfWork) -> Doc:
-    cmd.actor.require_admin_of(uow.jurisdiction_id)
+    require_staff(cmd.actor, uow.jurisdiction_id, "admin")
     await uow.settings.put(cmd.body)
     return await uow.settings.load()
 

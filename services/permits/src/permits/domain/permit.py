@@ -15,6 +15,7 @@ from uuid import uuid4
 
 from chassis.aggregate import SYSTEM, Aggregate
 from chassis.clock import as_utc
+from chassis.parties import Parties
 from chassis.principal import Principal
 from contracts.permits import (
     PermitApplied,
@@ -124,19 +125,18 @@ class Permit(PermitFees, PermitParties, Aggregate):
         return permit
 
     # -- access (R-ID-6) --------------------------------------------------------
+    @property
+    def parties(self) -> Parties:
+        """R-ID-6: the applicant's and owner's emails, the companies on it,
+        the public accounts that linked it."""
+        return Parties.of(
+            [self.applicant.get("email"), (self.owner or {}).get("email")],
+            self.company_ids,
+            self.linked_accounts,
+        )
+
     def visible_to(self, principal: Principal) -> bool:
-        """Applicant or owner email, an authorized user of a company on the permit,
-        staff of the jurisdiction, or a public user who linked it."""
-        if principal.jurisdiction_id != self.jurisdiction_id:
-            return principal.is_operator()
-        if principal.kind == "staff":
-            return True
-        email = (principal.email or "").lower()
-        if email and email in {self.applicant.get("email"), (self.owner or {}).get("email")}:
-            return True
-        if set(principal.company_ids) & set(self.company_ids):
-            return True
-        return principal.account_id in self.linked_accounts
+        return self.parties.admits(principal, self.jurisdiction_id)
 
     def is_applicant(self, principal: Principal) -> bool:
         return bool(principal.email) and principal.email.lower() == self.applicant.get("email")

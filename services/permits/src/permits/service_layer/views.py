@@ -12,6 +12,7 @@ from chassis.api import SEARCH_CAP, capped_page
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.mongo import TenantRepository
+from chassis.parties import party_branches
 from chassis.principal import Principal
 from permits.domain.fees import balance_minor
 from permits.domain.workflow import STATUS_LABELS
@@ -40,16 +41,9 @@ PROJECTION = {"history": 0, "comments": 0}
 
 
 def _visible(principal: Principal) -> list[Doc]:
-    """R-ID-6 as queries: each branch has only equality fields (the caller adds
-    one ``$in`` on status) and is served by its own index."""
-    email = principal.email.lower()
-    branches: list[Doc] = [{"linked_accounts": principal.account_id}]
-    if email:
-        branches += [{"applicant.email": email}, {"owner.email": email}]
-    # one equality branch per company: with the caller's status ``$in`` a second
-    # operator field would make the embedded database walk the whole jurisdiction
-    branches += [{"company_ids": company_id} for company_id in principal.company_ids]
-    return branches
+    """R-ID-6 as queries (the caller adds one ``$in`` on status), each served
+    by its own index."""
+    return party_branches(principal, "applicant.email", "owner.email")
 
 
 def dashboard_row(doc: Doc) -> Doc:
