@@ -50,6 +50,12 @@ FAKE = "00000000-0000-4000-8000-000000000000"
 # Routes whose id only names an entry of the caller's own collection: another
 # user acts on their own (an idempotent no-op), which the owner's snapshot shows.
 CALLER_SCOPED = {("delete", "/v1/jurisdictions/{jurisdiction_id}/cart/items/{permit_id}")}
+# Routes for anyone, without a login, by design (a permit's public page): their
+# own tests show that nothing personal leaves them (issue 23).
+PUBLIC_READS = {
+    ("get", "/v1/jurisdictions/{jurisdiction_id}/public-permits/{number}"),
+    ("get", "/v1/jurisdictions/{jurisdiction_id}/public-companies/{company_id}"),
+}
 
 
 @dataclass
@@ -230,7 +236,11 @@ def _object_operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, An
     for path, item in doc["paths"].items():
         names = set(re.findall(r"{(\w+)}", path)) - {"jurisdiction_id"}
         if names and not names & NOT_OBJECTS:
-            found += [(m, path, op) for m, op in item.items() if m in METHODS]
+            found += [
+                (m, path, op)
+                for m, op in item.items()
+                if m in METHODS and (m, path) not in PUBLIC_READS
+            ]
     return found
 
 
