@@ -219,7 +219,9 @@ class Idempotency:
                     errors=[field_error(HEADER, "required")],
                 )
             return IdempotentCall(db, response, None)
-        jid = str(request.path_params.get("jurisdiction_id", user.jurisdiction_id or "-"))
+        jurisdiction_id = str(
+            request.path_params.get("jurisdiction_id", user.jurisdiction_id or "-")
+        )
         digest = hashlib.sha256()
         sent = await _form_parts(request) if self.form else [await request.body()]
         for part in (request.method.encode(), request.url.path.encode(), *sent):
@@ -228,8 +230,8 @@ class Idempotency:
             db,
             response,
             PendingKey(
-                record_id=f"{jid}:{user.account_id}:{self.operation}:{idempotency_key}",
-                jurisdiction_id=jid,
+                record_id=f"{jurisdiction_id}:{user.account_id}:{self.operation}:{idempotency_key}",
+                jurisdiction_id=jurisdiction_id,
                 operation=self.operation,
                 request_hash=digest.hexdigest(),
             ),

@@ -134,8 +134,8 @@ class Units(Generic[U]):
     """A service's typed unit of work, per jurisdiction.
 
     ``factory(tx, jurisdiction_id)`` builds the service's own unit of work (its
-    repositories bound to the transaction); ``await units.run(jid, fn)`` runs
-    ``fn(uow)`` in one transaction and ``await units.read(jid, fn)`` without
+    repositories bound to the transaction); ``await units.run(jurisdiction_id, fn)`` runs
+    ``fn(uow)`` in one transaction and ``await units.read(jurisdiction_id, fn)`` without
     one. ``present`` turns the result into what the route renders (and what an
     Idempotency-Key's record keeps), inside the transaction. The runner is any
     object with ``run(fn)`` and ``db``/``clock``: the real :class:`UnitOfWork`

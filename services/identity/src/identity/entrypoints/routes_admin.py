@@ -12,7 +12,7 @@ from chassis.clock import as_utc
 from chassis.errors import Forbidden
 from identity.adapters.repositories import AuditLog
 from identity.domain.passwords import policy_named
-from identity.entrypoints.deps import (
+from identity.entrypoints.dependencies import (
     KEYED_CREATION,
     PROBLEMS,
     CallerDep,

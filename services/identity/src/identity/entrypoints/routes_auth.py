@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, Response
 
 from chassis.errors import Unprocessable, field_error
-from identity.entrypoints.deps import PROBLEMS, ClientAddress, Idn
+from identity.entrypoints.dependencies import PROBLEMS, ClientAddress, Idn
 from identity.entrypoints.schemas import (
     Accepted,
     Activated,

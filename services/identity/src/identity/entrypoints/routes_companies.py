@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
-from identity.entrypoints.deps import (
+from identity.entrypoints.dependencies import (
     KEYED_CREATION,
     PROBLEMS,
     AddCompanyUserCall,

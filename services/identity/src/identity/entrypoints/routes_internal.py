@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header
 from pydantic import BaseModel, EmailStr, Field
 
 from chassis.errors import NotFound
-from identity.entrypoints.deps import PROBLEMS, Idn
+from identity.entrypoints.dependencies import PROBLEMS, Idn
 from identity.service_layer import registrants
 
 router = APIRouter(prefix="/internal/v1", tags=["internal"], responses=PROBLEMS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from identity.entrypoints.deps import PROBLEMS, CallerDep, Idn, SetupPrincipal
+from identity.entrypoints.dependencies import PROBLEMS, CallerDep, Idn, SetupPrincipal
 from identity.entrypoints.schemas import (
     FirstLoginSetup,
     Me,

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from identity.entrypoints.deps import Idn
+from identity.entrypoints.dependencies import Idn
 
 well_known = APIRouter(tags=["auth"])
 

@@ -127,15 +127,18 @@ async def complete_enrollment(
 
     async def work(tx: Transaction) -> Doc:
         enrollment = await _usable_enrollment(idn, tx, token)  # re-read: single use under races
-        jid = enrollment.jurisdiction_id
+        jurisdiction_id = enrollment.jurisdiction_id
         account = await get_or_create_account(
             tx, email=email, display_name=display_name, phone=phone, password_hash=password_hash
         )
         membership = await get_or_create_membership(
-            tx, account=account, jurisdiction_id=jid, kind=enrollment.kind, roles=[]
+            tx, account=account, jurisdiction_id=jurisdiction_id, kind=enrollment.kind, roles=[]
         )
         enrollment.use(tx.clock.now())
-        await EnrollmentRepository(tx, jid).save(enrollment)
-        return {"account_id": account.id, "membership": {**membership, "jurisdiction_id": jid}}
+        await EnrollmentRepository(tx, jurisdiction_id).save(enrollment)
+        return {
+            "account_id": account.id,
+            "membership": {**membership, "jurisdiction_id": jurisdiction_id},
+        }
 
     return await idn.runtime.uow.run(work)

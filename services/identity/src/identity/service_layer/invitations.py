@@ -101,11 +101,11 @@ async def accept_invitation(
 
     async def work(tx: Transaction) -> Doc:
         invitation = await usable_invitation(idn, tx, token)  # single use under races
-        jid = invitation.jurisdiction_id
+        jurisdiction_id = invitation.jurisdiction_id
         invitation.use(tx.clock.now())
-        await InvitationRepository(tx, jid).save(invitation)
+        await InvitationRepository(tx, jurisdiction_id).save(invitation)
         await AccountRepository(tx).change(account["_id"], lambda a: a.accept_invitation(**given))
-        members = MembershipRepository(tx, jid)
+        members = MembershipRepository(tx, jurisdiction_id)
         membership = await members.require(invitation.membership_id)
         membership.activate(at=tx.clock.now(), by=account["_id"], display_name=display_name)
         await members.save(membership)

@@ -134,8 +134,8 @@ async def _pin(idn: Identity, tx: Transaction, membership: Membership, actor: st
     pin = f"{pysecrets.randbelow(10**8):08d}"
     expires = tx.clock.now() + timedelta(days=idn.settings.pin_valid_days)
     membership.issue_pin(secrets.hash_password(pin), expires)
-    jid = membership.jurisdiction_id
-    await audit(tx, jid, "pin_issued", actor=actor, subject=membership.account_id)
+    jurisdiction_id = membership.jurisdiction_id
+    await audit(tx, jurisdiction_id, "pin_issued", actor=actor, subject=membership.account_id)
     return pin
 
 

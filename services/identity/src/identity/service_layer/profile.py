@@ -45,19 +45,25 @@ async def change_password(
     if not secrets.verify_password(account.get("password_hash"), current_password):
         msg = "the current password is not right"
         raise Unprocessable(msg, errors=[field_error("current_password", msg)])
-    jid = caller.principal.jurisdiction_id
-    jurisdiction = await load_jurisdiction(idn.runtime.db, jid) if jid else None
+    jurisdiction_id = caller.principal.jurisdiction_id
+    jurisdiction = (
+        await load_jurisdiction(idn.runtime.db, jurisdiction_id) if jurisdiction_id else None
+    )
     check_password(new_password, jurisdiction, account["email"], account.get("display_name", ""))
     password_hash = secrets.hash_password(new_password)
 
     async def work(tx: Transaction) -> Doc:
         accounts = AccountRepository(tx)  # every other session ends:
         changing = await accounts.change(account["_id"], lambda a: a.change_password(password_hash))
-        if jid is not None and jurisdiction is not None:
+        if jurisdiction_id is not None and jurisdiction is not None:
             password_changed(tx, changing, jurisdiction, "change")
-        await audit(tx, jid, "password_changed", actor=changing.id, subject=changing.id)
-        membership = await tx.repo(Memberships, jid).of_account(changing.id) if jid else None
-        return await issue_tokens(idn, tx, accounts.to_doc(changing), membership, jid)
+        await audit(tx, jurisdiction_id, "password_changed", actor=changing.id, subject=changing.id)
+        membership = (
+            await tx.repo(Memberships, jurisdiction_id).of_account(changing.id)
+            if jurisdiction_id
+            else None
+        )
+        return await issue_tokens(idn, tx, accounts.to_doc(changing), membership, jurisdiction_id)
 
     return await idn.runtime.uow.run(work)
 

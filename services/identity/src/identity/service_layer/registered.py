@@ -39,19 +39,19 @@ async def on_registration_accepted(
 ) -> None:
     """The company and its first authorized user (an admin) exist — once: the
     consumer's processed-events marker, and the company's unique registration id."""
-    jid = event.jurisdiction_id
-    jurisdiction = await JurisdictionRegistry(tx.db, tx.session).get(jid)
+    jurisdiction_id = event.jurisdiction_id
+    jurisdiction = await JurisdictionRegistry(tx.db, tx.session).get(jurisdiction_id)
     if jurisdiction is None:
-        raise PermanentError(f"registration for unknown jurisdiction {jid!r}")
-    companies = CompanyRepository(tx, jid)
+        raise PermanentError(f"registration for unknown jurisdiction {jurisdiction_id!r}")
+    companies = CompanyRepository(tx, jurisdiction_id)
     if await companies.find_one({"registration_id": event.registration_id}):
         return
     profile = event.company.model_dump()
-    company = await add_company(tx, jid, profile, registration_id=event.registration_id)
+    company = await add_company(tx, jurisdiction_id, profile, registration_id=event.registration_id)
     await _registrant_as_admin(idn, tx, event, jurisdiction, company)
     await audit(
         tx,
-        jid,
+        jurisdiction_id,
         "registration_accepted",
         actor=None,
         subject=company.id,

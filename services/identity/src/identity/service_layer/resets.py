@@ -161,7 +161,7 @@ async def complete_reset(
     """Set the new password; every session of the account ends (token version bump)."""
     reset = await _usable_reset(idn, None, token)
     jurisdiction, account, needs = await _needs_answer(idn, reset)
-    jid = reset.jurisdiction_id
+    jurisdiction_id = reset.jurisdiction_id
     if needs:
         await _check_answer(idn, token, account, security_answer)
     check_password(password, jurisdiction, account["email"], account.get("display_name", ""))
@@ -170,12 +170,14 @@ async def complete_reset(
     async def work(tx: Transaction) -> None:
         fresh = await _usable_reset(idn, tx, token)  # single use under races
         fresh.use(tx.clock.now())
-        await ResetRepository(tx, jid).save(fresh)
+        await ResetRepository(tx, jurisdiction_id).save(fresh)
         changing = await AccountRepository(tx).change(  # every session ends
             account["_id"], lambda a: a.change_password(password_hash)
         )
         password_changed(tx, changing, jurisdiction, "reset")
-        await audit(tx, jid, "password_reset", actor=account["_id"], subject=account["_id"])
+        await audit(
+            tx, jurisdiction_id, "password_reset", actor=account["_id"], subject=account["_id"]
+        )
 
     await idn.runtime.uow.run(work)
     await clear_account_throttle(idn, account["email"])

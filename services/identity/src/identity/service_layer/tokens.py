@@ -216,9 +216,9 @@ async def _presented(
         return None, None
     if token.reused:
         await tokens.revoke_family(token.family_id)
-        jid = None if tokens.jurisdiction_id == PLATFORM else tokens.jurisdiction_id
+        jurisdiction_id = None if tokens.jurisdiction_id == PLATFORM else tokens.jurisdiction_id
         what = {"actor": token.account_id, "subject": token.family_id}
-        await audit(tx, jid, "refresh_token_reuse", **what)
+        await audit(tx, jurisdiction_id, "refresh_token_reuse", **what)
         return None, None
     account = await Accounts(tx.db, tx.session).by_id(token.account_id)
     if account is None or token.outlived(int(account.get("token_version", 0))):

@@ -155,9 +155,11 @@ NO_SETUP = "there is no first-login setup pending"
 
 async def _pending_setup(idn: Identity, principal: Any) -> tuple[Doc, Membership]:
     """The account and the membership whose first-login PIN is still usable."""
-    jid = principal.jurisdiction_id
+    jurisdiction_id = principal.jurisdiction_id
     account = await Accounts(idn.runtime.db).by_id(principal.account_id)
-    members = MembershipRepository(idn.runtime.uow.reader(), jid) if jid else None
+    members = (
+        MembershipRepository(idn.runtime.uow.reader(), jurisdiction_id) if jurisdiction_id else None
+    )
     membership = await members.of_account(principal.account_id) if members else None
     if account is None or membership is None or not membership.pin_usable(idn.now):
         raise NotFound(NO_SETUP, slug="setup-not-pending")
@@ -175,15 +177,15 @@ async def complete_setup(
     """R-ID-2: after a PIN login, set a password and a security question; the PIN dies."""
     from identity.service_layer.tokens import issue_tokens
 
-    jid = principal.jurisdiction_id
+    jurisdiction_id = principal.jurisdiction_id
     account, membership = await _pending_setup(idn, principal)
-    jurisdiction = await load_jurisdiction(idn.runtime.db, jid)
+    jurisdiction = await load_jurisdiction(idn.runtime.db, jurisdiction_id)
     check_password(new_password, jurisdiction, account["email"], account.get("display_name", ""))
     password_hash = secrets.hash_password(new_password)
     answer_hash = secrets.hash_password(normalize_answer(security_answer))
 
     async def work(tx: Transaction) -> Doc:
-        members = MembershipRepository(tx, jid)
+        members = MembershipRepository(tx, jurisdiction_id)
         current = await members.get(membership.id)
         if current is None or current.pin_hash != membership.pin_hash:
             raise NotFound(NO_SETUP, slug="setup-not-pending")
@@ -194,8 +196,8 @@ async def complete_setup(
         current.activate(at=tx.clock.now(), by=person.id)  # the PIN is spent
         await members.save(current)
         password_changed(tx, person, jurisdiction, "first_login")
-        await audit(tx, jid, "pin_used", actor=person.id, subject=person.id)
+        await audit(tx, jurisdiction_id, "pin_used", actor=person.id, subject=person.id)
         tokens_for = (accounts.to_doc(person), MembershipRepository.to_doc(current))
-        return await issue_tokens(idn, tx, *tokens_for, jid)
+        return await issue_tokens(idn, tx, *tokens_for, jurisdiction_id)
 
     return await idn.runtime.uow.run(work)

@@ -81,7 +81,7 @@ class Zones(TenantRepository):
 
 class Slots(TenantRepository):
     """Booked count per key (an inspection type, or ``area=<zip>``) and local
-    date: ``<jid>:<key>:<date>``."""
+    date: ``<jurisdiction_id>:<key>:<date>``."""
 
     collection_name: ClassVar[str] = "slots"
 

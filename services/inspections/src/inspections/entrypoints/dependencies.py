@@ -26,12 +26,12 @@ class InspectionsApp:
     def now(self) -> datetime:
         return self.runtime.clock.now()
 
-    async def out(self, jid: str, doc: dict[str, Any]) -> InspectionOut:
-        return (await self.page(jid, [doc], 1, 1, 0)).items[0]
+    async def out(self, jurisdiction_id: str, doc: dict[str, Any]) -> InspectionOut:
+        return (await self.page(jurisdiction_id, [doc], 1, 1, 0)).items[0]
 
     async def page(
         self,
-        jid: str,
+        jurisdiction_id: str,
         docs: list[dict[str, Any]],
         total: int,
         limit: int,
@@ -39,7 +39,9 @@ class InspectionsApp:
         more: bool = False,
     ) -> InspectionPage:
         """Inspections with their permit's current status (the Record Status column)."""
-        statuses = await views.permit_statuses(self.runtime.db, jid, {d["permit_id"] for d in docs})
+        statuses = await views.permit_statuses(
+            self.runtime.db, jurisdiction_id, {d["permit_id"] for d in docs}
+        )
         items = [inspection_out(d, self.now, statuses.get(d["permit_id"])) for d in docs]
         return InspectionPage(
             items=items, total=total, limit=limit, offset=offset, more_than_total=more

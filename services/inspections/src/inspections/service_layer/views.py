@@ -35,8 +35,10 @@ def visible_permit_branches(principal: Principal) -> list[Doc]:
     return party_branches(principal, "party_emails")
 
 
-async def permit_statuses(db: AsyncDatabase[Doc], jid: str, permit_ids: set[str]) -> dict[str, Any]:
-    found = await Permits(db, jid).find(
+async def permit_statuses(
+    db: AsyncDatabase[Doc], jurisdiction_id: str, permit_ids: set[str]
+) -> dict[str, Any]:
+    found = await Permits(db, jurisdiction_id).find(
         {"_id": {"$in": list(permit_ids)}}, projection={"status": 1}
     )
     return {p["_id"]: p.get("status") for p in found}
@@ -56,7 +58,7 @@ async def _my_permit_ids(permits: Permits, principal: Principal, why: str) -> se
 async def my_inspections(
     db: AsyncDatabase[Doc],
     principal: Principal,
-    jid: str,
+    jurisdiction_id: str,
     *,
     limit: int,
     offset: int,
@@ -69,11 +71,11 @@ async def my_inspections(
 
     ``which="results"``: the inspections of those permits that have a result
     (R-INS-6: pass, fail with its corrections, …), newest first."""
-    if principal.jurisdiction_id != jid:
+    if principal.jurisdiction_id != jurisdiction_id:
         raise NotFound("not found")
     why = "the caller's own permits and inspections (R-INS-7)"
-    permit_ids = sorted(await _my_permit_ids(Permits(db, jid), principal, why))
-    repo = Inspections(db, jid)
+    permit_ids = sorted(await _my_permit_ids(Permits(db, jurisdiction_id), principal, why))
+    repo = Inspections(db, jurisdiction_id)
     if which == "results":
         done = await repo.find(
             {"status": "RESULTED", "permit_id": {"$in": permit_ids}}, bounded=why
@@ -134,7 +136,7 @@ def _bounded_by(
 async def search(
     db: AsyncDatabase[Doc],
     principal: Principal,
-    jid: str,
+    jurisdiction_id: str,
     *,
     day: date | None,
     date_from: date | None,
@@ -151,7 +153,7 @@ async def search(
     bounds the search is read one day at a time from its first day, until
     ``SEARCH_CAP`` + 1 inspections are found; the total counts up to
     ``SEARCH_CAP`` (the third value: there are more)."""
-    require_staff(principal, jid)
+    require_staff(principal, jurisdiction_id)
     bounded = _bounded_by(day, date_from, date_to, permit_number, status)
     others: Doc = {}
     for key, value in (
@@ -162,7 +164,7 @@ async def search(
     ):
         if value:
             others[key] = value
-    repo = Inspections(db, jid)
+    repo = Inspections(db, jurisdiction_id)
     if date_from and date_to and not day and not permit_number and status != "SCHEDULED":
         found = await _days(repo, date_from, date_to, others)
     else:
@@ -187,10 +189,10 @@ async def _days(repo: Inspections, first: date, last: date, others: Doc) -> list
     return found
 
 
-async def of_permit(db: AsyncDatabase[Doc], jid: str, permit_id: str) -> list[Doc]:
+async def of_permit(db: AsyncDatabase[Doc], jurisdiction_id: str, permit_id: str) -> list[Doc]:
     """Every inspection of one permit, results included, in date order (the
     permit's page; the caller's right to the permit is checked first)."""
-    found = await Inspections(db, jid).find(
+    found = await Inspections(db, jurisdiction_id).find(
         {"permit_id": permit_id}, bounded="one permit's inspections (a handful)"
     )
     return sorted(found, key=lambda d: (d["date"], d["_id"]))

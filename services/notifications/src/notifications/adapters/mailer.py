@@ -29,8 +29,8 @@ class TransactionMailer:
         context: dict[str, Any],
     ) -> None:
         ctx = self.ctx
-        jid = ctx.envelope.jurisdiction
-        brand = await branding.load(ctx.tx.db, ctx.tx.session, jid, jurisdiction_name)
+        jurisdiction_id = ctx.envelope.jurisdiction
+        brand = await branding.load(ctx.tx.db, ctx.tx.session, jurisdiction_id, jurisdiction_name)
         rendered = self.templates.render(
             template,
             {"jurisdiction_name": brand.display_name, "when": brand.when, "email": to, **context},
@@ -45,7 +45,7 @@ class TransactionMailer:
             clock=ctx.tx.clock,
             mail_from=brand.from_address,
         )
-        await ctx.tx.repo(Deliveries, jid or "_platform").insert_one(delivery)
+        await ctx.tx.repo(Deliveries, jurisdiction_id or "_platform").insert_one(delivery)
         worker = self.worker
 
         async def send_now() -> None:

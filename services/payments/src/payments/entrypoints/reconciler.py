@@ -65,12 +65,12 @@ class Reconciler:
         return dict(counts)
 
     async def _payment(self, doc: Doc) -> str:
-        jid, pid = doc["jurisdiction_id"], doc["_id"]
+        jurisdiction_id, pid = doc["jurisdiction_id"], doc["_id"]
         units = self.svc.units
         if doc["status"] == "CREATED" or not doc.get("provider_ref"):
             # The checkout request died before the provider answered: no payer
             # ever saw a payment page for it.
-            return str(await units.run(jid, partial(fail, pid, "provider-error")))
+            return str(await units.run(jurisdiction_id, partial(fail, pid, "provider-error")))
         try:
             status: ProviderStatus = await self.svc.provider.status(doc["provider_ref"])
             if status.outcome == "pending" and self.svc.clock.now() >= doc["expires_at"]:
@@ -81,8 +81,12 @@ class Reconciler:
         if status.outcome == "pending":
             return "pending"
         if status.outcome == "succeeded":
-            return str(await units.run(jid, partial(settle, self.svc, pid, method=status.method)))
-        return str(await units.run(jid, partial(fail, pid, status.outcome)))
+            return str(
+                await units.run(
+                    jurisdiction_id, partial(settle, self.svc, pid, method=status.method)
+                )
+            )
+        return str(await units.run(jurisdiction_id, partial(fail, pid, status.outcome)))
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         while not stop.is_set():

@@ -22,9 +22,9 @@ Doc = dict[str, Any]
 
 
 async def cancel_checkout(
-    svc: PaymentsService, db: Any, actor: Principal, jid: str, payment_id: str
+    svc: PaymentsService, db: Any, actor: Principal, jurisdiction_id: str, payment_id: str
 ) -> Doc:
-    payment = await get_payment(db, actor, jid, payment_id)  # the payer's own, else 404
+    payment = await get_payment(db, actor, jurisdiction_id, payment_id)  # the payer's own, else 404
     if payment.get("account_id") != actor.account_id:
         raise Conflict("only the payer may cancel their checkout", slug="not-the-payer")
     if payment["status"] not in OPEN:
@@ -43,7 +43,7 @@ async def cancel_checkout(
         if status.outcome == "succeeded":
             outcome, method = "succeeded", status.method
     if outcome == "succeeded":
-        await svc.units.run(jid, partial(settle, svc, payment_id, method=method))
+        await svc.units.run(jurisdiction_id, partial(settle, svc, payment_id, method=method))
     else:
-        await svc.units.run(jid, partial(fail, payment_id, "canceled"))
-    return await get_payment(db, actor, jid, payment_id)
+        await svc.units.run(jurisdiction_id, partial(fail, payment_id, "canceled"))
+    return await get_payment(db, actor, jurisdiction_id, payment_id)

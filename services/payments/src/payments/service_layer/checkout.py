@@ -81,39 +81,41 @@ async def _opened(payment_id: str, hosted: HostedCheckout, uow: PaymentsUnitOfWo
 
 
 async def open_with_provider(svc: PaymentsService, payment: Doc) -> Doc:
-    jid, payment_id = payment["jurisdiction_id"], payment["_id"]
+    jurisdiction_id, payment_id = payment["jurisdiction_id"], payment["_id"]
     numbers = ", ".join(i["number"] for i in payment["items"])
     try:
         hosted = await svc.provider.create_checkout(
             CheckoutRequest(
                 payment_id=payment_id,
-                jurisdiction_id=jid,
+                jurisdiction_id=jurisdiction_id,
                 amount_minor=payment["total_minor"],
                 currency=payment["currency"],
                 method=payment["method"],
                 description=f"Permit fees: {numbers}",
-                return_url=f"{svc.return_url}?jurisdiction={quote(jid)}",
+                return_url=f"{svc.return_url}?jurisdiction={quote(jurisdiction_id)}",
                 expires_at=payment["expires_at"],
             )
         )
     except ProviderError:
         log.warning("provider refused checkout %s", payment_id, exc_info=True)
-        await svc.units.run(jid, partial(_undo, payment_id))
+        await svc.units.run(jurisdiction_id, partial(_undo, payment_id))
         raise ProblemError(
             "the payment provider is unavailable; nothing was charged — try again",
             status=503,
             slug="provider-unavailable",
             title="Payment provider unavailable",
         ) from None
-    return await svc.units.run(jid, partial(_opened, payment_id, hosted))  # type: ignore[no-any-return]
+    return await svc.units.run(jurisdiction_id, partial(_opened, payment_id, hosted))  # type: ignore[no-any-return]
 
 
 async def current(svc: PaymentsService, replayed: Doc) -> Doc:
     """What a retried checkout answers: the payment as it is now. A payment
     still CREATED is either being opened by the first request (409) or was
     left so by a request that died midway (opened now)."""
-    jid, payment_id = replayed["jurisdiction_id"], replayed["_id"]
-    payment: Doc = await svc.units.read(jid, lambda uow: uow.payments.require(payment_id))
+    jurisdiction_id, payment_id = replayed["jurisdiction_id"], replayed["_id"]
+    payment: Doc = await svc.units.read(
+        jurisdiction_id, lambda uow: uow.payments.require(payment_id)
+    )
     if payment["status"] != "CREATED" or payment["channel"] != "online":
         return payment
     age = svc.clock.now() - payment["created_at"]

@@ -41,18 +41,18 @@ def _visible(payment: Doc | None, principal: Principal) -> Doc:
 async def my_payments(
     db: AsyncDatabase[Doc],
     principal: Principal,
-    jid: str,
+    jurisdiction_id: str,
     *,
     paid_only: bool,
     limit: int,
     offset: int,
 ) -> tuple[list[Doc], int]:
-    if principal.jurisdiction_id != jid:
+    if principal.jurisdiction_id != jurisdiction_id:
         raise NotFound("not found")
     query: Doc = {"account_id": principal.account_id}
     if paid_only:
         query["status"] = {"$in": list(PAID)}
-    return await Payments(db, jid).page(
+    return await Payments(db, jurisdiction_id).page(
         query, order=_newest_first, offset=offset, limit=limit, bounded="a payer's own payments"
     )
 
@@ -62,19 +62,21 @@ def _newest_first(doc: Doc) -> tuple[float, str]:
 
 
 async def get_payment(
-    db: AsyncDatabase[Doc], principal: Principal, jid: str, payment_id: str
+    db: AsyncDatabase[Doc], principal: Principal, jurisdiction_id: str, payment_id: str
 ) -> Doc:
-    if principal.jurisdiction_id != jid:
+    if principal.jurisdiction_id != jurisdiction_id:
         raise NotFound("no such payment")
-    payment = _visible(await Payments(db, jid).find_one({"_id": payment_id}), principal)
-    payment["refunds"] = await Refunds(db, jid).find(
+    payment = _visible(await Payments(db, jurisdiction_id).find_one({"_id": payment_id}), principal)
+    payment["refunds"] = await Refunds(db, jurisdiction_id).find(
         {"payment_id": payment_id}, sort=[("created_at", 1)], bounded="one payment's refunds"
     )
     return payment
 
 
-async def receipt(db: AsyncDatabase[Doc], principal: Principal, jid: str, payment_id: str) -> Doc:
-    payment = await get_payment(db, principal, jid, payment_id)
+async def receipt(
+    db: AsyncDatabase[Doc], principal: Principal, jurisdiction_id: str, payment_id: str
+) -> Doc:
+    payment = await get_payment(db, principal, jurisdiction_id, payment_id)
     if not payment.get("receipt_number"):
         raise NotFound("this payment has no receipt (it was not settled)")
     return payment
@@ -83,7 +85,7 @@ async def receipt(db: AsyncDatabase[Doc], principal: Principal, jid: str, paymen
 async def staff_search(
     db: AsyncDatabase[Doc],
     principal: Principal,
-    jid: str,
+    jurisdiction_id: str,
     *,
     receipt_number: str | None,
     permit_number: str | None,
@@ -98,7 +100,7 @@ async def staff_search(
     walked a day at a time from its newest end, reading at most ``SEARCH_CAP``
     + 1 payments; the total counts up to ``SEARCH_CAP`` (the third value:
     there are more)."""
-    require_staff(principal, jid)
+    require_staff(principal, jurisdiction_id)
     settled_from, settled_to = _window(settled_from, settled_to)
     bounded = _bounded_by(receipt_number, permit_number, status, settled_from, settled_to)
     query: Doc = {}
@@ -110,7 +112,7 @@ async def staff_search(
         query["method"] = method
     if status:
         query["status"] = status
-    repo = Payments(db, jid)
+    repo = Payments(db, jurisdiction_id)
     if settled_from and settled_to and not (receipt_number or permit_number):
         found = await repo.newest_in_window(
             query, "settled_at", settled_from, settled_to, want=SEARCH_CAP + 1

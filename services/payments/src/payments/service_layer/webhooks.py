@@ -40,11 +40,11 @@ async def handle_webhook(svc: PaymentsService, body: bytes, headers: Mapping[str
         raise ProblemError(str(exc), status=400, slug="invalid-webhook") from None
     if event is None or event.outcome == "pending" or event.payment_id is None:
         return "ignored"
-    jid = await svc.locate_payment(event.payment_id)
-    if jid is None:
+    jurisdiction_id = await svc.locate_payment(event.payment_id)
+    if jurisdiction_id is None:
         log.warning("webhook for unknown payment %s ignored", event.payment_id)
         return "unknown-payment"
     try:
-        return str(await svc.units.run(jid, partial(_apply, svc, event)))
+        return str(await svc.units.run(jurisdiction_id, partial(_apply, svc, event)))
     except DuplicateWebhook:
         return "duplicate"

@@ -134,8 +134,10 @@ async def resume(token: str, app: App) -> Opened:
 async def get_registration(
     registration_id: str, app: App, token: RegistrationToken = None
 ) -> RegistrationOut:
-    jid = flow.jurisdiction_of(token)
-    return await app.out(await app.service.units.read(jid, partial(_mine, registration_id, token)))
+    jurisdiction_id = flow.jurisdiction_of(token)
+    return await app.out(
+        await app.service.units.read(jurisdiction_id, partial(_mine, registration_id, token))
+    )
 
 
 async def _mine(registration_id: str, token: str | None, uow: object) -> object:
@@ -231,7 +233,9 @@ async def resubmit(
 async def download_mine(
     registration_id: str, file_id: str, app: App, token: RegistrationToken = None
 ) -> StreamingResponse:
-    jid = flow.jurisdiction_of(token)
-    registration = await app.service.units.read(jid, partial(_mine, registration_id, token))
+    jurisdiction_id = flow.jurisdiction_of(token)
+    registration = await app.service.units.read(
+        jurisdiction_id, partial(_mine, registration_id, token)
+    )
     await flow.document_of(registration, file_id)
-    return download_response(await app.service.files.open(file_id, jid))
+    return download_response(await app.service.files.open(file_id, jurisdiction_id))

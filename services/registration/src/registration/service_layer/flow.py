@@ -134,9 +134,9 @@ async def upload_document(
 ) -> Registration:
     """The file streams into the store first, then the answer records it; if
     that fails the file goes, and a replaced file goes once replaced."""
-    jid = jurisdiction_of(token)
+    jurisdiction_id = jurisdiction_of(token)
     requirement: Requirement = await svc.units.read(
-        jid, partial(_document_requirement, registration_id, token, requirement_id)
+        jurisdiction_id, partial(_document_requirement, registration_id, token, requirement_id)
     )
     stored = await svc.files.store(
         chunks,
@@ -144,14 +144,15 @@ async def upload_document(
         accepted_types=requirement.accepted_types,
         max_bytes=requirement.max_bytes or svc.default_max_document_bytes,
         metadata={
-            "jurisdiction_id": jid,
+            "jurisdiction_id": jurisdiction_id,
             "registration_id": registration_id,
             "requirement_id": requirement_id,
         },
     )
     try:
         registration, previous = await svc.units.run(
-            jid, partial(_attach, registration_id, token, requirement_id, stored.as_doc())
+            jurisdiction_id,
+            partial(_attach, registration_id, token, requirement_id, stored.as_doc()),
         )
     except BaseException:
         await svc.files.delete(stored.file_id)  # nothing half-done stays behind
@@ -188,16 +189,16 @@ async def submit(
     svc: RegistrationService, registration_id: str, token: str | None, password: str
 ) -> Registration:
     """Review → set password (handed to identity) → submit (R-REG-2/3)."""
-    jid = jurisdiction_of(token)
-    registration, _ = await svc.units.read(jid, partial(_ready, registration_id, token))
+    jurisdiction_id = jurisdiction_of(token)
+    registration, _ = await svc.units.read(jurisdiction_id, partial(_ready, registration_id, token))
     account_id = await svc.identity.ensure_registrant(
-        jid,
+        jurisdiction_id,
         email=registration.email,
         display_name=registration.registrant_name or "",
         password=password,
     )
     return await svc.units.run(  # type: ignore[no-any-return]
-        jid, partial(_submit, registration_id, token, account_id)
+        jurisdiction_id, partial(_submit, registration_id, token, account_id)
     )
 
 
