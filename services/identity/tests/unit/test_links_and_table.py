@@ -9,9 +9,10 @@ from itertools import product
 import pytest
 
 from chassis.errors import Unprocessable
+from chassis.status import IllegalTransition
 from identity.domain.enrollment import Enrollment
 from identity.domain.invitation import Invitation
-from identity.domain.membership import TRANSITIONS, IllegalMembershipMove, Membership
+from identity.domain.membership import TRANSITIONS, Membership
 
 AT = datetime(2026, 3, 2, tzinfo=UTC)
 STATUSES = ("invited", "active", "disabled")
@@ -39,7 +40,7 @@ def test_the_membership_table_decides_every_move(current: str, requested: str) -
         assert (member.status, member.version) == (requested, 4)
         assert (member.history[-1].from_status, member.history[-1].to) == (current, requested)
     else:
-        with pytest.raises(IllegalMembershipMove):
+        with pytest.raises(IllegalTransition):
             member._move(requested, at=AT, by="a", why="test")
         assert member.status == current
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chassis.errors import Conflict, Unprocessable
+from chassis.status import IllegalTransition
 from contracts.identity import AccountActivated, MembershipGranted, MembershipRevoked
-from identity.domain.membership import IllegalMembershipMove, Membership
+from identity.domain.membership import Membership
 
 AT = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -76,7 +77,7 @@ def test_r_id_2_staff_cannot_activate_an_invitation_for_the_person() -> None:
 
 def test_a_membership_moves_only_as_its_table_allows() -> None:
     m = _member()
-    with pytest.raises(IllegalMembershipMove):
+    with pytest.raises(IllegalTransition):
         m.change(status="invited", roles=None, other_active_admins=1, by="a", at=AT)
 
 

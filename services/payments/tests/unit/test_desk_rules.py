@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from chassis.status import IllegalTransition
 from contracts.permits import FeeVoided, Party, PermitPartiesChanged
 from payments.domain.payment import Payment
-from payments.domain.payment_status import IllegalPaymentMove
 from payments.service_layer import desk, receivables
 from payments.service_layer.commands import CounterPayment, RequestRefund
 
@@ -158,8 +158,8 @@ def test_a_payment_moves_only_as_its_table_allows() -> None:
         created_at=at,
     )
     assert not payment.fail("declined", at=at)  # a settled payment does not fail
-    with pytest.raises(IllegalPaymentMove):
+    with pytest.raises(IllegalTransition):
         payment.settle("R1", method=None, at=at)
-    with pytest.raises(IllegalPaymentMove):
+    with pytest.raises(IllegalTransition):
         payment.charged_but_taken("ref_1", method=None, at=at)
     assert not payment.opened("ref", "https://pay", at=at)

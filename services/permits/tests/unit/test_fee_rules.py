@@ -8,8 +8,8 @@ from functools import partial
 import pytest
 
 from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from chassis.status import IllegalTransition
 from contracts.permits import FeeAssessed, FeeVoided, PermitStatusChanged
-from permits.domain.workflow import IllegalTransition
 from permits.service_layer import fees
 from permits.service_layer.commands import AssessFees, VoidFee
 

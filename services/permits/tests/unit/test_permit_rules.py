@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from chassis.status import IllegalTransition
 from permits.domain.numbering import NumberFormat
 from permits.domain.workflow import (
     STATUS_LABELS,
     TRANSITIONS,
-    IllegalTransition,
     NotAllowed,
     check_transition,
 )

@@ -8,13 +8,14 @@ from functools import partial
 import pytest
 
 from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.status import IllegalTransition
 from contracts.permits import (
     PermitCancelled,
     PermitIssued,
     PermitReinstated,
     PermitStatusChanged,
 )
-from permits.domain.workflow import IllegalTransition, NotAllowed
+from permits.domain.workflow import NotAllowed
 from permits.service_layer import workflow
 from permits.service_layer.commands import Transition
 

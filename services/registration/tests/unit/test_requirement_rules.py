@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chassis.errors import Unprocessable
+from chassis.status import IllegalTransition
 from registration.domain.configuration import check_config, check_sections
 from registration.domain.registration import EmailConfirmation
 from registration.domain.requirements import (
-    IllegalTransition,
     Requirement,
     RuleBroken,
     missing,

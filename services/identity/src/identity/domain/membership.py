@@ -12,6 +12,7 @@ from uuid import uuid4
 
 from chassis.aggregate import Aggregate
 from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.status import StatusTable
 from contracts.identity import (
     AccountActivated,
     AuthorizedUserAdded,
@@ -29,8 +30,7 @@ TRANSITIONS = {
 }
 
 
-class IllegalMembershipMove(Conflict):
-    slug = "illegal-transition"
+TABLE = StatusTable.of("a membership", TRANSITIONS)
 
 
 @dataclass(kw_only=True, eq=False)
@@ -86,12 +86,7 @@ class Membership(Aggregate):
         return membership
 
     def _move(self, to: str, *, at: datetime, by: str, why: str) -> None:
-        if (self.status, to) not in TRANSITIONS:
-            raise IllegalMembershipMove(
-                f"a membership that is {self.status} cannot become {to}",
-                current=self.status,
-                requested=to,
-            )
+        TABLE.check(self.status, to)
         before = self.status
         self._change()
         self.status = to

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.errors import Unprocessable, field_error
 from chassis.principal import Principal
+from chassis.status import StatusTable
 from contracts.inspections import (
     InspectionCancelled,
     InspectionRescheduled,
@@ -30,8 +31,7 @@ TRANSITIONS = {
 }
 
 
-class NotScheduled(Conflict):
-    slug = "not-scheduled"
+TABLE = StatusTable.of("an inspection", TRANSITIONS)
 
 
 @dataclass(kw_only=True, eq=False)
@@ -122,8 +122,7 @@ class Inspection(Aggregate):
         return self.status == "SCHEDULED" and now < self.cancel_until
 
     def _move(self, to: str, *, at: datetime, by: str, comment: str) -> None:
-        if (self.status, to) not in TRANSITIONS:
-            raise NotScheduled(f"this inspection is {self.status}")
+        TABLE.check(self.status, to)
         before = self.status
         self._change()
         self.status = to

@@ -25,9 +25,8 @@ from payments.domain.money import ROUNDING_RULE
 from payments.domain.payment_status import (
     OPEN,
     REFUNDABLE,
-    TRANSITIONS,
+    TABLE,
     FailReason,
-    IllegalPaymentMove,
 )
 from payments.domain.receivable import Receivable
 from payments.domain.refund import Refund, refund_amount
@@ -134,10 +133,7 @@ class Payment(Aggregate):
 
     # -- the status table -------------------------------------------------
     def _move(self, to: str, *, at: datetime, comment: str, by: str = SYSTEM) -> None:
-        if (self.status, to) not in TRANSITIONS:
-            raise IllegalPaymentMove(
-                f"a {self.status} payment cannot become {to}", current=self.status, requested=to
-            )
+        TABLE.check(self.status, to)
         before = self.status
         self._change()
         self.status = to

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from chassis.errors import Conflict
+from chassis.status import StatusTable
 
 OPEN = ("CREATED", "PENDING")
 SETTLED = ("SETTLED", "PARTIALLY_REFUNDED", "REFUNDED", "REFUNDING")
@@ -25,5 +25,4 @@ TRANSITIONS = {
 }
 
 
-class IllegalPaymentMove(Conflict):
-    slug = "illegal-transition"
+TABLE = StatusTable.of("a payment", TRANSITIONS)

@@ -12,12 +12,13 @@ from uuid import uuid4
 from chassis.aggregate import SYSTEM
 from chassis.errors import Conflict, NotFound, Unprocessable, field_error
 from chassis.money import to_minor
+from chassis.status import IllegalTransition
 from contracts.permits import FeeAssessed, FeeVoided, SiteAddress
 from contracts.permits import FeeLine as FeeLineOut
 from permits.domain.fees import MAX_LINE_MINOR, FeeLine, balance_minor
 from permits.domain.permit_state import PermitState
 from permits.domain.permit_type import PermitType
-from permits.domain.workflow import CLOSED_TO_FEES, IllegalTransition
+from permits.domain.workflow import CLOSED_TO_FEES
 
 Doc = dict[str, Any]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from chassis.errors import Conflict, Forbidden
+from chassis.errors import Forbidden
+from chassis.status import StatusTable
 
 STATUS_LABELS = {
     "SUBMITTED": "SUBMITTED",
@@ -42,21 +43,7 @@ ACTIVE = ("ISSUED", "TCO")  # issued and not yet finaled: inspections, expiry (R
 CLOSED_TO_FEES = ("CANCELLED", "EXPIRED", "FINALED")
 
 
-class IllegalTransition(Conflict):
-    """A move the table does not have (409)."""
-
-    slug = "illegal-transition"
-
-    def __init__(self, current: str, requested: str, detail: str | None = None) -> None:
-        super().__init__(
-            detail
-            or f"a permit that is {STATUS_LABELS.get(current, current)} cannot become "
-            f"{STATUS_LABELS.get(requested, requested)}",
-            current=current,
-            requested=requested,
-        )
-        self.current = current
-        self.requested = requested
+TABLE = StatusTable("a permit", TRANSITIONS, label=lambda s: STATUS_LABELS.get(s, s))
 
 
 class NotAllowed(Forbidden):
@@ -66,8 +53,6 @@ class NotAllowed(Forbidden):
 def check_transition(current: str, requested: str, roles: list[str]) -> None:
     """The explicit transition table: an unknown move is illegal (409), a known
     move by someone without one of its roles is forbidden (403)."""
-    allowed = TRANSITIONS.get((current, requested))
-    if allowed is None:
-        raise IllegalTransition(current, requested)
+    allowed = TABLE.check(current, requested)
     if not set(roles) & set(allowed):
         raise NotAllowed(f"this move needs one of the roles {', '.join(allowed)}")

@@ -12,6 +12,7 @@ from uuid import uuid4
 from chassis.aggregate import Aggregate
 from chassis.errors import Conflict, NotFound, Unprocessable, field_error
 from chassis.links import EmailedLink
+from chassis.status import IllegalTransition
 from contracts.registration import (
     RegistrationEmailConfirmationRequested,
     RegistrationResubmitted,
@@ -20,7 +21,6 @@ from contracts.registration import (
 from registration.domain.registration_review import RegistrationReview
 from registration.domain.requirements import (
     EDITABLE,
-    IllegalTransition,
     Requirement,
     applicable,
     missing,

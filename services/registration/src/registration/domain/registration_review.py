@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from chassis.aggregate import Aggregate
 from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.status import IllegalTransition
 from contracts.registration import (
     NeedsInfo,
     RegisteredCompany,
@@ -16,7 +17,7 @@ from contracts.registration import (
     RegistrationDenied,
     RegistrationReturned,
 )
-from registration.domain.requirements import OUTCOME, IllegalTransition, Requirement, transition
+from registration.domain.requirements import OUTCOME, Requirement, transition
 
 Doc = dict[str, Any]
 

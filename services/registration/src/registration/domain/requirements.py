@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from chassis.errors import Conflict
 from chassis.numbers import parse_decimal
+from chassis.status import StatusTable
 
 Status = Literal["draft", "pending_validation", "returned", "accepted", "denied"]
 Decision = Literal["accept", "return", "deny"]
@@ -25,19 +25,6 @@ class RuleBroken(ValueError):
         self.field = field
 
 
-class IllegalTransition(Conflict):
-    slug = "illegal-transition"
-
-    def __init__(self, current: str, requested: str, detail: str | None = None) -> None:
-        super().__init__(
-            detail or f"a registration that is {current} cannot be {requested}",
-            current=current,
-            requested=requested,
-        )
-        self.current = current
-        self.requested = requested
-
-
 TRANSITIONS: dict[tuple[str, str], Status] = {
     ("draft", "submit_automatic"): "accepted",
     ("draft", "submit_review"): "pending_validation",
@@ -48,12 +35,12 @@ TRANSITIONS: dict[tuple[str, str], Status] = {
 }
 
 
+TABLE = StatusTable("a registration", TRANSITIONS, refusal="cannot be")
+
+
 def transition(current: str, action: str) -> Status:
     """The explicit transition table; anything else is refused (409)."""
-    try:
-        return TRANSITIONS[(current, action)]
-    except KeyError:
-        raise IllegalTransition(current, action) from None
+    return TABLE.check(current, action)
 
 
 @dataclass(frozen=True)
