@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +21,7 @@ from portal.gateway import ApiProblem, Unavailable
 from portal.pages.registration.draft import NoDraft
 from portal.security import CsrfRejected
 from portal.sessions import csrf_token
-from portal.web import TEMPLATES, LoginRequired
+from portal.web import TEMPLATES, LoginRequired, path_for
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +78,13 @@ async def error_page(
 
 
 async def login_required(request: Request, exc: LoginRequired) -> Response:
-    return RedirectResponse(f"/j/{exc.jurisdiction_id}/login?next={exc.next_path}", status_code=303)
+    login = path_for(request, "login_page", exc.jurisdiction_id)
+    return RedirectResponse(f"{login}?{urlencode({'next': exc.next_path})}", status_code=303)
 
 
 async def no_draft(request: Request, exc: NoDraft) -> Response:
-    return RedirectResponse(f"/j/{exc.jurisdiction_id}/register?lost=1", status_code=303)
+    register = path_for(request, "register_page", exc.jurisdiction_id)
+    return RedirectResponse(f"{register}?lost=1", status_code=303)
 
 
 async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
@@ -121,7 +124,7 @@ async def api_problem(request: Request, exc: ApiProblem) -> Response:
     if exc.status == 401 and jurisdiction:
         # the tokens were revoked (password changed, user removed): log in again
         await request.app.state.sessions.end(request.state.visitor)
-        return RedirectResponse(f"/j/{jurisdiction}/login", status_code=303)
+        return RedirectResponse(path_for(request, "login_page", jurisdiction), status_code=303)
     if exc.status in (401, 403, 404):
         return await error_page(
             request, 404, "Page not found", "There is nothing here, or it is not yours."

@@ -7,12 +7,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from starlette.datastructures import FormData
+from starlette.routing import NoMatchFound
 
 from chassis.context import current_correlation_id
 from portal.formats import FILTERS
@@ -24,7 +27,31 @@ TEMPLATES = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates
 PROFILE_SECONDS = 60.0
 
 
+@pass_context
+def url(context: Any, name: str, **params: Any) -> str:
+    """A page's path by its route's name, for templates: ``url('dashboard')``,
+    ``url('permit', permit_id=p.id)``. The page's own jurisdiction is the
+    default where the route has one; each value is quoted for a path."""
+    own = params.pop("jurisdiction_id", None) or (context.get("j") or {}).get("id")
+    return path_for(context["request"], name, own, **params)
+
+
+def path_for(request: Request, name: str, jurisdiction_id: str | None = None, **params: Any) -> str:
+    """The path of the route ``name`` (``NoMatchFound`` if there is none with
+    these parameters): ``jurisdiction_id`` is used where the route has one."""
+    quoted = {k: quote(str(v), safe="") for k, v in params.items()}
+    if name == "static":
+        return str(request.app.url_path_for("static", path=params["path"]))
+    if jurisdiction_id is not None:
+        try:
+            return str(request.app.url_path_for(name, jurisdiction_id=jurisdiction_id, **quoted))
+        except NoMatchFound:
+            pass
+    return str(request.app.url_path_for(name, **quoted))
+
+
 TEMPLATES.env.filters.update(FILTERS)
+TEMPLATES.env.globals["url"] = url
 
 
 Form = Annotated[FormData, Depends(checked_form)]
@@ -96,8 +123,9 @@ class Page:
         assert self.jurisdiction is not None
         return str(self.jurisdiction["id"])
 
-    def url(self, path: str = "") -> str:
-        return f"/j/{self.jid}{path}"
+    def path(self, name: str, **params: Any) -> str:
+        """The path of the route ``name`` in this page's jurisdiction."""
+        return path_for(self.request, name, self.jid if self.jurisdiction else None, **params)
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         secret = self.app.settings.session_secret.get_secret_value()

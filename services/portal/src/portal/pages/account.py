@@ -74,7 +74,7 @@ async def reset(request: Request, form: Form, token: str = link_token()) -> Resp
                 raise
             errors = problem.on_form(default="security_answer")
         else:
-            return page.redirect(page.url("/login?reset=1"))
+            return page.redirect(page.path("login_page") + "?reset=1")
     return page.render(
         "reset.html", 422, title="Choose a new password", view=view, token=token, errors=errors
     )
@@ -137,7 +137,7 @@ async def invite_user(page: UserPage, form: Form, company_id: str = object_id())
     except ApiProblem as problem:
         renames = {"email": "invite_email", "display_name": "invite_name"}
         return await _profile_error(page, problem, renames)
-    return page.redirect(page.url("/profile?done=invited"))
+    return page.redirect(page.path("profile") + "?done=invited")
 
 
 @router.post("/j/{jurisdiction_id}/companies/{company_id}/users/{account_id}/remove")
@@ -147,7 +147,7 @@ async def remove_user(
     await page.api().call(
         "DELETE", f"/v1/jurisdictions/{page.jid}/companies/{company_id}/users/{account_id}"
     )
-    return page.redirect(page.url("/profile?done=removed"))
+    return page.redirect(page.path("profile") + "?done=removed")
 
 
 @router.post("/j/{jurisdiction_id}/profile")
@@ -164,7 +164,7 @@ async def save_profile(page: UserPage, form: Form) -> Response:
     assert page.session is not None
     page.session.display_name = me["display_name"]
     await page.store.save(page.request.state.visitor, page.session)
-    return page.redirect(page.url("/profile?done=saved"))
+    return page.redirect(page.path("profile") + "?done=saved")
 
 
 @router.post("/j/{jurisdiction_id}/profile/password")
@@ -187,7 +187,7 @@ async def change_password(page: UserPage, form: Form) -> Response:
     assert page.session is not None
     apply_tokens(page.session, granted, page.app.clock)
     await page.store.save(page.request.state.visitor, page.session)
-    return page.redirect(page.url("/profile?done=password"))
+    return page.redirect(page.path("profile") + "?done=password")
 
 
 @router.post("/j/{jurisdiction_id}/profile/security-question")
@@ -207,4 +207,4 @@ async def change_question(page: UserPage, form: Form) -> Response:
         )
     except ApiProblem as problem:
         return await _profile_error(page, problem, {"current_answer": "current_answer"})
-    return page.redirect(page.url("/profile?done=question"))
+    return page.redirect(page.path("profile") + "?done=question")

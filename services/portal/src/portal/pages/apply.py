@@ -97,7 +97,7 @@ async def apply(page: UserPage, form: Form) -> Response:
 
 
 async def _attach(page: Page, permit: dict[str, Any], document: UploadFile | None) -> Response:
-    target = page.url(f"/permits/{permit['id']}?applied=1")
+    target = page.path("permit", permit_id=permit["id"]) + "?applied=1"
     if document is not None and not await send_document(page, permit["id"], document):
         target += "&document=refused"
     return page.redirect(target)

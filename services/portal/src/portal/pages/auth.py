@@ -21,7 +21,7 @@ router = APIRouter(prefix="/j/{jurisdiction_id}")
 @router.get("/login")
 async def login_page(page: PublicPage, next: str | None = Query(default=None)) -> Response:
     if page.session is not None and not page.session.setup_required:
-        return page.redirect(safe_next(next, page.url("/dashboard")))
+        return page.redirect(safe_next(next, page.path("dashboard")))
     return page.render(
         "login.html", title="Log in", next=safe_next(next, ""), values={"login_as": "contractor"}
     )
@@ -69,10 +69,10 @@ async def login(page: PublicPage, form: Form) -> Response:
     session_id = await page.store.start(session, replacing=page.request.state.visitor)
     rotate_visitor(page.request, session_id)
     if session.setup_required:
-        return page.redirect(page.url("/setup"))
+        return page.redirect(page.path("setup_page"))
     if len(session.company_ids) > 1:
-        return page.redirect(page.url("/company"))
-    return page.redirect(safe_next(values["next"], page.url("/dashboard")))
+        return page.redirect(page.path("company_page"))
+    return page.redirect(safe_next(values["next"], page.path("dashboard")))
 
 
 async def who(page: Page, session: Session) -> None:
@@ -87,14 +87,14 @@ async def who(page: Page, session: Session) -> None:
 @router.get("/setup")
 async def setup_page(page: PublicPage) -> Response:
     if page.session is None or not page.session.setup_required:
-        raise LoginRequired(page.jid, page.url("/dashboard"))
+        raise LoginRequired(page.jid, page.path("dashboard"))
     return page.render("setup.html", title="Set up your login")
 
 
 @router.post("/setup")
 async def setup(page: PublicPage, form: Form) -> Response:
     if page.session is None or not page.session.setup_required:
-        raise LoginRequired(page.jid, page.url("/dashboard"))
+        raise LoginRequired(page.jid, page.path("dashboard"))
     values = {"security_question": field_value(form, "security_question")}
     errors = _setup_errors(form)
     if not errors:
@@ -111,14 +111,14 @@ async def setup(page: PublicPage, form: Form) -> Response:
             )
         except ApiProblem as problem:
             if problem.status == 401:  # the setup token ran out: log in with the PIN again
-                raise LoginRequired(page.jid, page.url("/dashboard")) from None
+                raise LoginRequired(page.jid, page.path("dashboard")) from None
             errors = problem.on_form({"new_password": "password"})
         else:
             apply_tokens(page.session, granted, page.app.clock)
             await who(page, page.session)
             session_id = await page.store.start(page.session, replacing=page.request.state.visitor)
             rotate_visitor(page.request, session_id)
-            return page.redirect(page.url("/dashboard?welcome=1"))
+            return page.redirect(page.path("dashboard") + "?welcome=1")
     return page.render("setup.html", 422, title="Set up your login", errors=errors, values=values)
 
 
@@ -147,7 +147,7 @@ async def _company_names(page: Page) -> dict[str, str]:
 @router.get("/company")
 async def company_page(page: PublicPage) -> Response:
     if page.session is None:
-        raise LoginRequired(page.jid, page.url("/company"))
+        raise LoginRequired(page.jid, page.path("company_page"))
     return page.render(
         "company.html", title="Choose your company", names=await _company_names(page)
     )
@@ -156,7 +156,7 @@ async def company_page(page: PublicPage) -> Response:
 @router.post("/company")
 async def choose_company(page: PublicPage, form: Form) -> Response:
     if page.session is None:
-        raise LoginRequired(page.jid, page.url("/company"))
+        raise LoginRequired(page.jid, page.path("company_page"))
     chosen = field_value(form, "company_id")
     if chosen not in page.session.company_ids:
         return page.render(
@@ -168,7 +168,7 @@ async def choose_company(page: PublicPage, form: Form) -> Response:
         )
     page.session.company_id = chosen
     await page.store.save(page.request.state.visitor, page.session)
-    return page.redirect(page.url("/dashboard"))
+    return page.redirect(page.path("dashboard"))
 
 
 @router.post("/logout")
@@ -181,4 +181,4 @@ async def logout(page: PublicPage, form: Form) -> Response:
             )
     await page.store.end(page.request.state.visitor)
     rotate_visitor(page.request, new_id())
-    return page.redirect(page.url("/login?bye=1"))
+    return page.redirect(page.path("login_page") + "?bye=1")

@@ -4,7 +4,6 @@ page, and the same card as a PDF (``…/card.pdf``)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -30,7 +29,7 @@ async def _facts(page: Page, permit_id: str) -> CardFacts | None:
     address = ", ".join(p for p in (site.get("street"), site.get("city"), place) if p)
     names = await company_names(page, found.get("company_ids") or [])
     holder = (found.get("owner") or {}).get("name") or (found.get("applicant") or {}).get("name")
-    public_page = page.url(f"/search/{quote(found['number'])}")  # the result's page
+    public_page = page.path("public_permit", number=found["number"])  # the result's page
     verify = str(page.request.base_url).rstrip("/") + public_page
     return CardFacts(
         jurisdiction=str(page.jurisdiction["name"]),

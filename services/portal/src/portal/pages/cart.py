@@ -35,14 +35,14 @@ async def add(page: UserPage, form: Form) -> Response:
         if problem.status in (404, 422, 409):
             return await _summary(page, None, error=problem.detail, status=problem.status)
         raise
-    return page.redirect(page.url("/cart"))
+    return page.redirect(page.path("cart"))
 
 
 @router.post("/cart/remove")
 async def remove(page: UserPage, form: Form) -> Response:
     permit_id = field_value(form, "permit_id")
     await page.api().call("DELETE", f"/v1/jurisdictions/{page.jid}/cart/items/{permit_id}")
-    return page.redirect(page.url("/cart"))
+    return page.redirect(page.path("cart"))
 
 
 @router.get("/cart")
@@ -141,4 +141,4 @@ async def checkout(page: UserPage, form: Form) -> Response:
         raise
     if payment.get("hosted_url"):
         return page.redirect(payment["hosted_url"])
-    return page.redirect(page.url(f"/payments/{payment['id']}"))
+    return page.redirect(page.path("receipt", payment_id=payment["id"]))

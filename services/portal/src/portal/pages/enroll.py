@@ -155,7 +155,7 @@ async def _log_in(page: Page, email: str, password: str) -> Response:
     await who(page, session)
     session_id = await page.store.start(session, replacing=page.request.state.visitor)
     rotate_visitor(page.request, session_id)
-    return page.redirect(page.url("/dashboard?welcome=1"))
+    return page.redirect(page.path("dashboard") + "?welcome=1")
 
 
 @router.get("/j/{jurisdiction_id}/link")
@@ -188,11 +188,11 @@ async def link(page: UserPage, form: Form) -> Response:
                 else "No permit matches this number and fact"
             }
         else:
-            return page.redirect(page.url(f"/permits/{permit['id']}?linked=1"))
+            return page.redirect(page.path("permit", permit_id=permit["id"]) + "?linked=1")
     return page.render("link.html", 422, title="Link to a permit", errors=errors, values=values)
 
 
 @router.post("/j/{jurisdiction_id}/permits/{permit_id}/unlink")
 async def unlink(page: UserPage, form: Form, permit_id: str = object_id()) -> Response:
     await page.api().call("DELETE", f"/v1/jurisdictions/{page.jid}/permits/{permit_id}/link")
-    return page.redirect(page.url("/dashboard?unlinked=1"))
+    return page.redirect(page.path("dashboard") + "?unlinked=1")

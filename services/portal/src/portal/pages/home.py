@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from portal.web import TEMPLATES
+from portal.web import TEMPLATES, path_for
 
 router = APIRouter()
 
@@ -59,12 +59,14 @@ async def emailed_api_link(request: Request, rest: str) -> RedirectResponse:
 
 @router.get("/payments/return")
 async def payment_return(
+    request: Request,
     jurisdiction: str = Query(max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$"),
     payment_id: str | None = Query(default=None, max_length=80, pattern=r"^[A-Za-z0-9_-]+$"),
 ) -> RedirectResponse:
     """Where the provider's hosted page sends the payer back: the receipt page,
     which waits for the provider's confirmation (the redirect proves nothing)."""
-    target = f"/j/{jurisdiction}/payments"
     if payment_id:
-        target += f"/{payment_id}"
+        target = path_for(request, "receipt", jurisdiction, payment_id=payment_id)
+    else:
+        target = path_for(request, "paid_items", jurisdiction)
     return RedirectResponse(target, status_code=303)

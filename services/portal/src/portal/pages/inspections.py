@@ -119,7 +119,7 @@ async def schedule(page: UserPage, form: Form) -> Response:
                 errors[f"{name}-{n}"] = message
         errors = errors or {f"date-{requests[0][0]}": problem.detail}
         return _render_schedule(page, found, offers, 422, errors, values)
-    return page.redirect(page.url("/inspections?scheduled=1"))
+    return page.redirect(page.path("scheduled") + "?scheduled=1")
 
 
 @router.get("/inspections")
@@ -210,7 +210,7 @@ async def reschedule(page: UserPage, form: Form, inspection_id: str = object_id(
         if problem.status not in (409, 422):
             raise
         return await _reschedule_page(page, inspection_id, 422, problem.detail, day)
-    return page.redirect(page.url("/inspections?moved=1"))
+    return page.redirect(page.path("scheduled") + "?moved=1")
 
 
 @router.get("/inspections/{inspection_id}/cancel")
@@ -247,4 +247,4 @@ async def cancel(page: UserPage, form: Form, inspection_id: str = object_id()) -
             until=moment_text(found["cancel_until"], zone),
             errors={"reason": problem.detail},
         )
-    return page.redirect(page.url("/inspections?cancelled=1"))
+    return page.redirect(page.path("scheduled") + "?cancelled=1")

@@ -86,7 +86,7 @@ async def cancel_payment(page: UserPage, form: Form, payment_id: str = object_id
     except ApiProblem as problem:
         if problem.status != 409:  # already ended: the cart shows how things stand
             raise
-    return page.redirect(page.url("/cart?cancelled=1"))
+    return page.redirect(page.path("cart") + "?cancelled=1")
 
 
 @router.get("/payments/{payment_id}")

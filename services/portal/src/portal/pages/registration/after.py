@@ -79,7 +79,7 @@ async def update(
             values={f"req-{requirement_id}": value or ""},
             errors={f"req-{requirement_id}": error},
         )
-    return mine.page.redirect(mine.page.url("/registration?updated=1"))
+    return mine.page.redirect(mine.page.path("status_page") + "?updated=1")
 
 
 @router.post("/j/{jurisdiction_id}/registration/resubmit")
@@ -97,10 +97,10 @@ async def resubmit(mine: Mine, form: Form) -> Response:
             title=STATUS_TITLES.get(registration["status"], "Your registration"),
             errors={"_form": "Update every requirement marked Needs Info, then resubmit"},
         )
-    return mine.page.redirect(mine.page.url("/registration?resubmitted=1"))
+    return mine.page.redirect(mine.page.path("status_page") + "?resubmitted=1")
 
 
-@router.get("/j/{jurisdiction_id}/registration/documents/{file_id}")
+@router.get("/j/{jurisdiction_id}/registration/documents/{file_id}", name="registration_document")
 async def document(
     mine: Mine, file_id: str = Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
 ) -> Response:

@@ -31,7 +31,7 @@ async def register(page: PublicPage, form: Form) -> Response:
     values = {k: field_value(form, k) for k in ("user_type", "email")}
     if values["user_type"] == "public":
         # a public account: the enrollment page takes the same form (method and body kept)
-        return Response(status_code=307, headers={"Location": page.url("/enroll")})
+        return Response(status_code=307, headers={"Location": page.path("enroll_page")})
     offered = (await registration_settings(page))["enabled"]
     errors = {} if values["email"] else {"email": "Enter your email address"}
     if not errors:
@@ -62,7 +62,7 @@ async def register(page: PublicPage, form: Form) -> Response:
 # -- 2. the emailed links: confirm (a new draft) and resume (after a return) --------
 
 
-@router.get("/registrations/{kind}/{token}")
+@router.get("/registrations/{kind}/{token}", name="registration_link_page")
 async def link_page(
     request: Request, kind: str = Path(pattern="^(confirm|resume)$"), token: str = link_token()
 ) -> Response:
@@ -96,5 +96,5 @@ async def open_link(
         ),
     )
     return page.redirect(
-        page.url("/registration/company" if kind == "confirm" else "/registration")
+        page.path("registration_company_page" if kind == "confirm" else "status_page")
     )

@@ -16,11 +16,11 @@ from portal.web import Form
 router = APIRouter()
 
 
-@router.get("/j/{jurisdiction_id}/registration/company")
+@router.get("/j/{jurisdiction_id}/registration/company", name="registration_company_page")
 async def company_page(mine: Mine) -> Response:
     registration = await mine.get()
     if registration["status"] != "draft":
-        return mine.page.redirect(mine.page.url("/registration"))
+        return mine.page.redirect(mine.page.path("status_page"))
     values = {k: registration[k] or "" for k in COMPANY}
     values |= {"trades": registration["trades"], "license_types": registration["license_types"]}
     return _company(mine, registration, await mine.settings(), values, {})
@@ -75,7 +75,7 @@ async def company(mine: Mine, form: Form) -> Response:
                 raise
             errors = problem.on_form(default="company_name")
         else:
-            return mine.page.redirect(mine.page.url("/registration/requirements"))
+            return mine.page.redirect(mine.page.path("requirements_page"))
     return _company(mine, await mine.get(), settings, values, errors)
 
 
@@ -83,7 +83,7 @@ async def company(mine: Mine, form: Form) -> Response:
 async def requirements_page(mine: Mine) -> Response:
     registration = await mine.get()
     if registration["status"] != "draft":
-        return mine.page.redirect(mine.page.url("/registration"))
+        return mine.page.redirect(mine.page.path("status_page"))
     return _requirements(mine, registration, {}, {})
 
 
@@ -115,21 +115,21 @@ async def requirements(mine: Mine, form: Form) -> Response:
             errors[f"req-{requirement['id']}"] = error
     if errors:
         return _requirements(mine, await mine.get(), values, errors)
-    return mine.page.redirect(mine.page.url("/registration/profile"))
+    return mine.page.redirect(mine.page.path("profile_page"))
 
 
 @router.get("/j/{jurisdiction_id}/registration/profile")
 async def profile_page(mine: Mine) -> Response:
     registration = await mine.get()
     if registration["status"] != "draft":
-        return mine.page.redirect(mine.page.url("/registration"))
+        return mine.page.redirect(mine.page.path("status_page"))
     values = {k: registration["profile"].get(k) or "" for k in PROFILE}
     return mine.render(
         "register_profile.html", registration, title="Profile", step="profile", values=values
     )
 
 
-@router.post("/j/{jurisdiction_id}/registration/profile")
+@router.post("/j/{jurisdiction_id}/registration/profile", name="registration_profile")
 async def profile(mine: Mine, form: Form) -> Response:
     values = {k: field_value(form, k) for k in PROFILE}
     try:
@@ -147,7 +147,7 @@ async def profile(mine: Mine, form: Form) -> Response:
             values=values,
             errors=errors,
         )
-    return mine.page.redirect(mine.page.url("/registration/review"))
+    return mine.page.redirect(mine.page.path("review_page"))
 
 
 READABLE = {
@@ -165,11 +165,11 @@ def _where(mine: Registrant, field: str) -> str:
     """The step where a field submit finds missing is entered (the error
     summary's link)."""
     if field.startswith("requirements."):
-        return mine.page.url("/registration/requirements")
+        return mine.page.path("requirements_page")
     if field in ("company_name", "registrant_name", "trades", "license_types"):
-        return mine.page.url("/registration/company")
+        return mine.page.path("registration_company_page")
     if field.startswith("profile."):
-        return mine.page.url("/registration/profile") + "#" + field.removeprefix("profile.")
+        return mine.page.path("profile_page") + "#" + field.removeprefix("profile.")
     return f"#{field}"
 
 
@@ -177,7 +177,7 @@ def _where(mine: Registrant, field: str) -> str:
 async def review_page(mine: Mine) -> Response:
     registration = await mine.get()
     if registration["status"] != "draft":
-        return mine.page.redirect(mine.page.url("/registration"))
+        return mine.page.redirect(mine.page.path("status_page"))
     return await _review(mine, registration, {})
 
 
@@ -213,5 +213,5 @@ async def submit(mine: Mine, form: Form) -> Response:
                 raise
             errors = {k: READABLE.get(k, v) for k, v in problem.on_form(default="password").items()}
         else:
-            return mine.page.redirect(mine.page.url("/registration?submitted=1"))
+            return mine.page.redirect(mine.page.path("status_page") + "?submitted=1")
     return await _review(mine, await mine.get(), errors)
