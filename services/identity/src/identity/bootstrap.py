@@ -12,6 +12,7 @@ from chassis.clock import Clock
 from chassis.logging import configure_logging
 from identity.adapters.indexes import create_indexes
 from identity.adapters.jwt_keys import TokenSigner
+from identity.adapters.unit_of_work import identity_units
 from identity.entrypoints import (
     routes_admin,
     routes_auth,
@@ -76,4 +77,5 @@ def create_app(settings: IdentitySettings | None = None, clock: Clock | None = N
         on_startup=[_indexes],
     )
     app.state.identity = identity
+    app.state.units = identity_units(identity.runtime.uow)
     return app

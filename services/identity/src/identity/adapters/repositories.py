@@ -22,7 +22,7 @@ from chassis.aggregate import Aggregate
 from chassis.errors import Conflict
 from chassis.mongo import TenantRepository
 from chassis.repository import DataclassRepository
-from identity.domain.company import Company
+from identity.domain.company import Company, LicenseTaken
 from identity.domain.enrollment import Enrollment
 from identity.domain.invitation import Invitation
 from identity.domain.jurisdiction import Jurisdiction
@@ -216,10 +216,7 @@ def _license_taken(company: Company) -> Iterator[None]:
     try:
         yield
     except DuplicateKeyError as exc:
-        raise Conflict(
-            f"a company with license {company.license_number!r} already exists here",
-            slug="license-taken",
-        ) from exc
+        raise LicenseTaken(company.license_number) from exc
 
 
 class AuditLog(TenantRepository):

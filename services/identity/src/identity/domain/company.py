@@ -10,7 +10,7 @@ from typing import Any
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Forbidden, Unprocessable, field_error
+from chassis.errors import Conflict, Forbidden, Unprocessable, field_error
 from contracts.identity import Company as CompanyModel
 from contracts.identity import CompanyCreated, CompanyUpdated
 
@@ -37,6 +37,15 @@ def license_number(value: Any) -> str:
             "license number is required", errors=[field_error("license_number", "required")]
         )
     return normalized
+
+
+class LicenseTaken(Conflict):
+    """A license number is one company's in a jurisdiction."""
+
+    slug = "license-taken"
+
+    def __init__(self, license_number: str) -> None:
+        super().__init__(f"a company with license {license_number!r} already exists here")
 
 
 @dataclass(kw_only=True, eq=False)

@@ -14,6 +14,7 @@ from chassis.errors import Unauthorized, problem_responses
 from chassis.idempotency import Idempotency, IdempotentCall
 from identity.service_layer import tokens
 from identity.service_layer.common import Caller, Identity
+from identity.service_layer.unit_of_work import IdentityUnits
 
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422, 429)
 
@@ -23,6 +24,14 @@ async def get_identity(request: Request) -> Identity:
 
 
 Idn = Annotated[Identity, Depends(get_identity)]
+
+
+async def get_units(request: Request) -> IdentityUnits:
+    return request.app.state.units  # type: ignore[no-any-return]
+
+
+Units = Annotated[IdentityUnits, Depends(get_units)]
+"""Identity's unit of work per jurisdiction (the slices on the shared layout)."""
 
 
 async def get_caller(user: CurrentUser, idn: Idn) -> Caller:

@@ -12,6 +12,7 @@ from identity.entrypoints.dependencies import (
     CreateCompanyCall,
     Idn,
     PagingDep,
+    Units,
 )
 from identity.entrypoints.schemas_admin import (
     CompanyIn,
@@ -26,6 +27,7 @@ from identity.entrypoints.schemas_admin import (
     user_out,
 )
 from identity.service_layer import companies, people
+from identity.service_layer.commands import CreateCompany, RemoveCompanyUser, UpdateCompany
 
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 
@@ -42,10 +44,17 @@ router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
     "license number is taken).",
 )
 async def create_company(
-    jurisdiction_id: str, body: CompanyIn, caller: CallerDep, idn: Idn, call: CreateCompanyCall
+    jurisdiction_id: str, body: CompanyIn, caller: CallerDep, units: Units, call: CreateCompanyCall
 ) -> CompanyOut:
-    fields = body.model_dump(mode="json")
-    created = await call.run(lambda: companies.create_company(idn, caller, jurisdiction_id, fields))
+    cmd = CreateCompany(
+        jurisdiction_id=jurisdiction_id,
+        actor=caller.principal,
+        caller=caller,
+        profile=body.model_dump(mode="json"),
+    )
+    created = await call.run(
+        lambda: units.run(jurisdiction_id, lambda uow: companies.create_company(cmd, uow))
+    )
     return CompanyOut(**company_out(created))
 
 
@@ -104,10 +113,16 @@ async def get_public_company(jurisdiction_id: str, company_id: str, idn: Idn) ->
     summary="Edit company details (staff, or its company admins)",
 )
 async def update_company(
-    jurisdiction_id: str, company_id: str, body: CompanyPatch, caller: CallerDep, idn: Idn
+    jurisdiction_id: str, company_id: str, body: CompanyPatch, caller: CallerDep, units: Units
 ) -> CompanyOut:
-    fields = body.changes(mode="json")
-    doc = await companies.update_company(idn, caller, jurisdiction_id, company_id, fields)
+    cmd = UpdateCompany(
+        jurisdiction_id=jurisdiction_id,
+        actor=caller.principal,
+        caller=caller,
+        company_id=company_id,
+        changes=body.changes(mode="json"),
+    )
+    doc = await units.run(jurisdiction_id, lambda uow: companies.update_company(cmd, uow))
     return CompanyOut(**company_out(doc))
 
 
@@ -166,7 +181,14 @@ async def add_company_user(
     summary="Remove an authorized user: their sessions are revoked at once",
 )
 async def remove_company_user(
-    jurisdiction_id: str, company_id: str, account_id: str, caller: CallerDep, idn: Idn
+    jurisdiction_id: str, company_id: str, account_id: str, caller: CallerDep, units: Units
 ) -> Response:
-    await companies.remove_company_user(idn, caller, jurisdiction_id, company_id, account_id)
+    cmd = RemoveCompanyUser(
+        jurisdiction_id=jurisdiction_id,
+        actor=caller.principal,
+        caller=caller,
+        company_id=company_id,
+        account_id=account_id,
+    )
+    await units.run(jurisdiction_id, lambda uow: companies.remove_company_user(cmd, uow))
     return Response(status_code=204)

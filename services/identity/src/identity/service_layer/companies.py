@@ -7,11 +7,11 @@ from chassis.uow import Transaction
 from identity.adapters.repositories import (
     Companies,
     CompanyRepository,
-    MembershipRepository,
     Memberships,
 )
 from identity.domain.access import COMPANY_MANAGERS, is_company_admin, is_company_user
-from identity.domain.company import Company
+from identity.domain.company import Company, LicenseTaken
+from identity.service_layer.commands import CreateCompany, RemoveCompanyUser, UpdateCompany
 from identity.service_layer.common import (
     Caller,
     Doc,
@@ -26,8 +26,8 @@ from identity.service_layer.people import (
     NewPerson,
     add_person,
     created_doc,
-    revoke_sessions,
 )
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
 
 def _manages_as_staff(caller: Caller, jurisdiction_id: str) -> bool:
@@ -61,17 +61,17 @@ async def add_company(
     return company
 
 
-async def create_company(idn: Identity, caller: Caller, jurisdiction_id: str, profile: Doc) -> Doc:
-    require_staff(caller, jurisdiction_id, *COMPANY_MANAGERS)
-    await load_jurisdiction(idn.runtime.db, jurisdiction_id)
-
-    async def work(tx: Transaction) -> Doc:
-        company = await add_company(tx, jurisdiction_id, profile)
-        actor, subject = caller.account_id, company.id
-        await audit(tx, jurisdiction_id, "company_created", actor=actor, subject=subject)
-        return CompanyRepository.to_doc(company)
-
-    return await idn.runtime.uow.run(work)
+async def create_company(cmd: CreateCompany, uow: IdentityUnitOfWork) -> Company:
+    """Staff who manage companies (R-ID-4); a license number is one company's
+    in a jurisdiction (409 ``license-taken``)."""
+    require_staff(cmd.caller, uow.jurisdiction_id, *COMPANY_MANAGERS)
+    await uow.jurisdictions.require()
+    company = Company.new(jurisdiction_id=uow.jurisdiction_id, profile=cmd.profile, at=uow.now)
+    if await uow.companies.find_one({"license_number": company.license_number}):
+        raise LicenseTaken(company.license_number)
+    await uow.companies.add(company)
+    await uow.audit.record("company_created", actor=cmd.caller.account_id, subject=company.id)
+    return company
 
 
 async def list_companies(
@@ -117,23 +117,21 @@ async def public_company(idn: Identity, jurisdiction_id: str, company_id: str) -
     return {"id": doc["_id"], "name": doc.get("name") or ""}
 
 
-async def update_company(
-    idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str, changes: Doc
-) -> Doc:
+async def update_company(cmd: UpdateCompany, uow: IdentityUnitOfWork) -> Company:
     """Staff, or the company's own admins (R-ID-5: company address, phones…)."""
-    _company_access(caller, jurisdiction_id, company_id, to="edit it")
-    staff = _manages_as_staff(caller, jurisdiction_id)
-
-    async def work(tx: Transaction) -> Doc:
-        companies = CompanyRepository(tx, jurisdiction_id)
-        company = await companies.require(company_id)
-        if company.update(changes, by_staff=staff, by=caller.account_id, at=tx.clock.now()):
-            await companies.save(company)
-            what: Doc = {"actor": caller.account_id, "subject": company_id}
-            await audit(tx, jurisdiction_id, "company_updated", **what, fields=sorted(changes))
-        return CompanyRepository.to_doc(company)
-
-    return await idn.runtime.uow.run(work)
+    jid, caller = uow.jurisdiction_id, cmd.caller
+    _company_access(caller, jid, cmd.company_id, to="edit it")
+    company = await uow.companies.require(cmd.company_id)
+    staff = _manages_as_staff(caller, jid)
+    if company.update(cmd.changes, by_staff=staff, by=caller.account_id, at=uow.now):
+        await uow.companies.save(company)
+        await uow.audit.record(
+            "company_updated",
+            actor=caller.account_id,
+            subject=cmd.company_id,
+            fields=sorted(cmd.changes),
+        )
+    return company
 
 
 async def company_users(
@@ -187,23 +185,23 @@ async def add_company_user(
     return created["membership"], (issued[0] if issued else None)
 
 
-async def remove_company_user(
-    idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str, account_id: str
-) -> None:
-    """Removing a user cuts access: their sessions here are revoked at once."""
-    _company_access(caller, jurisdiction_id, company_id, to="remove its users")
-
-    async def work(tx: Transaction) -> None:
-        members = MembershipRepository(tx, jurisdiction_id)
-        membership = await members.find_one({"account_id": account_id, "company_ids": company_id})
-        if membership is None:
-            raise NotFound("this person is not an authorized user of the company")
-        others = await members.other_company_admins(company_id, membership.id)
-        at, actor = tx.clock.now(), caller.account_id
-        membership.leave_company(company_id, other_company_admins=others, by=actor, at=at)
-        await members.save(membership)
-        await revoke_sessions(tx, membership)
-        what = {"actor": actor, "subject": account_id, "company_id": company_id}
-        await audit(tx, jurisdiction_id, "authorized_user_removed", **what)
-
-    await idn.runtime.uow.run(work)
+async def remove_company_user(cmd: RemoveCompanyUser, uow: IdentityUnitOfWork) -> None:
+    """Removing a user cuts access: their sessions here are revoked at once;
+    a company always keeps an admin who can act."""
+    _company_access(cmd.caller, uow.jurisdiction_id, cmd.company_id, to="remove its users")
+    membership = await uow.memberships.find_one(
+        {"account_id": cmd.account_id, "company_ids": cmd.company_id}
+    )
+    if membership is None:
+        raise NotFound("this person is not an authorized user of the company")
+    others = await uow.memberships.other_company_admins(cmd.company_id, membership.id)
+    actor = cmd.caller.account_id
+    membership.leave_company(cmd.company_id, other_company_admins=others, by=actor, at=uow.now)
+    await uow.memberships.save(membership)
+    await uow.sessions.revoke(membership)
+    await uow.audit.record(
+        "authorized_user_removed",
+        actor=actor,
+        subject=cmd.account_id,
+        company_id=cmd.company_id,
+    )
