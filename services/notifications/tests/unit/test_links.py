@@ -71,6 +71,38 @@ async def test_the_fees_are_due_email_links_to_the_permit_page() -> None:
     assert mail["context"]["money"](102398) == "$1,023.98"
 
 
+async def test_amounts_in_emails_are_in_the_events_own_currency() -> None:
+    """Issue 24: the receipt, refund and fee emails printed ``$`` whatever the
+    event's currency; an amount now reads in its own."""
+    event = PaymentRefunded(
+        payment_id="pay-1",
+        jurisdiction_id="demo",
+        allocations=[],
+        refunded_at=datetime(2026, 1, 3, tzinfo=UTC),
+        payer_email="rich@example.org",
+        amount_minor=123450,
+        currency="EUR",
+    )
+    mailer = Recorder()
+    await notify(event, "demo", mailer, LINKS)
+    [mail] = mailer.sent
+    assert mail["context"]["money"](123450) == "€1,234.50"
+    fees = FeeAssessed(
+        permit_id="p-1",
+        jurisdiction_id="demo",
+        number="RES26-0001",
+        type_name="RESIDENTIAL",
+        site=SiteAddress(street="1 Rue Haute"),
+        lines=[FeeLine(line_id="l1", name="PLANNING", amount_minor=3500)],
+        balance_minor=3500,
+        currency="CHF",
+        payer_emails=["pat@example.org"],
+        version=3,
+    )
+    await notify(fees, "demo", mailer, LINKS)
+    assert mailer.sent[-1]["context"]["money"](3500) == "35.00 CHF"
+
+
 async def test_a_double_charge_tells_both_payers_and_a_plain_refund_one() -> None:
     def refunded(automatic: bool) -> PaymentRefunded:
         return PaymentRefunded(

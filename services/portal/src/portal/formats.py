@@ -18,15 +18,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from chassis.money import Money
 
-def money(value: Any) -> str:
-    """``1023.98`` → ``$1,023.98`` (the seeds' format)."""
+
+def money(value: Any, currency: str | None = None) -> str:
+    """``1023.98`` → ``$1,023.98`` (the seeds' format) in US dollars, ``€12.00``
+    or ``1,234.50 CHF`` in another currency (``chassis.money``)."""
     try:
         amount = Decimal(str(value))
     except ArithmeticError:
         return str(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
+    return Money.of(amount, currency or "USD").display()
+
+
+@pass_context
+def money_filter(context: Context, value: Any, currency: str | None = None) -> str:
+    """Templates' ``| money``: in the currency named, else the page's
+    (``currency`` in its context: a cart's, a payment's), else US dollars."""
+    return money(value, currency or context.get("currency"))
 
 
 def label(value: Any) -> str:
@@ -95,4 +104,4 @@ def moment(context: Context, value: Any) -> str:
     return moment_text(value, _time_zone(context))
 
 
-FILTERS = {"money": money, "label": label, "day": day, "moment": moment}
+FILTERS = {"money": money_filter, "label": label, "day": day, "moment": moment}

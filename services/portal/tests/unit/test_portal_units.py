@@ -12,6 +12,7 @@ from portal.gateway import ApiProblem
 from portal.pages.inspections import clock_label
 from portal.security import content_security_policy, origin_of, safe_next
 from portal.sessions import csrf_ok, csrf_token
+from portal.web import TEMPLATES
 
 
 @pytest.mark.parametrize(
@@ -65,6 +66,10 @@ def test_amounts_dates_and_clock_times_read_as_the_seeds_write_them() -> None:
     assert money("1023.98") == "$1,023.98"
     assert money("0") == "$0.00"
     assert money("-5.5") == "-$5.50"
+    # issue 24: the portal wrote "$" whatever the payment's currency
+    assert money("1234.5", "EUR") == "€1,234.50" and money("12", "CHF") == "12.00 CHF"
+    template = TEMPLATES.env.from_string("{{ a | money }} {{ a | money('GBP') }}")
+    assert template.render(currency="EUR", a="3.5") == "€3.50 £3.50"
     assert day_text("2026-12-01", "America/Boise") == "Tue 12/1/2026"
     assert clock_label("16:00") == "4:00 PM"
     assert clock_label("06:00") == "6:00 AM"

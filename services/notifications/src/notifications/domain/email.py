@@ -22,8 +22,11 @@ KIND_LABELS = {
 }
 
 
-def money(minor: int) -> str:
-    return Money(minor).display()
+def money_in(event: Any) -> Callable[[int], str]:
+    """The templates' ``money(minor)`` in the event's own currency (``$1,234.50``,
+    ``€12.00``, ``1,234.50 CHF``); events without one are in US dollars."""
+    currency = str(getattr(event, "currency", None) or "USD")
+    return lambda minor: Money(minor, currency).display()
 
 
 def no_context(event: Any, links: PortalLinks) -> dict[str, Any]:
@@ -53,7 +56,7 @@ def named(event: Any) -> str:
 def receipt(e: PaymentSettled, links: PortalLinks) -> dict[str, Any]:
     paid = sum(a.amount_minor for a in e.allocations)
     return {
-        "money": money,
+        "money": money_in(e),
         "receipt_number": e.receipt_number,
         "payer_name": e.payer_name,
         "settled_at": e.settled_at,
@@ -69,7 +72,7 @@ def receipt(e: PaymentSettled, links: PortalLinks) -> dict[str, Any]:
 
 def refund_context(e: PaymentRefunded, links: PortalLinks) -> dict[str, Any]:
     return {
-        "money": money,
+        "money": money_in(e),
         "amount_minor": e.amount_minor or 0,
         "reason": e.reason or "",
         "automatic": e.automatic,

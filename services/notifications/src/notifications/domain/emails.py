@@ -32,7 +32,7 @@ from contracts.registration import (
 from notifications.domain.email import (
     KIND_LABELS,
     Email,
-    money,
+    money_in,
     named,
     parties,
     receipt,
@@ -144,7 +144,7 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
             "fees_assessed",
             lambda e: list(e.payer_emails),
             lambda e, links: {
-                "money": money,
+                "money": money_in(e),
                 "number": e.number,
                 "type_name": e.type_name,
                 "address": e.site.street,
@@ -159,7 +159,7 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
             "permit_issued",
             lambda e: parties(e.applicant, e.owner),
             lambda e, links: {
-                "money": money,
+                "money": money_in(e),
                 "number": e.number,
                 "type_name": e.type_name,
                 "address": e.site.street,
@@ -173,14 +173,14 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
         Email(
             "permit_expiring",
             lambda e: parties(e.applicant, e.owner),
-            lambda e, links: {"money": money, "number": e.number, "expires_at": e.expires_at},
+            lambda e, links: {"money": money_in(e), "number": e.number, "expires_at": e.expires_at},
         )
     ],
     PermitExpired: [
         Email(
             "permit_expired",
             lambda e: parties(e.applicant, e.owner),
-            lambda e, links: {"money": money, "number": e.number, "expired_at": e.expired_at},
+            lambda e, links: {"money": money_in(e), "number": e.number, "expired_at": e.expired_at},
         )
     ],
     # -- payments: the receipt; refunds, and both payers of a double charge ------

@@ -86,6 +86,7 @@ async def _summary(
         open_payments=await open_payments(page),
         due_elsewhere=[p for p in await _fees_due(page) if p["id"] not in in_cart],
         summary=summary,
+        currency=summary.get("currency"),
         method=chosen,
         attempt=uuid4().hex,
         error=error,

@@ -58,17 +58,17 @@ async def receipt_as_pdf(page: UserPage, payment_id: str = object_id()) -> Respo
         reference=payment.get("provider_reference") or "",
         payer=payment.get("payer_name") or payment.get("payer_email") or "",
         lines=[
-            (item["number"], line["name"], money(line["amount"]))
+            (item["number"], line["name"], money(line["amount"], payment.get("currency")))
             for item in payment["items"]
             for line in item["lines"]
         ],
         totals=[
-            ("Total Fees", money(payment["fees"])),
+            ("Total Fees", money(payment["fees"], payment.get("currency"))),
             (
                 payment.get("convenience_fee_label") or "Convenience fee",
-                money(payment["convenience_fee"]),
+                money(payment["convenience_fee"], payment.get("currency")),
             ),
-            ("Total", money(payment["total"])),
+            ("Total", money(payment["total"], payment.get("currency"))),
         ],
     )
     return Response(
@@ -96,5 +96,6 @@ async def receipt(page: UserPage, payment_id: str = object_id()) -> Response:
         "receipt.html",
         title="Receipt" if payment["status"] == "SETTLED" else "Payment",
         payment=payment,
+        currency=payment.get("currency"),
         failure_reasons=FAILURE_REASONS,
     )
