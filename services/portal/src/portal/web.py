@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from starlette.routing import NoMatchFound
 
 from chassis.context import current_correlation_id
+from portal.api import MemberApi, PublicApi
 from portal.formats import FILTERS
 from portal.gateway import ApiProblem, Gateway, UserApi
 from portal.security import checked_form, content_security_policy, origin_of
@@ -96,7 +97,7 @@ class Profiles:
         if hit and time.monotonic() - hit[0] < PROFILE_SECONDS:
             return hit[1]
         try:
-            profile = await self.gateway.json("GET", f"/v1/jurisdictions/{jurisdiction_id}")
+            profile = await PublicApi(self.gateway, jurisdiction_id).jurisdiction()
         except ApiProblem as problem:
             if problem.status in (404, 422):
                 raise HTTPException(404) from None
@@ -162,6 +163,14 @@ class Page:
             self.request.state.api = api
         return api
 
+    def member(self) -> MemberApi:
+        """The visitor's API calls in this jurisdiction, one method each."""
+        return MemberApi(self.api(), self.jid)
+
+    def public(self) -> PublicApi:
+        """Anyone's API calls in this jurisdiction."""
+        return PublicApi(self.app.gateway, self.jid)
+
     @property
     def store(self) -> SessionStore:
         return self.app.sessions  # type: ignore[no-any-return]
@@ -191,11 +200,11 @@ async def emailed_link_page(request: Request, api_path: str) -> tuple[Page, dict
 async def company_names(page: Page, company_ids: list[str]) -> dict[str, str | None]:
     """Companies by name, as far as the visitor may read them (a company's own
     users and staff may); None for one the visitor may not read."""
-    api = page.api()
+    api = page.member()
     names: dict[str, str | None] = {}
     for company_id in company_ids:
         try:
-            company = await api.get(f"/v1/jurisdictions/{page.jid}/companies/{company_id}")
+            company = await api.company(company_id)
         except ApiProblem:
             names[company_id] = None
         else:

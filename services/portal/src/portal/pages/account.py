@@ -82,13 +82,12 @@ async def reset(request: Request, form: Form, token: str = link_token()) -> Resp
 
 async def _profile(page: Page, status: int = 200, **context: Any) -> Response:
     """The profile, and the authorized online users of each company the caller administers."""
-    api = page.api()
-    me = await api.get("/v1/me")
+    api = page.member()
+    me = await api.me()
     companies = []
     for company_id in me.get("company_admin_of") or []:
-        base = f"/v1/jurisdictions/{page.jid}/companies/{company_id}"
-        company = await api.get(base)
-        company["users"] = await api.get(f"{base}/users")
+        company = await api.company(company_id)
+        company["users"] = await api.company_users(company_id)
         companies.append(company)
     return page.render(
         "profile.html",
@@ -131,9 +130,7 @@ async def invite_user(page: UserPage, form: Form, company_id: str = object_id())
         problem = ApiProblem(422, "", "", {"invite_name": "Enter the person's name"})
         return await _profile_error(page, problem, {})
     try:
-        await page.api().call(
-            "POST", f"/v1/jurisdictions/{page.jid}/companies/{company_id}/users", json=body
-        )
+        await page.member().add_company_user(company_id, body)
     except ApiProblem as problem:
         renames = {"email": "invite_email", "display_name": "invite_name"}
         return await _profile_error(page, problem, renames)
@@ -144,9 +141,7 @@ async def invite_user(page: UserPage, form: Form, company_id: str = object_id())
 async def remove_user(
     page: UserPage, form: Form, company_id: str = object_id(), account_id: str = object_id()
 ) -> Response:
-    await page.api().call(
-        "DELETE", f"/v1/jurisdictions/{page.jid}/companies/{company_id}/users/{account_id}"
-    )
+    await page.member().remove_company_user(company_id, account_id)
     return page.redirect(page.path("profile") + "?done=removed")
 
 
@@ -158,7 +153,7 @@ async def save_profile(page: UserPage, form: Form) -> Response:
             page, ApiProblem(422, "", "", {"display_name": "Enter your name"}), {}
         )
     try:
-        me = await page.api().json("PATCH", "/v1/me", json={**body, "phone": body["phone"] or None})
+        me = await page.member().update_me({**body, "phone": body["phone"] or None})
     except ApiProblem as problem:
         return await _profile_error(page, problem, {"display_name": "display_name"})
     assert page.session is not None
@@ -172,15 +167,9 @@ async def change_password(page: UserPage, form: Form) -> Response:
     if form.get("new_password") != form.get("new_password_again"):
         problem = ApiProblem(422, "", "", {"new_password_again": "The passwords are not the same"})
         return await _profile_error(page, problem, {})
-    api = page.api()
     try:
-        granted = await api.json(
-            "POST",
-            "/v1/me/password",
-            json={
-                "current_password": field_value(form, "current_password"),
-                "new_password": field_value(form, "new_password"),
-            },
+        granted = await page.member().change_password(
+            field_value(form, "current_password"), field_value(form, "new_password")
         )
     except ApiProblem as problem:
         return await _profile_error(page, problem, {"current_password": "current_password"})
@@ -196,10 +185,8 @@ async def change_question(page: UserPage, form: Form) -> Response:
         problem = ApiProblem(422, "", "", {"answer_again": "The secret answers are not the same"})
         return await _profile_error(page, problem, {})
     try:
-        await page.api().call(
-            "PUT",
-            "/v1/me/security-question",
-            json={
+        await page.member().change_security_question(
+            {
                 "current_answer": field_value(form, "current_answer") or None,
                 "question": field_value(form, "question"),
                 "answer": field_value(form, "answer"),

@@ -31,7 +31,7 @@ RENAMES = {
 
 
 async def _types(page: Page) -> list[dict[str, Any]]:
-    types = await page.api().get(f"/v1/jurisdictions/{page.jid}/permit-types")
+    types = await page.member().permit_types()
     return [t for t in types if t.get("kind", "permit") == "permit"]
 
 
@@ -73,12 +73,7 @@ async def apply(page: UserPage, form: Form) -> Response:
         if values["owner_name"]:
             body["owner"] = {"name": values["owner_name"], "email": values["owner_email"] or None}
         try:
-            permit = await page.api().json(
-                "POST",
-                f"/v1/jurisdictions/{page.jid}/permits",
-                json=body,
-                headers={"Idempotency-Key": f"portal-apply-{attempt}"},
-            )
+            permit = await page.member().apply(body, key=f"portal-apply-{attempt}")
         except ApiProblem as problem:
             if problem.status not in (404, 409, 422):
                 raise

@@ -3,8 +3,6 @@ page, and the same card as a PDF (``…/card.pdf``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -17,9 +15,7 @@ ISSUED = ("ISSUED", "FINALED")  # a permit whose card may be posted
 
 
 async def _facts(page: Page, permit_id: str) -> CardFacts | None:
-    found: dict[str, Any] = await page.api().get(
-        f"/v1/jurisdictions/{page.jid}/permits/{permit_id}"
-    )
+    found = await page.member().permit(permit_id)
     if found["status"] not in ISSUED:
         return None
     assert page.jurisdiction is not None

@@ -9,7 +9,7 @@ from uuid import uuid4
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from portal.gateway import ApiProblem
+from portal.gateway import ApiProblem, Unavailable
 from portal.pages.payments import open_payments
 from portal.security import field_value
 from portal.web import Form, Page, UserPage
@@ -28,9 +28,7 @@ async def add(page: UserPage, form: Form) -> Response:
             page, None, error="Tick at least one permit whose fees to pay.", status=422
         )
     try:
-        await page.api().call(
-            "POST", f"/v1/jurisdictions/{page.jid}/cart/permits", json={"permit_ids": permit_ids}
-        )
+        await page.member().add_to_cart(permit_ids)
     except ApiProblem as problem:
         if problem.status in (404, 422, 409):
             return await _summary(page, None, error=problem.detail, status=problem.status)
@@ -41,7 +39,7 @@ async def add(page: UserPage, form: Form) -> Response:
 @router.post("/cart/remove")
 async def remove(page: UserPage, form: Form) -> Response:
     permit_id = field_value(form, "permit_id")
-    await page.api().call("DELETE", f"/v1/jurisdictions/{page.jid}/cart/items/{permit_id}")
+    await page.member().remove_from_cart(permit_id)
     return page.redirect(page.path("cart"))
 
 
@@ -70,7 +68,7 @@ async def _summary(
     """The Checkout Summary with ``method`` chosen (else the first): every
     method is offered with its own total, and the totals block is the chosen
     one's."""
-    summary = await page.api().get(f"/v1/jurisdictions/{page.jid}/cart")
+    summary = await page.member().cart()
     offers = {m["code"]: m for m in summary["methods"]}
     chosen = method if method in offers else next(iter(offers), None)
     if chosen is not None:
@@ -98,13 +96,9 @@ async def _fees_due(page: Page) -> list[dict[str, Any]]:
     """My active permits with fees due (Pay All Fees), the first ``DUE_LISTED``;
     an empty list if permits does not answer (the cart still shows)."""
     try:
-        found = await page.api().get(
-            f"/v1/jurisdictions/{page.jid}/dashboard/permits", fees_due="true", limit=DUE_LISTED
-        )
-    except ApiProblem as problem:
-        if problem.status >= 500:
-            return []
-        raise
+        found = await page.member().my_permits(fees_due="true", limit=DUE_LISTED)
+    except Unavailable:
+        return []
     return list(found["items"])
 
 
@@ -127,14 +121,10 @@ async def checkout(page: UserPage, form: Form) -> Response:
     attempt = field_value(form, "attempt") or uuid4().hex
     shown_total = field_value(form, "shown_total")
     try:
-        payment = await page.api().json(
-            "POST",
-            f"/v1/jurisdictions/{page.jid}/checkout",
-            json={
-                "method": method,
-                "expected_total_minor": int(shown_total) if shown_total.isdigit() else None,
-            },
-            headers={"Idempotency-Key": f"portal-{attempt}"},
+        payment = await page.member().checkout(
+            method,
+            int(shown_total) if shown_total.isdigit() else None,
+            key=f"portal-{attempt}",
         )
     except ApiProblem as problem:
         if problem.status in (409, 422):

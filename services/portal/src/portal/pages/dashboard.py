@@ -20,8 +20,7 @@ async def dashboard(
     inspections_offset: int = Query(default=0, ge=0, le=100_000),
     expired_offset: int = Query(default=0, ge=0, le=100_000),
 ) -> Response:
-    board = await page.api().get(
-        "/v1/me/dashboard",
+    board = await page.member().dashboard(
         limit=PER_PAGE,
         permits_offset=permits_offset,
         inspections_offset=inspections_offset,

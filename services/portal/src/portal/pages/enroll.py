@@ -176,9 +176,7 @@ async def link(page: UserPage, form: Form) -> Response:
     }
     if not errors:
         try:
-            permit = await page.api().json(
-                "POST", f"/v1/jurisdictions/{page.jid}/permit-links", json=values
-            )
+            permit = await page.member().link_permit(values)
         except ApiProblem as problem:
             if problem.status not in (404, 409, 422, 429):
                 raise
@@ -194,5 +192,5 @@ async def link(page: UserPage, form: Form) -> Response:
 
 @router.post("/j/{jurisdiction_id}/permits/{permit_id}/unlink")
 async def unlink(page: UserPage, form: Form, permit_id: str = object_id()) -> Response:
-    await page.api().call("DELETE", f"/v1/jurisdictions/{page.jid}/permits/{permit_id}/link")
+    await page.member().unlink_permit(permit_id)
     return page.redirect(page.path("dashboard") + "?unlinked=1")

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from portal.api import PublicApi
 from portal.web import TEMPLATES, path_for
 
 router = APIRouter()
@@ -14,7 +15,7 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 async def start(request: Request) -> HTMLResponse:
-    listed = await request.app.state.gateway.json("GET", "/v1/jurisdiction-directory")
+    listed = await PublicApi(request.app.state.gateway).directory()
     shown = [
         {**e, "name": (e.get("branding") or {}).get("display_name") or e["name"]} for e in listed
     ]

@@ -11,8 +11,9 @@ from typing import Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from portal.api import MemberApi
 from portal.formats import moment_text
-from portal.gateway import ApiProblem, UserApi
+from portal.gateway import ApiProblem
 from portal.security import field_value
 from portal.web import Form, Page, UserPage, object_id
 
@@ -24,18 +25,17 @@ def clock_label(hhmm: str) -> str:
     return time.fromisoformat(hhmm).strftime("%I:%M %p").lstrip("0")
 
 
-async def _offer(api: UserApi, jid: str, permit_id: str) -> tuple[dict[str, Any], list[Any]]:
+async def _offer(api: MemberApi, permit_id: str) -> tuple[dict[str, Any], list[Any]]:
     """The permit, and each of its type's inspections with the dates offered."""
-    base = f"/v1/jurisdictions/{jid}"
-    permit = await api.get(f"{base}/permits/{permit_id}")
-    types = await api.get(f"{base}/permit-types")
+    permit = await api.permit(permit_id)
+    types = await api.permit_types()
     names: list[str] = next(
         (t["inspection_types"] for t in types if t["code"] == permit["type_code"]), []
     )
     offers: list[dict[str, Any]] = []
     for name in names:
         try:
-            dates = await api.get(f"{base}/inspection-dates", permit_id=permit_id, type=name)
+            dates = await api.inspection_dates(permit_id, name)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
@@ -49,7 +49,7 @@ async def _offer(api: UserApi, jid: str, permit_id: str) -> tuple[dict[str, Any]
 async def schedule_page(
     page: UserPage, permit: str = Query(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
 ) -> Response:
-    found, offers = await _offer(page.api(), page.jid, permit)
+    found, offers = await _offer(page.member(), permit)
     return _render_schedule(page, found, offers)
 
 
@@ -79,8 +79,8 @@ def _render_schedule(
 @router.post("/inspections/schedule")
 async def schedule(page: UserPage, form: Form) -> Response:
     permit_id = field_value(form, "permit_id")
-    api = page.api()
-    found, offers = await _offer(api, page.jid, permit_id)
+    api = page.member()
+    found, offers = await _offer(api, permit_id)
     requests, values = [], {}
     for n, offer in enumerate(offers):
         day = field_value(form, f"date-{n}")
@@ -102,11 +102,7 @@ async def schedule(page: UserPage, form: Form) -> Response:
         errors = {"date-0": "Choose a requested date for at least one inspection"}
         return _render_schedule(page, found, offers, 422, errors, values)
     try:
-        await api.call(
-            "POST",
-            f"/v1/jurisdictions/{page.jid}/inspections",
-            json={"requests": [r for _, r in requests]},
-        )
+        await api.schedule([r for _, r in requests])
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
@@ -130,9 +126,9 @@ async def scheduled(
 ) -> Response:
     """Scheduled (seed 003's Inspections menu), with Reschedule and Cancel
     until the cut-off, and the results of past inspections with their corrections."""
-    api, mine = page.api(), f"/v1/jurisdictions/{page.jid}/my-inspections"
-    found = await api.get(mine, limit=20, offset=offset)
-    results = await api.get(mine, which="results", limit=20, offset=results_offset)
+    api = page.member()
+    found = await api.my_inspections(limit=20, offset=offset)
+    results = await api.my_inspections(which="results", limit=20, offset=results_offset)
     zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
     for row in found["items"]:
         row["cancel_until_local"] = moment_text(row["cancel_until"], zone)
@@ -159,17 +155,13 @@ async def _reschedule_page(
 ) -> Response:
     """The inspection, and the days it may move to with the capacity left
     (its own day left out); none once the cut-off has passed."""
-    api = page.api()
-    found = await api.get(f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}")
+    api = page.member()
+    found = await api.inspection(inspection_id)
     zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
     openings: list[dict[str, Any]] = []
     if found["cancellable"]:
         try:
-            offered = await api.get(
-                f"/v1/jurisdictions/{page.jid}/inspection-dates",
-                permit_id=found["permit_id"],
-                type=found["inspection"],
-            )
+            offered = await api.inspection_dates(found["permit_id"], found["inspection"])
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
@@ -201,11 +193,7 @@ async def reschedule(page: UserPage, form: Form, inspection_id: str = object_id(
     if not day:
         return await _reschedule_page(page, inspection_id, 422, "Choose the new date")
     try:
-        await page.api().call(
-            "POST",
-            f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}/reschedule",
-            json={"date": day},
-        )
+        await page.member().reschedule(inspection_id, day)
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
@@ -215,7 +203,7 @@ async def reschedule(page: UserPage, form: Form, inspection_id: str = object_id(
 
 @router.get("/inspections/{inspection_id}/cancel")
 async def cancel_page(page: UserPage, inspection_id: str = object_id()) -> Response:
-    found = await page.api().get(f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}")
+    found = await page.member().inspection(inspection_id)
     zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
     return page.render(
         "cancel.html",
@@ -227,17 +215,13 @@ async def cancel_page(page: UserPage, inspection_id: str = object_id()) -> Respo
 
 @router.post("/inspections/{inspection_id}/cancel")
 async def cancel(page: UserPage, form: Form, inspection_id: str = object_id()) -> Response:
-    api = page.api()
+    api = page.member()
     try:
-        await api.call(
-            "POST",
-            f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}/cancel",
-            json={"reason": field_value(form, "reason") or None},
-        )
+        await api.cancel_inspection(inspection_id, field_value(form, "reason") or None)
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
-        found = await api.get(f"/v1/jurisdictions/{page.jid}/inspections/{inspection_id}")
+        found = await api.inspection(inspection_id)
         zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
         return page.render(
             "cancel.html",

@@ -27,15 +27,13 @@ FAILURE_REASONS = {
 async def open_payments(page: Page) -> list[dict[str, Any]]:
     """The visitor's checkouts still open (the newest few): each holds its
     fees until it is finished or cancelled, so the cart shows them."""
-    found = await page.api().get(
-        f"/v1/jurisdictions/{page.jid}/payments", paid_only="false", limit=10
-    )
+    found = await page.member().payments(paid_only="false", limit=10)
     return [p for p in found["items"] if p["status"] in OPEN]
 
 
 @router.get("/payments")
 async def paid_items(page: UserPage, offset: int = Query(default=0, ge=0, le=100_000)) -> Response:
-    found = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments", limit=20, offset=offset)
+    found = await page.member().payments(limit=20, offset=offset)
     return page.render(
         "payments.html",
         title="Paid Items",
@@ -47,7 +45,7 @@ async def paid_items(page: UserPage, offset: int = Query(default=0, ge=0, le=100
 @router.get("/payments/{payment_id}/receipt.pdf")
 async def receipt_as_pdf(page: UserPage, payment_id: str = object_id()) -> Response:
     """The receipt as a PDF (a settled payment's only: none before)."""
-    payment = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments/{payment_id}/receipt")
+    payment = await page.member().receipt(payment_id)
     assert page.jurisdiction is not None
     zone = page.jurisdiction.get("time_zone")
     facts = ReceiptFacts(
@@ -82,7 +80,7 @@ async def receipt_as_pdf(page: UserPage, payment_id: str = object_id()) -> Respo
 async def cancel_payment(page: UserPage, form: Form, payment_id: str = object_id()) -> Response:
     """Cancel payment: the provider's page expires, the fees are free again."""
     try:
-        await page.api().call("POST", f"/v1/jurisdictions/{page.jid}/payments/{payment_id}/cancel")
+        await page.member().cancel_payment(payment_id)
     except ApiProblem as problem:
         if problem.status != 409:  # already ended: the cart shows how things stand
             raise
@@ -91,7 +89,7 @@ async def cancel_payment(page: UserPage, form: Form, payment_id: str = object_id
 
 @router.get("/payments/{payment_id}")
 async def receipt(page: UserPage, payment_id: str = object_id()) -> Response:
-    payment = await page.api().get(f"/v1/jurisdictions/{page.jid}/payments/{payment_id}")
+    payment = await page.member().payment(payment_id)
     return page.render(
         "receipt.html",
         title="Receipt" if payment["status"] == "SETTLED" else "Payment",

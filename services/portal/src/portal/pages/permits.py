@@ -23,7 +23,7 @@ async def permit(page: UserPage, permit_id: str = object_id()) -> Response:
 
 
 async def _permit(page: Page, permit_id: str, status_code: int = 200, **context: Any) -> Response:
-    found = await page.api().get(f"/v1/jurisdictions/{page.jid}/permits/{permit_id}")
+    found = await page.member().permit(permit_id)
     return page.render(
         "permit.html",
         status_code,
@@ -41,9 +41,7 @@ async def _inspections(page: Page, permit_id: str) -> list[dict[str, Any]] | Non
     events are on their way); None — a notice, not a failed page — when the
     service does not answer."""
     try:
-        found = await page.api().get(
-            f"/v1/jurisdictions/{page.jid}/inspections", permit_id=permit_id
-        )
+        found = await page.member().permit_inspections(permit_id)
     except ApiProblem as problem:
         if problem.status != 404:
             raise
@@ -57,16 +55,11 @@ async def send_document(page: Page, permit_id: str, document: UploadFile) -> boo
     """Attach ``document`` to the permit; False when the API refuses the file
     (its type is judged by its content, its size by the type's limit)."""
     try:
-        await page.api().call(
-            "POST",
-            f"/v1/jurisdictions/{page.jid}/permits/{permit_id}/documents",
-            files={
-                "file": (
-                    document.filename or "document",
-                    await document.read(),
-                    document.content_type or "application/octet-stream",
-                )
-            },
+        await page.member().attach(
+            permit_id,
+            document.filename or "document",
+            await document.read(),
+            document.content_type or "application/octet-stream",
         )
     except ApiProblem as problem:
         if problem.status not in (413, 415, 422):
@@ -91,7 +84,5 @@ async def document(
     page: UserPage, permit_id: str = object_id(), file_id: str = object_id()
 ) -> Response:
     """An attachment, passed through from the API (the browser holds no token)."""
-    answer = await page.api().call(
-        "GET", f"/v1/jurisdictions/{page.jid}/permits/{permit_id}/documents/{file_id}"
-    )
+    answer = await page.member().document(permit_id, file_id)
     return download(answer)

@@ -6,12 +6,11 @@ type, address, dates, its contractors' names and its inspections' results."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from portal.gateway import ApiProblem
+from portal.gateway import ApiProblem, Unavailable
 from portal.web import Page, PublicPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
@@ -27,11 +26,7 @@ async def search(
     if number is None and address is None:
         return page.render("search.html", title="Search Permit", values=values, results=None)
     try:
-        results = await page.app.gateway.json(
-            "GET",
-            f"/v1/jurisdictions/{page.jid}/public-permits",
-            params={k: v for k, v in values.items() if v},
-        )
+        results = await page.public().find_permits(**{k: v for k, v in values.items() if v})
     except ApiProblem as problem:
         if problem.status == 429:
             errors = {"number": "Too many searches: wait a minute and try again"}
@@ -49,9 +44,7 @@ async def _contractors(page: Page, company_ids: list[str]) -> list[str]:
     names = []
     for company_id in company_ids:
         try:
-            found = await page.app.gateway.json(
-                "GET", f"/v1/jurisdictions/{page.jid}/public-companies/{company_id}"
-            )
+            found = await page.public().company(company_id)
         except ApiProblem as problem:
             if problem.status != 404:
                 raise
@@ -63,16 +56,9 @@ async def _contractors(page: Page, company_ids: list[str]) -> list[str]:
 async def _inspections(page: Page, permit_id: str) -> list[dict[str, Any]] | None:
     """None when inspections does not answer: the page still shows the permit."""
     try:
-        found = await page.app.gateway.json(
-            "GET",
-            f"/v1/jurisdictions/{page.jid}/public-inspections",
-            params={"permit_id": permit_id},
-        )
-    except ApiProblem as problem:
-        if problem.status < 500:
-            raise
+        return await page.public().inspections(permit_id)
+    except Unavailable:
         return None
-    return list(found)
 
 
 @router.get("/search/{number}")
@@ -80,9 +66,7 @@ async def public_permit(
     page: PublicPage, number: str = Path(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
 ) -> Response:
     """A search result's page, for anyone: nothing personal is shown."""
-    found = await page.app.gateway.json(
-        "GET", f"/v1/jurisdictions/{page.jid}/public-permits/{quote(number)}"
-    )
+    found = await page.public().permit(number)
     return page.render(
         "public_permit.html",
         title=f"Permit {found['number']}",
