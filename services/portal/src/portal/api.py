@@ -152,6 +152,7 @@ class PublicApi:
 
     def __init__(self, gateway: Gateway, jurisdiction_id: str | None = None) -> None:
         self.gateway = gateway
+        self.jurisdiction_id = jurisdiction_id
         self.base = f"/v1/jurisdictions/{quote(jurisdiction_id or '', safe='')}"
 
     async def directory(self) -> list[Doc]:
@@ -176,4 +177,100 @@ class PublicApi:
     async def inspections(self, permit_id: str) -> list[Doc]:
         return await self.gateway.json(  # type: ignore[no-any-return]
             "GET", f"{self.base}/public-inspections", params={"permit_id": permit_id}
+        )
+
+    # -- joining and logging in ---------------------------------------------
+    async def log_in(self, email: str, password: str) -> Doc:
+        """The tokens of a password (or first-login PIN) login here."""
+        form = {"username": email, "password": password, "jurisdiction": self.jurisdiction_id}
+        return await self.gateway.json("POST", "/v1/auth/token", data=form)  # type: ignore[no-any-return]
+
+    async def set_up(self, setup_token: str, body: Doc) -> Doc:
+        """A PIN's first login: the new password and security question."""
+        return await self.gateway.json(  # type: ignore[no-any-return]
+            "POST", "/v1/me/setup", token=setup_token, json=body
+        )
+
+    async def log_out(self, refresh_token: str) -> None:
+        await self.gateway.call("POST", "/v1/auth/logout", data={"refresh_token": refresh_token})
+
+    async def enroll(self, email: str) -> None:
+        await self.gateway.call("POST", f"{self.base}/enrollments", json={"email": email})
+
+    async def request_password_reset(self, body: Doc) -> None:
+        await self.gateway.call("POST", f"{self.base}/password-resets", json=body)
+
+    async def registration_settings(self) -> Doc:
+        return await self.gateway.json("GET", f"{self.base}/registration-settings")  # type: ignore[no-any-return]
+
+    async def register(self, email: str) -> None:
+        await self.gateway.call("POST", f"{self.base}/registrations", json={"email": email})
+
+
+LINK_KINDS = (
+    "enrollments",
+    "invitations",
+    "password-resets",
+    "registrations/confirm",
+    "registrations/resume",
+)
+
+
+class EmailedLinks:
+    """The one-time links of emails: what one is for (without using it up),
+    and using it."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    @staticmethod
+    def _path(kind: str, token: str) -> str:
+        if kind not in LINK_KINDS:
+            raise ValueError(f"no such link: {kind}")
+        return f"/v1/{kind}/{quote(token, safe='')}"
+
+    async def view(self, kind: str, token: str) -> Doc:
+        return await self.gateway.json("GET", self._path(kind, token))  # type: ignore[no-any-return]
+
+    async def use(self, kind: str, token: str, body: Doc | None = None) -> Doc | None:
+        return await self.gateway.json(  # type: ignore[no-any-return]
+            "POST", self._path(kind, token), **({"json": body} if body is not None else {})
+        )
+
+
+class RegistrationApi:
+    """A registrant's draft, by its registration token (no login yet)."""
+
+    def __init__(self, gateway: Gateway, registration_id: str, token: str) -> None:
+        self.gateway = gateway
+        self.path = f"/v1/registrations/{quote(registration_id, safe='')}"
+        self.headers = {"X-Registration-Token": token}
+
+    async def _json(self, method: str, suffix: str = "", **kwargs: Any) -> Any:
+        return await self.gateway.json(
+            method, f"{self.path}{suffix}", headers=self.headers, **kwargs
+        )
+
+    async def get(self) -> Doc:
+        return await self._json("GET")  # type: ignore[no-any-return]
+
+    async def update(self, changes: Doc) -> None:
+        await self._json("PATCH", json=changes)
+
+    async def answer(self, requirement_id: str, value: str) -> None:
+        await self._json("PUT", f"/requirements/{requirement_id}", json={"value": value})
+
+    async def upload(self, requirement_id: str, name: str, content: bytes, kind: str) -> None:
+        files = {"file": (name, content, kind)}
+        await self._json("PUT", f"/requirements/{requirement_id}/document", files=files)
+
+    async def submit(self, password: str) -> None:
+        await self._json("POST", "/submit", json={"password": password})
+
+    async def resubmit(self) -> None:
+        await self._json("POST", "/resubmit")
+
+    async def document(self, file_id: str) -> httpx.Response:
+        return await self.gateway.call(
+            "GET", f"{self.path}/documents/{quote(file_id, safe='')}", headers=self.headers
         )

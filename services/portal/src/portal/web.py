@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from starlette.routing import NoMatchFound
 
 from chassis.context import current_correlation_id
-from portal.api import MemberApi, PublicApi
+from portal.api import EmailedLinks, MemberApi, PublicApi
 from portal.formats import FILTERS
 from portal.gateway import ApiProblem, Gateway, UserApi
 from portal.security import checked_form, content_security_policy, origin_of
@@ -184,12 +184,12 @@ async def public_page(request: Request, jurisdiction_id: str) -> Page:
     return Page(request, profile, session)
 
 
-async def emailed_link_page(request: Request, api_path: str) -> tuple[Page, dict[str, Any]]:
+async def emailed_link_page(request: Request, kind: str, token: str) -> tuple[Page, dict[str, Any]]:
     """A page behind an emailed one-time link: what the API says the link is
-    for (``GET api_path``), in its jurisdiction's page; a used, expired or
+    for (without using it up), in its jurisdiction's page; a used, expired or
     unknown link is the 404 page."""
     try:
-        view = await request.app.state.gateway.json("GET", api_path)
+        view = await EmailedLinks(request.app.state.gateway).view(kind, token)
     except ApiProblem as problem:
         if problem.status in (404, 410, 422):
             raise ApiProblem(404, "Not found", "This link is unknown, used or expired") from None

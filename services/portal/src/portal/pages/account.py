@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from portal.api import EmailedLinks
 from portal.gateway import ApiProblem, apply_tokens
 from portal.security import field_value
 from portal.web import Form, Page, PublicPage, UserPage, emailed_link_page, link_token, object_id
@@ -30,11 +31,7 @@ async def forgot(page: PublicPage, form: Form) -> Response:
             "forgot.html", 422, title="Forgot password", errors=errors, values=values
         )
     try:
-        await page.app.gateway.call(
-            "POST",
-            f"/v1/jurisdictions/{page.jid}/password-resets",
-            json={k: v for k, v in values.items() if v},
-        )
+        await page.public().request_password_reset({k: v for k, v in values.items() if v})
     except ApiProblem as problem:
         if problem.status not in (422, 429):
             raise
@@ -51,13 +48,13 @@ async def forgot(page: PublicPage, form: Form) -> Response:
 
 @router.get("/password-resets/{token}")
 async def reset_page(request: Request, token: str = link_token()) -> Response:
-    page, view = await emailed_link_page(request, f"/v1/password-resets/{token}")
+    page, view = await emailed_link_page(request, "password-resets", token)
     return page.render("reset.html", title="Choose a new password", view=view, token=token)
 
 
 @router.post("/password-resets/{token}")
 async def reset(request: Request, form: Form, token: str = link_token()) -> Response:
-    page, view = await emailed_link_page(request, f"/v1/password-resets/{token}")
+    page, view = await emailed_link_page(request, "password-resets", token)
     errors: dict[str, str] = {}
     if not field_value(form, "password"):
         errors["password"] = "Enter a new password"
@@ -68,7 +65,7 @@ async def reset(request: Request, form: Form, token: str = link_token()) -> Resp
         if view.get("security_question"):
             body["security_answer"] = field_value(form, "security_answer")
         try:
-            await page.app.gateway.call("POST", f"/v1/password-resets/{token}", json=body)
+            await EmailedLinks(page.app.gateway).use("password-resets", token, body)
         except ApiProblem as problem:
             if problem.status not in (401, 403, 422):
                 raise

@@ -4,12 +4,12 @@ company, and log out (seed 003: "LOGGING IN")."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from portal.api import MemberApi
 from portal.gateway import ApiProblem, UserApi, apply_tokens
 from portal.security import field_value, rotate_visitor, safe_next
 from portal.sessions import Session, new_id
@@ -34,15 +34,7 @@ async def login(page: PublicPage, form: Form) -> Response:
     if errors:
         return page.render("login.html", 422, title="Log in", errors=errors, values=values)
     try:
-        granted = await page.app.gateway.json(
-            "POST",
-            "/v1/auth/token",
-            data={
-                "username": values["email"],
-                "password": field_value(form, "password"),
-                "jurisdiction": page.jid,
-            },
-        )
+        granted = await page.public().log_in(values["email"], field_value(form, "password"))
     except ApiProblem as problem:
         message = (
             "Too many attempts: wait a few minutes and try again"
@@ -76,7 +68,7 @@ async def login(page: PublicPage, form: Form) -> Response:
 
 
 async def who(page: Page, session: Session) -> None:
-    me: dict[str, Any] = await UserApi(page.app.gateway, session, page.app.clock).get("/v1/me")
+    me = await MemberApi(UserApi(page.app.gateway, session, page.app.clock), page.jid).me()
     session.email = me["email"]
     session.display_name = me["display_name"]
     session.kind = me["kind"]
@@ -99,11 +91,9 @@ async def setup(page: PublicPage, form: Form) -> Response:
     errors = _setup_errors(form)
     if not errors:
         try:
-            granted = await page.app.gateway.json(
-                "POST",
-                "/v1/me/setup",
-                token=page.session.access_token,
-                json={
+            granted = await page.public().set_up(
+                page.session.access_token,
+                {
                     "new_password": field_value(form, "password"),
                     "security_question": values["security_question"],
                     "security_answer": field_value(form, "security_answer"),
@@ -176,9 +166,7 @@ async def logout(page: PublicPage, form: Form) -> Response:
     if page.session is not None and page.session.refresh_token:
         # already revoked or expired: the session ends here anyway
         with contextlib.suppress(ApiProblem):
-            await page.app.gateway.call(
-                "POST", "/v1/auth/logout", data={"refresh_token": page.session.refresh_token}
-            )
+            await page.public().log_out(page.session.refresh_token)
     await page.store.end(page.request.state.visitor)
     rotate_visitor(page.request, new_id())
     return page.redirect(page.path("login_page") + "?bye=1")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from portal.api import EmailedLinks
 from portal.gateway import ApiProblem, apply_tokens
 from portal.pages.auth import who
 from portal.security import field_value, rotate_visitor
@@ -27,9 +28,7 @@ async def enroll_page(page: PublicPage) -> Response:
 async def enroll(page: PublicPage, form: Form) -> Response:
     email = field_value(form, "email")
     try:
-        await page.app.gateway.call(
-            "POST", f"/v1/jurisdictions/{page.jid}/enrollments", json={"email": email}
-        )
+        await page.public().enroll(email)
     except ApiProblem as problem:
         if problem.status not in (422, 429):
             raise
@@ -50,13 +49,13 @@ async def enroll(page: PublicPage, form: Form) -> Response:
 
 @router.get("/enrollments/{token}")
 async def confirm_page(request: Request, token: str = link_token()) -> Response:
-    page, view = await emailed_link_page(request, f"/v1/enrollments/{token}")
+    page, view = await emailed_link_page(request, "enrollments", token)
     return page.render("enroll_confirm.html", title="Confirm your account", view=view, token=token)
 
 
 @router.post("/enrollments/{token}")
 async def confirm(request: Request, form: Form, token: str = link_token()) -> Response:
-    page, view = await emailed_link_page(request, f"/v1/enrollments/{token}")
+    page, view = await emailed_link_page(request, "enrollments", token)
     values = {k: field_value(form, k) for k in ("display_name", "phone")}
     errors = _password_errors(form, existing_account=view["existing_account"])
     if not values["display_name"] and not view["existing_account"]:
@@ -67,7 +66,7 @@ async def confirm(request: Request, form: Form, token: str = link_token()) -> Re
             "password": field_value(form, "password"),
             "phone": values["phone"] or None,
         }
-        used = await _use_link(page, view, f"/v1/enrollments/{token}", body)
+        used = await _use_link(page, view, ("enrollments", token), body)
         if isinstance(used, Response):
             return used
         errors = used
@@ -84,7 +83,7 @@ async def confirm(request: Request, form: Form, token: str = link_token()) -> Re
 
 @router.get("/invitations/{token}")
 async def invitation_page(request: Request, token: str = link_token()) -> Response:
-    page, view = await emailed_link_page(request, f"/v1/invitations/{token}")
+    page, view = await emailed_link_page(request, "invitations", token)
     return page.render("invitation.html", title="Accept your invitation", view=view, token=token)
 
 
@@ -92,14 +91,14 @@ async def invitation_page(request: Request, token: str = link_token()) -> Respon
 async def accept_invitation(request: Request, form: Form, token: str = link_token()) -> Response:
     """An invitation from staff or a company admin: a password (or the existing
     one), then logged in."""
-    page, view = await emailed_link_page(request, f"/v1/invitations/{token}")
+    page, view = await emailed_link_page(request, "invitations", token)
     values = {"display_name": field_value(form, "display_name")}
     errors = _password_errors(form, existing_account=view["existing_account"])
     if not errors:
         body = {"password": field_value(form, "password")}
         if values["display_name"]:
             body["display_name"] = values["display_name"]
-        used = await _use_link(page, view, f"/v1/invitations/{token}", body)
+        used = await _use_link(page, view, ("invitations", token), body)
         if isinstance(used, Response):
             return used
         errors = used
@@ -115,12 +114,12 @@ async def accept_invitation(request: Request, form: Form, token: str = link_toke
 
 
 async def _use_link(
-    page: Page, view: dict[str, Any], api_path: str, body: dict[str, Any]
+    page: Page, view: dict[str, Any], link: tuple[str, str], body: dict[str, Any]
 ) -> Response | dict[str, str]:
-    """Use an emailed link (its API route) and log in with the password it set;
-    the field messages when the API refuses."""
+    """Use an emailed link (its kind and token) and log in with the password
+    it set; the field messages when the API refuses."""
     try:
-        await page.app.gateway.call("POST", api_path, json=body)
+        await EmailedLinks(page.app.gateway).use(*link, body)
     except ApiProblem as problem:
         if problem.status not in (401, 409, 422):
             raise
@@ -139,11 +138,7 @@ def _password_errors(form: FormData, *, existing_account: bool) -> dict[str, str
 
 
 async def _log_in(page: Page, email: str, password: str) -> Response:
-    granted = await page.app.gateway.json(
-        "POST",
-        "/v1/auth/token",
-        data={"username": email, "password": password, "jurisdiction": page.jid},
-    )
+    granted = await page.public().log_in(email, password)
     session = Session(
         jurisdiction_id=page.jid,
         access_token="",

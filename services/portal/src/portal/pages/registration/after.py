@@ -85,7 +85,7 @@ async def update(
 @router.post("/j/{jurisdiction_id}/registration/resubmit")
 async def resubmit(mine: Mine, form: Form) -> Response:
     try:
-        await mine.api("POST", "/resubmit")
+        await mine.api.resubmit()
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
@@ -105,10 +105,4 @@ async def document(
     mine: Mine, file_id: str = Path(max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
 ) -> Response:
     """A document this registration uploaded, to check it before submitting."""
-    return download(
-        await mine.page.app.gateway.call(
-            "GET",
-            f"/v1/registrations/{mine.draft.registration_id}/documents/{file_id}",
-            headers={"X-Registration-Token": mine.draft.token},
-        )
-    )
+    return download(await mine.api.document(file_id))

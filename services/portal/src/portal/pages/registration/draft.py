@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
+from portal.api import RegistrationApi
 from portal.gateway import ApiProblem
 from portal.security import field_value
 from portal.sessions import Draft
@@ -48,17 +49,14 @@ class Registrant:
     page: Page
     draft: Draft
 
-    async def api(self, method: str, suffix: str = "", **kwargs: Any) -> Any:
-        return await self.page.app.gateway.json(
-            method,
-            f"/v1/registrations/{self.draft.registration_id}{suffix}",
-            headers={"X-Registration-Token": self.draft.token},
-            **kwargs,
-        )
+    @property
+    def api(self) -> RegistrationApi:
+        """The draft's API calls, by its registration token."""
+        return RegistrationApi(self.page.app.gateway, self.draft.registration_id, self.draft.token)
 
     async def get(self) -> dict[str, Any]:
         try:
-            return await self.api("GET")  # type: ignore[no-any-return]
+            return await self.api.get()
         except ApiProblem as problem:
             if problem.status == 404:  # reopened elsewhere from the emailed link
                 raise NoDraft(self.page.jid) from None
@@ -100,9 +98,7 @@ Mine = Annotated[Registrant, Depends(registrant)]
 
 async def registration_settings(page: Page) -> dict[str, Any]:
     """What the jurisdiction offers (public): trades, licenses, requirements."""
-    return await page.app.gateway.json(  # type: ignore[no-any-return]
-        "GET", f"/v1/jurisdictions/{page.jid}/registration-settings"
-    )
+    return await page.public().registration_settings()
 
 
 async def answer(
@@ -110,21 +106,19 @@ async def answer(
 ) -> tuple[str | None, str | None]:
     """Save one requirement from the form: ``(typed value, error)``."""
     name = f"req-{requirement['id']}"
-    suffix = f"/requirements/{requirement['id']}"
     try:
         if requirement["kind"] == "document":
             upload = form.get(name)
             if isinstance(upload, UploadFile) and upload.filename:
                 content = await upload.read()
                 kind = upload.content_type or "application/octet-stream"
-                files = {"file": (upload.filename, content, kind)}
-                await mine.api("PUT", f"{suffix}/document", files=files)
+                await mine.api.upload(requirement["id"], upload.filename, content, kind)
             elif requirement["required"] and not requirement["provided"]:
                 return None, f"Upload the {requirement['label'].lower()}"
             return None, None
         value = field_value(form, name)
         if value and value != (requirement["value"] or ""):
-            await mine.api("PUT", suffix, json={"value": value})
+            await mine.api.answer(requirement["id"], value)
         elif not value and requirement["required"] and not requirement["provided"]:
             return value, f"Enter the {requirement['label'].lower()}"
         return value, None

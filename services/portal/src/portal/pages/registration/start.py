@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
+from portal.api import EmailedLinks
 from portal.gateway import ApiProblem
 from portal.pages.registration.draft import registration_settings
 from portal.security import field_value, rotate_visitor
@@ -36,11 +37,7 @@ async def register(page: PublicPage, form: Form) -> Response:
     errors = {} if values["email"] else {"email": "Enter your email address"}
     if not errors:
         try:
-            await page.app.gateway.call(
-                "POST",
-                f"/v1/jurisdictions/{page.jid}/registrations",
-                json={"email": values["email"]},
-            )
+            await page.public().register(values["email"])
         except ApiProblem as problem:
             if problem.status not in (403, 422, 429):
                 raise
@@ -68,7 +65,7 @@ async def link_page(
 ) -> Response:
     """Opening the link shows what it is for; the button uses it (a mail
     scanner that fetches links spends nothing)."""
-    page, view = await emailed_link_page(request, f"/v1/registrations/{kind}/{token}")
+    page, view = await emailed_link_page(request, f"registrations/{kind}", token)
     title = "Continue your registration" if kind == "confirm" else "Update your registration"
     return page.render("register_link.html", title=title, view=view, kind=kind, token=token)
 
@@ -80,8 +77,9 @@ async def open_link(
     kind: str = Path(pattern="^(confirm|resume)$"),
     token: str = link_token(),
 ) -> Response:
-    page, _ = await emailed_link_page(request, f"/v1/registrations/{kind}/{token}")
-    opened = await page.app.gateway.json("POST", f"/v1/registrations/{kind}/{token}")
+    page, _ = await emailed_link_page(request, f"registrations/{kind}", token)
+    opened = await EmailedLinks(page.app.gateway).use(f"registrations/{kind}", token)
+    assert opened is not None
     # a fresh cookie holds the draft (an id planted before cannot reach it); a
     # login in this browser ends with the old cookie
     await page.store.end(request.state.visitor)

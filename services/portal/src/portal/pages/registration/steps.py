@@ -69,7 +69,7 @@ async def company(mine: Mine, form: Form) -> Response:
             "license_types": values["license_types"],
         }
         try:
-            await mine.api("PATCH", json=body)
+            await mine.api.update(body)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
@@ -133,7 +133,7 @@ async def profile_page(mine: Mine) -> Response:
 async def profile(mine: Mine, form: Form) -> Response:
     values = {k: field_value(form, k) for k in PROFILE}
     try:
-        await mine.api("PATCH", json={"profile": {k: v or None for k, v in values.items()}})
+        await mine.api.update({"profile": {k: v or None for k, v in values.items()}})
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
@@ -207,7 +207,7 @@ async def submit(mine: Mine, form: Form) -> Response:
         errors["password_again"] = "The two passwords are not the same"
     if not errors:
         try:
-            await mine.api("POST", "/submit", json={"password": password})
+            await mine.api.submit(password)
         except ApiProblem as problem:
             if problem.status not in (401, 409, 422):
                 raise
