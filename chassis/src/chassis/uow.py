@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -128,6 +128,15 @@ class ReadOnly:
 
 
 U = TypeVar("U")
+class Addressed(Protocol):
+    """A command names the jurisdiction it acts in (``chassis.commands.Command``
+    and the commands of callers without a login alike)."""
+
+    @property
+    def jurisdiction_id(self) -> str: ...
+
+
+C = TypeVar("C", bound=Addressed)
 
 
 class Units(Generic[U]):
@@ -159,6 +168,12 @@ class Units(Generic[U]):
             return self.present(await fn(self.factory(tx, jurisdiction_id)))
 
         return await self.runner.run(work)
+
+    async def handle(self, cmd: C, handler: Callable[[C, U], Awaitable[Any]]) -> Any:
+        """``handler(cmd, uow)`` in one transaction of the command's
+        jurisdiction, its result as ``present`` renders it: the one way a
+        route hands a command to its handler."""
+        return await self.run(cmd.jurisdiction_id, lambda uow: handler(cmd, uow))
 
     async def read(self, jurisdiction_id: str, fn: Callable[[U], Awaitable[Any]]) -> Any:
         return self.present(await fn(self.factory(self.runner.reader(), jurisdiction_id)))

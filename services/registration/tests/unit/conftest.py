@@ -14,6 +14,14 @@ from chassis.principal import Principal
 from chassis.testing.fakes import FakeUnitOfWork
 from registration.domain.registration import Registration
 from registration.service_layer import flow, links, review
+from registration.service_layer.commands import (
+    AnswerField,
+    Decide,
+    MarkRequirement,
+    PutConfig,
+    Resubmit,
+    UpdateDraft,
+)
 from registration.service_layer.unit_of_work import RegistrationService
 
 from .fakes import FakeIdentity, fake_units
@@ -64,7 +72,52 @@ class World:
     identity: FakeIdentity
 
     async def configure(self, **over: Any) -> None:
-        await self.svc.units.run(JID, partial(review.put_config, ADMIN, {**CONFIG, **over}))
+        cmd = PutConfig(jurisdiction_id=JID, actor=ADMIN, config={**CONFIG, **over})
+        await self.svc.units.handle(cmd, review.put_config)
+
+    def _draft(self, rid: str, token: str | None) -> dict[str, Any]:
+        return {"jurisdiction_id": JID, "registration_id": rid, "token": token}
+
+    async def update(self, rid: str, token: str | None, changes: Any) -> Registration:
+        cmd = UpdateDraft(**self._draft(rid, token), changes=changes)
+        return await self.svc.units.handle(cmd, flow.update)  # type: ignore[no-any-return]
+
+    async def answer(
+        self, rid: str, token: str | None, requirement: str, value: str
+    ) -> Registration:
+        cmd = AnswerField(**self._draft(rid, token), requirement_id=requirement, value=value)
+        return await self.svc.units.handle(cmd, flow.answer_field)  # type: ignore[no-any-return]
+
+    async def resubmit(self, rid: str, token: str | None) -> Registration:
+        cmd = Resubmit(**self._draft(rid, token))
+        return await self.svc.units.handle(cmd, flow.resubmit)  # type: ignore[no-any-return]
+
+    async def mark(
+        self, actor: Principal, rid: str, requirement: str, decision: Any, comment: str | None
+    ) -> Registration:
+        cmd = MarkRequirement(
+            jurisdiction_id=JID,
+            actor=actor,
+            registration_id=rid,
+            requirement_id=requirement,
+            decision=decision,
+            comment=comment,
+        )
+        return await self.svc.units.handle(cmd, review.mark)  # type: ignore[no-any-return]
+
+    async def decide(
+        self, actor: Principal, rid: str, decision: Any, reason: str | None, version: int
+    ) -> Registration:
+        cmd = Decide(
+            jurisdiction_id=JID,
+            actor=actor,
+            registration_id=rid,
+            decision=decision,
+            reason=reason,
+            version=version,
+            resume_link_days=self.svc.resume_link_days,
+        )
+        return await self.svc.units.handle(cmd, review.decide)  # type: ignore[no-any-return]
 
     def links(self) -> list[str]:
         return [e.token for e in self.events("RegistrationEmailConfirmationRequested")]
@@ -87,9 +140,9 @@ class World:
             "trades": ["ELECTRICAL"],
             "profile": dict(PROFILE),
         }
-        await self.run(flow.update, rid, token, changes)
-        await self.run(flow.answer_field, rid, token, "expiry", "2027-06-30")
-        await self.run(flow.answer_field, rid, token, "elic", "ec-12345")
+        await self.update(rid, token, changes)
+        await self.answer(rid, token, "expiry", "2027-06-30")
+        await self.answer(rid, token, "elic", "ec-12345")
         coi = await self.svc.units.run(JID, lambda uow: flow.mine(uow, rid, token))
         requirement = coi.requirement(_requirements(), "coi")
         coi.answer(

@@ -30,10 +30,8 @@ async def test_r_reg_2_a_link_per_request_five_an_hour_single_use(world: World) 
     with pytest.raises(NotFound):
         await links.confirm(world.svc, world.links()[1])  # expired
     with pytest.raises(NotFound):
-        await world.run(flow.update, draft.id, "alpha.not-the-token", {"company_name": "X"})
-    assert (
-        await world.run(flow.update, draft.id, token, {"company_name": "X"})
-    ).company_name == "X"
+        await world.update(draft.id, "alpha.not-the-token", {"company_name": "X"})
+    assert (await world.update(draft.id, token, {"company_name": "X"})).company_name == "X"
 
 
 async def test_r_reg_2_reading_a_link_does_not_use_it(world: World) -> None:
@@ -62,17 +60,17 @@ async def test_r_reg_1_a_jurisdiction_that_does_not_offer_it_refuses(world: Worl
 async def test_r_reg_1_answers_are_checked_by_type(world: World) -> None:
     draft, token = await world.draft()
     with pytest.raises(Unprocessable):
-        await world.run(flow.update, draft.id, token, {"trades": ["ROOFING"]})
-    await world.run(flow.update, draft.id, token, {"trades": ["ELECTRICAL"]})
+        await world.update(draft.id, token, {"trades": ["ROOFING"]})
+    await world.update(draft.id, token, {"trades": ["ELECTRICAL"]})
     with pytest.raises(Unprocessable, match="expired"):
-        await world.run(flow.answer_field, draft.id, token, "expiry", "2026-03-01")
-    answered = await world.run(flow.answer_field, draft.id, token, "elic", " ec-12345 ")
+        await world.answer(draft.id, token, "expiry", "2026-03-01")
+    answered = await world.answer(draft.id, token, "elic", " ec-12345 ")
     assert answered.answers["elic"]["value"] == "EC-12345"
     with pytest.raises(Unprocessable, match="document"):
-        await world.run(flow.answer_field, draft.id, token, "coi", "a value")
-    await world.run(flow.update, draft.id, token, {"trades": ["PLUMBING"]})
+        await world.answer(draft.id, token, "coi", "a value")
+    await world.update(draft.id, token, {"trades": ["PLUMBING"]})
     with pytest.raises(NotFound):  # a requirement of a trade not chosen does not apply
-        await world.run(flow.answer_field, draft.id, token, "elic", "EC-1")
+        await world.answer(draft.id, token, "elic", "EC-1")
 
 
 async def test_r_reg_3_submit_needs_everything_then_staff_review(world: World) -> None:
@@ -117,13 +115,11 @@ async def _pending(world: World) -> tuple[Registration, str]:
 async def test_r_reg_4_return_update_only_needs_info_resubmit(world: World) -> None:
     pending, _ = await _pending(world)
     with pytest.raises(Unprocessable):
-        await world.run(review.mark, TECH, pending.id, "coi", "needs_info", None)
+        await world.mark(TECH, pending.id, "coi", "needs_info", None)
     with pytest.raises(Unprocessable, match="Needs Info"):
-        await world.run(review.decide, world.svc, TECH, pending.id, "return", None, pending.version)
-    marked = await world.run(review.mark, TECH, pending.id, "coi", "needs_info", "unsigned")
-    returned = await world.run(
-        review.decide, world.svc, TECH, pending.id, "return", "see notes", marked.version
-    )
+        await world.decide(TECH, pending.id, "return", None, pending.version)
+    marked = await world.mark(TECH, pending.id, "coi", "needs_info", "unsigned")
+    returned = await world.decide(TECH, pending.id, "return", "see notes", marked.version)
     assert returned.status == "returned"
     [event] = world.events("RegistrationReturned")
     assert [n.requirement_id for n in event.needs_info] == ["coi"]
@@ -135,32 +131,28 @@ async def test_r_reg_4_return_update_only_needs_info_resubmit(world: World) -> N
     with pytest.raises(NotFound):
         await links.resume(world.svc, event.resume_token)  # single use
     with pytest.raises(Conflict, match="Needs Info"):
-        await world.run(flow.answer_field, pending.id, token2, "expiry", "2027-12-31")
+        await world.answer(pending.id, token2, "expiry", "2027-12-31")
     with pytest.raises(Unprocessable):
-        await world.run(flow.resubmit, pending.id, token2)
+        await world.resubmit(pending.id, token2)
     coi = reopened.requirement(_requirements(), "coi")
     reopened.answer(coi, value=None, document={"file_id": "f2"}, at=world.uow.clock.now())
     assert reopened.answers["coi"]["review"]["decision"] == "updated"
     await world.svc.units.run(JID, lambda uow: uow.registrations.save(reopened))
-    again = await world.run(flow.resubmit, pending.id, token2)
+    again = await world.resubmit(pending.id, token2)
     assert (again.status, again.round) == ("pending_validation", 2)
 
 
 async def test_r_reg_4_a_decision_is_taken_once(world: World) -> None:
     pending, _ = await _pending(world)
     with pytest.raises(Unprocessable):
-        await world.run(review.decide, world.svc, TECH, pending.id, "deny", None, pending.version)
+        await world.decide(TECH, pending.id, "deny", None, pending.version)
     with pytest.raises(Conflict):
-        await world.run(review.decide, world.svc, TECH, pending.id, "accept", None, 1)  # stale
-    decided = await world.run(
-        review.decide, world.svc, TECH, pending.id, "accept", None, pending.version
-    )
-    again = await world.run(
-        review.decide, world.svc, TECH, pending.id, "accept", None, pending.version
-    )
+        await world.decide(TECH, pending.id, "accept", None, 1)  # stale
+    decided = await world.decide(TECH, pending.id, "accept", None, pending.version)
+    again = await world.decide(TECH, pending.id, "accept", None, pending.version)
     assert again.version == decided.version and len(world.events("RegistrationAccepted")) == 1
     with pytest.raises(Conflict):
-        await world.run(review.decide, world.svc, TECH, pending.id, "deny", "late", decided.version)
+        await world.decide(TECH, pending.id, "deny", "late", decided.version)
 
 
 async def test_staff_see_submitted_registrations_only(world: World) -> None:

@@ -52,9 +52,7 @@ async def create_company(
         caller=caller,
         profile=body.model_dump(mode="json"),
     )
-    created = await call.run(
-        lambda: units.run(jurisdiction_id, lambda uow: companies.create_company(cmd, uow))
-    )
+    created = await call.run(lambda: units.handle(cmd, companies.create_company))
     return CompanyOut(**company_out(created))
 
 
@@ -122,7 +120,7 @@ async def update_company(
         company_id=company_id,
         changes=body.changes(mode="json"),
     )
-    doc = await units.run(jurisdiction_id, lambda uow: companies.update_company(cmd, uow))
+    doc = await units.handle(cmd, companies.update_company)
     return CompanyOut(**company_out(doc))
 
 
@@ -190,5 +188,5 @@ async def remove_company_user(
         company_id=company_id,
         account_id=account_id,
     )
-    await units.run(jurisdiction_id, lambda uow: companies.remove_company_user(cmd, uow))
+    await units.handle(cmd, companies.remove_company_user)
     return Response(status_code=204)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from fastapi import APIRouter, Query
 
 from chassis.api import Tenant
@@ -42,9 +40,7 @@ async def put_settings(
     cmd = PutSettings(
         jurisdiction_id=jurisdiction_id, actor=user, body=body.model_dump(mode="json")
     )
-    return InspectionSettingsOut(
-        **await app.units.run(jurisdiction_id, partial(scheduling.put_settings, cmd))
-    )
+    return InspectionSettingsOut(**await app.units.handle(cmd, scheduling.put_settings))
 
 
 @router.get(
@@ -60,7 +56,8 @@ async def inspection_dates(
     inspection_type: str = Query(alias="type", max_length=100),
 ) -> AvailableDates:
     days, settings = await app.units.read(
-        jurisdiction_id, partial(scheduling.available_dates, user, permit_id, inspection_type)
+        jurisdiction_id,
+        lambda uow: scheduling.available_dates(user, permit_id, inspection_type, uow),
     )
     return AvailableDates(
         permit_id=permit_id,

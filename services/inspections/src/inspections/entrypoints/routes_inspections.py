@@ -3,8 +3,6 @@ reschedule, results (R-INS-4…6)."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from fastapi import APIRouter, Query
 
 from chassis.api import Tenant
@@ -56,7 +54,9 @@ async def permit_inspections(
     app: App,
     permit_id: str = Query(min_length=1, max_length=80, description="the permit's id"),
 ) -> InspectionPage:
-    await app.units.read(jurisdiction_id, partial(permit_for, actor=user, permit_id=permit_id))
+    await app.units.read(
+        jurisdiction_id, lambda uow: permit_for(uow, actor=user, permit_id=permit_id)
+    )
     docs = await views.of_permit(app.runtime.db, jurisdiction_id, permit_id)
     return await app.page(jurisdiction_id, docs, len(docs), max(len(docs), 1), 0)
 
@@ -70,7 +70,8 @@ async def get_inspection(
     jurisdiction_id: str, inspection_id: str, user: Tenant, app: App
 ) -> InspectionOut:
     doc = await app.units.read(
-        jurisdiction_id, partial(visible_inspection, actor=user, inspection_id=inspection_id)
+        jurisdiction_id,
+        lambda uow: visible_inspection(uow, actor=user, inspection_id=inspection_id),
     )
     return await app.out(jurisdiction_id, doc)
 
@@ -86,9 +87,7 @@ async def cancel(
     cmd = Cancel(
         jurisdiction_id=jurisdiction_id, actor=user, inspection_id=inspection_id, reason=body.reason
     )
-    return await app.out(
-        jurisdiction_id, await app.units.run(jurisdiction_id, partial(changes.cancel, cmd))
-    )
+    return await app.out(jurisdiction_id, await app.units.handle(cmd, changes.cancel))
 
 
 @router.post(
@@ -122,5 +121,5 @@ async def result(
         comments=body.comments,
         corrections=body.corrections,
     )
-    doc = await app.units.run(jurisdiction_id, partial(changes.record_result, cmd))
+    doc = await app.units.handle(cmd, changes.record_result)
     return await app.out(jurisdiction_id, doc)

@@ -10,14 +10,13 @@ import contextlib
 import logging
 from collections import Counter
 from datetime import timedelta
-from functools import partial
-from typing import Any
+from typing import Any, cast
 from uuid import uuid4
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.leases import acquire_named_lease
-from payments.domain.payment_status import OPEN
+from payments.domain.payment_status import OPEN, FailReason
 from payments.service_layer.ledger import complete_refund, fail, settle
 from payments.service_layer.provider import ProviderError, ProviderStatus
 from payments.service_layer.unit_of_work import PaymentsService
@@ -70,7 +69,9 @@ class Reconciler:
         if doc["status"] == "CREATED" or not doc.get("provider_ref"):
             # The checkout request died before the provider answered: no payer
             # ever saw a payment page for it.
-            return str(await units.run(jurisdiction_id, partial(fail, pid, "provider-error")))
+            return str(
+                await units.run(jurisdiction_id, lambda uow: fail(pid, "provider-error", uow))
+            )
         try:
             status: ProviderStatus = await self.svc.provider.status(doc["provider_ref"])
             if status.outcome == "pending" and self.svc.clock.now() >= doc["expires_at"]:
@@ -83,10 +84,12 @@ class Reconciler:
         if status.outcome == "succeeded":
             return str(
                 await units.run(
-                    jurisdiction_id, partial(settle, self.svc, pid, method=status.method)
+                    jurisdiction_id, lambda uow: settle(self.svc, pid, uow, method=status.method)
                 )
             )
-        return str(await units.run(jurisdiction_id, partial(fail, pid, status.outcome)))
+        # neither pending nor succeeded: declined, canceled or expired
+        reason = cast(FailReason, status.outcome)
+        return str(await units.run(jurisdiction_id, lambda uow: fail(pid, reason, uow)))
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         while not stop.is_set():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
@@ -49,9 +48,7 @@ async def put_settings(
     jurisdiction_id: str, body: PaymentSettingsIn, user: Tenant, app: App
 ) -> PaymentSettingsIn:
     cmd = PutSettings(jurisdiction_id=jurisdiction_id, actor=user, body=body.model_dump())
-    return _settings_out(
-        await app.service.units.run(jurisdiction_id, partial(cart.put_settings, cmd))
-    )
+    return _settings_out(await app.service.units.handle(cmd, cart.put_settings))
 
 
 @router.post(
@@ -64,7 +61,7 @@ async def add_item(jurisdiction_id: str, body: CartItemIn, user: Tenant, app: Ap
         permit_id=body.permit_id,
         line_ids=body.line_ids,
     )
-    await app.service.units.run(jurisdiction_id, partial(cart.add_to_cart, cmd))
+    await app.service.units.handle(cmd, cart.add_to_cart)
     return Response(status_code=204)
 
 
@@ -77,14 +74,14 @@ async def add_permits(
     jurisdiction_id: str, body: CartPermitsIn, user: Tenant, app: App
 ) -> Response:
     cmd = AddPermitsToCart(jurisdiction_id=jurisdiction_id, actor=user, permit_ids=body.permit_ids)
-    await app.service.units.run(jurisdiction_id, partial(cart.add_permits_to_cart, cmd))
+    await app.service.units.handle(cmd, cart.add_permits_to_cart)
     return Response(status_code=204)
 
 
 @router.delete("/cart/items/{permit_id}", status_code=204, summary="Take a permit out of my cart")
 async def remove_item(jurisdiction_id: str, permit_id: str, user: Tenant, app: App) -> Response:
     cmd = RemoveFromCart(jurisdiction_id=jurisdiction_id, actor=user, permit_id=permit_id)
-    await app.service.units.run(jurisdiction_id, partial(cart.remove_from_cart, cmd))
+    await app.service.units.handle(cmd, cart.remove_from_cart)
     return Response(status_code=204)
 
 
@@ -95,5 +92,7 @@ async def get_cart(
     app: App,
     method: str | None = Query(default=None, max_length=20),
 ) -> dict[str, Any]:
-    found = await app.service.units.read(jurisdiction_id, partial(cart.summary, user, method))
+    found = await app.service.units.read(
+        jurisdiction_id, lambda uow: cart.summary(user, method, uow)
+    )
     return summary_out(found)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from functools import partial
+from typing import Any
 from uuid import uuid4
 
 from chassis.app import ServiceRuntime
@@ -16,6 +17,8 @@ from chassis.periodic import every
 from permits.domain.workflow import ACTIVE
 from permits.service_layer import activity
 from permits.service_layer.unit_of_work import PermitsUnits
+
+Doc = dict[str, Any]
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +52,7 @@ class ExpirySweep:
         for status in ACTIVE:  # one equality per status: served by the (status, expires_at) index
             due = rt.db["permits"].find({"status": status, "expires_at": {"$lte": now}}, projection)
             async for doc in due:
-                expired += await self.units.run(
-                    doc["jurisdiction_id"], partial(activity.expire_permit, doc["_id"])
-                )
+                expired += await self._one(doc, activity.expire_permit)
             soon = rt.db["permits"].find(
                 {
                     "status": status,
@@ -61,10 +62,13 @@ class ExpirySweep:
                 projection,
             )
             async for doc in soon:
-                warned += await self.units.run(
-                    doc["jurisdiction_id"], partial(activity.warn_expiring, doc["_id"])
-                )
+                warned += await self._one(doc, activity.warn_expiring)
         return {"expired": expired, "warned": warned}
+
+    async def _one(self, doc: Doc, change: Callable[[str, Any], Awaitable[int]]) -> int:
+        """``change`` of one permit, in its own jurisdiction's unit of work."""
+        permit_id = str(doc["_id"])
+        return int(await self.units.run(doc["jurisdiction_id"], lambda uow: change(permit_id, uow)))
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         await every(interval, stop, self.sweep_once, "the expiry sweep")

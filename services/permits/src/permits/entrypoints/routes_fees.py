@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import partial
 
 from fastapi import APIRouter
 
@@ -37,9 +36,7 @@ async def assess(
         items=[(i.code, Decimal(i.quantity or "0")) for i in body.items],
         manual=[(m.name, Decimal(m.amount), m.reason) for m in body.manual],
     )
-    return permit_out(
-        await call.run(lambda: app.units.run(jurisdiction_id, partial(fees.assess_fees, cmd)))
-    )
+    return permit_out(await call.run(lambda: app.units.handle(cmd, fees.assess_fees)))
 
 
 @router.post(
@@ -63,6 +60,4 @@ async def void(
         line_id=line_id,
         reason=body.reason,
     )
-    return permit_out(
-        await call.run(lambda: app.units.run(jurisdiction_id, partial(fees.void_fee, cmd)))
-    )
+    return permit_out(await call.run(lambda: app.units.handle(cmd, fees.void_fee)))

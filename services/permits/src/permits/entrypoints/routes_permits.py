@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
@@ -63,9 +62,7 @@ async def put_type(
     cmd = PutPermitType(
         jurisdiction_id=jurisdiction_id, actor=user, code=code.upper(), body=body.model_dump()
     )
-    return PermitTypeOut(
-        **await app.units.run(jurisdiction_id, partial(applications.put_permit_type, cmd))
-    )
+    return PermitTypeOut(**await app.units.handle(cmd, applications.put_permit_type))
 
 
 @router.post(
@@ -124,7 +121,9 @@ async def list_permits(
 )
 async def get_permit(jurisdiction_id: str, permit_id: str, user: Tenant, app: App) -> PermitOut:
     return permit_out(
-        await app.units.read(jurisdiction_id, partial(applications.get_permit, user, permit_id))
+        await app.units.read(
+            jurisdiction_id, lambda uow: applications.get_permit(user, permit_id, uow)
+        )
     )
 
 
@@ -150,9 +149,7 @@ async def transition(
         comment=body.comment,
         version=body.version,
     )
-    return permit_out(
-        await call.run(lambda: app.units.run(jurisdiction_id, partial(workflow.transition, cmd)))
-    )
+    return permit_out(await call.run(lambda: app.units.handle(cmd, workflow.transition)))
 
 
 @router.patch(
@@ -173,7 +170,7 @@ async def change_parties(
         applicant_email=str(body.applicant_email) if body.applicant_email else None,
         owner_email=str(body.owner_email) if body.owner_email else None,
     )
-    return permit_out(await app.units.run(jurisdiction_id, partial(parties.change_parties, cmd)))
+    return permit_out(await app.units.handle(cmd, parties.change_parties))
 
 
 @router.post(
@@ -194,9 +191,7 @@ async def comment(
     cmd = AddComment(
         jurisdiction_id=jurisdiction_id, actor=user, permit_id=permit_id, text=body.text
     )
-    return permit_out(
-        await call.run(lambda: app.units.run(jurisdiction_id, partial(parties.add_comment, cmd)))
-    )
+    return permit_out(await call.run(lambda: app.units.handle(cmd, parties.add_comment)))
 
 
 @router.post(
@@ -224,5 +219,5 @@ async def link(jurisdiction_id: str, body: LinkIn, user: Tenant, app: App) -> Pe
 )
 async def unlink(jurisdiction_id: str, permit_id: str, user: Tenant, app: App) -> Response:
     cmd = UnlinkPermit(jurisdiction_id=jurisdiction_id, actor=user, permit_id=permit_id)
-    await app.units.run(jurisdiction_id, partial(parties.unlink, cmd))
+    await app.units.handle(cmd, parties.unlink)
     return Response(status_code=204)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from fastapi import APIRouter, BackgroundTasks, UploadFile
 from fastapi.responses import StreamingResponse
 
@@ -23,6 +21,7 @@ from registration.entrypoints.schemas import (
     SubmitIn,
 )
 from registration.service_layer import flow, links, review
+from registration.service_layer.commands import AnswerField, PutConfig, Resubmit, UpdateDraft
 
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 router = APIRouter(prefix="/v1", responses=PROBLEMS)
@@ -52,8 +51,8 @@ async def get_settings(jurisdiction_id: str, app: App) -> RegistrationConfig:
 async def put_settings(
     jurisdiction_id: str, body: RegistrationConfig, user: Tenant, app: App
 ) -> RegistrationConfig:
-    put = partial(review.put_config, user, body.model_dump())
-    return _config_out(await app.service.units.run(jurisdiction_id, put))
+    cmd = PutConfig(jurisdiction_id=jurisdiction_id, actor=user, config=body.model_dump())
+    return _config_out(await app.service.units.handle(cmd, review.put_config))
 
 
 @router.post(
@@ -136,7 +135,9 @@ async def get_registration(
 ) -> RegistrationOut:
     jurisdiction_id = flow.jurisdiction_of(token)
     return await app.out(
-        await app.service.units.read(jurisdiction_id, partial(_mine, registration_id, token))
+        await app.service.units.read(
+            jurisdiction_id, lambda uow: _mine(registration_id, token, uow)
+        )
     )
 
 
@@ -153,8 +154,13 @@ async def _mine(registration_id: str, token: str | None, uow: object) -> object:
 async def update(
     registration_id: str, body: DraftPatch, app: App, token: RegistrationToken = None
 ) -> RegistrationOut:
-    change = partial(flow.update, registration_id, token, body.changes())
-    return await app.out(await app.service.units.run(flow.jurisdiction_of(token), change))
+    cmd = UpdateDraft(
+        jurisdiction_id=flow.jurisdiction_of(token),
+        registration_id=registration_id,
+        token=token,
+        changes=body.changes(),
+    )
+    return await app.out(await app.service.units.handle(cmd, flow.update))
 
 
 @router.put(
@@ -170,8 +176,14 @@ async def answer(
     app: App,
     token: RegistrationToken = None,
 ) -> RegistrationOut:
-    change = partial(flow.answer_field, registration_id, token, requirement_id, body.value)
-    return await app.out(await app.service.units.run(flow.jurisdiction_of(token), change))
+    cmd = AnswerField(
+        jurisdiction_id=flow.jurisdiction_of(token),
+        registration_id=registration_id,
+        token=token,
+        requirement_id=requirement_id,
+        value=body.value,
+    )
+    return await app.out(await app.service.units.handle(cmd, flow.answer_field))
 
 
 @router.put(
@@ -219,8 +231,10 @@ async def submit(
 async def resubmit(
     registration_id: str, app: App, token: RegistrationToken = None
 ) -> RegistrationOut:
-    change = partial(flow.resubmit, registration_id, token)
-    return await app.out(await app.service.units.run(flow.jurisdiction_of(token), change))
+    cmd = Resubmit(
+        jurisdiction_id=flow.jurisdiction_of(token), registration_id=registration_id, token=token
+    )
+    return await app.out(await app.service.units.handle(cmd, flow.resubmit))
 
 
 @router.get(
@@ -235,7 +249,7 @@ async def download_mine(
 ) -> StreamingResponse:
     jurisdiction_id = flow.jurisdiction_of(token)
     registration = await app.service.units.read(
-        jurisdiction_id, partial(_mine, registration_id, token)
+        jurisdiction_id, lambda uow: _mine(registration_id, token, uow)
     )
     await flow.document_of(registration, file_id)
     return download_response(await app.service.files.open(file_id, jurisdiction_id))

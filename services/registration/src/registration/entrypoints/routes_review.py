@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
@@ -20,6 +18,7 @@ from registration.entrypoints.schemas import (
     StaffRegistrationOut,
 )
 from registration.service_layer import flow, review, views
+from registration.service_layer.commands import Decide, MarkRequirement
 
 staff = APIRouter(
     prefix="/v1/jurisdictions/{jurisdiction_id}/registrations",
@@ -68,7 +67,7 @@ async def detail(
     jurisdiction_id: str, registration_id: str, user: Tenant, app: App
 ) -> StaffRegistrationOut:
     found = await app.service.units.read(
-        jurisdiction_id, partial(_for_staff, user, registration_id)
+        jurisdiction_id, lambda uow: _for_staff(user, registration_id, uow)
     )
     return await app.staff_out(found)
 
@@ -90,10 +89,15 @@ async def mark(
     user: Tenant,
     app: App,
 ) -> StaffRegistrationOut:
-    change = partial(
-        review.mark, user, registration_id, requirement_id, body.decision, body.comment
+    cmd = MarkRequirement(
+        jurisdiction_id=jurisdiction_id,
+        actor=user,
+        registration_id=registration_id,
+        requirement_id=requirement_id,
+        decision=body.decision,
+        comment=body.comment,
     )
-    return await app.staff_out(await app.service.units.run(jurisdiction_id, change))
+    return await app.staff_out(await app.service.units.handle(cmd, review.mark))
 
 
 @staff.post(
@@ -104,16 +108,16 @@ async def mark(
 async def decide(
     jurisdiction_id: str, registration_id: str, body: DecisionIn, user: Tenant, app: App
 ) -> StaffRegistrationOut:
-    change = partial(
-        review.decide,
-        app.service,
-        user,
-        registration_id,
-        body.decision,
-        body.reason,
-        body.version,
+    cmd = Decide(
+        jurisdiction_id=jurisdiction_id,
+        actor=user,
+        registration_id=registration_id,
+        decision=body.decision,
+        reason=body.reason,
+        version=body.version,
+        resume_link_days=app.service.resume_link_days,
     )
-    return await app.staff_out(await app.service.units.run(jurisdiction_id, change))
+    return await app.staff_out(await app.service.units.handle(cmd, review.decide))
 
 
 @staff.get(
@@ -126,7 +130,7 @@ async def download_staff(
     jurisdiction_id: str, registration_id: str, file_id: str, user: Tenant, app: App
 ) -> StreamingResponse:
     found = await app.service.units.read(
-        jurisdiction_id, partial(_for_staff, user, registration_id)
+        jurisdiction_id, lambda uow: _for_staff(user, registration_id, uow)
     )
     await flow.document_of(found, file_id)
     return download_response(await app.service.files.open(file_id, jurisdiction_id))

@@ -12,6 +12,7 @@ from chassis.links import split_scoped_token, token_hash
 from registration.domain.configuration import check_sections
 from registration.domain.registration import Registration
 from registration.domain.requirements import Requirement, RuleBroken, validate_field
+from registration.service_layer.commands import AnswerField, Resubmit, UpdateDraft
 from registration.service_layer.unit_of_work import (
     Chunks,
     Doc,
@@ -51,14 +52,12 @@ async def mine(
     return found
 
 
-async def update(
-    registration_id: str, token: str | None, changes: Doc, uow: RegistrationUnitOfWork
-) -> Registration:
+async def update(cmd: UpdateDraft, uow: RegistrationUnitOfWork) -> Registration:
     """Any step may go back: a draft's sections change until it is submitted."""
-    registration = await mine(uow, registration_id, token)
+    registration = await mine(uow, cmd.registration_id, cmd.token)
     registration.ensure_editable()
-    check_sections(await uow.config.load(), changes)
-    registration.update(changes, changes.get("profile"), at=uow.now)
+    check_sections(await uow.config.load(), cmd.changes)
+    registration.update(cmd.changes, cmd.changes.get("profile"), at=uow.now)
     await uow.registrations.save(registration)
     return registration
 
@@ -82,18 +81,12 @@ async def _requirement(
     return requirement, config
 
 
-async def answer_field(
-    registration_id: str,
-    token: str | None,
-    requirement_id: str,
-    value: str,
-    uow: RegistrationUnitOfWork,
-) -> Registration:
-    registration = await mine(uow, registration_id, token)
-    requirement, config = await _requirement(uow, registration, requirement_id, "field")
+async def answer_field(cmd: AnswerField, uow: RegistrationUnitOfWork) -> Registration:
+    registration = await mine(uow, cmd.registration_id, cmd.token)
+    requirement, config = await _requirement(uow, registration, cmd.requirement_id, "field")
     today = local_time(uow.now, config.get("time_zone", "UTC")).date()
     try:
-        clean = validate_field(requirement, value, today)
+        clean = validate_field(requirement, cmd.value, today)
     except RuleBroken as exc:
         raise Unprocessable(str(exc), errors=[field_error(exc.field, str(exc))]) from exc
     registration.answer(requirement, value=clean, document=None, at=uow.now)
@@ -202,10 +195,8 @@ async def submit(
     )
 
 
-async def resubmit(
-    registration_id: str, token: str | None, uow: RegistrationUnitOfWork
-) -> Registration:
-    registration = await mine(uow, registration_id, token)
+async def resubmit(cmd: Resubmit, uow: RegistrationUnitOfWork) -> Registration:
+    registration = await mine(uow, cmd.registration_id, cmd.token)
     registration.resubmit(at=uow.now)
     await uow.registrations.save(registration)
     return registration

@@ -4,7 +4,6 @@ marks and decisions."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal
 
 from chassis.access import require_staff
 from chassis.errors import NotFound
@@ -12,9 +11,9 @@ from chassis.links import new_scoped_token, token_hash
 from chassis.principal import Principal
 from registration.domain.configuration import check_config
 from registration.domain.registration import Registration
+from registration.service_layer.commands import Decide, MarkRequirement, PutConfig
 from registration.service_layer.unit_of_work import (
     Doc,
-    RegistrationService,
     RegistrationUnitOfWork,
     requirements_of,
 )
@@ -22,10 +21,10 @@ from registration.service_layer.unit_of_work import (
 REVIEWER_ROLES = ("admin", "permit_technician")
 
 
-async def put_config(actor: Principal, config: Doc, uow: RegistrationUnitOfWork) -> Doc:
-    require_staff(actor, uow.jurisdiction_id, "admin")
-    check_config(config)
-    await uow.config.put(config, at=uow.now, by=actor.account_id)
+async def put_config(cmd: PutConfig, uow: RegistrationUnitOfWork) -> Doc:
+    require_staff(cmd.actor, uow.jurisdiction_id, "admin")
+    check_config(cmd.config)
+    await uow.config.put(cmd.config, at=uow.now, by=cmd.actor.account_id)
     return await uow.config.load()
 
 
@@ -44,39 +43,29 @@ async def for_staff(
     return found
 
 
-async def mark(
-    actor: Principal,
-    registration_id: str,
-    requirement_id: str,
-    decision: Literal["approved", "needs_info"],
-    comment: str | None,
-    uow: RegistrationUnitOfWork,
-) -> Registration:
-    registration = await for_staff(uow, actor, registration_id)
+async def mark(cmd: MarkRequirement, uow: RegistrationUnitOfWork) -> Registration:
+    registration = await for_staff(uow, cmd.actor, cmd.registration_id)
     requirements = requirements_of(await uow.config.load())
     try:
-        requirement = registration.requirement(requirements, requirement_id)
+        requirement = registration.requirement(requirements, cmd.requirement_id)
     except NotFound:
         raise NotFound("no such requirement for this registration") from None
     registration.mark(
-        requirement, decision=decision, comment=comment, by=actor.account_id, at=uow.now
+        requirement,
+        decision=cmd.decision,
+        comment=cmd.comment,
+        by=cmd.actor.account_id,
+        at=uow.now,
     )
     await uow.registrations.save(registration)
     return registration
 
 
-async def decide(
-    svc: RegistrationService,
-    actor: Principal,
-    registration_id: str,
-    decision: Literal["accept", "return", "deny"],
-    reason: str | None,
-    version: int,
-    uow: RegistrationUnitOfWork,
-) -> Registration:
+async def decide(cmd: Decide, uow: RegistrationUnitOfWork) -> Registration:
     """Accept, return or deny — once: a retry of the recorded decision answers the
     same; a competing decision or a stale version is refused with 409."""
-    registration = await for_staff(uow, actor, registration_id, include_drafts=True)
+    registration = await for_staff(uow, cmd.actor, cmd.registration_id, include_drafts=True)
+    decision = cmd.decision
     if registration.already_decided(decision):
         return registration
     requirements = requirements_of(await uow.config.load())
@@ -84,14 +73,14 @@ async def decide(
     resume = None
     if decision == "return":
         token = new_scoped_token(uow.jurisdiction_id)
-        resume = (token, token_hash(token), uow.now + timedelta(days=svc.resume_link_days))
+        resume = (token, token_hash(token), uow.now + timedelta(days=cmd.resume_link_days))
     registration.decide(
         decision,
-        reason=reason,
+        reason=cmd.reason,
         needs=needs,
-        by=actor.account_id,
+        by=cmd.actor.account_id,
         at=uow.now,
-        seen_version=version,
+        seen_version=cmd.version,
         resume=resume,
     )
     await uow.registrations.save(registration)
