@@ -59,7 +59,9 @@ def test_apply_for_a_permit_with_plans(page: Page, suite: Any, tmp_path: Path) -
     page.set_input_files("#document", str(plans))
     page.click("button:has-text('Submit application')")
     expect(page.locator(".usa-alert__heading")).to_have_text("Application submitted")
-    number = page.locator(".usa-alert strong").inner_text()
+    told = re.search(r"Your permit number is (\S+)\.", page.locator(".usa-alert").inner_text())
+    assert told is not None
+    number = told.group(1)
     assert re.fullmatch(r"RES\d\d-\d{4}", number), number
     expect(page.locator("h1")).to_have_text(f"Permit {number}")
     permit_page = page.url

@@ -22,7 +22,7 @@ from portal.errors import ERROR_PAGES
 from portal.gateway import Gateway
 from portal.pages import ROUTERS
 from portal.security import content_security_policy, csrf_guard, security_middleware
-from portal.sessions import DraftStore, SessionStore
+from portal.sessions import DraftStore, FlashStore, SessionStore
 from portal.settings import PortalSettings
 from portal.web import Profiles
 
@@ -62,6 +62,8 @@ def create_app(settings: PortalSettings, clock: Clock | None = None) -> FastAPI:
             keep=timedelta(days=settings.registration_keep_days),
         )
         await state.drafts.ensure_indexes()
+        state.flashes = FlashStore(client[settings.mongodb_database], clock)
+        await state.flashes.ensure_indexes()
         log.info("portal started, gateway %s", settings.gateway_url)
         try:
             yield
@@ -84,10 +86,23 @@ def create_app(settings: PortalSettings, clock: Clock | None = None) -> FastAPI:
     for exception, handler in ERROR_PAGES.items():
         app.add_exception_handler(exception, handler)
     app.middleware("http")(_save_refreshed_tokens)
+    app.middleware("http")(_clear_shown_flashes)
     csp = content_security_policy(settings.payment_origins)
     app.middleware("http")(security_middleware(csp, settings.secure_cookies))
     app.add_middleware(ObservabilityMiddleware, service="portal")
     return app
+
+
+async def _clear_shown_flashes(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """A page that showed the visitor's messages: they are gone (a redirect
+    keeps them for the page it leads to)."""
+    response = await call_next(request)
+    shown = getattr(request.state, "flashes_shown", None)
+    if shown is not None:
+        await request.app.state.flashes.clear(shown)
+    return response
 
 
 async def _save_refreshed_tokens(

@@ -84,7 +84,15 @@ async def login_required(request: Request, exc: LoginRequired) -> Response:
 
 async def no_draft(request: Request, exc: NoDraft) -> Response:
     register = path_for(request, "register_page", exc.jurisdiction_id)
-    return RedirectResponse(f"{register}?lost=1", status_code=303)
+    await request.app.state.flashes.add(
+        request.state.visitor,
+        {
+            "text": "There is no registration in progress in this browser. An emailed link "
+            "works once: enter your email again to get a new one. Once you have submitted, "
+            "the emails we send tell you what happens next."
+        },
+    )
+    return RedirectResponse(register, status_code=303)
 
 
 async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:

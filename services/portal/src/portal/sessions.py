@@ -171,3 +171,42 @@ class DraftStore:
             registration_id=doc["registration_id"],
             token=doc["token"],
         )
+
+
+FLASHES = "flashes"
+FLASH_KEEP = timedelta(minutes=10)
+
+
+class FlashStore:
+    """Messages for the visitor's next page ("Your inspections are
+    scheduled."), kept server-side by the visitor's cookie — logged in or not
+    — and shown once, instead of flags in the address."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], clock: Clock) -> None:
+        self.collection = db[FLASHES]
+        self.clock = clock
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_indexes(
+            [IndexModel([("keep_until", ASCENDING)], expireAfterSeconds=0, name="keep_ttl")]
+        )
+
+    async def add(self, visitor: str, message: dict[str, Any]) -> None:
+        await self.collection.update_one(
+            {"_id": _key(visitor)},
+            {
+                "$push": {"messages": message},
+                "$set": {"keep_until": self.clock.now() + FLASH_KEEP},
+            },
+            upsert=True,
+        )
+
+    async def peek(self, visitor: str) -> list[dict[str, Any]]:
+        """The visitor's messages, kept until a page shows them (:meth:`clear`)."""
+        doc = await self.collection.find_one({"_id": _key(visitor)})
+        if doc is None or as_utc(doc["keep_until"]) <= self.clock.now():
+            return []
+        return list(doc.get("messages") or [])
+
+    async def clear(self, visitor: str) -> None:
+        await self.collection.delete_one({"_id": _key(visitor)})

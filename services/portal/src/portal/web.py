@@ -4,7 +4,7 @@ jurisdiction's public profile, and rendering with the CSRF token."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -114,6 +114,7 @@ class Page:
     request: Request
     jurisdiction: dict[str, Any] | None
     session: Session | None
+    flashes: list[Any] = field(default_factory=list)  # messages for this page
 
     @property
     def app(self) -> Any:
@@ -130,6 +131,8 @@ class Page:
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         secret = self.app.settings.session_secret.get_secret_value()
+        if self.flashes:  # shown now: cleared once the page is sent
+            self.request.state.flashes_shown = self.request.state.visitor
         response = TEMPLATES.TemplateResponse(
             self.request,
             template,
@@ -140,6 +143,7 @@ class Page:
                 "correlation_id": current_correlation_id(),
                 "errors": {},
                 "values": {},
+                "flashes": self.flashes,
                 **context,
             },
             status_code=status_code,
@@ -149,6 +153,10 @@ class Page:
             policy = content_security_policy(self.app.settings.payment_origins, [logo])
             response.headers["Content-Security-Policy"] = policy
         return response
+
+    async def flash(self, text: str, heading: str | None = None) -> None:
+        """A message for the visitor's next page (shown once)."""
+        await self.app.flashes.add(self.request.state.visitor, {"text": text, "heading": heading})
 
     def redirect(self, path: str) -> RedirectResponse:
         return RedirectResponse(path, status_code=303)
@@ -181,7 +189,8 @@ async def public_page(request: Request, jurisdiction_id: str) -> Page:
     session = await request.app.state.sessions.get(request.state.visitor)
     if session is not None and session.jurisdiction_id != jurisdiction_id:
         session = None  # logged in elsewhere: a visitor here
-    return Page(request, profile, session)
+    visitor = request.state.visitor
+    return Page(request, profile, session, await request.app.state.flashes.peek(visitor))
 
 
 async def emailed_link_page(request: Request, kind: str, token: str) -> tuple[Page, dict[str, Any]]:

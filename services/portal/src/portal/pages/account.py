@@ -71,7 +71,8 @@ async def reset(request: Request, form: Form, token: str = link_token()) -> Resp
                 raise
             errors = problem.on_form(default="security_answer")
         else:
-            return page.redirect(page.path("login_page") + "?reset=1")
+            await page.flash("Your password is changed. Log in with the new one.")
+            return page.redirect(page.path("login_page"))
     return page.render(
         "reset.html", 422, title="Choose a new password", view=view, token=token, errors=errors
     )
@@ -98,14 +99,7 @@ async def _profile(page: Page, status: int = 200, **context: Any) -> Response:
 
 @router.get("/j/{jurisdiction_id}/profile")
 async def profile(page: UserPage) -> Response:
-    notice = {
-        "saved": "Your profile is saved.",
-        "password": "Your password is changed; other sessions have ended.",
-        "question": "Your security question is changed.",
-        "invited": "The invitation is on its way.",
-        "removed": "The user is removed; their sessions have ended.",
-    }.get(page.request.query_params.get("done", ""))
-    return await _profile(page, notice=notice)
+    return await _profile(page)
 
 
 async def _profile_error(page: Page, problem: ApiProblem, renames: dict[str, str]) -> Response:
@@ -131,7 +125,8 @@ async def invite_user(page: UserPage, form: Form, company_id: str = object_id())
     except ApiProblem as problem:
         renames = {"email": "invite_email", "display_name": "invite_name"}
         return await _profile_error(page, problem, renames)
-    return page.redirect(page.path("profile") + "?done=invited")
+    await page.flash("The invitation is on its way.")
+    return page.redirect(page.path("profile"))
 
 
 @router.post("/j/{jurisdiction_id}/companies/{company_id}/users/{account_id}/remove")
@@ -139,7 +134,8 @@ async def remove_user(
     page: UserPage, form: Form, company_id: str = object_id(), account_id: str = object_id()
 ) -> Response:
     await page.member().remove_company_user(company_id, account_id)
-    return page.redirect(page.path("profile") + "?done=removed")
+    await page.flash("The user is removed; their sessions have ended.")
+    return page.redirect(page.path("profile"))
 
 
 @router.post("/j/{jurisdiction_id}/profile")
@@ -156,7 +152,8 @@ async def save_profile(page: UserPage, form: Form) -> Response:
     assert page.session is not None
     page.session.display_name = me["display_name"]
     await page.store.save(page.request.state.visitor, page.session)
-    return page.redirect(page.path("profile") + "?done=saved")
+    await page.flash("Your profile is saved.")
+    return page.redirect(page.path("profile"))
 
 
 @router.post("/j/{jurisdiction_id}/profile/password")
@@ -173,7 +170,8 @@ async def change_password(page: UserPage, form: Form) -> Response:
     assert page.session is not None
     apply_tokens(page.session, granted, page.app.clock)
     await page.store.save(page.request.state.visitor, page.session)
-    return page.redirect(page.path("profile") + "?done=password")
+    await page.flash("Your password is changed; other sessions have ended.")
+    return page.redirect(page.path("profile"))
 
 
 @router.post("/j/{jurisdiction_id}/profile/security-question")
@@ -191,4 +189,5 @@ async def change_question(page: UserPage, form: Form) -> Response:
         )
     except ApiProblem as problem:
         return await _profile_error(page, problem, {"current_answer": "current_answer"})
-    return page.redirect(page.path("profile") + "?done=question")
+    await page.flash("Your security question is changed.")
+    return page.redirect(page.path("profile"))

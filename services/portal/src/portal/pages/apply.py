@@ -92,7 +92,11 @@ async def apply(page: UserPage, form: Form) -> Response:
 
 
 async def _attach(page: Page, permit: dict[str, Any], document: UploadFile | None) -> Response:
-    target = page.path("permit", permit_id=permit["id"]) + "?applied=1"
+    text = f"Your permit number is {permit['number']}."
     if document is not None and not await send_document(page, permit["id"], document):
-        target += "&document=refused"
-    return page.redirect(target)
+        text += (
+            " The document was not accepted (only PDF, PNG or JPEG up to the size limit);"
+            " attach it again under Attachments."
+        )
+    await page.flash(text, heading="Application submitted")
+    return page.redirect(page.path("permit", permit_id=permit["id"]))

@@ -108,7 +108,8 @@ async def setup(page: PublicPage, form: Form) -> Response:
             await who(page, page.session)
             session_id = await page.store.start(page.session, replacing=page.request.state.visitor)
             rotate_visitor(page.request, session_id)
-            return page.redirect(page.path("dashboard") + "?welcome=1")
+            await page.flash("Your login is set up.")
+            return page.redirect(page.path("dashboard"))
     return page.render("setup.html", 422, title="Set up your login", errors=errors, values=values)
 
 
@@ -169,4 +170,5 @@ async def logout(page: PublicPage, form: Form) -> Response:
             await page.public().log_out(page.session.refresh_token)
     await page.store.end(page.request.state.visitor)
     rotate_visitor(page.request, new_id())
-    return page.redirect(page.path("login_page") + "?bye=1")
+    await page.flash("You are logged out.")
+    return page.redirect(page.path("login_page"))

@@ -47,14 +47,8 @@ async def remove(page: UserPage, form: Form) -> Response:
 async def cart(
     page: UserPage,
     method: str | None = Query(default=None, max_length=20),
-    cancelled: bool = False,
 ) -> Response:
-    notice = (
-        "The payment is cancelled. Nothing was charged, and its fees are back in your cart."
-        if cancelled
-        else None
-    )
-    return await _summary(page, method, notice=notice)
+    return await _summary(page, method)
 
 
 async def _summary(

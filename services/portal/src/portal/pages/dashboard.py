@@ -26,5 +26,4 @@ async def dashboard(
         inspections_offset=inspections_offset,
         expired_offset=expired_offset,
     )
-    welcome = "Your login is set up." if page.request.query_params.get("welcome") else None
-    return page.render("dashboard.html", title="My Dashboard", board=board, notice=welcome)
+    return page.render("dashboard.html", title="My Dashboard", board=board)

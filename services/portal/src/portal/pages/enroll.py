@@ -150,7 +150,8 @@ async def _log_in(page: Page, email: str, password: str) -> Response:
     await who(page, session)
     session_id = await page.store.start(session, replacing=page.request.state.visitor)
     rotate_visitor(page.request, session_id)
-    return page.redirect(page.path("dashboard") + "?welcome=1")
+    await page.flash("Your login is set up.")
+    return page.redirect(page.path("dashboard"))
 
 
 @router.get("/j/{jurisdiction_id}/link")
@@ -181,11 +182,13 @@ async def link(page: UserPage, form: Form) -> Response:
                 else "No permit matches this number and fact"
             }
         else:
-            return page.redirect(page.path("permit", permit_id=permit["id"]) + "?linked=1")
+            await page.flash("This permit is linked to your account.")
+            return page.redirect(page.path("permit", permit_id=permit["id"]))
     return page.render("link.html", 422, title="Link to a permit", errors=errors, values=values)
 
 
 @router.post("/j/{jurisdiction_id}/permits/{permit_id}/unlink")
 async def unlink(page: UserPage, form: Form, permit_id: str = object_id()) -> Response:
     await page.member().unlink_permit(permit_id)
-    return page.redirect(page.path("dashboard") + "?unlinked=1")
+    await page.flash("The permit is unlinked from your account.")
+    return page.redirect(page.path("dashboard"))

@@ -115,7 +115,8 @@ async def schedule(page: UserPage, form: Form) -> Response:
                 errors[f"{name}-{n}"] = message
         errors = errors or {f"date-{requests[0][0]}": problem.detail}
         return _render_schedule(page, found, offers, 422, errors, values)
-    return page.redirect(page.path("scheduled") + "?scheduled=1")
+    await page.flash("Your inspections are scheduled.")
+    return page.redirect(page.path("scheduled"))
 
 
 @router.get("/inspections")
@@ -132,22 +133,7 @@ async def scheduled(
     zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
     for row in found["items"]:
         row["cancel_until_local"] = moment_text(row["cancel_until"], zone)
-    done = page.request.query_params
-    notice = next(
-        (
-            text
-            for key, text in (
-                ("scheduled", "Your inspections are scheduled."),
-                ("cancelled", "The inspection is cancelled."),
-                ("moved", "The inspection is moved to the new day."),
-            )
-            if done.get(key)
-        ),
-        None,
-    )
-    return page.render(
-        "inspections.html", title="Inspections", found=found, results=results, notice=notice
-    )
+    return page.render("inspections.html", title="Inspections", found=found, results=results)
 
 
 async def _reschedule_page(
@@ -198,7 +184,8 @@ async def reschedule(page: UserPage, form: Form, inspection_id: str = object_id(
         if problem.status not in (409, 422):
             raise
         return await _reschedule_page(page, inspection_id, 422, problem.detail, day)
-    return page.redirect(page.path("scheduled") + "?moved=1")
+    await page.flash("The inspection is moved to the new day.")
+    return page.redirect(page.path("scheduled"))
 
 
 @router.get("/inspections/{inspection_id}/cancel")
@@ -231,4 +218,5 @@ async def cancel(page: UserPage, form: Form, inspection_id: str = object_id()) -
             until=moment_text(found["cancel_until"], zone),
             errors={"reason": problem.detail},
         )
-    return page.redirect(page.path("scheduled") + "?cancelled=1")
+    await page.flash("The inspection is cancelled.")
+    return page.redirect(page.path("scheduled"))

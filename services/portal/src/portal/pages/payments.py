@@ -84,7 +84,10 @@ async def cancel_payment(page: UserPage, form: Form, payment_id: str = object_id
     except ApiProblem as problem:
         if problem.status != 409:  # already ended: the cart shows how things stand
             raise
-    return page.redirect(page.path("cart") + "?cancelled=1")
+    await page.flash(
+        "The payment is cancelled. Nothing was charged, and its fees are back in your cart."
+    )
+    return page.redirect(page.path("cart"))
 
 
 @router.get("/payments/{payment_id}")

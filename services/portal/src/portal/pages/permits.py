@@ -76,7 +76,8 @@ async def attach(page: UserPage, form: Form, permit_id: str = object_id()) -> Re
         return await _permit(page, permit_id, 422, errors={"document": "Choose a file to attach"})
     if not await send_document(page, permit_id, upload):
         return await _permit(page, permit_id, 422, errors={"document": REFUSED})
-    return page.redirect(page.path("permit", permit_id=permit_id) + "?attached=1#attachments")
+    await page.flash("The document is attached.")
+    return page.redirect(page.path("permit", permit_id=permit_id) + "#attachments")
 
 
 @router.get("/permits/{permit_id}/documents/{file_id}")

@@ -17,22 +17,12 @@ router = APIRouter()
 
 
 @router.get("/j/{jurisdiction_id}/registration")
-async def status_page(
-    mine: Mine, submitted: bool = False, resubmitted: bool = False, updated: bool = False
-) -> Response:
+async def status_page(mine: Mine) -> Response:
     registration = await mine.get()
-    notice = None
-    if submitted:
-        notice = "Your registration was submitted."
-    elif resubmitted:
-        notice = "Your registration was resubmitted for review."
-    elif updated:
-        notice = "The requirement was updated. Resubmit once every one marked Needs Info is."
     return await mine.summary(
         "register_status.html",
         registration,
         title=STATUS_TITLES.get(registration["status"], "Your registration"),
-        notice=notice,
     )
 
 
@@ -79,7 +69,10 @@ async def update(
             values={f"req-{requirement_id}": value or ""},
             errors={f"req-{requirement_id}": error},
         )
-    return mine.page.redirect(mine.page.path("status_page") + "?updated=1")
+    await mine.page.flash(
+        "The requirement was updated. Resubmit once every one marked Needs Info is."
+    )
+    return mine.page.redirect(mine.page.path("status_page"))
 
 
 @router.post("/j/{jurisdiction_id}/registration/resubmit")
@@ -97,7 +90,8 @@ async def resubmit(mine: Mine, form: Form) -> Response:
             title=STATUS_TITLES.get(registration["status"], "Your registration"),
             errors={"_form": "Update every requirement marked Needs Info, then resubmit"},
         )
-    return mine.page.redirect(mine.page.path("status_page") + "?resubmitted=1")
+    await mine.page.flash("Your registration was resubmitted for review.")
+    return mine.page.redirect(mine.page.path("status_page"))
 
 
 @router.get("/j/{jurisdiction_id}/registration/documents/{file_id}", name="registration_document")

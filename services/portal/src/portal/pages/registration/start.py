@@ -17,12 +17,11 @@ router = APIRouter()
 
 
 @router.get("/j/{jurisdiction_id}/register")
-async def register_page(page: PublicPage, lost: bool = False) -> Response:
+async def register_page(page: PublicPage) -> Response:
     return page.render(
         "register.html",
         title="Register",
         offered=(await registration_settings(page))["enabled"],
-        lost=lost,
         values={"user_type": "contractor"},
     )
 

@@ -213,5 +213,6 @@ async def submit(mine: Mine, form: Form) -> Response:
                 raise
             errors = {k: READABLE.get(k, v) for k, v in problem.on_form(default="password").items()}
         else:
-            return mine.page.redirect(mine.page.path("status_page") + "?submitted=1")
+            await mine.page.flash("Your registration was submitted.")
+            return mine.page.redirect(mine.page.path("status_page"))
     return await _review(mine, await mine.get(), errors)
