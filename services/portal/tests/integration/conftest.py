@@ -26,6 +26,19 @@ PROFILE = {
 }
 
 
+EMPTY_CART = {
+    "permits": [],
+    "notices": [],
+    "methods": [],
+    "total_fees": "0.00",
+    "convenience_fee": "0.00",
+    "total_due": "0.00",
+    "convenience_fee_label": "Convenience fee",
+    "currency": "USD",
+}
+"""The Checkout Summary of an empty cart, as payments answers it."""
+
+
 def scripted_login(request: httpx.Request, company_ids: list[str]) -> httpx.Response | None:
     """The API's answers that every logged-in test needs: the jurisdiction's
     profile, a token, and who the caller is; None for any other path."""

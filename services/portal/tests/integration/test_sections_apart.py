@@ -7,20 +7,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from .conftest import PROFILE, Portal, scripted_login
+from .conftest import EMPTY_CART, PROFILE, Portal, scripted_login
 
 pytestmark = pytest.mark.integration
 DOWN = httpx.Response(503, json={"title": "Service Unavailable"})
-SUMMARY = {
-    "permits": [],
-    "notices": [],
-    "methods": [],
-    "total_fees": "0.00",
-    "convenience_fee": "0.00",
-    "total_due": "0.00",
-    "convenience_fee_label": "Convenience fee",
-    "currency": "USD",
-}
 
 
 async def test_the_cart_stands_when_permits_cannot_list_fees_due(portal: Portal) -> None:
@@ -31,7 +21,7 @@ async def test_the_cart_stands_when_permits_cannot_list_fees_due(portal: Portal)
         if path.endswith("/dashboard/permits"):
             return DOWN
         if path.endswith("/cart"):
-            return httpx.Response(200, json=SUMMARY)
+            return httpx.Response(200, json=EMPTY_CART)
         if path.endswith("/payments"):
             return httpx.Response(200, json={"items": [], "total": 0, "limit": 10, "offset": 0})
         return httpx.Response(404, json={"title": "Not found"})

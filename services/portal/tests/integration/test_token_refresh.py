@@ -14,18 +14,9 @@ import pytest
 
 from chassis.clock import ManualClock
 
-from .conftest import PROFILE, Portal, csrf_of
+from .conftest import EMPTY_CART, PROFILE, Portal, csrf_of
 
 pytestmark = pytest.mark.integration
-SUMMARY = {
-    "permits": [],
-    "notices": [],
-    "methods": [],
-    "total_fees": "0.00",
-    "convenience_fee": "0.00",
-    "total_due": "0.00",
-    "convenience_fee_label": "Convenience fee",
-}
 
 
 async def test_a_refresh_in_one_call_of_a_page_is_kept_for_the_next_request(
@@ -59,7 +50,7 @@ async def test_a_refresh_in_one_call_of_a_page_is_kept_for_the_next_request(
             me = {"email": "rich@example.org", "display_name": "Rich", "kind": "contractor"}
             return httpx.Response(200, json={**me, "company_ids": []})
         if path.endswith("/cart"):
-            return httpx.Response(200, json=SUMMARY)
+            return httpx.Response(200, json=EMPTY_CART)
         if path.endswith("/payments") or path.endswith("/dashboard/permits"):
             return httpx.Response(200, json={"items": [], "total": 0, "limit": 10, "offset": 0})
         return httpx.Response(404, json={"title": "Not found"})
