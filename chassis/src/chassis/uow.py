@@ -128,6 +128,8 @@ class ReadOnly:
 
 
 U = TypeVar("U")
+
+
 class Addressed(Protocol):
     """A command names the jurisdiction it acts in (``chassis.commands.Command``
     and the commands of callers without a login alike)."""
