@@ -10,9 +10,10 @@ from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.auth import TokenVerifier
 from chassis.clock import Clock
 from chassis.logging import configure_logging
+from chassis.uow import Units
 from identity.adapters.indexes import create_indexes
 from identity.adapters.jwt_keys import TokenSigner
-from identity.adapters.unit_of_work import identity_units
+from identity.adapters.unit_of_work import MongoIdentityUnitOfWork, present
 from identity.entrypoints import (
     routes_admin,
     routes_auth,
@@ -23,6 +24,7 @@ from identity.entrypoints import (
 from identity.entrypoints.consumers import registration_consumer
 from identity.entrypoints.wellknown import well_known
 from identity.service_layer import Identity, enrollment, resets
+from identity.service_layer.unit_of_work import IdentityUnits
 from identity.settings import IdentitySettings
 
 
@@ -77,5 +79,6 @@ def create_app(settings: IdentitySettings | None = None, clock: Clock | None = N
         on_startup=[_indexes],
     )
     app.state.identity = identity
-    app.state.units = identity_units(identity.runtime.uow)
+    units: IdentityUnits = Units(identity.runtime.uow, MongoIdentityUnitOfWork, present)
+    app.state.units = units
     return app

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import uuid4
 
 from chassis.errors import NotFound
-from chassis.uow import ReadOnly, Transaction, Units
+from chassis.uow import ReadOnly, Transaction
 from identity.adapters.repositories import (
     AuditLog,
     CompanyRepository,
@@ -18,7 +18,6 @@ from identity.adapters.repositories import (
 from identity.domain.company import Company
 from identity.domain.membership import Membership
 from identity.domain.model import PLATFORM
-from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
 Doc = dict[str, Any]
 
@@ -83,7 +82,3 @@ class MongoIdentityUnitOfWork:
 def present(result: Any) -> Any:
     """A company as the document routes render and Idempotency-Key records keep."""
     return CompanyRepository.to_doc(result) if isinstance(result, Company) else result
-
-
-def identity_units(runner: Any) -> Units[IdentityUnitOfWork]:
-    return Units(runner, MongoIdentityUnitOfWork, present)
