@@ -12,6 +12,7 @@ from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.inspections import InspectionCancelled, InspectionResulted, InspectionScheduled
 from contracts.payments import Allocation, PaymentSettled
 from contracts.permits import FeeAssessed, FeeLine, Party, PermitExpired, SiteAddress
+from inspections.domain.errors import AlreadyScheduled, DateUnavailable, DayNotAllowed
 from inspections.service_layer import changes, scheduling
 from inspections.service_layer.commands import Cancel, RecordResult, Reschedule
 
@@ -81,15 +82,16 @@ async def test_r_ins_4_several_in_one_submit_all_or_none(world: World) -> None:
     await world.configure(capacity={"ADDRESSING": 1})
     await world.issue("p2", zip_code="83646")
     await world.schedule(req("2026-11-18", "ADDRESSING", permit="p2"))
-    with pytest.raises(Conflict) as full:
+    with pytest.raises(DateUnavailable) as full:
         await world.schedule(req("2026-11-18"), req("2026-11-18", "ADDRESSING"))
-    assert full.value.extensions["date"] == "2026-11-18"
+    # the second request of the submit, and its day (issue 24: data, not a request path)
+    assert (full.value.index, full.value.day.isoformat()) == (1, "2026-11-18")
     assert world.count("BUILDING FINAL", "2026-11-18") == 0  # the first request rolled back
     made = await world.schedule(req("2026-11-18"), req("2026-11-19", "ADDRESSING", ampm="AM"))
     assert [m["status"] for m in made] == ["SCHEDULED", "SCHEDULED"]
     assert len(world.uow.published(InspectionScheduled)) == 3  # p2's, then these two
     assert made[0]["notify_emails"] == ["rich@example.org"]
-    with pytest.raises(Conflict, match="already scheduled"):
+    with pytest.raises(AlreadyScheduled, match="already scheduled"):
         await world.schedule(req("2026-11-20"))
 
 
@@ -167,9 +169,9 @@ async def test_staff_move_an_inspection_to_a_working_day_ahead(world: World) -> 
     [made] = await world.schedule(req("2026-11-18"))
     await world.issue("p2")
     await world.schedule(req("2026-11-19", permit="p2"))  # the 19th is full now
-    with pytest.raises(Unprocessable):
+    with pytest.raises(DayNotAllowed):
         await changes.reschedule(_move(made, "2026-11-21"), world.units)  # a Saturday
-    with pytest.raises(Unprocessable):
+    with pytest.raises(DayNotAllowed):
         await changes.reschedule(_move(made, "2026-11-18"), world.units)  # where it is
     moved = await changes.reschedule(_move(made, "2026-11-19"), world.units)
     assert moved["date"] == "2026-11-19"  # type: ignore[index]
@@ -191,9 +193,9 @@ async def test_r_ins_2_r_ins_5_the_requester_moves_to_an_offered_day_until_the_c
     await world.schedule(req("2026-11-19", permit="p2"))
     with pytest.raises(NotFound):
         await changes.reschedule(_move(made, "2026-11-20", SAM), world.units)
-    with pytest.raises(Conflict, match="not available"):
+    with pytest.raises(DateUnavailable, match="not available"):
         await changes.reschedule(_move(made, "2026-11-19", RICH), world.units)  # full
-    with pytest.raises(Conflict, match="not available"):
+    with pytest.raises(DateUnavailable, match="not available"):
         await changes.reschedule(_move(made, "2026-11-21", RICH), world.units)  # Saturday
     moved = await changes.reschedule(_move(made, "2026-11-20", RICH), world.units)
     assert moved["date"] == "2026-11-20"  # type: ignore[index]

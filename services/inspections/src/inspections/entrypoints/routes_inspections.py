@@ -7,7 +7,9 @@ from fastapi import APIRouter, Query
 
 from chassis.api import Tenant
 from chassis.errors import problem_responses
+from inspections.domain.errors import InspectionRefused
 from inspections.entrypoints.dependencies import App, ScheduleCall
+from inspections.entrypoints.problems import at_request, problem
 from inspections.entrypoints.schemas import (
     CancelIn,
     InspectionOut,
@@ -37,7 +39,10 @@ async def schedule(
         actor=user,
         requests=[Request(**r.model_dump()) for r in body.requests],
     )
-    made = await call.run(lambda: scheduling.schedule(cmd, app.units))
+    try:
+        made = await call.run(lambda: scheduling.schedule(cmd, app.units))
+    except InspectionRefused as refused:  # one of the body's requests
+        raise problem(refused, at_request(refused)) from refused
     docs = made["items"]
     return await app.page(jurisdiction_id, docs, len(docs), len(docs), 0)
 
@@ -102,7 +107,11 @@ async def reschedule(
     cmd = Reschedule(
         jurisdiction_id=jurisdiction_id, actor=user, inspection_id=inspection_id, date=body.date
     )
-    return await app.out(jurisdiction_id, await changes.reschedule(cmd, app.units))  # type: ignore[arg-type]
+    try:
+        moved = await changes.reschedule(cmd, app.units)
+    except InspectionRefused as refused:  # the body's date
+        raise problem(refused) from refused
+    return await app.out(jurisdiction_id, moved)  # type: ignore[arg-type]
 
 
 @router.post(

@@ -6,8 +6,9 @@ from functools import partial
 
 from chassis.access import is_staff, require_staff
 from chassis.aggregate import SYSTEM
-from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.errors import Conflict
 from inspections.domain.calendar import area_key
+from inspections.domain.errors import DayNotAllowed
 from inspections.domain.inspection import Inspection
 from inspections.service_layer.access import visible_inspection
 from inspections.service_layer.commands import Cancel, RecordResult, Reschedule
@@ -54,16 +55,10 @@ async def _check_move(cmd: Reschedule, uow: InspectionsUnitOfWork) -> Inspection
     inspection = await visible_inspection(uow, cmd.actor, cmd.inspection_id)
     cal, _ = await calendar_of(uow)
     if cmd.date == inspection.day:
-        raise Unprocessable(
-            "the inspection is already on that day",
-            errors=[field_error("date", "choose another day")],
-        )
+        raise DayNotAllowed("the inspection is already on that day", "choose another day")
     if is_staff(cmd.actor):
         if cmd.date <= cal.local_now(uow.now).date() or not cal.is_working_day(cmd.date):
-            raise Unprocessable(
-                "choose a working day after today",
-                errors=[field_error("date", "not a working day ahead")],
-            )
+            raise DayNotAllowed("choose a working day after today", "not a working day ahead")
     elif not inspection.cancellable(uow.now):
         raise Conflict(
             f"changes close at {cal.cancel_cutoff.strftime('%H:%M')} ({cal.time_zone}) on the "

@@ -8,9 +8,14 @@ from typing import Any
 from uuid import uuid4
 
 from chassis.access import require_staff
-from chassis.errors import Conflict, Unprocessable, field_error
 from chassis.principal import Principal
 from inspections.domain.calendar import Calendar, area_key
+from inspections.domain.errors import (
+    AlreadyScheduled,
+    AmPmNotOffered,
+    DateUnavailable,
+    RequestedTwice,
+)
 from inspections.domain.inspection import Inspection
 from inspections.domain.permit import InspectablePermit
 from inspections.service_layer.access import permit_for
@@ -50,15 +55,9 @@ async def available_dates(
 
 def _check(n: int, req: Request, settings: Doc, seen: set[tuple[str, str]]) -> None:
     if req.ampm and not settings["ampm_allowed"]:
-        raise Unprocessable(
-            "this jurisdiction does not take AM/PM requests",
-            errors=[field_error(f"requests.{n}.ampm", "not offered")],
-        )
+        raise AmPmNotOffered(index=n)
     if (req.permit_id, req.inspection_type) in seen:
-        raise Unprocessable(
-            "the same inspection is requested twice",
-            errors=[field_error(f"requests.{n}", "duplicate")],
-        )
+        raise RequestedTwice(index=n)
     seen.add((req.permit_id, req.inspection_type))
 
 
@@ -80,9 +79,8 @@ async def _plan(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[InspectablePe
         }
         scheduled = await uow.inspections.find_one(filter_)
         if scheduled is not None:
-            raise Conflict(
-                f"{permit.number} {req.inspection_type} is already scheduled for {scheduled.date}",
-                slug="already-scheduled",
+            raise AlreadyScheduled(
+                permit.number or "", req.inspection_type, scheduled.date, index=n
             )
         permits.append(permit)
     return permits
@@ -107,11 +105,7 @@ async def take_day(
         area_booked={day: await uow.slots.taken(area_slot, day)},
     )
     if day not in offered:
-        raise Conflict(
-            f"{day.isoformat()} is not available for {kind} (choose another offered date)",
-            slug="date-unavailable",
-            date=day.isoformat(),
-        )
+        raise DateUnavailable(day, kind)
     await uow.slots.add(kind, day, 1)
     await uow.slots.add(area_slot, day, 1)
 
@@ -119,8 +113,11 @@ async def take_day(
 async def _schedule(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[Inspection]:
     cal, _ = await calendar_of(uow)
     made = []
-    for req, permit in zip(cmd.requests, await _plan(cmd, uow), strict=True):
-        await take_day(uow, cal, req.inspection_type, permit.area, req.date)
+    for n, (req, permit) in enumerate(zip(cmd.requests, await _plan(cmd, uow), strict=True)):
+        try:
+            await take_day(uow, cal, req.inspection_type, permit.area, req.date)
+        except DateUnavailable as refused:  # which request of the submit it was
+            raise DateUnavailable(req.date, req.inspection_type, index=n) from refused
         inspection = Inspection.schedule(
             inspection_id="ins_" + uuid4().hex,
             permit=permit,
