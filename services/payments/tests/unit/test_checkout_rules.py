@@ -7,7 +7,8 @@ from functools import partial
 
 import pytest
 
-from chassis.errors import Forbidden, NotFound, ProblemError, Unprocessable
+from chassis.errors import Forbidden, NotFound, ProblemError
+from payments.domain.errors import NothingDue, UnknownMethod
 from payments.service_layer import cart
 from payments.service_layer.commands import AddPermitsToCart
 from payments.service_layer.unit_of_work import FeesReserved
@@ -29,8 +30,9 @@ async def test_r_pay_4_the_checkout_summary_reproduces_seed_003(world: World) ->
     assert card["convenience_fee_label"] == "Access Idaho Fee"
     echeck = await world.svc.units.read(JID, partial(cart.summary, RICH, "echeck"))
     assert echeck["total_due_minor"] == 102548
-    with pytest.raises(Unprocessable):
+    with pytest.raises(UnknownMethod) as unknown:  # R-PAY-4: only the methods offered
         await world.svc.units.read(JID, partial(cart.summary, RICH, "bitcoin"))
+    assert unknown.value.data == {"method": "bitcoin", "offered": ["card", "echeck"]}
 
 
 async def test_r_pay_4_a_fee_the_jurisdiction_bears_is_not_charged(world: World) -> None:
@@ -155,6 +157,11 @@ async def test_r_pay_3_pay_all_fees_puts_several_permits_in_the_cart_or_none(wor
     with pytest.raises(NotFound):
         await world.svc.units.run(JID, partial(cart.add_permits_to_cart, everything))
     assert await world.svc.units.read(JID, lambda uow: uow.carts.items("rich")) == {}
+    await world.assess("p4", [])  # nothing due on it
+    settled = AddPermitsToCart(jurisdiction_id=JID, actor=RICH, permit_ids=["p1", "p4"])
+    with pytest.raises(NothingDue) as nothing:  # which of the permits named (issue 24)
+        await world.svc.units.run(JID, partial(cart.add_permits_to_cart, settled))
+    assert (nothing.value.index, nothing.value.number) == (1, "RES16-p4")
     mine = AddPermitsToCart(jurisdiction_id=JID, actor=RICH, permit_ids=["p1", "p2"])
     await world.svc.units.run(JID, partial(cart.add_permits_to_cart, mine))
     summary = await world.svc.units.read(JID, partial(cart.summary, RICH, "echeck"))

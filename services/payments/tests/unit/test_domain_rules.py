@@ -18,6 +18,7 @@ from contracts.permits import (
     SiteAddress,
 )
 from payments.domain.cart import cart_lines, counter_summary
+from payments.domain.errors import NothingDue
 from payments.domain.payment import Payment
 from payments.domain.receivable import Receivable
 
@@ -97,7 +98,7 @@ def test_r_pay_3_only_open_lines_go_in_a_cart() -> None:
     with pytest.raises(NotFound):
         cart_lines(None, pat, None)
     r.pay(["l1", "l2"], "pay-1")
-    with pytest.raises(Unprocessable, match="no fees due"):
+    with pytest.raises(NothingDue, match="no fees due"):
         cart_lines(r, pat, None)
 
 

@@ -1,6 +1,6 @@
 """What inspections' rules refuse, as plain exceptions with their data (no
-HTTP, no request paths): ``entrypoints/problems.py`` says each as a problem
-document, and the route that knows its body says where in it.
+HTTP, no request paths): the routes say each as a problem document
+(``chassis.errors.as_problem``) and where in their body it is.
 
 ``index`` is the refused request's place among a submit's requests (R-INS-4),
 when there are several; ``part`` the part of a request that is refused."""
@@ -8,20 +8,12 @@ when there are several; ``part`` the part of a request that is refused."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+
+from chassis.refusals import Refused
 
 
-class InspectionRefused(Exception):
-    status: ClassVar[int] = 422
-    slug: ClassVar[str | None] = None  # the problem type's own
-    part: ClassVar[str | None] = None
-    reason: ClassVar[str] = "refused"
-
-    def __init__(self, message: str, *, index: int | None = None, **data: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.index = index
-        self.data = data
+class InspectionRefused(Refused):
+    """Anything inspections' rules refuse."""
 
 
 class AmPmNotOffered(InspectionRefused):
@@ -42,8 +34,8 @@ class RequestedTwice(InspectionRefused):
 
 
 class AlreadyScheduled(InspectionRefused):
-    status = 409
-    slug = "already-scheduled"
+    kind = "conflict"
+    code = "already-scheduled"
     reason = "already scheduled"
 
     def __init__(self, number: str, inspection_type: str, day: str, *, index: int | None = None):
@@ -53,8 +45,8 @@ class AlreadyScheduled(InspectionRefused):
 class DateUnavailable(InspectionRefused):
     """R-INS-2: the day is not (or no longer) offered for this inspection."""
 
-    status = 409
-    slug = "date-unavailable"
+    kind = "conflict"
+    code = "date-unavailable"
     part = "date"
     reason = "not available"
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from chassis.api import Tenant
-from chassis.errors import problem_responses
+from chassis.errors import as_problem, at_index, problem_responses
 from inspections.domain.errors import InspectionRefused
 from inspections.entrypoints.dependencies import App, ScheduleCall
-from inspections.entrypoints.problems import at_request, problem
 from inspections.entrypoints.schemas import (
     CancelIn,
     InspectionOut,
@@ -42,7 +41,7 @@ async def schedule(
     try:
         made = await call.run(lambda: scheduling.schedule(cmd, app.units))
     except InspectionRefused as refused:  # one of the body's requests
-        raise problem(refused, at_request(refused)) from refused
+        raise as_problem(refused, at_index("requests", refused)) from refused
     docs = made["items"]
     return await app.page(jurisdiction_id, docs, len(docs), len(docs), 0)
 
@@ -110,7 +109,7 @@ async def reschedule(
     try:
         moved = await changes.reschedule(cmd, app.units)
     except InspectionRefused as refused:  # the body's date
-        raise problem(refused) from refused
+        raise as_problem(refused) from refused
     return await app.out(jurisdiction_id, moved)  # type: ignore[arg-type]
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.principal import Principal
+from payments.domain.errors import NothingDue, UnknownMethod
 from payments.domain.money import ROUNDING_RULE, Method
 from payments.domain.receivable import Receivable
 
@@ -60,10 +61,7 @@ def _convenience_fee(
     if method is None:
         return 0, 0
     if method not in methods:
-        raise Unprocessable(
-            "unknown payment method",
-            errors=[field_error("method", f"choose from {sorted(methods)}")],
-        )
+        raise UnknownMethod(method, sorted(methods))
     fee = methods[method].convenience_fee_minor(total, rule) if total else 0
     if methods[method].borne_by == "jurisdiction":
         return 0, fee
@@ -132,9 +130,7 @@ def cart_lines(
             errors=[field_error("line_ids", f"not open: {sorted(unknown)}")],
         )
     if not chosen:
-        raise Unprocessable(
-            "this permit has no fees due", errors=[field_error("permit_id", "nothing due")]
-        )
+        raise NothingDue(receivable.number)
     return chosen
 
 

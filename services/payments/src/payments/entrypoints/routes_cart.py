@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 
 from chassis.api import Tenant
-from chassis.errors import problem_responses
+from chassis.errors import as_problem, at_index, problem_responses
+from payments.domain.errors import NothingDue, UnknownMethod
 from payments.entrypoints.dependencies import App
 from payments.entrypoints.schemas import (
     CartItemIn,
@@ -61,7 +62,10 @@ async def add_item(jurisdiction_id: str, body: CartItemIn, user: Tenant, app: Ap
         permit_id=body.permit_id,
         line_ids=body.line_ids,
     )
-    await app.service.units.handle(cmd, cart.add_to_cart)
+    try:
+        await app.service.units.handle(cmd, cart.add_to_cart)
+    except NothingDue as refused:  # the body's permit
+        raise as_problem(refused, "permit_id") from refused
     return Response(status_code=204)
 
 
@@ -74,7 +78,10 @@ async def add_permits(
     jurisdiction_id: str, body: CartPermitsIn, user: Tenant, app: App
 ) -> Response:
     cmd = AddPermitsToCart(jurisdiction_id=jurisdiction_id, actor=user, permit_ids=body.permit_ids)
-    await app.service.units.handle(cmd, cart.add_permits_to_cart)
+    try:
+        await app.service.units.handle(cmd, cart.add_permits_to_cart)
+    except NothingDue as refused:  # one of the body's permits
+        raise as_problem(refused, at_index("permit_ids", refused)) from refused
     return Response(status_code=204)
 
 
@@ -92,7 +99,10 @@ async def get_cart(
     app: App,
     method: str | None = Query(default=None, max_length=20),
 ) -> dict[str, Any]:
-    found = await app.service.units.read(
-        jurisdiction_id, lambda uow: cart.summary(user, method, uow)
-    )
+    try:
+        found = await app.service.units.read(
+            jurisdiction_id, lambda uow: cart.summary(user, method, uow)
+        )
+    except UnknownMethod as refused:  # the query's method
+        raise as_problem(refused) from refused
     return summary_out(found)

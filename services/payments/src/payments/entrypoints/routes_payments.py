@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from chassis.api import PageQuery, Tenant
-from chassis.errors import problem_responses
+from chassis.errors import as_problem, problem_responses
+from payments.domain.errors import UnknownMethod
 from payments.entrypoints.dependencies import App, CheckoutCall
 from payments.entrypoints.schemas import CheckoutIn, PaymentOut, PaymentPage, payment_out
 from payments.service_layer import abandon, checkout, views
@@ -30,7 +31,10 @@ async def start_checkout(
         method=body.method,
         expected_total_minor=body.expected_total_minor,
     )
-    doc = await call.run(lambda: checkout.start_checkout(app.service, cmd))
+    try:
+        doc = await call.run(lambda: checkout.start_checkout(app.service, cmd))
+    except UnknownMethod as refused:  # the body's method
+        raise as_problem(refused) from refused
     if call.replayed:
         doc = await checkout.current(app.service, doc)
     return payment_out(doc)

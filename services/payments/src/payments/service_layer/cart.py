@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from chassis.access import require_member, require_staff
-from chassis.errors import Forbidden, Unprocessable, field_error
+from chassis.errors import Forbidden
 from chassis.principal import Principal
 from payments.domain.cart import Doc, cart_lines, checkout_summary
+from payments.domain.errors import NothingDue
 from payments.service_layer.commands import (
     AddPermitsToCart,
     AddToCart,
@@ -49,12 +50,8 @@ async def add_permits_to_cart(cmd: AddPermitsToCart, uow: PaymentsUnitOfWork) ->
         receivable = await uow.receivables.get(permit_id)
         try:
             chosen[permit_id] = cart_lines(receivable, cmd.actor, None)
-        except Unprocessable:
-            number = receivable.number if receivable else permit_id
-            raise Unprocessable(
-                f"permit {number} has no fees due",
-                errors=[field_error(f"permit_ids.{n}", "nothing due")],
-            ) from None
+        except NothingDue as refused:  # which of the permits named it was
+            raise NothingDue(refused.number, index=n) from None
     for permit_id, lines in chosen.items():
         await uow.carts.put(cmd.actor.account_id, permit_id, lines)
 

@@ -1,0 +1,33 @@
+"""What payments' rules refuse, as plain exceptions with their data (no HTTP,
+no request paths): the routes say each as a problem document
+(``chassis.errors.as_problem``) and where in their body it is. First slice
+(issue 24): the cart's payment method and fees due."""
+
+from __future__ import annotations
+
+from chassis.refusals import Refused
+
+
+class PaymentRefused(Refused):
+    """Anything payments' rules refuse."""
+
+
+class UnknownMethod(PaymentRefused):
+    """R-PAY-4: a method the jurisdiction does not offer."""
+
+    part = "method"
+
+    def __init__(self, method: str, offered: list[str]) -> None:
+        super().__init__("unknown payment method", method=method, offered=offered)
+        self.reason = f"choose from {offered}"  # type: ignore[misc]
+
+
+class NothingDue(PaymentRefused):
+    """R-PAY-3: a permit with no open fee to put in a cart."""
+
+    reason = "nothing due"
+
+    def __init__(self, number: str | None, *, index: int | None = None) -> None:
+        what = f"permit {number}" if number else "this permit"
+        super().__init__(f"{what} has no fees due", index=index)
+        self.number = number
