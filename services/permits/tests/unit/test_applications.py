@@ -7,9 +7,10 @@ from functools import partial
 
 import pytest
 
-from chassis.errors import Forbidden, NotFound, Unprocessable
+from chassis.errors import Forbidden, NotFound
 from chassis.testing.fakes import FakeRepository
 from contracts.permits import PermitApplied, PermitStatusChanged
+from permits.domain.errors import NumberFormatRefused, UnknownPermitType
 from permits.service_layer import applications
 from permits.service_layer.commands import PutPermitType
 
@@ -60,10 +61,10 @@ async def test_r_per_1_an_application_is_submitted_with_history_and_one_event(
     assert not world.uow.published(PermitStatusChanged)
 
 
-async def test_r_per_1_unknown_type_is_422_naming_the_field(world: World) -> None:
-    with pytest.raises(Unprocessable) as refused:
+async def test_r_per_1_unknown_type_is_refused_naming_it(world: World) -> None:
+    with pytest.raises(UnknownPermitType) as refused:
         await world.apply(type_code="NOPE")
-    assert refused.value.errors and refused.value.errors[0]["field"] == "type_code"
+    assert (refused.value.part, refused.value.data["type_code"]) == ("type_code", "NOPE")
 
 
 async def test_r_per_1_a_type_numbered_like_another_is_refused(world: World) -> None:
@@ -74,7 +75,7 @@ async def test_r_per_1_a_type_numbered_like_another_is_refused(world: World) -> 
         code="RES2",
         body={"name": "OTHER", "number_format": "RES{yy}-{seq:05}"},
     )
-    with pytest.raises(Unprocessable, match="already numbers"):
+    with pytest.raises(NumberFormatRefused, match="already numbers"):
         await world.units.run(JID, partial(applications.put_permit_type, cmd))
 
 

@@ -7,9 +7,10 @@ from functools import partial
 
 import pytest
 
-from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.status import IllegalTransition
 from contracts.permits import FeeAssessed, FeeVoided, PermitStatusChanged
+from permits.domain.errors import UnknownFee
 from permits.service_layer import fees
 from permits.service_layer.commands import AssessFees, VoidFee
 
@@ -40,16 +41,16 @@ async def test_r_pay_1_fees_on_a_permit_pending_approval_make_it_await_payment(
     assert permit.history[-1].comment == "fees assessed"
 
 
-async def test_r_pay_1_an_unknown_item_is_422_naming_it_and_changes_nothing(
+async def test_r_pay_1_an_unknown_item_is_refused_naming_it_and_changes_nothing(
     world: World,
 ) -> None:
     await world.permit_type()
     permit = await world.apply()
-    with pytest.raises(Unprocessable) as refused:
+    with pytest.raises(UnknownFee) as refused:
         await world.units.run(
             JID, partial(fees.assess_fees, _assess(permit.id, ("MECH", "0"), ("NOPE", "0")))
         )
-    assert refused.value.errors and refused.value.errors[0]["field"] == "items.1.code"
+    assert (refused.value.index, refused.value.part) == (1, "code")  # the second item's code
     assert (await world.get(permit.id)).fees == []
 
 

@@ -15,6 +15,7 @@ from chassis.money import to_minor
 from chassis.status import IllegalTransition
 from contracts.permits import FeeAssessed, FeeVoided, SiteAddress
 from contracts.permits import FeeLine as FeeLineOut
+from permits.domain.errors import FeeTooLarge, UnknownFee
 from permits.domain.fees import MAX_LINE_MINOR, FeeLine, balance_minor
 from permits.domain.permit_state import PermitState
 from permits.domain.permit_type import PermitType
@@ -39,22 +40,16 @@ class PermitFees(PermitState):
         by: str,
     ) -> list[FeeLine]:
         """Lines from the type's schedule (code, quantity) and manual lines
-        (name, amount, reason); 422 naming the item that cannot be priced."""
+        (name, amount, reason); refused naming the item that cannot be priced."""
         lines: list[FeeLine] = []
         valuation = Decimal(self.valuation or "0")
         for n, (code, quantity) in enumerate(items):
             item = terms.fee(code)
             if item is None:
-                raise Unprocessable(
-                    f"no fee {code!r} in the schedule",
-                    errors=[field_error(f"items.{n}.code", "unknown")],
-                )
+                raise UnknownFee(code, index=n)
             minor = to_minor(item.amount_for(valuation=valuation, quantity=quantity))
             if minor > MAX_LINE_MINOR:
-                raise Unprocessable(
-                    f"the fee {item.code} would come to more than 99,999,999.99",
-                    errors=[field_error(f"items.{n}.quantity", "too large")],
-                )
+                raise FeeTooLarge(item.code, index=n)
             lines.append(self._line(item.code, item.name, minor, None, terms, at, by))
         for name, amount, reason in manual:
             lines.append(self._line(None, name, to_minor(amount), reason, terms, at, by))

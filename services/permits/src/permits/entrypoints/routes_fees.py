@@ -7,7 +7,8 @@ from decimal import Decimal
 from fastapi import APIRouter
 
 from chassis.api import Tenant
-from chassis.errors import problem_responses
+from chassis.errors import as_problem, at_index, problem_responses
+from permits.domain.errors import PermitRefused
 from permits.entrypoints.dependencies import App, AssessCall, VoidCall
 from permits.entrypoints.schemas import AssessIn, PermitOut, VoidIn, permit_out
 from permits.service_layer import fees
@@ -36,7 +37,10 @@ async def assess(
         items=[(i.code, Decimal(i.quantity or "0")) for i in body.items],
         manual=[(m.name, Decimal(m.amount), m.reason) for m in body.manual],
     )
-    return permit_out(await call.run(lambda: app.units.handle(cmd, fees.assess_fees)))
+    try:
+        return permit_out(await call.run(lambda: app.units.handle(cmd, fees.assess_fees)))
+    except PermitRefused as refused:  # one of the body's items
+        raise as_problem(refused, at_index("items", refused)) from refused
 
 
 @router.post(

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from chassis.api import PageQuery, Tenant
-from chassis.errors import problem_responses
+from chassis.errors import as_problem, problem_responses
+from permits.domain.errors import PermitRefused
 from permits.entrypoints.dependencies import App, ApplyCall, CommentCall, TransitionCall
 from permits.entrypoints.schemas import (
     ApplicationIn,
@@ -62,7 +63,10 @@ async def put_type(
     cmd = PutPermitType(
         jurisdiction_id=jurisdiction_id, actor=user, code=code.upper(), body=body.model_dump()
     )
-    return PermitTypeOut(**await app.units.handle(cmd, applications.put_permit_type))
+    try:
+        return PermitTypeOut(**await app.units.handle(cmd, applications.put_permit_type))
+    except PermitRefused as refused:  # the body's number format
+        raise as_problem(refused) from refused
 
 
 @router.post(
@@ -89,7 +93,10 @@ async def apply(
         valuation=body.valuation_decimal,
         company_ids=body.company_ids,
     )
-    return permit_out(await call.run(lambda: applications.apply(cmd, app.units)))
+    try:
+        return permit_out(await call.run(lambda: applications.apply(cmd, app.units)))
+    except PermitRefused as refused:  # the body's type code
+        raise as_problem(refused) from refused
 
 
 @router.get(

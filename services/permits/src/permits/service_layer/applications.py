@@ -6,10 +6,10 @@ from functools import partial
 
 from chassis.access import require_staff
 from chassis.clock import local_time
-from chassis.errors import Unprocessable, field_error
 from chassis.principal import Principal
 from permits.domain.access_codes import new_access_code
 from permits.domain.applying import applying_companies
+from permits.domain.errors import NumberFormatRefused, UnknownPermitType
 from permits.domain.permit import Doc, Permit
 from permits.domain.permit_type import PermitType
 from permits.service_layer.access import visible_permit
@@ -22,11 +22,11 @@ async def put_permit_type(cmd: PutPermitType, uow: PermitsUnitOfWork) -> Doc:
     try:
         new = PermitType.from_doc({**cmd.body, "code": cmd.code})
     except ValueError as exc:
-        raise Unprocessable(str(exc), errors=[field_error("number_format", str(exc))]) from exc
+        raise NumberFormatRefused(str(exc)) from exc
     for other in await uow.permit_types.all():
         if new.numbers_like(other):
             msg = f"type {other.code} already numbers {other.number_format.pattern}"
-            raise Unprocessable(msg, errors=[field_error("number_format", msg)])
+            raise NumberFormatRefused(msg)
     return await uow.permit_types.put(cmd.code, cmd.body)
 
 
@@ -44,7 +44,7 @@ async def _numbering(cmd: Apply, uow: PermitsUnitOfWork) -> tuple[PermitType, in
     """The type, the local year and the year its counter runs in (0: never resets)."""
     permit_type = await uow.permit_types.get(cmd.type_code)
     if permit_type is None:
-        raise Unprocessable("unknown permit type", errors=[field_error("type_code", "unknown")])
+        raise UnknownPermitType(cmd.type_code)
     year = local_time(uow.now, await uow.jurisdictions.time_zone()).year
     return permit_type, year, year if permit_type.number_format.yearly else 0
 
