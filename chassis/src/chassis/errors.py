@@ -18,8 +18,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chassis.refusals import Refused
-
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -117,21 +115,6 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 def field_error(field: str, msg: str, type_: str = "value_error") -> dict[str, Any]:
     return {"loc": ["body", field], "field": field, "msg": msg, "type": type_}
-
-
-def as_problem(refused: Refused, at: str = "") -> ProblemError:
-    """A domain's refusal as its problem: 409 for a conflict, else 422; its
-    field is ``at`` (where the route's body holds it: ``requests.2``, or the
-    body itself) and the refused part (``ampm``, ``date``)."""
-    where = ".".join(p for p in (at, refused.part or "") if p)
-    errors = [field_error(where, refused.reason)] if where else None
-    cls: type[ProblemError] = Conflict if refused.kind == "conflict" else Unprocessable
-    return cls(refused.message, slug=refused.code, errors=errors, **refused.data)
-
-
-def at_index(field: str, refused: Refused) -> str:
-    """Where one of a body's several requests is: ``<field>.<its index>``."""
-    return f"{field}.{refused.index}" if refused.index is not None else field
 
 
 def problem_response(

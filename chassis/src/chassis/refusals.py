@@ -1,8 +1,8 @@
 """A rule's refusal as plain data, apart from HTTP (issue 24).
 
 A domain raises a :class:`Refused` with its facts; the entrypoints say it as
-a problem document (:func:`chassis.errors.as_problem`), and the route that
-knows its body says where in it the refused part is. ``kind`` is what sort
+a problem document (:func:`as_problem`), and the route that knows its body
+says where in it the refused part is (:func:`at_index` for one of several). ``kind`` is what sort
 of refusal: ``invalid`` (the request cannot be met as asked) or
 ``conflict`` (the state of things does not allow it now)."""
 
@@ -10,15 +10,36 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
+from chassis.errors import Conflict, ProblemError, Unprocessable, field_error
+
 
 class Refused(Exception):
     kind: ClassVar[Literal["invalid", "conflict"]] = "invalid"
     code: ClassVar[str | None] = None  # the problem type's slug; None: the kind's own
     part: ClassVar[str | None] = None  # which part of a request is refused
-    reason: ClassVar[str] = "refused"  # a word or two for the refused part
+    reason: str = "refused"  # a word or two for the refused part (a class's default)
 
-    def __init__(self, message: str, *, index: int | None = None, **data: Any) -> None:
+    def __init__(
+        self, message: str, *, index: int | None = None, reason: str | None = None, **data: Any
+    ) -> None:
         super().__init__(message)
         self.message = message
+        if reason is not None:
+            self.reason = reason
         self.index = index  # which of several requests of one submit
         self.data = data
+
+
+def as_problem(refused: Refused, at: str = "") -> ProblemError:
+    """A domain's refusal as its problem: 409 for a conflict, else 422; its
+    field is ``at`` (where the route's body holds it: ``requests.2``, or the
+    body itself) and the refused part (``ampm``, ``date``)."""
+    where = ".".join(p for p in (at, refused.part or "") if p)
+    errors = [field_error(where, refused.reason)] if where else None
+    cls: type[ProblemError] = Conflict if refused.kind == "conflict" else Unprocessable
+    return cls(refused.message, slug=refused.code, errors=errors, **refused.data)
+
+
+def at_index(field: str, refused: Refused) -> str:
+    """Where one of a body's several requests is: ``<field>.<its index>``."""
+    return f"{field}.{refused.index}" if refused.index is not None else field

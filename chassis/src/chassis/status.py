@@ -49,9 +49,6 @@ class StatusTable(Generic[V]):
         """A table of plain moves, ``(from, to)``, that carry nothing."""
         return StatusTable(record, dict.fromkeys(pairs))
 
-    def allows(self, current: str, requested: str) -> bool:
-        return (current, requested) in self.moves
-
     def check(self, current: str, requested: str) -> V:
         """What the move carries; :class:`IllegalTransition` if there is no such move."""
         if (current, requested) not in self.moves:

@@ -1,6 +1,6 @@
 """What inspections' rules refuse, as plain exceptions with their data (no
 HTTP, no request paths): the routes say each as a problem document
-(``chassis.errors.as_problem``) and where in their body it is.
+(``chassis.refusals.as_problem``) and where in their body it is.
 
 ``index`` is the refused request's place among a submit's requests (R-INS-4),
 when there are several; ``part`` the part of a request that is refused."""
@@ -67,5 +67,4 @@ class DayNotAllowed(InspectionRefused):
     part = "date"
 
     def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason  # type: ignore[misc]
+        super().__init__(message, reason=reason)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from chassis.api import Tenant
-from chassis.errors import as_problem, at_index, problem_responses
+from chassis.errors import problem_responses
+from chassis.refusals import as_problem, at_index
 from inspections.domain.errors import InspectionRefused
 from inspections.entrypoints.dependencies import App, ScheduleCall
 from inspections.entrypoints.schemas import (

@@ -1,6 +1,6 @@
 """What payments' rules refuse, as plain exceptions with their data (no HTTP,
 no request paths): the routes say each as a problem document
-(``chassis.errors.as_problem``) and where in their body it is. First slice
+(``chassis.refusals.as_problem``) and where in their body it is. First slice
 (issue 24): the cart's payment method and fees due."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ class UnknownMethod(PaymentRefused):
     part = "method"
 
     def __init__(self, method: str, offered: list[str]) -> None:
-        super().__init__("unknown payment method", method=method, offered=offered)
-        self.reason = f"choose from {offered}"  # type: ignore[misc]
+        reason = f"choose from {offered}"
+        super().__init__("unknown payment method", reason=reason, method=method, offered=offered)
 
 
 class NothingDue(PaymentRefused):

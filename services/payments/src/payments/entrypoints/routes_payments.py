@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from chassis.api import PageQuery, Tenant
-from chassis.errors import as_problem, problem_responses
+from chassis.errors import problem_responses
+from chassis.refusals import as_problem
 from payments.domain.errors import UnknownMethod
 from payments.entrypoints.dependencies import App, CheckoutCall
 from payments.entrypoints.schemas import CheckoutIn, PaymentOut, PaymentPage, payment_out

@@ -1,6 +1,6 @@
 """What permits' rules refuse, as plain exceptions with their data (no HTTP,
 no request paths): the routes say each as a problem document
-(``chassis.errors.as_problem``) and where in their body it is."""
+(``chassis.refusals.as_problem``) and where in their body it is."""
 
 from __future__ import annotations
 
@@ -45,5 +45,4 @@ class NumberFormatRefused(PermitRefused):
     part = "number_format"
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.reason = message  # type: ignore[misc]
+        super().__init__(message, reason=message)
