@@ -35,7 +35,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, overload
 
 from fastapi import Header, Request, Response
 from pymongo.errors import DuplicateKeyError
@@ -67,6 +67,8 @@ class PendingKey:
     operation: str
     request_hash: str
     committed: bool = False
+    render: Callable[[Any], Any] | None = None
+    rendered: Any = None
 
 
 _pending: ContextVar[PendingKey | None] = ContextVar("idempotency_key", default=None)
@@ -78,8 +80,10 @@ async def record_in_transaction(db: Any, session: Any, now: Any, result: Any) ->
     pending = _pending.get()
     if pending is None or pending.committed:
         return None
+    if pending.render is not None:
+        result = pending.rendered = pending.render(result)
     if not isinstance(result, dict):
-        raise TypeError("an idempotent command's transaction must return a document")
+        raise TypeError("an idempotent command's answer must be rendered as a document")
     await db[COLLECTION].insert_one(
         {
             "_id": pending.record_id,
@@ -115,15 +119,32 @@ class IdempotentCall:
     pending: PendingKey | None
     replayed: bool = False
 
-    async def run(self, handler: Callable[[], Awaitable[T]]) -> T:
+    @overload
+    async def run(self, handler: Callable[[], Awaitable[T]]) -> T: ...
+    @overload
+    async def run(self, handler: Callable[[], Awaitable[Any]], render: Callable[[Any], T]) -> T: ...
+
+    async def run(
+        self, handler: Callable[[], Awaitable[Any]], render: Callable[[Any], T] | None = None
+    ) -> T:
+        """The handler's answer — as ``render`` makes it, if given: the
+        document the key's record keeps (rendered in the transaction that
+        commits the effect) and a replay answers."""
         if self.pending is None:
-            return await handler()
+            result = await handler()
+            return render(result) if render else result  # type: ignore[no-any-return]
         replayed = await self._replay()
         if replayed is not None:
             return replayed  # type: ignore[no-any-return]
+        self.pending.render = render
         token = _pending.set(self.pending)
         try:
-            return await handler()
+            result = await handler()
+            if render is None:
+                return result  # type: ignore[no-any-return]
+            if self.pending.committed:
+                return self.pending.rendered  # type: ignore[no-any-return]
+            return render(result)
         except DuplicateKeyError as exc:
             if COLLECTION not in str(exc):
                 raise

@@ -179,3 +179,9 @@ class Units(Generic[U]):
 
     async def read(self, jurisdiction_id: str, fn: Callable[[U], Awaitable[Any]]) -> Any:
         return self.present(await fn(self.factory(self.runner.reader(), jurisdiction_id)))
+
+    async def ask(self, query: C, handler: Callable[[C, U], Awaitable[Any]]) -> Any:
+        """``handler(query, uow)`` without a transaction: a read (no snapshot
+        needed), or single-document writes that must stand whatever the
+        answer (a failed login's count). Nothing it does can emit an event."""
+        return await self.read(query.jurisdiction_id, lambda uow: handler(query, uow))

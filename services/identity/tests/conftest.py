@@ -11,8 +11,10 @@ from devstack.testing import TestScope
 
 from chassis.clock import ManualClock
 from identity.adapters.jwt_keys import generate_private_key_pem
-from identity.bootstrap import create_app
-from identity.service_layer import Identity
+from identity.bootstrap import Identity, create_app
+from identity.domain.model import PLATFORM
+from identity.service_layer import admin
+from identity.service_layer.commands import EnsureAccount
 from identity.settings import IdentitySettings
 
 SIGNING_KEY = generate_private_key_pem()
@@ -27,15 +29,14 @@ class IdentityHarness:
     scope: TestScope
 
     async def operator_token(self) -> str:
-        from identity.service_layer import admin
-
-        await admin.ensure_account(
-            self.identity,
+        cmd = EnsureAccount(
+            jurisdiction_id=PLATFORM,
             email="ops@example.org",
             password="operator-pass-123",
             display_name="Ops",
             operator=True,
         )
+        await self.identity.units.handle(cmd, admin.ensure_account)
         r = await self.http.post(
             "/v1/auth/token", data={"username": "ops@example.org", "password": "operator-pass-123"}
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
+from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -13,7 +14,7 @@ from chassis.logging import configure_logging
 from chassis.uow import Units
 from identity.adapters.indexes import create_indexes
 from identity.adapters.jwt_keys import TokenSigner
-from identity.adapters.unit_of_work import MongoIdentityUnitOfWork, present
+from identity.adapters.unit_of_work import IdentityTools, MongoIdentityUnitOfWork
 from identity.entrypoints import (
     routes_admin,
     routes_auth,
@@ -21,11 +22,36 @@ from identity.entrypoints import (
     routes_internal,
     routes_me,
 )
-from identity.entrypoints.consumers import registration_consumer
+from identity.entrypoints.consumers import consumers
 from identity.entrypoints.wellknown import well_known
-from identity.service_layer import Identity, enrollment, resets
+from identity.service_layer import enrollment, resets
 from identity.service_layer.unit_of_work import IdentityUnits
 from identity.settings import IdentitySettings
+
+DEFERRED = {
+    # answered before they are looked at (no account enumeration by timing)
+    enrollment.ENROLLMENT_REQUESTED: enrollment.send_enrollment_link,
+    resets.RESET_REQUESTED: resets.send_reset_links,
+}
+
+
+@dataclass
+class Identity:
+    """The service's parts, built once: the runtime (database, broker,
+    clock), its typed units of work, and the token signer."""
+
+    runtime: ServiceRuntime
+    settings: IdentitySettings
+    signer: TokenSigner
+    units: IdentityUnits
+    unit_of_work: Any  # factory(tx, jurisdiction_id), for consumers and deferred work
+
+
+def _deferred(unit_of_work: Any, handler: Any) -> Any:
+    async def run(jurisdiction_id: str, payload: dict[str, Any], tx: Any) -> None:
+        await handler(payload, unit_of_work(tx, jurisdiction_id))
+
+    return run
 
 
 def build_identity(settings: IdentitySettings, clock: Clock | None = None) -> Identity:
@@ -44,14 +70,13 @@ def build_identity(settings: IdentitySettings, clock: Clock | None = None) -> Id
         clock=runtime.clock,
         jwks=signer.jwks(),
     )
-    identity = Identity(runtime=runtime, settings=settings, signer=signer)
-    # answered before they are looked at (no account enumeration by timing)
+    tools = IdentityTools(settings=settings, signer=signer, deferred=runtime.deferred)
+    unit_of_work = MongoIdentityUnitOfWork.factory(tools)
     assert runtime.deferred is not None
-    runtime.deferred.register(
-        enrollment.ENROLLMENT_REQUESTED, partial(enrollment.send_enrollment_link, identity)
-    )
-    runtime.deferred.register(resets.RESET_REQUESTED, partial(resets.send_reset_links, identity))
-    return identity
+    for kind, handler in DEFERRED.items():
+        runtime.deferred.register(kind, _deferred(unit_of_work, handler))
+    units: IdentityUnits = Units(runtime.uow, unit_of_work)
+    return Identity(runtime, settings, signer, units, unit_of_work)
 
 
 async def _indexes(runtime: ServiceRuntime) -> None:
@@ -75,10 +100,11 @@ def create_app(settings: IdentitySettings | None = None, clock: Clock | None = N
             routes_internal.router,
             well_known,
         ],
-        consumers=[registration_consumer(identity)],
+        consumers=consumers(identity.unit_of_work),
         on_startup=[_indexes],
     )
     app.state.identity = identity
-    units: IdentityUnits = Units(identity.runtime.uow, MongoIdentityUnitOfWork, present)
-    app.state.units = units
+    app.state.units = identity.units
+    app.state.settings = settings
+    app.state.signer = identity.signer
     return app

@@ -18,8 +18,15 @@ from typing import Any
 from chassis.errors import Conflict, ProblemError
 from identity.adapters.indexes import create_indexes
 from identity.adapters.jwt_keys import generate_private_key_pem
-from identity.bootstrap import build_identity
-from identity.service_layer import Identity, admin, jurisdictions
+from identity.bootstrap import Identity, build_identity
+from identity.domain.model import PLATFORM
+from identity.service_layer import admin, jurisdictions
+from identity.service_layer.commands import (
+    CreateJurisdiction,
+    EnsureAccount,
+    EnsureCompany,
+    EnsureMembership,
+)
 from identity.settings import IdentitySettings
 
 
@@ -36,43 +43,52 @@ async def _with_identity(fn: Callable[[Identity], Awaitable[Any]]) -> Any:
 
 
 async def _create_operator(idn: Identity, email: str, password: str) -> dict[str, Any]:
-    account = await admin.ensure_account(
-        idn, email=email, password=password, display_name="Hosting operator", operator=True
+    cmd = EnsureAccount(
+        jurisdiction_id=PLATFORM,
+        email=email,
+        password=password,
+        display_name="Hosting operator",
+        operator=True,
     )
+    account = await idn.units.handle(cmd, admin.ensure_account)
     return {"account_id": account["_id"], "email": account["email"]}
+
+
+async def _jurisdiction(idn: Identity, profile: dict[str, Any]) -> None:
+    fields = {k: v for k, v in profile.items() if k != "id"}
+    cmd = CreateJurisdiction(jurisdiction_id=profile["id"], fields=fields)
+    with contextlib.suppress(Conflict):  # already seeded
+        await idn.units.handle(cmd, jurisdictions.create_jurisdiction)
 
 
 async def _seed_demo(idn: Identity, profile: dict[str, Any]) -> dict[str, Any]:
     """Idempotently create the demo jurisdiction and its demo users."""
     jurisdiction = profile["jurisdiction"]
-    with contextlib.suppress(Conflict):  # already seeded
-        await jurisdictions.create_jurisdiction(
-            idn,
-            jurisdiction_id=jurisdiction["id"],
-            fields={k: v for k, v in jurisdiction.items() if k != "id"},
-        )
+    jid = jurisdiction["id"]
+    await _jurisdiction(idn, jurisdiction)
     operator = profile["operator"]
     await _create_operator(idn, operator["email"], operator["password"])
     for user in profile["users"]:
-        account = await admin.ensure_account(
-            idn, email=user["email"], password=user["password"], display_name=user["display_name"]
+        login = EnsureAccount(
+            jurisdiction_id=jid,
+            email=user["email"],
+            password=user["password"],
+            display_name=user["display_name"],
         )
-        await admin.ensure_membership(
-            idn,
-            account=account,
-            jurisdiction_id=jurisdiction["id"],
+        account = await idn.units.handle(login, admin.ensure_account)
+        member = EnsureMembership(
+            jurisdiction_id=jid,
+            account_id=account["_id"],
             kind=user["kind"],
             roles=user.get("roles", []),
         )
+        await idn.units.handle(member, admin.ensure_membership)
     for extra in profile.get("extra_jurisdictions", []):
-        with contextlib.suppress(Conflict):
-            await jurisdictions.create_jurisdiction(
-                idn,
-                jurisdiction_id=extra["id"],
-                fields={k: v for k, v in extra.items() if k != "id"},
-            )
+        await _jurisdiction(idn, extra)
     for company in profile.get("companies", []):
-        await admin.ensure_company(idn, jurisdiction_id=jurisdiction["id"], company=company)
+        await idn.units.handle(
+            EnsureCompany(jurisdiction_id=jid, company=company), admin.ensure_company
+        )
     return {"jurisdiction": jurisdiction["id"], "users": len(profile["users"]) + 1}
 
 

@@ -4,7 +4,7 @@ layout: the handlers on the fakes, milliseconds each."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from chassis.uow import Units
 from identity.adapters.repositories import CompanyRepository, MembershipRepository
 from identity.domain.company import Company
 from identity.domain.membership import Membership
+from identity.domain.sessions import RefreshToken
 from identity.service_layer.common import Caller
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
@@ -76,6 +77,26 @@ class World:
         membership.mark_saved()
         self.store("memberships")[membership.id] = MembershipRepository.to_doc(membership)
         return membership
+
+    def session(self, account_id: str) -> None:
+        """A live refresh token of the account here."""
+        token = RefreshToken.new(
+            token_hash=f"hash-{account_id}",
+            account_id=account_id,
+            account_version=0,
+            at=AT,
+            lifetime=timedelta(days=30),
+            family_id=None,
+        )
+        self.store("refresh_tokens")[(JID, token.id)] = token  # type: ignore[assignment]
+
+    def sessions_revoked(self, account_id: str) -> bool:
+        mine = [
+            t
+            for (jid, _), t in self.store("refresh_tokens").items()
+            if jid == JID and t.account_id == account_id  # type: ignore[attr-defined]
+        ]
+        return bool(mine) and all(t.revoked for t in mine)  # type: ignore[attr-defined]
 
     def audit(self) -> list[str]:
         return [e["action"] for e in self.store("audit_log").values()]

@@ -28,7 +28,7 @@ def _create(who: object, profile: dict[str, object] = PROFILE) -> CreateCompany:
 async def test_r_id_4_staff_who_manage_companies_create_them(world: World) -> None:
     admin = caller(roles=["admin"])
     made = await world.units.run(JID, lambda uow: companies.create_company(_create(admin), uow))
-    assert (made["name"], made["license_number"]) == ("Sparky Electric", "EC-4411")
+    assert (made.name, made.license_number) == ("Sparky Electric", "EC-4411")
     assert world.audit() == ["company_created"]
     technician = caller(account_id="acct-tech", roles=["permit_technician"])
     other = {**PROFILE, "license_number": "EC-5000"}
@@ -81,7 +81,7 @@ async def test_r_id_5_a_company_admin_edits_its_company_but_not_its_license(worl
     done = await world.units.run(
         JID, lambda uow: companies.update_company(edit(boss, phone="208-555-0100"), uow)
     )
-    assert done["phone"] == "208-555-0100" and world.audit() == ["company_updated"]
+    assert done.phone == "208-555-0100" and world.audit() == ["company_updated"]
     with pytest.raises(Forbidden):
         await world.units.run(
             JID, lambda uow: companies.update_company(edit(boss, license_number="X1"), uow)
@@ -105,6 +105,8 @@ async def test_r_id_5_removing_a_user_revokes_sessions_and_keeps_an_admin(world:
     company = world.company()
     boss = world.member("acct-boss", company.id, admin=True)
     world.member("acct-clerk", company.id)
+    world.session("acct-clerk")
+    world.session(boss.account_id)
     admin = caller(roles=["admin"])
 
     def remove(account_id: str) -> RemoveCompanyUser:
@@ -117,7 +119,7 @@ async def test_r_id_5_removing_a_user_revokes_sessions_and_keeps_an_admin(world:
         )
 
     await world.units.run(JID, lambda uow: companies.remove_company_user(remove("acct-clerk"), uow))
-    assert (JID, "acct-clerk") in world.store("revoked_sessions")
+    assert world.sessions_revoked("acct-clerk")
     assert world.audit() == ["authorized_user_removed"]
     with pytest.raises(Conflict):  # the company's last admin who can act
         await world.units.run(
@@ -127,4 +129,4 @@ async def test_r_id_5_removing_a_user_revokes_sessions_and_keeps_an_admin(world:
         await world.units.run(
             JID, lambda uow: companies.remove_company_user(remove("acct-clerk"), uow)
         )
-    assert (JID, boss.account_id) not in world.store("revoked_sessions")
+    assert not world.sessions_revoked(boss.account_id)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from identity.adapters import secrets
 from identity.adapters.jwt_keys import generate_private_key_pem
+from identity.domain import secrets
 from identity.domain.account import Account
 from identity.domain.model import JurisdictionFeatures, normalize_email
 from identity.domain.passwords import DEFAULT_POLICY, POLICIES, PasswordRejected, policy_named

@@ -19,14 +19,13 @@ class AccountRepository:
     saved only at the version they were read at."""
 
     def __init__(self, tx: Session) -> None:
+        self.db = tx.db
         self.collection = tx.db["accounts"]
         self.session = tx.session
 
     @staticmethod
     def to_doc(account: Account) -> Doc:
-        doc = {f.name: getattr(account, f.name) for f in fields(account) if f.name != "changed"}
-        doc["_id"] = doc.pop("id")
-        return doc
+        return account.as_doc()
 
     @staticmethod
     def from_doc(doc: Doc) -> Account:

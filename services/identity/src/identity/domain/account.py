@@ -3,12 +3,12 @@
 Global, not a jurisdiction's aggregate: it carries no tenant and records no
 events. What changes on it is announced by the membership (activation) or by
 the handler that knows the jurisdiction (``PasswordChanged``). Hashes come in
-already hashed; hashing is an adapter's job.
+already hashed (``domain/secrets.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from uuid import uuid4
 
@@ -27,6 +27,12 @@ class Account:
     security_answer_hash: str | None = None
     version: int = 0  # the stored version (optimistic concurrency)
     changed: bool = field(default=False, compare=False)
+
+    def as_doc(self) -> dict[str, object]:
+        """The account as stored (``id`` → ``_id``)."""
+        doc = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "changed"}
+        doc["_id"] = doc.pop("id")
+        return doc
 
     @classmethod
     def new(

@@ -1,20 +1,20 @@
-"""Identity's event consumers: one line per event."""
+"""Identity's event consumers: a table from event type to handler."""
 
 from __future__ import annotations
 
-from chassis.consumer import EventConsumer, EventContext
+from collections.abc import Callable
+from typing import Any
+
+from chassis.consumer import EventConsumer, consumer_of
 from contracts.registration import RegistrationAccepted
 from contracts.topics import REGISTRATION_EVENTS
-from identity.service_layer.common import Identity
-from identity.service_layer.registered import on_registration_accepted
+from identity.service_layer import registered
+
+REGISTRATION: dict[Any, Any] = {
+    # R-REG-5: the company and its first authorized user (an admin)
+    RegistrationAccepted: registered.on_registration_accepted,
+}
 
 
-def registration_consumer(idn: Identity) -> EventConsumer:
-    consumer = EventConsumer("identity.registration", REGISTRATION_EVENTS)
-
-    @consumer.on(RegistrationAccepted)
-    async def on_accepted(event: RegistrationAccepted, ctx: EventContext) -> None:
-        """R-REG-5: the company and its first authorized user (an admin)."""
-        await on_registration_accepted(idn, ctx.tx, event)
-
-    return consumer
+def consumers(unit_of_work: Callable[[Any, str], Any]) -> list[EventConsumer]:
+    return [consumer_of("identity.registration", REGISTRATION_EVENTS, REGISTRATION, unit_of_work)]

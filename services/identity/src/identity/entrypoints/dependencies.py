@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from chassis import http
 from chassis.api import PageQuery
 from chassis.auth import CurrentUser, Principal
+from chassis.deferred import Deferred
 from chassis.errors import Unauthorized, problem_responses
 from chassis.idempotency import Idempotency, IdempotentCall
-from identity.service_layer import tokens
-from identity.service_layer.common import Caller, Identity
+from identity.service_layer import people, tokens
+from identity.service_layer.commands import IdentityCommand, LoadCaller, ReissuePin, by
+from identity.service_layer.common import Caller
 from identity.service_layer.unit_of_work import IdentityUnits
+from identity.settings import IdentitySettings
 
 PROBLEMS = problem_responses(400, 401, 403, 404, 409, 413, 422, 429)
-
-
-async def get_identity(request: Request) -> Identity:
-    return request.app.state.identity  # type: ignore[no-any-return]
-
-
-Idn = Annotated[Identity, Depends(get_identity)]
 
 
 async def get_units(request: Request) -> IdentityUnits:
@@ -31,12 +28,42 @@ async def get_units(request: Request) -> IdentityUnits:
 
 
 Units = Annotated[IdentityUnits, Depends(get_units)]
-"""Identity's unit of work per jurisdiction (the slices on the shared layout)."""
+"""Identity's unit of work per jurisdiction: ``units.handle(cmd, handler)``
+for a change, ``units.ask(query, handler)`` for a read."""
 
 
-async def get_caller(user: CurrentUser, idn: Idn) -> Caller:
+async def get_settings(request: Request) -> IdentitySettings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+Settings = Annotated[IdentitySettings, Depends(get_settings)]
+
+
+class AfterTheAnswer:
+    """Work recorded by a handler (``uow.later``) runs once the answer is
+    sent: the answer takes the same time whether or not the email is known
+    (``chassis.deferred``)."""
+
+    def __init__(self, deferred: Deferred, after: BackgroundTasks) -> None:
+        self.deferred = deferred
+        self.after = after
+
+    def run(self, request_id: str) -> None:
+        self.after.add_task(self.deferred.process, request_id)
+
+
+async def after_the_answer(request: Request, after: BackgroundTasks) -> AfterTheAnswer:
+    deferred = request.app.state.runtime.deferred
+    assert deferred is not None
+    return AfterTheAnswer(deferred, after)
+
+
+Later = Annotated[AfterTheAnswer, Depends(after_the_answer)]
+
+
+async def get_caller(user: CurrentUser, units: Units) -> Caller:
     """The token, checked against current state (identity refuses stale tokens at once)."""
-    return await tokens.load_caller(idn, user)
+    return await units.ask(LoadCaller(principal=user), tokens.load_caller)  # type: ignore[no-any-return]
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -56,6 +83,38 @@ AddCompanyUserCall = Annotated[
     IdempotentCall, Depends(Idempotency("identity.companies.users.add", required=False))
 ]
 
+Made = tuple[dict[str, Any], str | None]
+
+
+async def keyed_creation(
+    call: IdempotentCall,
+    units: IdentityUnits,
+    cmd: IdentityCommand,
+    create: Callable[[Any, Any], Awaitable[Made]],
+) -> Made:
+    """A person's creation under its request's Idempotency-Key: the key's
+    record keeps the membership and whether a PIN was issued, never the PIN
+    (which leaves by the first answer only); a replay answers the person as
+    they are now, with a new PIN if the first answer carried one
+    (:func:`identity.service_layer.people.reissue_pin`)."""
+    issued: list[str | None] = [None]
+
+    async def first() -> Made:
+        made = await units.handle(cmd, create)
+        issued[0] = made[1]
+        return made  # type: ignore[no-any-return]
+
+    created = await call.run(first, render=lambda made: made[0])
+    if not call.replayed:
+        return created["membership"], issued[0]
+    if not created.get("pin_issued"):
+        return created["membership"], None
+    again = ReissuePin(
+        **by(cmd.caller, cmd.jurisdiction_id), membership_id=created["membership"]["_id"]
+    )
+    return await units.handle(again, people.reissue_pin)  # type: ignore[no-any-return]
+
+
 _setup_bearer = HTTPBearer(auto_error=False, description="Setup token from a PIN login")
 
 
@@ -72,12 +131,12 @@ async def setup_principal(
 SetupPrincipal = Annotated[Principal, Depends(setup_principal)]
 
 
-async def client_address(request: Request, idn: Idn) -> str | None:
+async def client_address(request: Request, settings: Settings) -> str | None:
     """The client's address; X-Forwarded-For is believed only from trusted proxies."""
     return http.client_address(
         request.client.host if request.client else None,
         request.headers.get("x-forwarded-for"),
-        idn.settings.trusted_proxies,
+        settings.trusted_proxies,
     )
 
 

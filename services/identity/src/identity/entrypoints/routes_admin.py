@@ -3,22 +3,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, status
 
-from chassis.clock import as_utc
 from chassis.errors import Forbidden
-from identity.adapters.repositories import AuditLog
+from chassis.repository import plain_doc
+from identity.domain.model import PLATFORM
 from identity.domain.passwords import policy_named
 from identity.entrypoints.dependencies import (
     KEYED_CREATION,
     PROBLEMS,
     CallerDep,
     CreateUserCall,
-    Idn,
     PagingDep,
+    Units,
+    keyed_creation,
 )
 from identity.entrypoints.schemas_admin import (
     AuditEntry,
@@ -33,10 +33,19 @@ from identity.entrypoints.schemas_admin import (
     UserPatch,
     user_out,
 )
-from identity.service_layer import jurisdictions, people, users
-from identity.service_layer.common import Caller, require_staff
-
-AUDIT_DAYS = 30
+from identity.service_layer import jurisdictions, users
+from identity.service_layer.commands import (
+    CreateJurisdiction,
+    CreateUser,
+    GetUser,
+    ListUsers,
+    Public,
+    ShowAudit,
+    UpdateJurisdiction,
+    UpdateUser,
+    by,
+)
+from identity.service_layer.common import Caller
 
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 directory = APIRouter(prefix="/v1", responses=PROBLEMS)
@@ -68,17 +77,17 @@ def _jurisdiction_out(doc: dict[str, Any]) -> JurisdictionOut:
     tags=["jurisdictions"],
     summary="Create a jurisdiction (hosting operator)",
 )
-async def create_jurisdiction(body: JurisdictionIn, caller: CallerDep, idn: Idn) -> JurisdictionOut:
+async def create_jurisdiction(
+    body: JurisdictionIn, caller: CallerDep, units: Units
+) -> JurisdictionOut:
     _require_operator(caller)
-    fields = body.model_dump(exclude={"id", "first_admin"})
-    doc = await jurisdictions.create_jurisdiction(
-        idn,
+    cmd = CreateJurisdiction(
         jurisdiction_id=body.id,
-        fields=fields,
+        fields=body.model_dump(exclude={"id", "first_admin"}),
         first_admin=body.first_admin.model_dump(mode="json") if body.first_admin else None,
-        actor=caller.account_id,
+        actor_id=caller.account_id,
     )
-    return _jurisdiction_out(doc)
+    return _jurisdiction_out(await units.handle(cmd, jurisdictions.create_jurisdiction))
 
 
 @router.get(
@@ -87,9 +96,10 @@ async def create_jurisdiction(body: JurisdictionIn, caller: CallerDep, idn: Idn)
     tags=["jurisdictions"],
     summary="List jurisdictions (hosting operator)",
 )
-async def list_jurisdictions(caller: CallerDep, idn: Idn) -> list[JurisdictionOut]:
+async def list_jurisdictions(caller: CallerDep, units: Units) -> list[JurisdictionOut]:
     _require_operator(caller)
-    return [_jurisdiction_out(d) for d in await jurisdictions.list_jurisdictions(idn)]
+    found = await units.ask(Public(jurisdiction_id=PLATFORM), jurisdictions.list_jurisdictions)
+    return [_jurisdiction_out(d) for d in found]
 
 
 @directory.get(
@@ -100,10 +110,10 @@ async def list_jurisdictions(caller: CallerDep, idn: Idn) -> list[JurisdictionOu
     description="What a portal's start page lists. The registry is an installation's "
     "tenants (hundreds at most), read whole.",
 )
-async def jurisdiction_directory(idn: Idn) -> list[DirectoryEntry]:
+async def jurisdiction_directory(units: Units) -> list[DirectoryEntry]:
+    found = await units.ask(Public(jurisdiction_id=PLATFORM), jurisdictions.list_jurisdictions)
     return [
-        DirectoryEntry(id=d["_id"], name=d["name"], branding=d.get("branding") or {})
-        for d in await jurisdictions.list_jurisdictions(idn)
+        DirectoryEntry(id=d["_id"], name=d["name"], branding=d.get("branding") or {}) for d in found
     ]
 
 
@@ -113,8 +123,9 @@ async def jurisdiction_directory(idn: Idn) -> list[DirectoryEntry]:
     tags=["jurisdictions"],
     summary="A jurisdiction's public profile",
 )
-async def get_jurisdiction(jurisdiction_id: str, idn: Idn) -> JurisdictionOut:
-    return _jurisdiction_out(await jurisdictions.get_jurisdiction(idn, jurisdiction_id))
+async def get_jurisdiction(jurisdiction_id: str, units: Units) -> JurisdictionOut:
+    query = Public(jurisdiction_id=jurisdiction_id)
+    return _jurisdiction_out(await units.ask(query, jurisdictions.get_jurisdiction))
 
 
 @router.patch(
@@ -124,13 +135,11 @@ async def get_jurisdiction(jurisdiction_id: str, idn: Idn) -> JurisdictionOut:
     summary="Configure a jurisdiction (hosting operator)",
 )
 async def update_jurisdiction(
-    jurisdiction_id: str, body: JurisdictionPatch, caller: CallerDep, idn: Idn
+    jurisdiction_id: str, body: JurisdictionPatch, caller: CallerDep, units: Units
 ) -> JurisdictionOut:
     _require_operator(caller)
-    doc = await jurisdictions.update_jurisdiction(
-        idn, caller, jurisdiction_id, body.changes(mode="json")
-    )
-    return _jurisdiction_out(doc)
+    cmd = UpdateJurisdiction(**by(caller, jurisdiction_id), fields=body.changes(mode="json"))
+    return _jurisdiction_out(await units.handle(cmd, jurisdictions.update_jurisdiction))
 
 
 # -- staff-managed users ----------------------------------------------------------
@@ -143,24 +152,17 @@ async def update_jurisdiction(
     description=KEYED_CREATION,
 )
 async def create_user(
-    jurisdiction_id: str, body: UserIn, caller: CallerDep, idn: Idn, call: CreateUserCall
+    jurisdiction_id: str, body: UserIn, caller: CallerDep, units: Units, call: CreateUserCall
 ) -> UserCreated:
-    membership, pin = await people.keyed_creation(
-        idn,
-        call,
-        jurisdiction_id,
-        caller.account_id,
-        lambda: users.create_user(
-            idn,
-            caller,
-            jurisdiction_id,
-            email=str(body.email),
-            display_name=body.display_name,
-            kind=body.kind,
-            roles=list(body.roles),
-            delivery=body.delivery,
-        ),
+    cmd = CreateUser(
+        **by(caller, jurisdiction_id),
+        email=str(body.email),
+        display_name=body.display_name,
+        kind=body.kind,
+        roles=list(body.roles),
+        delivery=body.delivery,
     )
+    membership, pin = await keyed_creation(call, units, cmd, users.create_user)
     return UserCreated(**user_out(membership), pin=pin)
 
 
@@ -173,7 +175,7 @@ async def create_user(
 async def list_users(
     jurisdiction_id: str,
     caller: CallerDep,
-    idn: Idn,
+    units: Units,
     paging: PagingDep,
     kind: str | None = Query(default=None, pattern="^(community_member|contractor|staff)$"),
     user_status: str | None = Query(
@@ -186,18 +188,17 @@ async def list_users(
         "and community members",
     ),
 ) -> UserPage:
-    docs, total = await users.list_users(
-        idn,
-        caller,
-        jurisdiction_id,
+    query = ListUsers(
+        **by(caller, jurisdiction_id),
         kind=kind,
         status=user_status,
         email=email,
         limit=paging.limit,
         offset=paging.offset,
     )
+    found, total = await units.ask(query, users.list_users)
     return UserPage(
-        items=[UserOut(**user_out(d)) for d in docs],
+        items=[UserOut(**user_out(plain_doc(m))) for m in found],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -206,9 +207,10 @@ async def list_users(
 
 @router.get("/{jurisdiction_id}/users/{membership_id}", response_model=UserOut, tags=["users"])
 async def get_user(
-    jurisdiction_id: str, membership_id: str, caller: CallerDep, idn: Idn
+    jurisdiction_id: str, membership_id: str, caller: CallerDep, units: Units
 ) -> UserOut:
-    return UserOut(**user_out(await users.get_user(idn, caller, jurisdiction_id, membership_id)))
+    query = GetUser(**by(caller, jurisdiction_id), membership_id=membership_id)
+    return UserOut(**user_out(plain_doc(await units.ask(query, users.get_user))))
 
 
 @router.patch(
@@ -218,17 +220,15 @@ async def get_user(
     summary="Disable, re-enable, or change roles (staff admin)",
 )
 async def update_user(
-    jurisdiction_id: str, membership_id: str, body: UserPatch, caller: CallerDep, idn: Idn
+    jurisdiction_id: str, membership_id: str, body: UserPatch, caller: CallerDep, units: Units
 ) -> UserOut:
-    doc = await users.update_user(
-        idn,
-        caller,
-        jurisdiction_id,
-        membership_id,
+    cmd = UpdateUser(
+        **by(caller, jurisdiction_id),
+        membership_id=membership_id,
         status=body.status,
         roles=list(body.roles) if body.roles is not None else None,
     )
-    return UserOut(**user_out(doc))
+    return UserOut(**user_out(plain_doc(await units.handle(cmd, users.update_user))))
 
 
 @router.get(
@@ -239,15 +239,7 @@ async def update_user(
     "and company changes (staff admin)",
 )
 async def audit_log(
-    jurisdiction_id: str, caller: CallerDep, idn: Idn, paging: PagingDep
+    jurisdiction_id: str, caller: CallerDep, units: Units, paging: PagingDep
 ) -> list[AuditEntry]:
-    require_staff(caller, jurisdiction_id, "admin")
-    since = idn.now - timedelta(days=AUDIT_DAYS)
-    docs, _ = await AuditLog(idn.runtime.db, jurisdiction_id).page(
-        {"at": {"$gte": since}},
-        order=lambda d: (-as_utc(d["at"]).timestamp(), d["_id"]),
-        offset=paging.offset,
-        limit=paging.limit,
-        bounded=f"the audit trail of the last {AUDIT_DAYS} days",
-    )
-    return [AuditEntry(**d) for d in docs]
+    query = ShowAudit(**by(caller, jurisdiction_id), limit=paging.limit, offset=paging.offset)
+    return [AuditEntry(**d) for d in await units.ask(query, users.audit_trail)]

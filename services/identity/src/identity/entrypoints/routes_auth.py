@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, Response
+from fastapi import APIRouter, Form, Response
 
-from chassis.errors import Unprocessable, field_error
-from identity.entrypoints.dependencies import PROBLEMS, ClientAddress, Idn
+from chassis.errors import Unauthorized, Unprocessable, field_error
+from identity.entrypoints.dependencies import PROBLEMS, ClientAddress, Later, Units
 from identity.entrypoints.schemas import (
     Accepted,
     Activated,
@@ -25,16 +25,21 @@ from identity.entrypoints.schemas_admin import (
     UserOut,
     user_out,
 )
-from identity.service_layer import Identity, enrollment, invitations, resets, tokens
+from identity.service_layer import enrollment, invitations, resets, tokens
+from identity.service_layer.commands import (
+    AcceptInvitation,
+    CompleteEnrollment,
+    CompleteReset,
+    CountWrongAnswer,
+    DescribeLink,
+    Login,
+    Logout,
+    Refresh,
+    RequestEnrollment,
+    RequestReset,
+)
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS)
-
-
-def _after_the_answer(idn: Identity, after: BackgroundTasks, request_id: str) -> None:
-    """The request's work runs once its 202 is sent: the answer takes the same
-    time whether or not the email is known (chassis.deferred)."""
-    assert idn.runtime.deferred is not None
-    after.add_task(idn.runtime.deferred.process, request_id)
 
 
 @router.post(
@@ -46,12 +51,10 @@ def _after_the_answer(idn: Identity, after: BackgroundTasks, request_id: str) ->
     description="Answers 202 whether or not the email already has an account.",
 )
 async def request_enrollment(
-    jurisdiction_id: str, body: EnrollmentIn, idn: Idn, after: BackgroundTasks
+    jurisdiction_id: str, body: EnrollmentIn, units: Units, later: Later
 ) -> Accepted:
-    request_id = await enrollment.request_enrollment(
-        idn, jurisdiction_id=jurisdiction_id, email=str(body.email), kind=body.kind
-    )
-    _after_the_answer(idn, after, request_id)
+    cmd = RequestEnrollment(jurisdiction_id=jurisdiction_id, email=str(body.email), kind=body.kind)
+    later.run(await units.ask(cmd, enrollment.request_enrollment))
     return Accepted(detail="If this address can be enrolled, a confirmation link is on its way.")
 
 
@@ -61,8 +64,10 @@ async def request_enrollment(
     tags=["enrollment"],
     summary="What a confirmation link is for (does not use it up)",
 )
-async def describe_enrollment(token: str, idn: Idn) -> EnrollmentView:
-    return EnrollmentView(**await enrollment.describe_enrollment(idn, token))
+async def describe_enrollment(token: str, units: Units) -> EnrollmentView:
+    return EnrollmentView(
+        **await units.ask(DescribeLink(token=token), enrollment.describe_enrollment)
+    )
 
 
 @router.post(
@@ -72,10 +77,11 @@ async def describe_enrollment(token: str, idn: Idn) -> EnrollmentView:
     tags=["enrollment"],
     summary="Complete an enrollment with profile and password",
 )
-async def complete_enrollment(token: str, body: EnrollmentComplete, idn: Idn) -> Activated:
-    result = await enrollment.complete_enrollment(
-        idn, token=token, display_name=body.display_name, password=body.password, phone=body.phone
+async def complete_enrollment(token: str, body: EnrollmentComplete, units: Units) -> Activated:
+    cmd = CompleteEnrollment(
+        token=token, display_name=body.display_name, password=body.password, phone=body.phone
     )
+    result = await units.handle(cmd, enrollment.complete_enrollment)
     return Activated(
         account_id=result["account_id"],
         membership_id=result["membership"]["_id"],
@@ -90,8 +96,9 @@ async def complete_enrollment(token: str, body: EnrollmentComplete, idn: Idn) ->
     tags=["invitations"],
     summary="What an invitation link is for (does not use it up)",
 )
-async def describe_invitation(token: str, idn: Idn) -> InvitationView:
-    return InvitationView(**await invitations.describe_invitation(idn, token))
+async def describe_invitation(token: str, units: Units) -> InvitationView:
+    query = DescribeLink(token=token)
+    return InvitationView(**await units.ask(query, invitations.describe_invitation))
 
 
 @router.post(
@@ -100,16 +107,15 @@ async def describe_invitation(token: str, idn: Idn) -> InvitationView:
     tags=["invitations"],
     summary="Accept an invitation: set a password (or give the existing one)",
 )
-async def accept_invitation(token: str, body: InvitationAccept, idn: Idn) -> UserOut:
-    membership = await invitations.accept_invitation(
-        idn,
+async def accept_invitation(token: str, body: InvitationAccept, units: Units) -> UserOut:
+    cmd = AcceptInvitation(
         token=token,
         password=body.password,
         display_name=body.display_name,
         security_question=body.security_question,
         security_answer=body.security_answer,
     )
-    return UserOut(**user_out(membership))
+    return UserOut(**user_out(await units.handle(cmd, invitations.accept_invitation)))
 
 
 @router.post(
@@ -121,20 +127,19 @@ async def accept_invitation(token: str, body: InvitationAccept, idn: Idn) -> Use
     description="Answers 202 whether or not anything matched.",
 )
 async def request_reset(
-    jurisdiction_id: str, body: ResetRequest, idn: Idn, after: BackgroundTasks
+    jurisdiction_id: str, body: ResetRequest, units: Units, later: Later
 ) -> Accepted:
     if bool(body.email) == bool(body.license_number):
         msg = "give either email or license_number"
         raise Unprocessable(
             msg, errors=[field_error("email", msg), field_error("license_number", msg)]
         )
-    request_id = await resets.request_reset(
-        idn,
+    cmd = RequestReset(
         jurisdiction_id=jurisdiction_id,
         email=str(body.email) if body.email else None,
         license_number=body.license_number,
     )
-    _after_the_answer(idn, after, request_id)
+    later.run(await units.ask(cmd, resets.request_reset))
     return Accepted(detail="If this matches an account, a reset link is on its way.")
 
 
@@ -144,8 +149,8 @@ async def request_reset(
     tags=["password reset"],
     summary="What a reset link is for; the security question if one is required",
 )
-async def describe_reset(token: str, idn: Idn) -> ResetView:
-    return ResetView(**await resets.describe_reset(idn, token))
+async def describe_reset(token: str, units: Units) -> ResetView:
+    return ResetView(**await units.ask(DescribeLink(token=token), resets.describe_reset))
 
 
 @router.post(
@@ -154,10 +159,16 @@ async def describe_reset(token: str, idn: Idn) -> ResetView:
     tags=["password reset"],
     summary="Set a new password; every session of the account ends",
 )
-async def complete_reset(token: str, body: ResetComplete, idn: Idn) -> Response:
-    await resets.complete_reset(
-        idn, token=token, password=body.password, security_answer=body.security_answer
-    )
+async def complete_reset(token: str, body: ResetComplete, units: Units) -> Response:
+    cmd = CompleteReset(token=token, password=body.password, security_answer=body.security_answer)
+    try:
+        await units.handle(cmd, resets.complete_reset)
+    except resets.WrongAnswer as wrong:  # counted against the link, in its own transaction
+        count = CountWrongAnswer(token=token, account_id=wrong.account_id)
+        await units.handle(count, resets.count_wrong_answer)
+        raise Unprocessable(
+            wrong.message, errors=[field_error(wrong.field, wrong.message)]
+        ) from None
     return Response(status_code=204)
 
 
@@ -174,7 +185,7 @@ async def complete_reset(token: str, body: ResetComplete, idn: Idn) -> Response:
     ),
 )
 async def token(
-    idn: Idn,
+    units: Units,
     client: ClientAddress,
     grant_type: Annotated[str, Form(pattern="^(password|refresh_token)$")] = "password",
     username: Annotated[str | None, Form(max_length=320)] = None,
@@ -187,26 +198,19 @@ async def token(
             raise Unprocessable(
                 "refresh_token is required", errors=[field_error("refresh_token", "required")]
             )
-        return TokenResponse(
-            **await tokens.refresh(
-                idn, refresh_token=refresh_token, jurisdiction_id=jurisdiction or None
-            )
-        )
+        exchange = Refresh(token=refresh_token, to_jurisdiction=jurisdiction or None)
+        granted = await units.handle(exchange, tokens.refresh)
+        if granted is None:
+            raise Unauthorized(tokens.INVALID_REFRESH, slug="invalid-grant")
+        return TokenResponse(**granted)
     missing = [f for f, v in (("username", username), ("password", password)) if not v]
     if missing:
         raise Unprocessable(
             f"required: {', '.join(missing)}", errors=[field_error(f, "required") for f in missing]
         )
     assert username is not None and password is not None
-    return TokenResponse(
-        **await tokens.login(
-            idn,
-            email=username,
-            password=password,
-            jurisdiction_id=jurisdiction or None,
-            client=client,
-        )
-    )
+    cmd = Login(email=username, password=password, jurisdiction=jurisdiction or None, client=client)
+    return TokenResponse(**await units.ask(cmd, tokens.login))
 
 
 @router.post(
@@ -215,6 +219,6 @@ async def token(
     tags=["auth"],
     summary="Revoke a refresh token and its whole family",
 )
-async def logout(idn: Idn, refresh_token: Annotated[str, Form(max_length=200)]) -> Response:
-    await tokens.logout(idn, refresh_token=refresh_token)
+async def logout(units: Units, refresh_token: Annotated[str, Form(max_length=200)]) -> Response:
+    await units.handle(Logout(token=refresh_token), tokens.logout)
     return Response(status_code=204)

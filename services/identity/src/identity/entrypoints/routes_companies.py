@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
+from chassis.repository import plain_doc
 from identity.entrypoints.dependencies import (
     KEYED_CREATION,
     PROBLEMS,
     AddCompanyUserCall,
     CallerDep,
     CreateCompanyCall,
-    Idn,
     PagingDep,
     Units,
+    keyed_creation,
 )
 from identity.entrypoints.schemas_admin import (
     CompanyIn,
@@ -26,8 +27,17 @@ from identity.entrypoints.schemas_admin import (
     company_out,
     user_out,
 )
-from identity.service_layer import companies, people
-from identity.service_layer.commands import CreateCompany, RemoveCompanyUser, UpdateCompany
+from identity.service_layer import companies
+from identity.service_layer.commands import (
+    AddCompanyUser,
+    CreateCompany,
+    GetCompany,
+    ListCompanies,
+    RemoveCompanyUser,
+    ShowPublicCompany,
+    UpdateCompany,
+    by,
+)
 
 router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 
@@ -46,13 +56,8 @@ router = APIRouter(prefix="/v1/jurisdictions", responses=PROBLEMS)
 async def create_company(
     jurisdiction_id: str, body: CompanyIn, caller: CallerDep, units: Units, call: CreateCompanyCall
 ) -> CompanyOut:
-    cmd = CreateCompany(
-        jurisdiction_id=jurisdiction_id,
-        actor=caller.principal,
-        caller=caller,
-        profile=body.model_dump(mode="json"),
-    )
-    created = await call.run(lambda: units.handle(cmd, companies.create_company))
+    cmd = CreateCompany(**by(caller, jurisdiction_id), profile=body.model_dump(mode="json"))
+    created = await call.run(lambda: units.handle(cmd, companies.create_company), render=plain_doc)
     return CompanyOut(**company_out(created))
 
 
@@ -65,15 +70,16 @@ async def create_company(
 async def list_companies(
     jurisdiction_id: str,
     caller: CallerDep,
-    idn: Idn,
+    units: Units,
     paging: PagingDep,
     q: str | None = Query(default=None, max_length=200),
 ) -> CompanyPage:
-    docs, total = await companies.list_companies(
-        idn, caller, jurisdiction_id, q=q, limit=paging.limit, offset=paging.offset
+    query = ListCompanies(
+        **by(caller, jurisdiction_id), q=q, limit=paging.limit, offset=paging.offset
     )
+    found, total = await units.ask(query, companies.list_companies)
     return CompanyPage(
-        items=[CompanyOut(**company_out(d)) for d in docs],
+        items=[CompanyOut(**company_out(plain_doc(c))) for c in found],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -87,11 +93,10 @@ async def list_companies(
     summary="A company (staff, or its own authorized users)",
 )
 async def get_company(
-    jurisdiction_id: str, company_id: str, caller: CallerDep, idn: Idn
+    jurisdiction_id: str, company_id: str, caller: CallerDep, units: Units
 ) -> CompanyOut:
-    return CompanyOut(
-        **company_out(await companies.get_company(idn, caller, jurisdiction_id, company_id))
-    )
+    query = GetCompany(**by(caller, jurisdiction_id), company_id=company_id)
+    return CompanyOut(**company_out(plain_doc(await units.ask(query, companies.get_company))))
 
 
 @router.get(
@@ -100,8 +105,11 @@ async def get_company(
     tags=["companies"],
     summary="A contracting company's name, without a login (public permit pages)",
 )
-async def get_public_company(jurisdiction_id: str, company_id: str, idn: Idn) -> PublicCompanyOut:
-    return PublicCompanyOut(**await companies.public_company(idn, jurisdiction_id, company_id))
+async def get_public_company(
+    jurisdiction_id: str, company_id: str, units: Units
+) -> PublicCompanyOut:
+    query = ShowPublicCompany(jurisdiction_id=jurisdiction_id, company_id=company_id)
+    return PublicCompanyOut(**await units.ask(query, companies.public_company))
 
 
 @router.patch(
@@ -114,14 +122,9 @@ async def update_company(
     jurisdiction_id: str, company_id: str, body: CompanyPatch, caller: CallerDep, units: Units
 ) -> CompanyOut:
     cmd = UpdateCompany(
-        jurisdiction_id=jurisdiction_id,
-        actor=caller.principal,
-        caller=caller,
-        company_id=company_id,
-        changes=body.changes(mode="json"),
+        **by(caller, jurisdiction_id), company_id=company_id, changes=body.changes(mode="json")
     )
-    doc = await units.handle(cmd, companies.update_company)
-    return CompanyOut(**company_out(doc))
+    return CompanyOut(**company_out(plain_doc(await units.handle(cmd, companies.update_company))))
 
 
 @router.get(
@@ -131,10 +134,12 @@ async def update_company(
     summary="The company's authorized online users",
 )
 async def company_users(
-    jurisdiction_id: str, company_id: str, caller: CallerDep, idn: Idn
+    jurisdiction_id: str, company_id: str, caller: CallerDep, units: Units
 ) -> list[UserOut]:
-    docs = await companies.company_users(idn, caller, jurisdiction_id, company_id)
-    return [UserOut(**user_out(d)) for d in docs]
+    query = GetCompany(**by(caller, jurisdiction_id), company_id=company_id)
+    return [
+        UserOut(**user_out(plain_doc(m))) for m in await units.ask(query, companies.company_users)
+    ]
 
 
 @router.post(
@@ -150,25 +155,18 @@ async def add_company_user(
     company_id: str,
     body: CompanyUserIn,
     caller: CallerDep,
-    idn: Idn,
+    units: Units,
     call: AddCompanyUserCall,
 ) -> UserCreated:
-    membership, pin = await people.keyed_creation(
-        idn,
-        call,
-        jurisdiction_id,
-        caller.account_id,
-        lambda: companies.add_company_user(
-            idn,
-            caller,
-            jurisdiction_id,
-            company_id,
-            email=str(body.email),
-            display_name=body.display_name,
-            company_admin=body.company_admin,
-            delivery=body.delivery,
-        ),
+    cmd = AddCompanyUser(
+        **by(caller, jurisdiction_id),
+        company_id=company_id,
+        email=str(body.email),
+        display_name=body.display_name,
+        company_admin=body.company_admin,
+        delivery=body.delivery,
     )
+    membership, pin = await keyed_creation(call, units, cmd, companies.add_company_user)
     return UserCreated(**user_out(membership), pin=pin)
 
 
@@ -182,11 +180,7 @@ async def remove_company_user(
     jurisdiction_id: str, company_id: str, account_id: str, caller: CallerDep, units: Units
 ) -> Response:
     cmd = RemoveCompanyUser(
-        jurisdiction_id=jurisdiction_id,
-        actor=caller.principal,
-        caller=caller,
-        company_id=company_id,
-        account_id=account_id,
+        **by(caller, jurisdiction_id), company_id=company_id, account_id=account_id
     )
     await units.handle(cmd, companies.remove_company_user)
     return Response(status_code=204)

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Header
 from pydantic import BaseModel, EmailStr, Field
 
 from chassis.errors import NotFound
-from identity.entrypoints.dependencies import PROBLEMS, Idn
+from identity.entrypoints.dependencies import PROBLEMS, Settings, Units
 from identity.service_layer import registrants
+from identity.service_layer.commands import EnsureRegistrant
 
 router = APIRouter(prefix="/internal/v1", tags=["internal"], responses=PROBLEMS)
 
@@ -26,8 +27,8 @@ class RegistrantOut(BaseModel):
     membership_id: str
 
 
-def _check(idn: Idn, token: str | None) -> None:
-    expected = idn.settings.internal_token
+def _check(settings: Settings, token: str | None) -> None:
+    expected = settings.internal_token
     if (
         expected is None
         or token is None
@@ -44,16 +45,15 @@ def _check(idn: Idn, token: str | None) -> None:
 async def ensure_registrant(
     jurisdiction_id: str,
     body: RegistrantIn,
-    idn: Idn,
+    units: Units,
+    settings: Settings,
     x_internal_token: Annotated[str | None, Header()] = None,
 ) -> RegistrantOut:
-    _check(idn, x_internal_token)
-    return RegistrantOut(
-        **await registrants.ensure_registrant(
-            idn,
-            jurisdiction_id=jurisdiction_id,
-            email=str(body.email),
-            display_name=body.display_name,
-            password=body.password,
-        )
+    _check(settings, x_internal_token)
+    cmd = EnsureRegistrant(
+        jurisdiction_id=jurisdiction_id,
+        email=str(body.email),
+        display_name=body.display_name,
+        password=body.password,
     )
+    return RegistrantOut(**await units.handle(cmd, registrants.ensure_registrant))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from identity.entrypoints.dependencies import PROBLEMS, CallerDep, Idn, SetupPrincipal
+from identity.entrypoints.dependencies import PROBLEMS, CallerDep, SetupPrincipal, Units
 from identity.entrypoints.schemas import (
     FirstLoginSetup,
     Me,
@@ -15,19 +15,29 @@ from identity.entrypoints.schemas import (
     TokenResponse,
 )
 from identity.service_layer import profile, tokens, users
+from identity.service_layer.commands import (
+    ChangePassword,
+    ChangeSecurityQuestion,
+    CompleteSetup,
+    LoadCaller,
+    ShowMe,
+    UpdateProfile,
+    by,
+)
 
 router = APIRouter(prefix="/v1/me", tags=["me"], responses=PROBLEMS)
 
 
 @router.get("", response_model=Me, summary="The caller's account and membership")
-async def me(caller: CallerDep, idn: Idn) -> Me:
-    return Me(**await tokens.me(idn, caller))
+async def me(caller: CallerDep, units: Units) -> Me:
+    return Me(**await units.ask(ShowMe(**by(caller)), tokens.me))
 
 
 @router.patch("", response_model=Me, summary="Edit own profile")
-async def update_me(body: ProfilePatch, caller: CallerDep, idn: Idn) -> Me:
-    await profile.update_profile(idn, caller, body.changes())
-    return Me(**await tokens.me(idn, await tokens.load_caller(idn, caller.principal)))
+async def update_me(body: ProfilePatch, caller: CallerDep, units: Units) -> Me:
+    await units.handle(UpdateProfile(**by(caller), fields=body.changes()), profile.update_profile)
+    now = await units.ask(LoadCaller(principal=caller.principal), tokens.load_caller)
+    return Me(**await units.ask(ShowMe(**by(now)), tokens.me))
 
 
 @router.get(
@@ -35,8 +45,9 @@ async def update_me(body: ProfilePatch, caller: CallerDep, idn: Idn) -> Me:
     response_model=list[MembershipSummary],
     summary="Every jurisdiction this login belongs to",
 )
-async def memberships(caller: CallerDep, idn: Idn) -> list[MembershipSummary]:
-    return [MembershipSummary(**m) for m in await tokens.memberships(idn, caller)]
+async def memberships(caller: CallerDep, units: Units) -> list[MembershipSummary]:
+    found = await units.ask(ShowMe(**by(caller)), tokens.memberships)
+    return [MembershipSummary(**m) for m in found]
 
 
 @router.post(
@@ -44,12 +55,11 @@ async def memberships(caller: CallerDep, idn: Idn) -> list[MembershipSummary]:
     response_model=TokenResponse,
     summary="Change password (needs the current one); other sessions end",
 )
-async def change_password(body: PasswordChange, caller: CallerDep, idn: Idn) -> TokenResponse:
-    return TokenResponse(
-        **await profile.change_password(
-            idn, caller, current_password=body.current_password, new_password=body.new_password
-        )
+async def change_password(body: PasswordChange, caller: CallerDep, units: Units) -> TokenResponse:
+    cmd = ChangePassword(
+        **by(caller), current_password=body.current_password, new_password=body.new_password
     )
+    return TokenResponse(**await units.handle(cmd, profile.change_password))
 
 
 @router.put(
@@ -58,11 +68,12 @@ async def change_password(body: PasswordChange, caller: CallerDep, idn: Idn) -> 
     summary="Change the security question (needs the current answer)",
 )
 async def change_security_question(
-    body: SecurityQuestionChange, caller: CallerDep, idn: Idn
+    body: SecurityQuestionChange, caller: CallerDep, units: Units
 ) -> Response:
-    await profile.change_security_question(
-        idn, caller, current_answer=body.current_answer, question=body.question, answer=body.answer
+    cmd = ChangeSecurityQuestion(
+        **by(caller), current_answer=body.current_answer, question=body.question, answer=body.answer
     )
+    await units.handle(cmd, profile.change_security_question)
     return Response(status_code=204)
 
 
@@ -72,13 +83,11 @@ async def change_security_question(
     summary="First login with a PIN: set password and security question (R-ID-2)",
     description="Takes the setup token from a PIN login; afterwards the PIN is dead.",
 )
-async def setup(body: FirstLoginSetup, principal: SetupPrincipal, idn: Idn) -> TokenResponse:
-    return TokenResponse(
-        **await users.complete_setup(
-            idn,
-            principal,
-            new_password=body.new_password,
-            security_question=body.security_question,
-            security_answer=body.security_answer,
-        )
+async def setup(body: FirstLoginSetup, principal: SetupPrincipal, units: Units) -> TokenResponse:
+    cmd = CompleteSetup(
+        principal=principal,
+        new_password=body.new_password,
+        security_question=body.security_question,
+        security_answer=body.security_answer,
     )
+    return TokenResponse(**await units.handle(cmd, users.complete_setup))

@@ -1,5 +1,2 @@
-"""Identity use cases, one module per area; each function is one command or query."""
-
-from identity.service_layer.common import Identity
-
-__all__ = ["Identity"]
+"""Identity use cases, one module per area: each handler takes one command
+(or query) and the unit of work, ``handler(cmd, uow)``."""

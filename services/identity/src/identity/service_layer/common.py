@@ -1,71 +1,27 @@
-"""What every identity handler shares: dependencies, the caller, account helpers."""
+"""What identity's handlers share: the caller and its access rules, password
+rules, getting or creating an account and a membership."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
-from uuid import uuid4
 
-from chassis.app import ServiceRuntime
 from chassis.auth import Principal
 from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
-from chassis.uow import Transaction
 from contracts.identity import PasswordChanged
-from identity.adapters import secrets
-from identity.adapters.accounts import AccountRepository
-from identity.adapters.jwt_keys import TokenSigner
-from identity.adapters.repositories import (
-    AuditLog,
-    JurisdictionRegistry,
-    MembershipRepository,
-)
+from identity.domain import secrets
 from identity.domain.account import Account
 from identity.domain.membership import Membership
-from identity.domain.model import PLATFORM, MembershipKind
+from identity.domain.model import MembershipKind
 from identity.domain.passwords import PasswordRejected, policy_named
 from identity.domain.throttle import LoginThrottlePolicy, ThrottlePolicy
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
 from identity.settings import IdentitySettings
 
 Doc = dict[str, Any]
 LINKS_PER_EMAIL_PER_HOUR = 5
-
-
-@dataclass
-class Identity:
-    """Everything the handlers need, built once in bootstrap."""
-
-    runtime: ServiceRuntime
-    settings: IdentitySettings
-    signer: TokenSigner
-
-    @property
-    def now(self) -> datetime:
-        return self.runtime.clock.now()
-
-    @property
-    def throttle(self) -> LoginThrottlePolicy:
-        s = self.settings
-        lockout = timedelta(minutes=s.login_lockout_minutes)
-        return LoginThrottlePolicy(
-            pair=ThrottlePolicy(
-                free_failures=s.login_free_failures,
-                lockout_after=s.login_lockout_after,
-                lockout=lockout,
-            ),
-            account=ThrottlePolicy(
-                free_failures=s.login_account_free_failures,
-                max_delay=timedelta(seconds=s.login_account_max_delay_seconds),
-                lockout_after=None,
-            ),
-            address=ThrottlePolicy(
-                free_failures=s.login_address_free_failures,
-                lockout_after=s.login_address_lockout_after,
-                lockout=lockout,
-            ),
-            known_for=timedelta(days=s.login_known_address_days),
-        )
 
 
 @dataclass
@@ -107,11 +63,27 @@ def require_staff(caller: Caller, jurisdiction_id: str, *roles: str) -> None:
         raise Forbidden(f"this needs the {needed} role")
 
 
-async def load_jurisdiction(db: Any, jurisdiction_id: str, session: Any = None) -> Doc:
-    doc = await JurisdictionRegistry(db, session).get(jurisdiction_id)
-    if doc is None:
-        raise NotFound(f"no jurisdiction {jurisdiction_id!r}")
-    return doc
+def throttle_policy(s: IdentitySettings) -> LoginThrottlePolicy:
+    """The login throttle's policy from the service's settings."""
+    lockout = timedelta(minutes=s.login_lockout_minutes)
+    return LoginThrottlePolicy(
+        pair=ThrottlePolicy(
+            free_failures=s.login_free_failures,
+            lockout_after=s.login_lockout_after,
+            lockout=lockout,
+        ),
+        account=ThrottlePolicy(
+            free_failures=s.login_account_free_failures,
+            max_delay=timedelta(seconds=s.login_account_max_delay_seconds),
+            lockout_after=None,
+        ),
+        address=ThrottlePolicy(
+            free_failures=s.login_address_free_failures,
+            lockout_after=s.login_address_lockout_after,
+            lockout=lockout,
+        ),
+        known_for=timedelta(days=s.login_known_address_days),
+    )
 
 
 def check_password(password: str, jurisdiction: Doc | None, *user_inputs: str) -> None:
@@ -129,13 +101,13 @@ def check_password(password: str, jurisdiction: Doc | None, *user_inputs: str) -
 
 
 def new_password_hash(
-    existing: Doc | None, password: str, jurisdiction: Doc, email: str, display_name: str
+    existing: Account | None, password: str, jurisdiction: Doc, email: str, display_name: str
 ) -> str | None:
     """The hash to store for a new login, or None when the email already has a
     login — whose password must then be the one given (R-ID-1: one account per
     email, across jurisdictions)."""
-    if existing is not None and existing.get("password_hash"):
-        if not secrets.verify_password(existing["password_hash"], password):
+    if existing is not None and existing.password_hash:
+        if not secrets.verify_password(existing.password_hash, password):
             msg = "this email already has a Permitsuite account: enter that account's password"
             raise Unprocessable(msg, errors=[field_error("password", msg, "password.existing")])
         return None
@@ -155,29 +127,8 @@ def answer_hash(question: str | None, answer: str | None) -> str | None:
     return secrets.hash_password(normalize_answer(answer))
 
 
-async def audit(
-    tx: Transaction,
-    jurisdiction_id: str | None,
-    action: str,
-    *,
-    actor: str | None,
-    subject: str | None,
-    **details: Any,
-) -> None:
-    await tx.repo(AuditLog, jurisdiction_id or PLATFORM).insert_one(
-        {
-            "_id": str(uuid4()),
-            "at": tx.clock.now(),
-            "action": action,
-            "actor": actor,
-            "subject": subject,
-            "details": details,
-        }
-    )
-
-
 async def get_or_create_account(
-    tx: Transaction,
+    uow: IdentityUnitOfWork,
     *,
     email: str,
     display_name: str,
@@ -187,7 +138,7 @@ async def get_or_create_account(
 ) -> Account:
     """The account of ``email``, created if there is none; given a password
     hash, it becomes the login of an account that has none yet."""
-    accounts = AccountRepository(tx)
+    accounts = uow.accounts
     account = await accounts.by_email(email)
     if account is None:
         account = Account.new(
@@ -196,7 +147,7 @@ async def get_or_create_account(
             phone=phone,
             password_hash=password_hash,
             operator=operator,
-            at=tx.clock.now(),
+            at=uow.now,
         )
         await accounts.add(account)
     elif account.first_password(password_hash):
@@ -205,52 +156,40 @@ async def get_or_create_account(
 
 
 async def get_or_create_membership(
-    tx: Transaction,
-    *,
-    account: Account,
-    jurisdiction_id: str,
-    kind: MembershipKind,
-    roles: list[str],
-) -> Doc:
-    """The account's membership in the jurisdiction, created active (and
-    announced) if there is none."""
-    members = MembershipRepository(tx, jurisdiction_id)
-    membership = await members.of_account(account.id)
+    uow: IdentityUnitOfWork, *, account: Account, kind: MembershipKind, roles: list[str]
+) -> Membership:
+    """The account's membership in the unit's jurisdiction, created active
+    (and announced) if there is none."""
+    membership = await uow.memberships.of_account(account.id)
     if membership is None:
         membership = Membership.new(
-            jurisdiction_id=jurisdiction_id,
+            jurisdiction_id=uow.jurisdiction_id,
             account_id=account.id,
             email=account.email,
             display_name=account.display_name,
             kind=kind,
             roles=roles,
             active=True,
-            at=tx.clock.now(),
+            at=uow.now,
         )
-        await members.add(membership)
-    doc: Doc = MembershipRepository.to_doc(membership)
-    return doc
-
-
-def hash_secret(value: str) -> str:
-    return secrets.hash_password(value)
+        await uow.memberships.add(membership)
+    return membership
 
 
 def password_changed(
-    tx: Transaction,
+    uow: IdentityUnitOfWork,
     account: Account,
     jurisdiction: Doc,
     how: Literal["reset", "change", "first_login"],
 ) -> None:
     """Announce a new password (notifications tells the person)."""
-    tx.emit(
+    uow.elsewhere(jurisdiction["_id"]).emit(
         PasswordChanged(
             account_id=account.id,
             jurisdiction_id=jurisdiction["_id"],
             jurisdiction_name=jurisdiction["name"],
             email=account.email,
-            changed_at=tx.clock.now(),
+            changed_at=uow.now,
             how=how,
-        ),
-        jurisdiction_id=jurisdiction["_id"],
+        )
     )

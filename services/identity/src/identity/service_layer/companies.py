@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
-from chassis.uow import Transaction
-from identity.adapters.repositories import (
-    Companies,
-    CompanyRepository,
-    Memberships,
-)
 from identity.domain.access import COMPANY_MANAGERS, is_company_admin, is_company_user
 from identity.domain.company import Company, LicenseTaken
-from identity.service_layer.commands import CreateCompany, RemoveCompanyUser, UpdateCompany
+from identity.domain.membership import Membership
+from identity.service_layer.commands import (
+    AddCompanyUser,
+    CreateCompany,
+    GetCompany,
+    ListCompanies,
+    RemoveCompanyUser,
+    ShowPublicCompany,
+    UpdateCompany,
+)
 from identity.service_layer.common import (
     Caller,
     Doc,
-    Identity,
-    audit,
-    load_jurisdiction,
     require_jurisdiction_access,
     require_staff,
 )
-from identity.service_layer.people import (
-    Delivery,
-    NewPerson,
-    add_person,
-    created_doc,
-)
+from identity.service_layer.people import NewPerson, add_person, created_doc, revoke_sessions
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
 
@@ -48,19 +43,6 @@ def _company_access(caller: Caller, jurisdiction_id: str, company_id: str, *, to
         raise Forbidden(f"only staff or the company's admins may {to}")
 
 
-async def add_company(
-    tx: Transaction, jurisdiction_id: str, profile: Doc, registration_id: str | None = None
-) -> Company:
-    company = Company.new(
-        jurisdiction_id=jurisdiction_id,
-        profile=profile,
-        at=tx.clock.now(),
-        registration_id=registration_id,
-    )
-    await CompanyRepository(tx, jurisdiction_id).add(company)
-    return company
-
-
 async def create_company(cmd: CreateCompany, uow: IdentityUnitOfWork) -> Company:
     """Staff who manage companies (R-ID-4); a license number is one company's
     in a jurisdiction (409 ``license-taken``)."""
@@ -75,46 +57,39 @@ async def create_company(cmd: CreateCompany, uow: IdentityUnitOfWork) -> Company
 
 
 async def list_companies(
-    idn: Identity, caller: Caller, jurisdiction_id: str, *, q: str | None, limit: int, offset: int
-) -> tuple[list[Doc], int]:
+    query: ListCompanies, uow: IdentityUnitOfWork
+) -> tuple[list[Company], int]:
     """By exact license number, or by the start of the name (at least two
     characters): one query each, merged — a jurisdiction's whole list of
     companies is never read (reads stay flat)."""
-    require_staff(caller, jurisdiction_id)
-    text = (q or "").strip().upper()
+    require_staff(query.caller, uow.jurisdiction_id)
+    text = (query.q or "").strip().upper()
     if len(text) < 2:
         msg = "give a license number or at least two letters of the company's name"
         raise Unprocessable(msg, errors=[field_error("q", msg)])
-    repo = Companies(idn.runtime.db, jurisdiction_id)
+    bounded = "the companies one license or name start names"
     found = {
-        d["_id"]: d
-        for query in (
+        c.id: c
+        for filter_ in (
             {"license_number": text},
             {"name_key": {"$gte": text, "$lt": text + "\uffff"}},
         )
-        for d in await repo.find(query, bounded="the companies one license or name start names")
+        for c in await uow.companies.listed(filter_, bounded=bounded)
     }
-    ordered = sorted(found.values(), key=lambda d: (d.get("name_key", ""), d["_id"]))
-    return ordered[offset : offset + limit], len(ordered)
+    ordered = sorted(found.values(), key=lambda c: (c.name_key, c.id))
+    return ordered[query.offset : query.offset + query.limit], len(ordered)
 
 
-async def get_company(idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str) -> Doc:
-    _company_access(caller, jurisdiction_id, company_id)
-    doc = await Companies(idn.runtime.db, jurisdiction_id).find_one({"_id": company_id})
-    if doc is None:
-        raise NotFound("no such company")
-    return doc
+async def get_company(query: GetCompany, uow: IdentityUnitOfWork) -> Company:
+    _company_access(query.caller, uow.jurisdiction_id, query.company_id)
+    return await uow.companies.require(query.company_id)
 
 
-async def public_company(idn: Identity, jurisdiction_id: str, company_id: str) -> Doc:
+async def public_company(query: ShowPublicCompany, uow: IdentityUnitOfWork) -> Doc:
     """A contracting company's name, for anyone (a public permit page names
     its contractor, as eTRAKIT's business list does): nothing else of it."""
-    doc = await Companies(idn.runtime.db, jurisdiction_id).find_one(
-        {"_id": company_id}, projection={"name": 1}
-    )
-    if doc is None:
-        raise NotFound("no such company")
-    return {"id": doc["_id"], "name": doc.get("name") or ""}
+    company = await uow.companies.require(query.company_id)
+    return {"id": company.id, "name": company.name or ""}
 
 
 async def update_company(cmd: UpdateCompany, uow: IdentityUnitOfWork) -> Company:
@@ -134,55 +109,36 @@ async def update_company(cmd: UpdateCompany, uow: IdentityUnitOfWork) -> Company
     return company
 
 
-async def company_users(
-    idn: Identity, caller: Caller, jurisdiction_id: str, company_id: str
-) -> list[Doc]:
-    await get_company(idn, caller, jurisdiction_id, company_id)
-    return await Memberships(idn.runtime.db, jurisdiction_id).find(
-        {"company_ids": company_id}, sort=[("email", 1)], bounded="one company's users"
+async def company_users(query: GetCompany, uow: IdentityUnitOfWork) -> list[Membership]:
+    await get_company(query, uow)
+    users = await uow.memberships.listed(
+        {"company_ids": query.company_id}, bounded="one company's users"
     )
+    return sorted(users, key=lambda m: (m.email, m.id))
 
 
-async def add_company_user(
-    idn: Identity,
-    caller: Caller,
-    jurisdiction_id: str,
-    company_id: str,
-    *,
-    email: str,
-    display_name: str,
-    company_admin: bool,
-    delivery: Delivery,
-) -> tuple[Doc, str | None]:
-    _company_access(caller, jurisdiction_id, company_id, to="add its users")
-    jurisdiction = await load_jurisdiction(idn.runtime.db, jurisdiction_id)
-
-    issued: list[str] = []  # the PIN leaves by this, never in what a key's record keeps
-
-    async def work(tx: Transaction) -> Doc:
-        company = await CompanyRepository(tx, jurisdiction_id).require(company_id)
-        person = NewPerson(
-            email=email,
-            display_name=display_name,
-            kind="contractor",
-            delivery=delivery,
-            company=company,
-            company_admin=company_admin,
-        )
-        membership, pin = await add_person(idn, tx, jurisdiction, person, caller.account_id)
-        await audit(
-            tx,
-            jurisdiction_id,
-            "authorized_user_added",
-            actor=caller.account_id,
-            subject=membership.account_id,
-            company_id=company_id,
-        )
-        issued[:] = [pin] if pin else []
-        return created_doc(membership, pin)
-
-    created = await idn.runtime.uow.run(work)
-    return created["membership"], (issued[0] if issued else None)
+async def add_company_user(cmd: AddCompanyUser, uow: IdentityUnitOfWork) -> tuple[Doc, str | None]:
+    """Staff or the company's admins add an authorized online user (seed
+    000), by invitation or a first-login PIN shown once."""
+    _company_access(cmd.caller, uow.jurisdiction_id, cmd.company_id, to="add its users")
+    jurisdiction = await uow.jurisdictions.require()
+    company = await uow.companies.require(cmd.company_id)
+    person = NewPerson(
+        email=cmd.email,
+        display_name=cmd.display_name,
+        kind="contractor",
+        delivery=cmd.delivery,
+        company=company,
+        company_admin=cmd.company_admin,
+    )
+    membership, pin = await add_person(uow, jurisdiction, person, cmd.caller.account_id)
+    await uow.audit.record(
+        "authorized_user_added",
+        actor=cmd.caller.account_id,
+        subject=membership.account_id,
+        company_id=cmd.company_id,
+    )
+    return created_doc(membership, pin), pin
 
 
 async def remove_company_user(cmd: RemoveCompanyUser, uow: IdentityUnitOfWork) -> None:
@@ -198,7 +154,7 @@ async def remove_company_user(cmd: RemoveCompanyUser, uow: IdentityUnitOfWork) -
     actor = cmd.caller.account_id
     membership.leave_company(cmd.company_id, other_company_admins=others, by=actor, at=uow.now)
     await uow.memberships.save(membership)
-    await uow.sessions.revoke(membership)
+    await revoke_sessions(uow, membership)
     await uow.audit.record(
         "authorized_user_removed",
         actor=actor,

@@ -2,52 +2,37 @@
 
 from __future__ import annotations
 
-from chassis.uow import Transaction
-from identity.adapters.repositories import JurisdictionRegistry, JurisdictionRepository
+from chassis.repository import plain_doc
 from identity.domain.jurisdiction import Jurisdiction
-from identity.service_layer.common import Caller, Doc, Identity, load_jurisdiction
+from identity.service_layer.commands import CreateJurisdiction, Public, UpdateJurisdiction
+from identity.service_layer.common import Doc
+from identity.service_layer.people import NewPerson, add_person
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
 
-async def create_jurisdiction(
-    idn: Identity,
-    *,
-    jurisdiction_id: str,
-    fields: Doc,
-    first_admin: Doc | None = None,
-    actor: str | None = None,
-) -> Doc:
-    """Create a tenant; with ``first_admin`` also invite its first staff admin."""
-    jurisdiction = Jurisdiction.new(jurisdiction_id, fields, at=idn.now)
-    doc = JurisdictionRepository.to_doc(jurisdiction)
-
-    async def work(tx: Transaction) -> None:
-        from identity.service_layer.people import NewPerson, add_person
-
-        await JurisdictionRepository(tx, jurisdiction_id).add(jurisdiction)
-        if first_admin:
-            admin = NewPerson(**first_admin, kind="staff", roles=["admin"])
-            await add_person(idn, tx, doc, admin, actor)
-
-    await idn.runtime.uow.run(work)
+async def create_jurisdiction(cmd: CreateJurisdiction, uow: IdentityUnitOfWork) -> Doc:
+    """Create a tenant; with ``first_admin`` also invite its first staff admin.
+    The route lets operators only."""
+    jurisdiction = Jurisdiction.new(uow.jurisdiction_id, cmd.fields, at=uow.now)
+    doc = plain_doc(jurisdiction)
+    await uow.jurisdictions.add(jurisdiction)
+    if cmd.first_admin:
+        admin = NewPerson(**cmd.first_admin, kind="staff", roles=["admin"])
+        await add_person(uow, doc, admin, cmd.actor_id)
     return doc
 
 
-async def update_jurisdiction(
-    idn: Identity, caller: Caller, jurisdiction_id: str, fields: Doc
-) -> Doc:
-    async def work(tx: Transaction) -> Doc:
-        jurisdictions = JurisdictionRepository(tx, jurisdiction_id)
-        jurisdiction = await jurisdictions.require(jurisdiction_id)
-        jurisdiction.configure(fields, by=caller.account_id, at=tx.clock.now())
-        await jurisdictions.save(jurisdiction)
-        return JurisdictionRepository.to_doc(jurisdiction)
-
-    return await idn.runtime.uow.run(work)
+async def update_jurisdiction(cmd: UpdateJurisdiction, uow: IdentityUnitOfWork) -> Doc:
+    """The route lets operators and the jurisdiction's admins."""
+    jurisdiction = await uow.jurisdictions.load()
+    jurisdiction.configure(cmd.fields, by=cmd.caller.account_id, at=uow.now)
+    await uow.jurisdictions.save(jurisdiction)
+    return plain_doc(jurisdiction)
 
 
-async def get_jurisdiction(idn: Identity, jurisdiction_id: str) -> Doc:
-    return await load_jurisdiction(idn.runtime.db, jurisdiction_id)
+async def get_jurisdiction(query: Public, uow: IdentityUnitOfWork) -> Doc:
+    return await uow.jurisdictions.require()
 
 
-async def list_jurisdictions(idn: Identity) -> list[Doc]:
-    return await JurisdictionRegistry(idn.runtime.db).list()
+async def list_jurisdictions(query: Public, uow: IdentityUnitOfWork) -> list[Doc]:
+    return await uow.jurisdictions.all()

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from chassis.consumer import PermanentError
 from chassis.errors import ProblemError
-from chassis.uow import Transaction
 from contracts.registration import RegistrationAccepted
-from identity.adapters.repositories import CompanyRepository, JurisdictionRegistry
 from identity.domain.company import Company
 from identity.domain.membership import Membership
-from identity.service_layer.common import Doc, Identity, audit
-from identity.service_layer.companies import add_company
+from identity.service_layer.common import Doc
 from identity.service_layer.people import NewPerson, add_person
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
 
 async def _registrant_as_admin(
-    idn: Identity, tx: Transaction, event: RegistrationAccepted, jurisdiction: Doc, company: Company
+    uow: IdentityUnitOfWork, event: RegistrationAccepted, jurisdiction: Doc, company: Company
 ) -> Membership:
     """An existing login (the registrant set a password while registering) is
     granted at once; otherwise the registrant gets an invitation."""
@@ -28,30 +26,29 @@ async def _registrant_as_admin(
         company_admin=True,
     )
     try:
-        membership, _ = await add_person(idn, tx, jurisdiction, registrant, actor=None)
+        membership, _ = await add_person(uow, jurisdiction, registrant, actor=None)
     except ProblemError as exc:  # e.g. the email belongs to a staff member here
         raise PermanentError(f"cannot make the registrant a contractor: {exc}") from exc
     return membership
 
 
-async def on_registration_accepted(
-    idn: Identity, tx: Transaction, event: RegistrationAccepted
-) -> None:
+async def on_registration_accepted(event: RegistrationAccepted, uow: IdentityUnitOfWork) -> None:
     """The company and its first authorized user (an admin) exist — once: the
     consumer's processed-events marker, and the company's unique registration id."""
-    jurisdiction_id = event.jurisdiction_id
-    jurisdiction = await JurisdictionRegistry(tx.db, tx.session).get(jurisdiction_id)
+    jurisdiction = await uow.jurisdictions.get(uow.jurisdiction_id)
     if jurisdiction is None:
-        raise PermanentError(f"registration for unknown jurisdiction {jurisdiction_id!r}")
-    companies = CompanyRepository(tx, jurisdiction_id)
-    if await companies.find_one({"registration_id": event.registration_id}):
+        raise PermanentError(f"registration for unknown jurisdiction {uow.jurisdiction_id!r}")
+    if await uow.companies.find_one({"registration_id": event.registration_id}):
         return
-    profile = event.company.model_dump()
-    company = await add_company(tx, jurisdiction_id, profile, registration_id=event.registration_id)
-    await _registrant_as_admin(idn, tx, event, jurisdiction, company)
-    await audit(
-        tx,
-        jurisdiction_id,
+    company = Company.new(
+        jurisdiction_id=uow.jurisdiction_id,
+        profile=event.company.model_dump(),
+        at=uow.now,
+        registration_id=event.registration_id,
+    )
+    await uow.companies.add(company)
+    await _registrant_as_admin(uow, event, jurisdiction, company)
+    await uow.audit.record(
         "registration_accepted",
         actor=None,
         subject=company.id,

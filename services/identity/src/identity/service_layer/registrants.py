@@ -9,54 +9,41 @@ attaches the company.
 from __future__ import annotations
 
 from chassis.errors import Conflict
-from chassis.uow import Transaction
-from identity.adapters.repositories import Accounts, MembershipRepository
 from identity.domain.account import Account
 from identity.domain.membership import Membership
 from identity.domain.model import normalize_email
-from identity.service_layer.common import (
-    Doc,
-    Identity,
-    get_or_create_account,
-    load_jurisdiction,
-    new_password_hash,
-)
+from identity.service_layer.commands import EnsureRegistrant
+from identity.service_layer.common import Doc, get_or_create_account, new_password_hash
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
 
-async def ensure_registrant(
-    idn: Identity, *, jurisdiction_id: str, email: str, display_name: str, password: str
-) -> Doc:
-    jurisdiction = await load_jurisdiction(idn.runtime.db, jurisdiction_id)
-    email = normalize_email(email)
-    existing = await Accounts(idn.runtime.db).by_email(email)
-    password_hash = new_password_hash(existing, password, jurisdiction, email, display_name)
-
-    async def work(tx: Transaction) -> Doc:
-        account = await get_or_create_account(
-            tx, email=email, display_name=display_name, password_hash=password_hash
-        )
-        membership = await _contractor(tx, jurisdiction_id, account)
-        return {"account_id": account.id, "membership_id": membership.id}
-
-    return await idn.runtime.uow.run(work)
+async def ensure_registrant(cmd: EnsureRegistrant, uow: IdentityUnitOfWork) -> Doc:
+    jurisdiction = await uow.jurisdictions.require()
+    email = normalize_email(cmd.email)
+    existing = await uow.accounts.by_email(email)
+    password_hash = new_password_hash(existing, cmd.password, jurisdiction, email, cmd.display_name)
+    account = await get_or_create_account(
+        uow, email=email, display_name=cmd.display_name, password_hash=password_hash
+    )
+    membership = await _contractor(uow, account)
+    return {"account_id": account.id, "membership_id": membership.id}
 
 
-async def _contractor(tx: Transaction, jurisdiction_id: str, account: Account) -> Membership:
+async def _contractor(uow: IdentityUnitOfWork, account: Account) -> Membership:
     """The account's contractor membership here, created or activated."""
-    members = MembershipRepository(tx, jurisdiction_id)
-    membership = await members.of_account(account.id)
+    membership = await uow.memberships.of_account(account.id)
     if membership is None:
         membership = Membership.new(
-            jurisdiction_id=jurisdiction_id,
+            jurisdiction_id=uow.jurisdiction_id,
             account_id=account.id,
             email=account.email,
             display_name=account.display_name,
             kind="contractor",
             roles=[],
             active=True,
-            at=tx.clock.now(),
+            at=uow.now,
         )
-        await members.add(membership)
+        await uow.memberships.add(membership)
     elif membership.kind != "contractor":
         raise Conflict(
             f"{account.email} has a {membership.kind.replace('_', ' ')} membership here; "
@@ -64,6 +51,6 @@ async def _contractor(tx: Transaction, jurisdiction_id: str, account: Account) -
             slug="membership-exists",
         )
     elif membership.status != "active":
-        membership.activate(at=tx.clock.now(), by=account.id, announce_account=False)
-        await members.save(membership)
+        membership.activate(at=uow.now, by=account.id, announce_account=False)
+        await uow.memberships.save(membership)
     return membership

@@ -7,20 +7,18 @@ from datetime import datetime
 
 from chassis.clock import as_utc
 from chassis.errors import ProblemError
-from chassis.uow import Transaction
-from identity.adapters.repositories import (
-    LoginAttempts,
-)
 from identity.domain.throttle import (
     AttemptState,
     LoginKeys,
+    LoginThrottlePolicy,
     ThrottlePolicy,
     after_failure,
     blocked_until,
     is_known,
     just_locked,
 )
-from identity.service_layer.common import Doc, Identity, audit
+from identity.service_layer.common import Doc
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
 
 class TooManyAttempts(ProblemError):
@@ -45,16 +43,15 @@ def _aware(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
-async def known_pair(idn: Identity, keys: LoginKeys) -> bool:
-    doc = await LoginAttempts(idn.runtime.db).get(keys.known)
-    return is_known(_aware(doc.get("at")) if doc else None, idn.now, idn.throttle)
+async def known_pair(uow: IdentityUnitOfWork, keys: LoginKeys, policy: LoginThrottlePolicy) -> bool:
+    doc = await uow.login_attempts.get(keys.known)
+    return is_known(_aware(doc.get("at")) if doc else None, uow.now, policy)
 
 
-async def check_throttle(idn: Identity, keys: list[tuple[str, ThrottlePolicy]]) -> None:
-    attempts = LoginAttempts(idn.runtime.db)
-    now = idn.now
+async def check_throttle(uow: IdentityUnitOfWork, keys: list[tuple[str, ThrottlePolicy]]) -> None:
+    now = uow.now
     for key, _policy in keys:
-        until = blocked_until(_state(await attempts.get(key)), now)
+        until = blocked_until(_state(await uow.login_attempts.get(key)), now)
         if until is not None:
             wait = max(1, int((until - now).total_seconds() + 0.999))
             raise TooManyAttempts(
@@ -63,41 +60,30 @@ async def check_throttle(idn: Identity, keys: list[tuple[str, ThrottlePolicy]]) 
             )
 
 
-async def record_failure(
-    idn: Identity, keys: list[tuple[str, ThrottlePolicy]], jurisdiction_id: str | None
-) -> None:
-    attempts = LoginAttempts(idn.runtime.db)
-    now = idn.now
+async def record_failure(uow: IdentityUnitOfWork, keys: list[tuple[str, ThrottlePolicy]]) -> None:
+    """Counted at once (the attempts are written outside any transaction); a
+    lock-out enters the audit trail of the jurisdiction logged in to."""
+    now = uow.now
     for key, policy in keys:
-        before = _state(await attempts.get(key))
+        before = _state(await uow.login_attempts.get(key))
         after = after_failure(before, now, policy)
-        await attempts.put(key, after.__dict__)
+        await uow.login_attempts.put(key, after.__dict__)
         if just_locked(before, after):
-
-            async def record(tx: Transaction, key: str = key, after: AttemptState = after) -> None:
-                await audit(
-                    tx,
-                    jurisdiction_id,
-                    "login_lockout",
-                    actor=None,
-                    subject=key,
-                    failures=after.failures,
-                    locked_until=after.locked_until,
-                )
-
-            await idn.runtime.uow.run(record)
+            await uow.audit.record(
+                "login_lockout",
+                actor=None,
+                subject=key,
+                failures=after.failures,
+                locked_until=after.locked_until,
+            )
 
 
-async def record_success(idn: Identity, keys: LoginKeys) -> None:
-    attempts = LoginAttempts(idn.runtime.db)
-    await attempts.clear(keys.pair)
-    await attempts.clear(keys.account)
-    await attempts.put(keys.known, {"at": idn.now})
+async def record_success(uow: IdentityUnitOfWork, keys: LoginKeys) -> None:
+    await uow.login_attempts.clear(keys.pair)
+    await uow.login_attempts.clear(keys.account)
+    await uow.login_attempts.put(keys.known, {"at": uow.now})
 
 
-async def clear_account_throttle(idn: Identity, email: str) -> None:
+async def clear_account_throttle(uow: IdentityUnitOfWork, email: str) -> None:
     """After a password reset: the account's own counts start again."""
-    await LoginAttempts(idn.runtime.db).clear(LoginKeys.of(email, None).account)
-
-
-# -- issuing ----------------------------------------------------------------
+    await uow.login_attempts.clear(LoginKeys.of(email, None).account)

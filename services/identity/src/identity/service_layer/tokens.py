@@ -3,73 +3,68 @@ jurisdiction exchange, logout, and the caller's view of itself."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from chassis.clock import as_utc
 from chassis.errors import Unauthorized
-from chassis.uow import Transaction
-from identity.adapters import secrets
-from identity.adapters.repositories import (
-    Accounts,
-    JurisdictionRegistry,
-    Memberships,
-    RefreshTokens,
-)
+from chassis.repository import plain_doc
+from identity.domain import secrets
+from identity.domain.account import Account
+from identity.domain.membership import Membership
 from identity.domain.model import PLATFORM, normalize_email
 from identity.domain.sessions import LoginAttempt, RefreshToken
 from identity.domain.throttle import LoginKeys
-from identity.service_layer.common import Caller, Doc, Identity, audit
+from identity.service_layer.commands import LoadCaller, Login, Logout, Refresh, ShowMe
+from identity.service_layer.common import Caller, Doc, throttle_policy
 from identity.service_layer.throttling import (
     check_throttle,
     known_pair,
     record_failure,
     record_success,
 )
+from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
 INVALID_LOGIN = "the email, password or jurisdiction is not right"
+INVALID_REFRESH = "refresh token is not valid"
+
+
+def _jurisdiction(uow: IdentityUnitOfWork) -> str | None:
+    return None if uow.jurisdiction_id == PLATFORM else uow.jurisdiction_id
 
 
 async def issue_tokens(
-    idn: Identity,
-    tx: Transaction,
-    account: Doc,
-    membership: Doc | None,
-    jurisdiction_id: str | None,
+    uow: IdentityUnitOfWork,
+    account: Account,
+    membership: Membership | None,
     family_id: str | None = None,
 ) -> Doc:
-    """An access token for the membership (none: the operator's platform
-    token) and a new refresh token of the family (none: a new family)."""
-    lifetime = timedelta(minutes=idn.settings.access_token_minutes)
-    access = idn.signer.access_token(
-        subject=account["_id"],
-        email=account["email"],
+    """An access token for the membership in the unit's jurisdiction (none:
+    the operator's platform token) and a new refresh token of the family
+    (none: a new family)."""
+    jurisdiction_id = _jurisdiction(uow)
+    lifetime = timedelta(minutes=uow.settings.access_token_minutes)
+    access = uow.signer.access_token(
+        subject=account.id,
+        email=account.email,
         jurisdiction_id=jurisdiction_id,
-        kind=membership["kind"] if membership else "operator",
-        roles=list(membership.get("roles", [])) if membership else ["operator"],
-        now=idn.now,
+        kind=membership.kind if membership else "operator",
+        roles=list(membership.roles) if membership else ["operator"],
+        now=uow.now,
         lifetime=lifetime,
-        company_ids=list(membership.get("company_ids", [])) if membership else [],
-        version=int(account.get("token_version", 0)),
+        company_ids=list(membership.company_ids) if membership else [],
+        version=account.token_version,
     )
-    refresh = await _refresh_token(idn, tx, account, jurisdiction_id or PLATFORM, family_id)
-    return _granted(access, lifetime, jurisdiction_id, refresh=refresh)
-
-
-async def _refresh_token(
-    idn: Identity, tx: Transaction, account: Doc, scope: str, family_id: str | None
-) -> str:
-    token = secrets.new_scoped_token(scope)
-    record = RefreshToken.new(
-        token_hash=secrets.token_hash(token),
-        account_id=account["_id"],
-        account_version=int(account.get("token_version", 0)),
-        at=idn.now,
-        lifetime=timedelta(days=idn.settings.refresh_token_days),
-        family_id=family_id,
+    token = secrets.new_scoped_token(uow.jurisdiction_id)
+    await uow.refresh_tokens.add(
+        RefreshToken.new(
+            token_hash=secrets.token_hash(token),
+            account_id=account.id,
+            account_version=account.token_version,
+            at=uow.now,
+            lifetime=timedelta(days=uow.settings.refresh_token_days),
+            family_id=family_id,
+        )
     )
-    await tx.repo(RefreshTokens, scope).add(record)
-    return token
+    return _granted(access, lifetime, jurisdiction_id, refresh=token)
 
 
 def _granted(
@@ -85,180 +80,145 @@ def _granted(
     }
 
 
-def _setup_token(idn: Identity, account: Doc, membership: Doc, jurisdiction_id: str) -> Doc:
+def _setup_token(uow: IdentityUnitOfWork, account: Account, membership: Membership) -> Doc:
     """After a PIN login: good only for choosing a password and question (R-ID-2)."""
-    lifetime = timedelta(minutes=idn.settings.setup_token_minutes)
-    token = idn.signer.access_token(
-        subject=account["_id"],
-        email=account["email"],
-        jurisdiction_id=jurisdiction_id,
-        kind=membership["kind"],
+    lifetime = timedelta(minutes=uow.settings.setup_token_minutes)
+    token = uow.signer.access_token(
+        subject=account.id,
+        email=account.email,
+        jurisdiction_id=uow.jurisdiction_id,
+        kind=membership.kind,
         roles=[],
-        now=idn.now,
+        now=uow.now,
         lifetime=lifetime,
         typ="setup",
-        version=int(account.get("token_version", 0)),
+        version=account.token_version,
     )
-    return _granted(token, lifetime, jurisdiction_id, refresh=None)
-
-
-def pin_usable(membership: Doc | None, now: datetime) -> bool:
-    return bool(
-        membership
-        and membership.get("pin_hash")
-        and membership.get("pin_expires_at")
-        and now < as_utc(membership["pin_expires_at"])
-    )
+    return _granted(token, lifetime, uow.jurisdiction_id, refresh=None)
 
 
 # -- login ------------------------------------------------------------------
-async def login(
-    idn: Identity, *, email: str, password: str, jurisdiction_id: str | None, client: str | None
-) -> Doc:
-    """Password grant. Unknown account and wrong password look and cost the same."""
-    keys = LoginKeys.of(email, client)
-    policy = idn.throttle
-    await check_throttle(idn, keys.checked(policy, known_pair=await known_pair(idn, keys)))
-    account, membership = await _account_and_membership(idn, email, jurisdiction_id)
-    attempt = _attempt(idn, account, membership, jurisdiction_id, password)
+async def login(cmd: Login, uow: IdentityUnitOfWork) -> Doc:
+    """Password grant. Unknown account and wrong password look and cost the
+    same. Asked without a transaction (``units.ask``): a failure's count
+    must persist though the answer is a 401, and each write is one document."""
+    keys = LoginKeys.of(cmd.email, cmd.client)
+    policy = throttle_policy(uow.settings)
+    await check_throttle(uow, keys.checked(policy, known_pair=await known_pair(uow, keys, policy)))
+    account = await uow.accounts.by_email(normalize_email(cmd.email))
+    membership = None
+    if account is not None and cmd.jurisdiction is not None:
+        membership = await uow.memberships.of_account(account.id)
+    attempt = _attempt(uow, account, membership, cmd)
     if not attempt.allowed:
-        await record_failure(idn, keys.counted(policy), jurisdiction_id)
+        await record_failure(uow, keys.counted(policy))
         raise Unauthorized(INVALID_LOGIN, slug="invalid-grant")
     assert account is not None
-    await record_success(idn, keys)
-    if attempt.pin_ok and membership is not None and jurisdiction_id is not None:
-        return _setup_token(idn, account, membership, jurisdiction_id)
-
-    async def work(tx: Transaction) -> Doc:
-        return await issue_tokens(idn, tx, account, membership, jurisdiction_id)
-
-    return await idn.runtime.uow.run(work)
-
-
-async def _account_and_membership(
-    idn: Identity, email: str, jurisdiction_id: str | None
-) -> tuple[Doc | None, Doc | None]:
-    db = idn.runtime.db
-    account = await Accounts(db).by_email(normalize_email(email))
-    if account is None or jurisdiction_id is None:
-        return account, None
-    return account, await Memberships(db, jurisdiction_id).of_account(account["_id"])
+    await record_success(uow, keys)
+    if attempt.pin_ok and membership is not None:
+        return _setup_token(uow, account, membership)
+    return await issue_tokens(uow, account, membership)
 
 
 def _attempt(
-    idn: Identity,
-    account: Doc | None,
-    membership: Doc | None,
-    jurisdiction_id: str | None,
-    password: str,
+    uow: IdentityUnitOfWork, account: Account | None, membership: Membership | None, cmd: Login
 ) -> LoginAttempt:
     """Both hashes are checked, found or not, so every failure costs the same."""
-    password_ok = secrets.verify_password((account or {}).get("password_hash"), password)
+    password_ok = secrets.verify_password(account.password_hash if account else None, cmd.password)
     pin_ok = (
         not password_ok
-        and pin_usable(membership, idn.now)
-        and secrets.verify_password((membership or {}).get("pin_hash"), password)
+        and membership is not None
+        and membership.pin_usable(uow.now)
+        and secrets.verify_password(membership.pin_hash, cmd.password)
     )
     return LoginAttempt(
         account_found=account is not None,
-        operator=bool((account or {}).get("operator")),
-        jurisdiction_id=jurisdiction_id,
-        membership_status=(membership or {}).get("status"),
+        operator=bool(account and account.operator),
+        jurisdiction_id=cmd.jurisdiction,
+        membership_status=membership.status if membership else None,
         password_ok=password_ok,
         pin_ok=pin_ok,
     )
 
 
 # -- refresh, exchange, logout ------------------------------------------------
-INVALID_REFRESH = "refresh token is not valid"
-
-
-async def refresh(idn: Identity, *, refresh_token: str, jurisdiction_id: str | None = None) -> Doc:
-    """Rotate a refresh token; with ``jurisdiction_id`` of another membership,
-    exchange it for that jurisdiction's tokens instead (no password again)."""
-    parts = secrets.split_scoped_token(refresh_token)
-    if parts is None:
-        raise Unauthorized(INVALID_REFRESH, slug="invalid-grant")
-    current = None if parts[0] == PLATFORM else parts[0]
-    exchange = jurisdiction_id is not None and jurisdiction_id != current
-    target = jurisdiction_id if exchange else current
-
-    async def work(tx: Transaction) -> Doc | None:
-        tokens = tx.repo(RefreshTokens, parts[0])
-        account, token = await _presented(tx, tokens, refresh_token)
-        if account is None or token is None:
+async def refresh(cmd: Refresh, uow: IdentityUnitOfWork) -> Doc | None:
+    """Rotate a refresh token; with ``to_jurisdiction`` of another membership,
+    exchange it for that jurisdiction's tokens instead (no password again).
+    The unit is the token's scope. ``None``: refused (the route answers 401),
+    with what the refusal changed committed (a reused token's family ends)."""
+    current = _jurisdiction(uow)
+    exchange = cmd.to_jurisdiction is not None and cmd.to_jurisdiction != current
+    target = uow.elsewhere(cmd.to_jurisdiction) if cmd.to_jurisdiction and exchange else uow
+    account, token = await _presented(uow, cmd.token)
+    if account is None or token is None:
+        return None
+    membership = None
+    if target.jurisdiction_id != PLATFORM:
+        membership = await target.memberships.of_account(account.id)
+        if membership is None or membership.status != "active":
             return None
-        membership = None
-        if target is not None:
-            membership = await tx.repo(Memberships, target).of_account(account["_id"])
-            if membership is None or membership["status"] != "active":
-                return None
-        elif not account.get("operator"):
-            return None
-        if exchange:  # a new family in the other jurisdiction; this one lives on
-            return await issue_tokens(idn, tx, account, membership, target)
-        await tokens.mark_used(token, idn.now)
-        return await issue_tokens(idn, tx, account, membership, target, token.family_id)
-
-    result = await idn.runtime.uow.run(work)
-    if result is None:
-        raise Unauthorized(INVALID_REFRESH, slug="invalid-grant")
-    return result
+    elif not account.operator:
+        return None
+    if exchange:  # a new family in the other jurisdiction; this one lives on
+        return await issue_tokens(target, account, membership)
+    await uow.refresh_tokens.mark_used(token, uow.now)
+    return await issue_tokens(uow, account, membership, token.family_id)
 
 
 async def _presented(
-    tx: Transaction, tokens: RefreshTokens, refresh_token: str
-) -> tuple[Doc | None, RefreshToken | None]:
+    uow: IdentityUnitOfWork, refresh_token: str
+) -> tuple[Account | None, RefreshToken | None]:
     """The refresh token and its account, if the token may still be used. A
     rotated token presented again revokes its whole family."""
-    token = await tokens.by_hash(secrets.token_hash(refresh_token))
-    if token is None or not token.live(tx.clock.now()):
+    if secrets.split_scoped_token(refresh_token) is None:
+        return None, None
+    token = await uow.refresh_tokens.by_hash(secrets.token_hash(refresh_token))
+    if token is None or not token.live(uow.now):
         return None, None
     if token.reused:
-        await tokens.revoke_family(token.family_id)
-        jurisdiction_id = None if tokens.jurisdiction_id == PLATFORM else tokens.jurisdiction_id
+        await uow.refresh_tokens.revoke_family(token.family_id)
         what = {"actor": token.account_id, "subject": token.family_id}
-        await audit(tx, jurisdiction_id, "refresh_token_reuse", **what)
+        await uow.audit.record("refresh_token_reuse", **what)
         return None, None
-    account = await Accounts(tx.db, tx.session).by_id(token.account_id)
-    if account is None or token.outlived(int(account.get("token_version", 0))):
+    account = await uow.accounts.get(token.account_id)
+    if account is None or token.outlived(account.token_version):
         return None, None
     return account, token
 
 
-async def logout(idn: Identity, *, refresh_token: str) -> None:
+async def logout(cmd: Logout, uow: IdentityUnitOfWork) -> None:
     """Revoke the refresh token's whole family. Unknown tokens are ignored (204 either way)."""
-    parts = secrets.split_scoped_token(refresh_token)
-    if parts is None:
+    if secrets.split_scoped_token(cmd.token) is None:
         return
-
-    async def work(tx: Transaction) -> None:
-        tokens = tx.repo(RefreshTokens, parts[0])
-        token = await tokens.by_hash(secrets.token_hash(refresh_token))
-        if token is not None:
-            await tokens.revoke_family(token.family_id)
-
-    await idn.runtime.uow.run(work)
+    token = await uow.refresh_tokens.by_hash(secrets.token_hash(cmd.token))
+    if token is not None:
+        await uow.refresh_tokens.revoke_family(token.family_id)
 
 
 # -- the caller ---------------------------------------------------------------
-async def load_caller(idn: Identity, principal: Any) -> Caller:
+async def load_caller(query: LoadCaller, uow: IdentityUnitOfWork) -> Caller:
     """Check a verified token against current state: account, version, membership."""
-    db = idn.runtime.db
-    account = await Accounts(db).by_id(principal.account_id)
-    if account is None or principal.token_version != account.get("token_version", 0):
+    principal = query.principal
+    account = await uow.accounts.get(principal.account_id)
+    if account is None or principal.token_version != account.token_version:
         raise Unauthorized("this session has ended; log in again")
     membership = None
     if principal.jurisdiction_id is not None:
-        membership = await Memberships(db, principal.jurisdiction_id).of_account(account["_id"])
-        if membership is None or membership["status"] != "active":
+        membership = await uow.memberships.of_account(account.id)
+        if membership is None or membership.status != "active":
             raise Unauthorized("membership is no longer active")
-    elif not account.get("operator"):
+    elif not account.operator:
         raise Unauthorized("token has no jurisdiction")
-    return Caller(principal=principal, account=account, membership=membership)
+    return Caller(
+        principal=principal,
+        account=account.as_doc(),
+        membership=plain_doc(membership) if membership else None,
+    )
 
 
-async def me(idn: Identity, caller: Caller) -> Doc:
+async def me(query: ShowMe, uow: IdentityUnitOfWork) -> Doc:
+    caller = query.caller
     account, membership = caller.account, caller.membership
     return {
         "account_id": account["_id"],
@@ -271,21 +231,16 @@ async def me(idn: Identity, caller: Caller) -> Doc:
         "roles": list(membership.get("roles", [])) if membership else ["operator"],
         "company_ids": list(membership.get("company_ids", [])) if membership else [],
         "company_admin_of": list(membership.get("company_admin_of", [])) if membership else [],
-        "jurisdictions": [m["jurisdiction_id"] for m in await memberships(idn, caller)],
+        "jurisdictions": [m["jurisdiction_id"] for m in await memberships(query, uow)],
     }
 
 
-async def memberships(idn: Identity, caller: Caller) -> list[Doc]:
-    """Every active membership of the caller's account, with jurisdiction names.
-
-    Deliberately account-scoped rather than tenant-scoped: a person may list
-    their own memberships across jurisdictions.
-    """
-    db = idn.runtime.db
-    cursor = db["memberships"].find({"account_id": caller.account_id, "status": "active"})
+async def memberships(query: ShowMe, uow: IdentityUnitOfWork) -> list[Doc]:
+    """Every active membership of the caller's account, with jurisdiction names
+    (account-scoped on purpose: a person may list their own)."""
     out = []
-    async for m in cursor:
-        jurisdiction = await JurisdictionRegistry(db).get(m["jurisdiction_id"])
+    for m in await uow.accounts.active_memberships(query.caller.account_id):
+        jurisdiction = await uow.jurisdictions.get(m["jurisdiction_id"])
         out.append(
             {
                 "jurisdiction_id": m["jurisdiction_id"],

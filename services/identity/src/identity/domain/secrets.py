@@ -1,4 +1,5 @@
-"""Passwords (argon2id); emailed secrets come from :mod:`chassis.links`."""
+"""Credentials: passwords hashed with argon2id (pure computation, no I/O);
+emailed secrets come from :mod:`chassis.links`."""
 
 from __future__ import annotations
 
