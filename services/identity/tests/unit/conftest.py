@@ -15,6 +15,8 @@ from chassis.testing.fakes import FakeUnitOfWork
 from chassis.uow import Units
 from identity.adapters.repositories import CompanyRepository, MembershipRepository
 from identity.domain.company import Company
+from identity.domain import secrets
+from identity.domain.account import Account
 from identity.domain.membership import Membership
 from identity.domain.sessions import RefreshToken
 from identity.service_layer.common import Caller
@@ -97,6 +99,32 @@ class World:
             if jid == JID and t.account_id == account_id  # type: ignore[attr-defined]
         ]
         return bool(mine) and all(t.revoked for t in mine)  # type: ignore[attr-defined]
+
+    def account(self, email: str, password: str | None = None, **values: Any) -> Account:
+        """A stored login (``password`` hashed as the service would)."""
+        account = Account.new(
+            email=email,
+            display_name=email.split("@")[0],
+            password_hash=secrets.hash_password(password) if password else None,
+            at=AT,
+        )
+        self.store("accounts")[account.id] = {**account.as_doc(), **values}
+        return account
+
+    def staff(self, account: Account, *roles: str, status: str = "active") -> Membership:
+        membership = Membership.new(
+            jurisdiction_id=JID,
+            account_id=account.id,
+            email=account.email,
+            display_name=account.display_name,
+            kind="staff",
+            roles=list(roles),
+            active=status == "active",
+            at=AT,
+        )
+        membership.mark_saved()
+        self.store("memberships")[membership.id] = MembershipRepository.to_doc(membership)
+        return membership
 
     def audit(self) -> list[str]:
         return [e["action"] for e in self.store("audit_log").values()]
