@@ -14,9 +14,9 @@ from chassis.clock import ManualClock
 from chassis.testing.fakes import FakeUnitOfWork
 from chassis.uow import Units
 from identity.adapters.repositories import CompanyRepository, MembershipRepository
-from identity.domain.company import Company
 from identity.domain import secrets
 from identity.domain.account import Account
+from identity.domain.company import Company
 from identity.domain.membership import Membership
 from identity.domain.sessions import RefreshToken
 from identity.service_layer.common import Caller

@@ -33,8 +33,9 @@ def kim(world: World) -> World:
 
 async def test_r_id_3_a_login_grants_tokens_of_the_membership(kim: World) -> None:
     granted = await kim.units.ask(_login(), tokens.login)
-    assert granted["access_token"].startswith("access:") and ":alpha:staff:inspector" in (
-        granted["access_token"]
+    assert (
+        granted["access_token"].startswith("access:")
+        and ":alpha:staff:inspector" in (granted["access_token"])
     )
     assert granted["jurisdiction_id"] == JID and granted["refresh_token"].startswith(f"{JID}.")
 

@@ -98,7 +98,7 @@ async def test_r_id_2_a_pin_login_ends_in_a_password_and_question_and_the_pin_di
     world: World,
 ) -> None:
     admin = caller(roles=["admin"])
-    created, pin = await world.units.handle(_create(admin, delivery="pin"), users.create_user)
+    created, _ = await world.units.handle(_create(admin, delivery="pin"), users.create_user)
     account_id = created["membership"]["account_id"]
     principal = Principal(
         account_id=account_id, email="kim@example.org", jurisdiction_id=JID, kind="staff", roles=[]
