@@ -68,7 +68,6 @@ class PendingKey:
     request_hash: str
     committed: bool = False
     render: Callable[[Any], Any] | None = None
-    rendered: Any = None
 
 
 _pending: ContextVar[PendingKey | None] = ContextVar("idempotency_key", default=None)
@@ -81,7 +80,7 @@ async def record_in_transaction(db: Any, session: Any, now: Any, result: Any) ->
     if pending is None or pending.committed:
         return None
     if pending.render is not None:
-        result = pending.rendered = pending.render(result)
+        result = pending.render(result)
     if not isinstance(result, dict):
         raise TypeError("an idempotent command's answer must be rendered as a document")
     await db[COLLECTION].insert_one(
@@ -127,9 +126,10 @@ class IdempotentCall:
     async def run(
         self, handler: Callable[[], Awaitable[Any]], render: Callable[[Any], T] | None = None
     ) -> T:
-        """The handler's answer — as ``render`` makes it, if given: the
-        document the key's record keeps (rendered in the transaction that
-        commits the effect) and a replay answers."""
+        """The handler's answer — as ``render`` makes it, if given. The key's
+        record keeps ``render`` of the result of the request's first unit of
+        work, rendered in the transaction that commits the effect; a replay
+        answers that document."""
         if self.pending is None:
             result = await handler()
             return render(result) if render else result  # type: ignore[no-any-return]
@@ -140,11 +140,7 @@ class IdempotentCall:
         token = _pending.set(self.pending)
         try:
             result = await handler()
-            if render is None:
-                return result  # type: ignore[no-any-return]
-            if self.pending.committed:
-                return self.pending.rendered  # type: ignore[no-any-return]
-            return render(result)
+            return render(result) if render else result  # type: ignore[no-any-return]
         except DuplicateKeyError as exc:
             if COLLECTION not in str(exc):
                 raise

@@ -145,42 +145,40 @@ class Units(Generic[U]):
     """A service's typed unit of work, per jurisdiction.
 
     ``factory(tx, jurisdiction_id)`` builds the service's own unit of work (its
-    repositories bound to the transaction); ``await units.run(jurisdiction_id, fn)`` runs
-    ``fn(uow)`` in one transaction and ``await units.read(jurisdiction_id, fn)`` without
-    one. ``present`` turns the result into what the route renders (and what an
-    Idempotency-Key's record keeps), inside the transaction. The runner is any
-    object with ``run(fn)`` and ``db``/``clock``: the real :class:`UnitOfWork`
-    or :class:`chassis.testing.fakes.FakeUnitOfWork`.
+    repositories bound to the transaction). A route hands a command to its
+    handler with ``await units.handle(cmd, handler)`` (one transaction) and a
+    query with ``await units.ask(query, handler)`` (none); either answers the
+    handler's typed result — an aggregate or a read model — which the route
+    renders (an Idempotency-Key's record keeps the route's rendering:
+    :meth:`chassis.idempotency.IdempotentCall.run`). ``run``/``read`` take a
+    function of the unit of work, for flows of several steps. The runner is
+    any object with ``run(fn)`` and ``reader()``: the real
+    :class:`UnitOfWork` or :class:`chassis.testing.fakes.FakeUnitOfWork`.
     """
 
-    def __init__(
-        self,
-        runner: Any,
-        factory: Callable[[Any, str], U],
-        present: Callable[[Any], Any] = lambda result: result,
-    ) -> None:
+    def __init__(self, runner: Any, factory: Callable[[Any, str], U]) -> None:
         self.runner = runner
         self.factory = factory
-        self.present = present
 
-    async def run(self, jurisdiction_id: str, fn: Callable[[U], Awaitable[Any]]) -> Any:
-        """``fn``'s result, as ``present`` renders it."""
+    async def run(self, jurisdiction_id: str, fn: Callable[[U], Awaitable[T]]) -> T:
+        """``fn(uow)`` in one transaction of the jurisdiction."""
 
-        async def work(tx: Any) -> Any:
-            return self.present(await fn(self.factory(tx, jurisdiction_id)))
+        async def work(tx: Any) -> T:
+            return await fn(self.factory(tx, jurisdiction_id))
 
-        return await self.runner.run(work)
+        result: T = await self.runner.run(work)
+        return result
 
-    async def handle(self, cmd: C, handler: Callable[[C, U], Awaitable[Any]]) -> Any:
+    async def handle(self, cmd: C, handler: Callable[[C, U], Awaitable[T]]) -> T:
         """``handler(cmd, uow)`` in one transaction of the command's
-        jurisdiction, its result as ``present`` renders it: the one way a
-        route hands a command to its handler."""
+        jurisdiction: the one way a route hands a command to its handler."""
         return await self.run(cmd.jurisdiction_id, lambda uow: handler(cmd, uow))
 
-    async def read(self, jurisdiction_id: str, fn: Callable[[U], Awaitable[Any]]) -> Any:
-        return self.present(await fn(self.factory(self.runner.reader(), jurisdiction_id)))
+    async def read(self, jurisdiction_id: str, fn: Callable[[U], Awaitable[T]]) -> T:
+        """``fn(uow)`` without a transaction."""
+        return await fn(self.factory(self.runner.reader(), jurisdiction_id))
 
-    async def ask(self, query: C, handler: Callable[[C, U], Awaitable[Any]]) -> Any:
+    async def ask(self, query: C, handler: Callable[[C, U], Awaitable[T]]) -> T:
         """``handler(query, uow)`` without a transaction: a read (no snapshot
         needed), or single-document writes that must stand whatever the
         answer (a failed login's count). Nothing it does can emit an event."""

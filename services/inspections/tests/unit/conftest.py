@@ -15,6 +15,7 @@ from chassis.testing.fakes import FakeUnitOfWork
 from chassis.uow import Units
 from contracts.identity import JurisdictionCreated
 from contracts.permits import Party, PermitIssued, SiteAddress
+from inspections.adapters.repositories import InspectionRepository
 from inspections.entrypoints.consumers import HANDLERS
 from inspections.service_layer import scheduling
 from inspections.service_layer.commands import PutSettings, Request, Schedule
@@ -82,7 +83,8 @@ class World:
 
     async def schedule(self, *requests: Request, actor: Principal = RICH) -> list[dict[str, Any]]:
         cmd = Schedule(jurisdiction_id=JID, actor=actor, requests=list(requests))
-        return list((await scheduling.schedule(cmd, self.units))["items"])
+        made = await scheduling.schedule(cmd, self.units)
+        return [InspectionRepository.to_doc(i) for i in made]
 
     def count(self, key: str, day: str) -> int:
         slots = self.uow.stores.get("slots", {})

@@ -8,7 +8,6 @@ from typing import Any
 from chassis.testing.fakes import FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
 from inspections.adapters.repositories import InspectionRepository, PermitRepository
-from inspections.adapters.unit_of_work import present
 from inspections.domain.calendar import DEFAULT_SETTINGS
 from inspections.domain.inspection import Inspection
 from inspections.domain.permit import InspectablePermit
@@ -76,4 +75,4 @@ class FakeInspectionsUnitOfWork:
 
 
 def fake_units(uow: FakeUnitOfWork) -> Units[InspectionsUnitOfWork]:
-    return Units(uow, FakeInspectionsUnitOfWork, present)
+    return Units(uow, FakeInspectionsUnitOfWork)

@@ -116,7 +116,7 @@ async def test_r_ins_5_the_requester_cancels_until_the_cutoff_staff_any_time(
         )
     staff = Cancel(jurisdiction_id=JID, actor=INSPECTOR, inspection_id=first["_id"], reason="sick")
     cancelled = await world.units.run(JID, partial(changes.cancel, staff))
-    assert (cancelled["status"], cancelled["cancel_reason"]) == ("CANCELLED", "sick")
+    assert (cancelled.status, cancelled.cancel_reason) == ("CANCELLED", "sick")
     assert world.count("BUILDING FINAL", "2026-11-18") == 0
     assert world.count("area=83642", "2026-11-18") == 1  # the other one is still booked
     with pytest.raises(Conflict, match="CANCELLED"):
@@ -144,7 +144,7 @@ async def test_r_ins_6_results_a_fail_lists_corrections(world: World) -> None:
     doc = await world.units.run(
         JID, partial(changes.record_result, result("not_ready", comments="gate locked"))
     )
-    assert (doc["status"], doc["result"], doc["history"][-1]["comment"]) == (
+    assert (doc.status, doc.result, doc.history[-1].comment) == (
         "RESULTED",
         "not_ready",
         "resulted: not_ready",
@@ -174,7 +174,7 @@ async def test_staff_move_an_inspection_to_a_working_day_ahead(world: World) -> 
     with pytest.raises(DayNotAllowed):
         await changes.reschedule(_move(made, "2026-11-18"), world.units)  # where it is
     moved = await changes.reschedule(_move(made, "2026-11-19"), world.units)
-    assert moved["date"] == "2026-11-19"  # type: ignore[index]
+    assert moved.date == "2026-11-19"
     assert (
         world.count("BUILDING FINAL", "2026-11-18"),
         world.count("BUILDING FINAL", "2026-11-19"),
@@ -198,7 +198,7 @@ async def test_r_ins_2_r_ins_5_the_requester_moves_to_an_offered_day_until_the_c
     with pytest.raises(DateUnavailable, match="not available"):
         await changes.reschedule(_move(made, "2026-11-21", RICH), world.units)  # Saturday
     moved = await changes.reschedule(_move(made, "2026-11-20", RICH), world.units)
-    assert moved["date"] == "2026-11-20"  # type: ignore[index]
+    assert moved.date == "2026-11-20"
     assert (
         world.count("BUILDING FINAL", "2026-11-18"),
         world.count("area=83642", "2026-11-20"),

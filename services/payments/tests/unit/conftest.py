@@ -13,6 +13,7 @@ from chassis.auth import Principal
 from chassis.clock import ManualClock
 from chassis.testing.fakes import FakeUnitOfWork
 from contracts.permits import FeeAssessed, FeeLine, SiteAddress
+from payments.adapters.repositories import PaymentRepository
 from payments.service_layer import cart, checkout, receivables
 from payments.service_layer.commands import AddToCart, Checkout, PutSettings
 from payments.service_layer.provider import ProviderEvent
@@ -99,7 +100,7 @@ class World:
 
     async def checkout(self, actor: Principal, method: str = "card") -> dict[str, Any]:
         cmd = Checkout(jurisdiction_id=JID, actor=actor, method=method)
-        return await checkout.start_checkout(self.svc, cmd)
+        return PaymentRepository.to_doc(await checkout.start_checkout(self.svc, cmd))
 
     async def webhook(self, payment: dict[str, Any], outcome: str = "succeeded", **kw: Any) -> str:
         self.provider.events.append(

@@ -15,7 +15,6 @@ from payments.adapters.repositories import (
     ReceivableRepository,
     RefundRepository,
 )
-from payments.adapters.unit_of_work import present
 from payments.domain.cart import DEFAULT_SETTINGS
 from payments.domain.payment import Payment
 from payments.domain.receivable import Receivable
@@ -160,7 +159,7 @@ class FakeProvider:
 
 
 def fake_service(uow: FakeUnitOfWork, provider: FakeProvider) -> PaymentsService:
-    units: Units[PaymentsUnitOfWork] = Units(uow, FakePaymentsUnitOfWork, present)
+    units: Units[PaymentsUnitOfWork] = Units(uow, FakePaymentsUnitOfWork)
 
     async def locate(payment_id: str) -> str | None:
         doc = uow.stores.get("payments", {}).get(payment_id)

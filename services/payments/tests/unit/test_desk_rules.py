@@ -12,6 +12,7 @@ import pytest
 from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
 from chassis.status import IllegalTransition
 from contracts.permits import FeeVoided, Party, PermitPartiesChanged
+from payments.adapters.repositories import PaymentRepository, RefundRepository
 from payments.domain.payment import Payment
 from payments.service_layer import desk, receivables
 from payments.service_layer.commands import CounterPayment, RequestRefund
@@ -28,6 +29,9 @@ async def _paid(world: World) -> dict[str, Any]:
     return await world.load("payments", payment["_id"])
 
 
+refund_doc = RefundRepository.to_doc
+
+
 def _refund(payment_id: str, *line_ids: str, actor: Any = CASHIER) -> RequestRefund:
     return RequestRefund(
         jurisdiction_id=JID,
@@ -40,13 +44,13 @@ def _refund(payment_id: str, *line_ids: str, actor: Any = CASHIER) -> RequestRef
 
 async def test_r_pay_6_a_line_refund_reopens_that_line_and_keeps_the_fee(world: World) -> None:
     payment = await _paid(world)
-    refund = await desk.request_refund(world.svc, _refund(payment["_id"], "p1-1"))
+    refund = refund_doc(await desk.request_refund(world.svc, _refund(payment["_id"], "p1-1")))
     assert (refund["status"], refund["amount_minor"]) == ("DONE", 9600)
     partly = await world.load("payments", payment["_id"])
     assert (partly["status"], partly["refunded_minor"]) == ("PARTIALLY_REFUNDED", 9600)
     lines = (await world.load("receivables", "p1"))["lines"]
     assert (lines["p1-0"]["status"], lines["p1-1"]["status"]) == ("paid", "open")
-    rest = await desk.request_refund(world.svc, _refund(payment["_id"]))
+    rest = refund_doc(await desk.request_refund(world.svc, _refund(payment["_id"])))
     assert rest["amount_minor"] == 3500  # the convenience fee goes back only with the whole
     assert (await world.load("payments", payment["_id"]))["status"] == "REFUNDED"
     with pytest.raises(Conflict):
@@ -55,7 +59,7 @@ async def test_r_pay_6_a_line_refund_reopens_that_line_and_keeps_the_fee(world: 
 
 async def test_r_pay_6_a_whole_refund_returns_the_convenience_fee(world: World) -> None:
     payment = await _paid(world)
-    refund = await desk.request_refund(world.svc, _refund(payment["_id"]))
+    refund = refund_doc(await desk.request_refund(world.svc, _refund(payment["_id"])))
     assert refund["amount_minor"] == payment["total_minor"] == 13100 + 393
     [event] = world.events("PaymentRefunded")
     assert sorted(event.allocations[0].line_ids) == ["p1-0", "p1-1"]
@@ -66,7 +70,7 @@ async def test_r_pay_6_a_refund_the_provider_has_not_taken_waits_requested(
 ) -> None:
     payment = await _paid(world)
     world.provider.down = True
-    refund = await desk.request_refund(world.svc, _refund(payment["_id"]))
+    refund = refund_doc(await desk.request_refund(world.svc, _refund(payment["_id"])))
     assert refund["status"] == "REQUESTED"  # reconciliation finishes it
     assert (await world.load("payments", payment["_id"]))["status"] == "SETTLED"
     world.provider.down = False
@@ -101,7 +105,7 @@ async def test_a_counter_payment_settles_at_once_and_never_pays_twice(world: Wor
         payer_name="Rich Contractor",
         reference="check 1043",
     )
-    taken = await desk.counter_payment(world.svc, cmd)
+    taken = PaymentRepository.to_doc(await desk.counter_payment(world.svc, cmd))
     assert (taken["status"], taken["total_minor"], taken["convenience_fee_minor"]) == (
         "SETTLED",
         102398,

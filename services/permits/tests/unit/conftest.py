@@ -14,7 +14,6 @@ from chassis.auth import Principal
 from chassis.clock import ManualClock
 from chassis.testing.fakes import FakeUnitOfWork
 from chassis.uow import Units
-from permits.adapters.repositories import PermitRepository
 from permits.domain.permit import Permit
 from permits.service_layer import applications, fees, workflow
 from permits.service_layer.commands import Apply, AssessFees, PutPermitType, Transition
@@ -80,14 +79,13 @@ class World:
             "valuation": Decimal("250000"),
             **over,
         }
-        doc = await applications.apply(
+        return await applications.apply(
             Apply(jurisdiction_id=jid, actor=actor, **values), self.units
         )
-        return PermitRepository.from_doc(doc)
 
     async def get(self, permit_id: str) -> Permit:
-        doc = await self.units.read(JID, lambda uow: uow.permits.require(permit_id))
-        return PermitRepository.from_doc(doc)
+        found: Permit = await self.units.read(JID, lambda uow: uow.permits.require(permit_id))
+        return found
 
     async def move(self, permit_id: str, *statuses: str, actor: Principal = ADMIN) -> Permit:
         for to in statuses:

@@ -8,7 +8,6 @@ from typing import Any
 from chassis.testing.fakes import FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
 from permits.adapters.repositories import PermitRepository
-from permits.adapters.unit_of_work import present
 from permits.domain.permit import Permit
 from permits.domain.permit_type import PermitType
 from permits.service_layer.unit_of_work import PermitsUnitOfWork
@@ -91,4 +90,4 @@ class FakePermitsUnitOfWork:
 
 
 def fake_units(uow: FakeUnitOfWork) -> Units[PermitsUnitOfWork]:
-    return Units(uow, FakePermitsUnitOfWork, present)
+    return Units(uow, FakePermitsUnitOfWork)

@@ -101,6 +101,5 @@ async def test_r_id_6_another_jurisdictions_permit_does_not_exist(world: World) 
     for actor in (other, STRANGER):
         with pytest.raises(NotFound):
             await world.units.read(JID, partial(applications.get_permit, actor, permit.id))
-    assert (await world.units.read(JID, partial(applications.get_permit, PAT, permit.id)))[
-        "number"
-    ] == permit.number
+    seen = await world.units.read(JID, partial(applications.get_permit, PAT, permit.id))
+    assert seen.number == permit.number

@@ -41,7 +41,7 @@ async def test_r_id_6_linking_needs_the_number_and_a_second_fact(world: World) -
     permit = await world.apply()
     for fact in ("1968", "83642", permit.access_code or ""):
         linked = await parties.link(_link(permit.number.lower(), fact), world.units)
-        assert "sam" in linked["linked_accounts"]
+        assert "sam" in linked.linked_accounts
         await world.units.run(
             JID,
             partial(

@@ -63,7 +63,7 @@ Later = Annotated[AfterTheAnswer, Depends(after_the_answer)]
 
 async def get_caller(user: CurrentUser, units: Units) -> Caller:
     """The token, checked against current state (identity refuses stale tokens at once)."""
-    return await units.ask(LoadCaller(principal=user), tokens.load_caller)  # type: ignore[no-any-return]
+    return await units.ask(LoadCaller(principal=user), tokens.load_caller)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -112,7 +112,7 @@ async def keyed_creation(
     again = ReissuePin(
         **by(cmd.caller, cmd.jurisdiction_id), membership_id=created["membership"]["_id"]
     )
-    return await units.handle(again, people.reissue_pin)  # type: ignore[no-any-return]
+    return await units.handle(again, people.reissue_pin)
 
 
 _setup_bearer = HTTPBearer(auto_error=False, description="Setup token from a PIN login")

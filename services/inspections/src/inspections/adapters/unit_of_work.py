@@ -13,7 +13,6 @@ from inspections.adapters.repositories import (
     Slots,
     Zones,
 )
-from inspections.domain.inspection import Inspection
 from inspections.service_layer.unit_of_work import InspectionsUnitOfWork
 
 
@@ -32,14 +31,5 @@ class MongoInspectionsUnitOfWork:
         return self.tx.clock.now()
 
 
-def present(result: Any) -> Any:
-    """Inspections as the documents routes render and Idempotency-Key records keep."""
-    if isinstance(result, Inspection):
-        return InspectionRepository.to_doc(result)
-    if isinstance(result, list) and all(isinstance(r, Inspection) for r in result):
-        return {"items": [InspectionRepository.to_doc(r) for r in result]}
-    return result
-
-
 def inspections_units(runner: Any) -> Units[InspectionsUnitOfWork]:
-    return Units(runner, MongoInspectionsUnitOfWork, present)
+    return Units(runner, MongoInspectionsUnitOfWork)

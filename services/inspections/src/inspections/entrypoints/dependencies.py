@@ -10,6 +10,8 @@ from fastapi import Depends, Request
 
 from chassis.app import ServiceRuntime
 from chassis.idempotency import Idempotency, IdempotentCall
+from inspections.adapters.repositories import InspectionRepository
+from inspections.domain.inspection import Inspection
 from inspections.entrypoints.schemas import InspectionOut, InspectionPage, inspection_out
 from inspections.service_layer import views
 from inspections.service_layer.unit_of_work import InspectionsUnits
@@ -26,8 +28,9 @@ class InspectionsApp:
     def now(self) -> datetime:
         return self.runtime.clock.now()
 
-    async def out(self, jurisdiction_id: str, doc: dict[str, Any]) -> InspectionOut:
-        return (await self.page(jurisdiction_id, [doc], 1, 1, 0)).items[0]
+    async def out(self, jurisdiction_id: str, found: Inspection | dict[str, Any]) -> InspectionOut:
+        """An inspection, or the document of one (a read view's)."""
+        return (await self.page(jurisdiction_id, [inspection_doc(found)], 1, 1, 0)).items[0]
 
     async def page(
         self,
@@ -46,6 +49,16 @@ class InspectionsApp:
         return InspectionPage(
             items=items, total=total, limit=limit, offset=offset, more_than_total=more
         )
+
+
+def inspection_doc(found: Inspection | dict[str, Any]) -> dict[str, Any]:
+    """An inspection as routes render it (and an Idempotency-Key's record keeps it)."""
+    return InspectionRepository.to_doc(found) if isinstance(found, Inspection) else found
+
+
+def inspections_doc(made: list[Inspection]) -> dict[str, Any]:
+    """Several, as one submit's answer (and its Idempotency-Key's record)."""
+    return {"items": [InspectionRepository.to_doc(i) for i in made]}
 
 
 async def get_app(request: Request) -> InspectionsApp:

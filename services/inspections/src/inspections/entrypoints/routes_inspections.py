@@ -9,7 +9,7 @@ from chassis.api import Tenant
 from chassis.errors import problem_responses
 from chassis.refusals import as_problem, at_index
 from inspections.domain.errors import InspectionRefused
-from inspections.entrypoints.dependencies import App, ScheduleCall
+from inspections.entrypoints.dependencies import App, ScheduleCall, inspections_doc
 from inspections.entrypoints.schemas import (
     CancelIn,
     InspectionOut,
@@ -40,7 +40,7 @@ async def schedule(
         requests=[Request(**r.model_dump()) for r in body.requests],
     )
     try:
-        made = await call.run(lambda: scheduling.schedule(cmd, app.units))
+        made = await call.run(lambda: scheduling.schedule(cmd, app.units), render=inspections_doc)
     except InspectionRefused as refused:  # one of the body's requests
         raise as_problem(refused, at_index("requests", refused)) from refused
     docs = made["items"]
@@ -111,7 +111,7 @@ async def reschedule(
         moved = await changes.reschedule(cmd, app.units)
     except InspectionRefused as refused:  # the body's date
         raise as_problem(refused) from refused
-    return await app.out(jurisdiction_id, moved)  # type: ignore[arg-type]
+    return await app.out(jurisdiction_id, moved)
 
 
 @router.post(

@@ -90,7 +90,7 @@ async def _move(cmd: Reschedule, uow: InspectionsUnitOfWork) -> Inspection:
     return inspection
 
 
-async def reschedule(cmd: Reschedule, units: InspectionsUnits) -> object:
+async def reschedule(cmd: Reschedule, units: InspectionsUnits) -> Inspection:
     """Move an inspection to another day (see :func:`_check_move` for who may
     move it where); the day counters exist before the transaction."""
     await units.read(cmd.jurisdiction_id, partial(_prepare_move, cmd))

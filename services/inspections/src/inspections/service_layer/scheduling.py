@@ -134,8 +134,8 @@ async def _schedule(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[Inspectio
     return made
 
 
-async def schedule(cmd: Schedule, units: InspectionsUnits) -> Doc:
+async def schedule(cmd: Schedule, units: InspectionsUnits) -> list[Inspection]:
     """R-INS-4: every request or none; each date must be offered at submit time.
     The day counters exist before the transaction that counts on them."""
     await units.read(cmd.jurisdiction_id, partial(_prepare, cmd))
-    return await units.run(cmd.jurisdiction_id, partial(_schedule, cmd))  # type: ignore[no-any-return]
+    return await units.run(cmd.jurisdiction_id, partial(_schedule, cmd))

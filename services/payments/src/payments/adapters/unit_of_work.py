@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from chassis.aggregate import Aggregate
 from chassis.idempotency import release_pending
 from chassis.uow import ReadOnly, Transaction, Units
 from payments.adapters.repositories import (
@@ -19,9 +18,6 @@ from payments.adapters.repositories import (
     Reservations,
     WebhookEvents,
 )
-from payments.domain.payment import Payment
-from payments.domain.receivable import Receivable
-from payments.domain.refund import Refund
 from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 
@@ -51,18 +47,5 @@ class MongoPaymentsUnitOfWork:
         await release_pending(self.tx.db, self.tx.session)
 
 
-MAPPERS: dict[type[Aggregate], Any] = {
-    Payment: PaymentRepository,
-    Refund: RefundRepository,
-    Receivable: ReceivableRepository,
-}
-
-
-def present(result: Any) -> Any:
-    """An aggregate as the document routes render and Idempotency-Key records keep."""
-    mapper = MAPPERS.get(type(result))
-    return mapper.to_doc(result) if mapper else result
-
-
 def payments_units(runner: Any) -> Units[PaymentsUnitOfWork]:
-    return Units(runner, MongoPaymentsUnitOfWork, present)
+    return Units(runner, MongoPaymentsUnitOfWork)

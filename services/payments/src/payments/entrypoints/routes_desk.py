@@ -14,7 +14,9 @@ from payments.entrypoints.schemas import (
     PaymentPage,
     RefundIn,
     RefundOut,
+    payment_doc,
     payment_out,
+    refund_doc,
     refund_out,
 )
 from payments.service_layer import desk, views
@@ -44,7 +46,9 @@ async def refund(
         line_ids=body.line_ids,
         reason=body.reason,
     )
-    return refund_out(await call.run(lambda: desk.request_refund(app.service, cmd)))
+    return refund_out(
+        await call.run(lambda: desk.request_refund(app.service, cmd), render=refund_doc)
+    )
 
 
 @router.post(
@@ -66,7 +70,8 @@ async def counter_payment(
         payer_email=data["payer_email"],
         reference=body.reference,
     )
-    return payment_out(await call.run(lambda: desk.counter_payment(app.service, cmd)))
+    taken = await call.run(lambda: desk.counter_payment(app.service, cmd), render=payment_doc)
+    return payment_out(taken)
 
 
 @router.get("/staff/payments", response_model=PaymentPage, summary="Search payments (staff)")

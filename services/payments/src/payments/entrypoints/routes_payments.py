@@ -9,7 +9,13 @@ from chassis.errors import problem_responses
 from chassis.refusals import as_problem
 from payments.domain.errors import UnknownMethod
 from payments.entrypoints.dependencies import App, CheckoutCall
-from payments.entrypoints.schemas import CheckoutIn, PaymentOut, PaymentPage, payment_out
+from payments.entrypoints.schemas import (
+    CheckoutIn,
+    PaymentOut,
+    PaymentPage,
+    payment_doc,
+    payment_out,
+)
 from payments.service_layer import abandon, checkout, views
 from payments.service_layer.commands import Checkout
 
@@ -33,11 +39,11 @@ async def start_checkout(
         expected_total_minor=body.expected_total_minor,
     )
     try:
-        doc = await call.run(lambda: checkout.start_checkout(app.service, cmd))
+        doc = await call.run(lambda: checkout.start_checkout(app.service, cmd), render=payment_doc)
     except UnknownMethod as refused:  # the body's method
         raise as_problem(refused) from refused
     if call.replayed:
-        doc = await checkout.current(app.service, doc)
+        return payment_out(await checkout.current(app.service, doc))
     return payment_out(doc)
 
 

@@ -11,6 +11,9 @@ from chassis.api import Page
 from chassis.money import amount_text
 from chassis.numbers import CurrencyCode, MoneyText, PercentText
 from chassis.schemas import Strict
+from payments.adapters.repositories import PaymentRepository, RefundRepository
+from payments.domain.payment import Payment
+from payments.domain.refund import Refund
 
 
 class MethodIn(Strict):
@@ -137,7 +140,18 @@ class CounterPaymentIn(Strict):
     payer_email: EmailStr | None = None
 
 
-def payment_out(doc: dict[str, Any]) -> PaymentOut:
+def payment_doc(payment: Payment) -> dict[str, Any]:
+    """A payment as routes render it (and an Idempotency-Key's record keeps it)."""
+    return PaymentRepository.to_doc(payment)
+
+
+def refund_doc(refund: Refund) -> dict[str, Any]:
+    return RefundRepository.to_doc(refund)
+
+
+def payment_out(found: Payment | dict[str, Any]) -> PaymentOut:
+    """A payment, or the document of one (a read view's, with its refunds)."""
+    doc = payment_doc(found) if isinstance(found, Payment) else found
     return PaymentOut(
         id=doc["_id"],
         status=doc["status"],
@@ -182,7 +196,8 @@ def payment_out(doc: dict[str, Any]) -> PaymentOut:
     )
 
 
-def refund_out(r: dict[str, Any]) -> RefundOut:
+def refund_out(found: Refund | dict[str, Any]) -> RefundOut:
+    r = refund_doc(found) if isinstance(found, Refund) else found
     return RefundOut(
         id=r["_id"],
         amount=amount_text(r["amount_minor"]),

@@ -56,7 +56,7 @@ async def _create(
     return payment
 
 
-async def start_checkout(svc: PaymentsService, cmd: Checkout) -> Doc:
+async def start_checkout(svc: PaymentsService, cmd: Checkout) -> Payment:
     """The payment (CREATED, its lines reserved) commits first — with the
     request's Idempotency-Key — then the provider opens its page."""
     require_member(cmd.actor, cmd.jurisdiction_id)
@@ -80,20 +80,21 @@ async def _opened(payment_id: str, hosted: HostedCheckout, uow: PaymentsUnitOfWo
     return payment
 
 
-async def open_with_provider(svc: PaymentsService, payment: Doc) -> Doc:
-    jurisdiction_id, payment_id = payment["jurisdiction_id"], payment["_id"]
-    numbers = ", ".join(i["number"] for i in payment["items"])
+async def open_with_provider(svc: PaymentsService, payment: Payment) -> Payment:
+    jurisdiction_id, payment_id = payment.jurisdiction_id, payment.id
+    assert payment.expires_at is not None, "an online payment is reserved until a time"
+    numbers = ", ".join(i["number"] for i in payment.items)
     try:
         hosted = await svc.provider.create_checkout(
             CheckoutRequest(
                 payment_id=payment_id,
                 jurisdiction_id=jurisdiction_id,
-                amount_minor=payment["total_minor"],
-                currency=payment["currency"],
-                method=payment["method"],
+                amount_minor=payment.total_minor,
+                currency=payment.currency,
+                method=payment.method or "",
                 description=f"Permit fees: {numbers}",
                 return_url=f"{svc.return_url}?jurisdiction={quote(jurisdiction_id)}",
-                expires_at=payment["expires_at"],
+                expires_at=payment.expires_at,
             )
         )
     except ProviderError:
@@ -105,20 +106,20 @@ async def open_with_provider(svc: PaymentsService, payment: Doc) -> Doc:
             slug="provider-unavailable",
             title="Payment provider unavailable",
         ) from None
-    return await svc.units.run(jurisdiction_id, partial(_opened, payment_id, hosted))  # type: ignore[no-any-return]
+    return await svc.units.run(jurisdiction_id, partial(_opened, payment_id, hosted))
 
 
-async def current(svc: PaymentsService, replayed: Doc) -> Doc:
+async def current(svc: PaymentsService, replayed: Doc) -> Payment:
     """What a retried checkout answers: the payment as it is now. A payment
     still CREATED is either being opened by the first request (409) or was
     left so by a request that died midway (opened now)."""
     jurisdiction_id, payment_id = replayed["jurisdiction_id"], replayed["_id"]
-    payment: Doc = await svc.units.read(
+    payment: Payment = await svc.units.read(
         jurisdiction_id, lambda uow: uow.payments.require(payment_id)
     )
-    if payment["status"] != "CREATED" or payment["channel"] != "online":
+    if payment.status != "CREATED" or payment.channel != "online":
         return payment
-    age = svc.clock.now() - payment["created_at"]
+    age = svc.clock.now() - payment.created_at
     if age < timedelta(seconds=svc.in_progress_seconds):
         raise Conflict(
             "a request with this Idempotency-Key is still being processed; retry shortly",

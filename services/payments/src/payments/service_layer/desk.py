@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from chassis.access import require_member, require_staff
 from chassis.errors import NotFound
-from payments.domain.cart import Doc, counter_summary
+from payments.domain.cart import counter_summary
 from payments.domain.payment import Payment
 from payments.domain.refund import Refund
 from payments.service_layer.commands import CounterPayment, RequestRefund
@@ -37,10 +37,10 @@ async def _take(svc: PaymentsService, cmd: CounterPayment, uow: PaymentsUnitOfWo
     return await uow.payments.require(payment.id)
 
 
-async def counter_payment(svc: PaymentsService, cmd: CounterPayment) -> Doc:
+async def counter_payment(svc: PaymentsService, cmd: CounterPayment) -> Payment:
     """Cash or a check taken at the desk: settled at once, with a receipt."""
     require_staff(cmd.actor, cmd.jurisdiction_id, *CASHIER_ROLES)
-    return await svc.units.run(cmd.jurisdiction_id, partial(_take, svc, cmd))  # type: ignore[no-any-return]
+    return await svc.units.run(cmd.jurisdiction_id, partial(_take, svc, cmd))
 
 
 async def _request(svc: PaymentsService, cmd: RequestRefund, uow: PaymentsUnitOfWork) -> Refund:
@@ -64,12 +64,10 @@ async def _request(svc: PaymentsService, cmd: RequestRefund, uow: PaymentsUnitOf
     return refund
 
 
-async def request_refund(svc: PaymentsService, cmd: RequestRefund) -> Doc:
+async def request_refund(svc: PaymentsService, cmd: RequestRefund) -> Refund:
     """Whole (every line and the convenience fee) or per line; the lines are due
     again once the provider has taken it (right after the commit)."""
     require_member(cmd.actor, cmd.jurisdiction_id)
     requested = await svc.units.run(cmd.jurisdiction_id, partial(_request, svc, cmd))
-    refund_id = requested["_id"]
-    return await svc.units.read(  # type: ignore[no-any-return]
-        cmd.jurisdiction_id, lambda uow: uow.refunds.require(refund_id)
-    )
+    refund_id = requested.id
+    return await svc.units.read(cmd.jurisdiction_id, lambda uow: uow.refunds.require(refund_id))

@@ -13,7 +13,6 @@ from permits.adapters.repositories import (
     PermitRepository,
     PermitTypes,
 )
-from permits.domain.permit import Permit
 from permits.service_layer.unit_of_work import PermitsUnitOfWork
 
 
@@ -32,10 +31,5 @@ class MongoPermitsUnitOfWork:
         return self.tx.clock.now()
 
 
-def present(result: Any) -> Any:
-    """A permit as the document routes render and Idempotency-Key records keep."""
-    return PermitRepository.to_doc(result) if isinstance(result, Permit) else result
-
-
 def permits_units(runner: Any) -> Units[PermitsUnitOfWork]:
-    return Units(runner, MongoPermitsUnitOfWork, present)
+    return Units(runner, MongoPermitsUnitOfWork)

@@ -9,7 +9,7 @@ from chassis.api import Tenant
 from chassis.documents import DOWNLOAD_RESPONSES, download_response, upload_chunks
 from chassis.errors import problem_responses
 from permits.entrypoints.dependencies import App, AttachCall
-from permits.entrypoints.schemas import PermitOut, permit_out
+from permits.entrypoints.schemas import PermitOut, permit_doc, permit_out
 from permits.service_layer import documents
 
 router = APIRouter(tags=["permits"], responses=problem_responses(400, 401, 403, 404, 413, 422))
@@ -40,7 +40,8 @@ async def attach(
             filename=file.filename or "",
             chunks=upload_chunks(file),
             max_bytes=app.max_document_bytes,
-        )
+        ),
+        render=permit_doc,
     )
     return permit_out(doc)
 

@@ -11,7 +11,7 @@ from chassis.errors import problem_responses
 from chassis.refusals import as_problem, at_index
 from permits.domain.errors import PermitRefused
 from permits.entrypoints.dependencies import App, AssessCall, VoidCall
-from permits.entrypoints.schemas import AssessIn, PermitOut, VoidIn, permit_out
+from permits.entrypoints.schemas import AssessIn, PermitOut, VoidIn, permit_doc, permit_out
 from permits.service_layer import fees
 from permits.service_layer.commands import AssessFees, VoidFee
 
@@ -39,7 +39,10 @@ async def assess(
         manual=[(m.name, Decimal(m.amount), m.reason) for m in body.manual],
     )
     try:
-        return permit_out(await call.run(lambda: app.units.handle(cmd, fees.assess_fees)))
+        assessed = await call.run(
+            lambda: app.units.handle(cmd, fees.assess_fees), render=permit_doc
+        )
+        return permit_out(assessed)
     except PermitRefused as refused:  # one of the body's items
         raise as_problem(refused, at_index("items", refused)) from refused
 
@@ -65,4 +68,5 @@ async def void(
         line_id=line_id,
         reason=body.reason,
     )
-    return permit_out(await call.run(lambda: app.units.handle(cmd, fees.void_fee)))
+    voided = await call.run(lambda: app.units.handle(cmd, fees.void_fee), render=permit_doc)
+    return permit_out(voided)

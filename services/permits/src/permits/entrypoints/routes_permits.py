@@ -21,6 +21,7 @@ from permits.entrypoints.schemas import (
     PermitTypeIn,
     PermitTypeOut,
     TransitionIn,
+    permit_doc,
     permit_out,
 )
 from permits.service_layer import applications, parties, views, workflow
@@ -95,7 +96,8 @@ async def apply(
         company_ids=body.company_ids,
     )
     try:
-        return permit_out(await call.run(lambda: applications.apply(cmd, app.units)))
+        made = await call.run(lambda: applications.apply(cmd, app.units), render=permit_doc)
+        return permit_out(made)
     except PermitRefused as refused:  # the body's type code
         raise as_problem(refused) from refused
 
@@ -157,7 +159,8 @@ async def transition(
         comment=body.comment,
         version=body.version,
     )
-    return permit_out(await call.run(lambda: app.units.handle(cmd, workflow.transition)))
+    moved = await call.run(lambda: app.units.handle(cmd, workflow.transition), render=permit_doc)
+    return permit_out(moved)
 
 
 @router.patch(
@@ -199,7 +202,8 @@ async def comment(
     cmd = AddComment(
         jurisdiction_id=jurisdiction_id, actor=user, permit_id=permit_id, text=body.text
     )
-    return permit_out(await call.run(lambda: app.units.handle(cmd, parties.add_comment)))
+    said = await call.run(lambda: app.units.handle(cmd, parties.add_comment), render=permit_doc)
+    return permit_out(said)
 
 
 @router.post(

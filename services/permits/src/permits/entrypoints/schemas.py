@@ -21,7 +21,9 @@ from chassis.numbers import (
 )
 from chassis.schemas import Strict
 from contracts.views import PermitDashboardRow
+from permits.adapters.repositories import PermitRepository
 from permits.domain.fees import balance_minor
+from permits.domain.permit import Permit
 from permits.domain.workflow import STATUS_LABELS
 
 Status = Literal[tuple(STATUS_LABELS)]  # type: ignore[valid-type]
@@ -200,7 +202,14 @@ class TransitionIn(Strict):
     version: int = Field(ge=1, description="the version you saw (optimistic concurrency)")
 
 
-def permit_out(doc: dict[str, Any]) -> PermitOut:
+def permit_doc(permit: Permit) -> dict[str, Any]:
+    """A permit as routes render it (and an Idempotency-Key's record keeps it)."""
+    return PermitRepository.to_doc(permit)
+
+
+def permit_out(found: Permit | dict[str, Any]) -> PermitOut:
+    """A permit, or the document of one (a read view's, a replayed key's)."""
+    doc = permit_doc(found) if isinstance(found, Permit) else found
     lines = doc.get("fees", [])
     return PermitOut(
         id=doc["_id"],

@@ -77,10 +77,10 @@ async def _apply(cmd: Apply, uow: PermitsUnitOfWork) -> Permit:
     return permit
 
 
-async def apply(cmd: Apply, units: PermitsUnits) -> Doc:
+async def apply(cmd: Apply, units: PermitsUnits) -> Permit:
     """The counter is created before the transaction, the number taken in it."""
     await units.read(cmd.jurisdiction_id, partial(_prepare, cmd))
-    return await units.run(cmd.jurisdiction_id, partial(_apply, cmd))  # type: ignore[no-any-return]
+    return await units.run(cmd.jurisdiction_id, partial(_apply, cmd))
 
 
 async def get_permit(actor: Principal, permit_id: str, uow: PermitsUnitOfWork) -> Permit:

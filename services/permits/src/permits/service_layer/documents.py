@@ -33,7 +33,7 @@ async def attach(
     filename: str,
     chunks: AsyncIterator[bytes],
     max_bytes: int,
-) -> Doc:
+) -> Permit:
     """The file is stored first (it streams), then recorded on the permit; if
     that fails, the file goes: nothing half-done stays behind."""
     await units.read(jurisdiction_id, partial(visible_permit, actor=actor, permit_id=permit_id))
@@ -45,9 +45,7 @@ async def attach(
         metadata={"jurisdiction_id": jurisdiction_id, "permit_id": permit_id},
     )
     try:
-        return await units.run(  # type: ignore[no-any-return]
-            jurisdiction_id, partial(_attach, actor, permit_id, stored.as_doc())
-        )
+        return await units.run(jurisdiction_id, partial(_attach, actor, permit_id, stored.as_doc()))
     except BaseException:
         await files.delete(stored.file_id)
         raise

@@ -7,7 +7,7 @@ from functools import partial
 
 from chassis.access import is_staff, require_tenant
 from chassis.errors import Forbidden, NotFound, ProblemError
-from permits.domain.permit import Doc, Permit
+from permits.domain.permit import Permit
 from permits.service_layer.access import visible_permit
 from permits.service_layer.commands import AddComment, ChangeParties, LinkPermit, UnlinkPermit
 from permits.service_layer.unit_of_work import PermitsUnitOfWork, PermitsUnits
@@ -66,7 +66,7 @@ async def _try_link(cmd: LinkPermit, uow: PermitsUnitOfWork) -> Permit | None:
     return permit
 
 
-async def link(cmd: LinkPermit, units: PermitsUnits) -> Doc:
+async def link(cmd: LinkPermit, units: PermitsUnits) -> Permit:
     """R-ID-6 linking, hardened: the number alone is not enough. The second fact
     is the site's street number, its zip, or the application's access code.
     Failures are throttled per account; a wrong number and a wrong fact look

@@ -22,7 +22,7 @@ class RegistrationApp:
     service: RegistrationService
 
     async def config(self, jurisdiction_id: str) -> dict[str, Any]:
-        return await self.service.units.read(jurisdiction_id, lambda uow: uow.config.load())  # type: ignore[no-any-return]
+        return await self.service.units.read(jurisdiction_id, lambda uow: uow.config.load())
 
     async def out(self, registration: Registration) -> RegistrationOut:
         config = await self.config(registration.jurisdiction_id)

@@ -136,13 +136,9 @@ async def get_registration(
     jurisdiction_id = flow.jurisdiction_of(token)
     return await app.out(
         await app.service.units.read(
-            jurisdiction_id, lambda uow: _mine(registration_id, token, uow)
+            jurisdiction_id, lambda uow: flow.mine(uow, registration_id, token)
         )
     )
-
-
-async def _mine(registration_id: str, token: str | None, uow: object) -> object:
-    return await flow.mine(uow, registration_id, token)  # type: ignore[arg-type]
 
 
 @router.patch(
@@ -249,7 +245,7 @@ async def download_mine(
 ) -> StreamingResponse:
     jurisdiction_id = flow.jurisdiction_of(token)
     registration = await app.service.units.read(
-        jurisdiction_id, lambda uow: _mine(registration_id, token, uow)
+        jurisdiction_id, lambda uow: flow.mine(uow, registration_id, token)
     )
     await flow.document_of(registration, file_id)
     return download_response(await app.service.files.open(file_id, jurisdiction_id))

@@ -67,13 +67,9 @@ async def detail(
     jurisdiction_id: str, registration_id: str, user: Tenant, app: App
 ) -> StaffRegistrationOut:
     found = await app.service.units.read(
-        jurisdiction_id, lambda uow: _for_staff(user, registration_id, uow)
+        jurisdiction_id, lambda uow: review.for_staff(uow, user, registration_id)
     )
     return await app.staff_out(found)
-
-
-async def _for_staff(user: object, registration_id: str, uow: object) -> object:
-    return await review.for_staff(uow, user, registration_id)  # type: ignore[arg-type]
 
 
 @staff.put(
@@ -130,7 +126,7 @@ async def download_staff(
     jurisdiction_id: str, registration_id: str, file_id: str, user: Tenant, app: App
 ) -> StreamingResponse:
     found = await app.service.units.read(
-        jurisdiction_id, lambda uow: _for_staff(user, registration_id, uow)
+        jurisdiction_id, lambda uow: review.for_staff(uow, user, registration_id)
     )
     await flow.document_of(found, file_id)
     return download_response(await app.service.files.open(file_id, jurisdiction_id))

@@ -190,7 +190,7 @@ async def submit(
         display_name=registration.registrant_name or "",
         password=password,
     )
-    return await svc.units.run(  # type: ignore[no-any-return]
+    return await svc.units.run(
         jurisdiction_id, partial(_submit, registration_id, token, account_id)
     )
 

@@ -89,7 +89,7 @@ async def _confirm(token: str, uow: RegistrationUnitOfWork) -> tuple[Registratio
 
 async def confirm(svc: RegistrationService, token: str) -> tuple[Registration, str]:
     """Step 2: the link opens a new draft; the answer carries its access token."""
-    return await svc.units.run(_jurisdiction_of(token), partial(_confirm, token))  # type: ignore[no-any-return]
+    return await svc.units.run(_jurisdiction_of(token), partial(_confirm, token))
 
 
 async def _describe_start(token: str, uow: RegistrationUnitOfWork) -> Doc:
@@ -126,7 +126,7 @@ async def describe_link(svc: RegistrationService, kind: str, token: str) -> Doc:
     up: a page can show it before the registrant acts (mail scanners that
     fetch links do not spend them)."""
     describe = _describe_start if kind == "confirm" else _describe_resume
-    return await svc.units.read(_jurisdiction_of(token), partial(describe, token))  # type: ignore[no-any-return]
+    return await svc.units.read(_jurisdiction_of(token), partial(describe, token))
 
 
 async def _resume(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration, str]:
@@ -142,4 +142,4 @@ async def _resume(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration
 
 async def resume(svc: RegistrationService, token: str) -> tuple[Registration, str]:
     """A returned registration's emailed link: a fresh access token for the registrant."""
-    return await svc.units.run(_jurisdiction_of(token), partial(_resume, token))  # type: ignore[no-any-return]
+    return await svc.units.run(_jurisdiction_of(token), partial(_resume, token))
