@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from chassis.aggregate import Aggregate, HistoryEntry
 from chassis.errors import Conflict, NotFound
-from chassis.mongo import TenantRepository
+from chassis.mongo import documents
 from contracts import IntegrationEvent
 
 A = TypeVar("A", bound=Aggregate)
@@ -109,7 +109,7 @@ class MongoAggregateRepository(AggregateRepository[A], DocumentMapper[A]):
     def __init__(self, tx: Session, jurisdiction_id: str) -> None:
         self.tx = tx
         self.jurisdiction_id = jurisdiction_id
-        self.docs = _Documents(tx.db, jurisdiction_id, tx.session, self.collection_name)
+        self.docs = documents(tx.db, jurisdiction_id, tx.session, self.collection_name)
 
     async def get(self, aggregate_id: str) -> A | None:
         return await self.find_one({"_id": aggregate_id})
@@ -143,12 +143,6 @@ class MongoAggregateRepository(AggregateRepository[A], DocumentMapper[A]):
         for event in aggregate.pull_events():
             self.tx.emit(event, jurisdiction_id=aggregate.jurisdiction_id)
         aggregate.mark_saved()
-
-
-class _Documents(TenantRepository):
-    def __init__(self, db: Any, jurisdiction_id: str, session: Any, collection: str) -> None:
-        self.collection_name = collection  # type: ignore[misc]
-        super().__init__(db, jurisdiction_id, session)
 
 
 class DataclassRepository(MongoAggregateRepository[A]):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from chassis.aggregate import Aggregate
@@ -177,3 +178,80 @@ class FakeRepository(AggregateRepository[A], Generic[A]):
         for event in aggregate.pull_events():
             self.tx.emit(event, jurisdiction_id=aggregate.jurisdiction_id)
         aggregate.mark_saved()
+
+
+class FakeDocuments:
+    """A read view's collection (:class:`chassis.reads.Documents`) in a fake
+    transaction's store: the jurisdiction's documents, filtered by
+    :func:`matches` (which refuses the shapes the database would be slow to
+    answer), projected, sorted and paged as the real one does."""
+
+    def __init__(self, tx: FakeTransaction, jurisdiction_id: str, collection: str) -> None:
+        self.docs = tx.store(collection)
+        self.jurisdiction_id = jurisdiction_id
+
+    def _match(self, filter_: Mapping[str, Any] | None) -> list[Doc]:
+        return [
+            copy.deepcopy(d)
+            for d in self.docs.values()
+            if d.get("jurisdiction_id") == self.jurisdiction_id and matches(d, filter_ or {})
+        ]
+
+    @staticmethod
+    def _project(doc: Doc, projection: Mapping[str, Any] | None) -> Doc:
+        if not projection:
+            return doc
+        if any(projection.values()):
+            return {k: v for k, v in doc.items() if k == "_id" or projection.get(k)}
+        return {k: v for k, v in doc.items() if k not in projection}
+
+    async def find_one(
+        self, filter_: Mapping[str, Any] | None = None, *, bounded: str | None = None, **kw: Any
+    ) -> Doc | None:
+        found = self._match(filter_)
+        return self._project(found[0], kw.get("projection")) if found else None
+
+    async def find(
+        self,
+        filter_: Mapping[str, Any] | None = None,
+        *,
+        sort: list[tuple[str, int]] | None = None,
+        skip: int = 0,
+        limit: int = 0,
+        projection: Mapping[str, Any] | None = None,
+        bounded: str | None = None,
+    ) -> list[Doc]:
+        found = self._match(filter_)
+        for key, direction in reversed(sort or []):
+            found.sort(key=lambda d, k=key: _value(d, k), reverse=direction < 0)  # type: ignore[misc]
+        found = found[skip : skip + limit] if limit else found[skip:]
+        return [self._project(d, projection) for d in found]
+
+    async def page(
+        self,
+        filter_: Mapping[str, Any],
+        *,
+        order: Callable[[Doc], Any],
+        offset: int,
+        limit: int,
+        bounded: str,
+        projection: Mapping[str, Any] | None = None,
+    ) -> tuple[list[Doc], int]:
+        found = sorted(await self.find(filter_, projection=projection), key=order)
+        return found[offset : offset + limit], len(found)
+
+    async def newest_in_window(
+        self,
+        filter_: Mapping[str, Any],
+        field: str,
+        start: datetime,
+        end: datetime,
+        *,
+        want: int,
+        projection: Mapping[str, Any] | None = None,
+        step: timedelta = timedelta(days=1),
+    ) -> list[Doc]:
+        window = {**filter_, field: {"$gte": start, "$lt": end}}
+        found = await self.find(window, projection=projection)
+        found.sort(key=lambda d: (d[field], str(d["_id"])), reverse=True)
+        return found[:want]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chassis.testing.fakes import FakeRepository, FakeTransaction, FakeUnitOfWork
+from chassis.testing.fakes import FakeDocuments, FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
 from permits.adapters.repositories import PermitRepository
 from permits.domain.permit import Permit
@@ -83,6 +83,7 @@ class FakePermitsUnitOfWork:
         self.counters = FakeCounters(tx, jurisdiction_id, "counters")
         self.link_attempts = FakeLinkAttempts(tx, jurisdiction_id, "link_attempts")
         self.jurisdictions = FakeJurisdictions(tx, jurisdiction_id, "jurisdictions")
+        self.permit_docs = FakeDocuments(tx, jurisdiction_id, "permits")
 
     @property
     def now(self) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chassis.mongo import documents
 from chassis.uow import ReadOnly, Transaction, Units
 from permits.adapters.repositories import (
     Counters,
@@ -25,6 +26,7 @@ class MongoPermitsUnitOfWork:
         self.counters = Counters(tx.db, jurisdiction_id, tx.session)
         self.link_attempts = LinkAttempts(tx.db, jurisdiction_id, tx.session)
         self.jurisdictions = Jurisdictions(tx.db, jurisdiction_id, tx.session)
+        self.permit_docs = documents(tx.db, jurisdiction_id, tx.session, "permits")
 
     @property
     def now(self) -> datetime:

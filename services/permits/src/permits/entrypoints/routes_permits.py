@@ -112,13 +112,9 @@ async def apply(
 async def list_permits(
     jurisdiction_id: str, user: Tenant, app: App, paging: PageQuery
 ) -> PermitPage:
-    docs, total = await views.my_permits(
-        app.runtime.db,
-        user,
+    docs, total = await app.units.read(
         jurisdiction_id,
-        now=app.runtime.clock.now(),
-        limit=paging.limit,
-        offset=paging.offset,
+        lambda uow: views.my_permits(uow, user, limit=paging.limit, offset=paging.offset),
     )
     return paging.page([permit_out(d) for d in docs], total)
 

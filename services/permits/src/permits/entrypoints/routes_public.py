@@ -66,12 +66,8 @@ async def public_lookup(
     number: str | None = Query(default=None, max_length=40),
     address: str | None = Query(default=None, max_length=200),
 ) -> list[PublicPermitOut]:
-    docs = await views.public_lookup(
-        app.runtime.db,
-        jurisdiction_id,
-        number=number,
-        address=address,
-        now=app.runtime.clock.now(),
+    docs = await app.units.read(
+        jurisdiction_id, lambda uow: views.public_lookup(uow, number=number, address=address)
     )
     return [PublicPermitOut(**_public(d)) for d in docs]
 
@@ -88,7 +84,7 @@ async def public_permit(
     app: App,
     number: str = Path(max_length=40, pattern=r"^[A-Za-z0-9_.-]+$"),
 ) -> PublicPermitPage:
-    doc = await views.public_permit(app.runtime.db, jurisdiction_id, number)
+    doc = await app.units.read(jurisdiction_id, lambda uow: views.public_permit(uow, number))
     site = doc.get("site") or {}
     return PublicPermitPage(
         **_public(doc),

@@ -39,14 +39,16 @@ async def dashboard(
         default=False, description="only permits with fees due (Pay All Fees, R-PAY-3)"
     ),
 ) -> DashboardPage:
-    rows, total, due = await views.dashboard(
-        app.runtime.db,
-        user,
+    rows, total, due = await app.units.read(
         jurisdiction_id,
-        which=which,
-        limit=paging.limit,
-        offset=paging.offset,
-        fees_due_only=fees_due,
+        lambda uow: views.dashboard(
+            uow,
+            user,
+            which=which,
+            limit=paging.limit,
+            offset=paging.offset,
+            fees_due_only=fees_due,
+        ),
     )
     items = [DashboardRow(fees_due=amount_text(r.pop("fees_due_minor")), **r) for r in rows]
     return DashboardPage(
@@ -95,14 +97,11 @@ async def search(
         "applied_from": applied_from,
         "applied_to": applied_to,
     }
-    docs, total, more = await views.staff_search(
-        app.runtime.db,
-        user,
+    docs, total, more = await app.units.read(
         jurisdiction_id,
-        filters=filters,
-        now=app.runtime.clock.now(),
-        limit=paging.limit,
-        offset=paging.offset,
+        lambda uow: views.staff_search(
+            uow, user, filters=filters, limit=paging.limit, offset=paging.offset
+        ),
     )
     return paging.page([permit_out(d) for d in docs], total, more)
 
@@ -129,14 +128,11 @@ async def queues(
 ) -> dict[str, PermitPage]:
     found: dict[str, PermitPage] = {}
     for one in dict.fromkeys(status):
-        docs, total, more = await views.staff_search(
-            app.runtime.db,
-            user,
+        docs, total, more = await app.units.read(
             jurisdiction_id,
-            filters={"status": one},
-            now=app.runtime.clock.now(),
-            limit=limit,
-            offset=0,
+            lambda uow, one=one: views.staff_search(  # type: ignore[misc]
+                uow, user, filters={"status": one}, limit=limit, offset=0
+            ),
         )
         found[one] = PermitPage(
             items=[permit_out(d) for d in docs],

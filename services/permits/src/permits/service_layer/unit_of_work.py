@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from chassis.reads import Documents
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
 from permits.domain.permit import Permit
@@ -54,6 +55,11 @@ class PermitsUnitOfWork(Protocol):
     def link_attempts(self) -> LinkAttemptsPort: ...
     @property
     def jurisdictions(self) -> JurisdictionsPort: ...
+    @property
+    def permit_docs(self) -> Documents:
+        """The permits as documents, for read views (dashboards, searches)."""
+        ...
+
     @property
     def now(self) -> datetime: ...
 

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any, ClassVar
-
-from pymongo.asynchronous.database import AsyncDatabase
+from datetime import timedelta
+from typing import Any
 
 from chassis.access import is_staff, require_staff, require_tenant
 from chassis.api import SEARCH_CAP, capped_page
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
-from chassis.mongo import TenantRepository
 from chassis.parties import party_branches
 from chassis.principal import Principal
+from chassis.reads import Documents
 from permits.domain.fees import balance_minor
 from permits.domain.workflow import STATUS_LABELS
 from permits.service_layer import search
+from permits.service_layer.unit_of_work import PermitsUnitOfWork
 
 Doc = dict[str, Any]
-
-
-class Permits(TenantRepository):
-    """The permits collection as documents, for the read side."""
-
-    collection_name: ClassVar[str] = "permits"
-
 
 ACTIVE_STATUSES = [
     "SUBMITTED",
@@ -61,7 +53,7 @@ def dashboard_row(doc: Doc) -> Doc:
 
 
 async def _mine(
-    repo: Permits, principal: Principal, statuses: list[str] | None
+    repo: Documents, principal: Principal, statuses: list[str] | None
 ) -> dict[str, tuple[Any, int]]:
     """The caller's permits in ``statuses``: id → (applied_at, fees due).
 
@@ -85,9 +77,8 @@ def _statuses(which: str) -> list[str]:
 
 
 async def dashboard(
-    db: AsyncDatabase[Doc],
+    uow: PermitsUnitOfWork,
     principal: Principal,
-    jurisdiction_id: str,
     *,
     which: str,
     limit: int,
@@ -97,9 +88,9 @@ async def dashboard(
     """My Active Permits or My Expired Permits, newest first (stable by id):
     one page of rows, how many in all, and the fees due over all of them (R-PAY-6).
     ``fees_due_only``: only those with a balance (Pay All Fees, R-PAY-3)."""
-    if principal.jurisdiction_id != jurisdiction_id:
+    if principal.jurisdiction_id != uow.jurisdiction_id:
         raise NotFound("not found")
-    repo = Permits(db, jurisdiction_id)
+    repo = uow.permit_docs
     mine = await _mine(repo, principal, _statuses(which))
     if fees_due_only:
         mine = {pid: found for pid, found in mine.items() if found[1] > 0}
@@ -111,12 +102,10 @@ async def dashboard(
 
 
 async def staff_search(
-    db: AsyncDatabase[Doc],
+    uow: PermitsUnitOfWork,
     principal: Principal,
-    jurisdiction_id: str,
     *,
     filters: dict[str, Any],
-    now: datetime,
     limit: int,
     offset: int,
 ) -> tuple[list[Doc], int, bool]:
@@ -124,9 +113,9 @@ async def staff_search(
     (``search.plan``). A window (with nothing else that bounds it) is walked
     from its newest day until ``SEARCH_CAP`` + 1 permits are found; its total
     counts up to ``SEARCH_CAP`` (the third value: there are more)."""
-    require_staff(principal, jurisdiction_id)
-    how = search.plan(filters, now)
-    repo = Permits(db, jurisdiction_id)
+    require_staff(principal, uow.jurisdiction_id)
+    how = search.plan(filters, uow.now)
+    repo = uow.permit_docs
     if how.walk is None:  # bounded by what it names: read whole, counted exactly
         found = await repo.find(how.query, projection=PROJECTION, bounded=how.bounded)
         docs = sorted((d for d in found if how.keep(d)), key=_newest_first)
@@ -153,12 +142,10 @@ PUBLIC_MAX = 25
 
 
 async def public_lookup(
-    db: AsyncDatabase[Doc],
-    jurisdiction_id: str,
+    uow: PermitsUnitOfWork,
     *,
     number: str | None,
     address: str | None,
-    now: datetime,
 ) -> list[Doc]:
     """Search Permit for anyone, without a login: by permit number or the
     start of the street address (at least 4 characters), public fields only,
@@ -173,19 +160,18 @@ async def public_lookup(
             "give a permit number or at least 4 characters of the address",
             errors=[field_error("number", "a permit number, or an address below")],
         )
-    how = search.plan(filters, now)
-    repo = Permits(db, jurisdiction_id)
-    found = await repo.find(
+    how = search.plan(filters, uow.now)
+    found = await uow.permit_docs.find(
         how.query, projection=dict.fromkeys(PUBLIC_FIELDS, 1), bounded=how.bounded
     )
     docs = sorted((d for d in found if how.keep(d)), key=_newest_first)
     return docs[:PUBLIC_MAX]
 
 
-async def public_permit(db: AsyncDatabase[Doc], jurisdiction_id: str, number: str) -> Doc:
+async def public_permit(uow: PermitsUnitOfWork, number: str) -> Doc:
     """A search result's own page, for anyone: the public fields of the
     permit with that number (its contracting companies by id; no person)."""
-    found = await Permits(db, jurisdiction_id).find_one(
+    found = await uow.permit_docs.find_one(
         {"number": number.strip().upper()}, projection=dict.fromkeys(PUBLIC_FIELDS, 1)
     )
     if found is None:
@@ -198,24 +184,22 @@ def _newest_first(doc: Doc) -> tuple[float, str]:
 
 
 async def my_permits(
-    db: AsyncDatabase[Doc],
+    uow: PermitsUnitOfWork,
     principal: Principal,
-    jurisdiction_id: str,
     *,
-    now: datetime,
     limit: int,
     offset: int,
 ) -> tuple[list[Doc], int]:
     """Everyone but staff: what R-ID-6 lets them see, one query per access path.
     Staff: the applications of the last ``WINDOW_DAYS`` days (search for older ones)."""
-    require_tenant(principal, jurisdiction_id)
+    require_tenant(principal, uow.jurisdiction_id)
     if is_staff(principal):
-        window = {"applied_from": now - timedelta(days=search.WINDOW_DAYS)}
+        window = {"applied_from": uow.now - timedelta(days=search.WINDOW_DAYS)}
         recent, total, _ = await staff_search(
-            db, principal, jurisdiction_id, filters=window, now=now, limit=limit, offset=offset
+            uow, principal, filters=window, limit=limit, offset=offset
         )
         return recent, total
-    repo = Permits(db, jurisdiction_id)
+    repo = uow.permit_docs
     mine = await _mine(repo, principal, None)
     newest = sorted(mine, key=lambda pid: (-as_utc(mine[pid][0]).timestamp(), pid))
     page = newest[offset : offset + limit]
