@@ -14,6 +14,7 @@ from chassis.clock import ManualClock
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.bootstrap import create_app as create_identity
 from identity.service_layer import admin
+from identity.service_layer.commands import CreateJurisdiction, EnsureAccount, EnsureMembership
 from registration.bootstrap import create_app as create_registration
 from registration.entrypoints.dependencies import RegistrationApp
 from registration.settings import RegistrationSettings
@@ -87,16 +88,15 @@ class Harness:
         self, jid: str, email: str | None = None, roles: list[str] | None = None
     ) -> str:
         email = email or f"reviewer@{jid}.example.org"
-        account = await admin.ensure_account(
-            self.identity, email=email, password="reviewer passphrase 1", display_name="Rev"
+        units = self.identity.units
+        login = EnsureAccount(
+            jurisdiction_id=jid, email=email, password="reviewer passphrase 1", display_name="Rev"
         )
-        await admin.ensure_membership(
-            self.identity,
-            account=account,
-            jurisdiction_id=jid,
-            kind="staff",
-            roles=roles or ["admin"],
+        account = await units.handle(login, admin.ensure_account)
+        member = EnsureMembership(
+            jurisdiction_id=jid, account_id=account["_id"], kind="staff", roles=roles or ["admin"]
         )
+        await units.handle(member, admin.ensure_membership)
         r = await self.identity_http.post(
             "/v1/auth/token",
             data={"username": email, "password": "reviewer passphrase 1", "jurisdiction": jid},
@@ -108,10 +108,10 @@ class Harness:
         """A jurisdiction in identity, registration configured; its staff admin's token."""
         from identity.service_layer import jurisdictions
 
-        await jurisdictions.create_jurisdiction(
-            self.identity,
-            jurisdiction_id=jid,
-            fields={"name": f"{jid.title()} County", "time_zone": "America/Boise"},
+        fields = {"name": f"{jid.title()} County", "time_zone": "America/Boise"}
+        await self.identity.units.handle(
+            CreateJurisdiction(jurisdiction_id=jid, fields=fields),
+            jurisdictions.create_jurisdiction,
         )
         token = await self.staff_token(jid)
         r = await self.http.put(

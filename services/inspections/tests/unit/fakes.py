@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from chassis.testing.fakes import FakeRepository, FakeTransaction, FakeUnitOfWork
+from chassis.testing.fakes import FakeDocuments, FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
 from inspections.adapters.repositories import InspectionRepository, PermitRepository
 from inspections.domain.calendar import DEFAULT_SETTINGS
@@ -68,6 +68,8 @@ class FakeInspectionsUnitOfWork:
         self.settings = FakeSettings(tx, jurisdiction_id)
         self.zones = FakeZones(tx, jurisdiction_id)
         self.slots = FakeSlots(tx, jurisdiction_id)
+        self.inspection_docs = FakeDocuments(tx, jurisdiction_id, "inspections")
+        self.permit_docs = FakeDocuments(tx, jurisdiction_id, "permits")
 
     @property
     def now(self) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chassis.mongo import documents
 from chassis.uow import ReadOnly, Transaction, Units
 from inspections.adapters.repositories import (
     InspectionRepository,
@@ -25,6 +26,8 @@ class MongoInspectionsUnitOfWork:
         self.settings = Settings(tx.db, jurisdiction_id, tx.session)
         self.zones = Zones(tx.db, jurisdiction_id, tx.session)
         self.slots = Slots(tx.db, jurisdiction_id, tx.session)
+        self.inspection_docs = documents(tx.db, jurisdiction_id, tx.session, "inspections")
+        self.permit_docs = documents(tx.db, jurisdiction_id, tx.session, "permits")
 
     @property
     def now(self) -> datetime:

@@ -42,8 +42,9 @@ class InspectionsApp:
         more: bool = False,
     ) -> InspectionPage:
         """Inspections with their permit's current status (the Record Status column)."""
-        statuses = await views.permit_statuses(
-            self.runtime.db, jurisdiction_id, {d["permit_id"] for d in docs}
+        permit_ids = {d["permit_id"] for d in docs}
+        statuses = await self.units.read(
+            jurisdiction_id, lambda uow: views.permit_statuses(uow, permit_ids)
         )
         items = [inspection_out(d, self.now, statuses.get(d["permit_id"])) for d in docs]
         return InspectionPage(

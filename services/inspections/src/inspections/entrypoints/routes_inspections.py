@@ -62,7 +62,7 @@ async def permit_inspections(
     await app.units.read(
         jurisdiction_id, lambda uow: permit_for(uow, actor=user, permit_id=permit_id)
     )
-    docs = await views.of_permit(app.runtime.db, jurisdiction_id, permit_id)
+    docs = await app.units.read(jurisdiction_id, lambda uow: views.of_permit(uow, permit_id))
     return await app.page(jurisdiction_id, docs, len(docs), max(len(docs), 1), 0)
 
 

@@ -35,13 +35,11 @@ async def my_inspections(
         "both on the permits the caller may still have inspected",
     ),
 ) -> InspectionPage:
-    docs, total = await views.my_inspections(
-        app.runtime.db,
-        user,
+    docs, total = await app.units.read(
         jurisdiction_id,
-        limit=paging.limit,
-        offset=paging.offset,
-        which=which,
+        lambda uow: views.my_inspections(
+            uow, user, limit=paging.limit, offset=paging.offset, which=which
+        ),
     )
     return await app.page(jurisdiction_id, docs, total, paging.limit, paging.offset)
 
@@ -69,19 +67,22 @@ async def inspection_search(
     if today:
         cal, _ = await app.units.read(jurisdiction_id, calendar_of)
         day = cal.local_now(app.now).date()
-    docs, total, more = await views.search(
-        app.runtime.db,
-        user,
+    searched = day
+    docs, total, more = await app.units.read(
         jurisdiction_id,
-        day=day,
-        date_from=date_from,
-        date_to=date_to,
-        inspection_type=inspection_type,
-        area=area,
-        permit_number=permit,
-        status=status,
-        limit=limit,
-        offset=offset,
+        lambda uow: views.search(
+            uow,
+            user,
+            day=searched,
+            date_from=date_from,
+            date_to=date_to,
+            inspection_type=inspection_type,
+            area=area,
+            permit_number=permit,
+            status=status,
+            limit=limit,
+            offset=offset,
+        ),
     )
     return await app.page(jurisdiction_id, docs, total, limit, offset, more)
 
@@ -98,7 +99,7 @@ async def public_inspections(
     app: App,
     permit_id: str = Query(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$"),
 ) -> list[PublicInspectionOut]:
-    docs = await views.of_permit(app.runtime.db, jurisdiction_id, permit_id)
+    docs = await app.units.read(jurisdiction_id, lambda uow: views.of_permit(uow, permit_id))
     return [
         PublicInspectionOut(
             inspection=d["inspection_type"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from chassis.reads import Documents
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
 from inspections.domain.calendar import Calendar, calendar_from
@@ -51,6 +52,15 @@ class InspectionsUnitOfWork(Protocol):
     def slots(self) -> SlotsPort: ...
     @property
     def now(self) -> datetime: ...
+    @property
+    def inspection_docs(self) -> Documents:
+        """Inspections as documents, for read views (lists, searches)."""
+        ...
+
+    @property
+    def permit_docs(self) -> Documents:
+        """Permits' inspectable state as documents, for read views."""
+        ...
 
 
 InspectionsUnits = Units[InspectionsUnitOfWork]

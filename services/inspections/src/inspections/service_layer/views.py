@@ -4,29 +4,18 @@ day list and staff search."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, ClassVar
-
-from pymongo.asynchronous.database import AsyncDatabase
+from typing import Any
 
 from chassis.access import require_staff
 from chassis.api import SEARCH_CAP, capped_page
 from chassis.errors import NotFound, Unprocessable, field_error
-from chassis.mongo import TenantRepository
 from chassis.parties import party_branches
 from chassis.principal import Principal
+from chassis.reads import Documents
 from inspections.domain.permit import INSPECTABLE
+from inspections.service_layer.unit_of_work import InspectionsUnitOfWork
 
 Doc = dict[str, Any]
-
-
-class Inspections(TenantRepository):
-    """Inspections as documents, for the read side."""
-
-    collection_name: ClassVar[str] = "inspections"
-
-
-class Permits(TenantRepository):
-    collection_name: ClassVar[str] = "permits"
 
 
 def visible_permit_branches(principal: Principal) -> list[Doc]:
@@ -35,16 +24,12 @@ def visible_permit_branches(principal: Principal) -> list[Doc]:
     return party_branches(principal, "party_emails")
 
 
-async def permit_statuses(
-    db: AsyncDatabase[Doc], jurisdiction_id: str, permit_ids: set[str]
-) -> dict[str, Any]:
-    found = await Permits(db, jurisdiction_id).find(
-        {"_id": {"$in": list(permit_ids)}}, projection={"status": 1}
-    )
+async def permit_statuses(uow: InspectionsUnitOfWork, permit_ids: set[str]) -> dict[str, Any]:
+    found = await uow.permit_docs.find({"_id": {"$in": list(permit_ids)}}, projection={"status": 1})
     return {p["_id"]: p.get("status") for p in found}
 
 
-async def _my_permit_ids(permits: Permits, principal: Principal, why: str) -> set[str]:
+async def _my_permit_ids(permits: Documents, principal: Principal, why: str) -> set[str]:
     """The caller's permits that can still be inspected, one query per access path."""
     permit_ids: set[str] = set()
     for branch in visible_permit_branches(principal):
@@ -56,9 +41,8 @@ async def _my_permit_ids(permits: Permits, principal: Principal, why: str) -> se
 
 
 async def my_inspections(
-    db: AsyncDatabase[Doc],
+    uow: InspectionsUnitOfWork,
     principal: Principal,
-    jurisdiction_id: str,
     *,
     limit: int,
     offset: int,
@@ -71,11 +55,11 @@ async def my_inspections(
 
     ``which="results"``: the inspections of those permits that have a result
     (R-INS-6: pass, fail with its corrections, …), newest first."""
-    if principal.jurisdiction_id != jurisdiction_id:
+    if principal.jurisdiction_id != uow.jurisdiction_id:
         raise NotFound("not found")
     why = "the caller's own permits and inspections (R-INS-7)"
-    permit_ids = sorted(await _my_permit_ids(Permits(db, jurisdiction_id), principal, why))
-    repo = Inspections(db, jurisdiction_id)
+    permit_ids = sorted(await _my_permit_ids(uow.permit_docs, principal, why))
+    repo = uow.inspection_docs
     if which == "results":
         done = await repo.find(
             {"status": "RESULTED", "permit_id": {"$in": permit_ids}}, bounded=why
@@ -134,9 +118,8 @@ def _bounded_by(
 
 
 async def search(
-    db: AsyncDatabase[Doc],
+    uow: InspectionsUnitOfWork,
     principal: Principal,
-    jurisdiction_id: str,
     *,
     day: date | None,
     date_from: date | None,
@@ -153,7 +136,7 @@ async def search(
     bounds the search is read one day at a time from its first day, until
     ``SEARCH_CAP`` + 1 inspections are found; the total counts up to
     ``SEARCH_CAP`` (the third value: there are more)."""
-    require_staff(principal, jurisdiction_id)
+    require_staff(principal, uow.jurisdiction_id)
     bounded = _bounded_by(day, date_from, date_to, permit_number, status)
     others: Doc = {}
     for key, value in (
@@ -164,7 +147,7 @@ async def search(
     ):
         if value:
             others[key] = value
-    repo = Inspections(db, jurisdiction_id)
+    repo = uow.inspection_docs
     if date_from and date_to and not day and not permit_number and status != "SCHEDULED":
         found = await _days(repo, date_from, date_to, others)
     else:
@@ -175,7 +158,7 @@ async def search(
     return capped_page(ordered, offset, limit)
 
 
-async def _days(repo: Inspections, first: date, last: date, others: Doc) -> list[Doc]:
+async def _days(repo: Documents, first: date, last: date, others: Doc) -> list[Doc]:
     """The window's inspections a day at a time (each an equality on the
     date), no further than ``SEARCH_CAP`` + 1: what is read is what is
     answered plus at most one day's, never the window's whole history."""
@@ -189,10 +172,10 @@ async def _days(repo: Inspections, first: date, last: date, others: Doc) -> list
     return found
 
 
-async def of_permit(db: AsyncDatabase[Doc], jurisdiction_id: str, permit_id: str) -> list[Doc]:
+async def of_permit(uow: InspectionsUnitOfWork, permit_id: str) -> list[Doc]:
     """Every inspection of one permit, results included, in date order (the
     permit's page; the caller's right to the permit is checked first)."""
-    found = await Inspections(db, jurisdiction_id).find(
+    found = await uow.inspection_docs.find(
         {"permit_id": permit_id}, bounded="one permit's inspections (a handful)"
     )
     return sorted(found, key=lambda d: (d["date"], d["_id"]))
