@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from chassis.clock import ManualClock
-from chassis.testing.fakes import FakeRepository, FakeTransaction, FakeUnitOfWork
+from chassis.testing.fakes import FakeDocuments, FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
 from payments.adapters.repositories import (
     PaymentRepository,
@@ -113,6 +113,8 @@ class FakePaymentsUnitOfWork:
         self.reservations = FakeReservations(tx, jurisdiction_id, "reservations")
         self.receipts = FakeReceipts(tx, jurisdiction_id, "receipts")
         self.webhook_events = FakeWebhookEvents(tx, jurisdiction_id, "webhook_events")
+        self.payment_docs = FakeDocuments(tx, jurisdiction_id, "payments")
+        self.refund_docs = FakeDocuments(tx, jurisdiction_id, "refunds")
         self.released_keys = 0
 
     @property

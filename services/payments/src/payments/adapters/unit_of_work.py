@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from chassis.idempotency import release_pending
+from chassis.mongo import documents
 from chassis.uow import ReadOnly, Transaction, Units
 from payments.adapters.repositories import (
     Carts,
@@ -34,6 +35,8 @@ class MongoPaymentsUnitOfWork:
         self.reservations = Reservations(db, jurisdiction_id, session)
         self.receipts = Receipts(db, jurisdiction_id, session)
         self.webhook_events = WebhookEvents(db, jurisdiction_id, session)
+        self.payment_docs = documents(db, jurisdiction_id, session, "payments")
+        self.refund_docs = documents(db, jurisdiction_id, session, "refunds")
 
     @property
     def now(self) -> datetime:

@@ -87,17 +87,19 @@ async def search_payments(
     settled_from: IsoDateTime | None = Query(default=None, alias="from"),
     settled_to: IsoDateTime | None = Query(default=None, alias="to"),
 ) -> PaymentPage:
-    docs, total, more = await views.staff_search(
-        app.runtime.db,
-        user,
+    docs, total, more = await app.service.units.read(
         jurisdiction_id,
-        receipt_number=receipt,
-        permit_number=permit,
-        method=method,
-        status=status,
-        settled_from=settled_from,
-        settled_to=settled_to,
-        limit=paging.limit,
-        offset=paging.offset,
+        lambda uow: views.staff_search(
+            uow,
+            user,
+            receipt_number=receipt,
+            permit_number=permit,
+            method=method,
+            status=status,
+            settled_from=settled_from,
+            settled_to=settled_to,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
     )
     return paging.page([payment_out(d) for d in docs], total, more)

@@ -55,20 +55,22 @@ async def list_my_payments(
     paging: PageQuery,
     paid_only: bool = Query(default=True, description="false: failed checkouts too"),
 ) -> PaymentPage:
-    docs, total = await views.my_payments(
-        app.runtime.db,
-        user,
+    docs, total = await app.service.units.read(
         jurisdiction_id,
-        paid_only=paid_only,
-        limit=paging.limit,
-        offset=paging.offset,
+        lambda uow: views.my_payments(
+            uow, user, paid_only=paid_only, limit=paging.limit, offset=paging.offset
+        ),
     )
     return paging.page([payment_out(d) for d in docs], total)
 
 
 @router.get("/payments/{payment_id}", response_model=PaymentOut, summary="One payment")
 async def get_payment(jurisdiction_id: str, payment_id: str, user: Tenant, app: App) -> PaymentOut:
-    return payment_out(await views.get_payment(app.runtime.db, user, jurisdiction_id, payment_id))
+    return payment_out(
+        await app.service.units.read(
+            jurisdiction_id, lambda uow: views.get_payment(uow, user, payment_id)
+        )
+    )
 
 
 @router.post(
@@ -83,9 +85,7 @@ async def get_payment(jurisdiction_id: str, payment_id: str, user: Tenant, app: 
 async def cancel_checkout(
     jurisdiction_id: str, payment_id: str, user: Tenant, app: App
 ) -> PaymentOut:
-    doc = await abandon.cancel_checkout(
-        app.service, app.runtime.db, user, jurisdiction_id, payment_id
-    )
+    doc = await abandon.cancel_checkout(app.service, user, jurisdiction_id, payment_id)
     return payment_out(doc)
 
 
@@ -95,4 +95,8 @@ async def cancel_checkout(
     summary="A settled payment's receipt",
 )
 async def get_receipt(jurisdiction_id: str, payment_id: str, user: Tenant, app: App) -> PaymentOut:
-    return payment_out(await views.receipt(app.runtime.db, user, jurisdiction_id, payment_id))
+    return payment_out(
+        await app.service.units.read(
+            jurisdiction_id, lambda uow: views.receipt(uow, user, payment_id)
+        )
+    )

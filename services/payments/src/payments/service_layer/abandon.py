@@ -22,9 +22,11 @@ Doc = dict[str, Any]
 
 
 async def cancel_checkout(
-    svc: PaymentsService, db: Any, actor: Principal, jurisdiction_id: str, payment_id: str
+    svc: PaymentsService, actor: Principal, jurisdiction_id: str, payment_id: str
 ) -> Doc:
-    payment = await get_payment(db, actor, jurisdiction_id, payment_id)  # the payer's own, else 404
+    payment = await svc.units.read(  # the payer's own, else 404
+        jurisdiction_id, lambda uow: get_payment(uow, actor, payment_id)
+    )
     if payment.get("account_id") != actor.account_id:
         raise Conflict("only the payer may cancel their checkout", slug="not-the-payer")
     if payment["status"] not in OPEN:
@@ -46,4 +48,4 @@ async def cancel_checkout(
         await svc.units.run(jurisdiction_id, partial(settle, svc, payment_id, method=method))
     else:
         await svc.units.run(jurisdiction_id, partial(fail, payment_id, "canceled"))
-    return await get_payment(db, actor, jurisdiction_id, payment_id)
+    return await svc.units.read(jurisdiction_id, lambda uow: get_payment(uow, actor, payment_id))

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from chassis.clock import Clock
 from chassis.errors import Conflict
+from chassis.reads import Documents
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
 from payments.domain.payment import Payment
@@ -86,6 +87,13 @@ class PaymentsUnitOfWork(Protocol):
     def webhook_events(self) -> WebhookEventsPort: ...
     @property
     def now(self) -> datetime: ...
+    @property
+    def payment_docs(self) -> Documents:
+        """Payments as documents, for read views (Paid Items, receipts, search)."""
+        ...
+
+    @property
+    def refund_docs(self) -> Documents: ...
 
     def after_commit(self, callback: Callable[[], Awaitable[Any]]) -> None: ...
 

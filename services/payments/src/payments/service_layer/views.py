@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
-
-from pymongo.asynchronous.database import AsyncDatabase
+from typing import Any
 
 from chassis.access import require_staff
 from chassis.api import SEARCH_CAP, capped_page
 from chassis.clock import as_utc
 from chassis.errors import NotFound, Unprocessable, field_error
-from chassis.mongo import TenantRepository
 from chassis.principal import Principal
+from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 Doc = dict[str, Any]
 PAID = ("SETTLED", "PARTIALLY_REFUNDED", "REFUNDED")
-
-
-class Payments(TenantRepository):
-    """Payments as documents, for the read side."""
-
-    collection_name: ClassVar[str] = "payments"
-
-
-class Refunds(TenantRepository):
-    collection_name: ClassVar[str] = "refunds"
 
 
 def _visible(payment: Doc | None, principal: Principal) -> Doc:
@@ -39,20 +27,19 @@ def _visible(payment: Doc | None, principal: Principal) -> Doc:
 
 
 async def my_payments(
-    db: AsyncDatabase[Doc],
+    uow: PaymentsUnitOfWork,
     principal: Principal,
-    jurisdiction_id: str,
     *,
     paid_only: bool,
     limit: int,
     offset: int,
 ) -> tuple[list[Doc], int]:
-    if principal.jurisdiction_id != jurisdiction_id:
+    if principal.jurisdiction_id != uow.jurisdiction_id:
         raise NotFound("not found")
     query: Doc = {"account_id": principal.account_id}
     if paid_only:
         query["status"] = {"$in": list(PAID)}
-    return await Payments(db, jurisdiction_id).page(
+    return await uow.payment_docs.page(
         query, order=_newest_first, offset=offset, limit=limit, bounded="a payer's own payments"
     )
 
@@ -61,31 +48,26 @@ def _newest_first(doc: Doc) -> tuple[float, str]:
     return -as_utc(doc["created_at"]).timestamp(), str(doc["_id"])
 
 
-async def get_payment(
-    db: AsyncDatabase[Doc], principal: Principal, jurisdiction_id: str, payment_id: str
-) -> Doc:
-    if principal.jurisdiction_id != jurisdiction_id:
+async def get_payment(uow: PaymentsUnitOfWork, principal: Principal, payment_id: str) -> Doc:
+    if principal.jurisdiction_id != uow.jurisdiction_id:
         raise NotFound("no such payment")
-    payment = _visible(await Payments(db, jurisdiction_id).find_one({"_id": payment_id}), principal)
-    payment["refunds"] = await Refunds(db, jurisdiction_id).find(
+    payment = _visible(await uow.payment_docs.find_one({"_id": payment_id}), principal)
+    payment["refunds"] = await uow.refund_docs.find(
         {"payment_id": payment_id}, sort=[("created_at", 1)], bounded="one payment's refunds"
     )
     return payment
 
 
-async def receipt(
-    db: AsyncDatabase[Doc], principal: Principal, jurisdiction_id: str, payment_id: str
-) -> Doc:
-    payment = await get_payment(db, principal, jurisdiction_id, payment_id)
+async def receipt(uow: PaymentsUnitOfWork, principal: Principal, payment_id: str) -> Doc:
+    payment = await get_payment(uow, principal, payment_id)
     if not payment.get("receipt_number"):
         raise NotFound("this payment has no receipt (it was not settled)")
     return payment
 
 
 async def staff_search(
-    db: AsyncDatabase[Doc],
+    uow: PaymentsUnitOfWork,
     principal: Principal,
-    jurisdiction_id: str,
     *,
     receipt_number: str | None,
     permit_number: str | None,
@@ -100,7 +82,7 @@ async def staff_search(
     walked a day at a time from its newest end, reading at most ``SEARCH_CAP``
     + 1 payments; the total counts up to ``SEARCH_CAP`` (the third value:
     there are more)."""
-    require_staff(principal, jurisdiction_id)
+    require_staff(principal, uow.jurisdiction_id)
     settled_from, settled_to = _window(settled_from, settled_to)
     bounded = _bounded_by(receipt_number, permit_number, status, settled_from, settled_to)
     query: Doc = {}
@@ -112,7 +94,7 @@ async def staff_search(
         query["method"] = method
     if status:
         query["status"] = status
-    repo = Payments(db, jurisdiction_id)
+    repo = uow.payment_docs
     if settled_from and settled_to and not (receipt_number or permit_number):
         found = await repo.newest_in_window(
             query, "settled_at", settled_from, settled_to, want=SEARCH_CAP + 1
