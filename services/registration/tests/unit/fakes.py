@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from chassis.testing.fakes import FakeRepository, FakeTransaction, FakeUnitOfWork
+from chassis.testing.fakes import FakeDocuments, FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
 from registration.adapters.repositories import ConfirmationRepository, RegistrationRepository
 from registration.domain.registration import EmailConfirmation, Registration
@@ -42,6 +42,7 @@ class FakeRegistrationUnitOfWork:
             tx, jurisdiction_id, ConfirmationRepository, "starts"
         )
         self.config = FakeConfig(tx, jurisdiction_id)
+        self.registration_docs = FakeDocuments(tx, jurisdiction_id, "registrations")
 
     @property
     def now(self) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chassis.mongo import documents
 from chassis.uow import ReadOnly, Transaction, Units
 from registration.adapters.repositories import (
     ConfirmationRepository,
@@ -21,6 +22,7 @@ class MongoRegistrationUnitOfWork:
         self.registrations = RegistrationRepository(tx, jurisdiction_id)
         self.confirmations = ConfirmationRepository(tx, jurisdiction_id)
         self.config = RegistrationConfig(tx.db, jurisdiction_id, tx.session)
+        self.registration_docs = documents(tx.db, jurisdiction_id, tx.session, "registrations")
 
     @property
     def now(self) -> datetime:

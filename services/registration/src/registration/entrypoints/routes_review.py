@@ -40,16 +40,18 @@ async def queue(
     submitted_from: IsoDateTime | None = None,
     submitted_to: IsoDateTime | None = None,
 ) -> QueuePage:
-    docs, total = await views.queue(
-        app.runtime.db,
-        user,
+    docs, total = await app.service.units.read(
         jurisdiction_id,
-        status=status,
-        trade=trade,
-        submitted_from=submitted_from,
-        submitted_to=submitted_to,
-        limit=paging.limit,
-        offset=paging.offset,
+        lambda uow: views.queue(
+            uow,
+            user,
+            status=status,
+            trade=trade,
+            submitted_from=submitted_from,
+            submitted_to=submitted_to,
+            limit=paging.limit,
+            offset=paging.offset,
+        ),
     )
     items = [
         QueueItem(id=d["_id"], **{k: d.get(k) for k in QueueItem.model_fields if k != "id"})

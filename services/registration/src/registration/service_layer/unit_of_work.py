@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chassis.documents import DocumentStore
+from chassis.reads import Documents
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
 from registration.domain.registration import EmailConfirmation, Registration
@@ -49,6 +50,10 @@ class RegistrationUnitOfWork(Protocol):
     def config(self) -> ConfigPort: ...
     @property
     def now(self) -> datetime: ...
+    @property
+    def registration_docs(self) -> Documents:
+        """Registrations as documents, for the review queue."""
+        ...
 
 
 class IdentityPort(Protocol):

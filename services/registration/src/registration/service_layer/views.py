@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
-
-from pymongo.asynchronous.database import AsyncDatabase
+from typing import Any
 
 from chassis.access import require_staff
 from chassis.clock import as_utc
 from chassis.errors import Unprocessable, field_error
-from chassis.mongo import TenantRepository
 from chassis.principal import Principal
 from registration.domain.registration import Registration
 from registration.service_layer.review import REVIEWER_ROLES
-from registration.service_layer.unit_of_work import Doc, requirements_of
-
-
-class Registrations(TenantRepository):
-    """Registrations as documents, for the queue."""
-
-    collection_name: ClassVar[str] = "registrations"
+from registration.service_layer.unit_of_work import Doc, RegistrationUnitOfWork, requirements_of
 
 
 def registrant_view(config: Doc, r: Registration) -> dict[str, Any]:
@@ -56,9 +47,8 @@ def staff_view(config: Doc, r: Registration) -> dict[str, Any]:
 
 
 async def queue(
-    db: AsyncDatabase[Doc],
+    uow: RegistrationUnitOfWork,
     actor: Principal,
-    jurisdiction_id: str,
     *,
     status: str | None,
     trade: str | None,
@@ -67,7 +57,7 @@ async def queue(
     limit: int,
     offset: int,
 ) -> tuple[list[Doc], int]:
-    require_staff(actor, jurisdiction_id, *REVIEWER_ROLES)
+    require_staff(actor, uow.jurisdiction_id, *REVIEWER_ROLES)
     status = status or "pending_validation"
     window = _window(submitted_from, submitted_to)
     query: Doc = {"status": status}
@@ -75,7 +65,7 @@ async def queue(
         query["trades"] = trade
     if window:
         query["submitted_at"] = {"$gte": window[0], "$lt": window[1]}
-    return await Registrations(db, jurisdiction_id).page(
+    return await uow.registration_docs.page(
         query,
         order=lambda d: (as_utc(d["submitted_at"]), d["_id"]),  # first come, first served
         offset=offset,
