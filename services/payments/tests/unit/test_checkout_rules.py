@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 
 from chassis.errors import Forbidden, NotFound, ProblemError
+from chassis.money import Money
 from payments.domain.errors import NothingDue, UnknownMethod
 from payments.service_layer import cart
 from payments.service_layer.commands import AddPermitsToCart
@@ -22,14 +23,14 @@ async def test_r_pay_4_the_checkout_summary_reproduces_seed_003(world: World) ->
     await world.assess()
     await world.fill_cart(RICH)
     card = await world.svc.units.read(JID, partial(cart.summary, RICH, "card"))
-    assert (card["total_fees_minor"], card["convenience_fee_minor"], card["total_due_minor"]) == (
+    assert (card.total_fees.minor, card.convenience_fee.minor, card.total_due.minor) == (
         102398,
         3072,
         105470,
     )
-    assert card["convenience_fee_label"] == "Access Idaho Fee"
+    assert card.convenience_fee_label == "Access Idaho Fee"
     echeck = await world.svc.units.read(JID, partial(cart.summary, RICH, "echeck"))
-    assert echeck["total_due_minor"] == 102548
+    assert echeck.total_due.minor == 102548
     with pytest.raises(UnknownMethod) as unknown:  # R-PAY-4: only the methods offered
         await world.svc.units.read(JID, partial(cart.summary, RICH, "bitcoin"))
     assert unknown.value.data == {"method": "bitcoin", "offered": ["card", "echeck"]}
@@ -42,7 +43,7 @@ async def test_r_pay_4_a_fee_the_jurisdiction_bears_is_not_charged(world: World)
     await world.assess()
     await world.fill_cart(RICH)
     card = await world.svc.units.read(JID, partial(cart.summary, RICH, "card"))
-    assert (card["convenience_fee_minor"], card["absorbed_fee_minor"]) == (0, 3072)
+    assert (card.convenience_fee.minor, card.absorbed_fee.minor) == (0, 3072)
 
 
 async def test_r_pay_3_only_whoever_may_pay_puts_fees_in_a_cart(world: World) -> None:
@@ -165,5 +166,5 @@ async def test_r_pay_3_pay_all_fees_puts_several_permits_in_the_cart_or_none(wor
     mine = AddPermitsToCart(jurisdiction_id=JID, actor=RICH, permit_ids=["p1", "p2"])
     await world.svc.units.run(JID, partial(cart.add_permits_to_cart, mine))
     summary = await world.svc.units.read(JID, partial(cart.summary, RICH, "echeck"))
-    assert [p["number"] for p in summary["permits"]] == ["RES16-p1", "RES16-p2"]
-    assert summary["total_fees_minor"] == 102398 + 3500
+    assert [p.number for p in summary.permits] == ["RES16-p1", "RES16-p2"]
+    assert summary.total_fees == Money(102398 + 3500, "USD")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from chassis.money import Money
 from chassis.status import IllegalTransition
 from contracts.permits import FeeVoided, Party, PermitPartiesChanged
 from payments.adapters.repositories import PaymentRepository, RefundRepository
@@ -155,10 +156,9 @@ def test_a_payment_moves_only_as_its_table_allows() -> None:
         status="SETTLED",
         method="card",
         items=[],
-        fees_minor=0,
-        convenience_fee_minor=0,
-        total_minor=0,
-        currency="USD",
+        fees=Money(0, "USD"),
+        convenience_fee=Money(0, "USD"),
+        total=Money(0, "USD"),
         created_at=at,
     )
     assert not payment.fail("declined", at=at)  # a settled payment does not fail

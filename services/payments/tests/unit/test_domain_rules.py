@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from chassis.errors import Conflict, NotFound, Unprocessable
+from chassis.money import Money
 from chassis.principal import Principal
 from contracts.permits import (
     FeeAssessed,
@@ -113,7 +114,7 @@ def test_a_refund_reopens_only_what_that_payment_paid() -> None:
 
 def test_a_counter_payment_takes_open_lines_without_a_fee() -> None:
     summary = counter_summary([{"permit_id": "p1"}], {"p1": _receivable()}, "cash", "USD")
-    assert (summary["total_due_minor"], summary["convenience_fee_minor"]) == (13100, 0)
+    assert (summary.total_due, summary.convenience_fee) == (Money(13100, "USD"), Money(0, "USD"))
     with pytest.raises(NotFound):
         counter_summary([{"permit_id": "p9"}], {"p9": None}, "cash", "USD")
 
@@ -135,19 +136,18 @@ def _settled(convenience: int = 393) -> Payment:
                 ],
             }
         ],
-        fees_minor=13100,
-        convenience_fee_minor=convenience,
-        total_minor=13100 + convenience,
-        currency="USD",
+        fees=Money(13100, "USD"),
+        convenience_fee=Money(convenience, "USD"),
+        total=Money(13100 + convenience, "USD"),
         created_at=AT,
     )
     return p
 
 
 def test_r_pay_6_the_convenience_fee_goes_back_only_with_the_whole_payment() -> None:
-    assert _settled().refund_request(None) == (["l1", "l2"], 13493)
+    assert _settled().refund_request(None) == (["l1", "l2"], Money(13493, "USD"))
     part = _settled()
-    assert part.refund_request(["l2"]) == (["l2"], 9600)
+    assert part.refund_request(["l2"]) == (["l2"], Money(9600, "USD"))
     with pytest.raises(Unprocessable):  # being refunded already
         part.refund_request(["l2"])
     failed = _settled()

@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from chassis.aggregate import Aggregate
 from chassis.clock import as_utc
+from chassis.money import Money
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from chassis.repository import (
     DataclassRepository,
@@ -26,11 +27,39 @@ from payments.service_layer.unit_of_work import DuplicateWebhook, FeesReserved
 Doc = dict[str, Any]
 
 
+MONEY_FIELDS = {
+    "fees": "fees_minor",
+    "convenience_fee": "convenience_fee_minor",
+    "total": "total_minor",
+    "absorbed_fee": "absorbed_fee_minor",
+    "refunded_total": "refunded_minor",
+}
+
+
 class PaymentRepository(DataclassRepository[Payment]):
+    """Payments as stored: each amount as integer minor units beside the one
+    currency (what the API and the events carry), Money in the aggregate."""
+
     collection_name: ClassVar[str] = "payments"
     not_found: ClassVar[str] = "no such payment"
 
     aggregate_type: ClassVar[type[Aggregate]] = Payment
+
+    @classmethod
+    def to_doc(cls, aggregate: Payment) -> Doc:
+        doc = plain_doc(aggregate)
+        for name, stored in MONEY_FIELDS.items():
+            doc[stored] = doc.pop(name).minor
+        doc["currency"] = aggregate.currency
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: Doc) -> Payment:
+        stored = dict(doc)
+        currency = stored.pop("currency")
+        for name, key in MONEY_FIELDS.items():
+            stored[name] = Money(int(stored.pop(key, 0) or 0), currency)
+        return Payment(**aggregate_values(Payment, stored))
 
 
 class RefundRepository(DataclassRepository[Refund]):

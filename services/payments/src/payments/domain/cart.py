@@ -4,9 +4,11 @@ payment's lines: pure functions of the cart, the receivables and the settings.""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from chassis.errors import NotFound, Unprocessable, field_error
+from chassis.money import Money
 from chassis.principal import Principal
 from payments.domain.errors import NothingDue, UnknownMethod
 from payments.domain.money import ROUNDING_RULE, Method
@@ -24,19 +26,100 @@ DEFAULT_SETTINGS: Doc = {
 }
 
 
-def _permit_row(receivable: Receivable, lines: list[Doc]) -> Doc:
-    return {
-        "permit_id": receivable.id,
-        "number": receivable.number,
-        "address": receivable.address,
-        "lines": lines,
-        "subtotal_minor": sum(ln["amount_minor"] for ln in lines),
-    }
+@dataclass(frozen=True)
+class PermitRow:
+    """One permit's lines in a summary, and their sum."""
+
+    permit_id: str
+    number: str | None
+    address: str | None
+    lines: list[Doc]
+    subtotal: Money
+
+    def as_doc(self) -> Doc:
+        return {
+            "permit_id": self.permit_id,
+            "number": self.number,
+            "address": self.address,
+            "lines": self.lines,
+            "subtotal_minor": self.subtotal.minor,
+        }
+
+
+@dataclass(frozen=True)
+class MethodOffer:
+    """A method as the payer chooses it: the fee and the total it would charge."""
+
+    code: str
+    label: str
+    convenience_fee: Money
+    total_due: Money
+
+    def as_doc(self) -> Doc:
+        return {
+            "code": self.code,
+            "label": self.label,
+            "convenience_fee_minor": self.convenience_fee.minor,
+            "total_due_minor": self.total_due.minor,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutSummary:
+    """What a payment pays (seed 003's Checkout Summary, or a counter
+    payment's lines): the amounts as Money; ``as_doc`` is the API's shape
+    (integer minor units beside the currency)."""
+
+    permits: list[PermitRow]
+    total_fees: Money
+    method: str | None
+    method_label: str | None
+    convenience_fee_label: str | None
+    convenience_fee: Money
+    total_due: Money
+    absorbed_fee: Money
+    rounding_rule: str = ROUNDING_RULE
+    notices: list[str] = field(default_factory=list)
+    methods: list[MethodOffer] = field(default_factory=list)
+
+    @property
+    def currency(self) -> str:
+        return self.total_due.currency
+
+    def as_doc(self) -> Doc:
+        return {
+            "permits": [p.as_doc() for p in self.permits],
+            "total_fees_minor": self.total_fees.minor,
+            "method": self.method,
+            "method_label": self.method_label,
+            "convenience_fee_label": self.convenience_fee_label,
+            "convenience_fee_minor": self.convenience_fee.minor,
+            "total_due_minor": self.total_due.minor,
+            "currency": self.currency,
+            "absorbed_fee_minor": self.absorbed_fee.minor,
+            "rounding_rule": self.rounding_rule,
+            "notices": list(self.notices),
+            "methods": [m.as_doc() for m in self.methods],
+        }
+
+
+def _permit_row(receivable: Receivable, lines: list[Doc], currency: str) -> PermitRow:
+    return PermitRow(
+        permit_id=receivable.id,
+        number=receivable.number,
+        address=receivable.address,
+        lines=lines,
+        subtotal=Money(sum(ln["amount_minor"] for ln in lines), currency),
+    )
 
 
 def _payable(
-    receivable: Receivable | None, line_ids: list[str], principal: Principal, notices: list[str]
-) -> Doc | None:
+    receivable: Receivable | None,
+    line_ids: list[str],
+    principal: Principal,
+    notices: list[str],
+    currency: str,
+) -> PermitRow | None:
     """A permit's row of the summary: the lines still due (R-PAY-3); what
     dropped out since it was added is told in ``notices``."""
     if receivable is None or not receivable.may_pay(principal):
@@ -50,22 +133,24 @@ def _payable(
         line = receivable.lines.get(lid)
         name = line.name if line else "a fee"
         notices.append(f"{receivable.number}: {name} is no longer due and was dropped")
-    return _permit_row(receivable, lines) if lines else None
+    return _permit_row(receivable, lines, currency) if lines else None
 
 
 def _convenience_fee(
-    methods: Mapping[str, Method], method: str | None, total: int, rule: str
-) -> tuple[int, int]:
+    methods: Mapping[str, Method], method: str | None, total: Money, rule: str
+) -> tuple[Money, Money]:
     """The payer's convenience fee for the method (R-PAY-4), and the part the
     jurisdiction bears instead (the payer is not charged it)."""
+    none = Money.zero(total.currency)
     if method is None:
-        return 0, 0
+        return none, none
     if method not in methods:
         raise UnknownMethod(method, sorted(methods))
-    fee = methods[method].convenience_fee_minor(total, rule) if total else 0
+    fee = Money(methods[method].convenience_fee_minor(total.minor, rule), total.currency)
+    fee = fee if total.minor else none
     if methods[method].borne_by == "jurisdiction":
-        return 0, fee
-    return fee, 0
+        return none, fee
+    return fee, none
 
 
 def checkout_summary(
@@ -74,45 +159,40 @@ def checkout_summary(
     settings: Doc,
     method: str | None,
     principal: Principal,
-) -> Doc:
+) -> CheckoutSummary:
     """Every fee per permit, total fees, the method's convenience fee, total due.
     A line paid or voided since it was added is dropped with a notice."""
-    permits: list[Doc] = []
+    currency = settings["currency"]
+    permits: list[PermitRow] = []
     notices: list[str] = []
     for permit_id, line_ids in items.items():
-        row = _payable(receivables.get(permit_id), line_ids, principal, notices)
+        row = _payable(receivables.get(permit_id), line_ids, principal, notices, currency)
         if row is not None:
             permits.append(row)
-    total = sum(p["subtotal_minor"] for p in permits)
+    total = sum((p.subtotal for p in permits), Money.zero(currency))
     methods = {m["code"]: Method.from_doc(m) for m in settings["methods"]}
     rule = settings.get("rounding_rule") or ROUNDING_RULE
     fee, absorbed = _convenience_fee(methods, method, total, rule)
-    return {
-        "permits": permits,
-        "total_fees_minor": total,
-        "method": method,
-        "method_label": methods[method].label if method in methods else None,
-        "convenience_fee_label": settings["fee_label"],
-        "convenience_fee_minor": fee,
-        "total_due_minor": total + fee,
-        "currency": settings["currency"],
-        "absorbed_fee_minor": absorbed,
-        "rounding_rule": rule,
-        "notices": notices,
-        "methods": [_offer(methods, m, total, rule) for m in methods.values()],
-    }
+    return CheckoutSummary(
+        permits=permits,
+        total_fees=total,
+        method=method,
+        method_label=methods[method].label if method in methods else None,
+        convenience_fee_label=settings["fee_label"],
+        convenience_fee=fee,
+        total_due=total + fee,
+        absorbed_fee=absorbed,
+        rounding_rule=rule,
+        notices=notices,
+        methods=[_offer(methods, m, total, rule) for m in methods.values()],
+    )
 
 
-def _offer(methods: Mapping[str, Method], method: Method, total: int, rule: str) -> Doc:
+def _offer(methods: Mapping[str, Method], method: Method, total: Money, rule: str) -> MethodOffer:
     """A method as the payer chooses it: its label with the fee and the total
     it would charge (what a person sees beside the choice is what happens)."""
     fee, _ = _convenience_fee(methods, method.code, total, rule)
-    return {
-        "code": method.code,
-        "label": method.label,
-        "convenience_fee_minor": fee,
-        "total_due_minor": total + fee,
-    }
+    return MethodOffer(method.code, method.label, fee, total + fee)
 
 
 def cart_lines(
@@ -136,7 +216,7 @@ def cart_lines(
 
 def counter_summary(
     wanted: list[Doc], receivables: Mapping[str, Receivable | None], method: str, currency: str
-) -> Doc:
+) -> CheckoutSummary:
     """Cash or a check at the desk: the chosen open lines (default all), no fee."""
     permits = []
     for want in wanted:
@@ -151,15 +231,17 @@ def counter_summary(
                 "only open fee lines can be paid",
                 errors=[field_error("permits", f"{receivable.number}: not open {unknown}")],
             )
-        permits.append(_permit_row(receivable, [receivable.line_doc(lid) for lid in chosen]))
-    total = sum(p["subtotal_minor"] for p in permits)
-    return {
-        "permits": permits,
-        "method": method,
-        "method_label": COUNTER_METHODS.get(method, method),
-        "total_fees_minor": total,
-        "convenience_fee_minor": 0,
-        "convenience_fee_label": None,
-        "total_due_minor": total,
-        "currency": currency,
-    }
+        lines = [receivable.line_doc(lid) for lid in chosen]
+        permits.append(_permit_row(receivable, lines, currency))
+    total = sum((p.subtotal for p in permits), Money.zero(currency))
+    none = Money.zero(currency)
+    return CheckoutSummary(
+        permits=permits,
+        method=method,
+        method_label=COUNTER_METHODS.get(method, method),
+        total_fees=total,
+        convenience_fee=none,
+        convenience_fee_label=None,
+        total_due=total,
+        absorbed_fee=none,
+    )

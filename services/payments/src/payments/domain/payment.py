@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from chassis.aggregate import SYSTEM, Aggregate
 from chassis.errors import Conflict
+from chassis.money import Money
 from chassis.principal import Principal
 from contracts.payments import (
     Allocation,
@@ -21,6 +22,7 @@ from contracts.payments import (
     PaymentRefunded,
     PaymentSettled,
 )
+from payments.domain.cart import CheckoutSummary
 from payments.domain.money import ROUNDING_RULE
 from payments.domain.payment_status import (
     OPEN,
@@ -40,18 +42,17 @@ class Payment(Aggregate):
     status: str
     method: str | None
     items: list[Doc]
-    fees_minor: int
-    convenience_fee_minor: int
-    total_minor: int
-    currency: str
+    fees: Money
+    convenience_fee: Money
+    total: Money
     created_at: datetime
     account_id: str | None = None
     payer: Doc = field(default_factory=dict)
     convenience_fee_label: str | None = None
     method_label: str | None = None
     rounding_rule: str = ROUNDING_RULE
-    absorbed_fee_minor: int = 0
-    refunded_minor: int = 0
+    absorbed_fee: Money = field(default_factory=lambda: Money(0))  # the jurisdiction bears it
+    refunded_total: Money = field(default_factory=lambda: Money(0))
     provider: str | None = None
     provider_ref: str | None = None
     hosted_url: str | None = None
@@ -72,7 +73,7 @@ class Payment(Aggregate):
         payment_id: str,
         jurisdiction_id: str,
         channel: Literal["online", "counter"],
-        summary: Doc,
+        summary: CheckoutSummary,
         payer: Doc,
         account_id: str | None,
         at: datetime,
@@ -87,19 +88,24 @@ class Payment(Aggregate):
             status="CREATED",
             account_id=account_id,
             payer=payer,
-            method=summary["method"],
-            method_label=summary.get("method_label"),
+            method=summary.method,
+            method_label=summary.method_label,
             items=[
-                {k: p.get(k) for k in ("permit_id", "number", "address", "lines")}
-                for p in summary["permits"]
+                {
+                    "permit_id": p.permit_id,
+                    "number": p.number,
+                    "address": p.address,
+                    "lines": p.lines,
+                }
+                for p in summary.permits
             ],
-            fees_minor=summary["total_fees_minor"],
-            convenience_fee_minor=summary["convenience_fee_minor"],
-            convenience_fee_label=summary["convenience_fee_label"],
-            total_minor=summary["total_due_minor"],
-            currency=summary["currency"],
-            rounding_rule=summary.get("rounding_rule", ROUNDING_RULE),
-            absorbed_fee_minor=summary.get("absorbed_fee_minor", 0),
+            fees=summary.total_fees,
+            convenience_fee=summary.convenience_fee,
+            convenience_fee_label=summary.convenience_fee_label,
+            total=summary.total_due,
+            rounding_rule=summary.rounding_rule,
+            absorbed_fee=summary.absorbed_fee,
+            refunded_total=Money.zero(summary.currency),
             created_at=at,
             **extra,
         )
@@ -117,13 +123,17 @@ class Payment(Aggregate):
             account_id=by,
             method=self.method or "",
             allocations=self.allocations(),
-            fees_minor=self.fees_minor,
-            convenience_fee_minor=self.convenience_fee_minor,
-            total_minor=self.total_minor,
+            fees_minor=self.fees.minor,
+            convenience_fee_minor=self.convenience_fee.minor,
+            total_minor=self.total.minor,
             currency=self.currency,
             provider=self.provider or "",
             expires_at=self.expires_at or at,
         )
+
+    @property
+    def currency(self) -> str:
+        return self.total.currency
 
     def visible_to(self, principal: Principal) -> bool:
         """The payer sees their own payments, staff their jurisdiction's."""
@@ -208,10 +218,10 @@ class Payment(Aggregate):
                 receipt_number=receipt_number,
                 channel=self.channel,
                 method=self.method,
-                fees_minor=self.fees_minor,
-                convenience_fee_minor=self.convenience_fee_minor,
+                fees_minor=self.fees.minor,
+                convenience_fee_minor=self.convenience_fee.minor,
                 convenience_fee_label=self.convenience_fee_label,
-                total_minor=self.total_minor,
+                total_minor=self.total.minor,
                 rounding_rule=self.rounding_rule,
                 payer_email=self.payer.get("email"),
                 payer_name=self.payer.get("name"),
@@ -244,14 +254,16 @@ class Payment(Aggregate):
         self.method, self.paid_at = method or self.method, at
 
     # -- refunds --------------------------------------------------------------
-    def refund_request(self, line_ids: list[str] | None) -> tuple[list[str], int]:
+    def refund_request(self, line_ids: list[str] | None) -> tuple[list[str], Money]:
         """The lines a refund takes (default: every refundable line) and its
         amount; the convenience fee goes back only with the whole payment."""
         if self.status not in REFUNDABLE:
             raise Conflict(f"a {self.status} payment cannot be refunded", slug="not-refundable")
-        chosen, amount = refund_amount(self.items, line_ids)
-        if self.refunded_minor == 0 and set(chosen) == {lid for _, lid in self.line_keys}:
-            amount += self.convenience_fee_minor
+        chosen, lines_minor = refund_amount(self.items, line_ids)
+        amount = Money(lines_minor, self.currency)
+        whole = set(chosen) == {lid for _, lid in self.line_keys}
+        if self.refunded_total.is_zero and whole:
+            amount += self.convenience_fee
         self._change()
         for item in self.items:
             for ln in item["lines"]:
@@ -265,7 +277,7 @@ class Payment(Aggregate):
             for ln in item["lines"]:
                 if ln["line_id"] in reopened:
                     ln["refunded"], ln["refunding"] = True, False
-        self.refunded_minor += refund.amount_minor
+        self.refunded_total += Money(refund.amount_minor, self.currency)
         everything = refund.automatic or all(
             ln.get("refunded") for item in self.items for ln in item["lines"]
         )

@@ -12,6 +12,7 @@ from chassis.money import amount_text
 from chassis.numbers import CurrencyCode, MoneyText, PercentText
 from chassis.schemas import Strict
 from payments.adapters.repositories import PaymentRepository, RefundRepository
+from payments.domain.cart import CheckoutSummary
 from payments.domain.payment import Payment
 from payments.domain.refund import Refund
 
@@ -209,8 +210,9 @@ def refund_out(found: Refund | dict[str, Any]) -> RefundOut:
     )
 
 
-def summary_out(s: dict[str, Any]) -> dict[str, Any]:
+def summary_out(summary: CheckoutSummary) -> dict[str, Any]:
     """The Checkout Summary with amounts as text beside the minor units."""
+    s = summary.as_doc()
     for permit in s["permits"]:
         permit["subtotal"] = amount_text(permit["subtotal_minor"])
         for line in permit["lines"]:

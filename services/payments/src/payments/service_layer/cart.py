@@ -5,7 +5,7 @@ from __future__ import annotations
 from chassis.access import require_member, require_staff
 from chassis.errors import Forbidden
 from chassis.principal import Principal
-from payments.domain.cart import Doc, cart_lines, checkout_summary
+from payments.domain.cart import CheckoutSummary, Doc, cart_lines, checkout_summary
 from payments.domain.errors import NothingDue
 from payments.service_layer.commands import (
     AddPermitsToCart,
@@ -61,7 +61,7 @@ async def remove_from_cart(cmd: RemoveFromCart, uow: PaymentsUnitOfWork) -> None
     await uow.carts.drop(cmd.actor.account_id, [cmd.permit_id])
 
 
-async def summary(actor: Principal, method: str | None, uow: PaymentsUnitOfWork) -> Doc:
+async def summary(actor: Principal, method: str | None, uow: PaymentsUnitOfWork) -> CheckoutSummary:
     """The Checkout Summary of seed 003 (fees per permit, the method's fee, total due)."""
     require_member(actor, uow.jurisdiction_id)
     items = await uow.carts.items(actor.account_id)

@@ -12,7 +12,6 @@ from uuid import uuid4
 
 from chassis.access import require_member
 from chassis.errors import Conflict, ProblemError, Unprocessable, field_error
-from chassis.money import amount_text
 from payments.domain.payment import Payment
 from payments.service_layer.cart import online_settings, summary
 from payments.service_layer.commands import Checkout
@@ -28,14 +27,13 @@ async def _create(
 ) -> Payment:
     cart = await summary(cmd.actor, cmd.method, uow)
     await online_settings(uow)
-    if not cart["permits"]:
+    if not cart.permits:
         raise Unprocessable("your cart has no fees due", errors=[field_error("cart", "empty")])
     expected = cmd.expected_total_minor
-    if expected is not None and cart["total_due_minor"] != expected:
+    if expected is not None and cart.total_due.minor != expected:
         raise Conflict(
-            f"the total due for this method is now {amount_text(cart['total_due_minor'])} "
-            f"{cart['currency']}, not what was shown; nothing was charged — check the "
-            "summary and pay again",
+            f"the total due for this method is now {cart.total_due} {cart.currency}, not "
+            "what was shown; nothing was charged — check the summary and pay again",
             slug="total-changed",
         )
     expires = uow.now + timedelta(minutes=svc.reservation_minutes)
@@ -89,7 +87,7 @@ async def open_with_provider(svc: PaymentsService, payment: Payment) -> Payment:
             CheckoutRequest(
                 payment_id=payment_id,
                 jurisdiction_id=jurisdiction_id,
-                amount_minor=payment.total_minor,
+                amount_minor=payment.total.minor,
                 currency=payment.currency,
                 method=payment.method or "",
                 description=f"Permit fees: {numbers}",

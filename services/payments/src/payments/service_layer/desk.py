@@ -53,7 +53,7 @@ async def _request(svc: PaymentsService, cmd: RequestRefund, uow: PaymentsUnitOf
         jurisdiction_id=uow.jurisdiction_id,
         payment_id=payment.id,
         line_ids=line_ids,
-        amount_minor=amount,
+        amount_minor=amount.minor,
         reason=cmd.reason,
         by=cmd.actor.account_id,
         at=uow.now,

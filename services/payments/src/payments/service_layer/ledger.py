@@ -77,7 +77,7 @@ async def _refund_whole(
         jurisdiction_id=payment.jurisdiction_id,
         payment_id=payment.id,
         line_ids=[],
-        amount_minor=payment.total_minor,
+        amount_minor=payment.total.minor,
         reason=f"the fees of {numbers} were paid by another payment",
         by=SYSTEM,
         at=uow.now,

@@ -25,7 +25,7 @@ async def _apply(svc: PaymentsService, event: ProviderEvent, uow: PaymentsUnitOf
         f"{svc.provider.name}:{event.event_id}", event.payment_id, event.outcome, uow.now
     )
     payment = await uow.payments.require(event.payment_id)
-    if event.amount_minor is not None and event.amount_minor != payment.total_minor:
+    if event.amount_minor is not None and event.amount_minor != payment.total.minor:
         log.error("webhook amount %s ≠ payment %s", event.amount_minor, payment.id)
         return "amount-mismatch"
     if event.outcome == "succeeded":
