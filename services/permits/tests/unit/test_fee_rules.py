@@ -51,7 +51,7 @@ async def test_r_pay_1_an_unknown_item_is_refused_naming_it_and_changes_nothing(
             JID, partial(fees.assess_fees, _assess(permit.id, ("MECH", "0"), ("NOPE", "0")))
         )
     assert (refused.value.index, refused.value.part) == (1, "code")  # the second item's code
-    assert (await world.get(permit.id)).fees == []
+    assert (await world.get(permit.id)).fees.lines == []
 
 
 async def test_r_pay_1_a_closed_permit_takes_no_fees(world: World) -> None:

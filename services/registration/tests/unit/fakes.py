@@ -9,7 +9,8 @@ from typing import Any
 from chassis.testing.fakes import FakeDocuments, FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
 from registration.adapters.repositories import ConfirmationRepository, RegistrationRepository
-from registration.domain.registration import EmailConfirmation, Registration
+from registration.domain.confirmation import EmailConfirmation
+from registration.domain.registration import Registration
 from registration.service_layer.unit_of_work import DEFAULT_CONFIG, RegistrationUnitOfWork
 
 Doc = dict[str, Any]

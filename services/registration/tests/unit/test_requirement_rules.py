@@ -10,7 +10,7 @@ import pytest
 from chassis.errors import Unprocessable
 from chassis.status import IllegalTransition
 from registration.domain.configuration import check_config, check_sections
-from registration.domain.registration import EmailConfirmation
+from registration.domain.confirmation import EmailConfirmation
 from registration.domain.requirements import (
     Requirement,
     RuleBroken,

@@ -15,6 +15,7 @@ from chassis.aggregate import HistoryEntry
 from chassis.errors import Conflict
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from chassis.repository import MongoAggregateRepository
+from permits.domain.fee_ledger import FeeLedger
 from permits.domain.fees import FeeLine
 from permits.domain.permit import Permit
 from permits.domain.permit_type import PermitType
@@ -32,7 +33,7 @@ class PermitRepository(MongoAggregateRepository[Permit]):
         doc = {name: getattr(aggregate, name) for name in _PERMIT_FIELDS}
         doc["_id"] = doc.pop("id")
         doc["history"] = [entry.as_doc() for entry in aggregate.history]
-        doc["fees"] = [vars(line).copy() for line in aggregate.fees]
+        doc["fees"] = [vars(line).copy() for line in aggregate.fees.lines]
         doc["company_ids"] = list(aggregate.company_ids)
         doc["linked_accounts"] = list(aggregate.linked_accounts)
         return doc
@@ -42,7 +43,7 @@ class PermitRepository(MongoAggregateRepository[Permit]):
         values = {name: doc[name] for name in _PERMIT_FIELDS if name in doc}
         values["id"] = doc["_id"]
         values["history"] = [HistoryEntry.from_doc(h) for h in doc.get("history", [])]
-        values["fees"] = [FeeLine(**line) for line in doc.get("fees", [])]
+        values["fees"] = FeeLedger([FeeLine(**line) for line in doc.get("fees", [])])
         return Permit(**values)
 
     async def add(self, aggregate: Permit) -> None:

@@ -3,6 +3,8 @@
 Each method is named after the rule it applies; every status change goes
 through :meth:`Permit.move_to` and so through the transition table
 (R-PER-3), writes one history entry and records ``PermitStatusChanged``.
+Its fees are a :class:`~permits.domain.fee_ledger.FeeLedger` it holds: the
+ledger says which lines changed, the permit records the events and moves.
 """
 
 from __future__ import annotations
@@ -15,23 +17,31 @@ from uuid import uuid4
 
 from chassis.aggregate import SYSTEM, Aggregate
 from chassis.clock import as_utc
+from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.parties import Parties
 from chassis.principal import Principal
+from chassis.status import IllegalTransition
 from contracts.permits import (
+    FeeAssessed,
+    FeeVoided,
+    Party,
     PermitApplied,
     PermitCancelled,
     PermitExpired,
     PermitExpiring,
     PermitIssued,
+    PermitLinked,
+    PermitPartiesChanged,
     PermitReinstated,
     PermitStatusChanged,
+    PermitUnlinked,
     SiteAddress,
 )
+from contracts.permits import FeeLine as FeeLineOut
+from permits.domain.fee_ledger import FeeLedger
 from permits.domain.fees import FeeLine
-from permits.domain.permit_fees import PermitFees
-from permits.domain.permit_parties import PermitParties
 from permits.domain.permit_type import PermitType
-from permits.domain.workflow import ACTIVE, check_transition
+from permits.domain.workflow import ACTIVE, CLOSED_TO_FEES, check_transition
 
 Doc = dict[str, Any]
 
@@ -43,7 +53,7 @@ def _party(party: Doc | None) -> Doc | None:
 
 
 @dataclass(kw_only=True, eq=False)
-class Permit(PermitFees, PermitParties, Aggregate):
+class Permit(Aggregate):
     number: str
     type_code: str
     type_name: str
@@ -62,7 +72,7 @@ class Permit(PermitFees, PermitParties, Aggregate):
     street_key: str = ""  # the site's street, upper-cased: staff search by its prefix
     comments: list[Doc] = field(default_factory=list)
     documents: list[Doc] = field(default_factory=list)
-    fees: list[FeeLine] = field(default_factory=list)
+    fees: FeeLedger = field(default_factory=FeeLedger)
     issued_at: datetime | None = None
     last_activity_at: datetime | None = None
     expires_at: datetime | None = None
@@ -123,6 +133,200 @@ class Permit(PermitFees, PermitParties, Aggregate):
             )
         )
         return permit
+
+    # -- who is on it (R-ID-6, seed 000) ---------------------------------------
+    def _parties(self) -> Doc:
+        return {
+            "applicant": Party(**self.applicant),
+            "owner": Party(**self.owner) if self.owner else None,
+            "company_ids": list(self.company_ids),
+        }
+
+    def _parties_changed(self, action: str, by: str, at: datetime, **details: Any) -> int:
+        version = self._change()
+        comment = f"{action}: {details}"
+        self._note(at=at, by=by, from_status=self.status, to=self.status, comment=comment)
+        self._record(
+            PermitPartiesChanged(
+                permit_id=self.id,
+                jurisdiction_id=self.jurisdiction_id,
+                number=self.number,
+                linked_accounts=list(self.linked_accounts),
+                version=version,
+                **self._parties(),
+            )
+        )
+        return version
+
+    def change_parties(
+        self,
+        *,
+        add_companies: list[str],
+        remove_companies: list[str],
+        applicant_email: str | None,
+        owner_email: str | None,
+        by: str,
+        at: datetime,
+    ) -> None:
+        if owner_email is not None and not self.owner:
+            raise Unprocessable(
+                "this permit has no property owner", errors=[field_error("owner_email", "no owner")]
+            )
+        companies = [c for c in self.company_ids if c not in remove_companies]
+        self.company_ids = companies + [c for c in add_companies if c not in companies]
+        if applicant_email is not None:
+            self.applicant = {**self.applicant, "email": applicant_email.lower()}
+        if owner_email is not None and self.owner:
+            self.owner = {**self.owner, "email": owner_email.lower()}
+        self._parties_changed("parties changed", by, at, companies=self.company_ids)
+
+    def matches_fact(self, fact: str) -> bool:
+        """The second fact that links a permit: its street number, zip or access code."""
+        facts = {
+            (self.site.get("street") or "").split(" ")[0].upper(),
+            (self.site.get("zip") or "").upper(),
+            (self.access_code or "").upper(),
+        } - {""}
+        return fact.strip().upper() in facts
+
+    def link(self, account_id: str, *, at: datetime) -> None:
+        if account_id in self.linked_accounts:
+            return
+        self.linked_accounts.append(account_id)
+        version = self._parties_changed("linked", account_id, at)
+        self._record(PermitLinked(**self._link(account_id, version)))
+
+    def unlink(self, account_id: str, *, at: datetime) -> None:
+        if account_id not in self.linked_accounts:
+            raise NotFound("this permit is not linked to you")
+        self.linked_accounts.remove(account_id)
+        version = self._parties_changed("unlinked", account_id, at)
+        self._record(PermitUnlinked(**self._link(account_id, version)))
+
+    def _link(self, account_id: str, version: int) -> Doc:
+        return {
+            "permit_id": self.id,
+            "jurisdiction_id": self.jurisdiction_id,
+            "number": self.number,
+            "account_id": account_id,
+            "version": version,
+        }
+
+    @property
+    def payer_emails(self) -> list[str]:
+        return [e for e in (self.applicant.get("email"), (self.owner or {}).get("email")) if e]
+
+    # -- review comments and attachments (R-PER-4) ----------------------------
+    def add_comment(self, text: str, *, by: str, at: datetime) -> None:
+        self._change()
+        self.comments.append({"id": str(uuid4()), "at": at, "by": by, "text": text})
+
+    def attach(self, document: Doc, *, by: str, at: datetime) -> None:
+        self._change()
+        self.documents.append({**document, "by": by, "at": at})
+
+    def has_document(self, file_id: str) -> bool:
+        return any(d["file_id"] == file_id for d in self.documents)
+
+    # -- fees (R-PAY-1, R-PAY-6) ------------------------------------------------
+    @property
+    def fees_due_minor(self) -> int:
+        return self.fees.balance_minor
+
+    def assess(
+        self,
+        terms: PermitType,
+        items: list[tuple[str, Decimal]],
+        manual: list[tuple[str, Decimal, str]],
+        *,
+        at: datetime,
+        by: str,
+    ) -> list[FeeLine]:
+        """Lines from the type's schedule (code, quantity) and manual lines (name,
+        amount, reason); a permit pending approval with a balance awaits payment."""
+        if self.status in CLOSED_TO_FEES:
+            raise IllegalTransition(
+                self.status, "assess fees", f"a {self.status} permit takes no new fees"
+            )
+        valuation = Decimal(self.valuation or "0")
+        lines = FeeLedger.price(terms, items, manual, valuation=valuation, at=at, by=by)
+        version = self._change()
+        self.fees.add(lines)
+        out = [
+            FeeLineOut(
+                line_id=ln.id,
+                code=ln.code,
+                name=ln.name,
+                amount_minor=ln.amount_minor,
+                currency=ln.currency,
+            )
+            for ln in lines
+        ]
+        self._record(
+            FeeAssessed(
+                **self._fee_event(version, terms.currency),
+                type_name=self.type_name,
+                site=SiteAddress(**self.site),
+                lines=out,
+                payer_emails=self.payer_emails,
+                company_ids=list(self.company_ids),
+            )
+        )
+        if self.status == "PENDING_APPROVAL" and self.fees_due_minor > 0:
+            self.move_to(
+                "AWAITING_PAYMENT", by=SYSTEM, roles=[SYSTEM], at=at, comment="fees assessed"
+            )
+        return lines
+
+    def _fee_event(self, version: int, currency: str) -> Doc:
+        return {
+            "permit_id": self.id,
+            "jurisdiction_id": self.jurisdiction_id,
+            "number": self.number,
+            "balance_minor": self.fees_due_minor,
+            "currency": currency,
+            "version": version,
+        }
+
+    def void_fee(self, line_id: str, reason: str) -> None:
+        version = self._change()
+        line = self.fees.void(line_id, reason)
+        self._record(
+            FeeVoided(**self._fee_event(version, line.currency), line_id=line_id, reason=reason)
+        )
+
+    def settle_lines(
+        self, line_ids: list[str], payment_id: str, *, at: datetime, terms: PermitType
+    ) -> bool:
+        """A settled payment pays its open lines, once; a zero balance readies
+        the permit and, where the type says so, issues it (R-PER-6)."""
+        if not self.fees.pay(line_ids, payment_id):
+            return False
+        self._change()
+        if self.fees_due_minor == 0 and self.status == "AWAITING_PAYMENT":
+            self.move_to("READY_TO_ISSUE", by=SYSTEM, roles=[SYSTEM], at=at, comment="fees paid")
+            if terms.auto_issue:
+                self.move_to(
+                    "ISSUED",
+                    by=SYSTEM,
+                    roles=[SYSTEM],
+                    at=at,
+                    comment="issued electronically once fees were paid",
+                    terms=terms,
+                )
+        return True
+
+    def unsettle_lines(self, payment_id: str, *, at: datetime) -> bool:
+        """A refunded payment's lines are open again; a permit not yet issued
+        awaits payment again."""
+        if not self.fees.reopen(payment_id):
+            return False
+        self._change()
+        if self.status == "READY_TO_ISSUE" and self.fees_due_minor > 0:
+            self.move_to(
+                "AWAITING_PAYMENT", by=SYSTEM, roles=[SYSTEM], at=at, comment="payment refunded"
+            )
+        return True
 
     # -- access (R-ID-6) --------------------------------------------------------
     @property

@@ -12,7 +12,8 @@ from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
 from chassis.repository import (
     DataclassRepository,
 )
-from registration.domain.registration import EmailConfirmation, Registration
+from registration.domain.confirmation import EmailConfirmation
+from registration.domain.registration import Registration
 from registration.service_layer.unit_of_work import DEFAULT_CONFIG
 
 Doc = dict[str, Any]

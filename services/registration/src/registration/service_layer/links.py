@@ -11,7 +11,8 @@ from typing import Any
 from chassis.clock import as_utc
 from chassis.errors import NotFound
 from chassis.links import new_scoped_token, split_scoped_token, token_hash
-from registration.domain.registration import EmailConfirmation, Registration
+from registration.domain.confirmation import EmailConfirmation
+from registration.domain.registration import Registration
 from registration.service_layer.flow import offered
 from registration.service_layer.unit_of_work import (
     Doc,

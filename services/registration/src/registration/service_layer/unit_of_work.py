@@ -12,7 +12,8 @@ from chassis.documents import DocumentStore
 from chassis.reads import Documents
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
-from registration.domain.registration import EmailConfirmation, Registration
+from registration.domain.confirmation import EmailConfirmation
+from registration.domain.registration import Registration
 from registration.domain.requirements import Requirement
 
 Doc = dict[str, Any]
