@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from portal.api import EmailedLinks
+from portal.forms import FormModel, field
 from portal.gateway import ApiProblem, apply_tokens
 from portal.security import field_value
 from portal.web import Form, Page, PublicPage, UserPage, emailed_link_page, link_token, object_id
@@ -102,29 +103,50 @@ async def profile(page: UserPage) -> Response:
     return await _profile(page)
 
 
-async def _profile_error(page: Page, problem: ApiProblem, renames: dict[str, str]) -> Response:
+class InviteForm(FormModel):
+    """A company admin's invitation of an authorized online user (seed 000)."""
+
+    invite_email: str = field("email")
+    invite_name: str = field("display_name", required="Enter the person's name")
+
+
+class ProfileForm(FormModel):
+    display_name: str = field("display_name", required="Enter your name")
+    phone: str = field("phone")
+
+
+class PasswordForm(FormModel):
+    current_password: str = field("current_password")
+    new_password: str = field("new_password")
+    new_password_again: str = field()
+
+
+class QuestionForm(FormModel):
+    current_answer: str = field("current_answer")
+    question: str = field("question")
+    answer: str = field("answer")
+    answer_again: str = field()
+
+
+async def _refused(
+    page: Page, form: type[FormModel], problem: ApiProblem, default: str
+) -> Response:
+    """The API's refusal, next to the profile page's field that caused it."""
     if problem.status not in (401, 403, 409, 422):
         raise problem
-    errors = problem.on_form(renames, next(iter(renames.values()), "_form"))
-    return await _profile(page, 422, errors=errors)
+    return await _profile(page, 422, errors=form.problems(problem, default))
 
 
 @router.post("/j/{jurisdiction_id}/companies/{company_id}/users")
 async def invite_user(page: UserPage, form: Form, company_id: str = object_id()) -> Response:
     """A company admin authorizes an online user: an emailed invitation."""
-    body = {
-        "email": field_value(form, "invite_email"),
-        "display_name": field_value(form, "invite_name"),
-        "delivery": "invitation",
-    }
-    if not body["display_name"]:
-        problem = ApiProblem(422, "", "", {"invite_name": "Enter the person's name"})
-        return await _profile_error(page, problem, {})
+    posted, errors = InviteForm.read(form)
+    if errors:
+        return await _profile(page, 422, errors=errors)
     try:
-        await page.member().add_company_user(company_id, body)
+        await page.member().add_company_user(company_id, posted.body() | {"delivery": "invitation"})
     except ApiProblem as problem:
-        renames = {"email": "invite_email", "display_name": "invite_name"}
-        return await _profile_error(page, problem, renames)
+        return await _refused(page, InviteForm, problem, "invite_email")
     await page.flash("The invitation is on its way.")
     return page.redirect(page.path("profile"))
 
@@ -140,15 +162,13 @@ async def remove_user(
 
 @router.post("/j/{jurisdiction_id}/profile")
 async def save_profile(page: UserPage, form: Form) -> Response:
-    body = {"display_name": field_value(form, "display_name"), "phone": field_value(form, "phone")}
-    if not body["display_name"]:
-        return await _profile_error(
-            page, ApiProblem(422, "", "", {"display_name": "Enter your name"}), {}
-        )
+    posted, errors = ProfileForm.read(form)
+    if errors:
+        return await _profile(page, 422, errors=errors)
     try:
-        me = await page.member().update_me({**body, "phone": body["phone"] or None})
+        me = await page.member().update_me(posted.body())
     except ApiProblem as problem:
-        return await _profile_error(page, problem, {"display_name": "display_name"})
+        return await _refused(page, ProfileForm, problem, "display_name")
     assert page.session is not None
     page.session.display_name = me["display_name"]
     await page.store.save(page.request.state.visitor, page.session)
@@ -158,15 +178,14 @@ async def save_profile(page: UserPage, form: Form) -> Response:
 
 @router.post("/j/{jurisdiction_id}/profile/password")
 async def change_password(page: UserPage, form: Form) -> Response:
-    if form.get("new_password") != form.get("new_password_again"):
-        problem = ApiProblem(422, "", "", {"new_password_again": "The passwords are not the same"})
-        return await _profile_error(page, problem, {})
+    posted, _ = PasswordForm.read(form)
+    if posted.new_password != posted.new_password_again:
+        errors = {"new_password_again": "The passwords are not the same"}
+        return await _profile(page, 422, errors=errors)
     try:
-        granted = await page.member().change_password(
-            field_value(form, "current_password"), field_value(form, "new_password")
-        )
+        granted = await page.member().change_password(posted.current_password, posted.new_password)
     except ApiProblem as problem:
-        return await _profile_error(page, problem, {"current_password": "current_password"})
+        return await _refused(page, PasswordForm, problem, "current_password")
     assert page.session is not None
     apply_tokens(page.session, granted, page.app.clock)
     await page.store.save(page.request.state.visitor, page.session)
@@ -176,18 +195,13 @@ async def change_password(page: UserPage, form: Form) -> Response:
 
 @router.post("/j/{jurisdiction_id}/profile/security-question")
 async def change_question(page: UserPage, form: Form) -> Response:
-    if form.get("answer") != form.get("answer_again"):
-        problem = ApiProblem(422, "", "", {"answer_again": "The secret answers are not the same"})
-        return await _profile_error(page, problem, {})
+    posted, _ = QuestionForm.read(form)
+    if posted.answer != posted.answer_again:
+        errors = {"answer_again": "The secret answers are not the same"}
+        return await _profile(page, 422, errors=errors)
     try:
-        await page.member().change_security_question(
-            {
-                "current_answer": field_value(form, "current_answer") or None,
-                "question": field_value(form, "question"),
-                "answer": field_value(form, "answer"),
-            },
-        )
+        await page.member().change_security_question(posted.body())
     except ApiProblem as problem:
-        return await _profile_error(page, problem, {"current_answer": "current_answer"})
+        return await _refused(page, QuestionForm, problem, "current_answer")
     await page.flash("Your security question is changed.")
     return page.redirect(page.path("profile"))

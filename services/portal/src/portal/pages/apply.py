@@ -11,23 +11,30 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from portal.forms import FormModel, field, upload
 from portal.gateway import ApiProblem
 from portal.pages.permits import send_document
-from portal.security import field_value
 from portal.web import Form, Page, UserPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
-FIELDS = ("type_code", "street", "city", "state", "zip", "parcel", "description", "valuation")
-OWNER = ("owner_name", "owner_email")
-RENAMES = {
-    "site.street": "street",
-    "site.city": "city",
-    "site.state": "state",
-    "site.zip": "zip",
-    "site.parcel": "parcel",
-    "owner.name": "owner_name",
-    "owner.email": "owner_email",
-}
+SITE = ("type_code", "street", "city", "state", "zip", "parcel")
+
+
+class ApplyForm(FormModel):
+    """The application form: each field named as the page posts it, and
+    where the API holds it."""
+
+    type_code: str = field("type_code", required="Choose the permit type")
+    street: str = field("site.street", required="Enter the address")
+    city: str = field("site.city")
+    state: str = field("site.state")
+    zip: str = field("site.zip")
+    parcel: str = field("site.parcel")
+    description: str = field("description")
+    valuation: str = field("valuation")
+    owner_name: str = field("owner.name")
+    owner_email: str = field("owner.email")
+    attempt: str = field()
 
 
 async def _types(page: Page) -> list[dict[str, Any]]:
@@ -45,39 +52,27 @@ async def apply_page(page: UserPage) -> Response:
 @router.post("/permits/new")
 async def apply(page: UserPage, form: Form) -> Response:
     assert page.session is not None
-    values = {k: field_value(form, k) for k in (*FIELDS, *OWNER)}
+    posted, errors = ApplyForm.read(form)
     # the form's attempt id is the Idempotency-Key: a double submit, or a retry
     # after an answer that was lost, applies once
-    attempt = field_value(form, "attempt") or uuid4().hex
-    errors = {
-        k: message
-        for k, message in (("type_code", "Choose the permit type"), ("street", "Enter the address"))
-        if not values[k]
-    }
-    upload = form.get("document")
-    document = upload if isinstance(upload, UploadFile) and upload.filename else None
+    attempt = posted.attempt or uuid4().hex
+    document = upload(form, "document")
     if not errors:
-        body: dict[str, Any] = {
-            "type_code": values["type_code"],
-            "site": {
-                k: values[k] for k in ("street", "city", "state", "zip", "parcel") if values[k]
-            },
-            "description": values["description"] or None,
-            "valuation": values["valuation"].replace(",", "").lstrip("$") or None,
-            "applicant": {
-                "name": page.session.display_name or page.session.email,
-                "email": page.session.email,
-            },
-            "company_ids": [page.session.company_id] if page.session.company_id else [],
+        body = posted.body(*SITE, empty="drop") | posted.body("description")
+        body["valuation"] = posted.valuation.replace(",", "").lstrip("$") or None
+        body["applicant"] = {
+            "name": page.session.display_name or page.session.email,
+            "email": page.session.email,
         }
-        if values["owner_name"]:
-            body["owner"] = {"name": values["owner_name"], "email": values["owner_email"] or None}
+        body["company_ids"] = [page.session.company_id] if page.session.company_id else []
+        if posted.owner_name:
+            body |= posted.body("owner_name", "owner_email")
         try:
             permit = await page.member().apply(body, key=f"portal-apply-{attempt}")
         except ApiProblem as problem:
             if problem.status not in (404, 409, 422):
                 raise
-            errors = problem.on_form(RENAMES, "type_code")
+            errors = ApplyForm.problems(problem, default="type_code")
         else:
             return await _attach(page, permit, document)
     return page.render(
@@ -86,7 +81,7 @@ async def apply(page: UserPage, form: Form) -> Response:
         title="Apply / New Permit",
         types=await _types(page),
         errors=errors,
-        values=values,
+        values=posted.values(),
         attempt=uuid4().hex,  # a corrected form is another application
     )
 

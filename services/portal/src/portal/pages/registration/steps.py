@@ -8,12 +8,37 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
 from portal.pages.registration.draft import COMPANY, PROFILE, Mine, Registrant, answer
 from portal.security import field_value
 from portal.web import Form
 
 router = APIRouter()
+
+
+class CompanyForm(FormModel):
+    """Step 1, Company: named as the page posts them, where the draft holds them."""
+
+    lists = frozenset({"trades", "license_types"})
+    company_name: str = field("company_name", required="Enter your company's name")
+    registrant_name: str = field("registrant_name", required="Enter your name")
+    license_number: str = field("license_number")
+    trades: list[str] = field("trades", default=[])
+    license_types: list[str] = field("license_types", default=[])
+
+
+class ProfileForm(FormModel):
+    """Step 3, Profile: the company's address and ways to reach it."""
+
+    address: str = field("profile.address")
+    city: str = field("profile.city")
+    state: str = field("profile.state")
+    zip: str = field("profile.zip")
+    phone: str = field("profile.phone")
+    cell: str = field("profile.cell")
+    fax: str = field("profile.fax")
+    company_email: str = field("profile.company_email")
 
 
 @router.get("/j/{jurisdiction_id}/registration/company", name="registration_company_page")
@@ -50,33 +75,19 @@ def _company(
 @router.post("/j/{jurisdiction_id}/registration/company")
 async def company(mine: Mine, form: Form) -> Response:
     settings = await mine.settings()
-    values: dict[str, Any] = {k: field_value(form, k) for k in COMPANY}
-    values["trades"] = [t for t in form.getlist("trades") if isinstance(t, str)]
-    values["license_types"] = [t for t in form.getlist("license_types") if isinstance(t, str)]
-    errors = {
-        k: message
-        for k, message in (
-            ("company_name", "Enter your company's name"),
-            ("registrant_name", "Enter your name"),
-        )
-        if not values[k]
-    }
-    if settings["trades"] and not values["trades"]:
+    posted, errors = CompanyForm.read(form)
+    if settings["trades"] and not posted.trades:
         errors["trades"] = "Select at least one trade"
     if not errors:
-        body = {k: values[k] or None for k in COMPANY} | {
-            "trades": values["trades"],
-            "license_types": values["license_types"],
-        }
         try:
-            await mine.api.update(body)
+            await mine.api.update(posted.body())
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
-            errors = problem.on_form(default="company_name")
+            errors = CompanyForm.problems(problem, default="company_name")
         else:
             return mine.page.redirect(mine.page.path("requirements_page"))
-    return _company(mine, await mine.get(), settings, values, errors)
+    return _company(mine, await mine.get(), settings, posted.values(), errors)
 
 
 @router.get("/j/{jurisdiction_id}/registration/requirements")
@@ -131,21 +142,20 @@ async def profile_page(mine: Mine) -> Response:
 
 @router.post("/j/{jurisdiction_id}/registration/profile", name="registration_profile")
 async def profile(mine: Mine, form: Form) -> Response:
-    values = {k: field_value(form, k) for k in PROFILE}
+    posted, _ = ProfileForm.read(form)
     try:
-        await mine.api.update({"profile": {k: v or None for k, v in values.items()}})
+        await mine.api.update(posted.body())
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
-        errors = problem.on_form({f"profile.{k}": k for k in PROFILE}, "address")
         return mine.render(
             "register_profile.html",
             await mine.get(),
             422,
             title="Profile",
             step="profile",
-            values=values,
-            errors=errors,
+            values=posted.values(),
+            errors=ProfileForm.problems(problem, default="address"),
         )
     return mine.page.redirect(mine.page.path("review_page"))
 

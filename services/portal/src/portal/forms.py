@@ -1,0 +1,112 @@
+"""Forms as pydantic models: one class per form a page posts.
+
+Each field is named as the page's HTML names it and declares, once, where
+the API holds it (``api="site.street"``): the same declaration builds the
+body the portal sends (:meth:`FormModel.body`) and puts the API's refusals
+back next to the fields that caused them (:meth:`FormModel.problems`), so no
+page keeps a table of renames. A field's ``required`` message is what the
+visitor reads when it is left empty — before anything is sent.
+
+    class ApplyForm(FormModel):
+        type_code: str = field("type_code", required="Choose the permit type")
+        street: str = field("site.street", required="Enter the address")
+
+    form, errors = ApplyForm.read(posted)
+    ...
+    except ApiProblem as problem:
+        errors = form.problems(problem, default="type_code")
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal, Self, cast
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+from portal.gateway import ApiProblem
+
+Doc = dict[str, Any]
+
+
+def field(api: str | None = None, *, required: str | None = None, default: Any = "") -> Any:
+    """A form field: ``api`` is its path in the API's body (dotted; None: the
+    API has no such field), ``required`` the message when it is left empty."""
+    return Field(default=default, json_schema_extra={"api": api, "required": required})
+
+
+class FormModel(BaseModel):
+    """A posted form: its values as the visitor gave them (shown again when
+    something is refused) and where each lives in the API."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    lists: ClassVar[frozenset[str]] = frozenset()  # fields posted several times (checkboxes)
+
+    @classmethod
+    def _extra(cls, name: str, key: str) -> Any:
+        extra = cls.model_fields[name].json_schema_extra
+        return extra.get(key) if isinstance(extra, dict) else None
+
+    @classmethod
+    def read(cls, form: FormData) -> tuple[Self, dict[str, str]]:
+        """The form as posted, and a message for each field that is missing
+        or not valid (keyed by the form's own field names)."""
+        raw: Doc = {}
+        for name in cls.model_fields:
+            if name in cls.lists:
+                raw[name] = [v for v in form.getlist(name) if isinstance(v, str)]
+            else:
+                value = form.get(name)
+                raw[name] = value if isinstance(value, str) else ""
+        errors: dict[str, str] = {}
+        try:
+            model = cls.model_validate(raw)
+        except ValidationError as exc:
+            for error in exc.errors():
+                name = str(error["loc"][0]) if error["loc"] else "_form"
+                errors.setdefault(name, error["msg"])
+            model = cast(Self, cls.model_construct(**raw))
+        for name in cls.model_fields:
+            message = cls._extra(name, "required")
+            if message and not getattr(model, name):
+                errors.setdefault(name, message)
+        return model, errors
+
+    def values(self) -> Doc:
+        """What the template shows in the fields again."""
+        return self.model_dump()
+
+    def body(self, *names: str, empty: Literal["none", "drop"] = "none") -> Doc:
+        """The API's body from the fields that have an API path (``names``:
+        only these), nested by the path; an empty answer is sent as None, or
+        left out (``empty="drop"``)."""
+        body: Doc = {}
+        for name in names or tuple(type(self).model_fields):
+            path = self._extra(name, "api")
+            value = getattr(self, name)
+            if not path or (empty == "drop" and not value):
+                continue
+            *parents, last = path.split(".")
+            target = body
+            for part in parents:
+                target = target.setdefault(part, {})
+            target[last] = value if value or isinstance(value, list) else None
+        return body
+
+    @classmethod
+    def problems(cls, problem: ApiProblem, default: str = "_form") -> dict[str, str]:
+        """The API's refusal next to the fields that caused it: each problem
+        field (``site.street``) under the form field that posts it (``street``);
+        one the form has no field for, and a refusal naming no field, under
+        ``default``."""
+        by_api = {cls._extra(n, "api"): n for n in cls.model_fields if cls._extra(n, "api")}
+        errors: dict[str, str] = {}
+        for api_field, message in problem.errors.items():
+            errors.setdefault(by_api.get(api_field, default), message)
+        return errors or {default: problem.detail}
+
+
+def upload(form: FormData, name: str) -> UploadFile | None:
+    """A posted file, if one was chosen."""
+    value = form.get(name)
+    return value if isinstance(value, UploadFile) and value.filename else None

@@ -1,0 +1,76 @@
+"""Form models (issue 24): a field's one declaration builds the API's body
+and puts the API's refusals back next to the field that posted it."""
+
+from __future__ import annotations
+
+from starlette.datastructures import FormData
+
+from portal.forms import FormModel, field
+from portal.gateway import ApiProblem
+from portal.pages.apply import ApplyForm
+from portal.pages.registration.steps import CompanyForm
+
+
+def posted(**values: str | list[str]) -> FormData:
+    items: list[tuple[str, str]] = []
+    for name, value in values.items():
+        items += [(name, v) for v in value] if isinstance(value, list) else [(name, value)]
+    return FormData(items)
+
+
+def test_a_required_field_left_empty_is_named_with_its_message_before_anything_is_sent() -> None:
+    form, errors = ApplyForm.read(posted(type_code="", street="  ", city="Kuna"))
+    assert errors == {"type_code": "Choose the permit type", "street": "Enter the address"}
+    assert form.values()["city"] == "Kuna"  # shown again as given
+
+
+def test_the_body_is_nested_by_each_fields_api_path() -> None:
+    form, errors = ApplyForm.read(
+        posted(type_code="RES", street=" 1 Main St ", zip="83634", owner_name="Olive")
+    )
+    assert errors == {}
+    assert form.body("type_code", "street", "zip", empty="drop") == {
+        "type_code": "RES",
+        "site": {"street": "1 Main St", "zip": "83634"},
+    }
+    assert form.body("owner_name", "owner_email") == {"owner": {"name": "Olive", "email": None}}
+
+
+def test_an_api_refusal_lands_on_the_field_that_posted_it() -> None:
+    problem = ApiProblem(
+        422,
+        "Unprocessable",
+        "refused",
+        {"site.zip": "not a ZIP code", "owner.email": "not an email", "applicant": "?"},
+    )
+    assert ApplyForm.problems(problem, default="type_code") == {
+        "zip": "not a ZIP code",
+        "owner_email": "not an email",
+        "type_code": "?",  # the form has no field for it: the default one
+    }
+    bare = ApiProblem(409, "Conflict", "the permit type is retired", {})
+    assert ApplyForm.problems(bare, default="type_code") == {
+        "type_code": "the permit type is retired"
+    }
+
+
+def test_checkboxes_post_several_values_and_an_empty_list_is_sent_as_one() -> None:
+    form, errors = CompanyForm.read(
+        posted(company_name="Sparky", registrant_name="Rich", trades=["Electrical", "HVAC"])
+    )
+    assert errors == {}
+    body = form.body()
+    assert (body["trades"], body["license_types"], body["license_number"]) == (
+        ["Electrical", "HVAC"],
+        [],
+        None,
+    )
+
+
+def test_a_field_without_an_api_path_is_not_sent() -> None:
+    class Twice(FormModel):
+        password: str = field("password")
+        password_again: str = field()
+
+    form, _ = Twice.read(posted(password="s3cret", password_again="s3cret"))
+    assert form.body() == {"password": "s3cret"}
