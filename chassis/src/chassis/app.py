@@ -34,6 +34,7 @@ from chassis.kafka import EventPublisher, make_broker
 from chassis.mongo import create_client
 from chassis.outbox import Outbox
 from chassis.recovery import BrokerWatch
+from chassis.refusals import install_refusal_handler
 from chassis.settings import ServiceSettings
 from chassis.uow import UnitOfWork
 
@@ -195,6 +196,7 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     app.state.runtime = runtime
     install_problem_handlers(app)
+    install_refusal_handler(app)
     app.include_router(health_router(version))
     for router in routers:
         app.include_router(router)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from chassis.errors import Conflict, ProblemError, Unprocessable, field_error
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from chassis.errors import Conflict, ProblemError, Unprocessable, field_error, problem_response
 
 
 class Refused(Exception):
@@ -20,13 +23,20 @@ class Refused(Exception):
     reason: str = "refused"  # a word or two for the refused part (a class's default)
 
     def __init__(
-        self, message: str, *, index: int | None = None, reason: str | None = None, **data: Any
+        self,
+        message: str,
+        *,
+        index: int | None = None,
+        reason: str | None = None,
+        parts: list[tuple[str, str]] | None = None,
+        **data: Any,
     ) -> None:
         super().__init__(message)
         self.message = message
         if reason is not None:
             self.reason = reason
         self.index = index  # which of several requests of one submit
+        self.parts = parts or []  # several refused parts at once: (part, reason)
         self.data = data
 
 
@@ -34,12 +44,35 @@ def as_problem(refused: Refused, at: str = "") -> ProblemError:
     """A domain's refusal as its problem: 409 for a conflict, else 422; its
     field is ``at`` (where the route's body holds it: ``requests.2``, or the
     body itself) and the refused part (``ampm``, ``date``)."""
-    where = ".".join(p for p in (at, refused.part or "") if p)
-    errors = [field_error(where, refused.reason)] if where else None
+    if refused.parts:
+        errors = [
+            field_error(".".join(p for p in (at, part) if p), why) for part, why in refused.parts
+        ]
+    else:
+        where = ".".join(p for p in (at, refused.part or "") if p)
+        errors = [field_error(where, refused.reason)] if where else []
     cls: type[ProblemError] = Conflict if refused.kind == "conflict" else Unprocessable
-    return cls(refused.message, slug=refused.code, errors=errors, **refused.data)
+    return cls(refused.message, slug=refused.code, errors=errors or None, **refused.data)
 
 
 def at_index(field: str, refused: Refused) -> str:
     """Where one of a body's several requests is: ``<field>.<its index>``."""
     return f"{field}.{refused.index}" if refused.index is not None else field
+
+
+def install_refusal_handler(app: FastAPI) -> None:
+    """A refusal no route placed in its body is said with the domain's own
+    names for the refused parts (``profile.address``), never as a 500."""
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> JSONResponse:
+        problem = as_problem(exc)
+        return problem_response(
+            problem.status,
+            problem.title,
+            slug=problem.slug,
+            detail=problem.detail,
+            instance=request.url.path,
+            errors=problem.errors,
+            extensions=problem.extensions,
+        )

@@ -6,9 +6,18 @@ from datetime import timedelta
 
 import pytest
 
-from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.principal import Principal
+from registration.domain.errors import (
+    Incomplete,
+    NeedsInfoOpen,
+    NothingMarked,
+    NotOffered,
+    ReasonRequired,
+    WrongKind,
+)
 from registration.domain.registration import Registration
+from registration.domain.requirements import RuleBroken
 from registration.service_layer import flow, links, review
 
 from .conftest import JID, TECH, World
@@ -59,14 +68,15 @@ async def test_r_reg_1_a_jurisdiction_that_does_not_offer_it_refuses(world: Worl
 
 async def test_r_reg_1_answers_are_checked_by_type(world: World) -> None:
     draft, token = await world.draft()
-    with pytest.raises(Unprocessable):
+    with pytest.raises(NotOffered) as roofing:
         await world.update(draft.id, token, {"trades": ["ROOFING"]})
+    assert roofing.value.parts == [("trades", "choose from ['ELECTRICAL', 'PLUMBING']")]
     await world.update(draft.id, token, {"trades": ["ELECTRICAL"]})
-    with pytest.raises(Unprocessable, match="expired"):
+    with pytest.raises(RuleBroken, match="expired"):
         await world.answer(draft.id, token, "expiry", "2026-03-01")
     answered = await world.answer(draft.id, token, "elic", " ec-12345 ")
     assert answered.answers["elic"]["value"] == "EC-12345"
-    with pytest.raises(Unprocessable, match="document"):
+    with pytest.raises(WrongKind, match="document"):
         await world.answer(draft.id, token, "coi", "a value")
     await world.update(draft.id, token, {"trades": ["PLUMBING"]})
     with pytest.raises(NotFound):  # a requirement of a trade not chosen does not apply
@@ -75,9 +85,9 @@ async def test_r_reg_1_answers_are_checked_by_type(world: World) -> None:
 
 async def test_r_reg_3_submit_needs_everything_then_staff_review(world: World) -> None:
     draft, token = await world.draft()
-    with pytest.raises(Unprocessable) as incomplete:
+    with pytest.raises(Incomplete) as incomplete:
         await flow.submit(world.svc, draft.id, token, "s3cret-Passw0rd")
-    fields = {e["field"] for e in incomplete.value.errors or []}
+    fields = {part for part, _ in incomplete.value.parts}
     assert {"company_name", "registrant_name", "requirements.coi"} <= fields
     # the seeds' profile: address, city, state, zip and phone (issue 23, defect 9)
     assert {f"profile.{f}" for f in ("address", "city", "state", "zip", "phone")} <= fields
@@ -114,9 +124,9 @@ async def _pending(world: World) -> tuple[Registration, str]:
 
 async def test_r_reg_4_return_update_only_needs_info_resubmit(world: World) -> None:
     pending, _ = await _pending(world)
-    with pytest.raises(Unprocessable):
+    with pytest.raises(ReasonRequired):
         await world.mark(TECH, pending.id, "coi", "needs_info", None)
-    with pytest.raises(Unprocessable, match="Needs Info"):
+    with pytest.raises(NothingMarked, match="Needs Info"):
         await world.decide(TECH, pending.id, "return", None, pending.version)
     marked = await world.mark(TECH, pending.id, "coi", "needs_info", "unsigned")
     returned = await world.decide(TECH, pending.id, "return", "see notes", marked.version)
@@ -132,8 +142,9 @@ async def test_r_reg_4_return_update_only_needs_info_resubmit(world: World) -> N
         await links.resume(world.svc, event.resume_token)  # single use
     with pytest.raises(Conflict, match="Needs Info"):
         await world.answer(pending.id, token2, "expiry", "2027-12-31")
-    with pytest.raises(Unprocessable):
+    with pytest.raises(NeedsInfoOpen) as still:
         await world.resubmit(pending.id, token2)
+    assert still.value.parts == [("requirements.coi", "needs info")]
     coi = reopened.requirement(_requirements(), "coi")
     reopened.answer(coi, value=None, document={"file_id": "f2"}, at=world.uow.clock.now())
     assert reopened.answers["coi"]["review"]["decision"] == "updated"
@@ -144,8 +155,9 @@ async def test_r_reg_4_return_update_only_needs_info_resubmit(world: World) -> N
 
 async def test_r_reg_4_a_decision_is_taken_once(world: World) -> None:
     pending, _ = await _pending(world)
-    with pytest.raises(Unprocessable):
+    with pytest.raises(ReasonRequired) as why:
         await world.decide(TECH, pending.id, "deny", None, pending.version)
+    assert why.value.parts == [("reason", "required")]
     with pytest.raises(Conflict):
         await world.decide(TECH, pending.id, "accept", None, 1)  # stale
     decided = await world.decide(TECH, pending.id, "accept", None, pending.version)

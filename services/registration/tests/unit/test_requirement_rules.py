@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chassis.errors import Unprocessable
 from chassis.status import IllegalTransition
 from registration.domain.configuration import check_config, check_sections
 from registration.domain.confirmation import EmailConfirmation
+from registration.domain.errors import ConfigRefused, NotOffered
 from registration.domain.requirements import (
     Requirement,
     RuleBroken,
@@ -79,11 +79,11 @@ def test_the_status_table_refuses_what_it_does_not_have() -> None:
 def test_r_reg_1_a_configuration_names_only_what_it_offers() -> None:
     ok = {"trades": ["ELECTRICAL"], "license_types": [{"code": "EC"}], "requirements": []}
     check_config(ok)
-    with pytest.raises(Unprocessable):
+    with pytest.raises(ConfigRefused, match="unique"):
         check_config({**ok, "requirements": [{"id": "a"}, {"id": "a"}]})
-    with pytest.raises(Unprocessable, match="unknown"):
+    with pytest.raises(ConfigRefused, match="unknown"):
         check_config({**ok, "requirements": [{"id": "a", "trades": ["ROOFING"]}]})
-    with pytest.raises(Unprocessable):
+    with pytest.raises(NotOffered):
         check_sections(
             {"trades": [], "license_types": [{"code": "EC", "online": False}]},
             {"license_types": ["EC"]},

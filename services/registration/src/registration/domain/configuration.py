@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chassis.errors import Unprocessable, field_error
+from registration.domain.errors import ConfigRefused, NotOffered
 
 Doc = dict[str, Any]
 
@@ -15,18 +15,12 @@ def check_sections(config: Doc, changes: Doc) -> None:
     if "trades" in changes:
         unknown = set(changes["trades"]) - set(config["trades"])
         if unknown:
-            raise Unprocessable(
-                f"unknown trades: {sorted(unknown)}",
-                errors=[field_error("trades", f"choose from {config['trades']}")],
-            )
+            raise NotOffered("trades", sorted(unknown), config["trades"])
     if "license_types" in changes:
         online = {lt["code"] for lt in config["license_types"] if lt.get("online", True)}
         unknown = set(changes["license_types"]) - online
         if unknown:
-            raise Unprocessable(
-                f"license types not offered online: {sorted(unknown)}",
-                errors=[field_error("license_types", f"choose from {sorted(online)}")],
-            )
+            raise NotOffered("license_types", sorted(unknown), sorted(online))
 
 
 def check_config(config: Doc) -> None:
@@ -35,13 +29,11 @@ def check_config(config: Doc) -> None:
     licenses = {lt["code"] for lt in config["license_types"]}
     ids = [r["id"] for r in config["requirements"]]
     if len(ids) != len(set(ids)):
-        raise Unprocessable(
-            "requirement ids must be unique", errors=[field_error("requirements", "duplicate id")]
-        )
+        raise ConfigRefused("requirement ids must be unique", "duplicate id")
     for r in config["requirements"]:
         unknown = (set(r.get("trades", [])) - trades) | (set(r.get("license_types", [])) - licenses)
         if unknown:
             msg = (
                 f"requirement {r['id']!r} names unknown trades or license types: {sorted(unknown)}"
             )
-            raise Unprocessable(msg, errors=[field_error("requirements", msg)])
+            raise ConfigRefused(msg)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Conflict, NotFound, Unprocessable, field_error
+from chassis.errors import Conflict, NotFound
 from chassis.status import IllegalTransition
 from contracts.registration import (
     NeedsInfo,
@@ -22,6 +22,7 @@ from contracts.registration import (
     RegistrationSubmitted,
 )
 from registration.domain.confirmation import EmailConfirmation
+from registration.domain.errors import Incomplete, NeedsInfoOpen, NothingMarked, ReasonRequired
 from registration.domain.requirements import (
     EDITABLE,
     OUTCOME,
@@ -168,19 +169,18 @@ class Registration(Aggregate):
         raise NotFound("no such requirement for this registration's trades and licenses")
 
     # -- submitting (R-REG-2/3) ---------------------------------------------------
-    def incomplete(self, requirements: list[Requirement]) -> list[Doc]:
+    def incomplete(self, requirements: list[Requirement]) -> list[tuple[str, str]]:
+        """What submitting still needs: (the part, why)."""
         problems = [
-            field_error(f, "required")
-            for f in ("company_name", "registrant_name")
-            if not getattr(self, f)
+            (f, "required") for f in ("company_name", "registrant_name") if not getattr(self, f)
         ]
         problems += [
-            field_error(f"profile.{f}", "required")
+            (f"profile.{f}", "required")
             for f in PROFILE_REQUIRED
             if not str(self.profile.get(f) or "").strip()
         ]
         problems += [
-            field_error(f"requirements.{r.id}", f"{r.label} is required")
+            (f"requirements.{r.id}", f"{r.label} is required")
             for r in missing(requirements, self.answers, self.trades, self.license_types)
         ]
         return problems
@@ -189,11 +189,7 @@ class Registration(Aggregate):
         transition(self.status, _submit_action(acceptance_mode))
         problems = self.incomplete(requirements)
         if problems:
-            raise Unprocessable(
-                "the registration is not complete: " + ", ".join(p["field"] for p in problems),
-                slug="registration-incomplete",
-                errors=problems,
-            )
+            raise Incomplete(problems)
 
     def submit(
         self,
@@ -230,11 +226,7 @@ class Registration(Aggregate):
         transition(self.status, "resubmit")
         still = self.needs_info()
         if still:
-            raise Unprocessable(
-                "update every requirement marked Needs Info first",
-                slug="needs-info-open",
-                errors=[field_error(f"requirements.{r}", "needs info") for r in still],
-            )
+            raise NeedsInfoOpen(still)
         self.round += 1
         self.submitted_at = at
         self._move("resubmit", name="resubmitted", at=at, actor=self.email, round=self.round)
@@ -262,7 +254,7 @@ class Registration(Aggregate):
                 self.status, "review", f"a registration that is {self.status} is not under review"
             )
         if decision == "needs_info" and not comment:
-            raise Unprocessable("say what is needed", errors=[field_error("comment", "required")])
+            raise ReasonRequired("comment", "say what is needed")
         answer = self.answers.setdefault(requirement.id, {})
         answer["review"] = {"decision": decision, "comment": comment, "by": by, "at": at}
         self._log(
@@ -328,14 +320,9 @@ class Registration(Aggregate):
                 current_version=self.version,
             )
         if decision == "deny" and not reason:
-            raise Unprocessable(
-                "a denial needs a reason", errors=[field_error("reason", "required")]
-            )
+            raise ReasonRequired("reason", "a denial needs a reason")
         if decision == "return" and not needs:
-            raise Unprocessable(
-                "mark at least one requirement Needs Info before returning",
-                errors=[field_error("requirements", "none marked Needs Info")],
-            )
+            raise NothingMarked()
 
     def _denied(self, reason: str) -> RegistrationDenied:
         return RegistrationDenied(

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from chassis.numbers import parse_decimal
 from chassis.status import StatusTable
+from registration.domain.errors import RegistrationRefused
 
 Status = Literal["draft", "pending_validation", "returned", "accepted", "denied"]
 Decision = Literal["accept", "return", "deny"]
@@ -19,9 +20,11 @@ OUTCOME: dict[str, Status] = {"accept": "accepted", "return": "returned", "deny"
 EDITABLE: tuple[Status, ...] = ("draft", "returned")
 
 
-class RuleBroken(ValueError):
+class RuleBroken(RegistrationRefused):
+    """A requirement's field answered against its rule (a date in the past…)."""
+
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, parts=[(field, message)])
         self.field = field
 
 

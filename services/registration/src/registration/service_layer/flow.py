@@ -7,11 +7,12 @@ from __future__ import annotations
 from functools import partial
 
 from chassis.clock import local_time
-from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
+from chassis.errors import Forbidden, NotFound
 from chassis.links import split_scoped_token, token_hash
 from registration.domain.configuration import check_sections
+from registration.domain.errors import WrongKind
 from registration.domain.registration import Registration
-from registration.domain.requirements import Requirement, RuleBroken, validate_field
+from registration.domain.requirements import Requirement, validate_field
 from registration.service_layer.commands import AnswerField, Resubmit, UpdateDraft
 from registration.service_layer.unit_of_work import (
     Chunks,
@@ -69,15 +70,9 @@ async def _requirement(
     config = await uow.config.load()
     requirement = registration.requirement(requirements_of(config), requirement_id)
     if requirement.kind != kind and kind == "field":
-        raise Unprocessable(
-            "this requirement is a document: upload a file",
-            errors=[field_error("value", "upload a file instead")],
-        )
+        raise WrongKind("field")
     if requirement.kind != kind:
-        raise Unprocessable(
-            "this requirement is a field: send a value",
-            errors=[field_error("file", "send a value instead")],
-        )
+        raise WrongKind("document")
     return requirement, config
 
 
@@ -85,10 +80,7 @@ async def answer_field(cmd: AnswerField, uow: RegistrationUnitOfWork) -> Registr
     registration = await mine(uow, cmd.registration_id, cmd.token)
     requirement, config = await _requirement(uow, registration, cmd.requirement_id, "field")
     today = local_time(uow.now, config.get("time_zone", "UTC")).date()
-    try:
-        clean = validate_field(requirement, cmd.value, today)
-    except RuleBroken as exc:
-        raise Unprocessable(str(exc), errors=[field_error(exc.field, str(exc))]) from exc
+    clean = validate_field(requirement, cmd.value, today)  # or RuleBroken, said as its problem
     registration.answer(requirement, value=clean, document=None, at=uow.now)
     await uow.registrations.save(registration)
     return registration

@@ -1,0 +1,61 @@
+"""Refusals as domain data (issue 24): said as problem documents, with the
+refused parts where the route's body holds them — or, when no route placed
+them, with the domain's own names, never as a 500."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from chassis.errors import Conflict, Unprocessable, install_problem_handlers
+from chassis.refusals import Refused, as_problem, at_index, install_refusal_handler
+
+
+class DayFull(Refused):
+    kind = "conflict"
+    code = "day-full"
+    part = "date"
+    reason = "full"
+
+
+class Missing(Refused):
+    code = "incomplete"
+
+
+def test_one_refused_part_lands_where_the_route_says() -> None:
+    problem = as_problem(DayFull("the 18th is full", index=2, day="2026-11-18"), "requests.2")
+    assert isinstance(problem, Conflict) and problem.slug == "day-full"
+    assert [e["field"] for e in problem.errors or []] == ["requests.2.date"]
+    assert problem.extensions["day"] == "2026-11-18"
+    assert at_index("requests", DayFull("x", index=2)) == "requests.2"
+
+
+def test_several_refused_parts_are_each_named() -> None:
+    refused = Missing(
+        "not complete", parts=[("company_name", "required"), ("profile.zip", "required")]
+    )
+    problem = as_problem(refused)
+    assert isinstance(problem, Unprocessable)
+    assert [(e["field"], e["msg"]) for e in problem.errors or []] == [
+        ("company_name", "required"),
+        ("profile.zip", "required"),
+    ]
+
+
+async def test_a_refusal_no_route_placed_is_its_problem_not_a_500() -> None:
+    app = FastAPI()
+    install_problem_handlers(app)
+    install_refusal_handler(app)
+
+    @app.post("/submit")
+    async def submit() -> None:
+        raise Missing("not complete", parts=[("profile.address", "required")])
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        answer = await http.post("/submit")
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    body = answer.json()
+    assert body["type"].endswith("/incomplete")
+    assert [e["field"] for e in body["errors"]] == ["profile.address"]
