@@ -76,13 +76,24 @@ class ReceivableRepository(MongoAggregateRepository[Receivable]):
     @classmethod
     def to_doc(cls, aggregate: Receivable) -> Doc:
         doc = plain_doc(aggregate)
-        doc["lines"] = {lid: dict(vars(line)) for lid, line in aggregate.lines.items()}
+        doc["lines"] = {
+            lid: {k: v for k, v in vars(line).items() if k != "amount"}
+            | {"amount_minor": line.amount.minor}
+            for lid, line in aggregate.lines.items()
+        }
         return doc
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Receivable:
         values = aggregate_values(Receivable, doc)
-        values["lines"] = {lid: ReceivableLine(**ln) for lid, ln in doc.get("lines", {}).items()}
+        currency = doc.get("currency") or "USD"
+        values["lines"] = {
+            lid: ReceivableLine(
+                amount=Money(int(ln["amount_minor"]), currency),
+                **{k: v for k, v in ln.items() if k != "amount_minor"},
+            )
+            for lid, ln in doc.get("lines", {}).items()
+        }
         # before receivables had their own version, "version" was the permit's
         values.setdefault("source_version", doc.get("version", 0))
         values.setdefault("version", doc.get("version", 0))

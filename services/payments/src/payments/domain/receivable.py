@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from chassis.aggregate import Aggregate
+from chassis.money import Money
 from chassis.parties import Parties
 from chassis.principal import Principal
 from contracts.permits import FeeAssessed, FeeVoided, PermitPartiesChanged
@@ -22,7 +23,7 @@ LineStatus = Literal["open", "paid", "voided"]
 @dataclass(kw_only=True)
 class ReceivableLine:
     name: str
-    amount_minor: int
+    amount: Money
     code: str | None = None
     status: LineStatus = "open"
     payment_id: str | None = None
@@ -53,7 +54,7 @@ class Receivable(Aggregate):
             return False
         for ln in event.lines:
             self.lines[ln.line_id] = ReceivableLine(
-                name=ln.name, code=ln.code, amount_minor=ln.amount_minor
+                name=ln.name, code=ln.code, amount=Money(ln.amount_minor, ln.currency)
             )
         self.number, self.type_name, self.address = event.number, event.type_name, event.site.street
         self.currency = event.currency
@@ -112,4 +113,4 @@ class Receivable(Aggregate):
 
     def line_doc(self, line_id: str) -> dict[str, Any]:
         line = self.lines[line_id]
-        return {"line_id": line_id, "name": line.name, "amount_minor": line.amount_minor}
+        return {"line_id": line_id, "name": line.name, "amount_minor": line.amount.minor}

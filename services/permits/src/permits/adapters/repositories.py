@@ -33,7 +33,7 @@ class PermitRepository(MongoAggregateRepository[Permit]):
         doc = {name: getattr(aggregate, name) for name in _PERMIT_FIELDS}
         doc["_id"] = doc.pop("id")
         doc["history"] = [entry.as_doc() for entry in aggregate.history]
-        doc["fees"] = [vars(line).copy() for line in aggregate.fees.lines]
+        doc["fees"] = [line.as_doc() for line in aggregate.fees.lines]
         doc["company_ids"] = list(aggregate.company_ids)
         doc["linked_accounts"] = list(aggregate.linked_accounts)
         return doc
@@ -43,7 +43,7 @@ class PermitRepository(MongoAggregateRepository[Permit]):
         values = {name: doc[name] for name in _PERMIT_FIELDS if name in doc}
         values["id"] = doc["_id"]
         values["history"] = [HistoryEntry.from_doc(h) for h in doc.get("history", [])]
-        values["fees"] = FeeLedger([FeeLine(**line) for line in doc.get("fees", [])])
+        values["fees"] = FeeLedger([FeeLine.from_doc(line) for line in doc.get("fees", [])])
         return Permit(**values)
 
     async def add(self, aggregate: Permit) -> None:

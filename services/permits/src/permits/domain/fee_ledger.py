@@ -13,7 +13,7 @@ from decimal import Decimal
 from uuid import uuid4
 
 from chassis.errors import Conflict, NotFound, Unprocessable, field_error
-from chassis.money import to_minor
+from chassis.money import Money, to_minor
 from permits.domain.errors import FeeTooLarge, UnknownFee
 from permits.domain.fees import MAX_LINE_MINOR, FeeLine, balance_minor
 from permits.domain.permit_type import PermitType
@@ -101,8 +101,7 @@ def _line(
         id=str(uuid4()),
         code=code,
         name=name,
-        amount_minor=minor,
-        currency=currency,
+        amount=Money(minor, currency),
         reason=reason,
         assessed_at=at,
         by=by,

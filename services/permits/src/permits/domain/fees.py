@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from chassis.money import round_cents, to_minor
+from chassis.money import Money, round_cents, to_minor
 
 __all__ = ["MAX_LINE_MINOR", "FeeItem", "FeeLine", "balance_minor", "round_cents", "to_minor"]
 
@@ -57,14 +57,31 @@ class FeeLine:
     id: str
     code: str | None
     name: str
-    amount_minor: int
-    currency: str
+    amount: Money
     reason: str | None
     assessed_at: datetime
     by: str
     status: LineStatus = "open"
     payment_id: str | None = None
     void_reason: str | None = None
+
+    @property
+    def amount_minor(self) -> int:
+        return self.amount.minor
+
+    @property
+    def currency(self) -> str:
+        return self.amount.currency
+
+    def as_doc(self) -> dict[str, Any]:
+        """As stored and in read views: the amount as minor units beside its currency."""
+        doc = {k: v for k, v in vars(self).items() if k != "amount"}
+        return doc | {"amount_minor": self.amount.minor, "currency": self.amount.currency}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> FeeLine:
+        values = {k: v for k, v in doc.items() if k not in ("amount_minor", "currency")}
+        return cls(amount=Money(int(doc["amount_minor"]), doc["currency"]), **values)
 
     def pay(self, payment_id: str) -> bool:
         if self.status != "open":
