@@ -3,10 +3,11 @@ what its reader may see, newest first, through the read side's port."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from chassis.clock import ManualClock
 from chassis.errors import NotFound
 from permits.service_layer import views
 
@@ -53,3 +54,24 @@ async def test_staff_search_by_number_is_one_flat_read(world: World) -> None:
     )
     assert ([d["number"] for d in docs], total, more) == ([permit.number], 1, False)
     assert "history" not in docs[0]  # the list leaves the history out
+
+
+class TickingClock(ManualClock):
+    """A clock that moves a millisecond each time it is read, as a real one does."""
+
+    def now(self) -> datetime:
+        self.advance(timedelta(milliseconds=1))
+        return super().now()
+
+
+async def test_staffs_own_list_reads_one_instant_for_its_window(world: World) -> None:
+    """Staff's list of permits is the last WINDOW_DAYS' applications: its
+    window and the search's limit are measured from one reading of the clock
+    (two readings a moment apart made the window a moment too long: 422)."""
+    await world.permit_type()
+    permit = await world.apply()
+    world.uow.clock = TickingClock(world.uow.clock.now())
+    docs, total = await world.units.read(
+        JID, lambda uow: views.my_permits(uow, ADMIN, limit=10, offset=0)
+    )
+    assert ([d["number"] for d in docs], total) == ([permit.number], 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from chassis.access import is_staff, require_staff, require_tenant
@@ -108,13 +108,14 @@ async def staff_search(
     filters: dict[str, Any],
     limit: int,
     offset: int,
+    now: datetime | None = None,
 ) -> tuple[list[Doc], int, bool]:
     """Newest first; the match is bounded by what the search names
     (``search.plan``). A window (with nothing else that bounds it) is walked
     from its newest day until ``SEARCH_CAP`` + 1 permits are found; its total
     counts up to ``SEARCH_CAP`` (the third value: there are more)."""
     require_staff(principal, uow.jurisdiction_id)
-    how = search.plan(filters, uow.now)
+    how = search.plan(filters, now or uow.now)
     repo = uow.permit_docs
     if how.walk is None:  # bounded by what it names: read whole, counted exactly
         found = await repo.find(how.query, projection=PROJECTION, bounded=how.bounded)
@@ -194,9 +195,10 @@ async def my_permits(
     Staff: the applications of the last ``WINDOW_DAYS`` days (search for older ones)."""
     require_tenant(principal, uow.jurisdiction_id)
     if is_staff(principal):
-        window = {"applied_from": uow.now - timedelta(days=search.WINDOW_DAYS)}
+        now = uow.now  # one reading: the window and its limit from the same instant
+        window = {"applied_from": now - timedelta(days=search.WINDOW_DAYS)}
         recent, total, _ = await staff_search(
-            uow, principal, filters=window, limit=limit, offset=offset
+            uow, principal, filters=window, limit=limit, offset=offset, now=now
         )
         return recent, total
     repo = uow.permit_docs
