@@ -289,26 +289,3 @@ async def apply_in_order(
         return False
     await repo.update_one({"_id": doc_id}, {"$set": {**fields, "version": version}}, upsert=True)
     return True
-
-
-class _Collection(TenantRepository):
-    def __init__(
-        self,
-        db: AsyncDatabase[Doc],
-        jurisdiction_id: str,
-        session: AsyncClientSession | None,
-        collection: str,
-    ) -> None:
-        self.collection_name = collection  # type: ignore[misc]
-        super().__init__(db, jurisdiction_id, session)
-
-
-def documents(
-    db: AsyncDatabase[Doc],
-    jurisdiction_id: str,
-    session: AsyncClientSession | None,
-    collection: str,
-) -> TenantRepository:
-    """One collection's documents in one jurisdiction (the read side's port,
-    :class:`chassis.reads.Documents`)."""
-    return _Collection(db, jurisdiction_id, session, collection)

@@ -2,9 +2,10 @@
 
 Read views (dashboards, searches, lists) take this, through their service's
 unit of work (``uow.permit_docs``…), not a database handle: the Mongo
-implementation is :class:`chassis.mongo.TenantRepository` (every filter
-scoped to the jurisdiction and checked for its shape, ARCHITECTURE.md's
-flat reads); unit tests use :class:`chassis.testing.fakes.FakeDocuments`.
+implementation is a :class:`chassis.mongo.TenantRepository` built by
+:func:`chassis.repository.documents` (every filter scoped to the
+jurisdiction and checked for its shape, ARCHITECTURE.md's flat reads); unit
+tests use :class:`chassis.testing.fakes.FakeDocuments`.
 """
 
 from __future__ import annotations

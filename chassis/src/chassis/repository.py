@@ -15,9 +15,12 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
 from chassis.aggregate import Aggregate, HistoryEntry
 from chassis.errors import Conflict, NotFound
-from chassis.mongo import documents
+from chassis.mongo import TenantRepository
 from contracts import IntegrationEvent
 
 A = TypeVar("A", bound=Aggregate)
@@ -158,3 +161,26 @@ class DataclassRepository(MongoAggregateRepository[A]):
     @classmethod
     def from_doc(cls, doc: Doc) -> A:
         return cls.aggregate_type(**aggregate_values(cls.aggregate_type, doc))  # type: ignore[return-value]
+
+
+class _Collection(TenantRepository):
+    def __init__(
+        self,
+        db: AsyncDatabase[Doc],
+        jurisdiction_id: str,
+        session: AsyncClientSession | None,
+        collection: str,
+    ) -> None:
+        self.collection_name = collection  # type: ignore[misc]
+        super().__init__(db, jurisdiction_id, session)
+
+
+def documents(
+    db: AsyncDatabase[Doc],
+    jurisdiction_id: str,
+    session: AsyncClientSession | None,
+    collection: str,
+) -> TenantRepository:
+    """One collection's documents in one jurisdiction (the read side's port,
+    :class:`chassis.reads.Documents`)."""
+    return _Collection(db, jurisdiction_id, session, collection)

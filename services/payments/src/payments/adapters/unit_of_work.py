@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from chassis.idempotency import release_pending
-from chassis.mongo import documents
+from chassis.repository import documents
 from chassis.uow import ReadOnly, Transaction, Units
 from payments.adapters.repositories import (
     Carts,

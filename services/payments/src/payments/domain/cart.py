@@ -36,14 +36,17 @@ class PermitRow:
     lines: list[Doc]
     subtotal: Money
 
-    def as_doc(self) -> Doc:
+    def as_item(self) -> Doc:
+        """The row as a payment keeps it (its lines, without the subtotal)."""
         return {
             "permit_id": self.permit_id,
             "number": self.number,
             "address": self.address,
             "lines": self.lines,
-            "subtotal_minor": self.subtotal.minor,
         }
+
+    def as_doc(self) -> Doc:
+        return self.as_item() | {"subtotal_minor": self.subtotal.minor}
 
 
 @dataclass(frozen=True)

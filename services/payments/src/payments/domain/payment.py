@@ -90,15 +90,7 @@ class Payment(Aggregate):
             payer=payer,
             method=summary.method,
             method_label=summary.method_label,
-            items=[
-                {
-                    "permit_id": p.permit_id,
-                    "number": p.number,
-                    "address": p.address,
-                    "lines": p.lines,
-                }
-                for p in summary.permits
-            ],
+            items=[p.as_item() for p in summary.permits],
             fees=summary.total_fees,
             convenience_fee=summary.convenience_fee,
             convenience_fee_label=summary.convenience_fee_label,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chassis.mongo import documents
+from chassis.repository import documents
 from chassis.uow import ReadOnly, Transaction, Units
 from permits.adapters.repositories import (
     Counters,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from chassis.money import Money, round_cents, to_minor
+from contracts.permits import FeeLine as FeeLineOut
 
 __all__ = ["MAX_LINE_MINOR", "FeeItem", "FeeLine", "balance_minor", "round_cents", "to_minor"]
 
@@ -72,6 +73,16 @@ class FeeLine:
     @property
     def currency(self) -> str:
         return self.amount.currency
+
+    def announced(self) -> FeeLineOut:
+        """The line as events carry it."""
+        return FeeLineOut(
+            line_id=self.id,
+            code=self.code,
+            name=self.name,
+            amount_minor=self.amount.minor,
+            currency=self.amount.currency,
+        )
 
     def as_doc(self) -> dict[str, Any]:
         """As stored and in read views: the amount as minor units beside its currency."""

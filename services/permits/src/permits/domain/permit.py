@@ -37,7 +37,6 @@ from contracts.permits import (
     PermitUnlinked,
     SiteAddress,
 )
-from contracts.permits import FeeLine as FeeLineOut
 from permits.domain.fee_ledger import FeeLedger
 from permits.domain.fees import FeeLine
 from permits.domain.permit_type import PermitType
@@ -252,22 +251,12 @@ class Permit(Aggregate):
         lines = FeeLedger.price(terms, items, manual, valuation=valuation, at=at, by=by)
         version = self._change()
         self.fees.add(lines)
-        out = [
-            FeeLineOut(
-                line_id=ln.id,
-                code=ln.code,
-                name=ln.name,
-                amount_minor=ln.amount_minor,
-                currency=ln.currency,
-            )
-            for ln in lines
-        ]
         self._record(
             FeeAssessed(
                 **self._fee_event(version, terms.currency),
                 type_name=self.type_name,
                 site=SiteAddress(**self.site),
-                lines=out,
+                lines=[ln.announced() for ln in lines],
                 payer_emails=self.payer_emails,
                 company_ids=list(self.company_ids),
             )
