@@ -7,9 +7,9 @@ import contextlib
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
 from portal.api import MemberApi
+from portal.forms import FormModel, field
 from portal.gateway import ApiProblem, UserApi, apply_tokens
 from portal.security import field_value, rotate_visitor, safe_next
 from portal.sessions import Session, new_id
@@ -87,22 +87,15 @@ async def setup_page(page: PublicPage) -> Response:
 async def setup(page: PublicPage, form: Form) -> Response:
     if page.session is None or not page.session.setup_required:
         raise LoginRequired(page.jid, page.path("dashboard"))
-    values = {"security_question": field_value(form, "security_question")}
-    errors = _setup_errors(form)
+    posted, errors = SetupForm.read(form)
+    errors = posted.mismatches(errors)
     if not errors:
         try:
-            granted = await page.public().set_up(
-                page.session.access_token,
-                {
-                    "new_password": field_value(form, "password"),
-                    "security_question": values["security_question"],
-                    "security_answer": field_value(form, "security_answer"),
-                },
-            )
+            granted = await page.public().set_up(page.session.access_token, posted.body())
         except ApiProblem as problem:
             if problem.status == 401:  # the setup token ran out: log in with the PIN again
                 raise LoginRequired(page.jid, page.path("dashboard")) from None
-            errors = problem.on_form({"new_password": "password"})
+            errors = SetupForm.problems(problem, default="password")
         else:
             apply_tokens(page.session, granted, page.app.clock)
             await who(page, page.session)
@@ -110,22 +103,31 @@ async def setup(page: PublicPage, form: Form) -> Response:
             rotate_visitor(page.request, session_id)
             await page.flash("Your login is set up.")
             return page.redirect(page.path("dashboard"))
+    values = {"security_question": posted.security_question}
     return page.render("setup.html", 422, title="Set up your login", errors=errors, values=values)
 
 
-def _setup_errors(form: FormData) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if len(field_value(form, "security_question")) < 3:
-        errors["security_question"] = "Enter a security question of at least 3 characters"
-    if not field_value(form, "security_answer"):
-        errors["security_answer"] = "Enter the secret answer"
-    elif field_value(form, "security_answer") != field_value(form, "security_answer_again"):
-        errors["security_answer_again"] = "The two secret answers are not the same"
-    if not field_value(form, "password"):
-        errors["password"] = "Enter a new password"
-    elif form.get("password") != form.get("password_again"):
-        errors["password_again"] = "The two passwords are not the same"
-    return errors
+class SetupForm(FormModel):
+    """The first login after a PIN (R-ID-2): a password and a security question."""
+
+    security_question: str = field("security_question")
+    security_answer: str = field("security_answer", required="Enter the secret answer")
+    security_answer_again: str = field()
+    password: str = field("new_password", required="Enter a new password")
+    password_again: str = field()
+
+    def mismatches(self, errors: dict[str, str]) -> dict[str, str]:
+        """What the page checks beyond each field: the question's length and
+        each secret typed twice alike."""
+        found: dict[str, str] = {}
+        if len(self.security_question) < 3:
+            found["security_question"] = "Enter a security question of at least 3 characters"
+        found |= errors
+        if self.security_answer and self.security_answer != self.security_answer_again:
+            found["security_answer_again"] = "The two secret answers are not the same"
+        if self.password and self.password != self.password_again:
+            found["password_again"] = "The two passwords are not the same"
+        return found
 
 
 async def _company_names(page: Page) -> dict[str, str]:

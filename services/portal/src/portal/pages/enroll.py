@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from portal.api import EmailedLinks
+from portal.forms import FormModel, field
 from portal.gateway import ApiProblem, apply_tokens
 from portal.pages.auth import who
 from portal.security import field_value, rotate_visitor
@@ -161,18 +162,10 @@ async def link_page(page: UserPage) -> Response:
 
 @router.post("/j/{jurisdiction_id}/link")
 async def link(page: UserPage, form: Form) -> Response:
-    values = {k: field_value(form, k) for k in ("number", "second_fact")}
-    errors = {
-        k: message
-        for k, message in (
-            ("number", "Enter the permit number"),
-            ("second_fact", "Enter the street number, the zip code or the access code"),
-        )
-        if not values[k]
-    }
+    posted, errors = LinkForm.read(form)
     if not errors:
         try:
-            permit = await page.member().link_permit(values)
+            permit = await page.member().link_permit(posted.body())
         except ApiProblem as problem:
             if problem.status not in (404, 409, 422, 429):
                 raise
@@ -184,7 +177,18 @@ async def link(page: UserPage, form: Form) -> Response:
         else:
             await page.flash("This permit is linked to your account.")
             return page.redirect(page.path("permit", permit_id=permit["id"]))
-    return page.render("link.html", 422, title="Link to a permit", errors=errors, values=values)
+    return page.render(
+        "link.html", 422, title="Link to a permit", errors=errors, values=posted.values()
+    )
+
+
+class LinkForm(FormModel):
+    """Link a permit to my account (R-ID-6): its number and a second fact."""
+
+    number: str = field("number", required="Enter the permit number")
+    second_fact: str = field(
+        "second_fact", required="Enter the street number, the zip code or the access code"
+    )
 
 
 @router.post("/j/{jurisdiction_id}/permits/{permit_id}/unlink")
