@@ -20,6 +20,7 @@ class Refused(Exception):
     kind: ClassVar[Literal["invalid", "conflict"]] = "invalid"
     code: ClassVar[str | None] = None  # the problem type's slug; None: the kind's own
     part: ClassVar[str | None] = None  # which part of a request is refused
+    error_type: str = "value_error"  # the field error's type (``password.min_length``)
     reason: str = "refused"  # a word or two for the refused part (a class's default)
 
     def __init__(
@@ -40,17 +41,18 @@ class Refused(Exception):
         self.data = data
 
 
-def as_problem(refused: Refused, at: str = "") -> ProblemError:
+def as_problem(refused: Refused, at: str = "", *, part: str | None = None) -> ProblemError:
     """A domain's refusal as its problem: 409 for a conflict, else 422; its
     field is ``at`` (where the route's body holds it: ``requests.2``, or the
-    body itself) and the refused part (``ampm``, ``date``)."""
-    if refused.parts:
-        errors = [
-            field_error(".".join(p for p in (at, part) if p), why) for part, why in refused.parts
-        ]
-    else:
-        where = ".".join(p for p in (at, refused.part or "") if p)
-        errors = [field_error(where, refused.reason)] if where else []
+    body itself) and the refused part (``ampm``, ``date``) — or ``part``,
+    where the route's body names the refused part otherwise (``new_password``
+    for a rule's ``password``)."""
+    parts = refused.parts or [(part or refused.part or "", refused.reason)]
+    errors = [
+        field_error(".".join(p for p in (at, name) if p), why, refused.error_type)
+        for name, why in parts
+        if at or name
+    ]
     cls: type[ProblemError] = Conflict if refused.kind == "conflict" else Unprocessable
     return cls(refused.message, slug=refused.code, errors=errors or None, **refused.data)
 

@@ -323,6 +323,16 @@ async def test_logout_revokes_and_profile_changes_need_current_secrets(harness: 
         json={"current_password": "nope", "new_password": "a fresh passphrase 1"},
     )
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "current_password"
+    weak = await harness.http.post(
+        "/v1/me/password",
+        headers=auth(token),
+        json={"current_password": PASSWORD, "new_password": "short"},
+    )
+    # refused where this body holds it (issue 24: the rule's refusal is domain data)
+    assert weak.status_code == 422 and weak.json()["rule"] == "min_length"
+    assert [(e["field"], e["type"]) for e in weak.json()["errors"]] == [
+        ("new_password", "password.min_length")
+    ]
     changed = await harness.http.post(
         "/v1/me/password",
         headers=auth(token),

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from chassis.auth import Principal
-from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from chassis.errors import Conflict, Forbidden, NotFound
 from contracts.identity import PasswordChanged
 from identity.domain import secrets
+from identity.domain.errors import PasswordRefused, RolesRefused
 from identity.service_layer import people, users
 from identity.service_layer.commands import (
     CompleteSetup,
@@ -72,9 +73,9 @@ async def test_only_admins_create_users_and_roles_fit_the_kind(world: World) -> 
     with pytest.raises(NotFound):  # another jurisdiction's admin
         await world.units.handle(_create(caller(roles=["admin"], jid="beta")), users.create_user)
     for refused in ({"roles": []}, {"kind": "contractor", "roles": ["inspector"]}):
-        with pytest.raises(Unprocessable) as bad:
+        with pytest.raises(RolesRefused) as bad:
             await world.units.handle(_create(caller(roles=["admin"]), **refused), users.create_user)
-        assert bad.value.errors[0]["field"] == "roles"
+        assert bad.value.part == "roles"
     assert world.store("memberships") == {} and world.audit() == []
 
 
@@ -112,8 +113,9 @@ async def test_r_id_2_a_pin_login_ends_in_a_password_and_question_and_the_pin_di
             security_answer="  Main   St ",
         )
 
-    with pytest.raises(Unprocessable):  # the jurisdiction's password rules hold
+    with pytest.raises(PasswordRefused) as weak:  # the jurisdiction's password rules hold
         await world.units.handle(setup("short"), users.complete_setup)
+    assert weak.value.data["rule"] == "min_length"
     granted = await world.units.handle(setup("a long enough passphrase"), users.complete_setup)
     assert granted["token_type"] == "bearer" and granted["refresh_token"].startswith(f"{JID}.")
     membership = world.store("memberships")[created["membership"]["_id"]]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from chassis.refusals import as_problem
+from identity.domain.errors import PasswordRefused
 from identity.entrypoints.dependencies import PROBLEMS, CallerDep, SetupPrincipal, Units
 from identity.entrypoints.schemas import (
     FirstLoginSetup,
@@ -59,7 +61,10 @@ async def change_password(body: PasswordChange, caller: CallerDep, units: Units)
     cmd = ChangePassword(
         **by(caller), current_password=body.current_password, new_password=body.new_password
     )
-    return TokenResponse(**await units.handle(cmd, profile.change_password))
+    try:
+        return TokenResponse(**await units.handle(cmd, profile.change_password))
+    except PasswordRefused as refused:  # this body names the new one new_password
+        raise as_problem(refused, part="new_password") from refused
 
 
 @router.put(
@@ -90,4 +95,7 @@ async def setup(body: FirstLoginSetup, principal: SetupPrincipal, units: Units) 
         security_question=body.security_question,
         security_answer=body.security_answer,
     )
-    return TokenResponse(**await units.handle(cmd, users.complete_setup))
+    try:
+        return TokenResponse(**await units.handle(cmd, users.complete_setup))
+    except PasswordRefused as refused:  # this body names the new one new_password
+        raise as_problem(refused, part="new_password") from refused

@@ -9,10 +9,11 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from chassis.auth import Principal
-from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
+from chassis.errors import Forbidden, NotFound
 from contracts.identity import PasswordChanged
 from identity.domain import secrets
 from identity.domain.account import Account
+from identity.domain.errors import NotTheLogin, PasswordRefused
 from identity.domain.membership import Membership
 from identity.domain.model import MembershipKind
 from identity.domain.passwords import PasswordRejected, policy_named
@@ -87,17 +88,12 @@ def throttle_policy(s: IdentitySettings) -> LoginThrottlePolicy:
 
 
 def check_password(password: str, jurisdiction: Doc | None, *user_inputs: str) -> None:
-    """The jurisdiction's password policy (R-ID-3); 422 naming the rule broken."""
+    """The jurisdiction's password policy (R-ID-3): refused naming the rule broken."""
     policy = policy_named((jurisdiction or {}).get("password_policy"))
     try:
         policy.check(password, user_inputs=[u for u in user_inputs if u])
     except PasswordRejected as exc:
-        raise Unprocessable(
-            str(exc),
-            errors=[field_error("password", str(exc), f"password.{exc.rule}")],
-            rule=exc.rule,
-            policy=policy.describe(),
-        ) from exc
+        raise PasswordRefused(str(exc), rule=exc.rule, policy=policy.describe()) from exc
 
 
 def new_password_hash(
@@ -108,8 +104,7 @@ def new_password_hash(
     email, across jurisdictions)."""
     if existing is not None and existing.password_hash:
         if not secrets.verify_password(existing.password_hash, password):
-            msg = "this email already has a Permitsuite account: enter that account's password"
-            raise Unprocessable(msg, errors=[field_error("password", msg, "password.existing")])
+            raise NotTheLogin()
         return None
     check_password(password, jurisdiction, email, display_name)
     return secrets.hash_password(password)

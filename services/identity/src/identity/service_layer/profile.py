@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from chassis.errors import Unprocessable, field_error
 from identity.domain import secrets
+from identity.domain.errors import WrongSecret
 from identity.service_layer.commands import ChangePassword, ChangeSecurityQuestion, UpdateProfile
 from identity.service_layer.common import Doc, check_password, normalize_answer, password_changed
 from identity.service_layer.tokens import issue_tokens
@@ -23,8 +23,7 @@ async def change_password(cmd: ChangePassword, uow: IdentityUnitOfWork) -> Doc:
     """Needs the current password; ends every other session; returns fresh tokens."""
     account = await uow.accounts.require(cmd.caller.account_id)
     if not secrets.verify_password(account.password_hash, cmd.current_password):
-        msg = "the current password is not right"
-        raise Unprocessable(msg, errors=[field_error("current_password", msg)])
+        raise WrongSecret("current_password", "the current password is not right")
     in_jurisdiction = cmd.caller.principal.jurisdiction_id is not None
     jurisdiction = await uow.jurisdictions.require() if in_jurisdiction else None
     check_password(cmd.new_password, jurisdiction, account.email, account.display_name)
@@ -43,8 +42,7 @@ async def change_security_question(cmd: ChangeSecurityQuestion, uow: IdentityUni
     if account.security_answer_hash and not secrets.verify_password(
         account.security_answer_hash, normalize_answer(cmd.current_answer or "")
     ):
-        msg = "the current answer is not right"
-        raise Unprocessable(msg, errors=[field_error("current_answer", msg)])
+        raise WrongSecret("current_answer", "the current answer is not right")
     account.set_security_question(cmd.question, secrets.hash_password(normalize_answer(cmd.answer)))
     await uow.accounts.save(account)
     await uow.audit.record("security_question_changed", actor=account.id, subject=account.id)

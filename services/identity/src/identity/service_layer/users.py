@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from chassis.errors import NotFound, Unprocessable, field_error
 from identity.domain import secrets
+from identity.domain.errors import RolesRefused
 from identity.domain.membership import Membership
 from identity.domain.model import MembershipKind
 from identity.service_layer.commands import (
@@ -34,11 +35,9 @@ AUDIT_DAYS = 30
 
 def _check_roles(kind: MembershipKind, roles: list[str]) -> None:
     if kind == "staff" and not roles:
-        raise Unprocessable(
-            "staff need at least one role", errors=[field_error("roles", "required")]
-        )
+        raise RolesRefused("staff need at least one role", "required")
     if kind != "staff" and roles:
-        raise Unprocessable("only staff have roles", errors=[field_error("roles", "must be empty")])
+        raise RolesRefused("only staff have roles", "must be empty")
 
 
 async def create_user(cmd: CreateUser, uow: IdentityUnitOfWork) -> tuple[Doc, str | None]:
