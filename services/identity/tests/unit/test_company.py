@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chassis.errors import Forbidden, Unprocessable
+from chassis.errors import Forbidden
 from chassis.testing.fakes import FakeRepository, FakeTransaction, FakeUnitOfWork
 from contracts.identity import CompanyCreated, CompanyUpdated
 from identity.adapters.repositories import CompanyRepository
 from identity.domain.company import Company
+from identity.domain.errors import LicenseRequired
 
 AT = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -35,9 +36,9 @@ def test_r_id_2_a_new_company_has_a_normalized_license_and_is_announced() -> Non
 
 
 def test_r_id_2_a_company_needs_a_license_number() -> None:
-    with pytest.raises(Unprocessable) as raised:
+    with pytest.raises(LicenseRequired) as raised:
         Company.new(jurisdiction_id="alpha", profile={"name": "X", "license_number": " "}, at=AT)
-    assert (raised.value.errors or [{}])[0]["field"] == "license_number"
+    assert raised.value.part == "license_number"
 
 
 def test_r_id_5_the_company_admin_edits_the_profile_only_staff_the_license() -> None:

@@ -8,20 +8,20 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chassis.errors import Unprocessable
 from contracts.identity import JurisdictionCreated, JurisdictionUpdated
+from identity.domain.errors import SettingRefused
 from identity.domain.jurisdiction import Jurisdiction
 
 AT = datetime(2026, 3, 2, tzinfo=UTC)
 SETTINGS = {"name": "Sandy City", "time_zone": "America/Denver", "features": {}}
 
 
-def _field(exc: pytest.ExceptionInfo[Unprocessable]) -> str:
-    return str((exc.value.errors or [{}])[0]["field"])
+def _field(exc: pytest.ExceptionInfo[SettingRefused]) -> str:
+    return exc.value.parts[0][0]
 
 
 def test_a_jurisdiction_id_is_a_lowercase_slug() -> None:
-    with pytest.raises(Unprocessable) as raised:
+    with pytest.raises(SettingRefused) as raised:
         Jurisdiction.new("Sandy City", SETTINGS, at=AT)
     assert _field(raised) == "id"
 
@@ -30,11 +30,11 @@ def test_a_jurisdiction_id_is_a_lowercase_slug() -> None:
     ("setting", "value"), [("time_zone", "Mars/Olympus"), ("password_policy", "none")]
 )
 def test_r_id_3_settings_are_checked_when_created_and_configured(setting: str, value: str) -> None:
-    with pytest.raises(Unprocessable) as raised:
+    with pytest.raises(SettingRefused) as raised:
         Jurisdiction.new("sandy", {**SETTINGS, setting: value}, at=AT)
     assert _field(raised) == setting
     sandy = Jurisdiction.new("sandy", SETTINGS, at=AT)
-    with pytest.raises(Unprocessable):
+    with pytest.raises(SettingRefused):
         sandy.configure({setting: value}, by="op", at=AT)
 
 

@@ -8,9 +8,9 @@ from itertools import product
 
 import pytest
 
-from chassis.errors import Unprocessable
 from chassis.status import IllegalTransition
 from identity.domain.enrollment import Enrollment
+from identity.domain.errors import RolesRefused
 from identity.domain.invitation import Invitation
 from identity.domain.membership import TRANSITIONS, Membership
 
@@ -47,7 +47,7 @@ def test_the_membership_table_decides_every_move(current: str, requested: str) -
 
 @pytest.mark.parametrize("kind", ["community_member", "contractor"])
 def test_r_id_2_roles_belong_to_staff_only(kind: str) -> None:
-    with pytest.raises(Unprocessable):
+    with pytest.raises(RolesRefused):
         _member(kind=kind).change(
             status=None, roles=["cashier"], other_active_admins=1, by="a", at=AT
         )

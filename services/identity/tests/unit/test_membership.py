@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chassis.errors import Conflict, Unprocessable
+from chassis.errors import Conflict
 from chassis.status import IllegalTransition
 from contracts.identity import AccountActivated, MembershipGranted, MembershipRevoked
+from identity.domain.errors import RolesRefused
 from identity.domain.membership import Membership
 
 AT = datetime(2026, 3, 2, tzinfo=UTC)
@@ -46,10 +47,10 @@ def test_r_id_1_an_invited_member_becomes_active_once_and_is_announced() -> None
 
 def test_r_id_2_only_staff_have_roles_and_at_least_one() -> None:
     public = _member("community_member")
-    with pytest.raises(Unprocessable):
+    with pytest.raises(RolesRefused):
         public.change(status=None, roles=["admin"], other_active_admins=1, by="a", at=AT)
     staff = _member()
-    with pytest.raises(Unprocessable):
+    with pytest.raises(RolesRefused):
         staff.change(status=None, roles=[], other_active_admins=1, by="a", at=AT)
     assert staff.change(
         status=None, roles=["admin", "cashier"], other_active_admins=1, by="a", at=AT

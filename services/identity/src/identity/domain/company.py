@@ -10,9 +10,10 @@ from typing import Any
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Conflict, Forbidden, Unprocessable, field_error
+from chassis.errors import Conflict, Forbidden
 from contracts.identity import Company as CompanyModel
 from contracts.identity import CompanyCreated, CompanyUpdated
+from identity.domain.errors import LicenseRequired
 
 PROFILE = (
     "name",
@@ -33,9 +34,7 @@ def license_number(value: Any) -> str:
     """License numbers compare upper-case and trimmed; one is required."""
     normalized = str(value or "").strip().upper()
     if not normalized:
-        raise Unprocessable(
-            "license number is required", errors=[field_error("license_number", "required")]
-        )
+        raise LicenseRequired()
     return normalized
 
 

@@ -49,3 +49,21 @@ class RolesRefused(IdentityRefused):
 
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message, reason=reason)
+
+
+class SettingRefused(IdentityRefused):
+    """A jurisdiction's id or setting that cannot be (a time zone no one
+    knows, a password policy there is not)."""
+
+    def __init__(self, setting: str, message: str, *, summary: str | None = None) -> None:
+        super().__init__(summary or message, parts=[(setting, message)])
+
+
+class LicenseRequired(IdentityRefused):
+    """R-ID-4: a contracting company has a license (or AEC) number."""
+
+    part = "license_number"
+    reason = "required"
+
+    def __init__(self) -> None:
+        super().__init__("license number is required")

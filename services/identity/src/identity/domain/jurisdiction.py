@@ -14,8 +14,8 @@ from typing import Any
 
 from chassis.aggregate import Aggregate
 from chassis.clock import zone
-from chassis.errors import Unprocessable, field_error
 from contracts.identity import Branding, JurisdictionCreated, JurisdictionUpdated
+from identity.domain.errors import SettingRefused
 from identity.domain.model import SLUG
 from identity.domain.passwords import POLICIES
 
@@ -29,8 +29,8 @@ SETTINGS = (
 )
 
 
-def _invalid(field_name: str, msg: str) -> Unprocessable:
-    return Unprocessable(msg, errors=[field_error(field_name, msg)])
+def _invalid(setting: str, msg: str) -> SettingRefused:
+    return SettingRefused(setting, msg)
 
 
 def _check(settings: dict[str, Any]) -> None:
@@ -59,9 +59,7 @@ class Jurisdiction(Aggregate):
         """A tenant's id is a lowercase slug: it appears in every URL."""
         if not SLUG.match(jurisdiction_id):
             msg = "lowercase letters, digits and dashes, 1-40 characters"
-            raise Unprocessable(
-                "jurisdiction id must be a lowercase slug", errors=[field_error("id", msg)]
-            )
+            raise SettingRefused("id", msg, summary="jurisdiction id must be a lowercase slug")
         _check(settings)
         values = {k: v for k, v in settings.items() if k in SETTINGS}
         jurisdiction = cls(

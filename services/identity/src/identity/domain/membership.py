@@ -11,7 +11,7 @@ from datetime import datetime
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Conflict, Unprocessable, field_error
+from chassis.errors import Conflict
 from chassis.status import StatusTable
 from contracts.identity import (
     AccountActivated,
@@ -20,6 +20,7 @@ from contracts.identity import (
     MembershipGranted,
     MembershipRevoked,
 )
+from identity.domain.errors import RolesRefused
 from identity.domain.model import MembershipKind
 
 TRANSITIONS = {
@@ -176,13 +177,9 @@ class Membership(Aggregate):
         jurisdiction never loses its last active admin."""
         if roles is not None:
             if self.kind != "staff":
-                raise Unprocessable(
-                    "only staff have roles", errors=[field_error("roles", "not staff")]
-                )
+                raise RolesRefused("only staff have roles", "not staff")
             if not roles:
-                raise Unprocessable(
-                    "staff need at least one role", errors=[field_error("roles", "required")]
-                )
+                raise RolesRefused("staff need at least one role", "required")
         moving = status is not None and status != self.status
         if moving and self.status == "invited" and status == "active":
             raise Conflict("an invited person becomes active by accepting the invitation")
