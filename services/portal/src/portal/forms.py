@@ -29,10 +29,18 @@ from portal.gateway import ApiProblem
 Doc = dict[str, Any]
 
 
-def field(api: str | None = None, *, required: str | None = None, default: Any = "") -> Any:
+def field(
+    api: str | None = None,
+    *,
+    required: str | None = None,
+    default: Any = "",
+    secret: bool = False,
+) -> Any:
     """A form field: ``api`` is its path in the API's body (dotted; None: the
-    API has no such field), ``required`` the message when it is left empty."""
-    return Field(default=default, json_schema_extra={"api": api, "required": required})
+    API has no such field), ``required`` the message when it is left empty;
+    a ``secret`` (a password) is never shown again."""
+    extra: dict[str, Any] = {"api": api, "required": required, "secret": secret}
+    return Field(default=default, json_schema_extra=extra)
 
 
 class FormModel(BaseModel):
@@ -73,8 +81,12 @@ class FormModel(BaseModel):
         return model, errors
 
     def values(self) -> Doc:
-        """What the template shows in the fields again."""
-        return self.model_dump()
+        """What the template shows in the fields again (never a secret)."""
+        return {
+            name: value
+            for name, value in self.model_dump().items()
+            if not self._extra(name, "secret")
+        }
 
     def body(self, *names: str, empty: Literal["none", "drop"] = "none") -> Doc:
         """The API's body from the fields that have an API path (``names``:

@@ -74,3 +74,12 @@ def test_a_field_without_an_api_path_is_not_sent() -> None:
 
     form, _ = Twice.read(posted(password="s3cret", password_again="s3cret"))
     assert form.body() == {"password": "s3cret"}
+
+
+def test_a_secret_is_never_shown_again() -> None:
+    from portal.pages.auth import LoginForm
+
+    form, errors = LoginForm.read(posted(email="rich@example.org", password="", next="/j/demo"))
+    assert errors == {"password": "Enter your password"}
+    form, _ = LoginForm.read(posted(email="rich@example.org", password="s3cret"))
+    assert "password" not in form.values() and form.values()["email"] == "rich@example.org"

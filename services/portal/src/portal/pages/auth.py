@@ -18,6 +18,15 @@ from portal.web import Form, LoginRequired, Page, PublicPage, company_names
 router = APIRouter(prefix="/j/{jurisdiction_id}")
 
 
+class LoginForm(FormModel):
+    """Log in as a contractor or the public (seed 003)."""
+
+    email: str = field("username", required="Enter your email")
+    password: str = field("password", required="Enter your password", secret=True)
+    login_as: str = field()
+    next: str = field()
+
+
 @router.get("/login")
 async def login_page(page: PublicPage, next: str | None = Query(default=None)) -> Response:
     if page.session is not None and not page.session.setup_required:
@@ -29,12 +38,12 @@ async def login_page(page: PublicPage, next: str | None = Query(default=None)) -
 
 @router.post("/login")
 async def login(page: PublicPage, form: Form) -> Response:
-    values = {k: field_value(form, k) for k in ("email", "login_as", "next")}
-    errors = {f: "Enter your " + f for f in ("email", "password") if not field_value(form, f)}
+    posted, errors = LoginForm.read(form)
+    values = posted.values()
     if errors:
         return page.render("login.html", 422, title="Log in", errors=errors, values=values)
     try:
-        granted = await page.public().log_in(values["email"], field_value(form, "password"))
+        granted = await page.public().log_in(posted.email, posted.password)
     except ApiProblem as problem:
         message = (
             "Too many attempts: wait a few minutes and try again"
@@ -53,7 +62,7 @@ async def login(page: PublicPage, form: Form) -> Response:
         access_token="",
         refresh_token=None,
         access_expires_at=page.app.clock.now(),
-        email=values["email"],
+        email=posted.email,
     )
     apply_tokens(session, granted, page.app.clock)
     if not session.setup_required:
@@ -64,7 +73,7 @@ async def login(page: PublicPage, form: Form) -> Response:
         return page.redirect(page.path("setup_page"))
     if len(session.company_ids) > 1:
         return page.redirect(page.path("company_page"))
-    return page.redirect(safe_next(values["next"], page.path("dashboard")))
+    return page.redirect(safe_next(posted.next, page.path("dashboard")))
 
 
 async def who(page: Page, session: Session) -> None:
@@ -113,8 +122,8 @@ class SetupForm(FormModel):
     security_question: str = field("security_question")
     security_answer: str = field("security_answer", required="Enter the secret answer")
     security_answer_again: str = field()
-    password: str = field("new_password", required="Enter a new password")
-    password_again: str = field()
+    password: str = field("new_password", required="Enter a new password", secret=True)
+    password_again: str = field(secret=True)
 
     def mismatches(self, errors: dict[str, str]) -> dict[str, str]:
         """What the page checks beyond each field: the question's length and
