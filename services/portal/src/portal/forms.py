@@ -118,6 +118,23 @@ class FormModel(BaseModel):
         return errors or {default: problem.detail}
 
 
+class NewPassword(FormModel):
+    """A form that sets a password, typed twice (an existing login's password
+    is typed once)."""
+
+    password: str = field("password", secret=True)
+    password_again: str = field(secret=True)
+
+    def password_errors(
+        self, *, existing_account: bool = False, missing: str = "Enter a password"
+    ) -> dict[str, str]:
+        if not self.password:
+            return {"password": missing}
+        if not existing_account and self.password != self.password_again:
+            return {"password_again": "The two passwords are not the same"}
+        return {}
+
+
 def upload(form: FormData, name: str) -> UploadFile | None:
     """A posted file, if one was chosen."""
     value = form.get(name)

@@ -10,9 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from portal.api import EmailedLinks
-from portal.forms import FormModel, field
+from portal.forms import FormModel, NewPassword, field
 from portal.gateway import ApiProblem, apply_tokens
-from portal.security import field_value
 from portal.web import Form, Page, PublicPage, UserPage, emailed_link_page, link_token, object_id
 
 router = APIRouter()
@@ -25,14 +24,15 @@ async def forgot_page(page: PublicPage) -> Response:
 
 @router.post("/j/{jurisdiction_id}/forgot")
 async def forgot(page: PublicPage, form: Form) -> Response:
-    values = {k: field_value(form, k) for k in ("email", "license_number")}
-    if bool(values["email"]) == bool(values["license_number"]):
+    posted, _ = ForgotForm.read(form)
+    values = posted.values()
+    if bool(posted.email) == bool(posted.license_number):
         errors = {"email": "Enter your email, or your contractor license number (not both)"}
         return page.render(
             "forgot.html", 422, title="Forgot password", errors=errors, values=values
         )
     try:
-        await page.public().request_password_reset({k: v for k, v in values.items() if v})
+        await page.public().request_password_reset(posted.body(empty="drop"))
     except ApiProblem as problem:
         if problem.status not in (422, 429):
             raise
@@ -56,21 +56,18 @@ async def reset_page(request: Request, token: str = link_token()) -> Response:
 @router.post("/password-resets/{token}")
 async def reset(request: Request, form: Form, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, "password-resets", token)
-    errors: dict[str, str] = {}
-    if not field_value(form, "password"):
-        errors["password"] = "Enter a new password"
-    elif form.get("password") != form.get("password_again"):
-        errors["password_again"] = "The two passwords are not the same"
+    posted, _ = ResetForm.read(form)
+    errors = posted.password_errors(missing="Enter a new password")
     if not errors:
-        body: dict[str, Any] = {"password": field_value(form, "password")}
+        body = posted.body("password")
         if view.get("security_question"):
-            body["security_answer"] = field_value(form, "security_answer")
+            body |= {"security_answer": posted.security_answer}
         try:
             await EmailedLinks(page.app.gateway).use("password-resets", token, body)
         except ApiProblem as problem:
             if problem.status not in (401, 403, 422):
                 raise
-            errors = problem.on_form(default="security_answer")
+            errors = ResetForm.problems(problem, default="security_answer")
         else:
             await page.flash("Your password is changed. Log in with the new one.")
             return page.redirect(page.path("login_page"))
@@ -101,6 +98,17 @@ async def _profile(page: Page, status: int = 200, **context: Any) -> Response:
 @router.get("/j/{jurisdiction_id}/profile")
 async def profile(page: UserPage) -> Response:
     return await _profile(page)
+
+
+class ForgotForm(FormModel):
+    """Forgot password (seed 004): by email, or by the contractor license number."""
+
+    email: str = field("email")
+    license_number: str = field("license_number")
+
+
+class ResetForm(NewPassword):
+    security_answer: str = field("security_answer", secret=True)
 
 
 class InviteForm(FormModel):

@@ -7,13 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
 from portal.api import EmailedLinks
-from portal.forms import FormModel, field
+from portal.forms import FormModel, NewPassword, field
 from portal.gateway import ApiProblem, apply_tokens
 from portal.pages.auth import who
-from portal.security import field_value, rotate_visitor
+from portal.security import rotate_visitor
 from portal.sessions import Session
 from portal.web import Form, Page, PublicPage, UserPage, emailed_link_page, link_token, object_id
 
@@ -27,7 +26,7 @@ async def enroll_page(page: PublicPage) -> Response:
 
 @router.post("/j/{jurisdiction_id}/enroll")
 async def enroll(page: PublicPage, form: Form) -> Response:
-    email = field_value(form, "email")
+    email = EnrollForm.read(form)[0].email
     try:
         await page.public().enroll(email)
     except ApiProblem as problem:
@@ -57,16 +56,13 @@ async def confirm_page(request: Request, token: str = link_token()) -> Response:
 @router.post("/enrollments/{token}")
 async def confirm(request: Request, form: Form, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, "enrollments", token)
-    values = {k: field_value(form, k) for k in ("display_name", "phone")}
-    errors = _password_errors(form, existing_account=view["existing_account"])
-    if not values["display_name"] and not view["existing_account"]:
+    posted, _ = ConfirmForm.read(form)
+    values = posted.values()
+    errors = posted.password_errors(existing_account=view["existing_account"])
+    if not posted.display_name and not view["existing_account"]:
         errors["display_name"] = "Enter your name"
     if not errors:
-        body = {
-            "display_name": values["display_name"] or view["email"],
-            "password": field_value(form, "password"),
-            "phone": values["phone"] or None,
-        }
+        body = posted.body() | {"display_name": posted.display_name or view["email"]}
         used = await _use_link(page, view, ("enrollments", token), body)
         if isinstance(used, Response):
             return used
@@ -93,12 +89,11 @@ async def accept_invitation(request: Request, form: Form, token: str = link_toke
     """An invitation from staff or a company admin: a password (or the existing
     one), then logged in."""
     page, view = await emailed_link_page(request, "invitations", token)
-    values = {"display_name": field_value(form, "display_name")}
-    errors = _password_errors(form, existing_account=view["existing_account"])
+    posted, _ = InvitationForm.read(form)
+    values = posted.values()
+    errors = posted.password_errors(existing_account=view["existing_account"])
     if not errors:
-        body = {"password": field_value(form, "password")}
-        if values["display_name"]:
-            body["display_name"] = values["display_name"]
+        body = posted.body("password") | posted.body("display_name", empty="drop")
         used = await _use_link(page, view, ("invitations", token), body)
         if isinstance(used, Response):
             return used
@@ -128,14 +123,21 @@ async def _use_link(
     return await _log_in(page, view["email"], body["password"])
 
 
-def _password_errors(form: FormData, *, existing_account: bool) -> dict[str, str]:
-    """A password is given, and a new one typed the same twice (an existing
-    login's password is typed once)."""
-    if not field_value(form, "password"):
-        return {"password": "Enter a password"}
-    if not existing_account and form.get("password") != form.get("password_again"):
-        return {"password_again": "The two passwords are not the same"}
-    return {}
+class EnrollForm(FormModel):
+    email: str = field("email")
+
+
+class ConfirmForm(NewPassword):
+    """An enrollment's confirmation: the person's name and phone, and a password."""
+
+    display_name: str = field("display_name")
+    phone: str = field("phone")
+
+
+class InvitationForm(NewPassword):
+    """Accepting an invitation: a password (or the existing one), a name."""
+
+    display_name: str = field("display_name")
 
 
 async def _log_in(page: Page, email: str, password: str) -> Response:
