@@ -9,6 +9,7 @@ from uuid import uuid4
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from portal.forms import FormModel, field
 from portal.gateway import ApiProblem, Unavailable
 from portal.pages.payments import open_payments
 from portal.security import field_value
@@ -96,6 +97,16 @@ async def _fees_due(page: Page) -> list[dict[str, Any]]:
     return list(found["items"])
 
 
+class CheckoutForm(FormModel):
+    """Proceed to Payment: the method chosen, and the method and total the
+    page showed when it was chosen (what a person sees is what is charged)."""
+
+    method: str = field("method")
+    shown: str = field()
+    shown_total: str = field("expected_total_minor")
+    attempt: str = field()
+
+
 @router.post("/checkout")
 async def checkout(page: UserPage, form: Form) -> Response:
     """Proceed to Payment: a payment at the provider, then its hosted page —
@@ -104,20 +115,20 @@ async def checkout(page: UserPage, form: Form) -> Response:
     choice). A method chosen without its total on screen is shown first,
     not charged. The form's attempt id is the Idempotency-Key, so a double
     submit pays once."""
-    method = field_value(form, "method")
-    if not method or method != field_value(form, "shown"):
+    posted, _ = CheckoutForm.read(form)
+    method = posted.method
+    if not method or method != posted.shown:
         return await _summary(
             page,
             method or None,
             notice="Here is the total for the payment method you chose. "
             "To pay it, click Proceed to Payment.",
         )
-    attempt = field_value(form, "attempt") or uuid4().hex
-    shown_total = field_value(form, "shown_total")
+    attempt = posted.attempt or uuid4().hex
     try:
         payment = await page.member().checkout(
             method,
-            int(shown_total) if shown_total.isdigit() else None,
+            int(posted.shown_total) if posted.shown_total.isdigit() else None,
             key=f"portal-{attempt}",
         )
     except ApiProblem as problem:

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from portal.api import EmailedLinks
+from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
 from portal.pages.registration.draft import registration_settings
-from portal.security import field_value, rotate_visitor
+from portal.security import rotate_visitor
 from portal.sessions import Draft, new_id
 from portal.web import Form, PublicPage, emailed_link_page, link_token
 
@@ -26,17 +27,25 @@ async def register_page(page: PublicPage) -> Response:
     )
 
 
+class StartForm(FormModel):
+    """Register: a contractor's email (a public account goes to enrollment)."""
+
+    user_type: str = field()
+    email: str = field("email")
+
+
 @router.post("/j/{jurisdiction_id}/register")
 async def register(page: PublicPage, form: Form) -> Response:
-    values = {k: field_value(form, k) for k in ("user_type", "email")}
-    if values["user_type"] == "public":
+    posted, _ = StartForm.read(form)
+    values = posted.values()
+    if posted.user_type == "public":
         # a public account: the enrollment page takes the same form (method and body kept)
         return Response(status_code=307, headers={"Location": page.path("enroll_page")})
     offered = (await registration_settings(page))["enabled"]
-    errors = {} if values["email"] else {"email": "Enter your email address"}
+    errors = {} if posted.email else {"email": "Enter your email address"}
     if not errors:
         try:
-            await page.public().register(values["email"])
+            await page.public().register(posted.email)
         except ApiProblem as problem:
             if problem.status not in (403, 422, 429):
                 raise
@@ -47,9 +56,7 @@ async def register(page: PublicPage, form: Form) -> Response:
                 }.get(problem.status, "Enter an email address like name@example.org")
             }
         else:
-            return page.render(
-                "register_sent.html", title="Check your email", email=values["email"]
-            )
+            return page.render("register_sent.html", title="Check your email", email=posted.email)
     return page.render(
         "register.html", 422, title="Register", offered=offered, errors=errors, values=values
     )

@@ -8,10 +8,9 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from portal.forms import FormModel, field
+from portal.forms import FormModel, NewPassword, field
 from portal.gateway import ApiProblem
 from portal.pages.registration.draft import COMPANY, PROFILE, Mine, Registrant, answer
-from portal.security import field_value
 from portal.web import Form
 
 router = APIRouter()
@@ -209,15 +208,11 @@ async def _review(
 async def submit(mine: Mine, form: Form) -> Response:
     """Set the password and submit: identity creates the login (or checks an
     existing one); the registration is then accepted or Pending Validation."""
-    password = field_value(form, "password")
-    errors: dict[str, str] = {}
-    if not password:
-        errors["password"] = "Enter a password"
-    elif password != form.get("password_again"):
-        errors["password_again"] = "The two passwords are not the same"
+    posted, _ = NewPassword.read(form)
+    errors = posted.password_errors()
     if not errors:
         try:
-            await mine.api.submit(password)
+            await mine.api.submit(posted.password)
         except ApiProblem as problem:
             if problem.status not in (401, 409, 422):
                 raise
