@@ -78,3 +78,11 @@ def install_refusal_handler(app: FastAPI) -> None:
             errors=problem.errors,
             extensions=problem.extensions,
         )
+
+
+class NarrowTheSearch(Refused):
+    """A search whose match would not be small (reads stay flat,
+    ARCHITECTURE.md): it says how to narrow it, by the criterion to give."""
+
+    def __init__(self, message: str, criterion: str, reason: str) -> None:
+        super().__init__(message, parts=[(criterion, reason)])

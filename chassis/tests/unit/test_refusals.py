@@ -8,7 +8,13 @@ import httpx
 from fastapi import FastAPI
 
 from chassis.errors import Conflict, Unprocessable, install_problem_handlers
-from chassis.refusals import Refused, as_problem, at_index, install_refusal_handler
+from chassis.refusals import (
+    NarrowTheSearch,
+    Refused,
+    as_problem,
+    at_index,
+    install_refusal_handler,
+)
 
 
 class DayFull(Refused):
@@ -59,3 +65,9 @@ async def test_a_refusal_no_route_placed_is_its_problem_not_a_500() -> None:
     body = answer.json()
     assert body["type"].endswith("/incomplete")
     assert [e["field"] for e in body["errors"]] == ["profile.address"]
+
+
+def test_a_search_too_wide_says_which_criterion_narrows_it() -> None:
+    problem = as_problem(NarrowTheSearch("narrow the search", "from", "at most 92 days"))
+    assert isinstance(problem, Unprocessable)
+    assert [(e["field"], e["msg"]) for e in problem.errors or []] == [("from", "at most 92 days")]

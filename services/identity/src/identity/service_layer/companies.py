@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from chassis.errors import Forbidden, NotFound, Unprocessable, field_error
+from chassis.errors import Forbidden, NotFound
+from chassis.refusals import NarrowTheSearch
 from identity.domain.access import COMPANY_MANAGERS, is_company_admin, is_company_user
 from identity.domain.company import Company, LicenseTaken
 from identity.domain.membership import Membership
@@ -66,7 +67,7 @@ async def list_companies(
     text = (query.q or "").strip().upper()
     if len(text) < 2:
         msg = "give a license number or at least two letters of the company's name"
-        raise Unprocessable(msg, errors=[field_error("q", msg)])
+        raise NarrowTheSearch(msg, "q", msg)
     bounded = "the companies one license or name start names"
     found = {
         c.id: c

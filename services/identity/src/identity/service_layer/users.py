@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chassis.errors import NotFound, Unprocessable, field_error
+from chassis.errors import NotFound
+from chassis.refusals import NarrowTheSearch
 from identity.domain import secrets
 from identity.domain.errors import RolesRefused
 from identity.domain.membership import Membership
@@ -71,7 +72,7 @@ async def list_users(query: ListUsers, uow: IdentityUnitOfWork) -> tuple[list[Me
         filter_["email"] = {"$gte": prefix, "$lt": prefix + "\uffff"}
     if kind != "staff" and len(prefix) < 3:
         msg = "give at least the first three characters of the person's email"
-        raise Unprocessable(msg, errors=[field_error("email", msg)])
+        raise NarrowTheSearch(msg, "email", msg)
     bounded = "a jurisdiction's staff" if kind == "staff" else "the people one email start names"
     found = sorted(
         (

@@ -8,10 +8,11 @@ from typing import Any
 
 from chassis.access import require_staff
 from chassis.api import SEARCH_CAP, capped_page
-from chassis.errors import NotFound, Unprocessable, field_error
+from chassis.errors import NotFound
 from chassis.parties import party_branches
 from chassis.principal import Principal
 from chassis.reads import Documents
+from chassis.refusals import NarrowTheSearch
 from inspections.domain.permit import INSPECTABLE
 from inspections.service_layer.unit_of_work import InspectionsUnitOfWork
 
@@ -110,10 +111,11 @@ def _bounded_by(
         return "a work queue: the inspections still to do"
     if date_from and date_to and (date_to - date_from).days <= WINDOW_DAYS:
         return f"inspections of at most {WINDOW_DAYS} days"
-    raise Unprocessable(
+    raise NarrowTheSearch(
         "narrow the search: give a date, a permit number, status SCHEDULED, or from and to "
         f"dates at most {WINDOW_DAYS} days apart",
-        errors=[field_error("from", f"a window of at most {WINDOW_DAYS} days")],
+        "from",
+        f"a window of at most {WINDOW_DAYS} days",
     )
 
 

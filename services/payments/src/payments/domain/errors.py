@@ -1,7 +1,7 @@
 """What payments' rules refuse, as plain exceptions with their data (no HTTP,
 no request paths): the routes say each as a problem document
 (``chassis.refusals.as_problem``) and where in their body it is. First slice
-(issue 24): the cart's payment method and fees due."""
+(issue 24): the cart, its payment method and fees due."""
 
 from __future__ import annotations
 
@@ -31,3 +31,13 @@ class NothingDue(PaymentRefused):
         what = f"permit {number}" if number else "this permit"
         super().__init__(f"{what} has no fees due", index=index)
         self.number = number
+
+
+class CartEmpty(PaymentRefused):
+    """R-PAY-3: a checkout of a cart with no fees due in it."""
+
+    part = "cart"
+    reason = "empty"
+
+    def __init__(self) -> None:
+        super().__init__("your cart has no fees due")

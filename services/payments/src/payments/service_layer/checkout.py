@@ -11,7 +11,8 @@ from urllib.parse import quote
 from uuid import uuid4
 
 from chassis.access import require_member
-from chassis.errors import Conflict, ProblemError, Unprocessable, field_error
+from chassis.errors import Conflict, ProblemError
+from payments.domain.errors import CartEmpty
 from payments.domain.payment import Payment
 from payments.service_layer.cart import online_settings, summary
 from payments.service_layer.commands import Checkout
@@ -28,7 +29,7 @@ async def _create(
     cart = await summary(cmd.actor, cmd.method, uow)
     await online_settings(uow)
     if not cart.permits:
-        raise Unprocessable("your cart has no fees due", errors=[field_error("cart", "empty")])
+        raise CartEmpty()
     expected = cmd.expected_total_minor
     if expected is not None and cart.total_due.minor != expected:
         raise Conflict(

@@ -8,8 +8,9 @@ from typing import Any
 from chassis.access import require_staff
 from chassis.api import SEARCH_CAP, capped_page
 from chassis.clock import as_utc
-from chassis.errors import NotFound, Unprocessable, field_error
+from chassis.errors import NotFound
 from chassis.principal import Principal
+from chassis.refusals import NarrowTheSearch
 from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 Doc = dict[str, Any]
@@ -142,9 +143,10 @@ def _bounded_by(
         return "a work queue: payments still in progress"
     if settled_from and settled_to and settled_to - settled_from <= timedelta(days=WINDOW_DAYS):
         return f"payments settled within {WINDOW_DAYS} days"
-    raise Unprocessable(
+    raise NarrowTheSearch(
         "narrow the search: give a receipt or permit number, a status in progress "
         f"({', '.join(IN_PROGRESS)}), or a settlement window (from, to) of at most "
         f"{WINDOW_DAYS} days",
-        errors=[field_error("from", f"a window of at most {WINDOW_DAYS} days")],
+        "from",
+        f"a window of at most {WINDOW_DAYS} days",
     )

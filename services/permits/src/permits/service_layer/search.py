@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chassis.clock import as_utc
-from chassis.errors import Unprocessable, field_error
+from chassis.refusals import NarrowTheSearch
 
 Doc = dict[str, Any]
 WINDOW_DAYS = 92
@@ -79,10 +79,11 @@ def _why(values: dict[str, Any], window: tuple[datetime, datetime] | None) -> st
         return "a work queue: the permits waiting in one status"
     if window and window[1] - window[0] <= timedelta(days=WINDOW_DAYS):
         return f"applications of at most {WINDOW_DAYS} days"
-    raise Unprocessable(
+    raise NarrowTheSearch(
         "narrow the search: give a permit number, address, parcel, applicant or company, "
         f"a status of work in progress, or an application window of at most {WINDOW_DAYS} days",
-        errors=[field_error("applied_from", f"a window of at most {WINDOW_DAYS} days")],
+        "applied_from",
+        f"a window of at most {WINDOW_DAYS} days",
     )
 
 
@@ -91,9 +92,10 @@ def plan(filters: dict[str, Any], now: datetime) -> SearchPlan:
     match, and why the match is bounded."""
     values = _normalized(filters)
     if "address" in values and len(values["address"]) < MIN_PREFIX:
-        raise Unprocessable(
+        raise NarrowTheSearch(
             f"give at least {MIN_PREFIX} characters of the address",
-            errors=[field_error("address", f"at least {MIN_PREFIX} characters")],
+            "address",
+            f"at least {MIN_PREFIX} characters",
         )
     window = _window(values, now)
     bounded = _why(values, window)

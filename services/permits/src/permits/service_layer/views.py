@@ -8,10 +8,11 @@ from typing import Any
 from chassis.access import is_staff, require_staff, require_tenant
 from chassis.api import SEARCH_CAP, capped_page
 from chassis.clock import as_utc
-from chassis.errors import NotFound, Unprocessable, field_error
+from chassis.errors import NotFound
 from chassis.parties import party_branches
 from chassis.principal import Principal
 from chassis.reads import Documents
+from chassis.refusals import NarrowTheSearch
 from permits.domain.fees import balance_minor
 from permits.domain.workflow import STATUS_LABELS
 from permits.service_layer import search
@@ -157,9 +158,10 @@ async def public_lookup(
     elif address and len(address.strip()) >= 4:
         filters["address"] = address
     else:
-        raise Unprocessable(
+        raise NarrowTheSearch(
             "give a permit number or at least 4 characters of the address",
-            errors=[field_error("number", "a permit number, or an address below")],
+            "number",
+            "a permit number, or an address below",
         )
     how = search.plan(filters, uow.now)
     found = await uow.permit_docs.find(

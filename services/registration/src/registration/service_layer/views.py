@@ -7,8 +7,8 @@ from typing import Any
 
 from chassis.access import require_staff
 from chassis.clock import as_utc
-from chassis.errors import Unprocessable, field_error
 from chassis.principal import Principal
+from chassis.refusals import NarrowTheSearch
 from registration.domain.registration import Registration
 from registration.service_layer.review import REVIEWER_ROLES
 from registration.service_layer.unit_of_work import Doc, RegistrationUnitOfWork, requirements_of
@@ -97,8 +97,9 @@ def _bounded_by(status: str, window: tuple[datetime, datetime] | None) -> str:
         return "a work queue: registrations under review or returned"
     if window and window[1] - window[0] <= timedelta(days=WINDOW_DAYS):
         return f"registrations submitted within {WINDOW_DAYS} days"
-    raise Unprocessable(
+    raise NarrowTheSearch(
         f"{status} registrations are found by a submission window of at most "
         f"{WINDOW_DAYS} days (submitted_from, submitted_to)",
-        errors=[field_error("submitted_from", f"a window of at most {WINDOW_DAYS} days")],
+        "submitted_from",
+        f"a window of at most {WINDOW_DAYS} days",
     )
