@@ -56,9 +56,10 @@ class AggregateRepository(ABC, Generic[A]):
         """By equality fields (the shapes ARCHITECTURE.md calls flat)."""
 
     @abstractmethod
-    async def find(self, filter_: Mapping[str, Any]) -> list[A]:
+    async def find(self, filter_: Mapping[str, Any], *, bounded: str | None = None) -> list[A]:
         """Every match of a flat filter — for small, bounded sets (a permit's
-        scheduled inspections), never a user-facing list."""
+        scheduled inspections); ``bounded`` says why the match is small where
+        the filter alone does not (one company's users, one email start)."""
 
     @abstractmethod
     async def add(self, aggregate: A) -> None: ...
@@ -121,8 +122,8 @@ class MongoAggregateRepository(AggregateRepository[A], DocumentMapper[A]):
         doc = await self.docs.find_one(filter_)
         return None if doc is None else self.from_doc(doc)
 
-    async def find(self, filter_: Mapping[str, Any]) -> list[A]:
-        return [self.from_doc(doc) for doc in await self.docs.find(filter_)]
+    async def find(self, filter_: Mapping[str, Any], *, bounded: str | None = None) -> list[A]:
+        return [self.from_doc(doc) for doc in await self.docs.find(filter_, bounded=bounded)]
 
     async def add(self, aggregate: A) -> None:
         if not aggregate.is_new:

@@ -154,7 +154,7 @@ class FakeRepository(AggregateRepository[A], Generic[A]):
         found = next((d for d in self._mine() if matches(d, filter_)), None)
         return None if found is None else self.mapper.from_doc(copy.deepcopy(found))
 
-    async def find(self, filter_: Mapping[str, Any]) -> list[A]:
+    async def find(self, filter_: Mapping[str, Any], *, bounded: str | None = None) -> list[A]:
         return [self.mapper.from_doc(copy.deepcopy(d)) for d in self._mine() if matches(d, filter_)]
 
     async def add(self, aggregate: A) -> None:

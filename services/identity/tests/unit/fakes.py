@@ -4,7 +4,7 @@ after the answer, a signer)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -43,12 +43,7 @@ def settings() -> IdentitySettings:
     return IdentitySettings(signing_key=SIGNING_KEY)  # type: ignore[arg-type]
 
 
-class Listed(FakeRepository[A]):
-    async def listed(self, filter_: Mapping[str, Any], *, bounded: str) -> list[A]:
-        return await self.find(filter_)
-
-
-class FakeMemberships(Listed[Membership]):
+class FakeMemberships(FakeRepository[Membership]):
     async def of_account(self, account_id: str) -> Membership | None:
         return await self.find_one({"account_id": account_id})
 
@@ -256,7 +251,7 @@ class FakeIdentityUnitOfWork:
         self.signer = FakeSigner()
         self.accounts = FakeAccounts(tx)
         self.memberships = FakeMemberships(tx, jurisdiction_id, MembershipRepository, "memberships")
-        self.companies: Listed[Company] = Listed(
+        self.companies: FakeRepository[Company] = FakeRepository(
             tx, jurisdiction_id, CompanyRepository, "companies"
         )
         self.invitations = FakeRepository(tx, jurisdiction_id, InvitationRepository, "invitations")

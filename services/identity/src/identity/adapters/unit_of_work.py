@@ -3,7 +3,6 @@ transaction (or, for reads and login, to none)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,9 +27,7 @@ from identity.adapters.repositories import (
     RefreshTokens,
     ResetRepository,
 )
-from identity.domain.company import Company
 from identity.domain.jurisdiction import Jurisdiction
-from identity.domain.membership import Membership
 from identity.domain.model import PLATFORM
 from identity.settings import IdentitySettings
 
@@ -83,16 +80,6 @@ class Accounts(AccountRepository):
             {"$set": {"display_name": display_name}},
             session=self.session,
         )
-
-
-class Memberships(MembershipRepository):
-    async def listed(self, filter_: Mapping[str, Any], *, bounded: str) -> list[Membership]:
-        return [self.from_doc(d) for d in await self.docs.find(filter_, bounded=bounded)]
-
-
-class Companies(CompanyRepository):
-    async def listed(self, filter_: Mapping[str, Any], *, bounded: str) -> list[Company]:
-        return [self.from_doc(d) for d in await self.docs.find(filter_, bounded=bounded)]
 
 
 class Jurisdictions:
@@ -153,8 +140,8 @@ class MongoIdentityUnitOfWork:
         self.settings = tools.settings
         self.signer = tools.signer
         self.accounts = Accounts(tx)
-        self.memberships = Memberships(tx, jurisdiction_id)
-        self.companies = Companies(tx, jurisdiction_id)
+        self.memberships = MembershipRepository(tx, jurisdiction_id)
+        self.companies = CompanyRepository(tx, jurisdiction_id)
         self.invitations = InvitationRepository(tx, jurisdiction_id)
         self.enrollments = EnrollmentRepository(tx, jurisdiction_id)
         self.resets = ResetRepository(tx, jurisdiction_id)

@@ -75,7 +75,7 @@ async def list_companies(
             {"license_number": text},
             {"name_key": {"$gte": text, "$lt": text + "\uffff"}},
         )
-        for c in await uow.companies.listed(filter_, bounded=bounded)
+        for c in await uow.companies.find(filter_, bounded=bounded)
     }
     ordered = sorted(found.values(), key=lambda c: (c.name_key, c.id))
     return ordered[query.offset : query.offset + query.limit], len(ordered)
@@ -112,7 +112,7 @@ async def update_company(cmd: UpdateCompany, uow: IdentityUnitOfWork) -> Company
 
 async def company_users(query: GetCompany, uow: IdentityUnitOfWork) -> list[Membership]:
     await get_company(query, uow)
-    users = await uow.memberships.listed(
+    users = await uow.memberships.find(
         {"company_ids": query.company_id}, bounded="one company's users"
     )
     return sorted(users, key=lambda m: (m.email, m.id))

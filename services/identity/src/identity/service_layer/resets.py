@@ -59,7 +59,7 @@ async def _targets(
         else None
     )
     if company is not None:
-        admins = await uow.memberships.listed(
+        admins = await uow.memberships.find(
             {"company_admin_of": company.id, "status": "active"}, bounded="one company's admins"
         )
         for m in admins:

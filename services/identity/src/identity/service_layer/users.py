@@ -77,7 +77,7 @@ async def list_users(query: ListUsers, uow: IdentityUnitOfWork) -> tuple[list[Me
     found = sorted(
         (
             m
-            for m in await uow.memberships.listed(filter_, bounded=bounded)
+            for m in await uow.memberships.find(filter_, bounded=bounded)
             if query.status is None or m.status == query.status
         ),
         key=lambda m: (m.email, m.id),

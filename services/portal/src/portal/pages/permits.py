@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from portal.forms import upload
 from portal.gateway import ApiProblem, Unavailable
 from portal.web import Form, Page, UserPage, company_names, download, object_id
 
@@ -71,10 +72,10 @@ async def send_document(page: Page, permit_id: str, document: UploadFile) -> boo
 @router.post("/permits/{permit_id}/documents")
 async def attach(page: UserPage, form: Form, permit_id: str = object_id()) -> Response:
     """Attachments: another document for the permit (plans, a corrected copy)."""
-    upload = form.get("document")
-    if not (isinstance(upload, UploadFile) and upload.filename):
+    document = upload(form, "document")
+    if document is None:
         return await _permit(page, permit_id, 422, errors={"document": "Choose a file to attach"})
-    if not await send_document(page, permit_id, upload):
+    if not await send_document(page, permit_id, document):
         return await _permit(page, permit_id, 422, errors={"document": REFUSED})
     await page.flash("The document is attached.")
     return page.redirect(page.path("permit", permit_id=permit_id) + "#attachments")
