@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
-from chassis.errors import Forbidden, NotFound
 from chassis.principal import Principal
+from chassis.refusals import Denied, Missing
 
 
 def require_tenant(principal: Principal, jurisdiction_id: str) -> Principal:
     if not principal.is_operator() and principal.jurisdiction_id != jurisdiction_id:
-        raise NotFound("not found")
+        raise Missing("not found")
     return principal
 
 
@@ -24,7 +24,7 @@ def require_member(principal: Principal, jurisdiction_id: str) -> Principal:
     """A caller of this very jurisdiction (the operator too gets 404: it has no
     cart, payments or inspections of its own here)."""
     if principal.jurisdiction_id != jurisdiction_id:
-        raise NotFound("not found")
+        raise Missing("not found")
     return principal
 
 
@@ -34,7 +34,7 @@ def require_staff(principal: Principal, jurisdiction_id: str, *roles: str) -> Pr
     if principal.is_operator():
         return principal
     if principal.kind != "staff" or (roles and not principal.has_role(*roles)):
-        raise Forbidden(f"this needs the {' or '.join(roles) or 'staff'} role")
+        raise Denied(f"this needs the {' or '.join(roles) or 'staff'} role")
     return principal
 
 

@@ -33,8 +33,8 @@ from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.kafka import EventPublisher, make_broker
 from chassis.mongo import create_client
 from chassis.outbox import Outbox
+from chassis.problems import install_refusal_handler
 from chassis.recovery import BrokerWatch
-from chassis.refusals import install_refusal_handler
 from chassis.settings import ServiceSettings
 from chassis.uow import UnitOfWork
 

@@ -28,6 +28,7 @@ from chassis.clock import Clock
 from chassis.errors import ProblemError
 from chassis.leases import claim_one
 from chassis.periodic import every
+from chassis.refusals import Refused
 from chassis.uow import Transaction, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class Deferred:
         try:
             await self.uow.run(work)
             return True
-        except ProblemError as exc:  # nothing to do (the jurisdiction is gone…): said already
+        except (ProblemError, Refused) as exc:  # nothing to do (the jurisdiction is gone…)
             log.info("deferred %s %s ends without effect: %s", doc["kind"], doc["_id"], exc)
             await self.collection.delete_one({"_id": doc["_id"]})
             return False

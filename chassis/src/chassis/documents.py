@@ -22,7 +22,8 @@ from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo.asynchronous.database import AsyncDatabase
 
-from chassis.errors import NotFound, ProblemError, Unprocessable, field_error
+from chassis.errors import ProblemError, Unprocessable, field_error
+from chassis.refusals import Missing
 
 BUCKET = "documents"
 CHUNK = 256 * 1024
@@ -103,9 +104,9 @@ class DocumentStore:
         try:
             stream = await self.bucket.open_download_stream(ObjectId(file_id))
         except (NoFile, Exception) as exc:
-            raise NotFound("no such document") from exc
+            raise Missing("no such document") from exc
         if (stream.metadata or {}).get("jurisdiction_id") != jurisdiction_id:
-            raise NotFound("no such document")
+            raise Missing("no such document")
         return stream
 
 

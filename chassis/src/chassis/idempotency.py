@@ -43,6 +43,7 @@ from starlette.datastructures import UploadFile
 
 from chassis.auth import CurrentUser
 from chassis.errors import Conflict, ProblemError, Unprocessable, field_error
+from chassis.refusals import Refused
 
 COLLECTION = "idempotency_keys"
 HEADER = "Idempotency-Key"
@@ -146,15 +147,15 @@ class IdempotentCall:
                 raise
             # a concurrent request with this key committed first: answer as its retry
             return await self._replay_or(self._busy(), exc)  # type: ignore[no-any-return]
-        except ProblemError as exc:
-            if exc.status != 409:
+        except (ProblemError, Refused) as exc:
+            if not _conflict(exc):
                 raise
             # a conflict with a concurrent change — which may be this key's first request
             return await self._replay_or(exc, exc)  # type: ignore[no-any-return]
         finally:
             _pending.reset(token)
 
-    async def _replay_or(self, error: ProblemError, cause: Exception) -> Any:
+    async def _replay_or(self, error: Exception, cause: Exception) -> Any:
         replayed = await self._replay()
         if replayed is None:
             raise error from cause
@@ -253,3 +254,8 @@ class Idempotency:
                 request_hash=digest.hexdigest(),
             ),
         )
+
+
+def _conflict(exc: ProblemError | Refused) -> bool:
+    """A refusal for the state of things — which a committed first run of the key explains."""
+    return exc.kind == "conflict" if isinstance(exc, Refused) else exc.status == 409

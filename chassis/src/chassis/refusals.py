@@ -1,24 +1,43 @@
 """A rule's refusal as plain data, apart from HTTP (issue 24).
 
-A domain raises a :class:`Refused` with its facts; the entrypoints say it as
-a problem document (:func:`as_problem`), and the route that knows its body
-says where in it the refused part is (:func:`at_index` for one of several). ``kind`` is what sort
-of refusal: ``invalid`` (the request cannot be met as asked) or
-``conflict`` (the state of things does not allow it now)."""
+Domains and service layers raise a :class:`Refused` with its facts; the
+entrypoints say it as a problem document (:mod:`chassis.problems`, one table
+from ``kind`` to status), and the route that knows its body says where in it
+the refused part is. ``kind`` is what sort of refusal:
+
+- ``invalid``: the request cannot be met as asked (422);
+- ``conflict``: the state of things does not allow it now (409);
+- ``missing``: no such thing, for this caller (404; another jurisdiction's or
+  another person's object does not exist for them);
+- ``denied``: the caller may not do this here (403);
+- ``malformed``: the message itself cannot be read (400);
+- ``unauthenticated``: who is asking is not established (401: a wrong login);
+- ``throttled``: too many attempts; ``retry_after`` says when to try again (429);
+- ``unavailable``: something this depends on does not answer (503).
+
+Nothing here knows HTTP: a domain module imports this and nothing else.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-
-from chassis.errors import Conflict, ProblemError, Unprocessable, field_error, problem_response
+Kind = Literal[
+    "invalid",
+    "conflict",
+    "missing",
+    "denied",
+    "malformed",
+    "unauthenticated",
+    "throttled",
+    "unavailable",
+]
 
 
 class Refused(Exception):
-    kind: ClassVar[Literal["invalid", "conflict"]] = "invalid"
-    code: ClassVar[str | None] = None  # the problem type's slug; None: the kind's own
+    kind: ClassVar[Kind] = "invalid"
+    code: str | None = None  # the problem type's slug; None: the kind's own
+    title: ClassVar[str | None] = None  # the problem's title; None: the kind's own
     part: ClassVar[str | None] = None  # which part of a request is refused
     error_type: str = "value_error"  # the field error's type (``password.min_length``)
     reason: str = "refused"  # a word or two for the refused part (a class's default)
@@ -27,6 +46,7 @@ class Refused(Exception):
         self,
         message: str,
         *,
+        code: str | None = None,
         index: int | None = None,
         reason: str | None = None,
         parts: list[tuple[str, str]] | None = None,
@@ -34,6 +54,8 @@ class Refused(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:
+            self.code = code
         if reason is not None:
             self.reason = reason
         self.index = index  # which of several requests of one submit
@@ -41,43 +63,52 @@ class Refused(Exception):
         self.data = data
 
 
-def as_problem(refused: Refused, at: str = "", *, part: str | None = None) -> ProblemError:
-    """A domain's refusal as its problem: 409 for a conflict, else 422; its
-    field is ``at`` (where the route's body holds it: ``requests.2``, or the
-    body itself) and the refused part (``ampm``, ``date``) — or ``part``,
-    where the route's body names the refused part otherwise (``new_password``
-    for a rule's ``password``)."""
-    parts = refused.parts or [(part or refused.part or "", refused.reason)]
-    errors = [
-        field_error(".".join(p for p in (at, name) if p), why, refused.error_type)
-        for name, why in parts
-        if at or name
-    ]
-    cls: type[ProblemError] = Conflict if refused.kind == "conflict" else Unprocessable
-    return cls(refused.message, slug=refused.code, errors=errors or None, **refused.data)
+class Conflicting(Refused):
+    """The state of things does not allow it now (a stale version, a paid line)."""
+
+    kind = "conflict"
 
 
-def at_index(field: str, refused: Refused) -> str:
-    """Where one of a body's several requests is: ``<field>.<its index>``."""
-    return f"{field}.{refused.index}" if refused.index is not None else field
+class Missing(Refused):
+    """No such thing for this caller: absent, of another jurisdiction, or not theirs."""
+
+    kind = "missing"
 
 
-def install_refusal_handler(app: FastAPI) -> None:
-    """A refusal no route placed in its body is said with the domain's own
-    names for the refused parts (``profile.address``), never as a 500."""
+class Denied(Refused):
+    """The caller may not do this here (a role they lack, a setting that is off)."""
 
-    @app.exception_handler(Refused)
-    async def _refused(request: Request, exc: Refused) -> JSONResponse:
-        problem = as_problem(exc)
-        return problem_response(
-            problem.status,
-            problem.title,
-            slug=problem.slug,
-            detail=problem.detail,
-            instance=request.url.path,
-            errors=problem.errors,
-            extensions=problem.extensions,
-        )
+    kind = "denied"
+
+
+class Malformed(Refused):
+    """A message that cannot be read (a provider's webhook that does not verify)."""
+
+    kind = "malformed"
+
+
+class NotAuthenticated(Refused):
+    """A login or a session that does not establish who is asking."""
+
+    kind = "unauthenticated"
+
+
+class TooManyAttempts(Refused):
+    """Too many failed attempts (logins, permit links): wait ``retry_after`` seconds."""
+
+    kind = "throttled"
+    code = "too-many-attempts"
+    title = "Too many failed attempts"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(Refused):
+    """Something the request depends on does not answer; nothing was changed."""
+
+    kind = "unavailable"
 
 
 class NarrowTheSearch(Refused):

@@ -19,18 +19,18 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.aggregate import Aggregate, HistoryEntry
-from chassis.errors import Conflict, NotFound
 from chassis.mongo import TenantRepository
+from chassis.refusals import Conflicting, Missing
 from contracts import IntegrationEvent
 
 A = TypeVar("A", bound=Aggregate)
 Doc = dict[str, Any]
 
 
-class StaleAggregate(Conflict):
-    """The aggregate changed since it was loaded (409; a consumer retries)."""
+class StaleAggregate(Conflicting):
+    """The aggregate changed since it was loaded (a conflict; a consumer retries)."""
 
-    slug = "version-conflict"
+    code = "version-conflict"
     title = "Changed meanwhile"
 
 
@@ -71,7 +71,7 @@ class AggregateRepository(ABC, Generic[A]):
         """``get``, or 404: an object of another jurisdiction does not exist here."""
         found = await self.get(aggregate_id)
         if found is None:
-            raise NotFound(self.not_found)
+            raise Missing(self.not_found)
         return found
 
 

@@ -3,8 +3,8 @@
 A table maps each allowed move — ``(current, requested)``, where requested
 is a status or an action's name — to what the move carries: the status it
 leads to, the roles that may make it, or nothing. Anything not in the table
-is refused with :class:`IllegalTransition` (409 ``illegal-transition``,
-naming both), whatever the record.
+is refused with :class:`IllegalTransition` (a conflict, said as 409
+``illegal-transition``, naming both), whatever the record.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from chassis.errors import Conflict
+from chassis.refusals import Conflicting
 
 V = TypeVar("V")
 
 
-class IllegalTransition(Conflict):
+class IllegalTransition(Conflicting):
     """A move the record's status table does not have."""
 
-    slug = "illegal-transition"
+    code = "illegal-transition"
 
     def __init__(self, current: str, requested: str, detail: str) -> None:
         super().__init__(detail, current=current, requested=requested)

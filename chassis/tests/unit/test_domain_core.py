@@ -13,9 +13,9 @@ from chassis.access import require_staff, require_tenant, staff_roles
 from chassis.aggregate import Aggregate
 from chassis.api import Paging, Staff
 from chassis.auth import Principal
-from chassis.errors import Forbidden, NotFound
 from chassis.money import HALF_EVEN, Money, total
 from chassis.queryshape import UnflatQuery
+from chassis.refusals import Denied, Missing
 from chassis.repository import DocumentMapper, StaleAggregate
 from chassis.testing.fakes import FakeRepository, FakeUnitOfWork, matches
 from contracts.identity import JurisdictionCreated
@@ -114,7 +114,7 @@ async def test_a_fake_repository_checks_versions_and_tenancy_like_the_real_one()
 
     async def other_tenant(tx: Any) -> None:
         assert await FakeRepository(tx, "beta", CounterDocs, "counters").get("c") is None
-        with pytest.raises(NotFound):
+        with pytest.raises(Missing):
             await FakeRepository(tx, "beta", CounterDocs, "counters").require("c")
 
     await uow.run(other_tenant)
@@ -153,13 +153,13 @@ def _principal(kind: str, jid: str | None = "alpha", roles: list[str] | None = N
 
 
 async def test_access_is_404_for_another_jurisdiction_and_403_for_a_missing_role() -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         require_tenant(_principal("public", "beta"), "alpha")
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         require_staff(_principal("staff", "beta", ["admin"]), "alpha")
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         require_staff(_principal("public"), "alpha")
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await Staff("cashier")("alpha", _principal("staff", roles=["inspector"]))
     cashier = await Staff("cashier")("alpha", _principal("staff", roles=["cashier"]))
     assert cashier.kind == "staff"

@@ -21,9 +21,9 @@ def test_any_other_move_is_one_conflict_naming_both() -> None:
     with pytest.raises(IllegalTransition) as refused:
         ROLES.check("ISSUED", "SUBMITTED")
     problem = refused.value
-    assert (problem.status, problem.slug) == (409, "illegal-transition")
+    assert (problem.kind, problem.code) == ("conflict", "illegal-transition")
     assert (problem.current, problem.requested) == ("ISSUED", "SUBMITTED")
-    assert str(problem.detail) == "a permit that is Issued cannot become Submitted"
+    assert problem.message == "a permit that is Issued cannot become Submitted"
 
 
 def test_a_table_of_plain_moves_and_one_of_actions() -> None:

@@ -15,7 +15,8 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from chassis.errors import Conflict, ProblemError
+from chassis.errors import ProblemError
+from chassis.refusals import Conflicting, Refused
 from identity.adapters.indexes import create_indexes
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.bootstrap import Identity, build_identity
@@ -57,7 +58,7 @@ async def _create_operator(idn: Identity, email: str, password: str) -> dict[str
 async def _jurisdiction(idn: Identity, profile: dict[str, Any]) -> None:
     fields = {k: v for k, v in profile.items() if k != "id"}
     cmd = CreateJurisdiction(jurisdiction_id=profile["id"], fields=fields)
-    with contextlib.suppress(Conflict):  # already seeded
+    with contextlib.suppress(Conflicting):  # already seeded
         await idn.units.handle(cmd, jurisdictions.create_jurisdiction)
 
 
@@ -124,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(asyncio.run(_with_identity(lambda idn: _seed_demo(idn, profile)))))
     except ProblemError as exc:
         print(f"error: {exc.detail or exc.title}", file=sys.stderr)
+        return 2
+    except Refused as refused:  # a rule's refusal (a password the policy refuses…)
+        print(f"error: {refused.message}", file=sys.stderr)
         return 2
     return 0
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from chassis.aggregate import Aggregate
-from chassis.errors import NotFound
+from chassis.refusals import Missing
 from chassis.testing.fakes import FakeRepository, FakeTransaction, FakeUnitOfWork, matches
 from chassis.uow import Units
 from contracts import IntegrationEvent
@@ -79,7 +79,7 @@ class FakeAccounts:
     async def require(self, account_id: str) -> Account:
         found = await self.get(account_id)
         if found is None:
-            raise NotFound("no such account")
+            raise Missing("no such account")
         return found
 
     async def add(self, account: Account) -> None:
@@ -155,7 +155,7 @@ class FakeJurisdictions:
     async def require(self) -> Doc:
         found = self.known.get(self.jurisdiction_id)
         if found is None:
-            raise NotFound(f"no jurisdiction {self.jurisdiction_id!r}")
+            raise Missing(f"no jurisdiction {self.jurisdiction_id!r}")
         return found
 
     async def get(self, jurisdiction_id: str) -> Doc | None:

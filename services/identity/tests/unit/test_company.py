@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chassis.errors import Forbidden
+from chassis.refusals import Denied
 from chassis.testing.fakes import FakeRepository, FakeTransaction, FakeUnitOfWork
 from contracts.identity import CompanyCreated, CompanyUpdated
 from identity.adapters.repositories import CompanyRepository
@@ -45,7 +45,7 @@ def test_r_id_5_the_company_admin_edits_the_profile_only_staff_the_license() -> 
     company = _company()
     company.mark_saved()
     company.pull_events()
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         company.update({"license_number": "B-1"}, by_staff=False, by="admin-1", at=AT)
     assert company.update({"phone": "801-555-0100", "fax": None}, by_staff=False, by="a", at=AT)
     [updated] = company.pull_events()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.refusals import Conflicting, Denied, Missing
 from identity.domain.company import LicenseTaken
 from identity.service_layer import companies
 from identity.service_layer.commands import CreateCompany, RemoveCompanyUser, UpdateCompany
@@ -36,9 +36,9 @@ async def test_r_id_4_staff_who_manage_companies_create_them(world: World) -> No
         JID, lambda uow: companies.create_company(_create(technician, other), uow)
     )
     for refused, error in (
-        (caller(account_id="acct-cash", roles=["cashier"]), Forbidden),
-        (caller("contractor", account_id="acct-rich"), Forbidden),
-        (caller(account_id="acct-beta", roles=["admin"], jid="beta"), NotFound),
+        (caller(account_id="acct-cash", roles=["cashier"]), Denied),
+        (caller("contractor", account_id="acct-rich"), Denied),
+        (caller(account_id="acct-beta", roles=["admin"], jid="beta"), Missing),
     ):
         with pytest.raises(error):
             await world.units.run(
@@ -54,7 +54,7 @@ async def test_r_id_4_a_license_number_is_one_companys_in_a_jurisdiction(world: 
         await world.units.run(
             JID, lambda uow: companies.create_company(_create(caller(roles=["admin"]), taken), uow)
         )
-    assert (refused.value.status, refused.value.slug) == (409, "license-taken")
+    assert (refused.value.kind, refused.value.code) == ("conflict", "license-taken")
     assert len(world.store("companies")) == 1 and world.audit() == []
 
 
@@ -82,15 +82,15 @@ async def test_r_id_5_a_company_admin_edits_its_company_but_not_its_license(worl
         JID, lambda uow: companies.update_company(edit(boss, phone="208-555-0100"), uow)
     )
     assert done.phone == "208-555-0100" and world.audit() == ["company_updated"]
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.units.run(
             JID, lambda uow: companies.update_company(edit(boss, license_number="X1"), uow)
         )
-    with pytest.raises(Forbidden):  # a user of the company, not its admin
+    with pytest.raises(Denied):  # a user of the company, not its admin
         await world.units.run(
             JID, lambda uow: companies.update_company(edit(clerk, phone="1"), uow)
         )
-    with pytest.raises(NotFound):  # another company's user: it does not exist for them
+    with pytest.raises(Missing):  # another company's user: it does not exist for them
         await world.units.run(
             JID, lambda uow: companies.update_company(edit(stranger, phone="1"), uow)
         )
@@ -121,11 +121,11 @@ async def test_r_id_5_removing_a_user_revokes_sessions_and_keeps_an_admin(world:
     await world.units.run(JID, lambda uow: companies.remove_company_user(remove("acct-clerk"), uow))
     assert world.sessions_revoked("acct-clerk")
     assert world.audit() == ["authorized_user_removed"]
-    with pytest.raises(Conflict):  # the company's last admin who can act
+    with pytest.raises(Conflicting):  # the company's last admin who can act
         await world.units.run(
             JID, lambda uow: companies.remove_company_user(remove(boss.account_id), uow)
         )
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.units.run(
             JID, lambda uow: companies.remove_company_user(remove("acct-clerk"), uow)
         )

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from chassis.errors import NotFound, Unauthorized
+from chassis.refusals import Missing, NotAuthenticated
 from contracts.identity import PasswordChanged
 from identity.domain import secrets
 from identity.domain.reset import PasswordReset
@@ -51,10 +51,10 @@ async def test_r_id_3_failures_are_counted_though_the_answer_is_401_and_then_thr
         assert tries < 40, "never locked out"
         try:
             await kim.units.ask(_login("wrong"), tokens.login)
-        except Unauthorized:
+        except NotAuthenticated:
             continue
         except TooManyAttempts as delayed:  # a growing delay between failures
-            kim.uow.clock.advance(timedelta(seconds=int(delayed.headers["Retry-After"])))
+            kim.uow.clock.advance(timedelta(seconds=delayed.retry_after))
     assert tries >= settings().login_lockout_after
     with pytest.raises(TooManyAttempts):
         await kim.units.ask(_login(), tokens.login)  # even the right password, for now
@@ -63,14 +63,14 @@ async def test_r_id_3_failures_are_counted_though_the_answer_is_401_and_then_thr
 
 
 async def test_unknown_account_and_wrong_password_look_the_same(kim: World) -> None:
-    with pytest.raises(Unauthorized) as unknown:
+    with pytest.raises(NotAuthenticated) as unknown:
         await kim.units.ask(
             Login(email="nobody@example.org", password=PASSWORD, jurisdiction=JID, client=None),
             tokens.login,
         )
-    with pytest.raises(Unauthorized) as wrong:
+    with pytest.raises(NotAuthenticated) as wrong:
         await kim.units.ask(_login("wrong"), tokens.login)
-    assert (unknown.value.detail, unknown.value.slug) == (wrong.value.detail, wrong.value.slug)
+    assert (unknown.value.message, unknown.value.code) == (wrong.value.message, wrong.value.code)
 
 
 async def test_r_id_3_a_refresh_rotates_and_a_reused_token_ends_its_family(kim: World) -> None:
@@ -120,7 +120,7 @@ async def test_r_id_4_a_reset_sets_the_password_ends_sessions_and_is_single_use(
     assert secrets.verify_password(stored["password_hash"], "a brand new passphrase")
     assert stored["token_version"] == account.token_version + 1  # every session ends
     assert [e.how for e in world.uow.published(PasswordChanged)] == ["reset"]
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.units.handle(
             CompleteReset(token=token, password="yet another passphrase", security_answer=None),
             resets.complete_reset,

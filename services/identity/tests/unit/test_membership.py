@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chassis.errors import Conflict
+from chassis.refusals import Conflicting
 from chassis.status import IllegalTransition
 from contracts.identity import AccountActivated, MembershipGranted, MembershipRevoked
 from identity.domain.errors import RolesRefused
@@ -62,7 +62,7 @@ def test_r_id_2_only_staff_have_roles_and_at_least_one() -> None:
 def test_r_id_2_the_last_active_admin_stays() -> None:
     admin = _member()
     for status, roles in (("disabled", None), (None, ["cashier"])):
-        with pytest.raises(Conflict, match="without an active admin"):
+        with pytest.raises(Conflicting, match="without an active admin"):
             admin.change(status=status, roles=roles, other_active_admins=0, by="a", at=AT)
     assert admin.change(status="disabled", roles=None, other_active_admins=1, by="a", at=AT)
     assert admin.status == "disabled" and admin.history[-1].to == "disabled"
@@ -71,7 +71,7 @@ def test_r_id_2_the_last_active_admin_stays() -> None:
 
 def test_r_id_2_staff_cannot_activate_an_invitation_for_the_person() -> None:
     invited = _member(active=False)
-    with pytest.raises(Conflict, match="accepting the invitation"):
+    with pytest.raises(Conflicting, match="accepting the invitation"):
         invited.change(status="active", roles=None, other_active_admins=1, by="a", at=AT)
     assert not invited.change(status="invited", roles=None, other_active_admins=1, by="a", at=AT)
 
@@ -93,7 +93,7 @@ def test_r_id_5_companies_join_announced_leave_last_ends_the_membership() -> Non
         ("AuthorizedUserAdded", False),
         ("MembershipGranted", None),
     ]
-    with pytest.raises(Conflict, match="company admin"):
+    with pytest.raises(Conflicting, match="company admin"):
         m.leave_company("c1", other_company_admins=0, by="a", at=AT)
     assert not m.leave_company("c1", other_company_admins=1, by="a", at=AT)
     assert m.leave_company("c2", other_company_admins=0, by="a", at=AT)

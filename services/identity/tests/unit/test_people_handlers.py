@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from chassis.auth import Principal
-from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.refusals import Conflicting, Denied, Missing
 from contracts.identity import PasswordChanged
 from identity.domain import secrets
 from identity.domain.errors import PasswordRefused, RolesRefused
@@ -61,16 +61,16 @@ async def test_r_id_1_one_account_per_email_and_one_membership_per_jurisdiction(
     world: World,
 ) -> None:
     world.staff(world.account("kim@example.org", "an old passphrase"), "cashier")
-    with pytest.raises(Conflict) as exists:
+    with pytest.raises(Conflicting) as exists:
         await world.units.handle(_create(caller(roles=["admin"])), users.create_user)
-    assert exists.value.slug == "membership-exists"
+    assert exists.value.code == "membership-exists"
     assert len(world.store("accounts")) == 1
 
 
 async def test_only_admins_create_users_and_roles_fit_the_kind(world: World) -> None:
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.units.handle(_create(caller(roles=["cashier"])), users.create_user)
-    with pytest.raises(NotFound):  # another jurisdiction's admin
+    with pytest.raises(Missing):  # another jurisdiction's admin
         await world.units.handle(_create(caller(roles=["admin"], jid="beta")), users.create_user)
     for refused in ({"roles": []}, {"kind": "contractor", "roles": ["inspector"]}):
         with pytest.raises(RolesRefused) as bad:
@@ -90,7 +90,7 @@ async def test_r_id_5_disabling_a_person_revokes_their_sessions_and_keeps_an_adm
     done = await world.units.handle(disable, users.update_user)
     assert done.status == "disabled" and world.sessions_revoked(kim.account_id)
     last = UpdateUser(**by(admin, JID), membership_id=boss.id, status="disabled", roles=None)
-    with pytest.raises(Conflict):  # the jurisdiction's last active admin
+    with pytest.raises(Conflicting):  # the jurisdiction's last active admin
         await world.units.handle(last, users.update_user)
     assert world.audit() == ["user_updated"]
 
@@ -123,5 +123,5 @@ async def test_r_id_2_a_pin_login_ends_in_a_password_and_question_and_the_pin_di
     account = world.store("accounts")[account_id]
     assert secrets.verify_password(account["security_answer_hash"], "main st")
     assert [e.how for e in world.uow.published(PasswordChanged)] == ["first_login"]
-    with pytest.raises(NotFound):  # spent
+    with pytest.raises(Missing):  # spent
         await world.units.handle(setup("another long passphrase"), users.complete_setup)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from chassis.refusals import as_problem, at_index
+from chassis.problems import as_problem, at_index
 from inspections.domain.errors import AmPmNotOffered, DateUnavailable, RequestedTwice
 
 

@@ -8,11 +8,17 @@ from functools import partial
 
 import pytest
 
-from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
+from chassis.refusals import Conflicting, Denied, Missing
 from contracts.inspections import InspectionCancelled, InspectionResulted, InspectionScheduled
 from contracts.payments import Allocation, PaymentSettled
 from contracts.permits import FeeAssessed, FeeLine, Party, PermitExpired, SiteAddress
-from inspections.domain.errors import AlreadyScheduled, DateUnavailable, DayNotAllowed
+from inspections.domain.errors import (
+    AlreadyScheduled,
+    CorrectionsRequired,
+    DateUnavailable,
+    DayNotAllowed,
+    NoSuchInspectionType,
+)
 from inspections.service_layer import changes, scheduling
 from inspections.service_layer.commands import Cancel, RecordResult, Reschedule
 
@@ -31,7 +37,7 @@ async def test_r_ins_2_tomorrow_is_offered_before_the_local_cutoff(world: World)
 
 
 async def test_r_ins_1_only_an_issued_permit_with_that_type_is_inspected(world: World) -> None:
-    with pytest.raises(Unprocessable):
+    with pytest.raises(NoSuchInspectionType):
         await _dates(world, "POOL FINAL")
     await world.event(
         PermitExpired(
@@ -43,12 +49,12 @@ async def test_r_ins_1_only_an_issued_permit_with_that_type_is_inspected(world: 
             version=10,
         )
     )
-    with pytest.raises(Conflict, match="inspections need an issued permit"):
+    with pytest.raises(Conflicting, match="inspections need an issued permit"):
         await _dates(world)
 
 
 async def test_r_id_6_whoever_may_not_schedule_sees_no_permit(world: World) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.units.read(JID, partial(scheduling.available_dates, SAM, "p1", "ADDRESSING"))
 
 
@@ -66,7 +72,7 @@ async def test_fees_due_block_scheduling_only_where_the_jurisdiction_says_so(wor
     await world.event(fee)
     assert await _dates(world)  # not blocked by default
     await world.configure(block_when_fees_due=True)
-    with pytest.raises(Conflict, match="fees due"):
+    with pytest.raises(Conflicting, match="fees due"):
         await _dates(world)
     paid = PaymentSettled(
         payment_id="pay-1",
@@ -107,7 +113,7 @@ async def test_r_ins_5_the_requester_cancels_until_the_cutoff_staff_any_time(
 ) -> None:
     [first, _other] = await world.schedule(req("2026-11-18"), req("2026-11-18", "ADDRESSING"))
     world.clock.set(NOW + timedelta(hours=20))  # 06:00 on the 18th in Boise
-    with pytest.raises(Conflict, match="cancellations close at 06:00"):
+    with pytest.raises(Conflicting, match="cancellations close at 06:00"):
         await world.units.run(
             JID,
             partial(
@@ -119,7 +125,7 @@ async def test_r_ins_5_the_requester_cancels_until_the_cutoff_staff_any_time(
     assert (cancelled.status, cancelled.cancel_reason) == ("CANCELLED", "sick")
     assert world.count("BUILDING FINAL", "2026-11-18") == 0
     assert world.count("area=83642", "2026-11-18") == 1  # the other one is still booked
-    with pytest.raises(Conflict, match="CANCELLED"):
+    with pytest.raises(Conflicting, match="CANCELLED"):
         await world.units.run(JID, partial(changes.cancel, staff))
 
 
@@ -135,11 +141,11 @@ async def test_r_ins_6_results_a_fail_lists_corrections(world: World) -> None:
             **kw,  # type: ignore[arg-type]
         )
 
-    with pytest.raises(Forbidden):  # the requester sees it but does not result it
+    with pytest.raises(Denied):  # the requester sees it but does not result it
         await world.units.run(JID, partial(changes.record_result, result("pass", RICH)))
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.units.run(JID, partial(changes.record_result, result("pass", SAM)))
-    with pytest.raises(Unprocessable):
+    with pytest.raises(CorrectionsRequired):
         await world.units.run(JID, partial(changes.record_result, result("fail")))
     doc = await world.units.run(
         JID, partial(changes.record_result, result("not_ready", comments="gate locked"))
@@ -191,7 +197,7 @@ async def test_r_ins_2_r_ins_5_the_requester_moves_to_an_offered_day_until_the_c
     [made] = await world.schedule(req("2026-11-18"))
     await world.issue("p2")
     await world.schedule(req("2026-11-19", permit="p2"))
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await changes.reschedule(_move(made, "2026-11-20", SAM), world.units)
     with pytest.raises(DateUnavailable, match="not available"):
         await changes.reschedule(_move(made, "2026-11-19", RICH), world.units)  # full
@@ -205,7 +211,7 @@ async def test_r_ins_2_r_ins_5_the_requester_moves_to_an_offered_day_until_the_c
     ) == (0, 1)
     assert "2026-11-18" in await _dates(world)  # its old day is offered again
     world.clock.set(NOW + timedelta(days=2, hours=20))  # 06:00 on the 20th in Boise
-    with pytest.raises(Conflict, match="changes close at 06:00"):
+    with pytest.raises(Conflicting, match="changes close at 06:00"):
         await changes.reschedule(_move(made, "2026-11-24", RICH), world.units)
 
 

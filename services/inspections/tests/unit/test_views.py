@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from chassis.errors import Forbidden, NotFound
+from chassis.refusals import Denied, Missing
 from inspections.service_layer import views
 
 from .conftest import INSPECTOR, JID, RICH, SAM, World, person, req
@@ -28,7 +28,7 @@ async def test_r_ins_7_my_active_inspections_are_the_readers_soonest_first(
     assert await _mine(world, RICH) == ["2026-11-18", "2026-11-19"]
     assert await _mine(world, SAM) == []  # no party of the permit
     assert await _mine(world, RICH, "results") == []  # nothing resulted yet
-    with pytest.raises(NotFound):  # another jurisdiction's reader
+    with pytest.raises(Missing):  # another jurisdiction's reader
         await _mine(world, person("contractor", "rich", company_ids=["c1"], jid="beta"))
 
 
@@ -57,5 +57,5 @@ async def test_an_inspectors_day_list_is_for_staff_in_driving_order(world: World
         return [d["inspection_type"] for d in docs]
 
     assert sorted(await day_list(INSPECTOR)) == ["ADDRESSING", "BUILDING FINAL"]
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await day_list(RICH)

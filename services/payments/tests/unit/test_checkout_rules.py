@@ -7,9 +7,9 @@ from functools import partial
 
 import pytest
 
-from chassis.errors import Forbidden, NotFound, ProblemError
 from chassis.money import Money
-from payments.domain.errors import NothingDue, UnknownMethod
+from chassis.refusals import Denied, Missing
+from payments.domain.errors import NothingDue, ProviderUnavailable, UnknownMethod
 from payments.service_layer import cart
 from payments.service_layer.commands import AddPermitsToCart
 from payments.service_layer.unit_of_work import FeesReserved
@@ -48,12 +48,12 @@ async def test_r_pay_4_a_fee_the_jurisdiction_bears_is_not_charged(world: World)
 
 async def test_r_pay_3_only_whoever_may_pay_puts_fees_in_a_cart(world: World) -> None:
     await world.assess()
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.fill_cart(PAT)  # online payments are off until configured
     await world.configure()
     await world.fill_cart(PAT)  # the applicant's email
     await world.fill_cart(RICH)  # a user of the company on the permit
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.fill_cart(SAM)
 
 
@@ -77,9 +77,9 @@ async def test_r_pay_5_the_provider_down_fails_the_payment_and_frees_everything(
     await world.assess()
     await world.fill_cart(RICH)
     world.provider.down = True
-    with pytest.raises(ProblemError) as refused:
+    with pytest.raises(ProviderUnavailable) as refused:
         await world.checkout(RICH)
-    assert refused.value.status == 503
+    assert refused.value.kind == "unavailable"
     [payment] = world.uow.stores["payments"].values()
     assert (payment["status"], payment["failure_reason"]) == ("FAILED", "provider-error")
     assert world.uow.stores["reservations"] == {}
@@ -155,7 +155,7 @@ async def test_r_pay_3_pay_all_fees_puts_several_permits_in_the_cart_or_none(wor
     world.uow.stores["receivables"]["p3"]["company_ids"] = ["c9"]  # not Rich's company
     world.uow.stores["receivables"]["p3"]["payer_emails"] = []
     everything = AddPermitsToCart(jurisdiction_id=JID, actor=RICH, permit_ids=["p1", "p2", "p3"])
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.svc.units.run(JID, partial(cart.add_permits_to_cart, everything))
     assert await world.svc.units.read(JID, lambda uow: uow.carts.items("rich")) == {}
     await world.assess("p4", [])  # nothing due on it

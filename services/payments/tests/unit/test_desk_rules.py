@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from chassis.errors import Conflict, Forbidden, NotFound, Unprocessable
 from chassis.money import Money
+from chassis.refusals import Conflicting, Denied, Missing
 from chassis.status import IllegalTransition
 from contracts.permits import FeeVoided, Party, PermitPartiesChanged
 from payments.adapters.repositories import PaymentRepository, RefundRepository
+from payments.domain.errors import LinesNotOpen, NotRefundable
 from payments.domain.payment import Payment
 from payments.service_layer import desk, receivables
 from payments.service_layer.commands import CounterPayment, RequestRefund
@@ -54,7 +55,7 @@ async def test_r_pay_6_a_line_refund_reopens_that_line_and_keeps_the_fee(world: 
     rest = refund_doc(await desk.request_refund(world.svc, _refund(payment["_id"])))
     assert rest["amount_minor"] == 3500  # the convenience fee goes back only with the whole
     assert (await world.load("payments", payment["_id"]))["status"] == "REFUNDED"
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflicting):
         await desk.request_refund(world.svc, _refund(payment["_id"]))
 
 
@@ -83,15 +84,15 @@ async def test_refunds_are_for_cashiers_and_404_for_whoever_may_not_see_the_paym
     world: World,
 ) -> None:
     payment = await _paid(world)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await desk.request_refund(world.svc, _refund(payment["_id"], actor=RICH))  # the payer
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await desk.request_refund(world.svc, _refund(payment["_id"], actor=SAM))
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await desk.request_refund(
             world.svc, _refund(payment["_id"], actor=person("staff", "x", jid="beta"))
         )
-    with pytest.raises(Unprocessable):
+    with pytest.raises(NotRefundable):
         await desk.request_refund(world.svc, _refund(payment["_id"], "nope"))
 
 
@@ -113,9 +114,9 @@ async def test_a_counter_payment_settles_at_once_and_never_pays_twice(world: Wor
         0,
     )
     assert taken["receipt_number"] == "R2026-000001" and taken["taken_by"] == "cashier"
-    with pytest.raises(Unprocessable):  # nothing is open any more
+    with pytest.raises(LinesNotOpen):  # nothing is open any more
         await desk.counter_payment(world.svc, cmd)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await desk.counter_payment(world.svc, CounterPayment(**{**vars(cmd), "actor": PAT}))
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from chassis.errors import Conflict, NotFound, Unprocessable
 from chassis.money import Money
 from chassis.principal import Principal
+from chassis.refusals import Conflicting, Missing
 from contracts.permits import (
     FeeAssessed,
     FeeLine,
@@ -19,7 +19,7 @@ from contracts.permits import (
     SiteAddress,
 )
 from payments.domain.cart import cart_lines, counter_summary
-from payments.domain.errors import NothingDue
+from payments.domain.errors import LinesNotOpen, NothingDue, NotRefundable
 from payments.domain.payment import Payment
 from payments.domain.receivable import Receivable
 
@@ -94,9 +94,9 @@ def test_r_pay_3_only_open_lines_go_in_a_cart() -> None:
     pat = _who("public", email="pat@example.org")
     assert cart_lines(r, pat, None) == ["l1", "l2"]
     assert cart_lines(r, pat, ["l2"]) == ["l2"]
-    with pytest.raises(Unprocessable):
+    with pytest.raises(LinesNotOpen):
         cart_lines(r, pat, ["l9"])
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         cart_lines(None, pat, None)
     r.pay(["l1", "l2"], "pay-1")
     with pytest.raises(NothingDue, match="no fees due"):
@@ -115,7 +115,7 @@ def test_a_refund_reopens_only_what_that_payment_paid() -> None:
 def test_a_counter_payment_takes_open_lines_without_a_fee() -> None:
     summary = counter_summary([{"permit_id": "p1"}], {"p1": _receivable()}, "cash", "USD")
     assert (summary.total_due, summary.convenience_fee) == (Money(13100, "USD"), Money(0, "USD"))
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         counter_summary([{"permit_id": "p9"}], {"p9": None}, "cash", "USD")
 
 
@@ -148,11 +148,11 @@ def test_r_pay_6_the_convenience_fee_goes_back_only_with_the_whole_payment() -> 
     assert _settled().refund_request(None) == (["l1", "l2"], Money(13493, "USD"))
     part = _settled()
     assert part.refund_request(["l2"]) == (["l2"], Money(9600, "USD"))
-    with pytest.raises(Unprocessable):  # being refunded already
+    with pytest.raises(NotRefundable):  # being refunded already
         part.refund_request(["l2"])
     failed = _settled()
     failed.status = "FAILED"
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflicting):
         failed.refund_request(None)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from chassis.errors import NotFound
+from chassis.refusals import Missing
 from payments.service_layer import views
 
 from .conftest import CASHIER, JID, RICH, SAM, World
@@ -28,7 +28,7 @@ async def test_paid_items_and_the_receipt_are_the_payers_own(world: World) -> No
 
     assert await paid_items(RICH) == []  # open, not paid yet
     assert await paid_items(RICH, paid_only=False) == [payment["_id"]]
-    with pytest.raises(NotFound, match="no receipt"):
+    with pytest.raises(Missing, match="no receipt"):
         await world.svc.units.read(JID, lambda uow: views.receipt(uow, RICH, payment["_id"]))
     await world.webhook(payment)
     assert await paid_items(RICH) == [payment["_id"]]
@@ -38,5 +38,5 @@ async def test_paid_items_and_the_receipt_are_the_payers_own(world: World) -> No
     assert receipt["receipt_number"] and receipt["refunds"] == []
     seen = await units.read(JID, lambda uow: views.get_payment(uow, CASHIER, payment["_id"]))
     assert seen["_id"] == payment["_id"]  # staff of the jurisdiction
-    with pytest.raises(NotFound, match="no such payment"):  # not the payer: as if missing
+    with pytest.raises(Missing, match="no such payment"):  # not the payer: as if missing
         await units.read(JID, lambda uow: views.get_payment(uow, SAM, payment["_id"]))

@@ -7,7 +7,7 @@ from functools import partial
 
 import pytest
 
-from chassis.errors import Forbidden, NotFound
+from chassis.refusals import Denied, Missing
 from chassis.testing.fakes import FakeRepository
 from contracts.permits import PermitApplied, PermitStatusChanged
 from permits.domain.errors import NumberFormatRefused, UnknownPermitType
@@ -82,15 +82,15 @@ async def test_r_per_1_a_type_numbered_like_another_is_refused(world: World) -> 
 async def test_r_id_6_who_may_apply_for_what(world: World) -> None:
     await world.permit_type("RES")
     assert (await world.apply(actor=RICH)).company_ids == ["c1"]  # its first company
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.apply(actor=RICH, company_ids=["c9"])
     assert (await world.apply(actor=PAT)).applied_by == "pat"  # the applicant
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.apply(actor=STRANGER)  # neither applicant nor owner
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.apply(actor=PAT, company_ids=["c1"])
     assert (await world.apply(company_ids=["c7"])).company_ids == ["c7"]  # staff: anyone's
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.apply(actor=person("staff", roles=["admin"], jid="beta"))
 
 
@@ -99,7 +99,7 @@ async def test_r_id_6_another_jurisdictions_permit_does_not_exist(world: World) 
     permit = await world.apply()
     other = person("staff", roles=["admin"], jid="beta")
     for actor in (other, STRANGER):
-        with pytest.raises(NotFound):
+        with pytest.raises(Missing):
             await world.units.read(JID, partial(applications.get_permit, actor, permit.id))
     seen = await world.units.read(JID, partial(applications.get_permit, PAT, permit.id))
     assert seen.number == permit.number

@@ -7,7 +7,7 @@ from functools import partial
 
 import pytest
 
-from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.refusals import Conflicting, Denied, Missing
 from chassis.status import IllegalTransition
 from contracts.permits import FeeAssessed, FeeVoided, PermitStatusChanged
 from permits.domain.errors import UnknownFee
@@ -68,7 +68,7 @@ async def test_r_pay_1_only_fee_staff_assess_and_404_comes_before_403(world: Wor
     await world.units.run(
         JID, partial(fees.assess_fees, _assess(permit.id, ("MECH", "0"), actor=CASHIER))
     )
-    for actor, error in ((INSPECTOR, Forbidden), (PAT, Forbidden), (STRANGER, NotFound)):
+    for actor, error in ((INSPECTOR, Denied), (PAT, Denied), (STRANGER, Missing)):
         with pytest.raises(error):
             await world.units.run(
                 JID, partial(fees.assess_fees, _assess(permit.id, ("MECH", "0"), actor=actor))
@@ -84,10 +84,10 @@ async def test_r_pay_6_only_an_open_line_is_voided(world: World) -> None:
     await world.units.run(JID, partial(fees.void_fee, void))
     [voided] = world.uow.published(FeeVoided)
     assert voided.balance_minor == 3500
-    with pytest.raises(Conflict, match="voided"):
+    with pytest.raises(Conflicting, match="voided"):
         await world.units.run(JID, partial(fees.void_fee, void))
     missing = VoidFee(
         jurisdiction_id=JID, actor=ADMIN, permit_id=permit.id, line_id="x", reason="-"
     )
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.units.run(JID, partial(fees.void_fee, missing))

@@ -6,8 +6,9 @@ from functools import partial
 
 import pytest
 
-from chassis.errors import Forbidden, NotFound, Unprocessable
+from chassis.refusals import Denied, Missing
 from contracts.permits import PermitLinked, PermitPartiesChanged, PermitUnlinked
+from permits.domain.errors import NoOwner
 from permits.service_layer import parties
 from permits.service_layer.commands import AddComment, ChangeParties, LinkPermit, UnlinkPermit
 
@@ -49,7 +50,7 @@ async def test_r_id_6_linking_needs_the_number_and_a_second_fact(world: World) -
             ),
         )
     assert len(world.uow.published(PermitLinked)) == len(world.uow.published(PermitUnlinked)) == 3
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.units.run(
             JID,
             partial(
@@ -62,11 +63,11 @@ async def test_r_id_6_failed_links_are_counted_and_throttled(world: World) -> No
     await world.permit_type()
     permit = await world.apply()
     for attempt in range(5):
-        with pytest.raises(NotFound) as failed:
+        with pytest.raises(Missing) as failed:
             await parties.link(
                 _link(permit.number if attempt % 2 else "RES26-9999", "1"), world.units
             )
-        assert failed.value.slug == "link-failed"  # a wrong number and a wrong fact look alike
+        assert failed.value.code == "link-failed"  # a wrong number and a wrong fact look alike
     with pytest.raises(parties.TooManyAttempts):
         await parties.link(_link(permit.number, "1968"), world.units)  # even the right one
     await parties.link(_link(permit.number, "1968", PAT), world.units)  # per account
@@ -97,13 +98,13 @@ async def test_seed_000_staff_or_the_applicant_change_the_parties(world: World) 
     assert (await world.get(permit.id)).history[
         -1
     ].comment == "parties changed: {'companies': ['c2']}"
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.units.run(
             JID,
             partial(parties.change_parties, change(person("public", email="olive@example.org"))),
         )
     no_owner = await world.apply(owner=None)
-    with pytest.raises(Unprocessable):
+    with pytest.raises(NoOwner):
         await world.units.run(
             JID,
             partial(
@@ -123,7 +124,7 @@ async def test_r_per_4_review_comments_come_from_staff(world: World) -> None:
     )
     await world.units.run(JID, partial(parties.add_comment, comment))
     assert [c["text"] for c in (await world.get(permit.id)).comments] == ["Add a site plan"]
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.units.run(
             JID,
             partial(

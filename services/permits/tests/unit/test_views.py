@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from chassis.clock import ManualClock
-from chassis.errors import NotFound
+from chassis.refusals import Missing
 from permits.service_layer import views
 
 from .conftest import ADMIN, JID, PAT, RICH, STRANGER, World, person
@@ -39,7 +39,7 @@ async def test_r_dash_1_a_dashboard_lists_the_readers_own_permits_newest_first(
 async def test_r_id_6_another_jurisdictions_reader_gets_404_not_an_empty_list(
     world: World,
 ) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await _dashboard(world, person("public", email="pat@example.org", jid="beta"))
 
 

@@ -7,7 +7,7 @@ from functools import partial
 
 import pytest
 
-from chassis.errors import Conflict, Forbidden, NotFound
+from chassis.refusals import Conflicting, Denied, Missing
 from chassis.status import IllegalTransition
 from contracts.permits import (
     PermitCancelled,
@@ -65,7 +65,7 @@ async def test_r_per_3_a_move_the_table_lacks_is_409_even_with_a_stale_version(
         await world.units.run(
             JID, partial(workflow.transition, _transition(permit.id, "ISSUED", 7))
         )
-    assert refused.value.status == 409 and refused.value.slug == "illegal-transition"
+    assert refused.value.kind == "conflict" and refused.value.code == "illegal-transition"
 
 
 async def test_r_per_3_a_stale_version_is_409_and_changes_nothing(world: World) -> None:
@@ -73,11 +73,11 @@ async def test_r_per_3_a_stale_version_is_409_and_changes_nothing(world: World) 
     permit = await world.apply()
     await world.move(permit.id, "IN_REVIEW")
     before = len(world.uow.events)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflicting) as refused:
         await world.units.run(
             JID, partial(workflow.transition, _transition(permit.id, "PENDING_APPROVAL", 1))
         )
-    assert refused.value.slug == "version-conflict"
+    assert refused.value.code == "version-conflict"
     assert (await world.get(permit.id)).status == "IN_REVIEW"
     assert len(world.uow.events) == before
 
@@ -89,12 +89,12 @@ async def test_r_per_3_a_role_without_the_move_is_403_and_non_staff_too(world: W
         await world.units.run(
             JID, partial(workflow.transition, _transition(permit.id, "IN_REVIEW", 1, CASHIER))
         )
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.units.run(
             JID, partial(workflow.transition, _transition(permit.id, "IN_REVIEW", 1, PAT))
         )
     other = person("staff", roles=["admin"], jid="beta")
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.units.run(
             JID, partial(workflow.transition, _transition(permit.id, "IN_REVIEW", 1, other))
         )

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from chassis.errors import Conflict, Forbidden, NotFound
 from chassis.principal import Principal
+from chassis.refusals import Conflicting, Denied, Missing
 from registration.domain.errors import (
     Incomplete,
     NeedsInfoOpen,
@@ -33,12 +33,12 @@ async def test_r_reg_2_a_link_per_request_five_an_hour_single_use(world: World) 
         "rich@example.org",
         "email_confirmed",
     )
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await links.confirm(world.svc, world.links()[0])  # used
     world.uow.clock.advance(timedelta(hours=25))
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await links.confirm(world.svc, world.links()[1])  # expired
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.update(draft.id, "alpha.not-the-token", {"company_name": "X"})
     assert (await world.update(draft.id, token, {"company_name": "X"})).company_name == "X"
 
@@ -52,17 +52,17 @@ async def test_r_reg_2_reading_a_link_does_not_use_it(world: World) -> None:
         seen = await links.describe_link(world.svc, "confirm", link)
         assert (seen["jurisdiction_id"], seen["email"]) == (JID, "rich@example.org")
     await links.confirm(world.svc, link)
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await links.describe_link(world.svc, "confirm", link)  # used
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await links.describe_link(world.svc, "resume", link)  # not a resume link
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await links.describe_link(world.svc, "confirm", "no-scope")
 
 
 async def test_r_reg_1_a_jurisdiction_that_does_not_offer_it_refuses(world: World) -> None:
     await world.configure(enabled=False)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await links.start(world.svc, JID, "rich@example.org")
 
 
@@ -79,7 +79,7 @@ async def test_r_reg_1_answers_are_checked_by_type(world: World) -> None:
     with pytest.raises(WrongKind, match="document"):
         await world.answer(draft.id, token, "coi", "a value")
     await world.update(draft.id, token, {"trades": ["PLUMBING"]})
-    with pytest.raises(NotFound):  # a requirement of a trade not chosen does not apply
+    with pytest.raises(Missing):  # a requirement of a trade not chosen does not apply
         await world.answer(draft.id, token, "elic", "EC-1")
 
 
@@ -101,7 +101,7 @@ async def test_r_reg_3_submit_needs_everything_then_staff_review(world: World) -
     )
     assert len(world.events("RegistrationSubmitted")) == 1
     assert not world.events("RegistrationAccepted")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflicting):
         await flow.submit(world.svc, draft.id, token, "s3cret-Passw0rd")
 
 
@@ -136,11 +136,11 @@ async def test_r_reg_4_return_update_only_needs_info_resubmit(world: World) -> N
     seen = await links.describe_link(world.svc, "resume", event.resume_token)
     assert (seen["jurisdiction_id"], seen["email"]) == (JID, pending.email)
     reopened, token2 = await links.resume(world.svc, event.resume_token)
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await links.describe_link(world.svc, "resume", event.resume_token)  # used
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await links.resume(world.svc, event.resume_token)  # single use
-    with pytest.raises(Conflict, match="Needs Info"):
+    with pytest.raises(Conflicting, match="Needs Info"):
         await world.answer(pending.id, token2, "expiry", "2027-12-31")
     with pytest.raises(NeedsInfoOpen) as still:
         await world.resubmit(pending.id, token2)
@@ -158,26 +158,26 @@ async def test_r_reg_4_a_decision_is_taken_once(world: World) -> None:
     with pytest.raises(ReasonRequired) as why:
         await world.decide(TECH, pending.id, "deny", None, pending.version)
     assert why.value.parts == [("reason", "required")]
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflicting):
         await world.decide(TECH, pending.id, "accept", None, 1)  # stale
     decided = await world.decide(TECH, pending.id, "accept", None, pending.version)
     again = await world.decide(TECH, pending.id, "accept", None, pending.version)
     assert again.version == decided.version and len(world.events("RegistrationAccepted")) == 1
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflicting):
         await world.decide(TECH, pending.id, "deny", "late", decided.version)
 
 
 async def test_staff_see_submitted_registrations_only(world: World) -> None:
     draft, _ = await world.draft()
-    with pytest.raises(NotFound):  # a draft stays private to its registrant
+    with pytest.raises(Missing):  # a draft stays private to its registrant
         await world.svc.units.read(JID, lambda uow: review.for_staff(uow, TECH, draft.id))
     contractor = Principal(account_id="c", email="c@x.org", jurisdiction_id=JID, kind="contractor")
-    with pytest.raises(Forbidden):
+    with pytest.raises(Denied):
         await world.svc.units.read(JID, lambda uow: review.for_staff(uow, contractor, draft.id))
     elsewhere = Principal(
         account_id="s", email="", jurisdiction_id="beta", kind="staff", roles=["admin"]
     )
-    with pytest.raises(NotFound):
+    with pytest.raises(Missing):
         await world.svc.units.read(JID, lambda uow: review.for_staff(uow, elsewhere, draft.id))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
-from chassis.errors import NotFound
+from chassis.refusals import Missing
 from chassis.repository import Session, StaleAggregate
 from identity.domain.account import Account
 
@@ -47,7 +47,7 @@ class AccountRepository:
     async def require(self, account_id: str) -> Account:
         found = await self.get(account_id)
         if found is None:
-            raise NotFound("no such account")
+            raise Missing("no such account")
         return found
 
     async def add(self, account: Account) -> None:

@@ -19,8 +19,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Conflict
 from chassis.mongo import TenantRepository
+from chassis.refusals import Conflicting
 from chassis.repository import DataclassRepository
 from identity.domain.company import Company, LicenseTaken
 from identity.domain.enrollment import Enrollment
@@ -63,7 +63,7 @@ class JurisdictionRepository(DataclassRepository[Jurisdiction]):
         try:
             await super().add(aggregate)
         except DuplicateKeyError as exc:
-            raise Conflict(f"jurisdiction {aggregate.id!r} already exists") from exc
+            raise Conflicting(f"jurisdiction {aggregate.id!r} already exists") from exc
 
 
 class Accounts:

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from chassis.clock import as_utc
 from chassis.deferred import Deferred
-from chassis.errors import NotFound
+from chassis.refusals import Missing
 from chassis.uow import ReadOnly, Transaction
 from contracts import IntegrationEvent
 from identity.adapters.accounts import AccountRepository
@@ -91,7 +91,7 @@ class Jurisdictions:
     async def require(self) -> Doc:
         found = await self.registry.get(self.jurisdiction_id)
         if found is None:
-            raise NotFound(f"no jurisdiction {self.jurisdiction_id!r}")
+            raise Missing(f"no jurisdiction {self.jurisdiction_id!r}")
         return found
 
     async def get(self, jurisdiction_id: str) -> Doc | None:

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Conflict, Forbidden
+from chassis.refusals import Conflicting, Denied
 from contracts.identity import Company as CompanyModel
 from contracts.identity import CompanyCreated, CompanyUpdated
 from identity.domain.errors import LicenseRequired
@@ -38,10 +38,10 @@ def license_number(value: Any) -> str:
     return normalized
 
 
-class LicenseTaken(Conflict):
+class LicenseTaken(Conflicting):
     """A license number is one company's in a jurisdiction."""
 
-    slug = "license-taken"
+    code = "license-taken"
 
     def __init__(self, license_number: str) -> None:
         super().__init__(f"a company with license {license_number!r} already exists here")
@@ -97,7 +97,7 @@ class Company(Aggregate):
         changes = {k: v for k, v in changes.items() if k in PROFILE}
         if "license_number" in changes:
             if not by_staff:
-                raise Forbidden("only staff may change the license number")
+                raise Denied("only staff may change the license number")
             changes["license_number"] = license_number(changes["license_number"])
         if not changes:
             return False

@@ -11,7 +11,7 @@ from datetime import datetime
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Conflict
+from chassis.refusals import Conflicting
 from chassis.status import StatusTable
 from contracts.identity import (
     AccountActivated,
@@ -182,12 +182,12 @@ class Membership(Aggregate):
                 raise RolesRefused("staff need at least one role", "required")
         moving = status is not None and status != self.status
         if moving and self.status == "invited" and status == "active":
-            raise Conflict("an invited person becomes active by accepting the invitation")
+            raise Conflicting("an invited person becomes active by accepting the invitation")
         drops_admin = self.is_active_admin and (
             (moving and status == "disabled") or (roles is not None and "admin" not in roles)
         )
         if drops_admin and other_active_admins == 0:
-            raise Conflict("this would leave the jurisdiction without an active admin")
+            raise Conflicting("this would leave the jurisdiction without an active admin")
         changed_roles = roles is not None and roles != self.roles
         if not moving and not changed_roles:
             return False
@@ -232,7 +232,7 @@ class Membership(Aggregate):
         """Removed from a company; with no company left, the membership ends
         (disabled). A company always keeps an admin. Returns whether it ended."""
         if company_id in self.company_admin_of and other_company_admins == 0:
-            raise Conflict("make another user a company admin before removing the last one")
+            raise Conflicting("make another user a company admin before removing the last one")
         self._change()
         self.company_ids = [c for c in self.company_ids if c != company_id]
         self.company_admin_of = [c for c in self.company_admin_of if c != company_id]

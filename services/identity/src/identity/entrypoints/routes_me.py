@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from chassis.refusals import as_problem
+from chassis.problems import as_problem
 from identity.domain.errors import PasswordRefused
 from identity.entrypoints.dependencies import PROBLEMS, CallerDep, SetupPrincipal, Units
 from identity.entrypoints.schemas import (

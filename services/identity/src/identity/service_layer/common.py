@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from chassis.auth import Principal
-from chassis.errors import Forbidden, NotFound
+from chassis.refusals import Denied, Missing
 from contracts.identity import PasswordChanged
 from identity.domain import secrets
 from identity.domain.account import Account
@@ -54,14 +54,14 @@ class Caller:
 def require_jurisdiction_access(caller: Caller, jurisdiction_id: str) -> None:
     """Another tenant's objects do not exist for the caller: 404, never 403."""
     if not (caller.is_operator or caller.in_jurisdiction(jurisdiction_id)):
-        raise NotFound("not found")
+        raise Missing("not found")
 
 
 def require_staff(caller: Caller, jurisdiction_id: str, *roles: str) -> None:
     require_jurisdiction_access(caller, jurisdiction_id)
     if not (caller.is_operator or caller.is_staff(jurisdiction_id, *roles)):
         needed = " or ".join(roles) if roles else "staff"
-        raise Forbidden(f"this needs the {needed} role")
+        raise Denied(f"this needs the {needed} role")
 
 
 def throttle_policy(s: IdentitySettings) -> LoginThrottlePolicy:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from chassis.errors import Forbidden, NotFound
-from chassis.refusals import NarrowTheSearch
+from chassis.refusals import Denied, Missing, NarrowTheSearch
 from identity.domain.access import COMPANY_MANAGERS, is_company_admin, is_company_user
 from identity.domain.company import Company, LicenseTaken
 from identity.domain.membership import Membership
@@ -36,12 +35,12 @@ def _company_access(caller: Caller, jurisdiction_id: str, company_id: str, *, to
     require_jurisdiction_access(caller, jurisdiction_id)
     staff = caller.is_operator or caller.is_staff(jurisdiction_id)
     if not (staff or is_company_user(caller.membership, company_id)):
-        raise NotFound("no such company")
+        raise Missing("no such company")
     manages = _manages_as_staff(caller, jurisdiction_id) or is_company_admin(
         caller.membership, company_id
     )
     if to and not manages:
-        raise Forbidden(f"only staff or the company's admins may {to}")
+        raise Denied(f"only staff or the company's admins may {to}")
 
 
 async def create_company(cmd: CreateCompany, uow: IdentityUnitOfWork) -> Company:
@@ -150,7 +149,7 @@ async def remove_company_user(cmd: RemoveCompanyUser, uow: IdentityUnitOfWork) -
         {"account_id": cmd.account_id, "company_ids": cmd.company_id}
     )
     if membership is None:
-        raise NotFound("this person is not an authorized user of the company")
+        raise Missing("this person is not an authorized user of the company")
     others = await uow.memberships.other_company_admins(cmd.company_id, membership.id)
     actor = cmd.caller.account_id
     membership.leave_company(cmd.company_id, other_company_admins=others, by=actor, at=uow.now)

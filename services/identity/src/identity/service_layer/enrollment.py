@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chassis.clock import as_utc
-from chassis.errors import Forbidden, NotFound
+from chassis.refusals import Denied, Missing
 from chassis.repository import plain_doc
 from identity.domain import secrets
 from identity.domain.enrollment import Enrollment
@@ -39,9 +39,9 @@ async def request_enrollment(cmd: RequestEnrollment, uow: IdentityUnitOfWork) ->
     jurisdiction = await uow.jurisdictions.require()
     features = JurisdictionFeatures(**jurisdiction.get("features", {}))
     if not features.allows_enrollment(cmd.kind):
-        raise Forbidden(
+        raise Denied(
             f"{jurisdiction['name']} does not offer online {cmd.kind.replace('_', ' ')} enrollment",
-            slug="enrollment-disabled",
+            code="enrollment-disabled",
         )
     payload = {"email": normalize_email(cmd.email), "kind": cmd.kind}
     return await uow.later.record(ENROLLMENT_REQUESTED, payload)
@@ -72,7 +72,7 @@ async def _usable_enrollment(uow: IdentityUnitOfWork, token: str) -> Enrollment:
     found = await uow.enrollments.find_one({"token_hash": secrets.token_hash(token)})
     if found is None or not found.usable(uow.now):
         msg = "this confirmation link is unknown, used or expired"
-        raise NotFound(msg, slug="link-not-usable")
+        raise Missing(msg, code="link-not-usable")
     return found
 
 

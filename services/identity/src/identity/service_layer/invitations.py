@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chassis.clock import as_utc
-from chassis.errors import NotFound
+from chassis.refusals import Missing
 from chassis.repository import plain_doc
 from identity.domain import secrets
 from identity.domain.invitation import Invitation
@@ -38,7 +38,7 @@ async def usable_invitation(uow: IdentityUnitOfWork, token: str) -> Invitation:
     jurisdiction: a token of another scope finds nothing)."""
     found = await uow.invitations.find_one({"token_hash": secrets.token_hash(token)})
     if found is None or not found.usable(uow.now):
-        raise NotFound(LINK_NOT_USABLE, slug="link-not-usable")
+        raise Missing(LINK_NOT_USABLE, code="link-not-usable")
     return found
 
 
@@ -62,7 +62,7 @@ async def accept_invitation(cmd: AcceptInvitation, uow: IdentityUnitOfWork) -> D
     jurisdiction = await uow.jurisdictions.require()
     account = await uow.accounts.get(invitation.account_id)
     if account is None:
-        raise NotFound(LINK_NOT_USABLE, slug="link-not-usable")
+        raise Missing(LINK_NOT_USABLE, code="link-not-usable")
     given = {
         "password_hash": new_password_hash(
             account, cmd.password, jurisdiction, account.email, cmd.display_name or ""

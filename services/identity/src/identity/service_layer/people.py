@@ -8,7 +8,7 @@ import secrets as pysecrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from chassis.errors import Conflict
+from chassis.refusals import Conflicting
 from chassis.repository import plain_doc
 from identity.domain import secrets
 from identity.domain.account import Account
@@ -121,11 +121,11 @@ async def _join(
     if membership.kind != person.kind:
         what = membership.kind.replace("_", " ")
         msg = f"{person.email} already has a {what} membership here"
-        raise Conflict(msg, slug="membership-exists")
+        raise Conflicting(msg, code="membership-exists")
     if company is None:
-        raise Conflict(f"{person.email} is already a member here", slug="membership-exists")
+        raise Conflicting(f"{person.email} is already a member here", code="membership-exists")
     if company.id in membership.company_ids:
-        raise Conflict(f"{person.email} is already an authorized user of this company")
+        raise Conflicting(f"{person.email} is already an authorized user of this company")
     membership.join_company(company.id, admin=person.company_admin)
     if has_login and membership.status != "active":
         membership.activate(at=uow.now, by=actor, announce_account=False)

@@ -4,7 +4,7 @@ authorized user (R-REG-5)."""
 from __future__ import annotations
 
 from chassis.consumer import PermanentError
-from chassis.errors import ProblemError
+from chassis.refusals import Refused
 from contracts.registration import RegistrationAccepted
 from identity.domain.company import Company
 from identity.domain.membership import Membership
@@ -27,7 +27,7 @@ async def _registrant_as_admin(
     )
     try:
         membership, _ = await add_person(uow, jurisdiction, registrant, actor=None)
-    except ProblemError as exc:  # e.g. the email belongs to a staff member here
+    except Refused as exc:  # e.g. the email belongs to a staff member here
         raise PermanentError(f"cannot make the registrant a contractor: {exc}") from exc
     return membership
 

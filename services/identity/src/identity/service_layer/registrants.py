@@ -8,7 +8,7 @@ attaches the company.
 
 from __future__ import annotations
 
-from chassis.errors import Conflict
+from chassis.refusals import Conflicting
 from identity.domain.account import Account
 from identity.domain.membership import Membership
 from identity.domain.model import normalize_email
@@ -45,10 +45,10 @@ async def _contractor(uow: IdentityUnitOfWork, account: Account) -> Membership:
         )
         await uow.memberships.add(membership)
     elif membership.kind != "contractor":
-        raise Conflict(
+        raise Conflicting(
             f"{account.email} has a {membership.kind.replace('_', ' ')} membership here; "
             "a contractor registration needs another email",
-            slug="membership-exists",
+            code="membership-exists",
         )
     elif membership.status != "active":
         membership.activate(at=uow.now, by=account.id, announce_account=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chassis.clock import as_utc
-from chassis.errors import NotFound
+from chassis.refusals import Missing
 from identity.domain import secrets
 from identity.domain.account import Account
 from identity.domain.model import normalize_email
@@ -104,7 +104,7 @@ async def send_reset_links(payload: Doc, uow: IdentityUnitOfWork) -> None:
 async def _usable_reset(uow: IdentityUnitOfWork, token: str) -> PasswordReset:
     reset = await uow.resets.find_one({"token_hash": secrets.token_hash(token)})
     if reset is None or not reset.usable(uow.now):
-        raise NotFound(LINK_NOT_USABLE, slug="link-not-usable")
+        raise Missing(LINK_NOT_USABLE, code="link-not-usable")
     return reset
 
 
@@ -112,7 +112,7 @@ async def _needs_answer(uow: IdentityUnitOfWork, reset: PasswordReset) -> tuple[
     jurisdiction = await uow.jurisdictions.require()
     account = await uow.accounts.get(reset.account_id)
     if account is None:
-        raise NotFound(LINK_NOT_USABLE, slug="link-not-usable")
+        raise Missing(LINK_NOT_USABLE, code="link-not-usable")
     needs = account.answers_needed_for_reset(
         bool(jurisdiction.get("reset_requires_security_answer"))
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chassis.clock import as_utc
-from chassis.errors import ProblemError
+from chassis.refusals import TooManyAttempts
 from identity.domain.throttle import (
     AttemptState,
     LoginKeys,
@@ -19,12 +19,6 @@ from identity.domain.throttle import (
 )
 from identity.service_layer.common import Doc
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
-
-
-class TooManyAttempts(ProblemError):
-    status = 429
-    slug = "too-many-attempts"
-    title = "Too many failed attempts"
 
 
 # -- throttling -------------------------------------------------------------
@@ -55,8 +49,7 @@ async def check_throttle(uow: IdentityUnitOfWork, keys: list[tuple[str, Throttle
         if until is not None:
             wait = max(1, int((until - now).total_seconds() + 0.999))
             raise TooManyAttempts(
-                f"too many failed attempts; try again in {wait} seconds",
-                headers={"Retry-After": str(wait)},
+                f"too many failed attempts; try again in {wait} seconds", retry_after=wait
             )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chassis.errors import Unauthorized
+from chassis.refusals import NotAuthenticated
 from chassis.repository import plain_doc
 from identity.domain import secrets
 from identity.domain.account import Account
@@ -112,7 +112,7 @@ async def login(cmd: Login, uow: IdentityUnitOfWork) -> Doc:
     attempt = _attempt(uow, account, membership, cmd)
     if not attempt.allowed:
         await record_failure(uow, keys.counted(policy))
-        raise Unauthorized(INVALID_LOGIN, slug="invalid-grant")
+        raise NotAuthenticated(INVALID_LOGIN, code="invalid-grant")
     assert account is not None
     await record_success(uow, keys)
     if attempt.pin_ok and membership is not None:
@@ -202,14 +202,14 @@ async def load_caller(query: LoadCaller, uow: IdentityUnitOfWork) -> Caller:
     principal = query.principal
     account = await uow.accounts.get(principal.account_id)
     if account is None or principal.token_version != account.token_version:
-        raise Unauthorized("this session has ended; log in again")
+        raise NotAuthenticated("this session has ended; log in again")
     membership = None
     if principal.jurisdiction_id is not None:
         membership = await uow.memberships.of_account(account.id)
         if membership is None or membership.status != "active":
-            raise Unauthorized("membership is no longer active")
+            raise NotAuthenticated("membership is no longer active")
     elif not account.operator:
-        raise Unauthorized("token has no jurisdiction")
+        raise NotAuthenticated("token has no jurisdiction")
     return Caller(
         principal=principal,
         account=account.as_doc(),

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chassis.errors import NotFound
-from chassis.refusals import NarrowTheSearch
+from chassis.refusals import Missing, NarrowTheSearch
 from identity.domain import secrets
 from identity.domain.errors import RolesRefused
 from identity.domain.membership import Membership
@@ -89,7 +88,7 @@ async def get_user(query: GetUser, uow: IdentityUnitOfWork) -> Membership:
     require_staff(query.caller, uow.jurisdiction_id, "admin")
     found = await uow.memberships.get(query.membership_id)
     if found is None:
-        raise NotFound("no such user")
+        raise Missing("no such user")
     return found
 
 
@@ -135,7 +134,7 @@ async def complete_setup(cmd: CompleteSetup, uow: IdentityUnitOfWork) -> Doc:
         else None
     )
     if account is None or membership is None or not membership.pin_usable(uow.now):
-        raise NotFound(NO_SETUP, slug="setup-not-pending")
+        raise Missing(NO_SETUP, code="setup-not-pending")
     jurisdiction = await uow.jurisdictions.require()
     check_password(cmd.new_password, jurisdiction, account.email, account.display_name or "")
     password_hash = secrets.hash_password(cmd.new_password)

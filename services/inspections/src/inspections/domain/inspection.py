@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Unprocessable, field_error
 from chassis.principal import Principal
 from chassis.status import StatusTable
 from contracts.inspections import (
@@ -19,6 +18,7 @@ from contracts.inspections import (
     InspectionResulted,
     InspectionScheduled,
 )
+from inspections.domain.errors import CorrectionsRequired
 from inspections.domain.permit import InspectablePermit
 
 Doc = dict[str, Any]
@@ -163,10 +163,7 @@ class Inspection(Aggregate):
     ) -> None:
         """R-INS-6; a failed inspection lists the corrections needed."""
         if outcome == "fail" and not corrections:
-            raise Unprocessable(
-                "a failed inspection lists the corrections needed",
-                errors=[field_error("corrections", "required for fail")],
-            )
+            raise CorrectionsRequired()
         status = "CANCELLED" if outcome == "cancelled" else "RESULTED"
         self._move(status, at=at, by=by, comment=f"resulted: {outcome}")
         self.result, self.comments, self.corrections = outcome, comments, corrections

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Conflict, Unprocessable, field_error
 from chassis.parties import Parties
 from chassis.principal import Principal
 from contracts.permits import Party
+from inspections.domain.errors import FeesDue, NoSuchInspectionType, NotInspectable
 
 INSPECTABLE = ("ISSUED", "TCO")  # R-INS-1
 
@@ -62,22 +62,17 @@ class InspectablePermit(Aggregate):
         parties = Parties.of(self.party_emails, self.company_ids, self.linked_accounts)
         return parties.admits(principal, self.jurisdiction_id)
 
-    def ensure_inspectable(self, inspection_type: str, *, block_when_fees_due: bool) -> None:
+    def ensure_inspectable(
+        self, inspection_type: str, *, block_when_fees_due: bool, index: int | None = None
+    ) -> None:
+        """R-INS-1; ``index``: which of a submit's requests this is."""
         if self.status not in INSPECTABLE:
-            raise Conflict(
-                f"{self.number} is {self.status}: inspections need an issued permit",
-                slug="permit-not-inspectable",
-            )
+            raise NotInspectable(self.number, self.status, index=index)
         if inspection_type not in self.inspection_types:
-            raise Unprocessable(
-                f"{self.number} has no {inspection_type} inspection",
-                errors=[field_error("inspection_type", f"choose from {self.inspection_types}")],
-            )
+            offered = self.inspection_types
+            raise NoSuchInspectionType(self.number, inspection_type, offered, index=index)
         if block_when_fees_due and self.open_lines:
-            raise Conflict(
-                f"{self.number} has fees due; pay them before scheduling inspections",
-                slug="fees-due",
-            )
+            raise FeesDue(self.number, index=index)
 
     def notify_emails(self, requester: str | None) -> list[str]:
         return list(dict.fromkeys([e for e in [requester, *self.party_emails] if e]))

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from chassis.api import Tenant
 from chassis.errors import problem_responses
-from chassis.refusals import as_problem, at_index
+from chassis.problems import as_problem, at_index
 from inspections.domain.errors import InspectionRefused
 from inspections.entrypoints.dependencies import App, ScheduleCall, inspections_doc
 from inspections.entrypoints.schemas import (

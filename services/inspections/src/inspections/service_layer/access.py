@@ -4,8 +4,8 @@ not exist for them (404); staff-only changes are 403 to whoever may see it."""
 from __future__ import annotations
 
 from chassis.access import require_member
-from chassis.errors import NotFound
 from chassis.principal import Principal
+from chassis.refusals import Missing
 from inspections.domain.inspection import Inspection
 from inspections.domain.permit import InspectablePermit
 from inspections.service_layer.unit_of_work import InspectionsUnitOfWork
@@ -17,7 +17,7 @@ async def permit_for(
     require_member(actor, uow.jurisdiction_id)
     permit = await uow.permits.get(permit_id)
     if permit is None or not permit.may_schedule(actor):
-        raise NotFound("no such permit")
+        raise Missing("no such permit")
     return permit
 
 
@@ -28,9 +28,9 @@ async def visible_inspection(
     require_member(actor, uow.jurisdiction_id)
     inspection = await uow.inspections.get(inspection_id)
     if inspection is None:
-        raise NotFound("no such inspection")
+        raise Missing("no such inspection")
     if actor.kind != "staff" and inspection.requested_by["account_id"] != actor.account_id:
         permit = await uow.permits.get(inspection.permit_id)
         if permit is None or not permit.may_schedule(actor):
-            raise NotFound("no such inspection")
+            raise Missing("no such inspection")
     return inspection

@@ -6,9 +6,8 @@ from functools import partial
 
 from chassis.access import is_staff, require_staff
 from chassis.aggregate import SYSTEM
-from chassis.errors import Conflict
 from inspections.domain.calendar import area_key
-from inspections.domain.errors import DayNotAllowed
+from inspections.domain.errors import CutoffPassed, DayNotAllowed
 from inspections.domain.inspection import Inspection
 from inspections.service_layer.access import visible_inspection
 from inspections.service_layer.commands import Cancel, RecordResult, Reschedule
@@ -31,10 +30,10 @@ async def cancel(cmd: Cancel, uow: InspectionsUnitOfWork) -> Inspection:
     late = inspection.status == "SCHEDULED" and not inspection.cancellable(uow.now)
     if late and cmd.actor.kind != "staff":
         cal, _ = await calendar_of(uow)
-        raise Conflict(
+        raise CutoffPassed(
+            "cancel",
             f"cancellations close at {cal.cancel_cutoff.strftime('%H:%M')} ({cal.time_zone}) "
             f"on the day of the inspection, {inspection.date}; please call the office",
-            slug="cancel-cutoff-passed",
         )
     inspection.cancel(by=cmd.actor.account_id, reason=cmd.reason, at=uow.now)
     await _release(uow, inspection)
@@ -60,10 +59,10 @@ async def _check_move(cmd: Reschedule, uow: InspectionsUnitOfWork) -> Inspection
         if cmd.date <= cal.local_now(uow.now).date() or not cal.is_working_day(cmd.date):
             raise DayNotAllowed("choose a working day after today", "not a working day ahead")
     elif not inspection.cancellable(uow.now):
-        raise Conflict(
+        raise CutoffPassed(
+            "reschedule",
             f"changes close at {cal.cancel_cutoff.strftime('%H:%M')} ({cal.time_zone}) on the "
             f"day of the inspection, {inspection.date}; please call the office",
-            slug="reschedule-cutoff-passed",
         )
     return inspection
 

@@ -69,7 +69,7 @@ async def _plan(cmd: Schedule, uow: InspectionsUnitOfWork) -> list[InspectablePe
     for n, req in enumerate(cmd.requests):
         permit = await permit_for(uow, cmd.actor, req.permit_id)
         permit.ensure_inspectable(
-            req.inspection_type, block_when_fees_due=settings["block_when_fees_due"]
+            req.inspection_type, block_when_fees_due=settings["block_when_fees_due"], index=n
         )
         _check(n, req, settings, seen)
         filter_ = {

@@ -8,11 +8,10 @@ from typing import Any
 
 from chassis.access import require_staff
 from chassis.api import SEARCH_CAP, capped_page
-from chassis.errors import NotFound
 from chassis.parties import party_branches
 from chassis.principal import Principal
 from chassis.reads import Documents
-from chassis.refusals import NarrowTheSearch
+from chassis.refusals import Missing, NarrowTheSearch
 from inspections.domain.permit import INSPECTABLE
 from inspections.service_layer.unit_of_work import InspectionsUnitOfWork
 
@@ -57,7 +56,7 @@ async def my_inspections(
     ``which="results"``: the inspections of those permits that have a result
     (R-INS-6: pass, fail with its corrections, …), newest first."""
     if principal.jurisdiction_id != uow.jurisdiction_id:
-        raise NotFound("not found")
+        raise Missing("not found")
     why = "the caller's own permits and inspections (R-INS-7)"
     permit_ids = sorted(await _my_permit_ids(uow.permit_docs, principal, why))
     repo = uow.inspection_docs

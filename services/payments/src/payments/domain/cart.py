@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.money import Money
 from chassis.principal import Principal
-from payments.domain.errors import NothingDue, UnknownMethod
+from chassis.refusals import Missing
+from payments.domain.errors import LinesNotOpen, NothingDue, UnknownMethod
 from payments.domain.money import ROUNDING_RULE, Method
 from payments.domain.receivable import Receivable
 
@@ -203,15 +203,12 @@ def cart_lines(
 ) -> list[str]:
     """R-PAY-3: the open fees of a permit the caller may pay (all or chosen lines)."""
     if receivable is None or not receivable.may_pay(principal):
-        raise NotFound("no such permit with fees")
+        raise Missing("no such permit with fees")
     open_lines = list(receivable.open_lines())
     chosen = line_ids or open_lines
     unknown = set(chosen) - set(open_lines)
     if unknown:
-        raise Unprocessable(
-            "only open fee lines can be paid",
-            errors=[field_error("line_ids", f"not open: {sorted(unknown)}")],
-        )
+        raise LinesNotOpen("line_ids", f"not open: {sorted(unknown)}")
     if not chosen:
         raise NothingDue(receivable.number)
     return chosen
@@ -225,15 +222,12 @@ def counter_summary(
     for want in wanted:
         receivable = receivables.get(want["permit_id"])
         if receivable is None:
-            raise NotFound(f"no fees for permit {want['permit_id']}")
+            raise Missing(f"no fees for permit {want['permit_id']}")
         open_lines = receivable.open_lines()
         chosen = want.get("line_ids") or list(open_lines)
         unknown = sorted(set(chosen) - set(open_lines))
         if unknown or not chosen:
-            raise Unprocessable(
-                "only open fee lines can be paid",
-                errors=[field_error("permits", f"{receivable.number}: not open {unknown}")],
-            )
+            raise LinesNotOpen("permits", f"{receivable.number}: not open {unknown}")
         lines = [receivable.line_doc(lid) for lid in chosen]
         permits.append(_permit_row(receivable, lines, currency))
     total = sum((p.subtotal for p in permits), Money.zero(currency))

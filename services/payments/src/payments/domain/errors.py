@@ -1,11 +1,11 @@
 """What payments' rules refuse, as plain exceptions with their data (no HTTP,
 no request paths): the routes say each as a problem document
-(``chassis.refusals.as_problem``) and where in their body it is. First slice
+(``chassis.problems.as_problem``) and where in their body it is. First slice
 (issue 24): the cart, its payment method and fees due."""
 
 from __future__ import annotations
 
-from chassis.refusals import Refused
+from chassis.refusals import Refused, Unavailable
 
 
 class PaymentRefused(Refused):
@@ -41,3 +41,30 @@ class CartEmpty(PaymentRefused):
 
     def __init__(self) -> None:
         super().__init__("your cart has no fees due")
+
+
+class LinesNotOpen(PaymentRefused):
+    """R-PAY-3: only open fee lines are paid (one permit's chosen lines, or a
+    counter payment's permits)."""
+
+    reason = "not open"
+
+    def __init__(self, part: str, reason: str) -> None:
+        super().__init__("only open fee lines can be paid", parts=[(part, reason)])
+
+
+class NotRefundable(PaymentRefused):
+    """R-PAY-6: a refund takes paid lines not yet refunded."""
+
+    part = "line_ids"
+
+    def __init__(self, unknown: list[str]) -> None:
+        message = "only paid lines not yet refunded can be refunded"
+        super().__init__(message, reason=f"not refundable: {unknown}")
+
+
+class ProviderUnavailable(PaymentRefused, Unavailable):
+    """The payment provider does not answer: nothing was charged or changed."""
+
+    code = "provider-unavailable"
+    title = "Payment provider unavailable"

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chassis.aggregate import SYSTEM, Aggregate
-from chassis.errors import Conflict
 from chassis.money import Money
 from chassis.principal import Principal
+from chassis.refusals import Conflicting
 from contracts.payments import (
     Allocation,
     CheckoutStarted,
@@ -250,7 +250,7 @@ class Payment(Aggregate):
         """The lines a refund takes (default: every refundable line) and its
         amount; the convenience fee goes back only with the whole payment."""
         if self.status not in REFUNDABLE:
-            raise Conflict(f"a {self.status} payment cannot be refunded", slug="not-refundable")
+            raise Conflicting(f"a {self.status} payment cannot be refunded", code="not-refundable")
         chosen, lines_minor = refund_amount(self.items, line_ids)
         amount = Money(lines_minor, self.currency)
         whole = set(chosen) == {lid for _, lid in self.line_keys}

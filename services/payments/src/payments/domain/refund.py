@@ -8,7 +8,7 @@ from typing import Any
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Unprocessable, field_error
+from payments.domain.errors import NotRefundable
 
 
 def refund_amount(items: list[dict[str, Any]], line_ids: list[str] | None) -> tuple[list[str], int]:
@@ -23,10 +23,7 @@ def refund_amount(items: list[dict[str, Any]], line_ids: list[str] | None) -> tu
     chosen = line_ids or list(refundable)
     unknown = sorted(set(chosen) - set(refundable))
     if unknown or not chosen:
-        raise Unprocessable(
-            "only paid lines not yet refunded can be refunded",
-            errors=[field_error("line_ids", f"not refundable: {unknown}")],
-        )
+        raise NotRefundable(unknown)
     return chosen, sum(refundable[lid]["amount_minor"] for lid in chosen)
 
 

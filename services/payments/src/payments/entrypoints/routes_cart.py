@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from chassis.api import Tenant
 from chassis.errors import problem_responses
-from chassis.refusals import as_problem, at_index
+from chassis.problems import as_problem, at_index
 from payments.domain.errors import NothingDue, UnknownMethod
 from payments.entrypoints.dependencies import App
 from payments.entrypoints.schemas import (

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from chassis.api import PageQuery, Tenant
 from chassis.errors import problem_responses
-from chassis.refusals import as_problem
+from chassis.problems import as_problem
 from payments.domain.errors import UnknownMethod
 from payments.entrypoints.dependencies import App, CheckoutCall
 from payments.entrypoints.schemas import (

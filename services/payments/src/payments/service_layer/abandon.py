@@ -10,8 +10,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from chassis.errors import Conflict, ProblemError
 from chassis.principal import Principal
+from chassis.refusals import Conflicting
+from payments.domain.errors import ProviderUnavailable
 from payments.domain.payment_status import OPEN
 from payments.service_layer.ledger import fail, settle
 from payments.service_layer.provider import ProviderError
@@ -28,19 +29,16 @@ async def cancel_checkout(
         jurisdiction_id, lambda uow: get_payment(uow, actor, payment_id)
     )
     if payment.get("account_id") != actor.account_id:
-        raise Conflict("only the payer may cancel their checkout", slug="not-the-payer")
+        raise Conflicting("only the payer may cancel their checkout", code="not-the-payer")
     if payment["status"] not in OPEN:
-        raise Conflict("this payment is no longer open", slug="payment-not-open")
+        raise Conflicting("this payment is no longer open", code="payment-not-open")
     outcome, method = "canceled", None
     if payment.get("provider_ref"):
         try:
             status = await svc.provider.expire(payment["provider_ref"])
         except ProviderError:
-            raise ProblemError(
-                "the payment provider did not answer; nothing was changed — try again",
-                status=503,
-                slug="provider-unavailable",
-                title="Payment provider unavailable",
+            raise ProviderUnavailable(
+                "the payment provider did not answer; nothing was changed — try again"
             ) from None
         if status.outcome == "succeeded":
             outcome, method = "succeeded", status.method

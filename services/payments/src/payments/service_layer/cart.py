@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from chassis.access import require_member, require_staff
-from chassis.errors import Forbidden
 from chassis.principal import Principal
+from chassis.refusals import Denied
 from payments.domain.cart import CheckoutSummary, Doc, cart_lines, checkout_summary
 from payments.domain.errors import NothingDue
 from payments.service_layer.commands import (
@@ -25,9 +25,7 @@ async def put_settings(cmd: PutSettings, uow: PaymentsUnitOfWork) -> Doc:
 async def online_settings(uow: PaymentsUnitOfWork) -> Doc:
     settings = await uow.settings.load()
     if not settings["online_payments"]:
-        raise Forbidden(
-            "this jurisdiction does not take payments online", slug="online-payments-off"
-        )
+        raise Denied("this jurisdiction does not take payments online", code="online-payments-off")
     return settings
 
 

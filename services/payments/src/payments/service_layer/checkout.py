@@ -11,8 +11,8 @@ from urllib.parse import quote
 from uuid import uuid4
 
 from chassis.access import require_member
-from chassis.errors import Conflict, ProblemError
-from payments.domain.errors import CartEmpty
+from chassis.refusals import Conflicting
+from payments.domain.errors import CartEmpty, ProviderUnavailable
 from payments.domain.payment import Payment
 from payments.service_layer.cart import online_settings, summary
 from payments.service_layer.commands import Checkout
@@ -32,10 +32,10 @@ async def _create(
         raise CartEmpty()
     expected = cmd.expected_total_minor
     if expected is not None and cart.total_due.minor != expected:
-        raise Conflict(
+        raise Conflicting(
             f"the total due for this method is now {cart.total_due} {cart.currency}, not "
             "what was shown; nothing was charged — check the summary and pay again",
-            slug="total-changed",
+            code="total-changed",
         )
     expires = uow.now + timedelta(minutes=svc.reservation_minutes)
     payment = Payment.start(
@@ -99,11 +99,8 @@ async def open_with_provider(svc: PaymentsService, payment: Payment) -> Payment:
     except ProviderError:
         log.warning("provider refused checkout %s", payment_id, exc_info=True)
         await svc.units.run(jurisdiction_id, partial(_undo, payment_id))
-        raise ProblemError(
-            "the payment provider is unavailable; nothing was charged — try again",
-            status=503,
-            slug="provider-unavailable",
-            title="Payment provider unavailable",
+        raise ProviderUnavailable(
+            "the payment provider is unavailable; nothing was charged — try again"
         ) from None
     return await svc.units.run(jurisdiction_id, partial(_opened, payment_id, hosted))
 
@@ -120,8 +117,8 @@ async def current(svc: PaymentsService, replayed: Doc) -> Payment:
         return payment
     age = svc.clock.now() - payment.created_at
     if age < timedelta(seconds=svc.in_progress_seconds):
-        raise Conflict(
+        raise Conflicting(
             "a request with this Idempotency-Key is still being processed; retry shortly",
-            slug="idempotency-key-in-progress",
+            code="idempotency-key-in-progress",
         )
     return await open_with_provider(svc, payment)

@@ -6,7 +6,7 @@ from functools import partial
 from uuid import uuid4
 
 from chassis.access import require_member, require_staff
-from chassis.errors import NotFound
+from chassis.refusals import Missing
 from payments.domain.cart import counter_summary
 from payments.domain.payment import Payment
 from payments.domain.refund import Refund
@@ -46,7 +46,7 @@ async def counter_payment(svc: PaymentsService, cmd: CounterPayment) -> Payment:
 async def _request(svc: PaymentsService, cmd: RequestRefund, uow: PaymentsUnitOfWork) -> Refund:
     payment = await uow.payments.get(cmd.payment_id)
     if payment is None or not payment.visible_to(cmd.actor):
-        raise NotFound("no such payment")  # 404 before 403: the payer may see it
+        raise Missing("no such payment")  # 404 before 403: the payer may see it
     require_staff(cmd.actor, uow.jurisdiction_id, *CASHIER_ROLES)
     line_ids, amount = payment.refund_request(cmd.line_ids)
     refund = Refund.request(

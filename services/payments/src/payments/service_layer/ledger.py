@@ -13,7 +13,7 @@ from functools import partial
 from typing import Literal
 
 from chassis.aggregate import SYSTEM
-from chassis.errors import Conflict
+from chassis.refusals import Conflicting
 from payments.domain.payment import Payment
 from payments.domain.payment_status import SETTLED, FailReason
 from payments.domain.refund import Refund
@@ -46,7 +46,9 @@ async def settle(
     taken = await _taken(uow, payment)
     if taken and on_conflict == "raise":
         numbers = ", ".join(sorted({n for n, _ in taken}))
-        raise Conflict(f"fees of {numbers} are paid or being paid already", slug="fees-not-payable")
+        raise Conflicting(
+            f"fees of {numbers} are paid or being paid already", code="fees-not-payable"
+        )
     if taken:
         return await _refund_whole(svc, uow, payment, taken, method)
     for item in payment.items:

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chassis.clock import Clock
-from chassis.errors import Conflict
 from chassis.reads import Documents
+from chassis.refusals import Conflicting
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
 from payments.domain.payment import Payment
@@ -21,10 +21,10 @@ from payments.service_layer.provider import PaymentProvider
 Doc = dict[str, Any]
 
 
-class FeesReserved(Conflict):
+class FeesReserved(Conflicting):
     """A line another open checkout holds (R-PAY-5)."""
 
-    slug = "fees-reserved"
+    code = "fees-reserved"
 
     def __init__(self) -> None:
         super().__init__(

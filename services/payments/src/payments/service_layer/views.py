@@ -8,9 +8,8 @@ from typing import Any
 from chassis.access import require_staff
 from chassis.api import SEARCH_CAP, capped_page
 from chassis.clock import as_utc
-from chassis.errors import NotFound
 from chassis.principal import Principal
-from chassis.refusals import NarrowTheSearch
+from chassis.refusals import Missing, NarrowTheSearch
 from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 Doc = dict[str, Any]
@@ -21,9 +20,9 @@ def _visible(payment: Doc | None, principal: Principal) -> Doc:
     """The payer sees their own payments, staff their jurisdiction's; anyone
     else gets the same 404 as for a payment that does not exist."""
     if payment is None or principal.jurisdiction_id != payment["jurisdiction_id"]:
-        raise NotFound("no such payment")
+        raise Missing("no such payment")
     if principal.kind != "staff" and payment.get("account_id") != principal.account_id:
-        raise NotFound("no such payment")
+        raise Missing("no such payment")
     return payment
 
 
@@ -36,7 +35,7 @@ async def my_payments(
     offset: int,
 ) -> tuple[list[Doc], int]:
     if principal.jurisdiction_id != uow.jurisdiction_id:
-        raise NotFound("not found")
+        raise Missing("not found")
     query: Doc = {"account_id": principal.account_id}
     if paid_only:
         query["status"] = {"$in": list(PAID)}
@@ -51,7 +50,7 @@ def _newest_first(doc: Doc) -> tuple[float, str]:
 
 async def get_payment(uow: PaymentsUnitOfWork, principal: Principal, payment_id: str) -> Doc:
     if principal.jurisdiction_id != uow.jurisdiction_id:
-        raise NotFound("no such payment")
+        raise Missing("no such payment")
     payment = _visible(await uow.payment_docs.find_one({"_id": payment_id}), principal)
     payment["refunds"] = await uow.refund_docs.find(
         {"payment_id": payment_id}, sort=[("created_at", 1)], bounded="one payment's refunds"
@@ -62,7 +61,7 @@ async def get_payment(uow: PaymentsUnitOfWork, principal: Principal, payment_id:
 async def receipt(uow: PaymentsUnitOfWork, principal: Principal, payment_id: str) -> Doc:
     payment = await get_payment(uow, principal, payment_id)
     if not payment.get("receipt_number"):
-        raise NotFound("this payment has no receipt (it was not settled)")
+        raise Missing("this payment has no receipt (it was not settled)")
     return payment
 
 

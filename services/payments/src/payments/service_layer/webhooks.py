@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from functools import partial
 
-from chassis.errors import ProblemError
+from chassis.refusals import Malformed
 from payments.service_layer.ledger import fail, settle
 from payments.service_layer.provider import InvalidWebhook, ProviderEvent
 from payments.service_layer.unit_of_work import (
@@ -37,7 +37,7 @@ async def handle_webhook(svc: PaymentsService, body: bytes, headers: Mapping[str
     try:
         event = svc.provider.parse_webhook(body, headers, svc.clock.now())
     except InvalidWebhook as exc:
-        raise ProblemError(str(exc), status=400, slug="invalid-webhook") from None
+        raise Malformed(str(exc), code="invalid-webhook") from None
     if event is None or event.outcome == "pending" or event.payment_id is None:
         return "ignored"
     jurisdiction_id = await svc.locate_payment(event.payment_id)

@@ -12,8 +12,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from chassis.aggregate import HistoryEntry
-from chassis.errors import Conflict
 from chassis.mongo import TenantRepository, ensure_indexes, tenant_index
+from chassis.refusals import Conflicting
 from chassis.repository import MongoAggregateRepository
 from permits.domain.fee_ledger import FeeLedger
 from permits.domain.fees import FeeLine
@@ -53,9 +53,9 @@ class PermitRepository(MongoAggregateRepository[Permit]):
             if "number" not in str(exc):
                 raise
             # only numbers given out before put_type refused overlapping formats
-            raise Conflict(
+            raise Conflicting(
                 "the next number of this permit type is already taken by another type's permit",
-                slug="number-taken",
+                code="number-taken",
             ) from exc
 
 

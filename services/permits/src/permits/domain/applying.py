@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from chassis.access import is_staff, require_tenant
-from chassis.errors import Forbidden
 from chassis.principal import Principal
+from chassis.refusals import Denied
+from permits.domain.errors import NotYourCompany
 
 
 def applying_companies(
@@ -25,12 +26,10 @@ def applying_companies(
     if actor.kind == "contractor":
         companies = companies or actor.company_ids[:1]
         if not companies or not set(companies) <= set(actor.company_ids):
-            raise Forbidden(
-                "a contractor applies for one of its own companies", slug="not-your-company"
-            )
+            raise NotYourCompany()
         return companies
     if actor.email.lower() not in {(applicant_email or "").lower(), (owner_email or "").lower()}:
-        raise Forbidden("a community member applies as the applicant or the property owner")
+        raise Denied("a community member applies as the applicant or the property owner")
     if companies:
-        raise Forbidden("only staff or the company's users add a contracting company")
+        raise Denied("only staff or the company's users add a contracting company")
     return companies

@@ -1,10 +1,10 @@
 """What permits' rules refuse, as plain exceptions with their data (no HTTP,
 no request paths): the routes say each as a problem document
-(``chassis.refusals.as_problem``) and where in their body it is."""
+(``chassis.problems.as_problem``) and where in their body it is."""
 
 from __future__ import annotations
 
-from chassis.refusals import Refused
+from chassis.refusals import Denied, Refused
 
 
 class PermitRefused(Refused):
@@ -46,3 +46,31 @@ class NumberFormatRefused(PermitRefused):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, reason=message)
+
+
+class NoFeeLines(PermitRefused):
+    """R-PAY-1: an assessment adds at least one line (the body's items, or manual lines)."""
+
+    reason = "empty"
+
+    def __init__(self) -> None:
+        super().__init__("no fee lines given")
+
+
+class NoOwner(PermitRefused):
+    """A permit applied for without a property owner has none to change."""
+
+    part = "owner_email"
+    reason = "no owner"
+
+    def __init__(self) -> None:
+        super().__init__("this permit has no property owner")
+
+
+class NotYourCompany(PermitRefused, Denied):
+    """R-ID-6: a contractor applies for one of its own companies."""
+
+    code = "not-your-company"
+
+    def __init__(self) -> None:
+        super().__init__("a contractor applies for one of its own companies")

@@ -12,9 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import uuid4
 
-from chassis.errors import Conflict, NotFound, Unprocessable, field_error
 from chassis.money import Money, to_minor
-from permits.domain.errors import FeeTooLarge, UnknownFee
+from chassis.refusals import Conflicting, Missing
+from permits.domain.errors import FeeTooLarge, NoFeeLines, UnknownFee
 from permits.domain.fees import MAX_LINE_MINOR, FeeLine, balance_minor
 from permits.domain.permit_type import PermitType
 
@@ -61,7 +61,7 @@ class FeeLedger:
         for name, amount, reason in manual:
             lines.append(_line(None, name, to_minor(amount), reason, terms.currency, at, by))
         if not lines:
-            raise Unprocessable("no fee lines given", errors=[field_error("items", "empty")])
+            raise NoFeeLines()
         return lines
 
     def add(self, lines: list[FeeLine]) -> None:
@@ -71,9 +71,9 @@ class FeeLedger:
         """An open line, voided with its reason."""
         line = next((ln for ln in self.lines if ln.id == line_id), None)
         if line is None:
-            raise NotFound("no such fee line")
+            raise Missing("no such fee line")
         if line.status != "open":
-            raise Conflict(f"this fee line is {line.status}", slug="fee-not-open")
+            raise Conflicting(f"this fee line is {line.status}", code="fee-not-open")
         line.void(reason)
         return line
 

@@ -17,9 +17,9 @@ from uuid import uuid4
 
 from chassis.aggregate import SYSTEM, Aggregate
 from chassis.clock import as_utc
-from chassis.errors import NotFound, Unprocessable, field_error
 from chassis.parties import Parties
 from chassis.principal import Principal
+from chassis.refusals import Missing
 from chassis.status import IllegalTransition
 from contracts.permits import (
     FeeAssessed,
@@ -37,6 +37,7 @@ from contracts.permits import (
     PermitUnlinked,
     SiteAddress,
 )
+from permits.domain.errors import NoOwner
 from permits.domain.fee_ledger import FeeLedger
 from permits.domain.fees import FeeLine
 from permits.domain.permit_type import PermitType
@@ -168,9 +169,7 @@ class Permit(Aggregate):
         at: datetime,
     ) -> None:
         if owner_email is not None and not self.owner:
-            raise Unprocessable(
-                "this permit has no property owner", errors=[field_error("owner_email", "no owner")]
-            )
+            raise NoOwner()
         companies = [c for c in self.company_ids if c not in remove_companies]
         self.company_ids = companies + [c for c in add_companies if c not in companies]
         if applicant_email is not None:
@@ -197,7 +196,7 @@ class Permit(Aggregate):
 
     def unlink(self, account_id: str, *, at: datetime) -> None:
         if account_id not in self.linked_accounts:
-            raise NotFound("this permit is not linked to you")
+            raise Missing("this permit is not linked to you")
         self.linked_accounts.remove(account_id)
         version = self._parties_changed("unlinked", account_id, at)
         self._record(PermitUnlinked(**self._link(account_id, version)))

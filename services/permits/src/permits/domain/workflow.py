@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chassis.errors import Forbidden
+from chassis.refusals import Denied
 from chassis.status import StatusTable
 
 STATUS_LABELS = {
@@ -46,8 +46,8 @@ CLOSED_TO_FEES = ("CANCELLED", "EXPIRED", "FINALED")
 TABLE = StatusTable("a permit", TRANSITIONS, label=lambda s: STATUS_LABELS.get(s, s))
 
 
-class NotAllowed(Forbidden):
-    """A known move by someone without one of its roles (403)."""
+class NotAllowed(Denied):
+    """A known move by someone without one of its roles (denied: 403)."""
 
 
 def check_transition(current: str, requested: str, roles: list[str]) -> None:

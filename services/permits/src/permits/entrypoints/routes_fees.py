@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from chassis.api import Tenant
 from chassis.errors import problem_responses
-from chassis.refusals import as_problem, at_index
+from chassis.problems import as_problem, at_index
 from permits.domain.errors import PermitRefused
 from permits.entrypoints.dependencies import App, AssessCall, VoidCall
 from permits.entrypoints.schemas import AssessIn, PermitOut, VoidIn, permit_doc, permit_out

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 
 from chassis.api import PageQuery, Tenant
 from chassis.errors import problem_responses
-from chassis.refusals import as_problem
+from chassis.problems import as_problem
 from permits.domain.errors import PermitRefused
 from permits.entrypoints.dependencies import App, ApplyCall, CommentCall, TransitionCall
 from permits.entrypoints.schemas import (

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from chassis.access import require_tenant
-from chassis.errors import NotFound
 from chassis.principal import Principal
+from chassis.refusals import Missing
 from permits.domain.permit import Permit
 from permits.service_layer.unit_of_work import PermitsUnitOfWork
 
@@ -13,5 +13,5 @@ async def visible_permit(uow: PermitsUnitOfWork, actor: Principal, permit_id: st
     require_tenant(actor, uow.jurisdiction_id)
     permit = await uow.permits.get(permit_id)
     if permit is None or not permit.visible_to(actor):
-        raise NotFound("no such permit")
+        raise Missing("no such permit")
     return permit

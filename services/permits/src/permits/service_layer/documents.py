@@ -7,8 +7,8 @@ from functools import partial
 from typing import Any
 
 from chassis.documents import DocumentStore
-from chassis.errors import NotFound
 from chassis.principal import Principal
+from chassis.refusals import Missing
 from permits.domain.permit import Doc, Permit
 from permits.service_layer.access import visible_permit
 from permits.service_layer.unit_of_work import PermitsUnitOfWork, PermitsUnits
@@ -56,7 +56,7 @@ async def _document_of(
 ) -> None:
     permit = await visible_permit(uow, actor, permit_id)
     if not permit.has_document(file_id):
-        raise NotFound("no such document")
+        raise Missing("no such document")
 
 
 async def open_document(

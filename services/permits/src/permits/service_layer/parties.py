@@ -6,7 +6,7 @@ from datetime import timedelta
 from functools import partial
 
 from chassis.access import is_staff, require_tenant
-from chassis.errors import Forbidden, NotFound, ProblemError
+from chassis.refusals import Denied, Missing, TooManyAttempts
 from permits.domain.permit import Permit
 from permits.service_layer.access import visible_permit
 from permits.service_layer.commands import AddComment, ChangeParties, LinkPermit, UnlinkPermit
@@ -15,17 +15,11 @@ from permits.service_layer.unit_of_work import PermitsUnitOfWork, PermitsUnits
 LINK_FAILURES_PER_HOUR = 5
 
 
-class TooManyAttempts(ProblemError):
-    status = 429
-    slug = "too-many-attempts"
-    title = "Too many failed attempts"
-
-
 async def change_parties(cmd: ChangeParties, uow: PermitsUnitOfWork) -> Permit:
     """Staff and the applicant add or remove companies and correct emails (seed 000)."""
     permit = await visible_permit(uow, cmd.actor, cmd.permit_id)
     if not (is_staff(cmd.actor) or permit.is_applicant(cmd.actor)):
-        raise Forbidden("only staff or the applicant change who is on a permit")
+        raise Denied("only staff or the applicant change who is on a permit")
     permit.change_parties(
         add_companies=cmd.add_companies,
         remove_companies=cmd.remove_companies,
@@ -41,7 +35,7 @@ async def change_parties(cmd: ChangeParties, uow: PermitsUnitOfWork) -> Permit:
 async def add_comment(cmd: AddComment, uow: PermitsUnitOfWork) -> Permit:
     permit = await visible_permit(uow, cmd.actor, cmd.permit_id)  # 404 before 403
     if not is_staff(cmd.actor):
-        raise Forbidden("review comments come from the department's staff")
+        raise Denied("review comments come from the department's staff")
     permit.add_comment(cmd.text, by=cmd.actor.account_id, at=uow.now)
     await uow.permits.save(permit)
     return permit
@@ -54,8 +48,7 @@ async def _try_link(cmd: LinkPermit, uow: PermitsUnitOfWork) -> Permit | None:
         LINK_FAILURES_PER_HOUR
     ):
         raise TooManyAttempts(
-            "too many failed attempts to link a permit; try again later",
-            headers={"Retry-After": "3600"},
+            "too many failed attempts to link a permit; try again later", retry_after=3600
         )
     permit = await uow.permits.find_one({"number": cmd.number.strip().upper()})
     if permit is None or not permit.matches_fact(cmd.second_fact):
@@ -72,10 +65,10 @@ async def link(cmd: LinkPermit, units: PermitsUnits) -> Permit:
     Failures are throttled per account; a wrong number and a wrong fact look
     the same."""
     if cmd.actor.jurisdiction_id != cmd.jurisdiction_id:
-        raise NotFound("not found")
+        raise Missing("not found")
     linked = await units.run(cmd.jurisdiction_id, partial(_try_link, cmd))
     if linked is None:
-        raise NotFound("no permit matches this number and detail", slug="link-failed")
+        raise Missing("no permit matches this number and detail", code="link-failed")
     return linked  # type: ignore[no-any-return]
 
 

@@ -8,11 +8,10 @@ from typing import Any
 from chassis.access import is_staff, require_staff, require_tenant
 from chassis.api import SEARCH_CAP, capped_page
 from chassis.clock import as_utc
-from chassis.errors import NotFound
 from chassis.parties import party_branches
 from chassis.principal import Principal
 from chassis.reads import Documents
-from chassis.refusals import NarrowTheSearch
+from chassis.refusals import Missing, NarrowTheSearch
 from permits.domain.fees import balance_minor
 from permits.domain.workflow import STATUS_LABELS
 from permits.service_layer import search
@@ -90,7 +89,7 @@ async def dashboard(
     one page of rows, how many in all, and the fees due over all of them (R-PAY-6).
     ``fees_due_only``: only those with a balance (Pay All Fees, R-PAY-3)."""
     if principal.jurisdiction_id != uow.jurisdiction_id:
-        raise NotFound("not found")
+        raise Missing("not found")
     repo = uow.permit_docs
     mine = await _mine(repo, principal, _statuses(which))
     if fees_due_only:
@@ -178,7 +177,7 @@ async def public_permit(uow: PermitsUnitOfWork, number: str) -> Doc:
         {"number": number.strip().upper()}, projection=dict.fromkeys(PUBLIC_FIELDS, 1)
     )
     if found is None:
-        raise NotFound("no permit with that number")
+        raise Missing("no permit with that number")
     return dict(found)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chassis.access import require_staff, staff_roles
-from chassis.errors import Conflict
+from chassis.refusals import Conflicting
 from permits.domain.permit import Permit
 from permits.domain.workflow import STATUS_LABELS
 from permits.service_layer.access import visible_permit
@@ -24,9 +24,9 @@ async def transition(cmd: Transition, uow: PermitsUnitOfWork) -> Permit:
         terms=await terms_of(uow, permit) if cmd.to == "ISSUED" else None,
     )
     if seen != cmd.version:  # the table is checked first: an illegal move is 409 either way
-        raise Conflict(
+        raise Conflicting(
             "the permit changed since you loaded it",
-            slug="version-conflict",
+            code="version-conflict",
             current=STATUS_LABELS[before],
             current_version=seen,
         )

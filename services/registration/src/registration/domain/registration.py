@@ -10,7 +10,7 @@ from typing import Any, Literal
 from uuid import uuid4
 
 from chassis.aggregate import Aggregate
-from chassis.errors import Conflict, NotFound
+from chassis.refusals import Conflicting, Missing
 from chassis.status import IllegalTransition
 from contracts.registration import (
     NeedsInfo,
@@ -122,9 +122,9 @@ class Registration(Aggregate):
             )
         asked = self.needs_info()
         if self.status == "returned" and (requirement is None or requirement not in asked):
-            raise Conflict(
+            raise Conflicting(
                 "only the requirements marked Needs Info can be updated now",
-                slug="not-needs-info",
+                code="not-needs-info",
                 needs_info=asked,
             )
 
@@ -166,7 +166,7 @@ class Registration(Aggregate):
         for r in applicable(requirements, self.trades, self.license_types):
             if r.id == requirement_id:
                 return r
-        raise NotFound("no such requirement for this registration's trades and licenses")
+        raise Missing("no such requirement for this registration's trades and licenses")
 
     # -- submitting (R-REG-2/3) ---------------------------------------------------
     def incomplete(self, requirements: list[Requirement]) -> list[tuple[str, str]]:
@@ -314,9 +314,9 @@ class Registration(Aggregate):
         """R-REG-4: decided on the version the reviewer saw; a denial says why;
         a return names what is needed."""
         if seen_version != self.version:
-            raise Conflict(
+            raise Conflicting(
                 "the registration changed since you loaded it",
-                slug="version-conflict",
+                code="version-conflict",
                 current_version=self.version,
             )
         if decision == "deny" and not reason:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from functools import partial
 
 from chassis.clock import local_time
-from chassis.errors import Forbidden, NotFound
 from chassis.links import split_scoped_token, token_hash
+from chassis.refusals import Denied, Missing
 from registration.domain.configuration import check_sections
 from registration.domain.errors import WrongKind
 from registration.domain.registration import Registration
@@ -25,10 +25,10 @@ from registration.service_layer.unit_of_work import (
 
 def offered(config: Doc) -> Doc:
     if not config["enabled"]:
-        raise Forbidden(
+        raise Denied(
             "this jurisdiction does not offer contractor registration online; "
             "contact its building department to be set up",
-            slug="registration-not-offered",
+            code="registration-not-offered",
         )
     return config
 
@@ -37,7 +37,7 @@ def jurisdiction_of(token: str | None) -> str:
     """A registration's token names its jurisdiction; anything else finds nothing."""
     parts = split_scoped_token(token or "")
     if parts is None:
-        raise NotFound("no such registration")
+        raise Missing("no such registration")
     return parts[0]
 
 
@@ -49,7 +49,7 @@ async def mine(
         {"_id": registration_id, "draft_token_hash": token_hash(token or "")}
     )
     if found is None:
-        raise NotFound("no such registration")
+        raise Missing("no such registration")
     return found
 
 
@@ -197,4 +197,4 @@ async def resubmit(cmd: Resubmit, uow: RegistrationUnitOfWork) -> Registration:
 async def document_of(registration: Registration, file_id: str) -> None:
     owned = {(a.get("document") or {}).get("file_id") for a in registration.answers.values()}
     if file_id not in owned:
-        raise NotFound("no such document")
+        raise Missing("no such document")

@@ -9,8 +9,8 @@ from functools import partial
 from typing import Any
 
 from chassis.clock import as_utc
-from chassis.errors import NotFound
 from chassis.links import new_scoped_token, split_scoped_token, token_hash
+from chassis.refusals import Missing
 from registration.domain.confirmation import EmailConfirmation
 from registration.domain.registration import Registration
 from registration.service_layer.flow import offered
@@ -28,7 +28,7 @@ def _jurisdiction_of(token: str) -> str:
     """A link's token names its jurisdiction; anything else is an unusable link."""
     parts = split_scoped_token(token)
     if parts is None:
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
+        raise Missing(NOT_USABLE, code="link-not-usable")
     return parts[0]
 
 
@@ -80,7 +80,7 @@ async def send_start_link(
 async def _confirm(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration, str]:
     sent = await uow.confirmations.find_one({"token_hash": token_hash(token)})
     if sent is None or not sent.use(uow.now):
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
+        raise Missing(NOT_USABLE, code="link-not-usable")
     await uow.confirmations.save(sent)
     draft_token = new_scoped_token(uow.jurisdiction_id)
     draft = Registration.open(sent, draft_token_hash=token_hash(draft_token), at=uow.now)
@@ -96,7 +96,7 @@ async def confirm(svc: RegistrationService, token: str) -> tuple[Registration, s
 async def _describe_start(token: str, uow: RegistrationUnitOfWork) -> Doc:
     sent = await uow.confirmations.find_one({"token_hash": token_hash(token)})
     if sent is None or not sent.usable(uow.now):
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
+        raise Missing(NOT_USABLE, code="link-not-usable")
     return {
         "jurisdiction_id": sent.jurisdiction_id,
         "email": sent.email,
@@ -113,7 +113,7 @@ async def _describe_resume(token: str, uow: RegistrationUnitOfWork) -> Doc:
         or found.resume_expires_at is None
         or uow.now >= as_utc(found.resume_expires_at)
     ):
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
+        raise Missing(NOT_USABLE, code="link-not-usable")
     return {
         "jurisdiction_id": found.jurisdiction_id,
         "email": found.email,
@@ -136,7 +136,7 @@ async def _resume(token: str, uow: RegistrationUnitOfWork) -> tuple[Registration
     )
     draft_token = new_scoped_token(uow.jurisdiction_id)
     if found is None or not found.resume(draft_token_hash=token_hash(draft_token), at=uow.now):
-        raise NotFound(NOT_USABLE, slug="link-not-usable")
+        raise Missing(NOT_USABLE, code="link-not-usable")
     await uow.registrations.save(found)
     return found, draft_token
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chassis.access import require_staff
-from chassis.errors import NotFound
 from chassis.links import new_scoped_token, token_hash
 from chassis.principal import Principal
+from chassis.refusals import Missing
 from registration.domain.configuration import check_config
 from registration.domain.registration import Registration
 from registration.service_layer.commands import Decide, MarkRequirement, PutConfig
@@ -39,7 +39,7 @@ async def for_staff(
     require_staff(actor, uow.jurisdiction_id, *REVIEWER_ROLES)
     found = await uow.registrations.get(registration_id)
     if found is None or (found.status == "draft" and not include_drafts):
-        raise NotFound("no such registration")
+        raise Missing("no such registration")
     return found
 
 
@@ -48,8 +48,8 @@ async def mark(cmd: MarkRequirement, uow: RegistrationUnitOfWork) -> Registratio
     requirements = requirements_of(await uow.config.load())
     try:
         requirement = registration.requirement(requirements, cmd.requirement_id)
-    except NotFound:
-        raise NotFound("no such requirement for this registration") from None
+    except Missing:
+        raise Missing("no such requirement for this registration") from None
     registration.mark(
         requirement,
         decision=cmd.decision,
