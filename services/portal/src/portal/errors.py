@@ -47,7 +47,7 @@ async def _frame(request: Request, *, fetch: bool) -> tuple[Any, Any]:
         session = await state.sessions.get(getattr(request.state, "visitor", None))
     except Exception:
         return None, None
-    if session is not None and session.jurisdiction_id != jurisdiction["id"]:
+    if session is not None and session.jurisdiction_id != jurisdiction.id:
         session = None
     return jurisdiction, session
 

@@ -90,8 +90,8 @@ def moment_text(value: Any, time_zone: str | None) -> str:
 
 
 def _time_zone(context: Context) -> str | None:
-    jurisdiction = context.get("j") or {}
-    return jurisdiction.get("time_zone") if isinstance(jurisdiction, dict) else None
+    """The page's jurisdiction's zone (``j``, a :class:`portal.answers.Jurisdiction`)."""
+    return getattr(context.get("j"), "time_zone", None)
 
 
 @pass_context

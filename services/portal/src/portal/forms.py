@@ -56,15 +56,20 @@ class FormModel(BaseModel):
         return extra.get(key) if isinstance(extra, dict) else None
 
     @classmethod
-    def read(cls, form: FormData) -> tuple[Self, dict[str, str]]:
+    def read(cls, form: FormData, as_posted: str = "{}") -> tuple[Self, dict[str, str]]:
         """The form as posted, and a message for each field that is missing
-        or not valid (keyed by the form's own field names)."""
+        or not valid (keyed by the form's own field names). ``as_posted`` is
+        how the page names the fields where it posts several of one kind:
+        ``"{}-2"`` (the third row's ``date-2``), or one field's own name
+        (``"req-insurance"``)."""
         raw: Doc = {}
         for name in cls.model_fields:
+            posted = as_posted.format(name)
             if name in cls.lists:
-                raw[name] = [v for v in form.getlist(name) if isinstance(v, str)]
+                raw[name] = [v.strip() for v in form.getlist(posted) if isinstance(v, str)]
+                raw[name] = [v for v in raw[name] if v]
             else:
-                value = form.get(name)
+                value = form.get(posted)
                 raw[name] = value if isinstance(value, str) else ""
         errors: dict[str, str] = {}
         try:
@@ -106,16 +111,21 @@ class FormModel(BaseModel):
         return body
 
     @classmethod
-    def problems(cls, problem: ApiProblem, default: str = "_form") -> dict[str, str]:
+    def problems(cls, problem: ApiProblem, default: str = "_form", at: str = "") -> dict[str, str]:
         """The API's refusal next to the fields that caused it: each problem
         field (``site.street``) under the form field that posts it (``street``);
         one the form has no field for, and a refusal naming no field, under
-        ``default``."""
+        ``default``. ``at``: the form is one of the body's several
+        (``requests.2``): only that one's problems, and none if it has none."""
         by_api = {cls._extra(n, "api"): n for n in cls.model_fields if cls._extra(n, "api")}
         errors: dict[str, str] = {}
         for api_field, message in problem.errors.items():
+            if at:
+                if api_field != at and not api_field.startswith(at + "."):
+                    continue
+                api_field = api_field[len(at) + 1 :]
             errors.setdefault(by_api.get(api_field, default), message)
-        return errors or {default: problem.detail}
+        return errors or ({} if at else {default: problem.detail})
 
 
 class NewPassword(FormModel):

@@ -12,12 +12,14 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
 
 from chassis.clock import Clock
 from chassis.context import CORRELATION_HEADER, current_correlation_id
+from portal.answers import Tokens
 from portal.sessions import Session
 
 
@@ -79,6 +81,18 @@ class Unavailable(Exception):
     def __init__(self, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+A = TypeVar("A")
+
+
+def read(model: type[A], answer: Any) -> A:
+    """The API's answer as ``model`` (an :mod:`portal.answers` model, or a
+    list of one): an answer without what the API promises is the API failing."""
+    try:
+        return TypeAdapter(model).validate_python(answer)
+    except ValidationError as exc:
+        raise Unavailable(f"the API answered something unexpected: {exc}") from exc
 
 
 def _retry_after(response: httpx.Response) -> int | None:
@@ -169,7 +183,12 @@ class UserApi:
             )
         except ApiProblem:
             return False
-        apply_tokens(self.session, granted, self.clock)
+        try:
+            tokens = Tokens.model_validate(granted)
+        except ValidationError as exc:
+            message = f"identity answered a refresh with something unexpected: {exc}"
+            raise Unavailable(message) from exc
+        apply_tokens(self.session, tokens, self.clock)
         self.changed = True
         return True
 
@@ -191,8 +210,8 @@ class UserApi:
         return await self.json("GET", path, params={k: v for k, v in params.items() if v})
 
 
-def apply_tokens(session: Session, granted: dict[str, Any], clock: Clock) -> None:
-    session.access_token = granted["access_token"]
-    session.refresh_token = granted.get("refresh_token") or session.refresh_token
-    session.access_expires_at = clock.now() + timedelta(seconds=int(granted["expires_in"]))
-    session.setup_required = bool(granted.get("setup_required"))
+def apply_tokens(session: Session, granted: Tokens, clock: Clock) -> None:
+    session.access_token = granted.access_token
+    session.refresh_token = granted.refresh_token or session.refresh_token
+    session.access_expires_at = clock.now() + timedelta(seconds=granted.expires_in)
+    session.setup_required = granted.setup_required

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -146,8 +145,3 @@ def safe_next(target: str | None, default: str) -> str:
     if "\\" in target or any(ord(c) < 32 for c in target):
         return default
     return target
-
-
-def field_value(form: FormData, name: str) -> str:
-    value: Any = form.get(name)
-    return value.strip() if isinstance(value, str) else ""

@@ -18,9 +18,11 @@ from starlette.datastructures import FormData
 from starlette.routing import NoMatchFound
 
 from chassis.context import current_correlation_id
-from portal.api import EmailedLinks, MemberApi, PublicApi
+from portal.answers import Jurisdiction, LinkView
+from portal.api import MemberApi
 from portal.formats import FILTERS
 from portal.gateway import ApiProblem, Gateway, UserApi
+from portal.public_api import EmailedLinks, PublicApi
 from portal.security import checked_form, content_security_policy, origin_of
 from portal.sessions import Session, SessionStore, csrf_token
 
@@ -33,7 +35,7 @@ def url(context: Any, name: str, **params: Any) -> str:
     """A page's path by its route's name, for templates: ``url('dashboard')``,
     ``url('permit', permit_id=p.id)``. The page's own jurisdiction is the
     default where the route has one; each value is quoted for a path."""
-    own = params.pop("jurisdiction_id", None) or (context.get("j") or {}).get("id")
+    own = params.pop("jurisdiction_id", None) or getattr(context.get("j"), "id", None)
     return path_for(context["request"], name, own, **params)
 
 
@@ -84,15 +86,15 @@ class Profiles:
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
-        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._cache: dict[str, tuple[float, Jurisdiction]] = {}
 
-    def cached(self, jurisdiction_id: str) -> dict[str, Any] | None:
+    def cached(self, jurisdiction_id: str) -> Jurisdiction | None:
         """The profile already at hand, however old (for pages shown while the
         API is struggling)."""
         hit = self._cache.get(jurisdiction_id)
         return hit[1] if hit else None
 
-    async def get(self, jurisdiction_id: str) -> dict[str, Any]:
+    async def get(self, jurisdiction_id: str) -> Jurisdiction:
         hit = self._cache.get(jurisdiction_id)
         if hit and time.monotonic() - hit[0] < PROFILE_SECONDS:
             return hit[1]
@@ -102,9 +104,8 @@ class Profiles:
             if problem.status in (404, 422):
                 raise HTTPException(404) from None
             raise
-        branding = profile.get("branding") or {}
         # the name the jurisdiction shows the public (its branding) on every page
-        profile = {**profile, "name": branding.get("display_name") or profile["name"]}
+        profile = profile.shown()
         self._cache[jurisdiction_id] = (time.monotonic(), profile)
         return profile
 
@@ -112,7 +113,7 @@ class Profiles:
 @dataclass
 class Page:
     request: Request
-    jurisdiction: dict[str, Any] | None
+    jurisdiction: Jurisdiction | None
     session: Session | None
     flashes: list[Any] = field(default_factory=list)  # messages for this page
 
@@ -123,7 +124,12 @@ class Page:
     @property
     def jid(self) -> str:
         assert self.jurisdiction is not None
-        return str(self.jurisdiction["id"])
+        return self.jurisdiction.id
+
+    @property
+    def time_zone(self) -> str:
+        """The jurisdiction's zone: every date and time a page shows is local."""
+        return self.jurisdiction.time_zone if self.jurisdiction else "UTC"
 
     def path(self, name: str, **params: Any) -> str:
         """The path of the route ``name`` in this page's jurisdiction."""
@@ -148,7 +154,7 @@ class Page:
             },
             status_code=status_code,
         )
-        logo = origin_of(((self.jurisdiction or {}).get("branding") or {}).get("logo_url"))
+        logo = origin_of(self.jurisdiction.logo_url if self.jurisdiction else None)
         if logo:  # the jurisdiction's logo may come from its own site
             policy = content_security_policy(self.app.settings.payment_origins, [logo])
             response.headers["Content-Security-Policy"] = policy
@@ -193,7 +199,7 @@ async def public_page(request: Request, jurisdiction_id: str) -> Page:
     return Page(request, profile, session, await request.app.state.flashes.peek(visitor))
 
 
-async def emailed_link_page(request: Request, kind: str, token: str) -> tuple[Page, dict[str, Any]]:
+async def emailed_link_page(request: Request, kind: str, token: str) -> tuple[Page, LinkView]:
     """A page behind an emailed one-time link: what the API says the link is
     for (without using it up), in its jurisdiction's page; a used, expired or
     unknown link is the 404 page."""
@@ -203,7 +209,7 @@ async def emailed_link_page(request: Request, kind: str, token: str) -> tuple[Pa
         if problem.status in (404, 410, 422):
             raise ApiProblem(404, "Not found", "This link is unknown, used or expired") from None
         raise
-    return await public_page(request, view["jurisdiction_id"]), view
+    return await public_page(request, view.jurisdiction_id), view
 
 
 async def company_names(page: Page, company_ids: list[str]) -> dict[str, str | None]:
@@ -217,7 +223,7 @@ async def company_names(page: Page, company_ids: list[str]) -> dict[str, str | N
         except ApiProblem:
             names[company_id] = None
         else:
-            names[company_id] = str(company.get("name") or "") or None
+            names[company_id] = company.name or None
     return names
 
 

@@ -169,6 +169,7 @@ async def test_a_receipt_downloads_as_a_pdf(portal: Portal) -> None:
         "convenience_fee": "1.50",
         "convenience_fee_label": "Access Idaho Fee",
         "total": "36.50",
+        "currency": "USD",
     }
 
     def api(request: httpx.Request) -> httpx.Response:

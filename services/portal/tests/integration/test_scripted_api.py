@@ -257,6 +257,7 @@ async def test_a_permits_page_stands_when_inspections_cannot_list_it(portal: Por
         "number": "RES26-0099",
         "status": "APPLIED",
         "status_label": "APPLIED",
+        "type_code": "RES",
         "type_name": "RESIDENTIAL",
         "site": {"street": "55 New Home Ct"},
         "applied_at": "2026-11-30T10:00:00Z",

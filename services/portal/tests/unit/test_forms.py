@@ -83,3 +83,46 @@ def test_a_secret_is_never_shown_again() -> None:
     assert errors == {"password": "Enter your password"}
     form, _ = LoginForm.read(posted(email="rich@example.org", password="s3cret"))
     assert "password" not in form.values() and form.values()["email"] == "rich@example.org"
+
+
+def test_rows_of_one_form_are_read_by_their_posted_names_and_refused_by_their_place() -> None:
+    """R-INS-4: several inspections in one submit; each request's refusal is
+    shown by its own row's field, a part the row has no field for by its date."""
+    from portal.pages.inspections import ScheduleRow
+
+    form = posted(**{"date-0": "", "date-1": "2026-11-18", "ampm-1": "noon", "note-1": " gate "})
+    rows = [ScheduleRow.read(form, f"{{}}-{n}")[0] for n in range(2)]
+    assert [row.date for row in rows] == ["", "2026-11-18"]
+    assert rows[1].request("p1", "FOOTING") == {  # not AM or PM: no preference
+        "permit_id": "p1",
+        "inspection_type": "FOOTING",
+        "date": "2026-11-18",
+        "note": "gate",
+    }
+    problem = ApiProblem(
+        409,
+        "Conflict",
+        "refused",
+        {"requests.1.date": "not available", "requests.0.inspection_type": "choose from […]"},
+    )
+    assert ScheduleRow.problems(problem, default="date", at="requests.1") == {
+        "date": "not available"
+    }
+    assert ScheduleRow.problems(problem, default="date", at="requests.0") == {
+        "date": "choose from […]"
+    }
+    assert ScheduleRow.problems(problem, default="date", at="requests.2") == {}
+
+
+def test_a_field_posted_under_its_own_name_and_ticked_boxes_without_blanks() -> None:
+    from portal.pages.cart import ChosenPermits
+    from portal.pages.registration.draft import Answer
+
+    assert (
+        Answer.read(posted(**{"req-insurance_expiry": " 2027-01-31 "}), "req-insurance_expiry")[
+            0
+        ].value
+        == "2027-01-31"
+    )
+    chosen, _ = ChosenPermits.read(posted(permit_id=["p1", " ", "p2 "]))
+    assert chosen.permit_id == ["p1", "p2"] and chosen.body() == {"permit_ids": ["p1", "p2"]}

@@ -4,14 +4,16 @@ change password, change security question)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from portal.api import EmailedLinks
+from portal.answers import Company, CompanyUser
 from portal.forms import FormModel, NewPassword, field
 from portal.gateway import ApiProblem, apply_tokens
+from portal.public_api import EmailedLinks
 from portal.web import Form, Page, PublicPage, UserPage, emailed_link_page, link_token, object_id
 
 router = APIRouter()
@@ -60,7 +62,7 @@ async def reset(request: Request, form: Form, token: str = link_token()) -> Resp
     errors = posted.password_errors(missing="Enter a new password")
     if not errors:
         body = posted.body("password")
-        if view.get("security_question"):
+        if view.security_question:
             body |= {"security_answer": posted.security_answer}
         try:
             await EmailedLinks(page.app.gateway).use("password-resets", token, body)
@@ -76,15 +78,30 @@ async def reset(request: Request, form: Form, token: str = link_token()) -> Resp
     )
 
 
+@dataclass
+class Administered:
+    """A company the visitor administers, with its authorized online users."""
+
+    company: Company
+    users: list[CompanyUser]
+
+    @property
+    def id(self) -> str:
+        return self.company.id
+
+    @property
+    def name(self) -> str | None:
+        return self.company.name
+
+
 async def _profile(page: Page, status: int = 200, **context: Any) -> Response:
     """The profile, and the authorized online users of each company the caller administers."""
     api = page.member()
     me = await api.me()
-    companies = []
-    for company_id in me.get("company_admin_of") or []:
-        company = await api.company(company_id)
-        company["users"] = await api.company_users(company_id)
-        companies.append(company)
+    companies = [
+        Administered(await api.company(company_id), await api.company_users(company_id))
+        for company_id in me.company_admin_of
+    ]
     return page.render(
         "profile.html",
         status,
@@ -178,7 +195,7 @@ async def save_profile(page: UserPage, form: Form) -> Response:
     except ApiProblem as problem:
         return await _refused(page, ProfileForm, problem, "display_name")
     assert page.session is not None
-    page.session.display_name = me["display_name"]
+    page.session.display_name = me.display_name or page.session.display_name
     await page.store.save(page.request.state.visitor, page.session)
     await page.flash("Your profile is saved.")
     return page.redirect(page.path("profile"))

@@ -4,13 +4,13 @@ new permit number is shown on success."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from portal.answers import Permit, PermitType
 from portal.forms import FormModel, field, upload
 from portal.gateway import ApiProblem
 from portal.pages.permits import send_document
@@ -37,9 +37,9 @@ class ApplyForm(FormModel):
     attempt: str = field()
 
 
-async def _types(page: Page) -> list[dict[str, Any]]:
+async def _types(page: Page) -> list[PermitType]:
     types = await page.member().permit_types()
-    return [t for t in types if t.get("kind", "permit") == "permit"]
+    return [t for t in types if t.kind == "permit"]
 
 
 @router.get("/permits/new")
@@ -86,12 +86,12 @@ async def apply(page: UserPage, form: Form) -> Response:
     )
 
 
-async def _attach(page: Page, permit: dict[str, Any], document: UploadFile | None) -> Response:
-    text = f"Your permit number is {permit['number']}."
-    if document is not None and not await send_document(page, permit["id"], document):
+async def _attach(page: Page, permit: Permit, document: UploadFile | None) -> Response:
+    text = f"Your permit number is {permit.number}."
+    if document is not None and not await send_document(page, permit.id, document):
         text += (
             " The document was not accepted (only PDF, PNG or JPEG up to the size limit);"
             " attach it again under Attachments."
         )
     await page.flash(text, heading="Application submitted")
-    return page.redirect(page.path("permit", permit_id=permit["id"]))
+    return page.redirect(page.path("permit", permit_id=permit.id))

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from portal.api import MemberApi
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem, UserApi, apply_tokens
-from portal.security import field_value, rotate_visitor, safe_next
+from portal.security import rotate_visitor, safe_next
 from portal.sessions import Session, new_id
 from portal.web import Form, LoginRequired, Page, PublicPage, company_names
 
@@ -78,10 +78,10 @@ async def login(page: PublicPage, form: Form) -> Response:
 
 async def who(page: Page, session: Session) -> None:
     me = await MemberApi(UserApi(page.app.gateway, session, page.app.clock), page.jid).me()
-    session.email = me["email"]
-    session.display_name = me["display_name"]
-    session.kind = me["kind"]
-    session.company_ids = list(me.get("company_ids") or [])
+    session.email = me.email
+    session.display_name = me.display_name or ""
+    session.kind = me.kind
+    session.company_ids = list(me.company_ids)
     session.company_id = session.company_ids[0] if session.company_ids else None
 
 
@@ -155,11 +155,16 @@ async def company_page(page: PublicPage) -> Response:
     )
 
 
+class ChosenCompany(FormModel):
+    company_id: str = field()
+
+
 @router.post("/company")
 async def choose_company(page: PublicPage, form: Form) -> Response:
     if page.session is None:
         raise LoginRequired(page.jid, page.path("company_page"))
-    chosen = field_value(form, "company_id")
+    posted, _ = ChosenCompany.read(form)
+    chosen = posted.company_id
     if chosen not in page.session.company_ids:
         return page.render(
             "company.html",

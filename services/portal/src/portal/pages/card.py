@@ -16,27 +16,23 @@ ISSUED = ("ISSUED", "FINALED")  # a permit whose card may be posted
 
 async def _facts(page: Page, permit_id: str) -> CardFacts | None:
     found = await page.member().permit(permit_id)
-    if found["status"] not in ISSUED:
+    if found.status not in ISSUED:
         return None
     assert page.jurisdiction is not None
-    zone = page.jurisdiction.get("time_zone")
-    site = found.get("site") or {}
-    place = " ".join(p for p in (site.get("state"), site.get("zip")) if p)
-    address = ", ".join(p for p in (site.get("street"), site.get("city"), place) if p)
-    names = await company_names(page, found.get("company_ids") or [])
-    holder = (found.get("owner") or {}).get("name") or (found.get("applicant") or {}).get("name")
-    public_page = page.path("public_permit", number=found["number"])  # the result's page
+    zone = page.time_zone
+    names = await company_names(page, found.company_ids)
+    public_page = page.path("public_permit", number=found.number)  # the result's page
     verify = str(page.request.base_url).rstrip("/") + public_page
     return CardFacts(
-        jurisdiction=str(page.jurisdiction["name"]),
-        number=found["number"],
-        type_name=found.get("type_name") or found.get("type_code") or "",
-        address=address,
-        issued=day_text(found.get("issued_at"), zone),
-        expires=day_text(found.get("expires_at"), zone) if found.get("expires_at") else "—",
-        holder=holder or "—",
+        jurisdiction=page.jurisdiction.name,
+        number=found.number,
+        type_name=found.type_name or found.type_code,
+        address=found.address,
+        issued=day_text(found.issued_at, zone),
+        expires=day_text(found.expires_at, zone) if found.expires_at else "—",
+        holder=found.holder or "—",
         contractors=[n for n in names.values() if n],
-        description=found.get("description") or "",
+        description=found.description or "",
         verify_url=verify,
     )
 

@@ -3,33 +3,43 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from portal.answers import PermitRow
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem, Unavailable
 from portal.pages.payments import open_payments
-from portal.security import field_value
 from portal.web import Form, Page, UserPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
 DUE_LISTED = 100  # permits offered by Pay All Fees at once (the cart API's own limit)
 
 
+class ChosenPermits(FormModel):
+    """FEES DUE (one permit) or Pay All Fees (the permits ticked)."""
+
+    lists = frozenset({"permit_id"})
+    permit_id: list[str] = field("permit_ids", default=[])
+
+
+class OnePermit(FormModel):
+    permit_id: str = field()
+
+
 @router.post("/cart/add")
 async def add(page: UserPage, form: Form) -> Response:
     """FEES DUE on the dashboard (one permit), or Pay All Fees on the Checkout
     Summary (the permits ticked): their open fees into the cart, all or none."""
-    permit_ids = [v.strip() for v in form.getlist("permit_id") if isinstance(v, str) and v.strip()]
-    if not permit_ids:
+    posted, _ = ChosenPermits.read(form)
+    if not posted.permit_id:
         return await _summary(
             page, None, error="Tick at least one permit whose fees to pay.", status=422
         )
     try:
-        await page.member().add_to_cart(permit_ids)
+        await page.member().add_to_cart(posted.permit_id)
     except ApiProblem as problem:
         if problem.status in (404, 422, 409):
             return await _summary(page, None, error=problem.detail, status=problem.status)
@@ -39,8 +49,8 @@ async def add(page: UserPage, form: Form) -> Response:
 
 @router.post("/cart/remove")
 async def remove(page: UserPage, form: Form) -> Response:
-    permit_id = field_value(form, "permit_id")
-    await page.member().remove_from_cart(permit_id)
+    posted, _ = OnePermit.read(form)
+    await page.member().remove_from_cart(posted.permit_id)
     return page.redirect(page.path("cart"))
 
 
@@ -63,38 +73,32 @@ async def _summary(
     """The Checkout Summary with ``method`` chosen (else the first): every
     method is offered with its own total, and the totals block is the chosen
     one's."""
-    summary = await page.member().cart()
-    offers = {m["code"]: m for m in summary["methods"]}
-    chosen = method if method in offers else next(iter(offers), None)
-    if chosen is not None:
-        summary.update(
-            convenience_fee=offers[chosen]["convenience_fee"],
-            total_due=offers[chosen]["total_due"],
-        )
-    in_cart = {p["permit_id"] for p in summary["permits"]}
+    cart = await page.member().cart()
+    offer = cart.offer(method)
+    in_cart = {p.permit_id for p in cart.permits}
     return page.render(
         "cart.html",
         status,
         title="Checkout Summary",
         open_payments=await open_payments(page),
-        due_elsewhere=[p for p in await _fees_due(page) if p["id"] not in in_cart],
-        summary=summary,
-        currency=summary.get("currency"),
-        method=chosen,
+        due_elsewhere=[p for p in await _fees_due(page) if p.id not in in_cart],
+        summary=cart.choosing(offer),
+        currency=cart.currency,
+        method=offer.code if offer else None,
         attempt=uuid4().hex,
         error=error,
         notices=[notice] if notice else [],
     )
 
 
-async def _fees_due(page: Page) -> list[dict[str, Any]]:
+async def _fees_due(page: Page) -> list[PermitRow]:
     """My active permits with fees due (Pay All Fees), the first ``DUE_LISTED``;
     an empty list if permits does not answer (the cart still shows)."""
     try:
         found = await page.member().my_permits(fees_due="true", limit=DUE_LISTED)
     except Unavailable:
         return []
-    return list(found["items"])
+    return found.items
 
 
 class CheckoutForm(FormModel):
@@ -135,6 +139,6 @@ async def checkout(page: UserPage, form: Form) -> Response:
         if problem.status in (409, 422):
             return await _summary(page, method, error=problem.detail, status=problem.status)
         raise
-    if payment.get("hosted_url"):
-        return page.redirect(payment["hosted_url"])
-    return page.redirect(page.path("receipt", payment_id=payment["id"]))
+    if payment.hosted_url:
+        return page.redirect(payment.hosted_url)
+    return page.redirect(page.path("receipt", payment_id=payment.id))

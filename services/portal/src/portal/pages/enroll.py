@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from portal.api import EmailedLinks
+from portal.answers import LinkView
 from portal.forms import FormModel, NewPassword, field
 from portal.gateway import ApiProblem, apply_tokens
 from portal.pages.auth import who
+from portal.public_api import EmailedLinks
 from portal.security import rotate_visitor
 from portal.sessions import Session
 from portal.web import Form, Page, PublicPage, UserPage, emailed_link_page, link_token, object_id
@@ -58,11 +59,11 @@ async def confirm(request: Request, form: Form, token: str = link_token()) -> Re
     page, view = await emailed_link_page(request, "enrollments", token)
     posted, _ = ConfirmForm.read(form)
     values = posted.values()
-    errors = posted.password_errors(existing_account=view["existing_account"])
-    if not posted.display_name and not view["existing_account"]:
+    errors = posted.password_errors(existing_account=view.existing_account)
+    if not posted.display_name and not view.existing_account:
         errors["display_name"] = "Enter your name"
     if not errors:
-        body = posted.body() | {"display_name": posted.display_name or view["email"]}
+        body = posted.body() | {"display_name": posted.display_name or view.email}
         used = await _use_link(page, view, ("enrollments", token), body)
         if isinstance(used, Response):
             return used
@@ -91,7 +92,7 @@ async def accept_invitation(request: Request, form: Form, token: str = link_toke
     page, view = await emailed_link_page(request, "invitations", token)
     posted, _ = InvitationForm.read(form)
     values = posted.values()
-    errors = posted.password_errors(existing_account=view["existing_account"])
+    errors = posted.password_errors(existing_account=view.existing_account)
     if not errors:
         body = posted.body("password") | posted.body("display_name", empty="drop")
         used = await _use_link(page, view, ("invitations", token), body)
@@ -110,7 +111,7 @@ async def accept_invitation(request: Request, form: Form, token: str = link_toke
 
 
 async def _use_link(
-    page: Page, view: dict[str, Any], link: tuple[str, str], body: dict[str, Any]
+    page: Page, view: LinkView, link: tuple[str, str], body: dict[str, Any]
 ) -> Response | dict[str, str]:
     """Use an emailed link (its kind and token) and log in with the password
     it set; the field messages when the API refuses."""
@@ -120,7 +121,7 @@ async def _use_link(
         if problem.status not in (401, 409, 422):
             raise
         return problem.on_form(default="password")
-    return await _log_in(page, view["email"], body["password"])
+    return await _log_in(page, view.email, body["password"])
 
 
 class EnrollForm(FormModel):
@@ -178,7 +179,7 @@ async def link(page: UserPage, form: Form) -> Response:
             }
         else:
             await page.flash("This permit is linked to your account.")
-            return page.redirect(page.path("permit", permit_id=permit["id"]))
+            return page.redirect(page.path("permit", permit_id=permit.id))
     return page.render(
         "link.html", 422, title="Link to a permit", errors=errors, values=posted.values()
     )

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from portal.api import PublicApi
+from portal.public_api import PublicApi
 from portal.web import TEMPLATES, path_for
 
 router = APIRouter()
@@ -16,13 +16,9 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse)
 async def start(request: Request) -> HTMLResponse:
     listed = await PublicApi(request.app.state.gateway).directory()
-    shown = [
-        {**e, "name": (e.get("branding") or {}).get("display_name") or e["name"]} for e in listed
-    ]
+    shown = sorted((e.shown() for e in listed), key=lambda e: e.name)
     return TEMPLATES.TemplateResponse(
-        request,
-        "home.html",
-        {"j": None, "me": None, "jurisdictions": sorted(shown, key=lambda e: e["name"])},
+        request, "home.html", {"j": None, "me": None, "jurisdictions": shown}
     )
 
 

@@ -5,16 +5,19 @@ until the cut-off, which is shown in the jurisdiction's time."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from pydantic import field_validator
 
+from portal.answers import InspectionDates, Opening, Permit
 from portal.api import MemberApi
 from portal.formats import moment_text
+from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
-from portal.security import field_value
 from portal.web import Form, Page, UserPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
@@ -25,23 +28,33 @@ def clock_label(hhmm: str) -> str:
     return time.fromisoformat(hhmm).strftime("%I:%M %p").lstrip("0")
 
 
-async def _offer(api: MemberApi, permit_id: str) -> tuple[dict[str, Any], list[Any]]:
+@dataclass
+class Offer:
+    """One inspection of the permit's type: the dates it may be requested
+    for, or why it may not be requested now."""
+
+    type: str
+    dates: InspectionDates | None
+    why: str | None = None
+
+    @property
+    def openings(self) -> list[Opening]:
+        return self.dates.openings if self.dates else []
+
+
+async def _offer(api: MemberApi, permit_id: str) -> tuple[Permit, list[Offer]]:
     """The permit, and each of its type's inspections with the dates offered."""
     permit = await api.permit(permit_id)
     types = await api.permit_types()
-    names: list[str] = next(
-        (t["inspection_types"] for t in types if t["code"] == permit["type_code"]), []
-    )
-    offers: list[dict[str, Any]] = []
+    names = next((t.inspection_types for t in types if t.code == permit.type_code), [])
+    offers: list[Offer] = []
     for name in names:
         try:
-            dates = await api.inspection_dates(permit_id, name)
+            offers.append(Offer(name, await api.inspection_dates(permit_id, name)))
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
-            offers.append({"type": name, "dates": [], "why": problem.detail})
-        else:
-            offers.append({"type": name, **dates, "why": None})
+            offers.append(Offer(name, None, problem.detail))
     return permit, offers
 
 
@@ -55,18 +68,19 @@ async def schedule_page(
 
 def _render_schedule(
     page: Page,
-    permit: dict[str, Any],
-    offers: list[Any],
+    permit: Permit,
+    offers: list[Offer],
     status: int = 200,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    zone = next((o["time_zone"] for o in offers if o.get("time_zone")), None)
-    cutoff = next((o["next_day_cutoff"] for o in offers if o.get("next_day_cutoff")), None)
+    offered = [o.dates for o in offers if o.dates is not None]
+    zone = offered[0].time_zone if offered else None
+    cutoff = offered[0].next_day_cutoff if offered else None
     return page.render(
         "schedule.html",
         status,
-        title=f"Schedule inspections — {permit['number']}",
+        title=f"Schedule inspections — {permit.number}",
         permit=permit,
         offers=offers,
         zone=zone,
@@ -76,44 +90,53 @@ def _render_schedule(
     )
 
 
+class SchedulePermit(FormModel):
+    permit_id: str = field("permit_id")
+
+
+class ScheduleRow(FormModel):
+    """One inspection's row of the Schedule form (posted as ``date-<n>``…):
+    a row with a date is a request; an AM/PM preference other than AM or PM
+    is no preference."""
+
+    date: str = field("date")
+    ampm: str = field("ampm")
+    note: str = field("note")
+
+    @field_validator("ampm")
+    @classmethod
+    def _am_or_pm(cls, value: str) -> str:
+        return value if value in ("AM", "PM") else ""
+
+    def request(self, permit_id: str, inspection_type: str) -> dict[str, Any]:
+        body = {"permit_id": permit_id, "inspection_type": inspection_type}
+        return {**body, **self.body(empty="drop")}
+
+
 @router.post("/inspections/schedule")
 async def schedule(page: UserPage, form: Form) -> Response:
-    permit_id = field_value(form, "permit_id")
+    posted, _ = SchedulePermit.read(form)
     api = page.member()
-    found, offers = await _offer(api, permit_id)
-    requests, values = [], {}
-    for n, offer in enumerate(offers):
-        day = field_value(form, f"date-{n}")
-        values[f"date-{n}"] = day
-        values[f"ampm-{n}"] = field_value(form, f"ampm-{n}")
-        values[f"note-{n}"] = field_value(form, f"note-{n}")
-        if day:
-            request: dict[str, Any] = {
-                "permit_id": permit_id,
-                "inspection_type": offer["type"],
-                "date": day,
-            }
-            if values[f"ampm-{n}"] in ("AM", "PM"):
-                request["ampm"] = values[f"ampm-{n}"]
-            if values[f"note-{n}"]:
-                request["note"] = values[f"note-{n}"]
-            requests.append((n, request))
-    if not requests:
+    found, offers = await _offer(api, posted.permit_id)
+    rows = [ScheduleRow.read(form, f"{{}}-{n}")[0] for n in range(len(offers))]
+    values = {f"{k}-{n}": v for n, row in enumerate(rows) for k, v in row.values().items()}
+    requested = [n for n, row in enumerate(rows) if row.date]  # the rows sent, in order
+    if not requested:
         errors = {"date-0": "Choose a requested date for at least one inspection"}
         return _render_schedule(page, found, offers, 422, errors, values)
     try:
-        await api.schedule([r for _, r in requests])
+        await api.schedule([rows[n].request(posted.permit_id, offers[n].type) for n in requested])
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
-        errors = {}
-        for field, message in problem.errors.items():
-            parts = field.split(".")  # requests.<i>.<field>
-            if len(parts) >= 2 and parts[0] == "requests" and parts[1].isdigit():
-                n, _ = requests[int(parts[1])]
-                name = parts[2] if len(parts) > 2 else "date"
-                errors[f"{name}-{n}"] = message
-        errors = errors or {f"date-{requests[0][0]}": problem.detail}
+        errors = {  # each request's refusal by its row's field (else its date)
+            f"{name}-{n}": message
+            for sent, n in enumerate(requested)
+            for name, message in ScheduleRow.problems(
+                problem, default="date", at=f"requests.{sent}"
+            ).items()
+        }
+        errors = errors or {f"date-{requested[0]}": problem.detail}
         return _render_schedule(page, found, offers, 422, errors, values)
     await page.flash("Your inspections are scheduled.")
     return page.redirect(page.path("scheduled"))
@@ -130,9 +153,6 @@ async def scheduled(
     api = page.member()
     found = await api.my_inspections(limit=20, offset=offset)
     results = await api.my_inspections(which="results", limit=20, offset=results_offset)
-    zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
-    for row in found["items"]:
-        row["cancel_until_local"] = moment_text(row["cancel_until"], zone)
     return page.render("inspections.html", title="Inspections", found=found, results=results)
 
 
@@ -143,23 +163,22 @@ async def _reschedule_page(
     (its own day left out); none once the cut-off has passed."""
     api = page.member()
     found = await api.inspection(inspection_id)
-    zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
-    openings: list[dict[str, Any]] = []
-    if found["cancellable"]:
+    openings: list[Opening] = []
+    if found.cancellable:
         try:
-            offered = await api.inspection_dates(found["permit_id"], found["inspection"])
+            offered = await api.inspection_dates(found.permit_id, found.inspection)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
             error = error or problem.detail
         else:
-            openings = [o for o in offered["openings"] if o["date"] != found["date"]]
+            openings = [o for o in offered.openings if o.date != found.date]
     return page.render(
         "reschedule.html",
         status,
         title="Reschedule an inspection",
         i=found,
-        until=moment_text(found["cancel_until"], zone),
+        until=moment_text(found.cancel_until, page.time_zone),
         openings=openings,
         errors={"date": error} if error else {},
         values={"date": chosen},
@@ -171,19 +190,23 @@ async def reschedule_page(page: UserPage, inspection_id: str = object_id()) -> R
     return await _reschedule_page(page, inspection_id)
 
 
+class NewDay(FormModel):
+    date: str = field("date", required="Choose the new date")
+
+
 @router.post("/inspections/{inspection_id}/reschedule")
 async def reschedule(page: UserPage, form: Form, inspection_id: str = object_id()) -> Response:
     """Move the inspection to the day chosen: the service checks it is still
     offered and the cut-off not passed; either refusal is shown by the field."""
-    day = field_value(form, "date")
-    if not day:
-        return await _reschedule_page(page, inspection_id, 422, "Choose the new date")
+    posted, errors = NewDay.read(form)
+    if errors:
+        return await _reschedule_page(page, inspection_id, 422, errors["date"])
     try:
-        await page.member().reschedule(inspection_id, day)
+        await page.member().reschedule(inspection_id, posted.date)
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
-        return await _reschedule_page(page, inspection_id, 422, problem.detail, day)
+        return await _reschedule_page(page, inspection_id, 422, problem.detail, posted.date)
     await page.flash("The inspection is moved to the new day.")
     return page.redirect(page.path("scheduled"))
 
@@ -191,31 +214,34 @@ async def reschedule(page: UserPage, form: Form, inspection_id: str = object_id(
 @router.get("/inspections/{inspection_id}/cancel")
 async def cancel_page(page: UserPage, inspection_id: str = object_id()) -> Response:
     found = await page.member().inspection(inspection_id)
-    zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
     return page.render(
         "cancel.html",
         title="Cancel an inspection",
         i=found,
-        until=moment_text(found["cancel_until"], zone),
+        until=moment_text(found.cancel_until, page.time_zone),
     )
+
+
+class CancelReason(FormModel):
+    reason: str = field("reason")
 
 
 @router.post("/inspections/{inspection_id}/cancel")
 async def cancel(page: UserPage, form: Form, inspection_id: str = object_id()) -> Response:
     api = page.member()
     try:
-        await api.cancel_inspection(inspection_id, field_value(form, "reason") or None)
+        posted, _ = CancelReason.read(form)
+        await api.cancel_inspection(inspection_id, posted.reason or None)
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
         found = await api.inspection(inspection_id)
-        zone = page.jurisdiction["time_zone"] if page.jurisdiction else "UTC"
         return page.render(
             "cancel.html",
             422,
             title="Cancel an inspection",
             i=found,
-            until=moment_text(found["cancel_until"], zone),
+            until=moment_text(found.cancel_until, page.time_zone),
             errors={"reason": problem.detail},
         )
     await page.flash("The inspection is cancelled.")

@@ -3,11 +3,10 @@ in progress with Resume and Cancel."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from portal.answers import Payment
 from portal.formats import moment_text, money
 from portal.gateway import ApiProblem
 from portal.printed import ReceiptFacts, receipt_pdf
@@ -24,11 +23,11 @@ FAILURE_REASONS = {
 }
 
 
-async def open_payments(page: Page) -> list[dict[str, Any]]:
+async def open_payments(page: Page) -> list[Payment]:
     """The visitor's checkouts still open (the newest few): each holds its
     fees until it is finished or cancelled, so the cart shows them."""
     found = await page.member().payments(paid_only="false", limit=10)
-    return [p for p in found["items"] if p["status"] in OPEN]
+    return [p for p in found.items if p.status in OPEN]
 
 
 @router.get("/payments")
@@ -47,26 +46,26 @@ async def receipt_as_pdf(page: UserPage, payment_id: str = object_id()) -> Respo
     """The receipt as a PDF (a settled payment's only: none before)."""
     payment = await page.member().receipt(payment_id)
     assert page.jurisdiction is not None
-    zone = page.jurisdiction.get("time_zone")
+    currency = payment.currency
     facts = ReceiptFacts(
-        jurisdiction=str(page.jurisdiction["name"]),
-        number=payment["receipt_number"],
-        received=moment_text(payment.get("settled_at"), zone),
-        method=payment.get("method_label") or payment.get("method") or "",
-        reference=payment.get("provider_reference") or "",
-        payer=payment.get("payer_name") or payment.get("payer_email") or "",
+        jurisdiction=page.jurisdiction.name,
+        number=payment.receipt_number or "",
+        received=moment_text(payment.settled_at, page.time_zone),
+        method=payment.method_label or payment.method or "",
+        reference=payment.provider_reference or "",
+        payer=payment.payer_name or payment.payer_email or "",
         lines=[
-            (item["number"], line["name"], money(line["amount"], payment.get("currency")))
-            for item in payment["items"]
-            for line in item["lines"]
+            (item.number, line.name, money(line.amount, currency))
+            for item in payment.items
+            for line in item.lines
         ],
         totals=[
-            ("Total Fees", money(payment["fees"], payment.get("currency"))),
+            ("Total Fees", money(payment.fees, currency)),
             (
-                payment.get("convenience_fee_label") or "Convenience fee",
-                money(payment["convenience_fee"], payment.get("currency")),
+                payment.convenience_fee_label or "Convenience fee",
+                money(payment.convenience_fee, currency),
             ),
-            ("Total", money(payment["total"], payment.get("currency"))),
+            ("Total", money(payment.total, currency)),
         ],
     )
     return Response(
@@ -95,8 +94,8 @@ async def receipt(page: UserPage, payment_id: str = object_id()) -> Response:
     payment = await page.member().payment(payment_id)
     return page.render(
         "receipt.html",
-        title="Receipt" if payment["status"] == "SETTLED" else "Payment",
+        title="Receipt" if payment.status == "SETTLED" else "Payment",
         payment=payment,
-        currency=payment.get("currency"),
+        currency=payment.currency,
         failure_reasons=FAILURE_REASONS,
     )

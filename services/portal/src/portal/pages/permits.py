@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from portal.answers import Inspection
 from portal.forms import upload
 from portal.gateway import ApiProblem, Unavailable
 from portal.web import Form, Page, UserPage, company_names, download, object_id
@@ -28,15 +29,15 @@ async def _permit(page: Page, permit_id: str, status_code: int = 200, **context:
     return page.render(
         "permit.html",
         status_code,
-        title=f"Permit {found['number']}",
+        title=f"Permit {found.number}",
         p=found,
-        companies=await company_names(page, found.get("company_ids") or []),
+        companies=await company_names(page, found.company_ids),
         inspections=await _inspections(page, permit_id),
         **context,
     )
 
 
-async def _inspections(page: Page, permit_id: str) -> list[dict[str, Any]] | None:
+async def _inspections(page: Page, permit_id: str) -> list[Inspection] | None:
     """The permit's inspections; none yet while the inspections service has not
     heard of the permit (a new application, a permit linked a moment ago: its
     events are on their way); None — a notice, not a failed page — when the
@@ -49,7 +50,7 @@ async def _inspections(page: Page, permit_id: str) -> list[dict[str, Any]] | Non
         return []
     except Unavailable:
         return None
-    return found["items"]  # type: ignore[no-any-return]
+    return found.items
 
 
 async def send_document(page: Page, permit_id: str, document: UploadFile) -> bool:

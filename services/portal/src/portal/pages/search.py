@@ -5,11 +5,10 @@ type, address, dates, its contractors' names and its inspections' results."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from portal.answers import PublicInspection
 from portal.gateway import ApiProblem, Unavailable
 from portal.web import Page, PublicPage
 
@@ -49,11 +48,11 @@ async def _contractors(page: Page, company_ids: list[str]) -> list[str]:
             if problem.status != 404:
                 raise
         else:
-            names.append(str(found["name"]))
+            names.append(found.name or "")
     return names
 
 
-async def _inspections(page: Page, permit_id: str) -> list[dict[str, Any]] | None:
+async def _inspections(page: Page, permit_id: str) -> list[PublicInspection] | None:
     """None when inspections does not answer: the page still shows the permit."""
     try:
         return await page.public().inspections(permit_id)
@@ -69,8 +68,8 @@ async def public_permit(
     found = await page.public().permit(number)
     return page.render(
         "public_permit.html",
-        title=f"Permit {found['number']}",
+        title=f"Permit {found.number}",
         p=found,
-        contractors=await _contractors(page, found.get("company_ids") or []),
-        inspections=await _inspections(page, found["id"]),
+        contractors=await _contractors(page, found.company_ids),
+        inspections=await _inspections(page, found.id),
     )

@@ -4,11 +4,10 @@ Resubmit, and the registration's documents (R-REG-4)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
+from portal.answers import Registration, Requirement
 from portal.gateway import ApiProblem
 from portal.pages.registration.draft import STATUS_TITLES, Mine, answer
 from portal.web import Form, download
@@ -22,18 +21,14 @@ async def status_page(mine: Mine) -> Response:
     return await mine.summary(
         "register_status.html",
         registration,
-        title=STATUS_TITLES.get(registration["status"], "Your registration"),
+        title=STATUS_TITLES.get(registration.status, "Your registration"),
     )
 
 
-def _needing(registration: dict[str, Any], requirement_id: str) -> dict[str, Any]:
+def _needing(registration: Registration, requirement_id: str) -> Requirement:
     """A requirement staff marked Needs Info (updated ones may change again)."""
-    requirement: dict[str, Any]
-    for requirement in registration["requirements"]:
-        if requirement["id"] == requirement_id and requirement["review"] in (
-            "needs_info",
-            "updated",
-        ):
+    for requirement in registration.requirements:
+        if requirement.id == requirement_id and requirement.review in ("needs_info", "updated"):
             return requirement
     raise ApiProblem(404, "Not found", "This requirement does not need information")
 
@@ -58,7 +53,8 @@ async def update(
     registration = await mine.get()
     requirement = _needing(registration, requirement_id)
     # the same value again is an update too (staff asked about it)
-    value, error = await answer(mine, {**requirement, "provided": False, "value": None}, form)
+    asked = requirement.model_copy(update={"provided": False, "value": None})
+    value, error = await answer(mine, asked, form)
     if error:
         return mine.render(
             "register_update.html",
@@ -87,7 +83,7 @@ async def resubmit(mine: Mine, form: Form) -> Response:
             "register_status.html",
             registration,
             422,
-            title=STATUS_TITLES.get(registration["status"], "Your registration"),
+            title=STATUS_TITLES.get(registration.status, "Your registration"),
             errors={"_form": "Update every requirement marked Needs Info, then resubmit"},
         )
     await mine.page.flash("Your registration was resubmitted for review.")

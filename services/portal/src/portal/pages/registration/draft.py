@@ -9,11 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
-from portal.api import RegistrationApi
+from portal.answers import Registration, RegistrationSettings, Requirement
+from portal.forms import FormModel, field, upload
 from portal.gateway import ApiProblem
-from portal.security import field_value
+from portal.public_api import RegistrationApi
 from portal.sessions import Draft
 from portal.web import Page, public_page
 
@@ -54,7 +55,7 @@ class Registrant:
         """The draft's API calls, by its registration token."""
         return RegistrationApi(self.page.app.gateway, self.draft.registration_id, self.draft.token)
 
-    async def get(self) -> dict[str, Any]:
+    async def get(self) -> Registration:
         try:
             return await self.api.get()
         except ApiProblem as problem:
@@ -62,11 +63,11 @@ class Registrant:
                 raise NoDraft(self.page.jid) from None
             raise
 
-    async def settings(self) -> dict[str, Any]:
+    async def settings(self) -> RegistrationSettings:
         return await registration_settings(self.page)
 
     def render(
-        self, template: str, registration: dict[str, Any], status_code: int = 200, **context: Any
+        self, template: str, registration: Registration, status_code: int = 200, **context: Any
     ) -> Response:
         return self.page.render(
             template,
@@ -77,11 +78,10 @@ class Registrant:
         )
 
     async def summary(
-        self, template: str, registration: dict[str, Any], status_code: int = 200, **context: Any
+        self, template: str, registration: Registration, status_code: int = 200, **context: Any
     ) -> Response:
         """A page that shows the whole registration (licenses by their names)."""
-        licenses = (await self.settings())["license_types"]
-        names = {lt["code"]: lt["name"] for lt in licenses}
+        names = {lt.code: lt.name for lt in (await self.settings()).license_types}
         return self.render(template, registration, status_code, license_names=names, **context)
 
 
@@ -96,31 +96,37 @@ async def registrant(request: Request, jurisdiction_id: str) -> Registrant:
 Mine = Annotated[Registrant, Depends(registrant)]
 
 
-async def registration_settings(page: Page) -> dict[str, Any]:
+async def registration_settings(page: Page) -> RegistrationSettings:
     """What the jurisdiction offers (public): trades, licenses, requirements."""
     return await page.public().registration_settings()
 
 
+class Answer(FormModel):
+    """One requirement's answer, posted as ``req-<its id>``."""
+
+    value: str = field("value")
+
+
 async def answer(
-    mine: Registrant, requirement: dict[str, Any], form: FormData
+    mine: Registrant, requirement: Requirement, form: FormData
 ) -> tuple[str | None, str | None]:
     """Save one requirement from the form: ``(typed value, error)``."""
-    name = f"req-{requirement['id']}"
+    name = f"req-{requirement.id}"
     try:
-        if requirement["kind"] == "document":
-            upload = form.get(name)
-            if isinstance(upload, UploadFile) and upload.filename:
-                content = await upload.read()
-                kind = upload.content_type or "application/octet-stream"
-                await mine.api.upload(requirement["id"], upload.filename, content, kind)
-            elif requirement["required"] and not requirement["provided"]:
-                return None, f"Upload the {requirement['label'].lower()}"
+        if requirement.kind == "document":
+            document = upload(form, name)
+            if document is not None:
+                content = await document.read()
+                kind = document.content_type or "application/octet-stream"
+                await mine.api.upload(requirement.id, document.filename or name, content, kind)
+            elif requirement.required and not requirement.provided:
+                return None, f"Upload the {requirement.label.lower()}"
             return None, None
-        value = field_value(form, name)
-        if value and value != (requirement["value"] or ""):
-            await mine.api.answer(requirement["id"], value)
-        elif not value and requirement["required"] and not requirement["provided"]:
-            return value, f"Enter the {requirement['label'].lower()}"
+        value = Answer.read(form, name)[0].value
+        if value and value != (requirement.value or ""):
+            await mine.api.answer(requirement.id, value)
+        elif not value and requirement.required and not requirement.provided:
+            return value, f"Enter the {requirement.label.lower()}"
         return value, None
     except ApiProblem as problem:
         if problem.status not in (409, 413, 415, 422):
@@ -128,7 +134,7 @@ async def answer(
         if problem.status == 413:
             return None, "This file is too large"
         if "file" in problem.errors:  # the content is not an accepted type
-            kinds = [t.rsplit("/", 1)[-1].upper() for t in requirement["accepted_types"] or []]
+            kinds = [t.rsplit("/", 1)[-1].upper() for t in requirement.accepted_types or []]
             return None, f"This file is not a {' or '.join(kinds)} document"
         message = next(iter(problem.errors.values()), problem.detail)
-        return (None if requirement["kind"] == "document" else value), message
+        return (None if requirement.kind == "document" else value), message

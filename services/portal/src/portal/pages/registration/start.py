@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from portal.api import EmailedLinks
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
 from portal.pages.registration.draft import registration_settings
+from portal.public_api import EmailedLinks
 from portal.security import rotate_visitor
 from portal.sessions import Draft, new_id
 from portal.web import Form, PublicPage, emailed_link_page, link_token
@@ -22,7 +22,7 @@ async def register_page(page: PublicPage) -> Response:
     return page.render(
         "register.html",
         title="Register",
-        offered=(await registration_settings(page))["enabled"],
+        offered=(await registration_settings(page)).enabled,
         values={"user_type": "contractor"},
     )
 
@@ -41,7 +41,7 @@ async def register(page: PublicPage, form: Form) -> Response:
     if posted.user_type == "public":
         # a public account: the enrollment page takes the same form (method and body kept)
         return Response(status_code=307, headers={"Location": page.path("enroll_page")})
-    offered = (await registration_settings(page))["enabled"]
+    offered = (await registration_settings(page)).enabled
     errors = {} if posted.email else {"email": "Enter your email address"}
     if not errors:
         try:
@@ -84,8 +84,7 @@ async def open_link(
     token: str = link_token(),
 ) -> Response:
     page, _ = await emailed_link_page(request, f"registrations/{kind}", token)
-    opened = await EmailedLinks(page.app.gateway).use(f"registrations/{kind}", token)
-    assert opened is not None
+    opened = await EmailedLinks(page.app.gateway).open_registration(f"registrations/{kind}", token)
     # a fresh cookie holds the draft (an id planted before cannot reach it); a
     # login in this browser ends with the old cookie
     await page.store.end(request.state.visitor)
@@ -95,8 +94,8 @@ async def open_link(
         visitor,
         Draft(
             jurisdiction_id=page.jid,
-            registration_id=opened["registration"]["id"],
-            token=opened["registration_token"],
+            registration_id=opened.registration.id,
+            token=opened.registration_token,
         ),
     )
     return page.redirect(

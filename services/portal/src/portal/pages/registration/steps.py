@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from portal.answers import Registration, RegistrationSettings
 from portal.forms import FormModel, NewPassword, field
 from portal.gateway import ApiProblem
 from portal.pages.registration.draft import COMPANY, PROFILE, Mine, Registrant, answer
@@ -43,28 +44,28 @@ class ProfileForm(FormModel):
 @router.get("/j/{jurisdiction_id}/registration/company", name="registration_company_page")
 async def company_page(mine: Mine) -> Response:
     registration = await mine.get()
-    if registration["status"] != "draft":
+    if registration.status != "draft":
         return mine.page.redirect(mine.page.path("status_page"))
-    values = {k: registration[k] or "" for k in COMPANY}
-    values |= {"trades": registration["trades"], "license_types": registration["license_types"]}
+    values: dict[str, Any] = {k: getattr(registration, k) or "" for k in COMPANY}
+    values |= {"trades": registration.trades, "license_types": registration.license_types}
     return _company(mine, registration, await mine.settings(), values, {})
 
 
 def _company(
     mine: Registrant,
-    registration: dict[str, Any],
-    settings: dict[str, Any],
+    registration: Registration,
+    settings: RegistrationSettings,
     values: dict[str, Any],
     errors: dict[str, str],
 ) -> Response:
-    licenses = [lt for lt in settings["license_types"] if lt.get("online", True)]
+    licenses = [lt for lt in settings.license_types if lt.online]
     return mine.render(
         "register_company.html",
         registration,
         422 if errors else 200,
         title="Company",
         step="company",
-        trades=settings["trades"],
+        trades=settings.trades,
         licenses=licenses,
         values=values,
         errors=errors,
@@ -75,7 +76,7 @@ def _company(
 async def company(mine: Mine, form: Form) -> Response:
     settings = await mine.settings()
     posted, errors = CompanyForm.read(form)
-    if settings["trades"] and not posted.trades:
+    if settings.trades and not posted.trades:
         errors["trades"] = "Select at least one trade"
     if not errors:
         try:
@@ -92,13 +93,13 @@ async def company(mine: Mine, form: Form) -> Response:
 @router.get("/j/{jurisdiction_id}/registration/requirements")
 async def requirements_page(mine: Mine) -> Response:
     registration = await mine.get()
-    if registration["status"] != "draft":
+    if registration.status != "draft":
         return mine.page.redirect(mine.page.path("status_page"))
     return _requirements(mine, registration, {}, {})
 
 
 def _requirements(
-    mine: Registrant, registration: dict[str, Any], values: dict[str, str], errors: dict[str, str]
+    mine: Registrant, registration: Registration, values: dict[str, str], errors: dict[str, str]
 ) -> Response:
     return mine.render(
         "register_requirements.html",
@@ -117,12 +118,12 @@ async def requirements(mine: Mine, form: Form) -> Response:
     to it, and the page shows the others as provided."""
     registration = await mine.get()
     values, errors = {}, {}
-    for requirement in registration["requirements"]:
+    for requirement in registration.requirements:
         value, error = await answer(mine, requirement, form)
         if value is not None:
-            values[f"req-{requirement['id']}"] = value
+            values[f"req-{requirement.id}"] = value
         if error:
-            errors[f"req-{requirement['id']}"] = error
+            errors[f"req-{requirement.id}"] = error
     if errors:
         return _requirements(mine, await mine.get(), values, errors)
     return mine.page.redirect(mine.page.path("profile_page"))
@@ -131,9 +132,9 @@ async def requirements(mine: Mine, form: Form) -> Response:
 @router.get("/j/{jurisdiction_id}/registration/profile")
 async def profile_page(mine: Mine) -> Response:
     registration = await mine.get()
-    if registration["status"] != "draft":
+    if registration.status != "draft":
         return mine.page.redirect(mine.page.path("status_page"))
-    values = {k: registration["profile"].get(k) or "" for k in PROFILE}
+    values = {k: registration.profile.get(k) or "" for k in PROFILE}
     return mine.render(
         "register_profile.html", registration, title="Profile", step="profile", values=values
     )
@@ -185,14 +186,12 @@ def _where(mine: Registrant, field: str) -> str:
 @router.get("/j/{jurisdiction_id}/registration/review")
 async def review_page(mine: Mine) -> Response:
     registration = await mine.get()
-    if registration["status"] != "draft":
+    if registration.status != "draft":
         return mine.page.redirect(mine.page.path("status_page"))
     return await _review(mine, registration, {})
 
 
-async def _review(
-    mine: Registrant, registration: dict[str, Any], errors: dict[str, str]
-) -> Response:
+async def _review(mine: Registrant, registration: Registration, errors: dict[str, str]) -> Response:
     return await mine.summary(
         "register_review.html",
         registration,
