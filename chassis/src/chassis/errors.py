@@ -169,19 +169,24 @@ _STATUS_SLUGS = {
 }
 
 
+def raised_problem(request: Request, exc: ProblemError) -> JSONResponse:
+    """A raised problem as the response to ``request``."""
+    return problem_response(
+        exc.status,
+        exc.title,
+        slug=exc.slug,
+        detail=exc.detail,
+        instance=request.url.path,
+        errors=exc.errors,
+        headers=exc.headers,
+        extensions=exc.extensions,
+    )
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(
-            exc.status,
-            exc.title,
-            slug=exc.slug,
-            detail=exc.detail,
-            instance=request.url.path,
-            errors=exc.errors,
-            headers=exc.headers,
-            extensions=exc.extensions,
-        )
+        return raised_problem(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

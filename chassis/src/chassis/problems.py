@@ -15,7 +15,7 @@ from chassis.errors import (
     Unauthorized,
     Unprocessable,
     field_error,
-    problem_response,
+    raised_problem,
 )
 from chassis.refusals import Kind, Refused, TooManyAttempts
 
@@ -83,14 +83,4 @@ def install_refusal_handler(app: FastAPI) -> None:
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> JSONResponse:
-        problem = as_problem(exc)
-        return problem_response(
-            problem.status,
-            problem.title,
-            slug=problem.slug,
-            detail=problem.detail,
-            instance=request.url.path,
-            errors=problem.errors,
-            headers=problem.headers,
-            extensions=problem.extensions,
-        )
+        return raised_problem(request, as_problem(exc))

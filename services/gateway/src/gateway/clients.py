@@ -54,10 +54,10 @@ class ServiceClient:
 
 class PermitsClient(ServiceClient):
     async def dashboard(
-        self, auth: str, jid: str, which: str, limit: int, offset: int, timeout: float
+        self, auth: str, jurisdiction_id: str, which: str, limit: int, offset: int, timeout: float
     ) -> PermitsDashboard:
         doc = await self.get(
-            f"/v1/jurisdictions/{jid}/dashboard/permits",
+            f"/v1/jurisdictions/{jurisdiction_id}/dashboard/permits",
             auth,
             timeout,
             {"which": which, "limit": limit, "offset": offset},
@@ -67,10 +67,10 @@ class PermitsClient(ServiceClient):
 
 class InspectionsClient(ServiceClient):
     async def mine(
-        self, auth: str, jid: str, limit: int, offset: int, timeout: float
+        self, auth: str, jurisdiction_id: str, limit: int, offset: int, timeout: float
     ) -> InspectionSection:
         doc = await self.get(
-            f"/v1/jurisdictions/{jid}/my-inspections",
+            f"/v1/jurisdictions/{jurisdiction_id}/my-inspections",
             auth,
             timeout,
             {"limit": limit, "offset": offset},
@@ -79,7 +79,7 @@ class InspectionsClient(ServiceClient):
 
 
 class PaymentsClient(ServiceClient):
-    async def cart(self, auth: str, jid: str, timeout: float) -> CartSummary:
+    async def cart(self, auth: str, jurisdiction_id: str, timeout: float) -> CartSummary:
         return CartSummary.model_validate(
-            await self.get(f"/v1/jurisdictions/{jid}/cart", auth, timeout)
+            await self.get(f"/v1/jurisdictions/{jurisdiction_id}/cart", auth, timeout)
         )
