@@ -1,7 +1,7 @@
 """What payments' rules refuse, as plain exceptions with their data (no HTTP,
 no request paths): the routes say each as a problem document
-(``chassis.problems.as_problem``) and where in their body it is. First slice
-(issue 24): the cart, its payment method and fees due."""
+(``chassis.problems.as_problem``) and where in their body it is: the cart,
+its payment method, fees due and refunds, and a provider that does not answer."""
 
 from __future__ import annotations
 
