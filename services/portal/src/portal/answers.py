@@ -12,7 +12,7 @@ in a page.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -61,12 +61,11 @@ class CompanyUser(Answer):
     email: str
 
 
-class Jurisdiction(Answer):
-    """A jurisdiction's public profile; ``name`` is the one it shows the public."""
+class DirectoryEntry(Answer):
+    """A jurisdiction as the start page lists it."""
 
     id: str
     name: str
-    time_zone: str = "UTC"
     branding: Doc = Field(default_factory=dict)
 
     @field_validator("branding", mode="before")
@@ -78,10 +77,17 @@ class Jurisdiction(Answer):
     def logo_url(self) -> str | None:
         return self.branding.get("logo_url")
 
-    def shown(self) -> Jurisdiction:
+    def shown(self) -> Self:
         """As its pages show it: its branding's display name, if it has one."""
         display = self.branding.get("display_name")
         return self.model_copy(update={"name": display}) if display else self
+
+
+class Jurisdiction(DirectoryEntry):
+    """A jurisdiction's public profile: every date and time its pages show is
+    in its ``time_zone``."""
+
+    time_zone: str
 
 
 # -- permits -------------------------------------------------------------------
@@ -127,8 +133,16 @@ class PermitRow(Answer):
 
 
 class PublicPermit(Answer):
-    id: str
+    """A row of Search Permit: nothing personal."""
+
     number: str
+    status: str
+
+
+class PublicPermitPage(PublicPermit):
+    """A search result's own page: also its contracting companies (ids)."""
+
+    id: str
     company_ids: list[str] = Field(default_factory=list)
 
 
@@ -144,7 +158,7 @@ class MethodOffer(Answer):
 
 class CartPermit(Answer):
     permit_id: str
-    number: str
+    number: str | None = None
 
 
 class Cart(Answer):

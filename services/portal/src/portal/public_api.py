@@ -14,11 +14,13 @@ import httpx
 
 from portal.answers import (
     Company,
+    DirectoryEntry,
     Jurisdiction,
     LinkView,
     OpenedRegistration,
     PublicInspection,
     PublicPermit,
+    PublicPermitPage,
     Registration,
     RegistrationSettings,
     Tokens,
@@ -36,9 +38,9 @@ class PublicApi:
         self.jurisdiction_id = jurisdiction_id
         self.base = f"/v1/jurisdictions/{quote(jurisdiction_id or '', safe='')}"
 
-    async def directory(self) -> list[Jurisdiction]:
+    async def directory(self) -> list[DirectoryEntry]:
         return read(
-            list[Jurisdiction], await self.gateway.json("GET", "/v1/jurisdiction-directory")
+            list[DirectoryEntry], await self.gateway.json("GET", "/v1/jurisdiction-directory")
         )
 
     async def jurisdiction(self) -> Jurisdiction:
@@ -50,9 +52,9 @@ class PublicApi:
             await self.gateway.json("GET", f"{self.base}/public-permits", params=query),
         )
 
-    async def permit(self, number: str) -> PublicPermit:
+    async def permit(self, number: str) -> PublicPermitPage:
         path = f"{self.base}/public-permits/{quote(number, safe='')}"
-        return read(PublicPermit, await self.gateway.json("GET", path))
+        return read(PublicPermitPage, await self.gateway.json("GET", path))
 
     async def company(self, company_id: str) -> Company:
         path = f"{self.base}/public-companies/{quote(company_id, safe='')}"

@@ -60,7 +60,9 @@ def test_a_permit_cards_address_and_holder() -> None:
 
 
 def test_a_jurisdiction_shows_its_branded_name() -> None:
-    plain = read(Jurisdiction, {"id": "kuna", "name": "City of Kuna", "branding": None})
+    plain = read(
+        Jurisdiction, {"id": "kuna", "name": "City of Kuna", "time_zone": "UTC", "branding": None}
+    )
     assert plain.shown().name == "City of Kuna" and plain.time_zone == "UTC"
     branded = read(
         Jurisdiction,
