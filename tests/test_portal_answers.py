@@ -60,7 +60,11 @@ LISTS: dict[str, tuple[str, str]] = {  # Listed[...] answers: their rows' model
     "Payment": ("get", J + "/payments"),
     "Inspection": ("get", J + "/my-inspections"),
 }
-ROWS = {"PermitRow": a.PermitRow, "Payment": a.Payment, "Inspection": a.Inspection}
+ROWS: dict[str, type[BaseModel]] = {
+    "PermitRow": a.PermitRow,
+    "Payment": a.Payment,
+    "Inspection": a.Inspection,
+}
 
 
 def _resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
