@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
+from chassis import access
 from chassis.auth import Principal
 from chassis.refusals import Denied, Missing
 from contracts.identity import PasswordChanged
@@ -41,27 +42,37 @@ class Caller:
     def is_operator(self) -> bool:
         return bool(self.account.get("operator")) and self.principal.jurisdiction_id is None
 
-    def in_jurisdiction(self, jurisdiction_id: str) -> bool:
-        return self.principal.jurisdiction_id == jurisdiction_id and self.membership is not None
+    def checked(self) -> Principal:
+        """The caller as the database knows them now, for the chassis' one
+        access rule (:mod:`chassis.access`): the operator, or the kind and
+        roles of their membership here (a role removed a moment ago is gone
+        from identity at once, before the token expires); no membership is
+        no jurisdiction."""
+        if self.is_operator:
+            return self.principal.model_copy(update={"kind": "operator", "jurisdiction_id": None})
+        m = self.membership
+        if m is None:
+            return self.principal.model_copy(update={"jurisdiction_id": None, "roles": []})
+        return self.principal.model_copy(
+            update={"kind": m["kind"], "roles": list(m.get("roles", []))}
+        )
 
     def is_staff(self, jurisdiction_id: str, *roles: str) -> bool:
-        m = self.membership
-        if not self.in_jurisdiction(jurisdiction_id) or m is None or m["kind"] != "staff":
+        """Staff of this jurisdiction (with one of ``roles``, if given), or the operator."""
+        try:
+            require_staff(self, jurisdiction_id, *roles)
+        except (Missing, Denied):
             return False
-        return not roles or any(r in m.get("roles", []) for r in roles)
+        return True
 
 
 def require_jurisdiction_access(caller: Caller, jurisdiction_id: str) -> None:
     """Another tenant's objects do not exist for the caller: 404, never 403."""
-    if not (caller.is_operator or caller.in_jurisdiction(jurisdiction_id)):
-        raise Missing("not found")
+    access.require_tenant(caller.checked(), jurisdiction_id)
 
 
 def require_staff(caller: Caller, jurisdiction_id: str, *roles: str) -> None:
-    require_jurisdiction_access(caller, jurisdiction_id)
-    if not (caller.is_operator or caller.is_staff(jurisdiction_id, *roles)):
-        needed = " or ".join(roles) if roles else "staff"
-        raise Denied(f"this needs the {needed} role")
+    access.require_staff(caller.checked(), jurisdiction_id, *roles)
 
 
 def throttle_policy(s: IdentitySettings) -> LoginThrottlePolicy:

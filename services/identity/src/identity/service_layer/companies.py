@@ -26,14 +26,14 @@ from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
 
 def _manages_as_staff(caller: Caller, jurisdiction_id: str) -> bool:
-    return caller.is_operator or caller.is_staff(jurisdiction_id, *COMPANY_MANAGERS)
+    return caller.is_staff(jurisdiction_id, *COMPANY_MANAGERS)
 
 
 def _company_access(caller: Caller, jurisdiction_id: str, company_id: str, *, to: str = "") -> None:
     """A company the caller may not see does not exist for them (404); to
     change one (``to``), they must be staff or its admin (403)."""
     require_jurisdiction_access(caller, jurisdiction_id)
-    staff = caller.is_operator or caller.is_staff(jurisdiction_id)
+    staff = caller.is_staff(jurisdiction_id)
     if not (staff or is_company_user(caller.membership, company_id)):
         raise Missing("no such company")
     manages = _manages_as_staff(caller, jurisdiction_id) or is_company_admin(
