@@ -30,7 +30,7 @@ from chassis.deferred import Deferred
 from chassis.errors import install_problem_handlers
 from chassis.health import health_router
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
-from chassis.kafka import EventPublisher, make_broker
+from chassis.kafka import EventPublisher, broker_security, make_broker
 from chassis.mongo import create_client
 from chassis.outbox import Outbox
 from chassis.problems import install_refusal_handler
@@ -77,12 +77,15 @@ class ServiceRuntime:
 
 def build_runtime(settings: ServiceSettings, clock: Clock | None = None) -> ServiceRuntime:
     clock = clock or configured_clock()
-    client = create_client(settings.mongodb_url, app_name=settings.service_name)
+    client = create_client(
+        settings.mongodb_url, app_name=settings.service_name, majority=settings.production
+    )
     db = client[settings.database_name()]
     broker = make_broker(
         settings.kafka_bootstrap_servers,
         client_id=settings.service_name,
         idempotent_producer=settings.kafka_idempotent_producer,
+        security=broker_security(settings),
     )
     publisher = EventPublisher(broker, settings.service_name, settings.kafka_topic_prefix)
     outbox = Outbox(

@@ -25,8 +25,14 @@ Doc = dict[str, Any]
 TENANT_FIELD = "jurisdiction_id"
 
 
-def create_client(url: str, *, app_name: str) -> AsyncMongoClient[Doc]:
-    return AsyncMongoClient(url, appname=app_name, tz_aware=True, uuidRepresentation="standard")
+def create_client(url: str, *, app_name: str, majority: bool = False) -> AsyncMongoClient[Doc]:
+    """``majority`` (production, a replica set): writes acknowledged by the
+    majority and reads — transactions' too — of what the majority has, so a
+    failover loses nothing acknowledged and reads nothing rolled back."""
+    concerns: dict[str, Any] = {"w": "majority", "readConcernLevel": "majority"} if majority else {}
+    return AsyncMongoClient(
+        url, appname=app_name, tz_aware=True, uuidRepresentation="standard", **concerns
+    )
 
 
 class TenancyViolation(ValueError):

@@ -33,6 +33,7 @@ from aiokafka.errors import KafkaError, OffsetOutOfRangeError
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import Clock
+from chassis.kafka import client_security
 from chassis.marks import Mark, Marks
 from chassis.metrics import OUTBOX_REPUBLISHED
 
@@ -71,6 +72,7 @@ class BrokerWatch:
         bootstrap_servers: str,
         physical: Any,
         retention: Any,
+        security: dict[str, Any] | None = None,
     ) -> None:
         self.collection = db[MARKS]
         self.outbox = db["outbox"]
@@ -78,6 +80,7 @@ class BrokerWatch:
         self.clock = clock
         self.service = service
         self.bootstrap_servers = bootstrap_servers
+        self.security = security or {}  # the cluster's TLS and SASL (chassis.kafka)
         self.physical = physical  # logical topic → broker topic
         self.retention = retention
         self._probe: AIOKafkaConsumer | None = None
@@ -95,6 +98,7 @@ class BrokerWatch:
             bootstrap_servers=runtime.settings.kafka_bootstrap_servers,
             physical=runtime.publisher.physical,
             retention=runtime.outbox.retention,
+            security=client_security(runtime.settings),
         )
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
@@ -220,6 +224,7 @@ class BrokerWatch:
         if self._probe is None:
             probe = AIOKafkaConsumer(
                 bootstrap_servers=self.bootstrap_servers,
+                **self.security,
                 client_id=f"{self.service}-outbox-check",
                 group_id=None,
                 enable_auto_commit=False,

@@ -4,13 +4,18 @@ A service subclasses :class:`ServiceSettings` with ``env_prefix`` set to its
 name (``IDENTITY_``, ``NOTIFICATIONS_``…). Secrets have no defaults and the
 known placeholder values are refused, so a misconfigured service fails at
 start instead of running insecurely.
+
+``DEPLOYMENT=production`` (Apache Kafka and a MongoDB replica set) is checked
+at start as a whole (:func:`production_problems`): every problem is named at
+once, and the service does not start with any of them.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
+from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "password", "dev"})
@@ -26,6 +31,11 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     service_name: str = "service"
+    deployment: Literal["embedded", "production"] = Field(
+        default="embedded",
+        description="embedded: the local engines of make run and the tests; production: "
+        "Apache Kafka and a MongoDB replica set, checked at start (docs/operations.md)",
+    )
     role: Literal["api", "worker", "all"] = Field(
         default="all",
         description="api: HTTP only; worker: consumers and outbox relay only; all: both",
@@ -40,6 +50,15 @@ class ServiceSettings(BaseSettings):
     kafka_idempotent_producer: bool = Field(
         default=True,
         description="Enable on Apache Kafka; the embedded Tansu broker rejects InitProducerId",
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="production: SSL or SASL_SSL"
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: str = Field(
+        default="", description="the cluster's CA bundle, if not in the system's trust store"
     )
     kafka_topic_prefix: str = Field(
         default="",
@@ -105,3 +124,59 @@ class ServiceSettings(BaseSettings):
 
     def database_name(self) -> str:
         return self.mongodb_database or self.service_name
+
+    @property
+    def production(self) -> bool:
+        return self.deployment == "production"
+
+    @model_validator(mode="after")
+    def _checked_for_production(self) -> Self:
+        if self.production and (problems := production_problems(self)):
+            raise ValueError("not ready for production: " + "; ".join(problems))
+        return self
+
+
+def _mongo_options(url: str) -> dict[str, str]:
+    return {k.lower(): v.lower() for k, v in parse_qsl(urlsplit(url).query)}
+
+
+def production_problems(s: ServiceSettings) -> list[str]:
+    """What keeps a service's settings from production (Apache Kafka with
+    TLS, a MongoDB replica set with TLS), each named by its variable."""
+    problems: list[str] = []
+    if not s.kafka_idempotent_producer:
+        problems.append("KAFKA_IDEMPOTENT_PRODUCER must be true (Apache Kafka)")
+    if s.kafka_security_protocol == "PLAINTEXT":
+        problems.append("KAFKA_SECURITY_PROTOCOL must be SSL or SASL_SSL")
+    if s.kafka_security_protocol == "SASL_SSL":
+        if not s.kafka_sasl_username:
+            problems.append("KAFKA_SASL_USERNAME must be set for SASL_SSL")
+        try:
+            require_real_secret(s.kafka_sasl_password, "KAFKA_SASL_PASSWORD")
+        except ValueError as exc:
+            problems.append(str(exc))
+    if not s.kafka_topic_prefix:
+        problems.append("KAFKA_TOPIC_PREFIX must name the installation (e.g. 'acme-prod.')")
+    if s.kafka_fetch_idle_wait_ms is not None or s.kafka_fetch_max_wait_ms < 100:
+        problems.append(
+            "KAFKA_FETCH_IDLE_WAIT_MS and a KAFKA_FETCH_MAX_WAIT_MS under 100 are for the "
+            "embedded broker only"
+        )
+    problems += _mongo_problems(s.mongodb_url)
+    return problems
+
+
+def _mongo_problems(url: str) -> list[str]:
+    options, srv = _mongo_options(url), url.startswith("mongodb+srv://")
+    problems = []
+    if options.get("directconnection") == "true":
+        problems.append("MONGODB_URL must not set directConnection=true (a replica set)")
+    if not srv and "replicaset" not in options:
+        problems.append("MONGODB_URL must name the replica set (replicaSet=…)")
+    if not srv and options.get("tls", options.get("ssl")) != "true":
+        problems.append("MONGODB_URL must use TLS (tls=true)")
+    if options.get("retrywrites") == "false":
+        problems.append("MONGODB_URL: retryWrites=false is for the embedded database only")
+    if options.get("w", "majority") != "majority":
+        problems.append("MONGODB_URL: writes are acknowledged by the majority (w=majority)")
+    return problems

@@ -1,0 +1,91 @@
+"""The production profile (issue 25): a service set up for Apache Kafka and
+a MongoDB replica set is checked as a whole at start — every problem named
+by its variable, and none of the embedded engines' switches let through."""
+
+from __future__ import annotations
+
+import pytest
+from faststream.security import SASLScram512
+from pydantic import SecretStr, ValidationError
+
+from chassis.kafka import broker_security, client_security
+from chassis.mongo import create_client
+from chassis.settings import ServiceSettings
+from chassis.topics import TopicSettings, topic_config
+
+READY = {
+    "deployment": "production",
+    "kafka_bootstrap_servers": "kafka-0:9093,kafka-1:9093,kafka-2:9093",
+    "kafka_security_protocol": "SASL_SSL",
+    "kafka_sasl_username": "permits",
+    "kafka_sasl_password": SecretStr("a-long-generated-password"),
+    "kafka_topic_prefix": "acme-prod.",
+    "mongodb_url": "mongodb://mongo-0:27017,mongo-1:27017,mongo-2:27017/"
+    "?replicaSet=rs0&tls=true&w=majority",
+}
+
+
+def test_the_embedded_default_needs_nothing_of_production() -> None:
+    settings = ServiceSettings(kafka_idempotent_producer=False, kafka_fetch_max_wait_ms=40)
+    assert not settings.production
+    assert broker_security(settings) is None and client_security(settings) == {}
+
+
+def test_a_service_ready_for_production_starts() -> None:
+    settings = ServiceSettings(**READY)  # type: ignore[arg-type]
+    security = broker_security(settings)
+    assert isinstance(security, SASLScram512)
+    assert client_security(settings)["sasl_mechanism"] == "SCRAM-SHA-512"
+    srv = ServiceSettings(**{**READY, "mongodb_url": "mongodb+srv://cluster0.example.net/"})  # type: ignore[arg-type]
+    assert srv.production  # an SRV address implies TLS and names its replica set
+
+
+def test_every_problem_for_production_is_named_at_once() -> None:
+    embedded_like = {
+        "deployment": "production",
+        "kafka_idempotent_producer": False,
+        "kafka_fetch_max_wait_ms": 40,
+        "kafka_fetch_idle_wait_ms": 500,
+        "mongodb_url": "mongodb://127.0.0.1:27017/?directConnection=true&retryWrites=false",
+    }
+    with pytest.raises(ValidationError) as refused:
+        ServiceSettings(**embedded_like)  # type: ignore[arg-type]
+    message = str(refused.value)
+    for variable in (
+        "KAFKA_IDEMPOTENT_PRODUCER",
+        "KAFKA_SECURITY_PROTOCOL",
+        "KAFKA_TOPIC_PREFIX",
+        "KAFKA_FETCH_IDLE_WAIT_MS",
+        "directConnection",
+        "replicaSet",
+        "tls=true",
+        "retryWrites=false",
+    ):
+        assert variable in message, variable
+
+
+@pytest.mark.parametrize("password", [None, "changeme", ""])
+def test_a_missing_or_placeholder_kafka_password_refuses_to_start(password: str | None) -> None:
+    with pytest.raises(ValidationError, match="KAFKA_SASL_PASSWORD"):
+        ServiceSettings(**{**READY, "kafka_sasl_password": password})  # type: ignore[arg-type]
+
+
+def test_writes_other_than_majority_are_refused() -> None:
+    url = READY["mongodb_url"].replace("w=majority", "w=1")  # type: ignore[union-attr]
+    with pytest.raises(ValidationError, match="w=majority"):
+        ServiceSettings(**{**READY, "mongodb_url": url})  # type: ignore[arg-type]
+
+
+def test_production_clients_write_and_read_by_majority() -> None:
+    client = create_client("mongodb://127.0.0.1:1/?replicaSet=rs0", app_name="t", majority=True)
+    assert client.write_concern.document == {"w": "majority"}
+    assert client.read_concern.level == "majority"
+    plain = create_client("mongodb://127.0.0.1:1/", app_name="t")
+    assert plain.read_concern.level is None
+
+
+def test_topics_keep_a_write_on_min_insync_replicas() -> None:
+    settings = TopicSettings(**READY, replication=3, min_insync_replicas=2)  # type: ignore[arg-type]
+    assert topic_config(settings) == {"min.insync.replicas": "2"}
+    single = TopicSettings(replication=1)
+    assert topic_config(single) == {"min.insync.replicas": "1"}
