@@ -12,11 +12,17 @@ once, and the service does not start with any of them.
 
 from __future__ import annotations
 
+import os
 from typing import Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "password", "dev"})
 
@@ -27,7 +33,35 @@ def require_real_secret(value: SecretStr | None, name: str) -> SecretStr:
     return value
 
 
-class ServiceSettings(BaseSettings):
+SECRETS_DIR = "PERMITSUITE_SECRETS_DIR"
+
+
+class Settings(BaseSettings):
+    """Settings from the environment, and secrets from files where
+    ``PERMITSUITE_SECRETS_DIR`` names a directory (Compose secrets, a
+    Kubernetes Secret mounted as files): the file of ``IDENTITY_SIGNING_KEY`` is
+    ``identity_signing_key`` there, so no secret has to be in an environment
+    variable. A variable set in the environment wins over a file."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        directory = os.environ.get(SECRETS_DIR)
+        files = (
+            SecretsSettingsSource(settings_cls, secrets_dir=directory)
+            if directory
+            else file_secret_settings
+        )
+        return (init_settings, env_settings, dotenv_settings, files)
+
+
+class ServiceSettings(Settings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     service_name: str = "service"
@@ -162,11 +196,12 @@ def production_problems(s: ServiceSettings) -> list[str]:
             "KAFKA_FETCH_IDLE_WAIT_MS and a KAFKA_FETCH_MAX_WAIT_MS under 100 are for the "
             "embedded broker only"
         )
-    problems += _mongo_problems(s.mongodb_url)
+    problems += mongo_problems(s.mongodb_url)
     return problems
 
 
-def _mongo_problems(url: str) -> list[str]:
+def mongo_problems(url: str) -> list[str]:
+    """What keeps a MongoDB URL from production: a TLS replica set, majority writes."""
     options, srv = _mongo_options(url), url.startswith("mongodb+srv://")
     problems = []
     if options.get("directconnection") == "true":

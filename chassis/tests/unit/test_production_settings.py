@@ -4,13 +4,15 @@ by its variable, and none of the embedded engines' switches let through."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from faststream.security import SASLScram512
 from pydantic import SecretStr, ValidationError
 
 from chassis.kafka import broker_security, client_security
 from chassis.mongo import create_client
-from chassis.settings import ServiceSettings
+from chassis.settings import SECRETS_DIR, ServiceSettings
 from chassis.topics import TopicSettings, topic_config
 
 READY = {
@@ -89,3 +91,17 @@ def test_topics_keep_a_write_on_min_insync_replicas() -> None:
     assert topic_config(settings) == {"min.insync.replicas": "2"}
     single = TopicSettings(replication=1)
     assert topic_config(single) == {"min.insync.replicas": "1"}
+
+
+def test_secrets_are_read_from_files_where_the_deployment_mounts_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compose secrets and Kubernetes Secrets arrive as files: no secret has to
+    sit in an environment variable; one set in the environment still wins."""
+    (tmp_path / "kafka_sasl_password").write_text("from-a-file-not-the-env\n")
+    monkeypatch.setenv(SECRETS_DIR, str(tmp_path))
+    settings = ServiceSettings(**{k: v for k, v in READY.items() if k != "kafka_sasl_password"})  # type: ignore[arg-type]
+    assert settings.kafka_sasl_password is not None
+    assert settings.kafka_sasl_password.get_secret_value() == "from-a-file-not-the-env"
+    monkeypatch.setenv("KAFKA_SASL_PASSWORD", "from-the-environment")
+    assert ServiceSettings().kafka_sasl_password.get_secret_value() == "from-the-environment"  # type: ignore[union-attr]

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from chassis.settings import Settings
 
 
 class Route(BaseModel):
@@ -121,7 +123,7 @@ DEFAULT_RATE_LIMITS = [
 ]
 
 
-class GatewaySettings(BaseSettings):
+class GatewaySettings(Settings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
 
     service_name: str = "gateway"

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Literal, Self
 
-from chassis.settings import require_real_secret
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from chassis.settings import Settings, mongo_problems, require_real_secret
 
 
-class PortalSettings(BaseSettings):
+class PortalSettings(Settings):
     model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore", frozen=True)
 
+    deployment: Literal["embedded", "production"] = Field(
+        default="embedded", description="production: checked at start (docs/operations.md)"
+    )
     host: str = "127.0.0.1"
     port: int = 8090
     gateway_url: str = Field(
@@ -57,3 +62,16 @@ class PortalSettings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.public_base_url.startswith("https://")
+
+    @model_validator(mode="after")
+    def _checked_for_production(self) -> Self:
+        if self.deployment != "production":
+            return self
+        problems = mongo_problems(self.mongodb_url)
+        if not self.secure_cookies:
+            problems.append("PORTAL_PUBLIC_BASE_URL must be https:// (Secure cookies)")
+        if self.gateway_proxy_secret is None:
+            problems.append("PORTAL_GATEWAY_PROXY_SECRET must be set (rate limits per browser)")
+        if problems:
+            raise ValueError("not ready for production: " + "; ".join(problems))
+        return self
