@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from ipaddress import ip_address
+from ipaddress import ip_address, ip_network
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -108,12 +108,28 @@ class ObservabilityMiddleware:
             correlation_id_var.reset(token)
 
 
+def is_trusted(address: str, trusted: list[str]) -> bool:
+    """``address`` is one of ``trusted``: an address, or a network (``10.0.0.0/8``:
+    a container network, where the gateway's own address changes)."""
+    try:
+        found = ip_address(address)
+    except ValueError:
+        return False
+    for entry in trusted:
+        try:
+            if found in ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def client_address(peer: str | None, forwarded_for: str | None, trusted: list[str]) -> str | None:
     """The client's address: ``X-Forwarded-For`` is believed only as far as it
     was written by trusted proxies. Walking from the right (the hop nearest to
     us), every trusted address is skipped; the first one that is not trusted
     is the client. A malformed entry ends the walk at the last good hop."""
-    if peer is None or peer not in trusted or not forwarded_for:
+    if peer is None or not is_trusted(peer, trusted) or not forwarded_for:
         return peer
     client = peer
     for hop in reversed([h.strip() for h in forwarded_for.split(",")]):
@@ -121,6 +137,6 @@ def client_address(peer: str | None, forwarded_for: str | None, trusted: list[st
             client = str(ip_address(hop))
         except ValueError:
             return client
-        if client not in trusted:
+        if not is_trusted(client, trusted):
             return client
     return client

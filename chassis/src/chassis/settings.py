@@ -13,7 +13,7 @@ once, and the service does not start with any of them.
 from __future__ import annotations
 
 import os
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import Field, SecretStr, model_validator
@@ -63,6 +63,7 @@ class Settings(BaseSettings):
 
 class ServiceSettings(Settings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    uses_mongodb: ClassVar[bool] = True  # a one-shot job on Kafka alone says False
 
     service_name: str = "service"
     deployment: Literal["embedded", "production"] = Field(
@@ -196,7 +197,8 @@ def production_problems(s: ServiceSettings) -> list[str]:
             "KAFKA_FETCH_IDLE_WAIT_MS and a KAFKA_FETCH_MAX_WAIT_MS under 100 are for the "
             "embedded broker only"
         )
-    problems += mongo_problems(s.mongodb_url)
+    if s.uses_mongodb:
+        problems += mongo_problems(s.mongodb_url)
     return problems
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import ClassVar
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -27,6 +28,7 @@ from contracts.topics import ALL_TOPICS
 class TopicSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TOPICS_", extra="ignore", frozen=True)
 
+    uses_mongodb: ClassVar[bool] = False
     service_name: str = "topics"
     partitions: int = Field(default=12, ge=1, le=1000, description="per topic")
     replication: int = Field(default=3, ge=1, le=7)

@@ -10,6 +10,7 @@ import pytest
 from faststream.security import SASLScram512
 from pydantic import SecretStr, ValidationError
 
+from chassis.http import client_address
 from chassis.kafka import broker_security, client_security
 from chassis.mongo import create_client
 from chassis.settings import SECRETS_DIR, ServiceSettings
@@ -105,3 +106,15 @@ def test_secrets_are_read_from_files_where_the_deployment_mounts_them(
     assert settings.kafka_sasl_password.get_secret_value() == "from-a-file-not-the-env"
     monkeypatch.setenv("KAFKA_SASL_PASSWORD", "from-the-environment")
     assert ServiceSettings().kafka_sasl_password.get_secret_value() == "from-the-environment"  # type: ignore[union-attr]
+
+
+def test_a_trusted_proxy_may_be_a_network() -> None:
+    """In a container network the gateway's address changes with each start:
+    identity and the gateway trust a network (``10.0.0.0/8``) as well as an
+    address; a forwarded address from outside it is not believed further."""
+    trusted = ["10.0.0.0/8", "::1"]
+    assert client_address("10.3.4.5", "203.0.113.9", trusted) == "203.0.113.9"
+    assert client_address("10.3.4.5", "198.51.100.7, 10.9.9.9", trusted) == "198.51.100.7"
+    assert client_address("192.0.2.1", "203.0.113.9", trusted) == "192.0.2.1"  # not a proxy
+    assert client_address("::1", "203.0.113.9", trusted) == "203.0.113.9"
+    assert client_address("10.3.4.5", "not-an-address", trusted) == "10.3.4.5"

@@ -44,4 +44,6 @@ class PaymentsSettings(ServiceSettings):
     def _secrets(self) -> PaymentsSettings:
         require_real_secret(self.provider_api_key, "PAYMENTS_PROVIDER_API_KEY")
         require_real_secret(self.webhook_secret, "PAYMENTS_WEBHOOK_SECRET")
+        if self.production and self.provider == "sandbox":
+            raise ValueError("PAYMENTS_PROVIDER=sandbox takes no money: production uses stripe")
         return self
