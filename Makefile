@@ -3,12 +3,17 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 export UV_PYTHON_DOWNLOADS ?= never
 
-.PHONY: help run test check fmt bench schemas sync uv clean vendor browser
+.PHONY: help run test check fmt bench schemas sync uv clean vendor browser deploy-tools deploy-check
+
+# the deployments are checked with Debian's docker-compose and kubectl (its
+# kustomize), the same version everywhere, and against this Kubernetes
+KUBECTL := .permitsuite/tools/kubectl
+K8S_VERSION := 1.30.0
 
 help:
 	@echo "make run      start the whole suite on the embedded default (ARGS=--fresh to start clean)"
 	@echo "make test     run every test (real broker and database processes)"
-	@echo "make check    ruff lint + format check, mypy, import-linter"
+	@echo "make check    ruff lint + format check, mypy, import-linter, the deployments"
 	@echo "make bench    run the benchmarks, results in benchmarks/results/"
 	@echo "make schemas  regenerate contracts/schemas and contracts/asyncapi.json"
 
@@ -31,11 +36,29 @@ run: vendor
 test: vendor browser
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
-check: sync
+check: sync deploy-check
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy contracts/src chassis/src services/identity/src services/notifications/src services/gateway/src services/registration/src services/permits/src services/payments/src services/inspections/src deploy/devstack/src deploy/embedded/src deploy/sandboxpay/src services/portal/src
 	$(UV) run --frozen lint-imports
+
+deploy-tools:
+	@command -v docker-compose >/dev/null 2>&1 || { echo "installing Debian's docker-compose"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
+	@test -x $(KUBECTL) || { echo "fetching Debian's kubernetes-client"; \
+		mkdir -p .permitsuite/tools/deb && cd .permitsuite/tools/deb && \
+		{ apt-get download -qq kubernetes-client 2>/dev/null || { apt-get update -qq && apt-get download -qq kubernetes-client 2>/dev/null; }; } && \
+		dpkg-deb -x kubernetes-client_*.deb root && cp root/usr/bin/kubectl ../kubectl; }
+
+# the Compose file as docker-compose reads it; every Kubernetes overlay as
+# kustomize renders it, validated against the Kubernetes version named above
+deploy-check: sync deploy-tools
+	docker-compose --env-file deploy/compose/.env.example -f deploy/compose/compose.yaml config -q
+	@for size in small large; do \
+		$(KUBECTL) kustomize deploy/kubernetes/overlays/$$size > .permitsuite/kubernetes-$$size.yaml || exit 1; \
+		$(UV) run --frozen kubernetes-validate -k $(K8S_VERSION) --strict --quiet .permitsuite/kubernetes-$$size.yaml || exit 1; \
+		echo "deploy/kubernetes/overlays/$$size: valid for Kubernetes $(K8S_VERSION)"; \
+	done
 
 fmt: sync
 	$(UV) run --frozen ruff format .

@@ -9,6 +9,7 @@ environment or the file itself."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,7 +129,8 @@ def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             (files / name).write_text(_dummy_secret(name))
         monkeypatch.setenv(SECRETS_DIR, str(files))
         for variable, value in process.env.items():
-            monkeypatch.setenv(variable, value)
+            if variable != SECRETS_DIR:  # the directory above stands in for the mount
+                monkeypatch.setenv(variable, value)
         return SETTINGS[process.module]()
 
     yield start
@@ -201,3 +203,79 @@ def test_the_check_finds_a_secret_in_plain_text_and_a_local_address(started: Any
     assert "compose:registration-api: secret REGISTRATION_INTERNAL_TOKEN in plain text" in problems
     assert any("identity_url still points at this machine" in p for p in problems)
     assert isinstance(SecretStr("x"), SecretStr)
+
+
+KUBERNETES = DEPLOY / "kubernetes"
+
+
+def kubernetes_processes() -> list[Process]:
+    """The base's Deployments and Job: their environment (a ConfigMap's
+    values resolved) and the secret files their volume mounts."""
+    docs = [
+        doc
+        for path in sorted((KUBERNETES / "base").glob("*.yaml"))
+        if path.name != "kustomization.yaml"
+        for doc in yaml.safe_load_all(path.read_text())
+    ]
+    config = next(d["data"] for d in docs if d["kind"] == "ConfigMap")
+    found = []
+    for doc in docs:
+        if doc["kind"] not in ("Deployment", "Job"):
+            continue
+        pod = doc["spec"]["template"]["spec"]
+        [container] = pod["containers"]
+        env = {}
+        for variable in container["env"]:
+            if "value" in variable:
+                env[variable["name"]] = variable["value"]
+            else:
+                ref = variable["valueFrom"]["configMapKeyRef"]
+                env[variable["name"]] = config[ref["key"]]
+        files = {
+            item["path"]
+            for volume in pod["volumes"]
+            if "secret" in volume
+            for item in volume["secret"]["items"]
+        }
+        module = container["command"][2]
+        name = doc["metadata"]["name"]
+        where = f"kubernetes:{name if '-' in name or module not in SERVICES else name + '-api'}"
+        found.append(Process(where, module, env, files))
+    return found
+
+
+@pytest.mark.parametrize("process", kubernetes_processes(), ids=lambda p: p.where)
+def test_each_kubernetes_process_starts_for_production(process: Process, started: Any) -> None:
+    assert check(process, started(process)) == []
+
+
+def test_kubernetes_runs_every_service_as_an_api_and_a_worker_and_the_front_doors() -> None:
+    running = {(p.module, p.where.rsplit("-", 1)[-1]) for p in kubernetes_processes()}
+    for service in SERVICES:
+        assert {(service, "api"), (service, "worker")} <= running, service
+    assert {m for m, _ in running} >= {"gateway", "portal", "chassis.topics"}
+
+
+def test_the_committed_manifests_are_the_generators() -> None:
+    """The YAML is written from deploy/kubernetes/generate.py's table."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", KUBERNETES / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules["generate"] = generate  # its dataclass looks itself up there
+    spec.loader.exec_module(generate)
+    for path, text in generate.rendered().items():
+        assert path.read_text() == text, f"{path}: run deploy/kubernetes/generate.py"
+
+
+def test_only_the_gateway_and_the_portal_are_reachable_from_outside() -> None:
+    policies = list(yaml.safe_load_all((KUBERNETES / "base/network-policies.yaml").read_text()))
+    open_to_all = {
+        p["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+        for p in policies
+        if any("from" not in rule for rule in p["spec"].get("ingress", []))
+    }
+    assert open_to_all == {"gateway", "portal"}
+    deny = next(p for p in policies if p["metadata"]["name"] == "default-deny")
+    assert deny["spec"]["policyTypes"] == ["Ingress", "Egress"]
