@@ -279,3 +279,29 @@ def test_only_the_gateway_and_the_portal_are_reachable_from_outside() -> None:
     assert open_to_all == {"gateway", "portal"}
     deny = next(p for p in policies if p["metadata"]["name"] == "default-deny")
     assert deny["spec"]["policyTypes"] == ["Ingress", "Egress"]
+
+
+def test_every_alert_names_a_metric_the_suite_serves() -> None:
+    """deploy/monitoring/alerts.yaml: each permitsuite_* series an alert reads
+    is one the processes serve at /metrics (a histogram by its _count)."""
+    from prometheus_client import REGISTRY
+
+    import chassis.metrics
+
+    assert chassis.metrics.EMAILS_SENT is not None  # the registry holds the suite's metrics
+    served = {
+        sample
+        for collector in REGISTRY.collect()
+        for sample in (collector.name, f"{collector.name}_total", f"{collector.name}_count")
+    }
+    rules = yaml.safe_load((DEPLOY / "monitoring/alerts.yaml").read_text())
+    named = {
+        metric
+        for group in rules["groups"]
+        for rule in group["rules"]
+        for metric in re.findall(r"\b(permitsuite_\w+)", rule["expr"])
+    }
+    assert named and named <= served, named - served
+    for group in rules["groups"]:
+        for rule in group["rules"]:
+            assert rule["alert"] and rule["labels"]["severity"] in ("page", "ticket")

@@ -39,6 +39,11 @@ OUTBOX_REPUBLISHED = Counter(
     "Sent outbox events set pending again because the broker lost them",
     ["service", "topic"],
 )
+EMAILS_SENT = Counter(
+    "permitsuite_emails_total",
+    "Email send attempts, by outcome: sent, retried (tried again later), failed (for good)",
+    ["service", "outcome"],
+)
 DLQ_MESSAGES = Counter(
     "permitsuite_dlq_messages_total",
     "Messages sent to a dead-letter topic",

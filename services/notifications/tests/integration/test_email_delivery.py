@@ -11,7 +11,7 @@ from devstack.testing import eventually
 
 from chassis.app import ServiceRuntime
 from chassis.clock import ManualClock
-from chassis.metrics import EVENTS_CONSUMED
+from chassis.metrics import EMAILS_SENT, EVENTS_CONSUMED
 from contracts import Envelope
 from contracts.inspections import InspectionScheduled
 from contracts.payments import Allocation, PaymentRefunded, PaymentSettled
@@ -25,7 +25,10 @@ pytestmark = pytest.mark.integration
 async def test_smtp_outage_is_retried_by_the_sweep(
     notifications: ServiceRuntime, smtp_port: int, manual_clock: ManualClock
 ) -> None:
-    """Nothing acknowledged is lost: a failed send stays pending and is resent."""
+    """Nothing acknowledged is lost: a failed send stays pending and is resent;
+    the operator's email alert counts both (permitsuite_emails_total)."""
+    retried_before = EMAILS_SENT.labels("notifications", "retried")._value.get()
+    sent_before = EMAILS_SENT.labels("notifications", "sent")._value.get()
     await publish(notifications, event_envelope("evt-9", "late@example.org"))
     deliveries = notifications.db["deliveries"]
 
@@ -44,6 +47,8 @@ async def test_smtp_outage_is_retried_by_the_sweep(
         assert await worker.sweep_once() == 1
     assert [m["to"] for m in store.all()] == [["late@example.org"]]
     assert (await deliveries.find_one({"_id": "evt-9"}) or {})["status"] == "sent"
+    assert EMAILS_SENT.labels("notifications", "retried")._value.get() >= retried_before + 1
+    assert EMAILS_SENT.labels("notifications", "sent")._value.get() >= sent_before + 1
 
 
 async def test_invitation_uses_the_jurisdictions_branding(

@@ -21,6 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.clock import Clock
 from chassis.leases import NEVER, claim_one
+from chassis.metrics import EMAILS_SENT
 from chassis.mongo import TenantRepository, tenant_index
 from chassis.periodic import every
 from notifications.adapters.templates import RenderedEmail
@@ -122,11 +123,13 @@ class DeliveryWorker:
                     }
                 },
             )
+            EMAILS_SENT.labels("notifications", "failed" if failed else "retried").inc()
             return False
         await self.collection.update_one(
             {"_id": delivery["_id"], "lease_owner": self.owner},
             {"$set": {"status": "sent", "sent_at": self.clock.now()}},
         )
+        EMAILS_SENT.labels("notifications", "sent").inc()
         return True
 
     async def send_now(self, delivery_id: str) -> bool:
