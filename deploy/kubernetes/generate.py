@@ -70,7 +70,13 @@ PROCESSES = [
         "payments",
         8104,
         "PAYMENTS",
-        secrets=["mongodb_url", "kafka_sasl_password", "provider_api_key", "webhook_secret"],
+        secrets=[
+            "mongodb_url",
+            "kafka_sasl_password",
+            "provider_api_key",
+            "webhook_secret",
+            "accounts_key",
+        ],
         env={"JWKS_URL": IDENTITY_JWKS, "PROVIDER": "stripe"},
         config=["RETURN_URL"],
         egress=[443],  # the payment provider's API
@@ -133,6 +139,7 @@ SECRET_KEYS = {
     "kafka_sasl_password": "kafka_password",
     "signing_key": "identity_signing_key",
     "webhook_secret": "provider_webhook_secret",
+    "accounts_key": "payments_accounts_key",
     "gateway_proxy_secret": "proxy_secret",
     "session_secret": "portal_session_secret",
 }

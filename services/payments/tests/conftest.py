@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from cryptography.fernet import Fernet
 from devstack.testing import TestScope, eventually
 from devstack.testing.tokens import LocalIssuer
 from sandboxpay.app import Sandbox, SandboxSettings, create_sandbox_app
@@ -33,6 +34,7 @@ SETTINGS: dict[str, Any] = {
 }
 API_KEY = "sbx-test-api-key"
 WEBHOOK_SECRET = "whsec-test-secret"
+ACCOUNTS_KEY = Fernet.generate_key().decode()  # seals jurisdictions' own accounts' keys
 
 ISSUER = LocalIssuer()
 JWKS = ISSUER.jwks()
@@ -167,6 +169,7 @@ def payments_settings(scope: TestScope, **overrides: Any) -> PaymentsSettings:
             "payments",
             provider_api_key=API_KEY,
             webhook_secret=WEBHOOK_SECRET,
+            accounts_key=ACCOUNTS_KEY,
             reconcile_interval_seconds=3600,  # tests drive reconciliation themselves
             **overrides,
         )
@@ -197,8 +200,13 @@ async def harness(
     to_sandbox = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=sandbox_asgi), base_url="http://sandbox"
     )
-    provider = SandboxProvider("http://sandbox", API_KEY, WEBHOOK_SECRET, http=to_sandbox)
-    app = create_app(settings, manual_clock, provider)
+
+    def reach_sandbox(name: str, key: str, secret: str) -> SandboxProvider:
+        return SandboxProvider("http://sandbox", key, secret, http=to_sandbox)
+
+    app = create_app(
+        settings, manual_clock, reach_sandbox("sandbox", API_KEY, WEBHOOK_SECRET), reach_sandbox
+    )
     app.state.runtime.verifier = TokenVerifier(
         issuer="permitsuite-identity", audience="permitsuite", clock=manual_clock, jwks=JWKS
     )

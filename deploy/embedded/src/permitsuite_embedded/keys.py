@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 from permitsuite_embedded.demo import DEMO_USERS
 
 
@@ -29,6 +31,9 @@ def load_or_create(path: Path) -> dict[str, Any]:
             if name not in values:  # data folders from before this secret existed
                 values[name] = secrets.token_urlsafe(32)
                 added = True
+        if "accounts_key" not in values:
+            values["accounts_key"] = Fernet.generate_key().decode()
+            added = True
         for _, email, *_ in DEMO_USERS:  # demo users added since
             if email not in values["passwords"]:
                 values["passwords"][email] = secrets.token_urlsafe(12)
@@ -50,6 +55,7 @@ def load_or_create(path: Path) -> dict[str, Any]:
         "webhook_secret": secrets.token_urlsafe(32),
         "portal_secret": secrets.token_urlsafe(32),
         "proxy_secret": secrets.token_urlsafe(32),
+        "accounts_key": Fernet.generate_key().decode(),  # payments' merchant accounts' keys
         "passwords": {email: secrets.token_urlsafe(12) for _, email, *_ in DEMO_USERS},
     }
     path.write_text(json.dumps(values, indent=2))

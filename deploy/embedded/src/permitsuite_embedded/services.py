@@ -100,6 +100,7 @@ def definitions(
                 "PAYMENTS_SANDBOX_URL": url(a.sandbox_port),
                 "PAYMENTS_PROVIDER_API_KEY": keys["sandbox_api_key"],
                 "PAYMENTS_WEBHOOK_SECRET": keys["webhook_secret"],
+                "PAYMENTS_ACCOUNTS_KEY": keys["accounts_key"],
                 "PAYMENTS_RETURN_URL": f"{url(a.portal_port)}/payments/return",
             },
         ),

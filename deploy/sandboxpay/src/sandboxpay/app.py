@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import secrets
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -23,11 +22,24 @@ from chassis.errors import (
 )
 from chassis.money import Money
 from sandboxpay.page import PAGE
-from sandboxpay.settings import CheckoutIn, RefundIn, SandboxSettings
-from sandboxpay.store import Sandbox
+from sandboxpay.settings import AccountIn, CheckoutIn, RefundIn, SandboxSettings
+from sandboxpay.store import PLATFORM, Sandbox
 
 __all__ = ["Sandbox", "SandboxSettings", "create_sandbox_app"]
 Doc = dict[str, Any]
+
+
+async def merchant(request: Request, authorization: Annotated[str, Header()] = "") -> str:
+    """The account whose API key the call carries."""
+    sandbox: Sandbox = request.app.state.sandbox
+    scheme, _, key = authorization.partition(" ")
+    found = await sandbox.account_of_key(key) if scheme == "Bearer" and key else None
+    if found is None:
+        raise Unauthorized("a valid sandbox API key is required")
+    return str(found["_id"])
+
+
+Merchant = Annotated[str, Depends(merchant)]
 
 
 def create_sandbox_app(
@@ -61,34 +73,36 @@ def create_sandbox_app(
     app.state.sandbox = sandbox
     install_problem_handlers(app)
 
-    def api_key(authorization: Annotated[str, Header()] = "") -> None:
-        expected = f"Bearer {settings.api_key.get_secret_value()}"
-        if not secrets.compare_digest(authorization.encode(), expected.encode()):
-            raise Unauthorized("a valid sandbox API key is required")
-
-    auth = Depends(api_key)
-
     @app.get("/health/ready")
     async def ready() -> dict[str, str]:
         await sandbox.db.command("ping")
         return {"status": "ready"}
 
-    @app.post("/v1/checkouts", dependencies=[auth], status_code=201)
-    async def create_checkout(body: CheckoutIn, request: Request) -> Doc:
-        return await sandbox.create(body, str(request.base_url))
+    @app.post("/v1/accounts", status_code=201)
+    async def open_account(body: AccountIn, account: Merchant) -> Doc:
+        """A merchant account for one jurisdiction, opened with the platform's key
+        (as a provider's dashboard would); its API key and webhook secret, once."""
+        if account != PLATFORM:
+            raise Unauthorized("accounts are opened with the platform's API key")
+        return await sandbox.open_account(body)
 
-    @app.get("/v1/checkouts/{checkout_id}", dependencies=[auth])
-    async def get_checkout(checkout_id: str, request: Request) -> Doc:
-        return sandbox.view(await sandbox.get(checkout_id), str(request.base_url))
+    @app.post("/v1/checkouts", status_code=201)
+    async def create_checkout(body: CheckoutIn, request: Request, account: Merchant) -> Doc:
+        return await sandbox.create(body, str(request.base_url), account)
 
-    @app.post("/v1/checkouts/{checkout_id}/expire", dependencies=[auth])
-    async def expire_checkout(checkout_id: str, request: Request) -> Doc:
+    @app.get("/v1/checkouts/{checkout_id}")
+    async def get_checkout(checkout_id: str, request: Request, account: Merchant) -> Doc:
+        return sandbox.view(await sandbox.get(checkout_id, account), str(request.base_url))
+
+    @app.post("/v1/checkouts/{checkout_id}/expire")
+    async def expire_checkout(checkout_id: str, request: Request, account: Merchant) -> Doc:
+        await sandbox.get(checkout_id, account)  # only the account's own
         doc = await sandbox.complete(checkout_id, "expire", None, deliver=True)
         return sandbox.view(doc, str(request.base_url))
 
-    @app.post("/v1/refunds", dependencies=[auth], status_code=201)
-    async def create_refund(body: RefundIn) -> Doc:
-        doc = await sandbox.refund(body)
+    @app.post("/v1/refunds", status_code=201)
+    async def create_refund(body: RefundIn, account: Merchant) -> Doc:
+        doc = await sandbox.refund(body, account)
         return {"id": doc["_id"], "amount_minor": doc["amount_minor"]}
 
     @app.get("/pay/{checkout_id}", response_class=HTMLResponse)

@@ -45,6 +45,13 @@ class CheckoutIn(BaseModel):
     expires_at: datetime
 
 
+class AccountIn(BaseModel):
+    """A merchant account of the sandbox (as a real provider's dashboard makes one)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    webhook_url: str = Field(min_length=1, max_length=2000, description="its webhook endpoint")
+
+
 class RefundIn(BaseModel):
     checkout_id: str
     amount_minor: int = Field(gt=0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import random
@@ -20,10 +21,17 @@ from chassis.errors import Conflict, NotFound
 from chassis.leases import NEVER, claim_one
 from chassis.mongo import create_client
 from contracts import webhook_signing as signing
-from sandboxpay.settings import CheckoutIn, RefundIn, SandboxSettings
+from sandboxpay.settings import AccountIn, CheckoutIn, RefundIn, SandboxSettings
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
+
+
+PLATFORM = "acct_platform"  # the account of SANDBOXPAY_API_KEY (the installation's)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class Sandbox:
@@ -38,16 +46,57 @@ class Sandbox:
         self.owner = f"sandbox-{secrets.token_hex(4)}"
 
     async def ensure_indexes(self) -> None:
+        await self.db["accounts"].create_index("api_key_hash", unique=True)
         await self.db["checkouts"].create_index("payment_id", unique=True)
         await self.db["refunds"].create_index("idempotency_key", unique=True)
         await self.db["webhooks"].create_index([("delivered", ASCENDING), ("due_at", ASCENDING)])
 
+    # -- merchant accounts -----------------------------------------------------
+    def platform(self) -> Doc:
+        """The account of the configured API key (the installation's own)."""
+        return {
+            "_id": PLATFORM,
+            "name": "platform",
+            "webhook_url": self.settings.webhook_url,
+            "webhook_secret": self.settings.webhook_secret.get_secret_value(),
+        }
+
+    async def account_of_key(self, api_key: str) -> Doc | None:
+        """The account an API key is of; None: no account has that key."""
+        platform = self.settings.api_key.get_secret_value()
+        if secrets.compare_digest(api_key.encode(), platform.encode()):
+            return self.platform()
+        return await self.db["accounts"].find_one({"api_key_hash": _hash(api_key)})
+
+    async def account(self, account_id: str) -> Doc:
+        if account_id == PLATFORM:
+            return self.platform()
+        found = await self.db["accounts"].find_one({"_id": account_id})
+        if found is None:
+            raise NotFound("no such account")
+        return found
+
+    async def open_account(self, body: AccountIn) -> Doc:
+        """A new merchant account: its keys are shown this once."""
+        api_key, secret = "sk_sbx_" + secrets.token_hex(16), "whsec_" + secrets.token_hex(16)
+        doc = {
+            "_id": "acct_" + secrets.token_hex(8),
+            "name": body.name,
+            "webhook_url": body.webhook_url,
+            "webhook_secret": secret,
+            "api_key_hash": _hash(api_key),
+            "created_at": self.clock.now(),
+        }
+        await self.db["accounts"].insert_one(doc)
+        return {"id": doc["_id"], "api_key": api_key, "webhook_secret": secret}
+
     # -- checkouts ---------------------------------------------------------------
-    async def create(self, body: CheckoutIn, base_url: str) -> Doc:
+    async def create(self, body: CheckoutIn, base_url: str, account_id: str = PLATFORM) -> Doc:
         existing = await self.db["checkouts"].find_one({"payment_id": body.payment_id})
         if existing is None:
             doc = {
                 "_id": "cs_" + secrets.token_hex(12),
+                "account_id": account_id,
                 **body.model_dump(),
                 "status": "open",
                 "created_at": self.clock.now(),
@@ -70,11 +119,13 @@ class Sandbox:
             "method": doc.get("paid_method"),
             "payment_id": doc["payment_id"],
             "amount_minor": doc["amount_minor"],
+            "account_id": doc.get("account_id", PLATFORM),
         }
 
-    async def get(self, checkout_id: str) -> Doc:
+    async def get(self, checkout_id: str, account_id: str | None = None) -> Doc:
+        """A checkout; ``account_id``: only that account's (another's is 404)."""
         doc = await self.db["checkouts"].find_one({"_id": checkout_id})
-        if doc is None:
+        if doc is None or account_id not in (None, doc.get("account_id", PLATFORM)):
             raise NotFound("no such checkout")
         if doc["status"] == "open" and _aware(doc["expires_at"]) <= self.clock.now():
             return await self.complete(checkout_id, "expire", None, deliver=True)
@@ -109,10 +160,11 @@ class Sandbox:
             await self.enqueue(f"checkout.{status}", doc)
         return doc
 
-    async def refund(self, body: RefundIn) -> Doc:
+    async def refund(self, body: RefundIn, account_id: str = PLATFORM) -> Doc:
         existing = await self.db["refunds"].find_one({"idempotency_key": body.idempotency_key})
         if existing is not None:
             return existing
+        await self.get(body.checkout_id, account_id)  # only the account's own checkouts
         checkout = await self.db["checkouts"].find_one_and_update(
             {
                 "_id": body.checkout_id,
@@ -156,6 +208,7 @@ class Sandbox:
             [
                 {
                     "body": body,
+                    "account_id": checkout.get("account_id", PLATFORM),
                     "due_at": now,
                     "order": random.random(),
                     "delivered": False,
@@ -184,15 +237,14 @@ class Sandbox:
             if item is None:
                 return acked
             body = item["body"].encode()
+            account = await self.account(item.get("account_id", PLATFORM))
             headers = {
                 "Content-Type": "application/json",
-                signing.HEADER: signing.sign(
-                    self.settings.webhook_secret.get_secret_value(), body, now
-                ),
+                signing.HEADER: signing.sign(account["webhook_secret"], body, now),
             }
             ok = False
             try:
-                r = await self.http.post(self.settings.webhook_url, content=body, headers=headers)
+                r = await self.http.post(account["webhook_url"], content=body, headers=headers)
                 ok = r.is_success
             except httpx.HTTPError:
                 log.info("webhook delivery failed; will retry", exc_info=True)

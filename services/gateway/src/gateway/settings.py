@@ -76,6 +76,7 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/payments/**", service="payments", auth="required"),
     Route(pattern="/v1/jurisdictions/*/counter-payments", service="payments", auth="required"),
     Route(pattern="/v1/jurisdictions/*/staff/payments", service="payments", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/merchant-account", service="payments", auth="required"),
     Route(pattern="/v1/jurisdictions/*/inspection-settings", service="inspections"),
     Route(pattern="/v1/jurisdictions/*/inspection-dates", service="inspections", auth="required"),
     Route(pattern="/v1/jurisdictions/*/inspections", service="inspections", auth="required"),
@@ -85,6 +86,7 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/public-inspections", service="inspections"),
     # the provider's signed webhook and the payer's return page carry no token
     Route(pattern="/v1/webhooks/payments/*", service="payments"),
+    Route(pattern="/v1/webhooks/payments/*/*", service="payments"),
     Route(pattern="/v1/payments/return", service="payments"),
 ]
 

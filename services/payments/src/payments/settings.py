@@ -24,6 +24,12 @@ class PaymentsSettings(ServiceSettings):
     webhook_secret: SecretStr = Field(
         default=SecretStr(""), description="verifies provider webhooks (Stripe: whsec_…)"
     )
+    accounts_key: SecretStr | None = Field(
+        default=None,
+        description="encrypts jurisdictions' own merchant accounts' keys: a Fernet key "
+        "(cryptography.fernet.Fernet.generate_key()); unset, every jurisdiction is paid into "
+        "the installation's account",
+    )
     webhook_tolerance_seconds: int = Field(default=300, ge=10, le=3600)
     return_url: str = Field(
         default="http://127.0.0.1:8000/v1/payments/return",

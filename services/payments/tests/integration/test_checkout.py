@@ -146,7 +146,7 @@ async def test_idempotency_key_same_different_missing_and_concurrent(harness: An
     assert missing.json()["errors"][0]["loc"][-1] == "Idempotency-Key"
 
     # hold the first request inside the provider call
-    provider = harness.app.state.payments.service.provider
+    provider = harness.app.state.payments.service.accounts.default.provider
     gate, entered = asyncio.Event(), asyncio.Event()
     real_create = provider.create_checkout
 

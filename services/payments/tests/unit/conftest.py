@@ -112,7 +112,7 @@ class World:
                 **kw,
             )
         )
-        return await handle_webhook(self.svc, b"{}", {})
+        return await handle_webhook(self.svc, self.provider.name, b"{}", {})
 
     async def load(self, collection: str, key: str) -> dict[str, Any]:
         return dict(self.uow.stores[collection][key])

@@ -20,8 +20,10 @@ from payments.domain.payment import Payment
 from payments.domain.receivable import Receivable
 from payments.domain.refund import Refund
 from payments.service_layer.provider import (
+    INSTALLATION,
     CheckoutRequest,
     HostedCheckout,
+    MerchantAccount,
     ProviderError,
     ProviderEvent,
     ProviderStatus,
@@ -160,6 +162,27 @@ class FakeProvider:
         return f"rf-{idempotency_key}"
 
 
+class FakeMerchantAccounts:
+    """The installation's account (``provider``), and jurisdictions' own ones
+    (``own``, by id; ``current``: each jurisdiction's now)."""
+
+    def __init__(self, provider: FakeProvider) -> None:
+        self.default = MerchantAccount(INSTALLATION, provider)
+        self.own: dict[str, MerchantAccount] = {}
+        self.current: dict[str, str] = {}
+
+    def give(self, jurisdiction_id: str, account_id: str, provider: FakeProvider) -> None:
+        self.own[account_id] = MerchantAccount(account_id, provider)
+        self.current[jurisdiction_id] = account_id
+
+    async def of(self, jurisdiction_id: str) -> MerchantAccount:
+        found = self.current.get(jurisdiction_id)
+        return self.own[found] if found else self.default
+
+    async def by_id(self, jurisdiction_id: str, account_id: str | None) -> MerchantAccount:
+        return self.own.get(account_id or INSTALLATION, self.default)
+
+
 def fake_service(uow: FakeUnitOfWork, provider: FakeProvider) -> PaymentsService:
     units: Units[PaymentsUnitOfWork] = Units(uow, FakePaymentsUnitOfWork)
 
@@ -171,7 +194,7 @@ def fake_service(uow: FakeUnitOfWork, provider: FakeProvider) -> PaymentsService
     return PaymentsService(
         units=units,
         clock=clock,
-        provider=provider,
+        accounts=FakeMerchantAccounts(provider),
         locate_payment=locate,
         reservation_minutes=30,
         return_url="https://portal/return",

@@ -54,6 +54,7 @@ class Payment(Aggregate):
     absorbed_fee: Money = field(default_factory=lambda: Money(0))  # the jurisdiction bears it
     refunded_total: Money = field(default_factory=lambda: Money(0))
     provider: str | None = None
+    merchant_account_id: str | None = None  # the account paid into (None: the installation's)
     provider_ref: str | None = None
     hosted_url: str | None = None
     expires_at: datetime | None = None

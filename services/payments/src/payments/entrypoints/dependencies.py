@@ -19,10 +19,6 @@ class PaymentsApp:
     runtime: ServiceRuntime
     service: PaymentsService
 
-    @property
-    def provider_name(self) -> str:
-        return self.service.provider.name
-
 
 async def get_app(request: Request) -> PaymentsApp:
     return request.app.state.payments  # type: ignore[no-any-return]

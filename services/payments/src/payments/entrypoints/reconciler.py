@@ -72,10 +72,11 @@ class Reconciler:
             return str(
                 await units.run(jurisdiction_id, lambda uow: fail(pid, "provider-error", uow))
             )
+        account = await self.svc.accounts.by_id(jurisdiction_id, doc.get("merchant_account_id"))
         try:
-            status: ProviderStatus = await self.svc.provider.status(doc["provider_ref"])
+            status: ProviderStatus = await account.provider.status(doc["provider_ref"])
             if status.outcome == "pending" and self.svc.clock.now() >= doc["expires_at"]:
-                status = await self.svc.provider.expire(doc["provider_ref"])
+                status = await account.provider.expire(doc["provider_ref"])
         except ProviderError:
             log.warning("provider unreachable while reconciling %s", pid, exc_info=True)
             return "unreachable"

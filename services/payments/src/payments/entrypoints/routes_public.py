@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from chassis.errors import NotFound, problem_responses
+from chassis.errors import problem_responses
 from payments.entrypoints.dependencies import App
 from payments.service_layer import webhooks
 
@@ -14,13 +14,26 @@ public = APIRouter(tags=["payments"], responses=problem_responses(400))
 
 @public.post(
     "/v1/webhooks/payments/{provider}",
-    summary="Provider webhook (signed; the only way an online payment settles)",
+    summary="Provider webhook for the installation's merchant account (signed)",
     responses=problem_responses(404),
 )
 async def webhook(provider: str, request: Request, app: App) -> dict[str, str]:
-    if provider != app.provider_name:
-        raise NotFound("no such provider")
-    result = await webhooks.handle_webhook(app.service, await request.body(), request.headers)
+    body = await request.body()
+    return {"result": await webhooks.handle_webhook(app.service, provider, body, request.headers)}
+
+
+@public.post(
+    "/v1/webhooks/payments/{provider}/{jurisdiction_id}",
+    summary="Provider webhook for a jurisdiction's own merchant account (signed with its secret)",
+    responses=problem_responses(404),
+)
+async def account_webhook(
+    provider: str, jurisdiction_id: str, request: Request, app: App
+) -> dict[str, str]:
+    body = await request.body()
+    result = await webhooks.handle_webhook(
+        app.service, provider, body, request.headers, jurisdiction_id
+    )
     return {"result": result}
 
 

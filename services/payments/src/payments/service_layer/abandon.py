@@ -35,7 +35,8 @@ async def cancel_checkout(
     outcome, method = "canceled", None
     if payment.get("provider_ref"):
         try:
-            status = await svc.provider.expire(payment["provider_ref"])
+            account = await svc.accounts.by_id(jurisdiction_id, payment.get("merchant_account_id"))
+            status = await account.provider.expire(payment["provider_ref"])
         except ProviderError:
             raise ProviderUnavailable(
                 "the payment provider did not answer; nothing was changed — try again"

@@ -16,7 +16,12 @@ from payments.domain.errors import CartEmpty, ProviderUnavailable
 from payments.domain.payment import Payment
 from payments.service_layer.cart import online_settings, summary
 from payments.service_layer.commands import Checkout
-from payments.service_layer.provider import CheckoutRequest, HostedCheckout, ProviderError
+from payments.service_layer.provider import (
+    CheckoutRequest,
+    HostedCheckout,
+    MerchantAccount,
+    ProviderError,
+)
 from payments.service_layer.unit_of_work import PaymentsService, PaymentsUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -24,7 +29,11 @@ Doc = dict[str, Any]
 
 
 async def _create(
-    svc: PaymentsService, cmd: Checkout, payment_id: str, uow: PaymentsUnitOfWork
+    svc: PaymentsService,
+    cmd: Checkout,
+    payment_id: str,
+    account: MerchantAccount,
+    uow: PaymentsUnitOfWork,
 ) -> Payment:
     cart = await summary(cmd.actor, cmd.method, uow)
     await online_settings(uow)
@@ -47,7 +56,8 @@ async def _create(
         account_id=cmd.actor.account_id,
         at=uow.now,
         by=cmd.actor.account_id,
-        provider=svc.provider.name,
+        provider=account.provider.name,
+        merchant_account_id=account.id,
         expires_at=expires,
     )
     await uow.reservations.hold(payment.line_keys, payment.id, until=expires, now=uow.now)
@@ -60,7 +70,10 @@ async def start_checkout(svc: PaymentsService, cmd: Checkout) -> Payment:
     request's Idempotency-Key — then the provider opens its page."""
     require_member(cmd.actor, cmd.jurisdiction_id)
     payment_id = "pay_" + uuid4().hex
-    created = await svc.units.run(cmd.jurisdiction_id, partial(_create, svc, cmd, payment_id))
+    account = await svc.accounts.of(cmd.jurisdiction_id)  # its own, or the installation's
+    created = await svc.units.run(
+        cmd.jurisdiction_id, partial(_create, svc, cmd, payment_id, account)
+    )
     return await open_with_provider(svc, created)
 
 
@@ -83,8 +96,9 @@ async def open_with_provider(svc: PaymentsService, payment: Payment) -> Payment:
     jurisdiction_id, payment_id = payment.jurisdiction_id, payment.id
     assert payment.expires_at is not None, "an online payment is reserved until a time"
     numbers = ", ".join(i["number"] for i in payment.items)
+    account = await svc.accounts.by_id(payment.jurisdiction_id, payment.merchant_account_id)
     try:
-        hosted = await svc.provider.create_checkout(
+        hosted = await account.provider.create_checkout(
             CheckoutRequest(
                 payment_id=payment_id,
                 jurisdiction_id=jurisdiction_id,

@@ -139,8 +139,9 @@ async def complete_refund(svc: PaymentsService, jurisdiction_id: str, refund_id:
     refund, payment = pending
     provider_ref = None
     if payment.channel == "online":
-        try:
-            provider_ref = await svc.provider.refund(
+        account = await svc.accounts.by_id(jurisdiction_id, payment.merchant_account_id)
+        try:  # to the account the payment was made on, whichever is current now
+            provider_ref = await account.provider.refund(
                 payment.provider_ref or "", refund.amount_minor, idempotency_key=refund_id
             )
         except ProviderError:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 Outcome = Literal["succeeded", "declined", "canceled", "expired", "pending"]
 
@@ -86,4 +86,57 @@ class PaymentProvider(Protocol):
 
     async def refund(self, provider_ref: str, amount_minor: int, idempotency_key: str) -> str:
         """Refund part or all of a succeeded checkout; returns the refund's reference."""
+        ...
+
+
+INSTALLATION = "installation"
+"""The account of a jurisdiction without one of its own: the installation's
+(``PAYMENTS_PROVIDER_API_KEY``)."""
+
+
+@dataclass(frozen=True)
+class MerchantAccount:
+    """Where payments are paid into, and the provider client that speaks for
+    it: its keys are its own, and so is its webhook signing secret."""
+
+    id: str
+    provider: PaymentProvider
+
+
+class MerchantAccounts(Protocol):
+    """Each jurisdiction's merchant account (issue 25): its new payments go to
+    its own account if it has one, else to the installation's; a payment
+    stays with the account it was made on (refunds, reconciliation), even
+    after the jurisdiction changes accounts."""
+
+    default: MerchantAccount
+
+    async def of(self, jurisdiction_id: str) -> MerchantAccount:
+        """The account a jurisdiction's new payments go to."""
+        ...
+
+    async def by_id(self, jurisdiction_id: str, account_id: str | None) -> MerchantAccount:
+        """The jurisdiction's account a payment was made on (None: the installation's)."""
+        ...
+
+    async def current(self, jurisdiction_id: str) -> dict[str, Any] | None:
+        """The record of the jurisdiction's own account now (its keys sealed), if any."""
+        ...
+
+    async def replace(
+        self,
+        jurisdiction_id: str,
+        *,
+        provider: str,
+        api_key: str,
+        webhook_secret: str,
+        label: str | None,
+        by: str,
+        at: datetime,
+    ) -> dict[str, Any]:
+        """A new account of the jurisdiction, current from now on; the old ones are kept."""
+        ...
+
+    async def retire(self, jurisdiction_id: str, *, by: str, at: datetime) -> bool:
+        """New payments go to the installation's account again; False: they did already."""
         ...

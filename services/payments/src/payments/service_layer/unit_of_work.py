@@ -16,7 +16,7 @@ from chassis.uow import Units
 from payments.domain.payment import Payment
 from payments.domain.receivable import Receivable
 from payments.domain.refund import Refund
-from payments.service_layer.provider import PaymentProvider
+from payments.service_layer.provider import MerchantAccounts
 
 Doc = dict[str, Any]
 
@@ -110,8 +110,9 @@ class PaymentsService:
 
     units: PaymentsUnits
     clock: Clock
-    provider: PaymentProvider
+    accounts: MerchantAccounts
     locate_payment: Callable[[str], Awaitable[str | None]]
     reservation_minutes: int
     return_url: str
     in_progress_seconds: float
+    providers: tuple[str, ...] = ("stripe", "sandbox")  # production: stripe only
