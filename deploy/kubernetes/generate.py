@@ -106,7 +106,7 @@ PROCESSES = [
         "GATEWAY",
         service=False,
         public=True,
-        secrets=["proxy_secret"],
+        secrets=["proxy_secret", "rate_limit_storage"],  # limits shared by every replica
         env={
             "SERVICES": (
                 '{"identity": "http://identity:8101", "registration": '
@@ -140,6 +140,7 @@ SECRET_KEYS = {
     "signing_key": "identity_signing_key",
     "webhook_secret": "provider_webhook_secret",
     "accounts_key": "payments_accounts_key",
+    "rate_limit_storage": "mongodb_url",
     "gateway_proxy_secret": "proxy_secret",
     "session_secret": "portal_session_secret",
 }

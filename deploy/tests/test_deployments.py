@@ -56,14 +56,14 @@ class Process:
     where: str
     module: str
     env: dict[str, str]
-    secret_files: set[str]
+    secret_files: dict[str, str]  # the file's name → the secret it holds
 
 
 def _dummy_secret(name: str) -> str:
     """A stand-in for a secret file's content, of the kind the setting takes."""
-    if name.endswith("mongodb_url"):
+    if name == "mongodb_url":
         return "mongodb://permitsuite:pw@mongo-1,mongo-2,mongo-3/?replicaSet=rs0&tls=true"
-    if name.endswith("signing_key"):
+    if name == "identity_signing_key":
         from identity.adapters.jwt_keys import generate_private_key_pem
 
         return generate_private_key_pem()
@@ -99,7 +99,10 @@ def compose_processes() -> list[Process]:
         env = {
             k: _interpolated(v, variables) for k, v in (service.get("environment") or {}).items()
         }
-        files = {s["target"] if isinstance(s, dict) else s for s in service.get("secrets") or []}
+        files = dict(
+            (s["target"], s["source"]) if isinstance(s, dict) else (s, s)
+            for s in service.get("secrets") or []
+        )
         found.append(Process(f"compose:{name}", command[2], env, files))
     return found
 
@@ -125,8 +128,8 @@ def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
                 monkeypatch.delenv(variable)
         files = tmp_path / process.where.replace(":", "-")
         files.mkdir()
-        for name in process.secret_files:
-            (files / name).write_text(_dummy_secret(name))
+        for name, secret in process.secret_files.items():
+            (files / name).write_text(_dummy_secret(secret))
         monkeypatch.setenv(SECRETS_DIR, str(files))
         for variable, value in process.env.items():
             if variable != SECRETS_DIR:  # the directory above stands in for the mount
@@ -177,6 +180,13 @@ def test_each_compose_process_starts_for_production(process: Process, started: A
     assert check(process, started(process)) == []
 
 
+@pytest.mark.parametrize("processes", [compose_processes, lambda: kubernetes_processes()])
+def test_gateway_replicas_share_their_rate_limits(processes: Any, started: Any) -> None:
+    """Every gateway replica counts the same requests: in the replica set."""
+    [gateway] = [p for p in processes() if p.module == "gateway"]
+    assert started(gateway).rate_limit_storage.startswith("mongodb://")
+
+
 def test_compose_runs_every_service_as_an_api_and_a_worker_and_the_front_doors() -> None:
     running = {(p.module, p.where.rsplit("-", 1)[-1]) for p in compose_processes()}
     for service in SERVICES:
@@ -197,7 +207,7 @@ def test_the_check_finds_a_secret_in_plain_text_and_a_local_address(started: Any
             "REGISTRATION_KAFKA_TOPIC_PREFIX": "acme.",
             "REGISTRATION_INTERNAL_TOKEN": "generated-in-the-environment-0123",
         },
-        {"registration_mongodb_url"},
+        {"registration_mongodb_url": "mongodb_url"},
     )
     problems = check(leaky, started(leaky))
     assert "compose:registration-api: secret REGISTRATION_INTERNAL_TOKEN in plain text" in problems
@@ -232,7 +242,7 @@ def kubernetes_processes() -> list[Process]:
                 ref = variable["valueFrom"]["configMapKeyRef"]
                 env[variable["name"]] = config[ref["key"]]
         files = {
-            item["path"]
+            item["path"]: item["key"]
             for volume in pod["volumes"]
             if "secret" in volume
             for item in volume["secret"]["items"]

@@ -27,7 +27,7 @@ from gateway.meta import router as meta_router
 from gateway.proxy import CATCH_ALL, Proxy
 from gateway.proxy import METHODS as PROXY_METHODS
 from gateway.queues import router as queues_router
-from gateway.ratelimits import RateLimits
+from gateway.ratelimits import RateLimits, windows_for
 from gateway.settings import GatewaySettings
 from gateway.shedding import LoadShedding
 from gateway.upstreams import Admission, Upstreams
@@ -71,6 +71,7 @@ def create_app(
             yield
         finally:
             await upstreams.aclose()
+            await windows.close()
 
     app = FastAPI(
         title="Permitsuite gateway",
@@ -86,7 +87,8 @@ def create_app(
     app.include_router(dashboard_router)
     app.include_router(queues_router)
 
-    proxy = Proxy(settings, RateLimits(settings.rate_limits, settings.rate_limit_storage))
+    windows = windows_for(settings.rate_limit_storage, clock)
+    proxy = Proxy(settings, RateLimits(settings.rate_limits, windows))
     app.add_api_route(CATCH_ALL, proxy, methods=list(PROXY_METHODS), include_in_schema=False)
     _middleware(app, settings)
     return app

@@ -145,7 +145,8 @@ class GatewaySettings(Settings):
     rate_limits: list[RateLimit] = Field(default_factory=lambda: list(DEFAULT_RATE_LIMITS))
     rate_limit_storage: str = Field(
         default="async+memory://",
-        description="per replica in memory; e.g. async+redis://host:6379 to share between replicas",
+        description="async+memory://: per gateway process; mongodb://…: shared by every "
+        "gateway replica, in the database the suite already has (database permitsuite_gateway)",
     )
     cors_origins: list[str] = Field(
         default_factory=list,
