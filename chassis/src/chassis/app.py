@@ -36,6 +36,7 @@ from chassis.outbox import Outbox
 from chassis.problems import install_refusal_handler
 from chassis.recovery import BrokerWatch
 from chassis.settings import ServiceSettings
+from chassis.tracing import trace_app
 from chassis.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -205,4 +206,5 @@ def create_service_app(
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(ObservabilityMiddleware, service=runtime.service)
+    trace_app(app, runtime.service)  # off unless a collector is configured
     return app

@@ -37,6 +37,7 @@ from chassis.handlers import EventContext, PermanentError, Route, RoutedConsumer
 from chassis.kafka import EventPublisher
 from chassis.metrics import EVENTS_CONSUMED
 from chassis.pacing import FetchPacing
+from chassis.tracing import consuming
 from chassis.uow import Transaction, UnitOfWork
 from contracts import Envelope, EnvelopeError
 
@@ -264,7 +265,9 @@ class ConsumerRuntime:
         correlation = correlation_id_var.set(item.envelope.correlationid)
         causation = causation_id_var.set(item.envelope.id)
         try:
-            await item.route.handler(item.event, EventContext(envelope=item.envelope, tx=tx))
+            envelope = item.envelope
+            with consuming(f"consume {envelope.type}", envelope.traceparent, envelope.tracestate):
+                await item.route.handler(item.event, EventContext(envelope=envelope, tx=tx))
         finally:
             correlation_id_var.reset(correlation)
             causation_id_var.reset(causation)

@@ -22,6 +22,7 @@ from chassis.faults import failpoint
 from chassis.idempotency import PendingKey, record_in_transaction
 from chassis.mongo import TenantRepository
 from chassis.outbox import Outbox
+from chassis.tracing import current_traceparent, in_this_context
 from contracts import Envelope, IntegrationEvent
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,10 @@ class Transaction:
         return cls(self.db, jurisdiction_id, self.session)
 
     def emit(self, event: IntegrationEvent, *, jurisdiction_id: str | None) -> Envelope:
+        traceparent, tracestate = current_traceparent()  # the trace continues in its consumers
         envelope = Envelope(
+            traceparent=traceparent,
+            tracestate=tracestate,
             source=f"/permitsuite/{self._runner.service}",
             type=event.event_type,
             time=self.clock.now(),
@@ -60,7 +64,7 @@ class Transaction:
         return envelope
 
     def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
-        self.after_commit_callbacks.append(callback)
+        self.after_commit_callbacks.append(in_this_context(callback))
 
 
 class UnitOfWork:

@@ -37,6 +37,10 @@ class Envelope(BaseModel):
     jurisdiction: str | None = None
     correlationid: str = Field(min_length=1)
     causationid: str | None = None
+    traceparent: str | None = Field(
+        default=None, description="W3C trace context (CloudEvents distributed tracing extension)"
+    )
+    tracestate: str | None = None
     specversion: str = SPEC_VERSION
     datacontenttype: str = CONTENT_TYPE
     data: dict[str, Any]
@@ -57,6 +61,10 @@ class Envelope(BaseModel):
             headers["ce_jurisdiction"] = self.jurisdiction
         if self.causationid is not None:
             headers["ce_causationid"] = self.causationid
+        if self.traceparent is not None:
+            headers["ce_traceparent"] = self.traceparent
+        if self.tracestate is not None:
+            headers["ce_tracestate"] = self.tracestate
         return headers
 
     def kafka_value(self) -> bytes:
@@ -96,6 +104,8 @@ class Envelope(BaseModel):
                 jurisdiction=h.get("ce_jurisdiction"),
                 correlationid=h.get("ce_correlationid") or h.get("ce_id", ""),
                 causationid=h.get("ce_causationid"),
+                traceparent=h.get("ce_traceparent"),
+                tracestate=h.get("ce_tracestate"),
                 datacontenttype=h.get("content-type", CONTENT_TYPE),
                 data=data,
             )

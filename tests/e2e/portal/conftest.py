@@ -18,6 +18,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from devstack.testing import eventually_sync
+from devstack.testing.otlp import OtlpCollector
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from chassis.clock import CLOCK_SHIFT_VARIABLE
@@ -62,9 +63,22 @@ def suite_now(suite: LaunchedSuite) -> datetime:
 
 
 @pytest.fixture(scope="session")
-def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedSuite]:
+def traces() -> Iterator[OtlpCollector]:
+    """Where every process of the suite exports its spans (OTLP over HTTP)."""
+    with OtlpCollector() as collector:
+        yield collector
+
+
+@pytest.fixture(scope="session")
+def suite(
+    tmp_path_factory: pytest.TempPathFactory, traces: OtlpCollector
+) -> Iterator[LaunchedSuite]:
     root = tmp_path_factory.mktemp("portal-suite")
-    env = {"GATEWAY_RATE_LIMITS": _rate_limits(), CLOCK_SHIFT_VARIABLE: _evening_in_boise()}
+    env = {
+        "GATEWAY_RATE_LIMITS": _rate_limits(),
+        CLOCK_SHIFT_VARIABLE: _evening_in_boise(),
+        "OTEL_EXPORTER_OTLP_ENDPOINT": traces.endpoint,  # tracing on, as an operator turns it on
+    }
     launched = LaunchedSuite(root / "data", root / "run.log", env=env).start()
     try:
         yield launched

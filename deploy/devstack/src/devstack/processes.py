@@ -98,8 +98,13 @@ class ManagedProcess:
         log_path: Path,
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
+        engine: bool = False,
     ) -> None:
+        """``engine``: the broker or the database — not ours to trace (the
+        ``OTEL_*`` settings meant for the suite's processes are not passed on;
+        Tansu would export its own spans to the suite's collector)."""
         self.name = name
+        self.engine = engine
         self.command = list(command)
         self.log_path = log_path
         self.env = dict(env) if env is not None else None
@@ -110,7 +115,10 @@ class ManagedProcess:
     def start(self) -> ManagedProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        env = {**os.environ, **(self.env or {})}
+        inherited = {
+            k: v for k, v in os.environ.items() if not (self.engine and k.startswith("OTEL_"))
+        }
+        env = {**inherited, **(self.env or {})}
         self.proc = subprocess.Popen(
             self.command,
             stdout=self._log,
@@ -213,7 +221,9 @@ def distinct_ports(names: Sequence[str] = LAUNCHER_PORTS) -> dict[str, int]:
 
 
 def start_broker(host: str, port: int, log_dir: Path) -> ManagedProcess:
-    proc = ManagedProcess("kafka", broker_command(host, port), log_path=log_dir / "kafka.log")
+    proc = ManagedProcess(
+        "kafka", broker_command(host, port), log_path=log_dir / "kafka.log", engine=True
+    )
     proc.start()
     wait_until(lambda: port_open(host, port), timeout=30, what="the broker port", process=proc)
     return proc
@@ -226,6 +236,7 @@ def start_mongo(
         "mongodb",
         mongo_command(host, port, storage, sync_on_commit=sync_on_commit),
         log_path=log_dir / "mongodb.log",
+        engine=True,
     )
     proc.start()
     wait_until(lambda: port_open(host, port), timeout=60, what="the database port", process=proc)

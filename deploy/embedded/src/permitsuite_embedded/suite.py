@@ -81,12 +81,16 @@ class Suite(Seeding):
 
         # broker, database and mail sink at once, then wait for their ports
         broker = ManagedProcess(
-            "kafka", broker_command(a.host, a.kafka_port), log_path=self.logs / "kafka.log"
+            "kafka",
+            broker_command(a.host, a.kafka_port),
+            log_path=self.logs / "kafka.log",
+            engine=True,
         )
         database = ManagedProcess(
             "mongodb",
             mongo_command(a.host, a.mongo_port, self.data / "mongodb", sync_on_commit=True),
             log_path=self.logs / "mongodb.log",
+            engine=True,
         )
         mail = ManagedProcess(
             "mailsink",

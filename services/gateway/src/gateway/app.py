@@ -22,6 +22,7 @@ from chassis.errors import (
 )
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
+from chassis.tracing import trace_app
 from gateway.dashboard import router as dashboard_router
 from gateway.meta import router as meta_router
 from gateway.proxy import CATCH_ALL, Proxy
@@ -105,6 +106,7 @@ def _middleware(app: FastAPI, settings: GatewaySettings) -> None:
             expose_headers=[CORRELATION_HEADER, "Retry-After", "Idempotent-Replayed"],
         )
     app.add_middleware(ObservabilityMiddleware, service=settings.service_name)
+    trace_app(app, settings.service_name)  # off unless a collector is configured
     # outermost: a request beyond the gateway's capacity costs nothing more
     app.add_middleware(
         LoadShedding,

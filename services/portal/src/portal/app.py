@@ -18,6 +18,7 @@ from pymongo import AsyncMongoClient
 from chassis.clock import Clock, configured_clock
 from chassis.http import ObservabilityMiddleware
 from chassis.logging import configure_logging
+from chassis.tracing import trace_app
 from portal.errors import ERROR_PAGES
 from portal.gateway import Gateway
 from portal.pages import ROUTERS
@@ -90,6 +91,7 @@ def create_app(settings: PortalSettings, clock: Clock | None = None) -> FastAPI:
     csp = content_security_policy(settings.payment_origins)
     app.middleware("http")(security_middleware(csp, settings.secure_cookies))
     app.add_middleware(ObservabilityMiddleware, service="portal")
+    trace_app(app, "portal")  # off unless a collector is configured
     return app
 
 

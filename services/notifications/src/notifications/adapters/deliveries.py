@@ -24,6 +24,7 @@ from chassis.leases import NEVER, claim_one
 from chassis.metrics import EMAILS_SENT
 from chassis.mongo import TenantRepository, tenant_index
 from chassis.periodic import every
+from chassis.tracing import span
 from notifications.adapters.templates import RenderedEmail
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ class DeliveryWorker:
 
     async def _send(self, delivery: dict[str, Any]) -> bool:
         try:
-            await self.sender.send(delivery)
+            with span("send email"):
+                await self.sender.send(delivery)
         except Exception as exc:
             failed = delivery["attempts"] >= self.max_attempts
             log.warning(

@@ -55,6 +55,7 @@ class Payment(Aggregate):
     refunded_total: Money = field(default_factory=lambda: Money(0))
     provider: str | None = None
     merchant_account_id: str | None = None  # the account paid into (None: the installation's)
+    traceparent: str | None = None  # the checkout's trace, which its settlement continues
     provider_ref: str | None = None
     hosted_url: str | None = None
     expires_at: datetime | None = None

@@ -16,6 +16,7 @@ from uuid import uuid4
 from pymongo.asynchronous.database import AsyncDatabase
 
 from chassis.leases import acquire_named_lease
+from chassis.tracing import continued
 from payments.domain.payment_status import OPEN, FailReason
 from payments.service_layer.ledger import complete_refund, fail, settle
 from payments.service_layer.provider import ProviderError, ProviderStatus
@@ -82,15 +83,17 @@ class Reconciler:
             return "unreachable"
         if status.outcome == "pending":
             return "pending"
-        if status.outcome == "succeeded":
-            return str(
-                await units.run(
-                    jurisdiction_id, lambda uow: settle(self.svc, pid, uow, method=status.method)
+        with continued(f"payment {status.outcome}", doc.get("traceparent")):  # the checkout's
+            if status.outcome == "succeeded":
+                return str(
+                    await units.run(
+                        jurisdiction_id,
+                        lambda uow: settle(self.svc, pid, uow, method=status.method),
+                    )
                 )
-            )
-        # neither pending nor succeeded: declined, canceled or expired
-        reason = cast(FailReason, status.outcome)
-        return str(await units.run(jurisdiction_id, lambda uow: fail(pid, reason, uow)))
+            # neither pending nor succeeded: declined, canceled or expired
+            reason = cast(FailReason, status.outcome)
+            return str(await units.run(jurisdiction_id, lambda uow: fail(pid, reason, uow)))
 
     async def run(self, stop: asyncio.Event, interval: float) -> None:
         while not stop.is_set():

@@ -12,6 +12,7 @@ from uuid import uuid4
 
 from chassis.access import require_member
 from chassis.refusals import Conflicting
+from chassis.tracing import current_traceparent
 from payments.domain.errors import CartEmpty, ProviderUnavailable
 from payments.domain.payment import Payment
 from payments.service_layer.cart import online_settings, summary
@@ -58,6 +59,7 @@ async def _create(
         by=cmd.actor.account_id,
         provider=account.provider.name,
         merchant_account_id=account.id,
+        traceparent=current_traceparent()[0],  # settled later, in the same trace
         expires_at=expires,
     )
     await uow.reservations.hold(payment.line_keys, payment.id, until=expires, now=uow.now)

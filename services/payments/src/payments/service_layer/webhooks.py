@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import partial
 
 from chassis.refusals import Malformed, Missing
+from chassis.tracing import continued
 from payments.service_layer.ledger import fail, settle
 from payments.service_layer.provider import (
     INSTALLATION,
@@ -39,9 +40,10 @@ async def _apply(
     if event.amount_minor is not None and event.amount_minor != payment.total.minor:
         log.error("webhook amount %s ≠ payment %s", event.amount_minor, payment.id)
         return "amount-mismatch"
-    if event.outcome == "succeeded":
-        return await settle(svc, payment.id, uow, method=event.method)
-    return await fail(payment.id, event.outcome, uow)  # type: ignore[arg-type]
+    with continued(f"payment {event.outcome}", payment.traceparent):  # the checkout's trace
+        if event.outcome == "succeeded":
+            return await settle(svc, payment.id, uow, method=event.method)
+        return await fail(payment.id, event.outcome, uow)  # type: ignore[arg-type]
 
 
 async def handle_webhook(
