@@ -38,9 +38,19 @@ def ports() -> dict[str, int]:
 def launch(data: Path, log: Path, ports: dict[str, int]) -> tuple[subprocess.Popen[bytes], float]:
     """Start the suite and wait for its banner; returns the launcher and the
     seconds it took."""
+    proc, seconds, _ = launch_timed(data, log, ports)
+    return proc, seconds
+
+
+def launch_timed(
+    data: Path, log: Path, ports: dict[str, int]
+) -> tuple[subprocess.Popen[bytes], float, list[tuple[float, str]]]:
+    """``launch``, and when each of the launcher's progress lines appeared
+    (seconds since the command, the line): what start-up spends its time on."""
     command = [sys.executable, "-m", "permitsuite_embedded", "--data-dir", str(data)]
     command += [f"--{name}-port={port}" for name, port in ports.items()]
     started = time.monotonic()
+    timeline: list[tuple[float, str]] = []
     with log.open("w") as out:
         proc = subprocess.Popen(
             command,
@@ -48,13 +58,28 @@ def launch(data: Path, log: Path, ports: dict[str, int]) -> tuple[subprocess.Pop
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-    while not BANNER.search(log.read_text()):
+    seen = 0
+    while True:
+        lines = [ln for ln in log.read_text().splitlines() if ln.startswith("[permitsuite]")]
+        now = round(time.monotonic() - started, 1)
+        timeline += [(now, ln.removeprefix("[permitsuite] ")) for ln in lines[seen:]]
+        seen = len(lines)
+        if BANNER.search(log.read_text()):
+            return proc, time.monotonic() - started, timeline
         if proc.poll() is not None:
             raise RuntimeError(log.read_text())
         if time.monotonic() - started > 300:
             raise TimeoutError("no banner in 300 s")
         time.sleep(0.2)
-    return proc, time.monotonic() - started
+
+
+def slowest_steps(timeline: list[tuple[float, str]], n: int = 5) -> list[dict[str, object]]:
+    """The steps that took longest: each line's wait since the line before."""
+    steps = [
+        {"step": line, "seconds": round(at - before, 1)}
+        for (before, _), (at, line) in zip([(0.0, ""), *timeline[:-1]], timeline, strict=True)
+    ]
+    return sorted(steps, key=lambda s: -float(str(s["seconds"])))[:n]
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

@@ -26,7 +26,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.embedded import CpuMeter, launch, ports, processes, stop
+from benchmarks.embedded import (
+    CpuMeter,
+    launch,
+    launch_timed,
+    ports,
+    processes,
+    slowest_steps,
+    stop,
+)
 from benchmarks.report import save
 
 RESULTS = Path(__file__).parent / "results" / "suite_at_rest.json"
@@ -49,7 +57,7 @@ def main() -> dict[str, Any]:
         data, free = Path(tmp) / "data", ports()
         proc, cold = launch(data, Path(tmp) / "cold.log", free)
         stop(proc)
-        proc, warm = launch(data, Path(tmp) / "warm.log", free)
+        proc, warm, timeline = launch_timed(data, Path(tmp) / "warm.log", free)
         try:
             time.sleep(SETTLE_SECONDS)  # past the seeding and the consumers going idle
             shares = _idle_cpu(proc.pid)
@@ -60,6 +68,8 @@ def main() -> dict[str, Any]:
     result = {
         "benchmark": "suite_at_rest",
         "startup_seconds": {"cold_with_seeding": round(cold, 1), "warm": round(warm, 1)},
+        "warm_startup_slowest_steps": slowest_steps(timeline),
+        "warm_startup_timeline": [{"at_seconds": at, "step": line} for at, line in timeline],
         "idle_seconds": IDLE_SECONDS,
         "idle_cpu_percent_of_one_core": {"total": total, "by_process": shares},
         "baseline_broker_and_database_percent": infra,

@@ -1,4 +1,6 @@
-"""Seeding the demo installation through identity's CLI and the public API."""
+"""Seeding the demo installation: its users and company through identity's
+CLI, and its jurisdictions from their profiles (``jurisdictions/*.yaml``)
+through the public API, as an operator applies a jurisdiction as code."""
 
 from __future__ import annotations
 
@@ -11,17 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from permitsuite_admin.api import Api
+from permitsuite_admin.apply import apply
+from permitsuite_admin.profile import Profile, load
 
-from permitsuite_embedded.demo import (
-    DEMO_AUTO_JURISDICTION,
-    DEMO_COMPANY,
-    DEMO_INSPECTIONS,
-    DEMO_JURISDICTION,
-    DEMO_PAYMENTS,
-    DEMO_PERMIT_TYPES,
-    DEMO_REGISTRATION,
-    DEMO_USERS,
-)
+from permitsuite_embedded.demo import DEMO_COMPANY, DEMO_USERS
+
+PROFILES = Path(__file__).parent / "jurisdictions"
+
+
+def demo_profiles() -> list[Profile]:
+    """The demo jurisdictions, each as its profile file says (``demo`` first)."""
+    return [load(PROFILES / "demo.yaml"), load(PROFILES / "demo-auto.yaml")]
 
 
 class Seeding:
@@ -40,8 +43,9 @@ class Seeding:
     def seed(self, keys: dict[str, Any]) -> None:
         passwords = keys["passwords"]
         operator = next(u for u in DEMO_USERS if u[3] == "operator")
+        demo, *others = demo_profiles()
         profile = {
-            "jurisdiction": DEMO_JURISDICTION,
+            "jurisdiction": demo.jurisdiction.model_dump(),
             "operator": {"email": operator[1], "password": passwords[operator[1]]},
             "users": [
                 {
@@ -55,7 +59,7 @@ class Seeding:
                 if kind != "operator"
             ],
             "companies": [DEMO_COMPANY],
-            "extra_jurisdictions": [DEMO_AUTO_JURISDICTION],
+            "extra_jurisdictions": [other.jurisdiction.model_dump() for other in others],
         }
         path = self.data / "demo-profile.json"
         path.write_text(json.dumps(profile))
@@ -71,37 +75,23 @@ class Seeding:
         )
         if result.returncode != 0:
             raise RuntimeError(f"seeding the demo jurisdiction failed:\n{result.stderr}")
-        self.configure_registration(passwords[operator[1]])
+        self.configure(passwords[operator[1]])
         self.seed_permits(passwords["admin@demo.example.org"])
         self.say("demo jurisdictions 'demo' (staff review) and 'demo-auto' (automatic) seeded")
 
-    def configure_registration(self, operator_password: str) -> None:
-        """Demo settings (payments, inspections, permit types, registration) through
-        the public API, as the hosting operator."""
-        gw = self.url(self.args.gateway_port)
+    def configure(self, operator_password: str) -> None:
+        """Each demo jurisdiction as its profile says (its payments, inspection
+        calendar, permit types, registration), applied as the hosting operator."""
         operator = next(u for u in DEMO_USERS if u[3] == "operator")
-        token = httpx.post(
-            f"{gw}/v1/auth/token",
-            data={"username": operator[1], "password": operator_password},
-            timeout=30,
-        ).json()
-        headers = {"Authorization": f"Bearer {token['access_token']}"}
-        settings = [
-            ("payments", "demo/payment-settings", DEMO_PAYMENTS),
-            ("inspections", "demo/inspection-settings", DEMO_INSPECTIONS),
-            *(
-                (f"permit type {code}", f"demo/permit-types/{code}", permit_type)
-                for code, permit_type in DEMO_PERMIT_TYPES.items()
-            ),
-            *(
-                (f"registration for {jid}", f"{jid}/registration-settings", config)
-                for jid, config in DEMO_REGISTRATION.items()
-            ),
-        ]
-        for what, path, body in settings:
-            r = httpx.put(f"{gw}/v1/jurisdictions/{path}", json=body, headers=headers, timeout=30)
-            if r.status_code != 200:
-                raise RuntimeError(f"configuring {what} failed: {r.text}")
+        gateway = self.url(self.args.gateway_port)
+        for profile in demo_profiles():
+            api = Api.logged_in(
+                gateway, profile.id, token=None, email=operator[1], password=operator_password
+            )
+            try:
+                apply(api, profile)
+            finally:
+                api.http.close()
 
     def seed_permits(self, admin_password: str) -> None:
         """Demo permits for the demo contractor in several statuses (once)."""

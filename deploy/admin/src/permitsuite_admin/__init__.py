@@ -1,0 +1,1 @@
+"""Permitsuite for hosting operators: jurisdictions as code."""

@@ -1,0 +1,7 @@
+"""``python -m permitsuite_admin``: the ``permitsuite`` command."""
+
+import sys
+
+from permitsuite_admin.cli import main
+
+sys.exit(main())
