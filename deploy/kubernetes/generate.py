@@ -178,16 +178,17 @@ def _secret_volume(p: Process) -> Doc:
 
 def _env(p: Process, role: str | None) -> list[Doc]:
     env: list[Doc] = [{"name": "PERMITSUITE_SECRETS_DIR", "value": "/run/secrets/permitsuite"}]
-    fixed = {"HOST": "0.0.0.0", "PORT": str(p.port), **p.env}
-    if p.service:
+    fixed = {"HOST": "0.0.0.0", "PORT": str(p.port)} if p.port else {}
+    if p.service:  # on Kafka (and MongoDB): the production profile
         fixed |= {
             "DEPLOYMENT": "production",
-            "ROLE": role or "api",
             "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
             "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
             "KAFKA_SASL_USERNAME": "permitsuite",
         }
-    env += [{"name": f"{p.prefix}_{k}", "value": v} for k, v in fixed.items()]
+    if role:
+        fixed["ROLE"] = role
+    env += [{"name": f"{p.prefix}_{k}", "value": v} for k, v in {**fixed, **p.env}.items()]
     for variable in ([*KAFKA] if p.service else []) + p.config:
         ref = {"configMapKeyRef": {"name": CONFIG, "key": variable}}
         env.append({"name": f"{p.prefix}_{variable}", "valueFrom": ref})
@@ -198,30 +199,18 @@ def _probe(path: str, port: int, period: int) -> Doc:
     return {"httpGet": {"path": path, "port": port}, "periodSeconds": period, "timeoutSeconds": 3}
 
 
-def deployment(p: Process, role: str | None) -> Doc:
-    name = f"{p.name}-{role}" if role else p.name
-    labels = _labels(p.name, role or "api")
-    container = {
+def _container(p: Process, role: str | None) -> Doc:
+    """A process's container: its command, environment and secret files; one
+    that serves HTTP also its port, probes and resources."""
+    container: Doc = {
         "name": p.name,
         "image": IMAGE,
         "command": ["python", "-m", p.module],
-        "ports": [{"name": "http", "containerPort": p.port}],
         "env": _env(p, role),
         "volumeMounts": [
             {"name": "secrets", "mountPath": "/run/secrets/permitsuite", "readOnly": True},
             {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108 (the pod's own emptyDir)
         ],
-        # ready: the database and the broker answer (a worker too: its consumers)
-        "readinessProbe": _probe("/health/ready" if p.name != "portal" else "/health", p.port, 10),
-        "livenessProbe": _probe("/health/live" if p.name != "portal" else "/health", p.port, 20),
-        "startupProbe": {
-            **_probe("/health/live" if p.name != "portal" else "/health", p.port, 5),
-            "failureThreshold": 24,
-        },
-        "resources": {
-            "requests": {"cpu": "100m", "memory": "256Mi"},
-            "limits": {"cpu": "1", "memory": "512Mi"},
-        },
         "securityContext": {
             "runAsNonRoot": True,
             "allowPrivilegeEscalation": False,
@@ -229,6 +218,40 @@ def deployment(p: Process, role: str | None) -> Doc:
             "capabilities": {"drop": ["ALL"]},
         },
     }
+    if not p.port:
+        return container
+    ready, live = (
+        ("/health", "/health") if p.name == "portal" else ("/health/ready", "/health/live")
+    )
+    return {
+        **container,
+        "ports": [{"name": "http", "containerPort": p.port}],
+        # ready: the database and the broker answer (a worker too: its consumers)
+        "readinessProbe": _probe(ready, p.port, 10),
+        "livenessProbe": _probe(live, p.port, 20),
+        "startupProbe": {**_probe(live, p.port, 5), "failureThreshold": 24},
+        "resources": {
+            "requests": {"cpu": "100m", "memory": "256Mi"},
+            "limits": {"cpu": "1", "memory": "512Mi"},
+        },
+    }
+
+
+def _pod(p: Process, role: str | None, labels: Doc, **extra: Any) -> Doc:
+    return {
+        "metadata": {"labels": {**labels, "permitsuite/egress": "data"}},
+        "spec": {
+            "automountServiceAccountToken": False,
+            **extra,
+            "containers": [_container(p, role)],
+            "volumes": [_secret_volume(p), {"name": "tmp", "emptyDir": {}}],
+        },
+    }
+
+
+def deployment(p: Process, role: str | None) -> Doc:
+    name = f"{p.name}-{role}" if role else p.name
+    labels = _labels(p.name, role or "api")
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -236,15 +259,7 @@ def deployment(p: Process, role: str | None) -> Doc:
         "spec": {
             "replicas": 2,
             "selector": {"matchLabels": labels},
-            "template": {
-                "metadata": {"labels": {**labels, "permitsuite/egress": "data"}},
-                "spec": {
-                    "automountServiceAccountToken": False,
-                    "terminationGracePeriodSeconds": 30,
-                    "containers": [container],
-                    "volumes": [_secret_volume(p), {"name": "tmp", "emptyDir": {}}],
-                },
-            },
+            "template": _pod(p, role, labels, terminationGracePeriodSeconds=30),
         },
     }
 
@@ -293,62 +308,40 @@ def autoscaler(p: Process) -> Doc:
     }
 
 
+TOPICS = Process(
+    "topics",
+    "chassis.topics",
+    0,
+    "TOPICS",
+    secrets=["kafka_sasl_password"],
+    env={"PARTITIONS": "12", "REPLICATION": "3", "MIN_INSYNC_REPLICAS": "2"},
+)
+
+
 def topics_job() -> Doc:
-    env = [
-        {"name": "PERMITSUITE_SECRETS_DIR", "value": "/run/secrets/permitsuite"},
-        {"name": "TOPICS_DEPLOYMENT", "value": "production"},
-        {"name": "TOPICS_KAFKA_SECURITY_PROTOCOL", "value": "SASL_SSL"},
-        {"name": "TOPICS_KAFKA_SASL_MECHANISM", "value": "SCRAM-SHA-512"},
-        {"name": "TOPICS_KAFKA_SASL_USERNAME", "value": "permitsuite"},
-        {"name": "TOPICS_PARTITIONS", "value": "12"},
-        {"name": "TOPICS_REPLICATION", "value": "3"},
-        {"name": "TOPICS_MIN_INSYNC_REPLICAS", "value": "2"},
-    ] + [
-        {"name": f"TOPICS_{v}", "valueFrom": {"configMapKeyRef": {"name": CONFIG, "key": v}}}
-        for v in KAFKA
-    ]
-    volume = {
-        "name": "secrets",
-        "secret": {
-            "secretName": SECRET,
-            "items": [{"key": "kafka_password", "path": "topics_kafka_sasl_password"}],
-            "defaultMode": 0o400,
-        },
-    }
+    labels = _labels("topics", "job")
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",
-        "metadata": {"name": "topics", "labels": _labels("topics", "job")},
+        "metadata": {"name": "topics", "labels": labels},
         "spec": {
             "backoffLimit": 6,
             "ttlSecondsAfterFinished": 86400,
-            "template": {
-                "metadata": {"labels": {**_labels("topics", "job"), "permitsuite/egress": "data"}},
-                "spec": {
-                    "restartPolicy": "OnFailure",
-                    "automountServiceAccountToken": False,
-                    "containers": [
-                        {
-                            "name": "topics",
-                            "image": IMAGE,
-                            "command": ["python", "-m", "chassis.topics"],
-                            "env": env,
-                            "volumeMounts": [
-                                {
-                                    "name": "secrets",
-                                    "mountPath": "/run/secrets/permitsuite",
-                                    "readOnly": True,
-                                }
-                            ],
-                            "securityContext": {
-                                "runAsNonRoot": True,
-                                "allowPrivilegeEscalation": False,
-                            },
-                        }
-                    ],
-                    "volumes": [volume],
-                },
-            },
+            "template": _pod(TOPICS, None, labels, restartPolicy="OnFailure"),
+        },
+    }
+
+
+def _policy(name: str, selector: Doc, **rules: list[Doc]) -> Doc:
+    types = [t for t in ("ingress", "egress") if t in rules] or ["ingress", "egress"]
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": name},
+        "spec": {
+            "podSelector": selector,
+            "policyTypes": [t.capitalize() for t in types],
+            **rules,
         },
     }
 
@@ -360,56 +353,24 @@ def network_policies() -> list[Doc]:
     pods = {"podSelector": {}}
     dns = {"ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}
     data = {"ports": [{"protocol": "TCP", "port": 27017}, {"protocol": "TCP", "port": 9096}]}
-    inside = {"to": [pods]}
-    policies: list[Doc] = [
-        {
-            "apiVersion": "networking.k8s.io/v1",
-            "kind": "NetworkPolicy",
-            "metadata": {"name": "default-deny"},
-            "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
-        },
-        {
-            "apiVersion": "networking.k8s.io/v1",
-            "kind": "NetworkPolicy",
-            "metadata": {"name": "egress-data"},
-            "spec": {
-                "podSelector": {"matchLabels": {"permitsuite/egress": "data"}},
-                "policyTypes": ["Egress"],
-                "egress": [dns, data, inside],
-            },
-        },
+    policies = [
+        _policy("default-deny", {}),
+        _policy(
+            "egress-data",
+            {"matchLabels": {"permitsuite/egress": "data"}},
+            egress=[dns, data, {"to": [pods]}],
+        ),
     ]
     for p in PROCESSES:
+        mine = {"matchLabels": {"app.kubernetes.io/name": p.name}}
+        port = [{"protocol": "TCP", "port": p.port}]
         sources: list[Doc] = [{}] if p.public else [{"from": [pods]}]
         policies.append(
-            {
-                "apiVersion": "networking.k8s.io/v1",
-                "kind": "NetworkPolicy",
-                "metadata": {"name": f"{p.name}-in"},
-                "spec": {
-                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": p.name}},
-                    "policyTypes": ["Ingress"],
-                    "ingress": [
-                        {**s, "ports": [{"protocol": "TCP", "port": p.port}]} for s in sources
-                    ],
-                },
-            }
+            _policy(f"{p.name}-in", mine, ingress=[{**s, "ports": port} for s in sources])
         )
         if p.egress:
-            policies.append(
-                {
-                    "apiVersion": "networking.k8s.io/v1",
-                    "kind": "NetworkPolicy",
-                    "metadata": {"name": f"{p.name}-out"},
-                    "spec": {
-                        "podSelector": {"matchLabels": {"app.kubernetes.io/name": p.name}},
-                        "policyTypes": ["Egress"],
-                        "egress": [
-                            {"ports": [{"protocol": "TCP", "port": port} for port in p.egress]}
-                        ],
-                    },
-                }
-            )
+            out = [{"ports": [{"protocol": "TCP", "port": port} for port in p.egress]}]
+            policies.append(_policy(f"{p.name}-out", mine, egress=out))
     return policies
 
 
