@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 _REGISTRY: dict[str, type[IntegrationEvent]] = {}
 
@@ -37,6 +37,18 @@ class IntegrationEvent(BaseModel):
     def subject(self) -> str:
         """The aggregate id: CloudEvents ``subject`` and the Kafka record key."""
         return str(getattr(self, self.subject_field))
+
+
+class ConfigurationChanged(IntegrationEvent):
+    """A jurisdiction's configuration was changed (its audit trail: who,
+    what, when): each context publishes its own, of this shape."""
+
+    subject_field: ClassVar[str] = "jurisdiction_id"
+
+    jurisdiction_id: str
+    what: str  # "payment settings", "permit type RES"…
+    changed_by: str  # the account that changed it
+    changed: list[str] = Field(default_factory=list, description="the settings that differ")
 
 
 def defined() -> dict[str, type[IntegrationEvent]]:

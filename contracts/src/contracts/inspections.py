@@ -12,7 +12,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from contracts.events import IntegrationEvent
+from contracts.events import ConfigurationChanged, IntegrationEvent
 from contracts.topics import INSPECTIONS_EVENTS
 
 
@@ -85,3 +85,10 @@ class InspectionResulted(_InspectionEvent):
     corrections: list[str] = Field(default_factory=list)
     inspector: str | None = None
     notify_emails: list[str] = Field(default_factory=list)
+
+
+class InspectionsConfigurationChanged(ConfigurationChanged):
+    """The inspection calendar changed (the jurisdiction's audit trail)."""
+
+    event_type: ClassVar[str] = "permitsuite.inspections.InspectionsConfigurationChanged.v1"
+    topic: ClassVar[str] = INSPECTIONS_EVENTS

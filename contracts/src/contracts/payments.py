@@ -11,7 +11,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.events import IntegrationEvent
+from contracts.events import ConfigurationChanged, IntegrationEvent
 from contracts.topics import PAYMENTS_EVENTS
 
 
@@ -111,3 +111,10 @@ class PaymentRefunded(IntegrationEvent):
     other_payer_email: str | None = Field(
         default=None, description="automatic refunds: the payer whose payment stands"
     )
+
+
+class PaymentsConfigurationChanged(ConfigurationChanged):
+    """Payment settings or the merchant account changed (the jurisdiction's audit trail)."""
+
+    event_type: ClassVar[str] = "permitsuite.payments.PaymentsConfigurationChanged.v1"
+    topic: ClassVar[str] = PAYMENTS_EVENTS

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.events import IntegrationEvent
+from contracts.events import ConfigurationChanged, IntegrationEvent
 from contracts.topics import PERMITS_EVENTS
 
 
@@ -242,3 +242,10 @@ class PermitReinstated(IntegrationEvent):
     at: datetime
     comment: str | None = None
     version: int
+
+
+class PermitsConfigurationChanged(ConfigurationChanged):
+    """A permit type changed (the jurisdiction's audit trail)."""
+
+    event_type: ClassVar[str] = "permitsuite.permits.PermitsConfigurationChanged.v1"
+    topic: ClassVar[str] = PERMITS_EVENTS

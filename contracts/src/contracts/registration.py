@@ -11,7 +11,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
-from contracts.events import IntegrationEvent
+from contracts.events import ConfigurationChanged, IntegrationEvent
 from contracts.identity import CompanyProfile
 from contracts.topics import REGISTRATION_EVENTS
 
@@ -119,3 +119,10 @@ class RegistrationDenied(IntegrationEvent):
     registrant_email: str
     company_name: str
     reason: str
+
+
+class RegistrationConfigurationChanged(ConfigurationChanged):
+    """Registration settings changed (the jurisdiction's audit trail)."""
+
+    event_type: ClassVar[str] = "permitsuite.registration.RegistrationConfigurationChanged.v1"
+    topic: ClassVar[str] = REGISTRATION_EVENTS

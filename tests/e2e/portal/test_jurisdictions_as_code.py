@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from devstack.testing import eventually_sync
 from permitsuite_admin.cli import main
 
 pytestmark = pytest.mark.e2e
@@ -85,6 +86,19 @@ def test_a_jurisdiction_from_its_profile_file(
     code, said = _run(capsys, "jurisdiction", "apply", str(path))
     assert code == 2 and "nothing was changed" in said and "payments." in said, said
     assert httpx.get(profile_url, timeout=30).json()["name"] == "Coded County Permits"
+
+    # every change is in the jurisdiction's audit trail: who, what, when, which settings
+    operator = suite.login(OPERATOR, jurisdiction=None)
+    whats: set[str] = set()
+
+    def audited() -> bool:
+        found = httpx.get(f"{profile_url}/audit", headers=operator, timeout=30).json()
+        whats.update(
+            e["details"].get("what") for e in found if e["action"] == "configuration_changed"
+        )
+        return {"payment settings", "inspection calendar", "permit type RES"} <= whats
+
+    eventually_sync(audited, timeout=30, what="the configuration changes in the audit trail")
 
     # the export applies as no change
     code, exported = _run(capsys, "jurisdiction", "export", "coded")

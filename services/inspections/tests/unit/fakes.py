@@ -7,6 +7,7 @@ from typing import Any
 
 from chassis.testing.fakes import FakeDocuments, FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
+from contracts import IntegrationEvent
 from inspections.adapters.repositories import InspectionRepository, PermitRepository
 from inspections.domain.calendar import DEFAULT_SETTINGS
 from inspections.domain.inspection import Inspection
@@ -74,6 +75,9 @@ class FakeInspectionsUnitOfWork:
     @property
     def now(self) -> datetime:
         return self.tx.clock.now()
+
+    def emit(self, event: IntegrationEvent) -> None:
+        self.tx.emit(event, jurisdiction_id=self.jurisdiction_id)
 
 
 def fake_units(uow: FakeUnitOfWork) -> Units[InspectionsUnitOfWork]:

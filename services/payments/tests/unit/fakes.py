@@ -10,6 +10,7 @@ from typing import Any
 from chassis.clock import ManualClock
 from chassis.testing.fakes import FakeDocuments, FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
+from contracts import IntegrationEvent
 from payments.adapters.repositories import (
     PaymentRepository,
     ReceivableRepository,
@@ -122,6 +123,9 @@ class FakePaymentsUnitOfWork:
     @property
     def now(self) -> datetime:
         return self.tx.clock.now()
+
+    def emit(self, event: IntegrationEvent) -> None:
+        self.tx.emit(event, jurisdiction_id=self.jurisdiction_id)
 
     def after_commit(self, callback: Callable[[], Awaitable[Any]]) -> None:
         self.tx.after_commit(callback)  # type: ignore[arg-type]

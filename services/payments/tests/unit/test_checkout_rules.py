@@ -14,7 +14,7 @@ from payments.service_layer import cart
 from payments.service_layer.commands import AddPermitsToCart
 from payments.service_layer.unit_of_work import FeesReserved
 
-from .conftest import JID, PAT, RICH, SAM, World
+from .conftest import ADMIN, JID, PAT, RICH, SAM, World
 
 
 async def test_r_pay_4_the_checkout_summary_reproduces_seed_003(world: World) -> None:
@@ -168,3 +168,12 @@ async def test_r_pay_3_pay_all_fees_puts_several_permits_in_the_cart_or_none(wor
     summary = await world.svc.units.read(JID, partial(cart.summary, RICH, "echeck"))
     assert [p.number for p in summary.permits] == ["RES16-p1", "RES16-p2"]
     assert summary.total_fees == Money(102398 + 3500, "USD")
+
+
+async def test_a_settings_change_is_announced_for_the_audit_trail(world: World) -> None:
+    """Issue 25: who changed which payment settings, for the jurisdiction's trail."""
+    await world.configure()
+    await world.configure(fee_label="Convenience fee")
+    *_, last = world.events("PaymentsConfigurationChanged")
+    assert last.what == "payment settings" and last.changed == ["fee_label"]
+    assert last.changed_by == ADMIN.account_id

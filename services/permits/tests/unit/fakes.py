@@ -7,6 +7,7 @@ from typing import Any
 
 from chassis.testing.fakes import FakeDocuments, FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
+from contracts import IntegrationEvent
 from permits.adapters.repositories import PermitRepository
 from permits.domain.permit import Permit
 from permits.domain.permit_type import PermitType
@@ -88,6 +89,9 @@ class FakePermitsUnitOfWork:
     @property
     def now(self) -> datetime:
         return self.tx.clock.now()
+
+    def emit(self, event: IntegrationEvent) -> None:
+        self.tx.emit(event, jurisdiction_id=self.jurisdiction_id)
 
 
 def fake_units(uow: FakeUnitOfWork) -> Units[PermitsUnitOfWork]:

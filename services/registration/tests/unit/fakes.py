@@ -8,6 +8,7 @@ from typing import Any
 
 from chassis.testing.fakes import FakeDocuments, FakeRepository, FakeTransaction, FakeUnitOfWork
 from chassis.uow import Units
+from contracts import IntegrationEvent
 from registration.adapters.repositories import ConfirmationRepository, RegistrationRepository
 from registration.domain.confirmation import EmailConfirmation
 from registration.domain.registration import Registration
@@ -48,6 +49,9 @@ class FakeRegistrationUnitOfWork:
     @property
     def now(self) -> datetime:
         return self.tx.clock.now()
+
+    def emit(self, event: IntegrationEvent) -> None:
+        self.tx.emit(event, jurisdiction_id=self.jurisdiction_id)
 
 
 @dataclass

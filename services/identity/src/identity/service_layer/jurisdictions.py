@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chassis.changes import changed_keys
 from chassis.repository import plain_doc
 from identity.domain.jurisdiction import Jurisdiction
 from identity.service_layer.commands import CreateJurisdiction, Public, UpdateJurisdiction
@@ -25,9 +26,19 @@ async def create_jurisdiction(cmd: CreateJurisdiction, uow: IdentityUnitOfWork) 
 async def update_jurisdiction(cmd: UpdateJurisdiction, uow: IdentityUnitOfWork) -> Doc:
     """The route lets operators and the jurisdiction's admins."""
     jurisdiction = await uow.jurisdictions.load()
+    before = plain_doc(jurisdiction)
     jurisdiction.configure(cmd.fields, by=cmd.caller.account_id, at=uow.now)
     await uow.jurisdictions.save(jurisdiction)
-    return plain_doc(jurisdiction)
+    after = plain_doc(jurisdiction)
+    changed = [k for k in changed_keys(before, after) if k not in ("version", "history")]
+    await uow.audit.record(
+        "configuration_changed",
+        actor=cmd.caller.account_id,
+        subject=uow.jurisdiction_id,
+        what="jurisdiction profile",
+        changed=changed,
+    )
+    return after
 
 
 async def get_jurisdiction(query: Public, uow: IdentityUnitOfWork) -> Doc:

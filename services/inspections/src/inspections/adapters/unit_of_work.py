@@ -7,6 +7,7 @@ from typing import Any
 
 from chassis.repository import documents
 from chassis.uow import ReadOnly, Transaction, Units
+from contracts import IntegrationEvent
 from inspections.adapters.repositories import (
     InspectionRepository,
     PermitRepository,
@@ -32,6 +33,9 @@ class MongoInspectionsUnitOfWork:
     @property
     def now(self) -> datetime:
         return self.tx.clock.now()
+
+    def emit(self, event: IntegrationEvent) -> None:
+        self.tx.emit(event, jurisdiction_id=self.jurisdiction_id)
 
 
 def inspections_units(runner: Any) -> Units[InspectionsUnitOfWork]:

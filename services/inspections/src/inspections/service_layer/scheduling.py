@@ -8,7 +8,9 @@ from typing import Any
 from uuid import uuid4
 
 from chassis.access import require_staff
+from chassis.changes import changed_keys
 from chassis.principal import Principal
+from contracts.inspections import InspectionsConfigurationChanged
 from inspections.domain.calendar import Calendar, area_key
 from inspections.domain.errors import (
     AlreadyScheduled,
@@ -31,8 +33,18 @@ Doc = dict[str, Any]
 
 async def put_settings(cmd: PutSettings, uow: InspectionsUnitOfWork) -> Doc:
     require_staff(cmd.actor, uow.jurisdiction_id, "admin")
+    before = await uow.settings.load()
     await uow.settings.put(cmd.body)
-    return await uow.settings.load()
+    after = await uow.settings.load()
+    uow.emit(  # the jurisdiction's audit trail
+        InspectionsConfigurationChanged(
+            jurisdiction_id=uow.jurisdiction_id,
+            what="inspection calendar",
+            changed_by=cmd.actor.account_id,
+            changed=changed_keys(before, after),
+        )
+    )
+    return after
 
 
 async def available_dates(

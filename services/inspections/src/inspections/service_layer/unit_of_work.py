@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from chassis.reads import Documents
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
+from contracts import IntegrationEvent
 from inspections.domain.calendar import Calendar, calendar_from
 from inspections.domain.inspection import Inspection
 from inspections.domain.permit import InspectablePermit
@@ -52,6 +53,11 @@ class InspectionsUnitOfWork(Protocol):
     def slots(self) -> SlotsPort: ...
     @property
     def now(self) -> datetime: ...
+
+    def emit(self, event: IntegrationEvent) -> None:
+        """Record ``event`` of this jurisdiction, published once the unit commits."""
+        ...
+
     @property
     def inspection_docs(self) -> Documents:
         """Inspections as documents, for read views (lists, searches)."""

@@ -9,6 +9,7 @@ from typing import Any
 from chassis.idempotency import release_pending
 from chassis.repository import documents
 from chassis.uow import ReadOnly, Transaction, Units
+from contracts import IntegrationEvent
 from payments.adapters.repositories import (
     Carts,
     PaymentRepository,
@@ -41,6 +42,9 @@ class MongoPaymentsUnitOfWork:
     @property
     def now(self) -> datetime:
         return self.tx.clock.now()
+
+    def emit(self, event: IntegrationEvent) -> None:
+        self.tx.emit(event, jurisdiction_id=self.jurisdiction_id)
 
     def after_commit(self, callback: Callable[[], Awaitable[Any]]) -> None:
         assert isinstance(self.tx, Transaction), "after_commit needs a unit of work"

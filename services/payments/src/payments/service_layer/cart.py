@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from chassis.access import require_member, require_staff
+from chassis.changes import changed_keys
 from chassis.principal import Principal
 from chassis.refusals import Denied
+from contracts.payments import PaymentsConfigurationChanged
 from payments.domain.cart import CheckoutSummary, Doc, cart_lines, checkout_summary
 from payments.domain.errors import NothingDue
 from payments.service_layer.commands import (
@@ -18,8 +20,18 @@ from payments.service_layer.unit_of_work import PaymentsUnitOfWork
 
 async def put_settings(cmd: PutSettings, uow: PaymentsUnitOfWork) -> Doc:
     require_staff(cmd.actor, uow.jurisdiction_id, "admin")
+    before = await uow.settings.load()
     await uow.settings.put(cmd.body)
-    return await uow.settings.load()
+    after = await uow.settings.load()
+    uow.emit(  # the jurisdiction's audit trail
+        PaymentsConfigurationChanged(
+            jurisdiction_id=uow.jurisdiction_id,
+            what="payment settings",
+            changed_by=cmd.actor.account_id,
+            changed=changed_keys(before, after),
+        )
+    )
+    return after
 
 
 async def online_settings(uow: PaymentsUnitOfWork) -> Doc:

@@ -13,6 +13,7 @@ from chassis.reads import Documents
 from chassis.refusals import Conflicting
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
+from contracts import IntegrationEvent
 from payments.domain.payment import Payment
 from payments.domain.receivable import Receivable
 from payments.domain.refund import Refund
@@ -87,6 +88,11 @@ class PaymentsUnitOfWork(Protocol):
     def webhook_events(self) -> WebhookEventsPort: ...
     @property
     def now(self) -> datetime: ...
+
+    def emit(self, event: IntegrationEvent) -> None:
+        """Record ``event`` of this jurisdiction, published once the unit commits."""
+        ...
+
     @property
     def payment_docs(self) -> Documents:
         """Payments as documents, for read views (Paid Items, receipts, search)."""

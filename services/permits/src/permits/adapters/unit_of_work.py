@@ -7,6 +7,7 @@ from typing import Any
 
 from chassis.repository import documents
 from chassis.uow import ReadOnly, Transaction, Units
+from contracts import IntegrationEvent
 from permits.adapters.repositories import (
     Counters,
     Jurisdictions,
@@ -31,6 +32,9 @@ class MongoPermitsUnitOfWork:
     @property
     def now(self) -> datetime:
         return self.tx.clock.now()
+
+    def emit(self, event: IntegrationEvent) -> None:
+        self.tx.emit(event, jurisdiction_id=self.jurisdiction_id)
 
 
 def permits_units(runner: Any) -> Units[PermitsUnitOfWork]:

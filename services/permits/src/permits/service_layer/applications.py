@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import partial
 
 from chassis.access import require_staff
+from chassis.changes import changed_keys
 from chassis.clock import local_time
 from chassis.principal import Principal
+from contracts.permits import PermitsConfigurationChanged
 from permits.domain.access_codes import new_access_code
 from permits.domain.applying import applying_companies
 from permits.domain.errors import NumberFormatRefused, UnknownPermitType
@@ -27,7 +29,19 @@ async def put_permit_type(cmd: PutPermitType, uow: PermitsUnitOfWork) -> Doc:
         if new.numbers_like(other):
             msg = f"type {other.code} already numbers {other.number_format.pattern}"
             raise NumberFormatRefused(msg)
-    return await uow.permit_types.put(cmd.code, cmd.body)
+    before = next(
+        (d for d in await uow.permit_types.documents() if d.get("code") == cmd.code), None
+    )
+    after = await uow.permit_types.put(cmd.code, cmd.body)
+    uow.emit(  # the jurisdiction's audit trail
+        PermitsConfigurationChanged(
+            jurisdiction_id=uow.jurisdiction_id,
+            what=f"permit type {cmd.code}",
+            changed_by=cmd.actor.account_id,
+            changed=changed_keys(before, after),
+        )
+    )
+    return after
 
 
 def _companies(cmd: Apply, uow: PermitsUnitOfWork) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from chassis.reads import Documents
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
+from contracts import IntegrationEvent
 from permits.domain.permit import Permit
 from permits.domain.permit_type import PermitType
 
@@ -62,6 +63,10 @@ class PermitsUnitOfWork(Protocol):
 
     @property
     def now(self) -> datetime: ...
+
+    def emit(self, event: IntegrationEvent) -> None:
+        """Record ``event`` of this jurisdiction, published once the unit commits."""
+        ...
 
 
 PermitsUnits = Units[PermitsUnitOfWork]

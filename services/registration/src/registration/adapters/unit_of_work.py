@@ -7,6 +7,7 @@ from typing import Any
 
 from chassis.repository import documents
 from chassis.uow import ReadOnly, Transaction, Units
+from contracts import IntegrationEvent
 from registration.adapters.repositories import (
     ConfirmationRepository,
     RegistrationConfig,
@@ -27,6 +28,9 @@ class MongoRegistrationUnitOfWork:
     @property
     def now(self) -> datetime:
         return self.tx.clock.now()
+
+    def emit(self, event: IntegrationEvent) -> None:
+        self.tx.emit(event, jurisdiction_id=self.jurisdiction_id)
 
 
 def registration_units(runner: Any) -> Units[RegistrationUnitOfWork]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chassis.access import require_staff
+from chassis.changes import changed_keys
 from chassis.links import new_scoped_token, token_hash
 from chassis.principal import Principal
 from chassis.refusals import Missing
+from contracts.registration import RegistrationConfigurationChanged
 from registration.domain.configuration import check_config
 from registration.domain.registration import Registration
 from registration.service_layer.commands import Decide, MarkRequirement, PutConfig
@@ -24,8 +26,18 @@ REVIEWER_ROLES = ("admin", "permit_technician")
 async def put_config(cmd: PutConfig, uow: RegistrationUnitOfWork) -> Doc:
     require_staff(cmd.actor, uow.jurisdiction_id, "admin")
     check_config(cmd.config)
+    before = await uow.config.load()
     await uow.config.put(cmd.config, at=uow.now, by=cmd.actor.account_id)
-    return await uow.config.load()
+    after = await uow.config.load()
+    uow.emit(  # the jurisdiction's audit trail
+        RegistrationConfigurationChanged(
+            jurisdiction_id=uow.jurisdiction_id,
+            what="registration settings",
+            changed_by=cmd.actor.account_id,
+            changed=changed_keys(before, after),
+        )
+    )
+    return after
 
 
 async def for_staff(

@@ -12,6 +12,7 @@ from chassis.documents import DocumentStore
 from chassis.reads import Documents
 from chassis.repository import AggregateRepository
 from chassis.uow import Units
+from contracts import IntegrationEvent
 from registration.domain.confirmation import EmailConfirmation
 from registration.domain.registration import Registration
 from registration.domain.requirements import Requirement
@@ -51,6 +52,11 @@ class RegistrationUnitOfWork(Protocol):
     def config(self) -> ConfigPort: ...
     @property
     def now(self) -> datetime: ...
+
+    def emit(self, event: IntegrationEvent) -> None:
+        """Record ``event`` of this jurisdiction, published once the unit commits."""
+        ...
+
     @property
     def registration_docs(self) -> Documents:
         """Registrations as documents, for the review queue."""
