@@ -208,17 +208,22 @@ class BrokerWatch:
         probe.seek(tp, offset)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
-        while (left := deadline - loop.time()) > 0:
-            try:
-                batch = await probe.getmany(tp, timeout_ms=int(left * 1000), max_records=100)
-            except OffsetOutOfRangeError:
-                return None
-            for record in batch.get(tp, []):
-                if record.offset == offset:
-                    return record
-                if record.offset > offset:
+        try:
+            while (left := deadline - loop.time()) > 0:
+                try:
+                    batch = await probe.getmany(tp, timeout_ms=int(left * 1000), max_records=100)
+                except OffsetOutOfRangeError:
                     return None
-        return None
+                for record in batch.get(tp, []):
+                    if record.offset == offset:
+                        return record
+                    if record.offset > offset:
+                        return None
+            return None
+        finally:
+            # an assigned partition is fetched on and on in the background (every
+            # 50 ms): paused until the next check, the probe costs nothing at rest
+            probe.pause(tp)
 
     async def _consumer(self) -> AIOKafkaConsumer:
         if self._probe is None:

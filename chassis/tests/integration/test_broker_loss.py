@@ -182,6 +182,10 @@ async def test_an_idle_check_writes_nothing(stack: Stack) -> None:
     assert await watch.check() == []
     again = await marks.find_one({"topic": "identity.events"})
     assert again == first  # checked_at unchanged: no write
+    # nor does the probe fetch between checks: an idle suite spent a core's
+    # percent per service and more of the broker's on a probe fetching on
+    probe = watch._probe
+    assert probe is not None and probe.assignment() and probe.paused() == probe.assignment()
     await watch.close()
 
 
