@@ -39,6 +39,7 @@ CALLS: dict[type[BaseModel], list[tuple[str, str]]] = {
         ("get", J + "/payments/{payment_id}/receipt"),
         ("post", J + "/checkout"),
     ],
+    a.Cart: [("get", J + "/cart")],
     a.InspectionDates: [("get", J + "/inspection-dates")],
     a.Inspection: [("get", J + "/inspections/{inspection_id}")],
     a.PublicInspection: [("get", J + "/public-inspections")],

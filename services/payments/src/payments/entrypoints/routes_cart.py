@@ -14,6 +14,7 @@ from payments.entrypoints.dependencies import App
 from payments.entrypoints.schemas import (
     CartItemIn,
     CartPermitsIn,
+    CheckoutSummaryOut,
     PaymentSettingsIn,
     summary_out,
 )
@@ -93,7 +94,11 @@ async def remove_item(jurisdiction_id: str, permit_id: str, user: Tenant, app: A
     return Response(status_code=204)
 
 
-@router.get("/cart", summary="Checkout summary: fees per permit, convenience fee, total due")
+@router.get(
+    "/cart",
+    response_model=CheckoutSummaryOut,
+    summary="Checkout summary: fees per permit, convenience fee, total due",
+)
 async def get_cart(
     jurisdiction_id: str,
     user: Tenant,

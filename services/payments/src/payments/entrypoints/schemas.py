@@ -210,6 +210,54 @@ def refund_out(found: Refund | dict[str, Any]) -> RefundOut:
     )
 
 
+class CartLineOut(BaseModel):
+    line_id: str
+    name: str
+    amount: str
+    amount_minor: int
+
+
+class CartPermitOut(BaseModel):
+    permit_id: str
+    number: str | None
+    address: str | None
+    lines: list[CartLineOut]
+    subtotal: str
+    subtotal_minor: int
+
+
+class MethodOfferOut(BaseModel):
+    """A method as the payer chooses it: its own convenience fee and total (R-PAY-4)."""
+
+    code: str
+    label: str
+    convenience_fee: str
+    convenience_fee_minor: int
+    total_due: str
+    total_due_minor: int
+
+
+class CheckoutSummaryOut(BaseModel):
+    """Seed 003's Checkout Summary: the fees per permit, and the totals of the
+    method chosen (``method``; else the first) beside every method's own."""
+
+    permits: list[CartPermitOut]
+    total_fees: str
+    total_fees_minor: int
+    method: str | None
+    method_label: str | None
+    convenience_fee_label: str | None
+    convenience_fee: str
+    convenience_fee_minor: int
+    total_due: str
+    total_due_minor: int
+    currency: str
+    absorbed_fee_minor: int = Field(description="the convenience fee the jurisdiction bears")
+    rounding_rule: str
+    notices: list[str]
+    methods: list[MethodOfferOut]
+
+
 def summary_out(summary: CheckoutSummary) -> dict[str, Any]:
     """The Checkout Summary with amounts as text beside the minor units."""
     s = summary.as_doc()
