@@ -115,9 +115,18 @@ class MongoMerchantAccounts:
         by: str,
         at: datetime,
     ) -> Doc:
-        """The jurisdiction's new account, current from now on (the old ones kept)."""
+        """The jurisdiction's new account, current from now on (the old ones
+        kept); the same account again (a retried request) changes nothing."""
         if self.cipher is None:
             raise NoAccountsKey()
+        current = await self.current(jurisdiction_id)
+        if current is not None and (current["provider"], current.get("label")) == (
+            provider,
+            label,
+        ):
+            keys = (self._open(current["api_key"]), self._open(current["webhook_secret"]))
+            if keys == (api_key, webhook_secret):
+                return current
         account_id = "macct_" + uuid4().hex
         account: Doc = {
             "id": account_id,

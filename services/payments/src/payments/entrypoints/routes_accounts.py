@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from chassis.api import Tenant
 from chassis.errors import problem_responses
 from payments.entrypoints.dependencies import App
-from payments.entrypoints.schemas import MerchantAccountIn, MerchantAccountOut
+from payments.entrypoints.schemas_accounts import MerchantAccountIn, MerchantAccountOut
 from payments.service_layer import accounts
 
 router = APIRouter(tags=["payments"], responses=problem_responses(400, 401, 403, 404, 409, 422))
