@@ -3,6 +3,7 @@ real, on free ports, in a throwaway data folder, with the demo seeded."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from devstack.processes import distinct_ports
@@ -24,6 +26,7 @@ class LaunchedSuite:
     proc: subprocess.Popen[bytes] | None = None
     passwords: dict[str, str] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)  # for every process it starts
+    args: list[str] = field(default_factory=list)  # e.g. ["--replicas", "2"]
 
     @property
     def gateway(self) -> str:
@@ -36,6 +39,7 @@ class LaunchedSuite:
     def start(self) -> LaunchedSuite:
         command = [sys.executable, "-m", "permitsuite_embedded", "--data-dir", str(self.data_dir)]
         command += [f"--{name}-port={port}" for name, port in self.ports.items()]
+        command += self.args
         with self.log.open("w") as out:
             self.proc = subprocess.Popen(
                 command,
@@ -48,7 +52,7 @@ class LaunchedSuite:
             assert self.proc is not None and self.proc.poll() is None, self.log.read_text()
             return "Press Ctrl-C" in self.log.read_text()
 
-        eventually_sync(up, timeout=180, what="the banner")
+        eventually_sync(up, timeout=300, what="the banner")
         for email, password in re.findall(r"(\S+@\S+)\s+password: (\S+)", self.log.read_text()):
             self.passwords[email] = password
         return self
@@ -93,3 +97,28 @@ class LaunchedSuite:
             ):
                 return int(entry.name)
         raise LookupError(f"no running {name} under the launcher")
+
+    def processes(self) -> dict[str, dict[str, Any]]:
+        """The launcher's ``processes.json``: each process by name (pid, port, role)."""
+        rows = json.loads((self.data_dir / "processes.json").read_text())
+        return {row["name"]: row for row in rows}
+
+    def kill9(self, name: str) -> int:
+        """``kill -9`` the process ``name``; its pid (the launcher starts it again)."""
+        pid = int(self.processes()[name]["pid"])
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def restarted(self, name: str, old_pid: int) -> dict[str, Any]:
+        """Wait until the launcher has ``name`` running again, under a new pid."""
+
+        def back() -> bool:
+            row = self.processes()[name]
+            return row["pid"] != old_pid and f"{name} restarted" in self.log.read_text()
+
+        eventually_sync(back, timeout=120, what=f"{name} started again by the launcher")
+        return self.processes()[name]
+
+    def secrets(self) -> dict[str, Any]:
+        """The suite's generated secrets (``secrets.json`` in its data folder)."""
+        return dict(json.loads((self.data_dir / "secrets.json").read_text()))

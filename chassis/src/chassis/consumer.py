@@ -27,6 +27,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from aiokafka import ConsumerRebalanceListener, TopicPartition
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -34,6 +35,7 @@ from faststream.kafka.annotations import KafkaMessage
 from chassis.consuming import PROCESSED_EVENTS, ConsumerRuntime
 from chassis.handlers import EventContext, PermanentError, Route
 from chassis.kafka import EventPublisher
+from chassis.metrics import CONSUMER_PARTITIONS
 from chassis.pacing import FetchPacing
 from chassis.uow import Transaction, UnitOfWork
 from contracts import IntegrationEvent
@@ -124,8 +126,9 @@ class EventConsumer:
             else None
         )
         runtime = ConsumerRuntime(self, uow, publisher, retries, backoff_seconds, pacing)
+        subscribed = [publisher.physical(topic) for topic in self.topics]
         subscriber = broker.subscriber(
-            *(publisher.physical(topic) for topic in self.topics),
+            *subscribed,
             group_id=publisher.topic_prefix + self.group_id,
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
@@ -133,11 +136,33 @@ class EventConsumer:
             session_timeout_ms=session_timeout_ms,
             heartbeat_interval_ms=max(session_timeout_ms // 3, 100),
             title=self.name,
+            listener=PartitionShare(publisher.service, self.name, subscribed),
         )
 
         @subscriber
         async def _on_poll(msg: KafkaMessage) -> None:
             await runtime.handle(msg, batch_max_records)
+
+
+class PartitionShare(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Shows this process's share of its group on ``/metrics``: after each
+    rebalance, how many partitions of each topic it now consumes."""
+
+    def __init__(self, service: str, consumer: str, topics: Sequence[str]) -> None:
+        self.service = service
+        self.consumer = consumer
+        self.topics = list(topics)
+
+    def _show(self, assigned: set[TopicPartition]) -> None:
+        for topic in self.topics:
+            count = sum(1 for tp in assigned if tp.topic == topic)
+            CONSUMER_PARTITIONS.labels(self.service, self.consumer, topic).set(count)
+
+    def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        self._show(set())
+
+    def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self._show(set(assigned))
 
 
 def consumer_of(

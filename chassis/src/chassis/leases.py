@@ -13,6 +13,8 @@ from typing import Any
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
+from chassis.metrics import LEASED_JOB_ROUNDS
+
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 """Initial ``lease_until`` of an unclaimed item (compares below any real time)."""
 
@@ -50,10 +52,11 @@ async def acquire_named_lease(
         {"_id": name, "$or": [{"lease_until": {"$lt": now}}, {"owner": owner}]},
         {"$set": {"lease_until": now + lease, "owner": owner}},
     )
-    if taken is not None:
-        return True
-    try:
-        await collection.insert_one({"_id": name, "lease_until": now + lease, "owner": owner})
-    except DuplicateKeyError:
-        return False  # held by someone else
+    if taken is None:
+        try:
+            await collection.insert_one({"_id": name, "lease_until": now + lease, "owner": owner})
+        except DuplicateKeyError:
+            LEASED_JOB_ROUNDS.labels(name, "skipped").inc()
+            return False  # held by someone else
+    LEASED_JOB_ROUNDS.labels(name, "ran").inc()
     return True

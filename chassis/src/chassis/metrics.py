@@ -49,3 +49,15 @@ DLQ_MESSAGES = Counter(
     "Messages sent to a dead-letter topic",
     ["service", "consumer", "topic"],
 )
+CONSUMER_PARTITIONS = Gauge(
+    "permitsuite_consumer_partitions",
+    "Partitions of a topic this process consumes: its share of the consumer group "
+    "(replicas of a worker split each topic's partitions; 0 on every replica is a stall)",
+    ["service", "consumer", "topic"],
+)
+LEASED_JOB_ROUNDS = Counter(
+    "permitsuite_leased_job_rounds_total",
+    "Rounds of a periodic job, by outcome: ran (this process held the job's lease) or "
+    "skipped (another replica holds it)",
+    ["job", "outcome"],
+)

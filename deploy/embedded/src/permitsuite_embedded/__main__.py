@@ -2,9 +2,11 @@
 
 Starts, as supervised child processes: the Tansu Kafka-protocol broker, the
 SecantusDB MongoDB-wire server (data kept under the data folder), an SMTP
-sink, then identity, notifications and the gateway; creates the topics; seeds
-a demo jurisdiction with demo users; prints the URLs. Ctrl-C (SIGINT/SIGTERM)
-stops everything in reverse order.
+sink; creates the topics; then every service, the sandbox payment provider,
+the gateway and the portal (``--replicas 2``: two API and two worker
+processes of each service, two gateways and two portals, each set behind one
+address); seeds the demo jurisdictions with demo users; prints the URLs.
+Ctrl-C (SIGINT/SIGTERM) stops everything in reverse order.
 """
 
 from __future__ import annotations
@@ -60,6 +62,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--mail-http-port", type=int, default=_env_int("PERMITSUITE_MAIL_HTTP_PORT", 8025)
     )
     p.add_argument("--partitions", type=int, default=_env_int("PERMITSUITE_PARTITIONS", 3))
+    p.add_argument(
+        "--replicas",
+        type=int,
+        choices=range(1, 5),
+        default=_env_int("PERMITSUITE_REPLICAS", 1),
+        help="processes of each service: that many API and worker processes each, gateways "
+        "and portals, every set behind one address (a local balancer); 1: one of each",
+    )
+    p.add_argument(
+        "--failpoint",
+        action="append",
+        default=[],
+        metavar="PROCESS=POINT",
+        help="for fault-injection tests: the first run of PROCESS (e.g. permits-worker-1) "
+        "exits hard at POINT (chassis.faults); it is started again without",
+    )
     p.add_argument("--no-seed", action="store_true", help="do not create the demo jurisdiction")
     p.add_argument(
         "--check", action="store_true", help="start, verify readiness, then stop (smoke test)"

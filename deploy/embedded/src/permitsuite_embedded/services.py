@@ -10,6 +10,7 @@ from typing import Any
 
 from devstack.processes import EMBEDDED_FETCH_MAX_WAIT_MS, ManagedProcess, mongo_url
 
+from permitsuite_embedded.balancer import Route
 from permitsuite_embedded.supervision import Backoff
 
 
@@ -21,6 +22,45 @@ class Service:
     env: dict[str, str]
     process: ManagedProcess | None = None
     backoff: Backoff = field(default_factory=Backoff)
+    role: str = "all"
+
+    def replica(self, number: int, port: int, role: str | None = None) -> Service:
+        """Replica ``number`` of this service on ``port``; ``role`` api or worker
+        for the domain services (the chassis' ``ROLE``), None for the gateway
+        and the portal, which have no workers."""
+        prefix = self.module.upper() + "_"
+        env = {**self.env, f"{prefix}PORT": str(port)}
+        if role is not None:
+            env[f"{prefix}ROLE"] = role
+        name = f"{self.name}-{role}-{number}" if role else f"{self.name}-{number}"
+        return Service(name, self.module, port, env, role=role or self.role)
+
+
+FRONT = ("gateway", "portal")
+SINGLE = ("sandboxpay",)  # a stand-in for the payment provider, not part of the suite
+
+
+def replicated(
+    services: list[Service], replicas: int, new_port: Callable[[], int]
+) -> tuple[list[Service], list[Route]]:
+    """With ``replicas`` > 1: that many API and worker processes of each domain
+    service and that many gateways and portals, each set behind its public port
+    (the routes of the balancer). With 1: the services as they are, no routes."""
+    if replicas <= 1:
+        return services, []
+    processes: list[Service] = []
+    routes: list[Route] = []
+    for service in services:
+        if service.module in SINGLE:
+            processes.append(service)
+            continue
+        roles: tuple[str | None, ...] = (None,) if service.module in FRONT else ("api", "worker")
+        for role in roles:
+            copies = [service.replica(n, new_port(), role) for n in range(1, replicas + 1)]
+            processes += copies
+            if role != "worker":  # workers take no traffic: their port is health and metrics
+                routes.append(Route(service.port, [c.port for c in copies]))
+    return processes, routes
 
 
 def definitions(
@@ -151,6 +191,12 @@ def definitions(
                 # the portal forwards each browser's address (X-Forwarded-For) and
                 # proves its hop with this secret; no local address is trusted as such
                 "GATEWAY_PROXY_SECRET": keys["proxy_secret"],
+                # replicas count every request against one limit, kept in the database
+                **(
+                    {"GATEWAY_RATE_LIMIT_STORAGE": mongo_url(a.host, a.mongo_port)}
+                    if a.replicas > 1
+                    else {}
+                ),
             },
         ),
         Service(

@@ -14,6 +14,7 @@ import httpx
 from devstack.processes import (
     ManagedProcess,
     broker_command,
+    free_port,
     mongo_command,
     port_open,
     wait_until,
@@ -21,12 +22,11 @@ from devstack.processes import (
 
 from chassis.kafka import ensure_topics
 from contracts import ALL_TOPICS
-from permitsuite_embedded.demo import (
-    DEMO_USERS,
-)
+from permitsuite_embedded.balancer import Route
 from permitsuite_embedded.keys import load_or_create
+from permitsuite_embedded.report import ProcessTable, banner
 from permitsuite_embedded.seeding import Seeding
-from permitsuite_embedded.services import Service, definitions
+from permitsuite_embedded.services import FRONT, Service, definitions, replicated
 from permitsuite_embedded.supervision import Supervisor, Watched
 
 
@@ -39,6 +39,7 @@ class Suite(Seeding):
         self.services: list[Service] = []
         self.stopping = False
         self.began = time.monotonic()
+        self.table = ProcessTable(self.data / "processes.json")
 
     # -- helpers --------------------------------------------------------
     def secrets(self) -> dict[str, Any]:
@@ -125,28 +126,57 @@ class Suite(Seeding):
         created = asyncio.run(ensure_topics(bootstrap, ALL_TOPICS, partitions=a.partitions))
         self.say(f"topics ready ({len(created)} created)")
 
-        self.services = definitions(a, keys, bootstrap, self.url)
+        self.services, routes = replicated(
+            definitions(a, keys, bootstrap, self.url), a.replicas, partial(free_port, a.host)
+        )
+        if routes:
+            self.start_balancer(routes)
         # every service at once (each waits for what it needs), then the two
         # that face the world: the banner in well under a minute on a warm machine
-        front = {"gateway", "portal"}
-        self.start_together([s for s in self.services if s.name not in front])
-        self.start_together([s for s in self.services if s.name in front])
+        self.start_together([s for s in self.services if s.module not in FRONT])
+        self.start_together([s for s in self.services if s.module in FRONT])
         wait_until(self.gateway_ready, timeout=60, what="the gateway's /health")
         if not a.no_seed:
             self.seed(keys)
-        self.banner(keys)
+        self.table.write(self.infra, self.services)
+        print(banner(self, keys), flush=True)
+
+    def start_balancer(self, routes: list[Route]) -> None:
+        """One address per replicated service (the balancer's routes)."""
+        a = self.args
+        command = [sys.executable, "-m", "permitsuite_embedded.balancer", "--host", a.host]
+        command += [f"--route={r.port}={','.join(map(str, r.backends))}" for r in routes]
+        balancer = ManagedProcess("balancer", command, log_path=self.logs / "balancer.log")
+        self.infra.append(balancer.start())
+        for route in routes:
+            wait_until(
+                partial(port_open, a.host, route.port),
+                timeout=30,
+                what="the balancer",
+                process=balancer,
+            )
+        self.say(f"balancer: {len(routes)} addresses, {a.replicas} replicas behind each")
 
     def start_together(self, services: list[Service]) -> None:
         """Start ``services`` at once and wait until every one is ready."""
         started = time.monotonic()
+        failpoints = dict(f.partition("=")[::2] for f in self.args.failpoint)
         for service in services:
+            first = (
+                {"PERMITSUITE_FAILPOINTS": failpoints[service.name]}
+                if service.name in failpoints
+                else {}
+            )
             service.process = ManagedProcess(
                 service.name,
                 [sys.executable, "-m", service.module],
                 log_path=self.logs / f"{service.name}.log",
-                env=service.env,
+                env={**service.env, **first},
             ).start()
+            service.process.env = dict(service.env)  # a restart runs without the fail point
         waiting = list(services)
+        # two cores start a dozen Python processes in about a minute; replicas take longer
+        timeout = 90 * max(1, self.args.replicas)
         while waiting:
             for service in list(waiting):
                 assert service.process is not None
@@ -158,13 +188,15 @@ class Suite(Seeding):
                 if self.service_ready(service):
                     waiting.remove(service)
                     self.say(f"{service.name} ready on {self.url(service.port)}")
-            if time.monotonic() - started > 90:
+            if time.monotonic() - started > timeout:
                 names = ", ".join(s.name for s in waiting)
-                raise TimeoutError(f"not ready after 90 s: {names}")
+                raise TimeoutError(f"not ready after {timeout} s: {names}")
             time.sleep(0.1)
 
     def service_ready(self, service: Service) -> bool:
-        ready = {"gateway": "/health/live", "portal": "/health"}.get(service.name, "/health/ready")
+        ready = {"gateway": "/health/live", "portal": "/health"}.get(
+            service.module, "/health/ready"
+        )
         return _http_ok(f"{self.url(service.port)}{ready}", timeout=0.5)
 
     def service_live(self, service: Service) -> bool | None:
@@ -178,39 +210,6 @@ class Suite(Seeding):
     def gateway_ready(self) -> bool:
         return _http_ok(f"{self.url(self.args.gateway_port)}/health")
 
-    def banner(self, keys: dict[str, Any]) -> None:
-        gw = self.url(self.args.gateway_port)
-        lines = [
-            "",
-            f"Permitsuite is running (up in {time.monotonic() - self.began:.0f} s).",
-            f"  Portal (web):    {self.url(self.args.portal_port)}",
-            f"  Gateway (API):   {gw}",
-            f"  OpenAPI docs:    {gw}/docs",
-            f"                   identity: {self.url(self.args.identity_port)}/docs, "
-            f"registration: {self.url(self.args.registration_port)}/docs",
-            f"  Mailbox:         {gw}/dev/mail",
-            f"  Sandbox payments: {self.url(self.args.sandbox_port)} (hosted pages; no real money)",
-            f"  Health:          {gw}/health",
-            f"  Logs:            {self.logs}",
-            "",
-        ]
-        if not self.args.no_seed:
-            lines.append(
-                "Demo jurisdiction 'demo' "
-                "(log in with jurisdiction=demo; the operator without one):"
-            )
-            for label, email, *_ in DEMO_USERS:
-                lines.append(f"  {label:<17} {email:<32} password: {keys['passwords'][email]}")
-            portal = self.url(self.args.portal_port)
-            lines += [
-                "Contractor registration (the emailed links land in the Mailbox):",
-                f"  {portal}/j/demo/register       staff review (the staff admin decides)",
-                f"  {portal}/j/demo-auto/register  accepted at once",
-                "",
-            ]
-        lines.append("Press Ctrl-C to stop everything.")
-        print("\n".join(lines), flush=True)
-
     # -- supervise and stop ---------------------------------------------------
     def supervisor(self) -> Supervisor:
         a = self.args
@@ -218,6 +217,7 @@ class Suite(Seeding):
             "kafka": lambda: port_open(a.host, a.kafka_port),
             "mongodb": lambda: port_open(a.host, a.mongo_port),
             "mailsink": lambda: port_open(a.host, a.mail_http_port),
+            "balancer": lambda: port_open(a.host, a.gateway_port),
         }
         watched = [
             Watched(
@@ -238,7 +238,9 @@ class Suite(Seeding):
                     service.name,
                     service.process,
                     partial(self.service_ready, service),
-                    live=partial(self.service_live, service) if service.name == "gateway" else None,
+                    live=partial(self.service_live, service)
+                    if service.module == "gateway"
+                    else None,
                     backoff=service.backoff,
                 )
             )
@@ -253,6 +255,7 @@ class Suite(Seeding):
         supervisor = self.supervisor()
         while not self.stopping:
             supervisor.tick(time.monotonic())
+            self.table.write(self.infra, self.services)  # a restarted process has a new pid
             time.sleep(0.5)
 
     def stop(self) -> None:
