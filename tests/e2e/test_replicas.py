@@ -15,6 +15,8 @@ each set behind one address, on the embedded engines.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -23,7 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
-from devstack.testing import eventually_sync
+from devstack.testing import eventually_sync, read_records
 from prometheus_client.parser import text_string_to_metric_families
 
 from .launched import LaunchedSuite
@@ -257,6 +259,18 @@ def test_kill_9_of_a_worker_mid_flow_loses_nothing_and_doubles_nothing(
             and f"applicant{n}@replicas.example.org" in m["to"]
         ]
         assert len(to_applicant) == 1, (permit["number"], to_applicant)
+    # the relays published each issued permit's event once, the dead worker's too
+    records = asyncio.run(
+        read_records(
+            f"127.0.0.1:{suite.ports['kafka']}", "permits.events", count=100_000, timeout=5
+        )
+    )
+    issued = Counter(
+        json.loads(r.value)["permit_id"]
+        for r in records
+        if dict(r.headers)["ce_type"] == b"permitsuite.permits.PermitIssued.v1"
+    )
+    assert [issued[p["id"]] for p in permits] == [1] * len(permits)
     receipts = Counter(
         m["subject"] for m in mail if m["subject"].startswith("Receipt ") and CONTRACTOR in m["to"]
     )
