@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,7 +23,8 @@ class Launched(Protocol):
     logs: Path
     data: Path
     began: float
-    url: Callable[[int], str]
+
+    def url(self, port: int) -> str: ...
 
 
 def banner(suite: Launched, keys: dict[str, Any]) -> str:
