@@ -39,7 +39,7 @@ test: vendor browser
 check: sync deploy-check
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy contracts/src chassis/src services/identity/src services/notifications/src services/gateway/src services/registration/src services/permits/src services/payments/src services/inspections/src deploy/devstack/src deploy/embedded/src deploy/sandboxpay/src deploy/admin/src services/portal/src
+	$(UV) run --frozen mypy contracts/src chassis/src services/identity/src services/notifications/src services/gateway/src services/registration/src services/permits/src services/payments/src services/inspections/src services/integrations/src deploy/devstack/src deploy/embedded/src deploy/sandboxpay/src deploy/admin/src services/portal/src
 	$(UV) run --frozen lint-imports
 
 deploy-tools:

@@ -23,6 +23,8 @@ def _service_apps() -> dict[str, FastAPI]:
     from identity.settings import IdentitySettings
     from inspections.bootstrap import create_app as inspections_app
     from inspections.settings import InspectionsSettings
+    from integrations.bootstrap import create_app as integrations_app
+    from integrations.settings import IntegrationsSettings
     from notifications.bootstrap import create_app as notifications_app
     from notifications.settings import NotificationsSettings
     from payments.bootstrap import create_app as payments_app
@@ -43,6 +45,7 @@ def _service_apps() -> dict[str, FastAPI]:
         ),
         "inspections": inspections_app(InspectionsSettings(**COMMON)),  # type: ignore[arg-type]
         "notifications": notifications_app(NotificationsSettings(**COMMON)),  # type: ignore[arg-type]
+        "integrations": integrations_app(IntegrationsSettings(**COMMON)),  # type: ignore[arg-type]
     }
 
 

@@ -31,6 +31,7 @@ def test_the_merged_document_is_valid_openapi(merged: dict[str, Any]) -> None:
         "/v1/auth/token",
         "/v1/jurisdictions/{jurisdiction_id}/checkout",
         "/v1/jurisdictions/{jurisdiction_id}/inspections",
+        "/v1/jurisdictions/{jurisdiction_id}/events",
         "/v1/jurisdictions/{jurisdiction_id}/permits",
         "/v1/jurisdictions/{jurisdiction_id}/registrations",
     ):

@@ -90,6 +90,14 @@ PROCESSES = [
         env={"JWKS_URL": IDENTITY_JWKS},
     ),
     Process(
+        "integrations",
+        "integrations",
+        8107,
+        "INTEGRATIONS",
+        secrets=["mongodb_url", "kafka_sasl_password"],
+        env={"JWKS_URL": IDENTITY_JWKS},
+    ),
+    Process(
         "notifications",
         "notifications",
         8106,
@@ -112,7 +120,8 @@ PROCESSES = [
                 '{"identity": "http://identity:8101", "registration": '
                 '"http://registration:8102", "permits": "http://permits:8103", '
                 '"payments": "http://payments:8104", "inspections": "http://inspections:8105", '
-                '"notifications": "http://notifications:8106"}'
+                '"notifications": "http://notifications:8106", '
+                '"integrations": "http://integrations:8107"}'
             ),
             "JWKS_URL": IDENTITY_JWKS,
         },

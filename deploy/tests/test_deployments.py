@@ -25,6 +25,7 @@ from chassis.topics import TopicSettings
 from gateway.settings import GatewaySettings
 from identity.settings import IdentitySettings
 from inspections.settings import InspectionsSettings
+from integrations.settings import IntegrationsSettings
 from notifications.settings import NotificationsSettings
 from payments.settings import PaymentsSettings
 from permits.settings import PermitsSettings
@@ -39,6 +40,7 @@ SETTINGS: dict[str, type[BaseSettings]] = {
     "permits": PermitsSettings,
     "payments": PaymentsSettings,
     "inspections": InspectionsSettings,
+    "integrations": IntegrationsSettings,
     "notifications": NotificationsSettings,
     "gateway": GatewaySettings,
     "portal": PortalSettings,

@@ -225,10 +225,28 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
             return bool(after > before)
 
         eventually_sync(clock_reset, what="the permit's expiry clock restarted")
+        # the jurisdiction's event feed (issue 26): its own events, from identity,
+        # permits, payments and inspections, through the gateway
+        admin = suite.login("admin@demo.example.org")
+        feed_types: set[str] = set()
+
+        def in_feed() -> bool:
+            page = httpx.get(f"{base}/events", params={"limit": 500}, headers=admin).json()
+            assert all(e["jurisdiction"] == "demo" for e in page["items"])
+            feed_types.update(e["type"] for e in page["items"])
+            return {
+                "permitsuite.permits.PermitIssued.v1",
+                "permitsuite.payments.PaymentSettled.v1",
+                "permitsuite.inspections.InspectionResulted.v1",
+            } <= feed_types
+
+        eventually_sync(in_feed, what="the demo's events in its feed")
+        other = httpx.get(f"{gateway}/v1/jurisdictions/demo-auto/events", headers=admin)
+        assert other.status_code == 404
         types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
         assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)
-        assert len(children) == 12  # broker, database, mail sink, sandbox, 7 services, portal
+        assert len(children) == 13  # broker, database, mail sink, sandbox, 8 services, portal
 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0

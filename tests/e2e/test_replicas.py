@@ -33,7 +33,15 @@ from .permit_steps import SITE
 
 pytestmark = pytest.mark.e2e
 
-SERVICES = ("identity", "notifications", "registration", "permits", "payments", "inspections")
+SERVICES = (
+    "identity",
+    "notifications",
+    "registration",
+    "permits",
+    "payments",
+    "inspections",
+    "integrations",
+)
 PARTITIONS = 3
 CONTRACTOR, ADMIN = "contractor@demo.example.org", "admin@demo.example.org"
 # permits' first worker dies (exit 137, as kill -9) the first time it has
@@ -92,7 +100,7 @@ def test_every_service_runs_as_two_api_and_two_worker_processes_behind_one_addre
 
 
 def test_the_workers_of_each_service_split_its_partitions(suite: LaunchedSuite) -> None:
-    consuming = ("identity", "notifications", "permits", "payments", "inspections")
+    consuming = ("identity", "notifications", "permits", "payments", "inspections", "integrations")
     for service in consuming:
         workers = replicas(suite, service, "worker")
         shares = [

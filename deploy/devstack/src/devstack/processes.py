@@ -202,6 +202,7 @@ LAUNCHER_PORTS = (
     "payments",
     "sandbox",
     "inspections",
+    "integrations",
     "kafka",
     "mongo",
     "smtp",

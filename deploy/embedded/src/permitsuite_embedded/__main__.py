@@ -47,6 +47,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--inspections-port", type=int, default=_env_int("PERMITSUITE_INSPECTIONS_PORT", 8105)
     )
     p.add_argument(
+        "--integrations-port", type=int, default=_env_int("PERMITSUITE_INTEGRATIONS_PORT", 8107)
+    )
+    p.add_argument(
         "--sandbox-port",
         type=int,
         default=_env_int("PERMITSUITE_SANDBOX_PORT", 8190),

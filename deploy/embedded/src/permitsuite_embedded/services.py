@@ -155,6 +155,16 @@ def definitions(
             },
         ),
         Service(
+            "integrations",
+            "integrations",
+            a.integrations_port,
+            {
+                **{f"INTEGRATIONS_{k}": v for k, v in common.items()},
+                "INTEGRATIONS_PORT": str(a.integrations_port),
+                "INTEGRATIONS_JWKS_URL": jwks,
+            },
+        ),
+        Service(
             "sandboxpay",
             "sandboxpay",
             a.sandbox_port,
@@ -184,6 +194,7 @@ def definitions(
                         "permits": url(a.permits_port),
                         "payments": url(a.payments_port),
                         "inspections": url(a.inspections_port),
+                        "integrations": url(a.integrations_port),
                     }
                 ),
                 "GATEWAY_JWKS_URL": jwks,

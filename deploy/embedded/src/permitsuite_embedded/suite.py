@@ -57,6 +57,7 @@ class Suite(Seeding):
             "payments": a.payments_port,
             "sandbox": a.sandbox_port,
             "inspections": a.inspections_port,
+            "integrations": a.integrations_port,
             "kafka": a.kafka_port,
             "mongo": a.mongo_port,
             "smtp": a.smtp_port,

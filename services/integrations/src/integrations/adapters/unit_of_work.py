@@ -1,0 +1,25 @@
+"""Integrations' unit of work over MongoDB: its stores bound to one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chassis.uow import ReadOnly, Transaction, Units
+from integrations.adapters.feed import MongoFeed
+from integrations.service_layer.unit_of_work import IntegrationsUnitOfWork
+
+
+class MongoIntegrationsUnitOfWork:
+    def __init__(self, tx: Transaction | ReadOnly, jurisdiction_id: str) -> None:
+        self.tx = tx
+        self.jurisdiction_id = jurisdiction_id
+        self.feed = MongoFeed(tx, jurisdiction_id)
+
+    @property
+    def now(self) -> datetime:
+        return self.tx.clock.now()
+
+
+def integrations_units(runner: Any) -> Units[IntegrationsUnitOfWork]:
+    return Units(runner, MongoIntegrationsUnitOfWork)

@@ -1,0 +1,10 @@
+"""Integrations' HTTP routes, all under one jurisdiction."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from integrations.entrypoints import routes_feed
+
+router = APIRouter(prefix="/v1/jurisdictions/{jurisdiction_id}")
+router.include_router(routes_feed.router)
