@@ -24,6 +24,13 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _failpoint(text: str) -> tuple[str, str]:
+    process, _, point = text.partition("=")
+    if not process or not point:
+        raise argparse.ArgumentTypeError(f"a fail point is PROCESS=POINT, not {text!r}")
+    return process, point
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="permitsuite-embedded", description=__doc__.split("\n\n")[0])
     p.add_argument(
@@ -75,6 +82,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument(
         "--failpoint",
+        type=_failpoint,
         action="append",
         default=[],
         metavar="PROCESS=POINT",

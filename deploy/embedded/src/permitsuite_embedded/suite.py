@@ -161,7 +161,7 @@ class Suite(Seeding):
     def start_together(self, services: list[Service]) -> None:
         """Start ``services`` at once and wait until every one is ready."""
         started = time.monotonic()
-        failpoints = dict(f.partition("=")[::2] for f in self.args.failpoint)
+        failpoints = dict(self.args.failpoint)
         for service in services:
             first = (
                 {"PERMITSUITE_FAILPOINTS": failpoints[service.name]}
