@@ -67,3 +67,17 @@ def test_a_fail_point_names_a_process_and_a_point() -> None:
     ]
     with pytest.raises(SystemExit):
         parse_args(["--failpoint", "permits-worker-1"])
+
+
+def test_no_two_processes_get_one_port_even_when_the_os_repeats_one() -> None:
+    """The OS may hand the same free port out twice in a row; a second process
+    on it failed to bind while the first answered its readiness check."""
+    args = parse_args(["--replicas", "2"])
+    repeated = iter([40001, 40001, args.gateway_port, 40002, *range(40003, 40100)])
+    services, _ = replicated(
+        definitions(args, KEYS, "127.0.0.1:19092", lambda p: f"http://127.0.0.1:{p}"),
+        2,
+        lambda: next(repeated),
+    )
+    ports = [s.port for s in services]
+    assert len(ports) == len(set(ports))

@@ -48,6 +48,18 @@ def replicated(
     (the routes of the balancer). With 1: the services as they are, no routes."""
     if replicas <= 1:
         return services, []
+    taken = {s.port for s in services}
+
+    def distinct() -> int:
+        """A free port no other process of the suite has: the OS may hand a
+        just-released port out again, and a second process on one port fails
+        to bind while the first answers its readiness check for it."""
+        port = new_port()
+        while port in taken:
+            port = new_port()
+        taken.add(port)
+        return port
+
     processes: list[Service] = []
     routes: list[Route] = []
     for service in services:
@@ -56,7 +68,7 @@ def replicated(
             continue
         roles: tuple[str | None, ...] = (None,) if service.module in FRONT else ("api", "worker")
         for role in roles:
-            copies = [service.replica(n, new_port(), role) for n in range(1, replicas + 1)]
+            copies = [service.replica(n, distinct(), role) for n in range(1, replicas + 1)]
             processes += copies
             if role != "worker":  # workers take no traffic: their port is health and metrics
                 routes.append(Route(service.port, [c.port for c in copies]))
