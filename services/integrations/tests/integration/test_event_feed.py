@@ -113,14 +113,18 @@ async def test_a_reader_from_the_start_while_events_are_written_sees_each_once_i
     seen: list[dict[str, Any]] = []
     after: str | None = None
 
+    async def stored_beyond(n: int) -> bool:
+        head = await harness.runtime.db["feed_heads"].find_one({"_id": "alpha"})
+        return head is not None and head["position"] > n
+
     async def read_until(count: int) -> None:
         nonlocal after
         while len(seen) < count:
             page = await harness.page("alpha", limit=7, **({"after": after} if after else {}))
             seen.extend(page["items"])
             after = page["next_cursor"]
-            if not page["more"]:
-                await asyncio.sleep(0.05)  # caught up: poll again, as a follower does
+            if not page["more"] and len(seen) < count:  # caught up: wait for more, as a follower
+                await eventually(lambda n=len(seen): stored_beyond(n), what="more events")
 
     writing = asyncio.create_task(write(0, 3))
     await asyncio.wait_for(read_until(len(permits) * 3), timeout=120)
