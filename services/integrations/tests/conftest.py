@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from devstack.testing import TestScope
 from devstack.testing.tokens import LocalIssuer
+from pymongo import AsyncMongoClient
 
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock
@@ -25,6 +28,7 @@ class Harness:
     http: httpx.AsyncClient
     runtime: Any
     clock: ManualClock
+    runtime_app: Any = None
 
     def admin(self, jid: str) -> dict[str, str]:
         return ISSUER.headers(jid, "staff", now=self.clock.now(), roles=["admin"])
@@ -48,6 +52,38 @@ class Harness:
             event.topic, env.kafka_key(), env.kafka_value(), env.kafka_headers(), path="test"
         )
 
+    async def add_endpoint(self, jid: str, url: str, **fields: Any) -> dict[str, Any]:
+        r = await self.http.post(
+            f"/v1/jurisdictions/{jid}/webhook-endpoints",
+            json={"url": url, **fields},
+            headers=self.admin(jid),
+        )
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    async def endpoint(self, jid: str, endpoint_id: str) -> dict[str, Any]:
+        r = await self.http.get(
+            f"/v1/jurisdictions/{jid}/webhook-endpoints/{endpoint_id}", headers=self.admin(jid)
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    async def log(self, jid: str, endpoint_id: str) -> list[dict[str, Any]]:
+        """The whole delivery log, oldest first."""
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"limit": 200}
+        while True:
+            r = await self.http.get(
+                f"/v1/jurisdictions/{jid}/webhook-endpoints/{endpoint_id}/deliveries",
+                params=params,
+                headers=self.admin(jid),
+            )
+            assert r.status_code == 200, r.text
+            items += r.json()["items"]
+            if r.json()["next_before"] is None:
+                return items[::-1]
+            params["before"] = r.json()["next_before"]
+
     async def page(self, jid: str, **params: Any) -> dict[str, Any]:
         r = await self.http.get(
             f"/v1/jurisdictions/{jid}/events", params=params, headers=self.admin(jid)
@@ -59,7 +95,9 @@ class Harness:
 @pytest.fixture
 async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[Harness]:
     await scope.create_topics(partitions=3)
-    settings = IntegrationsSettings(**scope.settings_kwargs("integrations", role="all"))
+    settings = IntegrationsSettings(
+        **scope.settings_kwargs("integrations", role="all"), webhook_poll_seconds=0.2
+    )
     app = create_app(settings, manual_clock)
     app.state.runtime.verifier = TokenVerifier(
         issuer="permitsuite-identity",
@@ -73,5 +111,93 @@ async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[
             transport=httpx.ASGITransport(app=app), base_url="http://integrations"
         ) as http,
     ):
-        yield Harness(http, app.state.runtime, manual_clock)
-        await app.state.runtime.client.drop_database(settings.database_name())
+        yield Harness(http, app.state.runtime, manual_clock, app)
+    # after the service stopped: its webhook worker writes until then
+    async with AsyncMongoClient(settings.mongodb_url) as client:
+        await client.drop_database(settings.database_name())
+
+
+# -- a webhook receiver: a real HTTP/1.1 server on loopback (asyncio streams,
+# keep-alive), answering each request as ``answer`` says, keeping every request
+
+REASONS = {200: "OK", 204: "No Content", 302: "Found", 410: "Gone", 500: "Server Error"}
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def event(self) -> dict[str, Any]:
+        return dict(json.loads(self.body))
+
+
+Answer = Callable[[Received], Awaitable[tuple[int, dict[str, str]]]]
+
+
+async def ok(_: Received) -> tuple[int, dict[str, str]]:
+    return 200, {}
+
+
+@dataclass
+class Receiver:
+    answer: Answer = ok
+    got: list[Received] = field(default_factory=list)  # every request, answered or not
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    server: asyncio.Server | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}/hook"
+
+    async def start(self) -> Receiver:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return self
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+
+    def delivered_ids(self) -> list[str]:
+        return [r.headers["webhook-id"] for r in self.got]
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                headers = {
+                    k.strip().lower(): v.strip()
+                    for k, _, v in (line.partition(":") for line in lines[1:] if line)
+                }
+                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                received = Received(headers, body)
+                self.got.append(received)
+                self.arrived.set()
+                status, extra = await self.answer(received)
+                reply = {"content-length": "2", "content-type": "text/plain", **extra}
+                writer.write(
+                    f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\n".encode()
+                    + "".join(f"{k}: {v}\r\n" for k, v in reply.items()).encode()
+                    + b"\r\nok"
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+
+@pytest.fixture
+async def receivers() -> AsyncIterator[Callable[..., Awaitable[Receiver]]]:
+    made: list[Receiver] = []
+
+    async def make(**kw: Any) -> Receiver:
+        made.append(await Receiver(**kw).start())
+        return made[-1]
+
+    yield make
+    for receiver in made:
+        await receiver.stop()

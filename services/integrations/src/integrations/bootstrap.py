@@ -7,10 +7,13 @@ from fastapi import FastAPI
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
 from chassis.logging import configure_logging
-from integrations.adapters.feed import create_indexes
+from integrations.adapters import feed, webhooks
+from integrations.adapters.sender import Sender
 from integrations.adapters.unit_of_work import integrations_units
+from integrations.domain.webhooks import UrlRules
 from integrations.entrypoints.consumers import consumers
 from integrations.entrypoints.dependencies import IntegrationsApp
+from integrations.entrypoints.dispatcher import Dispatcher
 from integrations.entrypoints.http import router
 from integrations.settings import IntegrationsSettings
 
@@ -19,18 +22,37 @@ def create_app(settings: IntegrationsSettings | None = None, clock: Clock | None
     settings = settings or IntegrationsSettings()
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     runtime = build_runtime(settings, clock)
+    rules = UrlRules(public_only=settings.public_webhooks_only)
+    dispatcher = Dispatcher(
+        runtime.db,
+        runtime.clock,
+        Sender(rules, runtime.clock, settings.webhook_timeout_seconds),
+        lanes=settings.webhook_lanes,
+    )
+    pinger = Sender(rules, runtime.clock, settings.webhook_timeout_seconds)
 
     async def startup(rt: ServiceRuntime) -> None:
-        await create_indexes(rt.db, settings.feed_retention_days)
+        await feed.create_indexes(rt.db, settings.feed_retention_days)
+        await webhooks.create_indexes(rt.db, settings.feed_retention_days)
+        if settings.role in ("worker", "all"):
+            rt.spawn(dispatcher.run(rt.stopping, settings.webhook_poll_seconds), "webhooks")
+
+    async def shutdown(rt: ServiceRuntime) -> None:
+        await dispatcher.close()
+        await pinger.close()
 
     app = create_service_app(
         runtime,
         title="Permitsuite integrations",
         description="Each jurisdiction's events for other systems: the event feed with "
-        "replay from a cursor.",
+        "replay from a cursor, and signed webhooks.",
         routers=[router],
-        consumers=consumers(),
+        consumers=consumers(dispatcher.nudge),
         on_startup=[startup],
+        on_shutdown=[shutdown],
     )
-    app.state.integrations = IntegrationsApp(runtime, integrations_units(runtime.uow))
+    app.state.integrations = IntegrationsApp(
+        runtime, integrations_units(runtime.uow), rules, pinger
+    )
+    app.state.dispatcher = dispatcher
     return app

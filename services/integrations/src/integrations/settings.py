@@ -19,3 +19,23 @@ class IntegrationsSettings(ServiceSettings):
         description="how long each jurisdiction's events stay readable in its feed "
         "(a year and a month: a subscriber can catch up after any outage)",
     )
+    webhook_public_only: bool = Field(
+        default=False,
+        description="webhooks only to https URLs at public addresses, checked again at every "
+        "delivery (always so in production; the embedded stack allows http and loopback for "
+        "its own receiver)",
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=30)
+    webhook_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="how often the webhook worker looks for endpoints due (after a back-off, "
+        "or woken by another replica); an event this replica stored is sent at once",
+    )
+    webhook_lanes: int = Field(
+        default=64, ge=1, description="endpoints one worker sends to at once (each in order)"
+    )
+
+    @property
+    def public_webhooks_only(self) -> bool:
+        return self.webhook_public_only or self.production

@@ -50,6 +50,16 @@ class MongoFeed:
         found = await self.events.find_one({"position": position}, projection={"_id": 1})
         return found is not None
 
+    async def at(self, position: int) -> Doc | None:
+        return await self.events.find_one({"position": position})
+
+    async def by_id(self, event_id: str) -> Doc | None:
+        return await self.events.find_one({"_id": event_id}, projection={"position": 1})
+
+    async def stored_at(self, position: int) -> Any:
+        found = await self.events.find_one({"position": position}, projection={"stored_at": 1})
+        return found["stored_at"] if found else None
+
     async def window(self, after: int, last: int) -> list[Doc]:
         if last <= after:
             return []

@@ -1,26 +1,44 @@
 """Integrations' consumers: every event of every context, into its
 jurisdiction's feed (events of no jurisdiction — the operator's own — stay
-out of every feed)."""
+out of every feed), waking the jurisdiction's webhook endpoints that want it
+in the same transaction; once committed, this process's webhook worker is
+told to look at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chassis.consumer import EventConsumer, EventContext
 from contracts.registry import registered_events
 from contracts.topics import EVENT_TOPICS
 from integrations.adapters.unit_of_work import MongoIntegrationsUnitOfWork
-from integrations.service_layer import feed
+from integrations.service_layer import feed, webhooks
 
 
-async def on_event(event: Any, ctx: EventContext) -> None:
-    jurisdiction = ctx.envelope.jurisdiction
-    if jurisdiction is not None:
-        await feed.record(ctx.envelope, MongoIntegrationsUnitOfWork(ctx.tx, jurisdiction))
+def handler(nudge: Callable[[], None]) -> Any:
+    async def on_event(event: Any, ctx: EventContext) -> None:
+        jurisdiction = ctx.envelope.jurisdiction
+        if jurisdiction is None:
+            return
+        uow = MongoIntegrationsUnitOfWork(ctx.tx, jurisdiction)
+        await feed.record(ctx.envelope, uow)
+        if await webhooks.wake(ctx.envelope, uow):
+            ctx.tx.after_commit(_nudged(nudge))
+
+    return on_event
 
 
-def consumers() -> list[EventConsumer]:
+def _nudged(nudge: Callable[[], None]) -> Any:
+    async def after_commit() -> None:
+        nudge()
+
+    return after_commit
+
+
+def consumers(nudge: Callable[[], None] = lambda: None) -> list[EventConsumer]:
     """One per topic, each routing every event type published there."""
+    on_event = handler(nudge)
     made = []
     for topic in EVENT_TOPICS:
         consumer = EventConsumer(f"integrations.{topic.removesuffix('.events')}", topic)

@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from chassis.app import ServiceRuntime
+from integrations.adapters.sender import Sender
+from integrations.domain.webhooks import UrlRules
 from integrations.service_layer.unit_of_work import IntegrationsUnits
 
 
@@ -17,6 +19,8 @@ class IntegrationsApp:
 
     runtime: ServiceRuntime
     units: IntegrationsUnits
+    rules: UrlRules
+    sender: Sender  # a test ping's (the worker has its own)
 
 
 async def get_app(request: Request) -> IntegrationsApp:

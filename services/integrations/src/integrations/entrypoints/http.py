@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from integrations.entrypoints import routes_feed
+from integrations.entrypoints import routes_feed, routes_webhooks
 
 router = APIRouter(prefix="/v1/jurisdictions/{jurisdiction_id}")
 router.include_router(routes_feed.router)
+router.include_router(routes_webhooks.router)

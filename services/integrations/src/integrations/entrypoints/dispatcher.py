@@ -1,0 +1,270 @@
+"""The webhook worker: sends each endpoint its jurisdiction's events.
+
+Every ``interval`` (and at once when this process's consumer stored an
+event) it looks for due endpoints, takes each with a lease
+(:class:`~integrations.adapters.webhooks.DeliveryState`) and sends it the
+events after its cursor, one at a time, in feed order. A failure ends the
+round for that endpoint: it is due again after a back-off, and nothing after
+the failed event goes first (in order per aggregate). Endpoints are sent to
+side by side, at most ``lanes`` at once, so a slow or dead endpoint holds up
+only itself. The cursor moves only after a 2xx: a worker killed mid-round
+sends its last events again (at least once; receivers de-duplicate on
+``webhook-id``, the event's id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from standardwebhooks.webhooks import Webhook
+
+from chassis.clock import Clock, as_utc
+from chassis.uow import ReadOnly
+from integrations.adapters.feed import MongoFeed
+from integrations.adapters.sender import Sender, Sent
+from integrations.adapters.webhooks import DeliveryState
+from integrations.domain.feed import wanted
+from integrations.domain.webhooks import IDLE, after_failure, signing_secrets
+
+log = logging.getLogger(__name__)
+Doc = dict[str, Any]
+WINDOW = 100  # feed positions read at a time
+INTERNAL = ("_id", "position", "stored_at", "jurisdiction_id")
+
+
+def payload(event: Doc) -> bytes:
+    """The body of a delivery: the event as a CloudEvent (JSON), as in the feed."""
+    body = {"id": event["_id"], **{k: v for k, v in event.items() if k not in INTERNAL}}
+    return json.dumps(body, separators=(",", ":"), default=str).encode()
+
+
+def signed_headers(event_id: str, body: bytes, held: list[Doc], now: datetime) -> dict[str, str]:
+    """The Standard Webhooks headers: every live secret signs (a rotation's overlap)."""
+    text = body.decode()
+    signatures = " ".join(Webhook(s).sign(event_id, now, text) for s in signing_secrets(held, now))
+    return {
+        "content-type": "application/json",
+        "user-agent": "Permitsuite-Webhooks/1",
+        "webhook-id": event_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signatures,
+    }
+
+
+@dataclass
+class Lane:
+    """One endpoint while this worker holds it."""
+
+    doc: Doc
+    cursor: int
+    logged: int
+    attempts: list[Doc] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, doc: Doc) -> Lane:
+        return cls(doc, int(doc.get("cursor", 0)), int(doc.get("logged", 0)))
+
+    @property
+    def id(self) -> str:
+        return str(self.doc["_id"])
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: AsyncDatabase[Doc],
+        clock: Clock,
+        sender: Sender,
+        *,
+        lanes: int = 64,
+        lease: timedelta = timedelta(seconds=60),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.sender = sender
+        self.state = DeliveryState(db)
+        self.lanes = lanes
+        self.lease = lease
+        self.rng = rng or random.Random()
+        self.owner = uuid.uuid4().hex
+        self.busy: dict[str, asyncio.Task[None]] = {}
+        self.nudged = asyncio.Event()
+
+    def nudge(self) -> None:
+        """An event was stored here: look now rather than at the next interval."""
+        self.nudged.set()
+
+    async def run(self, stop: asyncio.Event, interval: float) -> None:
+        while not stop.is_set():
+            self.nudged.clear()
+            try:
+                await self.look()
+            except Exception:
+                log.exception("looking for due webhook endpoints failed; trying again")
+            waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.nudged.wait())]
+            await asyncio.wait(waits, timeout=interval, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in waits:
+                waiting.cancel()
+        for task in list(self.busy.values()):
+            task.cancel()
+        await asyncio.gather(*self.busy.values(), return_exceptions=True)
+
+    async def look(self) -> None:
+        now = self.clock.now()
+        room = self.lanes - len(self.busy)
+        if room <= 0:
+            return
+        for endpoint_id in await self.state.due(now, limit=room + len(self.busy)):
+            if endpoint_id in self.busy or len(self.busy) >= self.lanes:
+                continue
+            doc = await self.state.claim(endpoint_id, self.owner, now, self.lease)
+            if doc is not None:
+                task = asyncio.create_task(self._lane(Lane.of(doc)), name=f"webhook-{endpoint_id}")
+                self.busy[endpoint_id] = task
+
+    async def _lane(self, lane: Lane) -> None:
+        try:
+            await self.drain(lane)
+        except Exception:
+            log.exception("sending to webhook endpoint %s failed; its lease runs out", lane.id)
+        finally:
+            self.busy.pop(lane.id, None)
+
+    async def drain(self, lane: Lane) -> None:
+        """Send ``lane`` what it asked again, then the events after its cursor."""
+        feed = MongoFeed(ReadOnly(self.db, self.clock), lane.doc["jurisdiction_id"])
+        if not lane.doc.get("enabled"):  # disabled while it waited out a back-off
+            await self._hold(lane, {"due_at": IDLE, "owner": None})
+            return
+        while True:
+            if not await self._asked_again(lane, feed):
+                return
+            head = await feed.head()
+            if lane.cursor >= head:
+                await self._caught_up(lane, feed)
+                return
+            last = min(head, lane.cursor + WINDOW)
+            for event in await feed.window(lane.cursor, last):
+                if wanted(event["type"], frozenset(lane.doc.get("types") or ())):
+                    sent = await self.deliver(lane, event)
+                    if not sent.outcome.delivered:
+                        await self._failed(lane, sent)
+                        return
+                lane.cursor = event["position"]
+            lane.cursor = last
+            held = await self._hold(lane, {"due_at": self.clock.now() + self.lease})
+            if held is None:
+                return
+            lane.doc = held
+
+    async def _asked_again(self, lane: Lane, feed: MongoFeed) -> bool:
+        """Take up a rewind (every event since a time) and single events to
+        send again (one attempt each); False if the endpoint was lost."""
+        rewind = lane.doc.get("rewind")
+        if rewind is not None:
+            lane.cursor = min(lane.cursor, int(rewind))
+            held = await self._hold(lane, {}, unset={"rewind": ""})
+            if held is None:
+                return False
+            lane.doc = held
+        for position in list(lane.doc.get("replay") or ()):
+            event = await feed.at(int(position))
+            if event is not None:
+                await self.deliver(lane, event, manual=True)
+            held = await self._hold(lane, {}, pull={"replay": position})
+            if held is None:
+                return False
+            lane.doc = held
+        return True
+
+    async def deliver(self, lane: Lane, event: Doc, *, manual: bool = False) -> Sent:
+        now = self.clock.now()
+        body = payload(event)
+        headers = signed_headers(event["_id"], body, lane.doc.get("secrets") or [], now)
+        sent = await self.sender.send(lane.doc["url"], body, headers)
+        if sent.outcome.delivered and not manual:  # the endpoint is well again
+            lane.doc |= {"attempt": 0, "failing_since": None}
+        lane.attempts.append(
+            {
+                "_id": uuid.uuid4().hex,
+                "jurisdiction_id": lane.doc["jurisdiction_id"],
+                "endpoint_id": lane.id,
+                "seq": lane.logged + len(lane.attempts) + 1,
+                "event_id": event["_id"],
+                "type": event["type"],
+                "position": event["position"],
+                "at": now,
+                "manual": manual,
+                "attempt": 1 if manual else int(lane.doc.get("attempt", 0)) + 1,
+                "status": sent.outcome.status,
+                "delivered": sent.outcome.delivered,
+                "error": sent.outcome.error,
+                "latency_ms": sent.latency_ms,
+                "response": sent.excerpt,
+            }
+        )
+        return sent
+
+    async def _hold(
+        self, lane: Lane, fields: Doc, *, unset: Doc | None = None, pull: Doc | None = None
+    ) -> Doc | None:
+        """Write the lane's cursor, log and ``fields``; None if the endpoint
+        was taken away (removed, or its lease ran out and another has it)."""
+        await self.state.record(lane.attempts)
+        lane.logged += len(lane.attempts)
+        last = lane.attempts[-1] if lane.attempts else None
+        lane.attempts = []
+        update: Doc = {"$set": {"cursor": lane.cursor, "logged": lane.logged, **fields}}
+        if last is not None:
+            update["$set"] |= {"last_attempt_at": last["at"], "last_status": last["status"]}
+            if last["delivered"] and not last["manual"]:
+                update["$set"] |= {
+                    "attempt": 0,
+                    "failing_since": None,
+                    "last_success_at": last["at"],
+                }
+        if unset:
+            update["$unset"] = unset
+        if pull:
+            update["$pull"] = pull
+        return await self.state.hold(lane.id, self.owner, update)
+
+    async def _caught_up(self, lane: Lane, feed: MongoFeed) -> None:
+        """Let the endpoint go idle; wake it again if something came meanwhile
+        (an event's wake skips an endpoint that is not idle)."""
+        held = await self._hold(lane, {"due_at": IDLE, "owner": None})
+        if held is None:
+            return
+        if held.get("replay") or held.get("rewind") is not None or await feed.head() > lane.cursor:
+            await self.state.wake_if_idle(lane.id, self.clock.now())
+
+    async def _failed(self, lane: Lane, sent: Sent) -> None:
+        now = self.clock.now()
+        since = lane.doc.get("failing_since")
+        failing_since = as_utc(since) if since else now
+        attempt = int(lane.doc.get("attempt", 0)) + 1
+        after = after_failure(sent.outcome, failing_since, attempt, now, self.rng)
+        fields: Doc = {
+            "due_at": after.due_at,
+            "owner": None,
+            "attempt": attempt,
+            "failing_since": failing_since,
+        }
+        if after.disable:
+            fields |= {"enabled": False, "disabled_reason": after.disable, "disabled_at": now}
+            log.warning("webhook endpoint %s disabled: %s", lane.id, after.disable)
+        await self._hold(lane, fields)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.sender.close()
