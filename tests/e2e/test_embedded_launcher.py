@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import signal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -243,6 +244,19 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         eventually_sync(in_feed, what="the demo's events in its feed")
         other = httpx.get(f"{gateway}/v1/jurisdictions/demo-auto/events", headers=admin)
         assert other.status_code == 404
+        # the demo's webhook endpoint at the dev receiver: the same events, signed
+        received: list[dict[str, Any]] = []
+
+        def delivered() -> bool:
+            received[:] = httpx.get(f"{gateway}/dev/webhooks", timeout=10).json()
+            return "permitsuite.inspections.InspectionResulted.v1" in {
+                r["event"]["type"] for r in received
+            }
+
+        eventually_sync(delivered, what="the demo's events at the dev webhook receiver")
+        assert all(r["signature_verified"] is True for r in received)
+        assert all(r["event"]["jurisdiction"] == "demo" for r in received)
+        assert f"Webhooks:        {gateway}/dev/webhooks" in banner
         types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
         assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)

@@ -197,6 +197,12 @@ def _objects(world: World) -> None:
         },
     )
     assert inspection.status_code == 201, inspection.text
+    hook = httpx.post(  # nothing listens there: its deliveries fail and back off
+        f"{base}/webhook-endpoints",
+        headers=world.auth("admin"),
+        json={"url": "http://127.0.0.1:9/hook", "description": "the harness's"},
+    )
+    assert hook.status_code == 201, hook.text
     rid, mine = _registration(world, "registrant-a@example.org")
     other_rid, other = _registration(world, "registrant-b@example.org")
     world.headers["registrant"], world.headers["other_registrant"] = mine, other
@@ -211,6 +217,7 @@ def _objects(world: World) -> None:
         account_id=me["account_id"],
         membership_id=next(u["membership_id"] for u in users if u["email"] == RICH),
         code="RES",
+        endpoint_id=hook.json()["id"],
     )
     insurance = next(q for q in registration["requirements"] if q["id"] == "insurance")
     world.registration_ids.update(

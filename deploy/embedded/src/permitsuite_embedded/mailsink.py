@@ -1,4 +1,5 @@
-"""A local SMTP server that captures mail, with a small JSON API to read it.
+"""A local SMTP server that captures mail, with a small JSON API to read it
+(and the embedded stack's webhook receiver: :mod:`permitsuite_embedded.webhooksink`).
 
 ``python -m permitsuite_embedded.mailsink --smtp-port 1025 --http-port 8025
 --store DIR/mail.jsonl``. Messages are appended to a JSON-lines file, so
@@ -27,6 +28,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from fastapi import FastAPI
 
 from chassis.clock import SystemClock
+from permitsuite_embedded import webhooksink
+from permitsuite_embedded.webhooksink import WebhookSink
 
 LINK = re.compile(r"https?://[^\s<>\"')]+")
 
@@ -105,8 +108,9 @@ class SmtpSink:
         self.controller.stop()
 
 
-def http_app(store: MailStore) -> FastAPI:
+def http_app(store: MailStore, hooks: WebhookSink | None = None) -> FastAPI:
     app = FastAPI(title="Permitsuite dev mailbox")
+    app.include_router(webhooksink.router(hooks or WebhookSink(None)))
 
     @app.get("/messages")
     async def messages() -> list[dict[str, Any]]:
@@ -129,12 +133,14 @@ def main() -> None:
     parser.add_argument("--smtp-port", type=int, default=1025)
     parser.add_argument("--http-port", type=int, default=8025)
     parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--webhook-secrets", type=Path, default=None)
     args = parser.parse_args()
     store = MailStore(args.store)
+    hooks = WebhookSink(args.webhook_secrets)
     with SmtpSink(store, args.host, args.smtp_port):
         server = uvicorn.Server(
             uvicorn.Config(
-                http_app(store), host=args.host, port=args.http_port, log_level="warning"
+                http_app(store, hooks), host=args.host, port=args.http_port, log_level="warning"
             )
         )
         loop = asyncio.new_event_loop()

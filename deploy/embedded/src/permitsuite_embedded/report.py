@@ -39,6 +39,7 @@ def banner(suite: Launched, keys: dict[str, Any]) -> str:
         f"                   identity: {url(a.identity_port)}/docs, "
         f"registration: {url(a.registration_port)}/docs",
         f"  Mailbox:         {gw}/dev/mail",
+        f"  Webhooks:        {gw}/dev/webhooks  (the demo jurisdiction's deliveries)",
         f"  Sandbox payments: {url(a.sandbox_port)} (hosted pages; no real money)",
         f"  Health:          {gw}/health",
         f"  Logs:            {suite.logs}",

@@ -76,6 +76,7 @@ class Seeding:
         if result.returncode != 0:
             raise RuntimeError(f"seeding the demo jurisdiction failed:\n{result.stderr}")
         self.configure(passwords[operator[1]])
+        self.seed_webhook(passwords["admin@demo.example.org"])
         self.seed_permits(passwords["admin@demo.example.org"])
         self.say("demo jurisdictions 'demo' (staff review) and 'demo-auto' (automatic) seeded")
 
@@ -93,11 +94,9 @@ class Seeding:
             finally:
                 api.http.close()
 
-    def seed_permits(self, admin_password: str) -> None:
-        """Demo permits for the demo contractor in several statuses (once)."""
-        gw = self.url(self.args.gateway_port)
+    def admin_headers(self, admin_password: str) -> dict[str, str]:
         login = httpx.post(
-            f"{gw}/v1/auth/token",
+            f"{self.url(self.args.gateway_port)}/v1/auth/token",
             timeout=30,
             data={
                 "username": "admin@demo.example.org",
@@ -105,7 +104,32 @@ class Seeding:
                 "jurisdiction": "demo",
             },
         ).json()
-        h = {"Authorization": f"Bearer {login['access_token']}"}
+        return {"Authorization": f"Bearer {login['access_token']}"}
+
+    def seed_webhook(self, admin_password: str) -> None:
+        """The demo jurisdiction's webhook endpoint at the dev receiver (once):
+        every demo event is delivered there, signed, and listed at /dev/webhooks."""
+        secrets = self.data / "webhook-secrets.json"
+        if secrets.exists():
+            return
+        h = self.admin_headers(admin_password)
+        made = httpx.post(
+            f"{self.url(self.args.gateway_port)}/v1/jurisdictions/demo/webhook-endpoints",
+            headers=h,
+            timeout=30,
+            json={
+                "url": f"{self.url(self.args.mail_http_port)}/webhooks/demo",
+                "description": "the embedded stack's dev receiver (/dev/webhooks)",
+            },
+        )
+        made.raise_for_status()
+        secrets.write_text(json.dumps({"demo": made.json()["secret"]}))
+        secrets.chmod(0o600)
+
+    def seed_permits(self, admin_password: str) -> None:
+        """Demo permits for the demo contractor in several statuses (once)."""
+        gw = self.url(self.args.gateway_port)
+        h = self.admin_headers(admin_password)
         base = f"{gw}/v1/jurisdictions/demo"
         seeded = httpx.get(  # the first demo permit's street: a bounded search
             f"{base}/permit-search",

@@ -108,6 +108,8 @@ class Suite(Seeding):
                 str(a.mail_http_port),
                 "--store",
                 str(self.data / "mail.jsonl"),
+                "--webhook-secrets",
+                str(self.data / "webhook-secrets.json"),
             ],
             log_path=self.logs / "mailsink.log",
         )

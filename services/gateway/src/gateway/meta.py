@@ -116,14 +116,30 @@ async def metrics() -> Response:
     responses=problem_responses(404, 503),
 )
 async def dev_mail(request: Request) -> JSONResponse:
+    return await _dev_sink(request, "messages", "the mail sink")
+
+
+async def _dev_sink(request: Request, path: str, what: str) -> JSONResponse:
+    """A list kept by the embedded stack's sink (mail, webhook deliveries)."""
     settings, client = _upstream(request)
     if not settings.dev_mailbox_url:
-        raise NotFound("the dev mailbox exists only in embedded mode")
+        raise NotFound(f"{what} exists only in embedded mode")
     try:
         r = await client.get(
-            f"{settings.dev_mailbox_url.rstrip('/')}/messages",
+            f"{settings.dev_mailbox_url.rstrip('/')}/{path}",
             timeout=settings.upstream_timeout_seconds,
         )
     except httpx.HTTPError as exc:
-        raise UpstreamUnavailable("the mail sink is not reachable", service="mailsink") from exc
+        raise UpstreamUnavailable(f"{what} is not reachable", service="mailsink") from exc
     return JSONResponse(r.json(), status_code=r.status_code)
+
+
+@router.get(
+    "/dev/webhooks",
+    tags=["dev"],
+    summary="Webhook deliveries received by the embedded stack's dev receiver",
+    response_model=list[dict[str, Any]],
+    responses=problem_responses(404, 503),
+)
+async def dev_webhooks(request: Request) -> JSONResponse:
+    return await _dev_sink(request, "webhooks", "the dev webhook receiver")

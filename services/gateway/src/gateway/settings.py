@@ -86,6 +86,10 @@ DEFAULT_ROUTES = [
     Route(pattern="/v1/jurisdictions/*/public-inspections", service="inspections"),
     # a jurisdiction's events for its other systems (issue 26)
     Route(pattern="/v1/jurisdictions/*/events", service="integrations", auth="required"),
+    Route(pattern="/v1/jurisdictions/*/webhook-endpoints", service="integrations", auth="required"),
+    Route(
+        pattern="/v1/jurisdictions/*/webhook-endpoints/**", service="integrations", auth="required"
+    ),
     # the provider's signed webhook and the payer's return page carry no token
     Route(pattern="/v1/webhooks/payments/*", service="payments"),
     Route(pattern="/v1/webhooks/payments/*/*", service="payments"),

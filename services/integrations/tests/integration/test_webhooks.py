@@ -325,3 +325,21 @@ async def test_public_only_refuses_inner_addresses(harness: Any) -> None:
         )
         assert r.status_code == 422, (url, r.text)
         assert "url" in r.text
+
+
+async def test_a_redirect_is_not_followed(harness: Any, receivers: Any) -> None:
+    """A 3xx is a failed delivery: a redirect cannot lead a delivery elsewhere
+    (inside the installation, in production)."""
+    inner = await receivers()
+
+    async def away(_: Any) -> tuple[int, dict[str, str]]:
+        return 302, {"location": inner.url}
+
+    outer = await receivers(answer=away)
+    endpoint = await harness.add_endpoint("alpha", outer.url)
+    await steps(harness, "alpha", ["p1"], 1)
+    await eventually(lambda: outer.got, what="the first try")
+    await eventually(lambda: _settled(harness, endpoint["id"], 1), what="the try is written")
+    assert inner.got == []
+    [attempt] = await harness.log("alpha", endpoint["id"])
+    assert (attempt["status"], attempt["delivered"]) == (302, False)

@@ -86,7 +86,7 @@ class Sender:
             return Sent(Outcome(None, f"refused: {error}"), None, "")
         except httpx.TimeoutException:
             return Sent(Outcome(None, "timed out"), None, "")
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as error:  # idna's too
             return Sent(Outcome(None, f"{type(error).__name__}: {error}"[:EXCERPT]), None, "")
         latency = int(response.elapsed.total_seconds() * 1000)
         return Sent(Outcome(response.status_code), latency, response.text[:EXCERPT])
