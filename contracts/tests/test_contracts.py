@@ -144,3 +144,23 @@ def test_compat_rules_catch_each_kind_of_break() -> None:
     assert incompatibilities(old, retyped) == ["field 'a' changed type"]
     newly_required = {**added_optional, "required": ["a", "c"]}
     assert incompatibilities(old, newly_required) == ["field 'c' became required"]
+
+
+def test_the_asyncapi_document_lists_every_webhook_payload() -> None:
+    """Issue 26: what a jurisdiction's webhook endpoint receives is documented
+    per event type — the Standard Webhooks headers and the CloudEvent body
+    whose ``data`` is the event's own schema — and the test ping."""
+    doc = json.loads(ASYNCAPI_PATH.read_text())
+    hooks = doc["channels"]["webhooks"]["messages"]
+    messages = doc["components"]["messages"]
+    names = {messages[ref["$ref"].rsplit("/", 1)[1]]["name"] for ref in hooks.values()}
+    assert names == set(registered_events()) | {"permitsuite.webhooks.Ping.v1"}
+    for ref in hooks.values():
+        message = messages[ref["$ref"].rsplit("/", 1)[1]]
+        assert {"webhook-id", "webhook-timestamp", "webhook-signature"} <= set(
+            message["headers"]["required"]
+        )
+        assert message["payload"]["properties"]["type"]["const"] == message["name"]
+    issued = messages["webhook_permits_PermitIssued_v1"]["payload"]["properties"]["data"]
+    assert issued == event_schemas()["permitsuite.permits.PermitIssued.v1"]
+    assert doc["operations"]["publish_webhooks"]["bindings"]["http"]["method"] == "POST"

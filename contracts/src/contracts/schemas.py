@@ -46,6 +46,46 @@ CE_HEADERS_SCHEMA: dict[str, Any] = {
 }
 
 
+WEBHOOK_HEADERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Standard Webhooks headers (https://www.standardwebhooks.com/)",
+    "required": ["webhook-id", "webhook-timestamp", "webhook-signature", "content-type"],
+    "properties": {
+        "webhook-id": {"type": "string", "description": "the event's id: de-duplicate on it"},
+        "webhook-timestamp": {"type": "string", "description": "Unix seconds of the attempt"},
+        "webhook-signature": {
+            "type": "string",
+            "description": "space-separated v1,<base64 HMAC-SHA256 of id.timestamp.body>; "
+            "two during a secret rotation's overlap",
+        },
+        "content-type": {"type": "string", "const": "application/json"},
+    },
+}
+PING_TYPE = "permitsuite.webhooks.Ping.v1"
+
+
+def webhook_body(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The body of a webhook delivery: the event as a CloudEvent in JSON."""
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "required": ["id", "type", "source", "time", "subject", "jurisdiction", "data"],
+        "properties": {
+            "specversion": {"type": "string", "const": "1.0"},
+            "id": {"type": "string", "description": "the same as ce_id on Kafka"},
+            "type": {"type": "string", "const": event_type},
+            "source": text,
+            "time": {"type": "string", "format": "date-time"},
+            "subject": {"type": "string", "description": "the aggregate's id"},
+            "jurisdiction": text,
+            "correlationid": text,
+            "causationid": {"type": ["string", "null"]},
+            "datacontenttype": {"type": "string", "const": "application/json"},
+            "data": data,
+        },
+    }
+
+
 def event_schemas() -> dict[str, dict[str, Any]]:
     """Event type → JSON Schema of its ``data``."""
     return {
@@ -79,6 +119,7 @@ def asyncapi_document() -> dict[str, Any]:
             {"address": cls.topic, "messages": {}},
         )
         channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
+    channels["webhooks"] = _webhooks(messages)
     for channel_id, channel in channels.items():
         operations[f"publish_{channel_id}"] = {
             "action": "send",
@@ -87,6 +128,7 @@ def asyncapi_document() -> dict[str, Any]:
                 {"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in channel["messages"]
             ],
         }
+    operations["publish_webhooks"]["bindings"] = {"http": {"method": "POST"}}
     return {
         "asyncapi": "3.0.0",
         "info": {
@@ -101,6 +143,41 @@ def asyncapi_document() -> dict[str, Any]:
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages},
+    }
+
+
+def _webhooks(messages: dict[str, Any]) -> dict[str, Any]:
+    """Each event type as a jurisdiction's webhook endpoints receive it (an
+    HTTP POST to the endpoint's URL), and the test ping."""
+    kafka = [name for name in messages]
+    for name in kafka:
+        event = messages[name]
+        messages[f"webhook_{name}"] = {
+            "name": event["name"],
+            "title": f"{event['title']} (webhook)",
+            "summary": event["summary"],
+            "contentType": "application/json",
+            "headers": WEBHOOK_HEADERS_SCHEMA,
+            "payload": webhook_body(event["name"], event["payload"]),
+        }
+    messages["webhook_ping"] = {
+        "name": PING_TYPE,
+        "title": "Ping (webhook)",
+        "summary": "A test event an admin sends to one endpoint (not in the feed)",
+        "contentType": "application/json",
+        "headers": WEBHOOK_HEADERS_SCHEMA,
+        "payload": webhook_body(
+            PING_TYPE,
+            {"type": "object", "properties": {"endpoint_id": {"type": "string"}}},
+        ),
+    }
+    names = [f"webhook_{name}" for name in kafka] + ["webhook_ping"]
+    return {
+        "address": None,
+        "title": "A jurisdiction's webhook endpoint",
+        "description": "POSTed to each webhook endpoint of the event's jurisdiction "
+        "(docs/integrating-events.md): its URL is the address.",
+        "messages": {n: {"$ref": f"#/components/messages/{n}"} for n in names},
     }
 
 
