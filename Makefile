@@ -75,6 +75,7 @@ bench: sync
 	$(UV) run --frozen python -m benchmarks.enumeration_timing
 	$(UV) run --frozen python -m benchmarks.suite_at_rest
 	$(UV) run --frozen python -m benchmarks.capacity
+	$(UV) run --frozen python -m benchmarks.integrations
 	$(UV) run --frozen python -m benchmarks.plots
 
 schemas: sync

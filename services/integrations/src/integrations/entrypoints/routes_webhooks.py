@@ -86,7 +86,13 @@ def health(doc: Doc) -> EndpointHealth:
     )
 
 
-@router.post(PATH, status_code=201, response_model=EndpointWithSecret, summary="Add an endpoint")
+@router.post(
+    PATH,
+    status_code=201,
+    response_model=EndpointWithSecret,
+    summary="Add an endpoint",
+    responses=problem_responses(409),
+)
 async def create(jurisdiction_id: str, body: EndpointIn, user: Tenant, app: App) -> Any:
     """Every event of the jurisdiction (or of the types given) committed from
     now on is POSTed to the URL, signed (Standard Webhooks). The secret is in
@@ -147,7 +153,11 @@ async def rotate(
 
 
 @router.post(
-    ONE + "/redeliveries", status_code=202, response_model=SendAgainOut, summary="Send again"
+    ONE + "/redeliveries",
+    status_code=202,
+    response_model=SendAgainOut,
+    summary="Send again",
+    responses=problem_responses(409),
 )
 async def send_again(
     jurisdiction_id: str, endpoint_id: str, body: SendAgainIn, user: Tenant, app: App

@@ -29,6 +29,7 @@ NOT_FOUND = "no such webhook endpoint"
 
 class TooManyEndpoints(Conflicting):
     code = "too-many-endpoints"
+    title = "Too many webhook endpoints"
 
 
 async def wake(envelope: Envelope, uow: IntegrationsUnitOfWork) -> bool:
@@ -146,6 +147,7 @@ class NotInFeed(Missing):
 
 class ReplaysFull(Conflicting):
     code = "too-many-redeliveries"
+    title = "Too many events waiting to be sent again"
 
 
 async def send_again(cmd: SendAgain, uow: IntegrationsUnitOfWork) -> int | None:
