@@ -45,7 +45,7 @@ PDF = b"%PDF-1.7\n" + b"1" * 2000
 METHODS = ("get", "post", "put", "patch", "delete")
 # Path parameters that do not name an object: one-time secrets (their own
 # tests show a wrong one is 404) and the payment provider's name.
-NOT_OBJECTS = {"token", "provider"}
+NOT_OBJECTS = {"token", "provider", "kind"}  # kind: permits or inspections (open data)
 FAKE = "00000000-0000-4000-8000-000000000000"
 # Routes whose id only names an entry of the caller's own collection: another
 # user acts on their own (an idempotent no-op), which the owner's snapshot shows.

@@ -90,6 +90,9 @@ DEFAULT_ROUTES = [
     Route(
         pattern="/v1/jurisdictions/*/webhook-endpoints/**", service="integrations", auth="required"
     ),
+    Route(pattern="/v1/jurisdictions/*/open-data", service="integrations", auth="required"),
+    # the published BLDS export: anyone, without a login (its admins before it is public)
+    Route(pattern="/v1/jurisdictions/*/open-data/blds/*", service="integrations"),
     # the provider's signed webhook and the payer's return page carry no token
     Route(pattern="/v1/webhooks/payments/*", service="payments"),
     Route(pattern="/v1/webhooks/payments/*/*", service="payments"),
@@ -113,6 +116,12 @@ DEFAULT_RATE_LIMITS = [
     RateLimit(name="password-reset", pattern="/v1/password-resets/**", limit="10/minute"),
     RateLimit(name="registration", pattern="/v1/jurisdictions/*/registrations", limit="5/minute"),
     RateLimit(name="linking", pattern="/v1/jurisdictions/*/permit-links", limit="10/minute"),
+    RateLimit(
+        name="open-data",
+        method="GET",
+        pattern="/v1/jurisdictions/*/open-data/blds/*",
+        limit="60/minute",
+    ),
     RateLimit(
         name="public-search",
         method="GET",

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
 from chassis.clock import Clock
 from chassis.logging import configure_logging
-from integrations.adapters import feed, webhooks
+from integrations.adapters import feed, open_data, webhooks
 from integrations.adapters.sender import Sender
 from integrations.adapters.unit_of_work import integrations_units
 from integrations.domain.webhooks import UrlRules
@@ -34,6 +34,7 @@ def create_app(settings: IntegrationsSettings | None = None, clock: Clock | None
     async def startup(rt: ServiceRuntime) -> None:
         await feed.create_indexes(rt.db, settings.feed_retention_days)
         await webhooks.create_indexes(rt.db, settings.feed_retention_days)
+        await open_data.create_indexes(rt.db)
         if settings.role in ("worker", "all"):
             rt.spawn(dispatcher.run(rt.stopping, settings.webhook_poll_seconds), "webhooks")
 
@@ -45,7 +46,7 @@ def create_app(settings: IntegrationsSettings | None = None, clock: Clock | None
         runtime,
         title="Permitsuite integrations",
         description="Each jurisdiction's events for other systems: the event feed with "
-        "replay from a cursor, and signed webhooks.",
+        "replay from a cursor, signed webhooks, and the BLDS open-data export.",
         routers=[router],
         consumers=consumers(dispatcher.nudge),
         on_startup=[startup],

@@ -7,6 +7,7 @@ from typing import Any
 
 from chassis.uow import ReadOnly, Transaction, Units
 from integrations.adapters.feed import MongoFeed
+from integrations.adapters.open_data import MongoOpenData
 from integrations.adapters.webhooks import MongoEndpoints
 from integrations.service_layer.unit_of_work import IntegrationsUnitOfWork
 
@@ -17,6 +18,7 @@ class MongoIntegrationsUnitOfWork:
         self.jurisdiction_id = jurisdiction_id
         self.feed = MongoFeed(tx, jurisdiction_id)
         self.endpoints = MongoEndpoints(tx, jurisdiction_id)
+        self.open_data = MongoOpenData(tx, jurisdiction_id)
 
     @property
     def now(self) -> datetime:

@@ -1,8 +1,8 @@
 """Integrations' consumers: every event of every context, into its
 jurisdiction's feed (events of no jurisdiction — the operator's own — stay
-out of every feed), waking the jurisdiction's webhook endpoints that want it
-in the same transaction; once committed, this process's webhook worker is
-told to look at once."""
+out of every feed), keeping the jurisdiction's open-data rows and waking its
+webhook endpoints that want it, in the same transaction; once committed, this
+process's webhook worker is told to look at once."""
 
 from __future__ import annotations
 
@@ -10,19 +10,24 @@ from collections.abc import Callable
 from typing import Any
 
 from chassis.consumer import EventConsumer, EventContext
+from contracts.identity import JurisdictionCreated, JurisdictionUpdated
 from contracts.registry import registered_events
 from contracts.topics import EVENT_TOPICS
 from integrations.adapters.unit_of_work import MongoIntegrationsUnitOfWork
-from integrations.service_layer import feed, webhooks
+from integrations.service_layer import feed, open_data, webhooks
 
 
 def handler(nudge: Callable[[], None]) -> Any:
     async def on_event(event: Any, ctx: EventContext) -> None:
         jurisdiction = ctx.envelope.jurisdiction
         if jurisdiction is None:
+            if isinstance(event, JurisdictionCreated | JurisdictionUpdated):  # its time zone
+                uow = MongoIntegrationsUnitOfWork(ctx.tx, event.jurisdiction_id)
+                await open_data.project(event, ctx.envelope, uow.open_data)
             return
         uow = MongoIntegrationsUnitOfWork(ctx.tx, jurisdiction)
         await feed.record(ctx.envelope, uow)
+        await open_data.project(event, ctx.envelope, uow.open_data)
         if await webhooks.wake(ctx.envelope, uow):
             ctx.tx.after_commit(_nudged(nudge))
 

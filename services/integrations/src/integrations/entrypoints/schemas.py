@@ -147,3 +147,21 @@ class PingOut(BaseModel):
     error: str | None = None
     latency_ms: int | None = None
     response: str
+
+
+class OpenDataIn(BaseModel):
+    public: bool = Field(description="true: anyone may read the export, without a login")
+
+
+class OpenDataOut(BaseModel):
+    public: bool
+    rows: dict[str, int] = Field(description="rows of each kind (permits, inspections)")
+    csv: dict[str, str] = Field(description="the CSV export of each kind")
+    json_pages: dict[str, str] = Field(alias="json", description="the JSON pages of each kind")
+
+
+class ExportPageOut(BaseModel):
+    fields: list[str] = Field(description="BLDS field names, in order")
+    items: list[dict[str, str]]
+    next_after: int = Field(description="ask ?after=<this> for the next page")
+    more: bool

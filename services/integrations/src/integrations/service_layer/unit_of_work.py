@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chassis.uow import Units
+from integrations.service_layer.open_data import OpenDataPort
 
 Doc = dict[str, Any]
 
@@ -55,6 +56,8 @@ class IntegrationsUnitOfWork(Protocol):
     def feed(self) -> FeedPort: ...
     @property
     def endpoints(self) -> EndpointsPort: ...
+    @property
+    def open_data(self) -> OpenDataPort: ...
     @property
     def now(self) -> datetime: ...
 
