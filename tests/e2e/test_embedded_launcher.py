@@ -257,6 +257,19 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         assert all(r["signature_verified"] is True for r in received)
         assert all(r["event"]["jurisdiction"] == "demo" for r in received)
         assert f"Webhooks:        {gateway}/dev/webhooks" in banner
+        # the demo's BLDS open-data export, published: one public URL, no personal data
+        r = httpx.put(f"{base}/open-data", json={"public": True}, headers=admin)
+        assert r.status_code == 200, r.text
+        exported: list[str] = []
+
+        def published() -> bool:
+            got = httpx.get(f"{gateway}{r.json()['csv']['permits']}", timeout=30)
+            exported[:] = got.text.splitlines() if got.status_code == 200 else []
+            return len(exported) > 5
+
+        eventually_sync(published, what="the demo's permits in the open-data export")
+        assert exported[0].startswith("PermitNum,Description,AppliedDate,IssuedDate,")
+        assert not any("@" in line for line in exported)
         types = httpx.get(f"{gateway}/v1/jurisdictions/demo/permit-types").json()
         assert {t["code"] for t in types} == {"RES", "MECH", "ELEC", "CMECH"}
         children = _children(proc.pid)

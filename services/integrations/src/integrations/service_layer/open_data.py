@@ -73,7 +73,7 @@ async def project(event: Any, envelope: Envelope, data: OpenDataPort) -> None:
         await _permit(data, event.permit_id, event.version, {"company_ids": event.company_ids})
     elif isinstance(event, InspectionScheduled | InspectionRescheduled):
         fields = {"PermitNum": event.number, "InspType": event.inspection_type}
-        await _inspection(data, event.inspection_id, fields | {"ScheduledDate": event.date})
+        await _inspection(data, event.inspection_id, fields | {"ScheduledDate": str(event.date)})
     elif isinstance(event, InspectionCancelled):
         fields = {"Result": "cancelled", "ResultMapped": "Cancelled", "PermitNum": event.number}
         await _inspection(data, event.inspection_id, fields | {"InspType": event.inspection_type})
@@ -93,6 +93,7 @@ def _applied(event: PermitApplied, envelope: Envelope) -> Doc:
         "OriginalZip": site.zip,
         "PIN": site.parcel,
         "PermitClass": blds.permit_class(event.type_code, event.type_name),
+        "PermitClassMapped": blds.permit_class(event.type_code, event.type_name),
         "PermitType": event.type_code,
         "PermitTypeDesc": event.type_name,
         "PermitTypeMapped": blds.permit_type_mapped(event.type_code, event.type_name),
@@ -120,7 +121,7 @@ def _resulted(event: InspectionResulted) -> Doc:
         "InspType": event.inspection_type,
         "Result": result,
         "ResultMapped": blds.RESULT_MAPPED.get(result, ""),
-        "InspectedDate": event.date or event.resulted_at,
+        "InspectedDate": str(event.date) if event.date else event.resulted_at,
     }
     if event.number:
         fields["PermitNum"] = event.number
