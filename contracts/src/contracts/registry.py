@@ -7,10 +7,10 @@ imports every one, so no module imports one that imports it back.
 
 from __future__ import annotations
 
-from contracts import identity, inspections, payments, permits, registration
+from contracts import identity, inspections, integrations, payments, permits, registration
 from contracts.events import IntegrationEvent, defined
 
-CONTEXTS = (identity, inspections, payments, permits, registration)
+CONTEXTS = (identity, inspections, integrations, payments, permits, registration)
 
 
 def event_class_for(event_type: str) -> type[IntegrationEvent] | None:

@@ -5,6 +5,7 @@ REGISTRATION_EVENTS = "registration.events"
 PERMITS_EVENTS = "permits.events"
 PAYMENTS_EVENTS = "payments.events"
 INSPECTIONS_EVENTS = "inspections.events"
+INTEGRATIONS_EVENTS = "integrations.events"
 
 DLQ_SUFFIX = ".dlq"
 
@@ -14,6 +15,7 @@ EVENT_TOPICS = (
     PERMITS_EVENTS,
     PAYMENTS_EVENTS,
     INSPECTIONS_EVENTS,
+    INTEGRATIONS_EVENTS,
 )
 
 

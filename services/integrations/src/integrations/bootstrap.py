@@ -23,10 +23,12 @@ def create_app(settings: IntegrationsSettings | None = None, clock: Clock | None
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     runtime = build_runtime(settings, clock)
     rules = UrlRules(public_only=settings.public_webhooks_only)
+    units = integrations_units(runtime.uow)
     dispatcher = Dispatcher(
         runtime.db,
         runtime.clock,
         Sender(rules, runtime.clock, settings.webhook_timeout_seconds),
+        units,
         lanes=settings.webhook_lanes,
     )
     pinger = Sender(rules, runtime.clock, settings.webhook_timeout_seconds)
@@ -52,8 +54,6 @@ def create_app(settings: IntegrationsSettings | None = None, clock: Clock | None
         on_startup=[startup],
         on_shutdown=[shutdown],
     )
-    app.state.integrations = IntegrationsApp(
-        runtime, integrations_units(runtime.uow), rules, pinger
-    )
+    app.state.integrations = IntegrationsApp(runtime, units, rules, pinger)
     app.state.dispatcher = dispatcher
     return app

@@ -18,6 +18,7 @@ import pytest
 from devstack.testing import eventually
 from standardwebhooks.webhooks import Webhook
 
+from contracts.identity import MembershipGranted
 from contracts.permits import PermitStatusChanged
 from integrations.adapters.sender import Sender
 from integrations.domain.webhooks import UrlRules
@@ -182,6 +183,23 @@ async def test_gone_disables_at_once_and_three_days_of_failure_disable(
     async def broken(_: Any) -> tuple[int, dict[str, str]]:
         return 503, {}
 
+    admin = MembershipGranted(
+        membership_id="m1",
+        account_id="a1",
+        jurisdiction_id="alpha",
+        email="admin@alpha.example",
+        kind="staff",
+        roles=["admin"],
+    )
+    clerk = admin.model_copy(update={"membership_id": "m2", "email": "clerk@alpha.example"})
+    await harness.publish(admin, "m-1", "alpha")
+    await harness.publish(clerk.model_copy(update={"roles": ["permit_technician"]}), "m-2", "alpha")
+
+    async def known() -> bool:
+        db = harness.runtime.db
+        return await db["processed_events"].count_documents({"_id": {"$regex": "m-2$"}}) == 1
+
+    await eventually(known, what="the memberships handled")
     went, dead = await receivers(answer=gone), await receivers(answer=broken)
     first = await harness.add_endpoint("alpha", went.url)
     second = await harness.add_endpoint("alpha", dead.url)
@@ -203,6 +221,15 @@ async def test_gone_disables_at_once_and_three_days_of_failure_disable(
         "every delivery failed for 3 days"
     )
     assert len(went.got) == 1
+    # the jurisdiction's admins are told, once per endpoint (notifications emails them)
+    told = [
+        json.loads(doc["value"])
+        async for doc in harness.runtime.db["outbox"].find(
+            {"event_type": "permitsuite.integrations.WebhookEndpointDisabled.v1"}
+        )
+    ]
+    assert sorted(t["endpoint_id"] for t in told) == sorted([first["id"], second["id"]])
+    assert all(t["notify_emails"] == ["admin@alpha.example"] for t in told)
     # switched on again: it resumes where it stopped, the back-off from the start
     r = await harness.http.patch(
         f"/v1/jurisdictions/alpha/webhook-endpoints/{first['id']}",
@@ -294,6 +321,7 @@ async def test_worker_that_dies_mid_round_loses_nothing(harness: Any, receivers:
         harness.runtime.db,
         harness.clock,
         Sender(UrlRules(public_only=False), harness.clock, 5),
+        harness.runtime_app.state.integrations.units,
     )
     await other.look()
     assert not other.busy  # still leased to the dead worker

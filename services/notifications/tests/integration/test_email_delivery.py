@@ -207,3 +207,39 @@ async def test_inspection_scheduled_email_shows_the_local_cancel_cutoff(
     [mail] = store.all()
     assert sorted(mail["to"]) == ["pat@example.org", "rich@example.org"]
     assert mail["subject"] == "BUILDING FINAL inspection scheduled for 11/18/2026 (BRES2018-0000)"
+
+
+async def test_a_disabled_webhook_endpoint_is_told_to_the_jurisdictions_admins(
+    notifications: ServiceRuntime, smtp_port: int
+) -> None:
+    """Issue 26: an endpoint disabled after three days of failure (or a 410)
+    is emailed to the jurisdiction's admins, with what to do about it."""
+    from contracts.integrations import WebhookEndpointDisabled
+
+    event = WebhookEndpointDisabled(
+        endpoint_id="e1",
+        jurisdiction_id="alpha",
+        url="https://gis.example.gov/hook",
+        description="County GIS",
+        reason="every delivery failed for 3 days",
+        disabled_at=datetime(2026, 3, 4, 18, tzinfo=UTC),
+        notify_emails=["admin@alpha.example", "deputy@alpha.example"],
+    )
+    store = MailStore()
+    with SmtpSink(store, "127.0.0.1", smtp_port):
+        env = Envelope(
+            id="evt-w1",
+            source="/permitsuite/integrations",
+            type=event.event_type,
+            time=datetime(2026, 3, 4, tzinfo=UTC),
+            subject=event.subject(),
+            jurisdiction="alpha",
+            correlationid="corr-w1",
+            data=event.model_dump(mode="json"),
+        )
+        await publish(notifications, env, "integrations.events")
+        await eventually(lambda: len(store.all()) == 1)
+    [mail] = store.all()
+    assert sorted(mail["to"]) == ["admin@alpha.example", "deputy@alpha.example"]
+    assert mail["subject"] == "A webhook endpoint was disabled: County GIS"
+    assert "every delivery failed for 3 days" in mail["text"] and '"enabled": true' in mail["text"]

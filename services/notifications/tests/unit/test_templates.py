@@ -134,6 +134,18 @@ def test_dates_are_shown_in_the_jurisdictions_time_zone() -> None:
         ),
         ("registration_denied", {"company_name": "Sparky", "reason": "No license"}, "No license"),
         (
+            "webhook_endpoint_disabled",
+            {
+                "url": "https://gis.example.gov/hook",
+                "description": "GIS",
+                "reason": "every delivery failed for 3 days",
+                "disabled_at": datetime(2026, 7, 1, 18, tzinfo=UTC),
+                "failing_since": None,
+                "endpoint_id": "e1",
+            },
+            "was disabled on",
+        ),
+        (
             "payment_receipt",
             {
                 "money": lambda m: f"${m / 100:,.2f}",

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from chassis.uow import ReadOnly, Transaction, Units
+from contracts import IntegrationEvent
 from integrations.adapters.feed import MongoFeed
 from integrations.adapters.open_data import MongoOpenData
 from integrations.adapters.webhooks import MongoEndpoints
@@ -23,6 +24,9 @@ class MongoIntegrationsUnitOfWork:
     @property
     def now(self) -> datetime:
         return self.tx.clock.now()
+
+    def emit(self, event: IntegrationEvent) -> None:
+        self.tx.emit(event, jurisdiction_id=self.jurisdiction_id)
 
 
 def integrations_units(runner: Any) -> Units[IntegrationsUnitOfWork]:

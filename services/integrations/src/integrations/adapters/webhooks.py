@@ -10,6 +10,9 @@ to an endpoint, and an endpoint whose worker died is due again when its lease
 ends. Events wake only idle endpoints, so a worker sending, or waiting out a
 back-off, is never written to by the consumers.
 
+``admin_contacts`` keeps each jurisdiction's admins' addresses (from
+identity's membership events), to tell them of an endpoint disabled.
+
 ``webhook_attempts`` is the delivery log, numbered per endpoint (``seq``),
 read in windows of numbers (reads stay flat).
 """
@@ -28,7 +31,7 @@ from chassis.uow import ReadOnly, Transaction
 from integrations.domain.webhooks import IDLE, MAX_ENDPOINTS, MAX_REPLAYS
 
 Doc = dict[str, Any]
-ENDPOINTS, ATTEMPTS = "webhook_endpoints", "webhook_attempts"
+ENDPOINTS, ATTEMPTS, CONTACTS = "webhook_endpoints", "webhook_attempts", "admin_contacts"
 
 
 class MongoEndpoints:
@@ -39,6 +42,7 @@ class MongoEndpoints:
         self.raw = tx.db[ENDPOINTS]
         self.endpoints = documents(tx.db, jurisdiction_id, tx.session, ENDPOINTS)
         self.attempts = documents(tx.db, jurisdiction_id, tx.session, ATTEMPTS)
+        self.contacts = documents(tx.db, jurisdiction_id, tx.session, CONTACTS)
 
     async def all(self) -> list[Doc]:
         return await self.endpoints.find(
@@ -80,6 +84,29 @@ class MongoEndpoints:
         await self.raw.update_one(
             {"_id": endpoint_id}, {"$min": {"rewind": position}}, session=self.session
         )
+
+    async def held_change(self, endpoint_id: str, owner: str, update: Doc) -> Doc | None:
+        """A worker's change of an endpoint it holds (in this transaction)."""
+        return await self.raw.find_one_and_update(
+            {"_id": endpoint_id, "owner": owner},
+            update,
+            return_document=ReturnDocument.AFTER,
+            session=self.session,
+        )
+
+    async def admins(self) -> list[str]:
+        """The jurisdiction's admins' addresses (kept from identity's events)."""
+        found = await self.contacts.find({}, bounded="a jurisdiction's admins")
+        return sorted(doc["email"] for doc in found)
+
+    async def admin(self, membership_id: str, email: str | None) -> None:
+        """Keep (``email``) or forget (None) one admin's address."""
+        if email is None:
+            await self.contacts.delete_one({"_id": membership_id})
+        else:
+            await self.contacts.update_one(
+                {"_id": membership_id}, {"$set": {"email": email}}, upsert=True
+            )
 
     async def log(self, endpoint_id: str, low: int, high: int) -> list[Doc]:
         """The attempts numbered ``low`` to ``high - 1``."""
@@ -143,5 +170,6 @@ async def create_indexes(db: AsyncDatabase[Doc], retention_days: int) -> None:
                     [("at", ASCENDING)], name="at_ttl", expireAfterSeconds=retention_days * 86400
                 ),
             ],
+            CONTACTS: [],
         },
     )

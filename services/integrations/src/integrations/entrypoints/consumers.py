@@ -10,9 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from chassis.consumer import EventConsumer, EventContext
-from contracts.identity import JurisdictionCreated, JurisdictionUpdated
+from contracts.identity import (
+    JurisdictionCreated,
+    JurisdictionUpdated,
+    MembershipGranted,
+    MembershipRevoked,
+)
 from contracts.registry import registered_events
-from contracts.topics import EVENT_TOPICS
+from contracts.topics import EVENT_TOPICS, INTEGRATIONS_EVENTS
 from integrations.adapters.unit_of_work import MongoIntegrationsUnitOfWork
 from integrations.service_layer import feed, open_data, webhooks
 
@@ -28,6 +33,8 @@ def handler(nudge: Callable[[], None]) -> Any:
         uow = MongoIntegrationsUnitOfWork(ctx.tx, jurisdiction)
         await feed.record(ctx.envelope, uow)
         await open_data.project(event, ctx.envelope, uow.open_data)
+        if isinstance(event, MembershipGranted | MembershipRevoked):
+            await webhooks.keep_admin(event, uow)
         if await webhooks.wake(ctx.envelope, uow):
             ctx.tx.after_commit(_nudged(nudge))
 
@@ -46,6 +53,8 @@ def consumers(nudge: Callable[[], None] = lambda: None) -> list[EventConsumer]:
     on_event = handler(nudge)
     made = []
     for topic in EVENT_TOPICS:
+        if topic == INTEGRATIONS_EVENTS:  # its own: staff notices, in no feed
+            continue
         consumer = EventConsumer(f"integrations.{topic.removesuffix('.events')}", topic)
         for model in registered_events().values():
             if model.topic == topic:

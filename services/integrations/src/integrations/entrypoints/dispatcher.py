@@ -34,6 +34,8 @@ from integrations.adapters.sender import Sender, Sent
 from integrations.adapters.webhooks import DeliveryState
 from integrations.domain.feed import wanted
 from integrations.domain.webhooks import IDLE, after_failure, signing_secrets
+from integrations.service_layer import webhooks
+from integrations.service_layer.unit_of_work import IntegrationsUnits
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
@@ -84,6 +86,7 @@ class Dispatcher:
         db: AsyncDatabase[Doc],
         clock: Clock,
         sender: Sender,
+        units: IntegrationsUnits,
         *,
         lanes: int = 64,
         lease: timedelta = timedelta(seconds=60),
@@ -92,6 +95,7 @@ class Dispatcher:
         self.db = db
         self.clock = clock
         self.sender = sender
+        self.units = units
         self.state = DeliveryState(db)
         self.lanes = lanes
         self.lease = lease
@@ -220,6 +224,13 @@ class Dispatcher:
     ) -> Doc | None:
         """Write the lane's cursor, log and ``fields``; None if the endpoint
         was taken away (removed, or its lease ran out and another has it)."""
+        update = await self._written(lane, fields, unset=unset, pull=pull)
+        return await self.state.hold(lane.id, self.owner, update)
+
+    async def _written(
+        self, lane: Lane, fields: Doc, *, unset: Doc | None = None, pull: Doc | None = None
+    ) -> Doc:
+        """Write the lane's log; the endpoint's update that goes with it."""
         await self.state.record(lane.attempts)
         lane.logged += len(lane.attempts)
         last = lane.attempts[-1] if lane.attempts else None
@@ -237,7 +248,7 @@ class Dispatcher:
             update["$unset"] = unset
         if pull:
             update["$pull"] = pull
-        return await self.state.hold(lane.id, self.owner, update)
+        return update
 
     async def _caught_up(self, lane: Lane, feed: MongoFeed) -> None:
         """Let the endpoint go idle; wake it again if something came meanwhile
@@ -260,10 +271,20 @@ class Dispatcher:
             "attempt": attempt,
             "failing_since": failing_since,
         }
-        if after.disable:
-            fields |= {"enabled": False, "disabled_reason": after.disable, "disabled_at": now}
-            log.warning("webhook endpoint %s disabled: %s", lane.id, after.disable)
-        await self._hold(lane, fields)
+        if not after.disable:
+            await self._hold(lane, fields)
+            return
+        fields |= {"enabled": False, "disabled_reason": after.disable, "disabled_at": now}
+        log.warning("webhook endpoint %s disabled: %s", lane.id, after.disable)
+        cmd = webhooks.Disable(
+            lane.doc["jurisdiction_id"],
+            lane.id,
+            self.owner,
+            await self._written(lane, fields),
+            after.disable,
+            failing_since,
+        )
+        await self.units.handle(cmd, webhooks.disable)
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chassis.uow import Units
+from contracts import IntegrationEvent
 from integrations.service_layer.open_data import OpenDataPort
 
 Doc = dict[str, Any]
@@ -47,6 +48,9 @@ class EndpointsPort(Protocol):
     async def replay(self, endpoint_id: str, position: int) -> bool: ...
     async def rewind(self, endpoint_id: str, position: int) -> None: ...
     async def log(self, endpoint_id: str, low: int, high: int) -> list[Doc]: ...
+    async def held_change(self, endpoint_id: str, owner: str, update: Doc) -> Doc | None: ...
+    async def admins(self) -> list[str]: ...
+    async def admin(self, membership_id: str, email: str | None) -> None: ...
 
 
 class IntegrationsUnitOfWork(Protocol):
@@ -60,6 +64,9 @@ class IntegrationsUnitOfWork(Protocol):
     def open_data(self) -> OpenDataPort: ...
     @property
     def now(self) -> datetime: ...
+
+    def emit(self, event: IntegrationEvent) -> None:
+        """Record ``event`` of this jurisdiction (published after commit)."""
 
 
 IntegrationsUnits = Units[IntegrationsUnitOfWork]

@@ -11,6 +11,8 @@ from typing import Any
 from chassis.clock import as_utc
 from chassis.refusals import Conflicting, Missing
 from contracts import Envelope
+from contracts.identity import MembershipGranted, MembershipRevoked
+from contracts.integrations import WebhookEndpointDisabled
 from integrations.domain.feed import wanted
 from integrations.domain.webhooks import (
     IDLE,
@@ -228,3 +230,46 @@ async def _require(uow: IntegrationsUnitOfWork, endpoint_id: str) -> Doc:
     if doc is None:
         raise Missing(NOT_FOUND)
     return doc
+
+
+async def keep_admin(
+    event: MembershipGranted | MembershipRevoked, uow: IntegrationsUnitOfWork
+) -> None:
+    """Who is told when an endpoint is disabled: the jurisdiction's admins."""
+    admin = (
+        isinstance(event, MembershipGranted) and event.kind == "staff" and ("admin" in event.roles)
+    )
+    await uow.endpoints.admin(event.membership_id, event.email if admin else None)
+
+
+@dataclass(frozen=True)
+class Disable:
+    """A worker gives up on an endpoint it holds (``update`` says how)."""
+
+    jurisdiction_id: str
+    endpoint_id: str
+    owner: str
+    update: dict[str, Any]
+    reason: str
+    failing_since: datetime | None
+
+
+async def disable(cmd: Disable, uow: IntegrationsUnitOfWork) -> bool:
+    """Disable the endpoint and tell the jurisdiction's admins, in one
+    transaction; False if the worker no longer held it."""
+    doc = await uow.endpoints.held_change(cmd.endpoint_id, cmd.owner, cmd.update)
+    if doc is None:
+        return False
+    uow.emit(
+        WebhookEndpointDisabled(
+            endpoint_id=cmd.endpoint_id,
+            jurisdiction_id=cmd.jurisdiction_id,
+            url=doc["url"],
+            description=doc.get("description", ""),
+            reason=cmd.reason,
+            disabled_at=uow.now,
+            failing_since=cmd.failing_since,
+            notify_emails=await uow.endpoints.admins(),
+        )
+    )
+    return True

@@ -20,6 +20,7 @@ from contracts.inspections import (
     InspectionResulted,
     InspectionScheduled,
 )
+from contracts.integrations import WebhookEndpointDisabled
 from contracts.payments import PaymentRefunded, PaymentSettled
 from contracts.permits import FeeAssessed, PermitExpired, PermitExpiring, PermitIssued
 from contracts.registration import (
@@ -181,6 +182,21 @@ EMAILS: dict[type[IntegrationEvent], list[Email]] = {
             "permit_expired",
             lambda e: parties(e.applicant, e.owner),
             lambda e, links: {"money": money_in(e), "number": e.number, "expired_at": e.expired_at},
+        )
+    ],
+    # -- integrations: the jurisdiction's admins, of an endpoint given up on ------
+    WebhookEndpointDisabled: [
+        Email(
+            "webhook_endpoint_disabled",
+            lambda e: list(e.notify_emails),
+            lambda e, links: {
+                "url": e.url,
+                "description": e.description,
+                "reason": e.reason,
+                "disabled_at": e.disabled_at,
+                "failing_since": e.failing_since,
+                "endpoint_id": e.endpoint_id,
+            },
         )
     ],
     # -- payments: the receipt; refunds, and both payers of a double charge ------

@@ -10,6 +10,7 @@ from contracts.identity import JurisdictionCreated, JurisdictionUpdated
 from contracts.topics import (
     IDENTITY_EVENTS,
     INSPECTIONS_EVENTS,
+    INTEGRATIONS_EVENTS,
     PAYMENTS_EVENTS,
     PERMITS_EVENTS,
     REGISTRATION_EVENTS,
@@ -28,6 +29,7 @@ CONSUMER_NAMES = {
     PERMITS_EVENTS: "notifications.permits",
     PAYMENTS_EVENTS: "notifications.payments",
     INSPECTIONS_EVENTS: "notifications.inspections",
+    INTEGRATIONS_EVENTS: "notifications.integrations",
 }
 
 
