@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -118,6 +119,13 @@ async def arrivals(receiver: str, count: int, timeout: float = 600) -> list[dict
 
 
 async def fan_out(api: str, bootstrap: str, topic: str, receiver: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(timeout=5) as http:  # the receiver is up
+        for _ in range(100):
+            try:
+                await http.get(f"{receiver}/arrivals")
+                break
+            except httpx.HTTPError:
+                await asyncio.sleep(0.1)
     admin = ISSUER.headers("bench", "staff", now=CLOCK.now(), roles=["admin"])
     async with httpx.AsyncClient(base_url=api, headers=admin, timeout=30) as http:
         for n in range(ENDPOINTS):
@@ -156,6 +164,7 @@ def seed_feed(mongodb_url: str, database: str, jid: str, size: int) -> None:
             batch.append(
                 {
                     "_id": f"{jid}-{position}",
+                    "id": f"{jid}-{position}",
                     "jurisdiction_id": jid,
                     "position": position,
                     "stored_at": now,
@@ -194,6 +203,12 @@ async def feed_reads(api: str, jid: str, size: int, rounds: int = 30) -> dict[st
     return {"p50_ms": round(_pct(times, 50), 1), "p99_ms": round(_pct(times, 99), 1)}
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _cursor(position: int) -> str:
     from integrations.domain.feed import cursor_for
 
@@ -205,8 +220,9 @@ def main() -> dict[str, Any]:
         scope = TestScope(infra, "benchhooks")
         asyncio.run(scope.create_topics())
         log_dir = Path(tmp)
+        port = free_port()
         receiver = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.webhook_receiver", "--port", "8198"]
+            [sys.executable, "-m", "benchmarks.webhook_receiver", "--port", str(port)]
         )
         try:
             services = {"integrations": {"log_level": "WARNING", "webhook_poll_seconds": 0.5}}
@@ -217,7 +233,7 @@ def main() -> dict[str, Any]:
                 api = procs["integrations"].url
                 topic = f"{scope.topic_prefix}{PermitStatusChanged.topic}"
                 hooks = asyncio.run(
-                    fan_out(api, infra.kafka_bootstrap, topic, "http://127.0.0.1:8198")
+                    fan_out(api, infra.kafka_bootstrap, topic, f"http://127.0.0.1:{port}")
                 )
                 database = f"{scope.database}_integrations"
                 reads = {}

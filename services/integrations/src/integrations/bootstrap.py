@@ -50,7 +50,7 @@ def create_app(settings: IntegrationsSettings | None = None, clock: Clock | None
         description="Each jurisdiction's events for other systems: the event feed with "
         "replay from a cursor, signed webhooks, and the BLDS open-data export.",
         routers=[router],
-        consumers=consumers(dispatcher.nudge),
+        consumers=consumers(dispatcher.woken),
         on_startup=[startup],
         on_shutdown=[shutdown],
     )

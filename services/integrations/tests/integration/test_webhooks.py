@@ -371,3 +371,22 @@ async def test_a_redirect_is_not_followed(harness: Any, receivers: Any) -> None:
     assert inner.got == []
     [attempt] = await harness.log("alpha", endpoint["id"])
     assert (attempt["status"], attempt["delivered"]) == (302, False)
+
+
+async def test_an_idle_endpoint_behind_its_feed_is_woken_at_start(
+    harness: Any, receivers: Any
+) -> None:
+    """A wake lost to a crash (an event committed, the worker gone before it
+    was told) is found when a worker starts: the endpoint is sent the rest."""
+    hook = await receivers()
+    endpoint = await harness.add_endpoint("alpha", hook.url)
+    sent = await steps(harness, "alpha", ["p1"], 2)
+    await eventually(lambda: len(hook.got) == 2, what="the first deliveries")
+    await eventually(lambda: _settled(harness, endpoint["id"], 2), what="caught up")
+    endpoints = harness.runtime.db["webhook_endpoints"]
+    await endpoints.update_one({"_id": endpoint["id"]}, {"$set": {"cursor": 1}})  # lost wake
+    dispatcher = harness.runtime_app.state.dispatcher
+    assert await dispatcher.repair() == 1
+    dispatcher.nudge()
+    await eventually(lambda: len(hook.got) == 3, what="the rest sent")
+    assert hook.delivered_ids()[2] == sent[1]

@@ -12,6 +12,7 @@ from standardwebhooks.webhooks import Webhook
 
 from chassis.clock import ManualClock
 from integrations.adapters.sender import Sender
+from integrations.domain.signing import payload, signed_headers
 from integrations.domain.webhooks import (
     GIVE_UP_AFTER,
     IDLE,
@@ -27,7 +28,6 @@ from integrations.domain.webhooks import (
     rotated,
     signing_secrets,
 )
-from integrations.entrypoints.dispatcher import payload, signed_headers
 
 PUBLIC, EMBEDDED = UrlRules(public_only=True), UrlRules(public_only=False)
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)

@@ -147,9 +147,21 @@ class DeliveryState:
         )
 
     async def wake_if_idle(self, endpoint_id: str, now: datetime) -> None:
-        await self.endpoints.update_one(
-            {"_id": endpoint_id, "due_at": IDLE, "enabled": True}, {"$set": {"due_at": now}}
+        await self.wake([endpoint_id], now)
+
+    async def wake(self, endpoint_ids: list[str], now: datetime) -> None:
+        """Make the idle ones of ``endpoint_ids`` due now (after a commit)."""
+        await self.endpoints.update_many(
+            {"_id": {"$in": endpoint_ids}, "due_at": IDLE, "enabled": True},
+            {"$set": {"due_at": now}},
         )
+
+    async def idle(self) -> list[tuple[str, str, int]]:
+        """Every idle, enabled endpoint of the installation (at start only)."""
+        found = self.endpoints.find(
+            {"due_at": IDLE, "enabled": True}, {"jurisdiction_id": 1, "cursor": 1}
+        )
+        return [(d["_id"], d["jurisdiction_id"], int(d.get("cursor", 0))) async for d in found]
 
     async def record(self, attempts: list[Doc]) -> None:
         if attempts:

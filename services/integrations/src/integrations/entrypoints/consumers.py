@@ -1,12 +1,12 @@
 """Integrations' consumers: every event of every context, into its
 jurisdiction's feed (events of no jurisdiction — the operator's own — stay
 out of every feed), keeping the jurisdiction's open-data rows and waking its
-webhook endpoints that want it, in the same transaction; once committed, this
-process's webhook worker is told to look at once."""
+webhook endpoints that want it, in the same transaction; once committed, the
+endpoints are woken again and this process's webhook worker looks at once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from chassis.consumer import EventConsumer, EventContext
@@ -21,8 +21,10 @@ from contracts.topics import EVENT_TOPICS, INTEGRATIONS_EVENTS
 from integrations.adapters.unit_of_work import MongoIntegrationsUnitOfWork
 from integrations.service_layer import feed, open_data, webhooks
 
+Wake = Callable[[list[str]], Awaitable[None]]
 
-def handler(nudge: Callable[[], None]) -> Any:
+
+def handler(wake_again: Wake) -> Any:
     async def on_event(event: Any, ctx: EventContext) -> None:
         jurisdiction = ctx.envelope.jurisdiction
         if jurisdiction is None:
@@ -35,22 +37,27 @@ def handler(nudge: Callable[[], None]) -> Any:
         await open_data.project(event, ctx.envelope, uow.open_data)
         if isinstance(event, MembershipGranted | MembershipRevoked):
             await webhooks.keep_admin(event, uow)
-        if await webhooks.wake(ctx.envelope, uow):
-            ctx.tx.after_commit(_nudged(nudge))
+        woken = await webhooks.wake(ctx.envelope, uow)
+        if woken:
+            ctx.tx.after_commit(_woken(wake_again, woken))
 
     return on_event
 
 
-def _nudged(nudge: Callable[[], None]) -> Any:
+def _woken(wake_again: Wake, ids: list[str]) -> Any:
     async def after_commit() -> None:
-        nudge()
+        await wake_again(ids)
 
     return after_commit
 
 
-def consumers(nudge: Callable[[], None] = lambda: None) -> list[EventConsumer]:
+async def _nothing(ids: list[str]) -> None:
+    return None
+
+
+def consumers(wake_again: Wake = _nothing) -> list[EventConsumer]:
     """One per topic, each routing every event type published there."""
-    on_event = handler(nudge)
+    on_event = handler(wake_again)
     made = []
     for topic in EVENT_TOPICS:
         if topic == INTEGRATIONS_EVENTS:  # its own: staff notices, in no feed

@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from standardwebhooks.webhooks import Webhook
 
 from chassis.clock import Clock, as_utc
 from chassis.uow import ReadOnly
@@ -33,33 +31,14 @@ from integrations.adapters.feed import MongoFeed
 from integrations.adapters.sender import Sender, Sent
 from integrations.adapters.webhooks import DeliveryState
 from integrations.domain.feed import wanted
-from integrations.domain.webhooks import IDLE, after_failure, signing_secrets
+from integrations.domain.signing import payload, signed_headers
+from integrations.domain.webhooks import IDLE, after_failure
 from integrations.service_layer import webhooks
 from integrations.service_layer.unit_of_work import IntegrationsUnits
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 WINDOW = 100  # feed positions read at a time
-INTERNAL = ("_id", "position", "stored_at", "jurisdiction_id")
-
-
-def payload(event: Doc) -> bytes:
-    """The body of a delivery: the event as a CloudEvent (JSON), as in the feed."""
-    body = {"id": event["_id"], **{k: v for k, v in event.items() if k not in INTERNAL}}
-    return json.dumps(body, separators=(",", ":"), default=str).encode()
-
-
-def signed_headers(event_id: str, body: bytes, held: list[Doc], now: datetime) -> dict[str, str]:
-    """The Standard Webhooks headers: every live secret signs (a rotation's overlap)."""
-    text = body.decode()
-    signatures = " ".join(Webhook(s).sign(event_id, now, text) for s in signing_secrets(held, now))
-    return {
-        "content-type": "application/json",
-        "user-agent": "Permitsuite-Webhooks/1",
-        "webhook-id": event_id,
-        "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": signatures,
-    }
 
 
 @dataclass
@@ -105,10 +84,32 @@ class Dispatcher:
         self.nudged = asyncio.Event()
 
     def nudge(self) -> None:
-        """An event was stored here: look now rather than at the next interval."""
+        """Look now rather than at the next interval."""
         self.nudged.set()
 
+    async def woken(self, endpoint_ids: list[str]) -> None:
+        """An event for these endpoints was committed here: wake the idle
+        ones again (see :func:`~integrations.service_layer.webhooks.wake`)
+        and look at once."""
+        await self.state.wake(endpoint_ids, self.clock.now())
+        self.nudge()
+
+    async def repair(self) -> int:
+        """At start: wake every idle endpoint behind its feed's head (an
+        event committed just before a worker died, whose wake was lost)."""
+        woken = 0
+        for endpoint_id, jurisdiction_id, cursor in await self.state.idle():
+            feed = MongoFeed(ReadOnly(self.db, self.clock), jurisdiction_id)
+            if await feed.head() > cursor:
+                await self.state.wake([endpoint_id], self.clock.now())
+                woken += 1
+        return woken
+
     async def run(self, stop: asyncio.Event, interval: float) -> None:
+        try:
+            await self.repair()
+        except Exception:
+            log.exception("waking idle webhook endpoints behind their feed failed")
         while not stop.is_set():
             self.nudged.clear()
             try:

@@ -14,9 +14,9 @@ from chassis.errors import problem_responses
 from chassis.principal import Principal
 from chassis.refusals import Refused
 from integrations.domain.feed import cursor_for
+from integrations.domain.signing import payload, signed_headers
 from integrations.domain.webhooks import IDLE, UnsafeAddress, check_url
 from integrations.entrypoints.dependencies import App, IntegrationsApp
-from integrations.entrypoints.dispatcher import payload, signed_headers
 from integrations.entrypoints.schemas import (
     AttemptOut,
     AttemptPage,

@@ -34,17 +34,21 @@ class TooManyEndpoints(Conflicting):
     title = "Too many webhook endpoints"
 
 
-async def wake(envelope: Envelope, uow: IntegrationsUnitOfWork) -> bool:
+async def wake(envelope: Envelope, uow: IntegrationsUnitOfWork) -> list[str]:
     """Make due every enabled endpoint of the jurisdiction that wants
-    ``envelope``'s type (in the transaction that stores it in the feed);
-    True if there was one."""
+    ``envelope``'s type (in the transaction that stores it in the feed); their
+    ids, to wake again once committed (:meth:`Dispatcher.woken`): a worker
+    letting one go idle while this transaction is open does not conflict
+    with it (this transaction saw the endpoint busy and wrote nothing to it),
+    and reads the feed's head before this commit — only a wake after the
+    commit reaches it."""
     ids = [
         doc["_id"]
         for doc in await uow.endpoints.all()
         if doc.get("enabled") and wanted(envelope.type, frozenset(doc.get("types") or ()))
     ]
     await uow.endpoints.wake(ids, uow.now)
-    return bool(ids)
+    return ids
 
 
 @dataclass(frozen=True)
