@@ -113,6 +113,7 @@ async def test_each_endpoint_gets_its_own_jurisdictions_events_signed(
             headers=harness.admin("gamma"),
         )
         assert r.status_code == 404, r.text
+    await eventually(lambda: _settled(harness, a["id"], 4), what="the log written")
     log = await harness.log("alpha", a["id"])
     assert sorted(x["event_id"] for x in log) == sorted(sent_alpha)
     assert all(x["delivered"] and x["status"] == 200 for x in log)
@@ -145,6 +146,9 @@ async def test_failing_endpoint_gets_every_event_in_order_once_well(
     assert sorted(delivered) == sorted(sent)
     assert per_permit(delivered) == per_permit(sent)
     assert all(h == hook.got[0].headers["webhook-id"] for h in hook.delivered_ids()[:3])
+    await eventually(
+        lambda: _settled(harness, endpoint["id"], len(hook.got)), what="the log written"
+    )
     log = await harness.log("alpha", endpoint["id"])
     ok = [x["event_id"] for x in log if x["delivered"]]
     assert sorted(ok) == sorted(sent) and len(set(ok)) == len(ok)
@@ -265,6 +269,9 @@ async def test_sending_again_one_event_or_everything_since(harness: Any, receive
     assert r.status_code == 202, r.text
     await eventually(lambda: len(hook.got) == 7, what="everything since")
     assert hook.delivered_ids()[4:] == sent
+    await eventually(
+        lambda: _settled(harness, endpoint["id"], len(hook.got)), what="the log written"
+    )
     log = await harness.log("alpha", endpoint["id"])
     assert [x["manual"] for x in log] == [False, False, False, True, False, False, False]
     for body, field in (({"event_id": "nope"}, "event_id"), ({}, None)):

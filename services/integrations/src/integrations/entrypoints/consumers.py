@@ -21,7 +21,7 @@ from contracts.topics import EVENT_TOPICS, INTEGRATIONS_EVENTS
 from integrations.adapters.unit_of_work import MongoIntegrationsUnitOfWork
 from integrations.service_layer import feed, open_data, webhooks
 
-Wake = Callable[[list[str]], Awaitable[None]]
+Wake = Callable[[str, list[str], dict[str, Any]], Awaitable[None]]
 
 
 def handler(wake_again: Wake) -> Any:
@@ -33,25 +33,25 @@ def handler(wake_again: Wake) -> Any:
                 await open_data.project(event, ctx.envelope, uow.open_data)
             return
         uow = MongoIntegrationsUnitOfWork(ctx.tx, jurisdiction)
-        await feed.record(ctx.envelope, uow)
+        stored = await feed.record(ctx.envelope, uow)
         await open_data.project(event, ctx.envelope, uow.open_data)
         if isinstance(event, MembershipGranted | MembershipRevoked):
             await webhooks.keep_admin(event, uow)
         woken = await webhooks.wake(ctx.envelope, uow)
         if woken:
-            ctx.tx.after_commit(_woken(wake_again, woken))
+            ctx.tx.after_commit(_woken(wake_again, jurisdiction, woken, stored))
 
     return on_event
 
 
-def _woken(wake_again: Wake, ids: list[str]) -> Any:
+def _woken(wake_again: Wake, jurisdiction: str, ids: list[str], stored: dict[str, Any]) -> Any:
     async def after_commit() -> None:
-        await wake_again(ids)
+        await wake_again(jurisdiction, ids, stored)
 
     return after_commit
 
 
-async def _nothing(ids: list[str]) -> None:
+async def _nothing(jurisdiction: str, ids: list[str], stored: dict[str, Any]) -> None:
     return None
 
 

@@ -19,7 +19,6 @@ import contextlib
 import logging
 import random
 import uuid
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -33,30 +32,16 @@ from integrations.adapters.webhooks import DeliveryState
 from integrations.domain.feed import wanted
 from integrations.domain.signing import payload, signed_headers
 from integrations.domain.webhooks import IDLE, after_failure
+from integrations.entrypoints.lane import Lane
+from integrations.entrypoints.recent import Recent
 from integrations.service_layer import webhooks
 from integrations.service_layer.unit_of_work import IntegrationsUnits
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 WINDOW = 100  # feed positions read at a time
-
-
-@dataclass
-class Lane:
-    """One endpoint while this worker holds it."""
-
-    doc: Doc
-    cursor: int
-    logged: int
-    attempts: list[Doc] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, doc: Doc) -> Lane:
-        return cls(doc, int(doc.get("cursor", 0)), int(doc.get("logged", 0)))
-
-    @property
-    def id(self) -> str:
-        return str(self.doc["_id"])
+HOLD_EVERY = 1.0  # seconds: a lane's cursor and log are written at least this often
+LINGER = 1.0  # seconds a caught-up lane waits for the next event before letting go
 
 
 class Dispatcher:
@@ -69,6 +54,7 @@ class Dispatcher:
         *,
         lanes: int = 64,
         lease: timedelta = timedelta(seconds=60),
+        linger: float = LINGER,
         rng: random.Random | None = None,
     ) -> None:
         self.db = db
@@ -78,6 +64,8 @@ class Dispatcher:
         self.state = DeliveryState(db)
         self.lanes = lanes
         self.lease = lease
+        self.linger = linger
+        self.recent = Recent()
         self.rng = rng or random.Random()
         self.owner = uuid.uuid4().hex
         self.busy: dict[str, asyncio.Task[None]] = {}
@@ -87,10 +75,11 @@ class Dispatcher:
         """Look now rather than at the next interval."""
         self.nudged.set()
 
-    async def woken(self, endpoint_ids: list[str]) -> None:
-        """An event for these endpoints was committed here: wake the idle
-        ones again (see :func:`~integrations.service_layer.webhooks.wake`)
-        and look at once."""
+    async def woken(self, jurisdiction_id: str, endpoint_ids: list[str], event: Doc) -> None:
+        """``event`` for these endpoints was committed here: hand it to the
+        lanes that hold them, wake the idle ones again (see
+        :func:`~integrations.service_layer.webhooks.wake`) and look at once."""
+        self.recent.add(jurisdiction_id, event)
         await self.state.wake(endpoint_ids, self.clock.now())
         self.nudge()
 
@@ -146,20 +135,29 @@ class Dispatcher:
             self.busy.pop(lane.id, None)
 
     async def drain(self, lane: Lane) -> None:
-        """Send ``lane`` what it asked again, then the events after its cursor."""
-        feed = MongoFeed(ReadOnly(self.db, self.clock), lane.doc["jurisdiction_id"])
+        """Send ``lane`` what it asked again, then the events after its
+        cursor; caught up, wait a moment for the next event before letting
+        the endpoint go (a trickle of events keeps its lane)."""
+        jid = lane.doc["jurisdiction_id"]
+        feed = MongoFeed(ReadOnly(self.db, self.clock), jid)
         if not lane.doc.get("enabled"):  # disabled while it waited out a back-off
             await self._hold(lane, {"due_at": IDLE, "owner": None})
             return
+        held_at = self._now()
         while True:
             if not await self._asked_again(lane, feed):
                 return
-            head = await feed.head()
+            head = max(self.recent.head(jid), lane.cursor)
+            if head == lane.cursor:
+                head = await feed.head()
             if lane.cursor >= head:
+                if await self.recent.wait(jid, self.linger) or await feed.head() > lane.cursor:
+                    continue
                 await self._caught_up(lane, feed)
                 return
             last = min(head, lane.cursor + WINDOW)
-            for event in await feed.window(lane.cursor, last):
+            events = self.recent.window(jid, lane.cursor, last)
+            for event in events if events is not None else await feed.window(lane.cursor, last):
                 if wanted(event["type"], frozenset(lane.doc.get("types") or ())):
                     sent = await self.deliver(lane, event)
                     if not sent.outcome.delivered:
@@ -167,10 +165,16 @@ class Dispatcher:
                         return
                 lane.cursor = event["position"]
             lane.cursor = last
-            held = await self._hold(lane, {"due_at": self.clock.now() + self.lease})
-            if held is None:
-                return
-            lane.doc = held
+            if len(lane.attempts) >= WINDOW or self._now() - held_at >= HOLD_EVERY:
+                held = await self._hold(lane, {"due_at": self.clock.now() + self.lease})
+                if held is None:
+                    return
+                lane.doc, held_at = held, self._now()
+
+    @staticmethod
+    def _now() -> float:
+        """Monotonic seconds, for how long a lane has gone without writing."""
+        return asyncio.get_running_loop().time()
 
     async def _asked_again(self, lane: Lane, feed: MongoFeed) -> bool:
         """Take up a rewind (every event since a time) and single events to
@@ -199,25 +203,7 @@ class Dispatcher:
         sent = await self.sender.send(lane.doc["url"], body, headers)
         if sent.outcome.delivered and not manual:  # the endpoint is well again
             lane.doc |= {"attempt": 0, "failing_since": None}
-        lane.attempts.append(
-            {
-                "_id": uuid.uuid4().hex,
-                "jurisdiction_id": lane.doc["jurisdiction_id"],
-                "endpoint_id": lane.id,
-                "seq": lane.logged + len(lane.attempts) + 1,
-                "event_id": event["_id"],
-                "type": event["type"],
-                "position": event["position"],
-                "at": now,
-                "manual": manual,
-                "attempt": 1 if manual else int(lane.doc.get("attempt", 0)) + 1,
-                "status": sent.outcome.status,
-                "delivered": sent.outcome.delivered,
-                "error": sent.outcome.error,
-                "latency_ms": sent.latency_ms,
-                "response": sent.excerpt,
-            }
-        )
+        lane.note(event, sent, now, manual=manual)
         return sent
 
     async def _hold(

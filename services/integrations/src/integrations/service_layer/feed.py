@@ -13,17 +13,18 @@ from integrations.service_layer.unit_of_work import FeedPort, IntegrationsUnitOf
 Doc = dict[str, Any]
 
 
-async def record(envelope: Envelope, uow: IntegrationsUnitOfWork) -> None:
-    """Keep ``envelope`` in its jurisdiction's feed, as published (same id)."""
+async def record(envelope: Envelope, uow: IntegrationsUnitOfWork) -> Doc:
+    """Keep ``envelope`` in its jurisdiction's feed, as published (same id);
+    the document stored."""
     position = await uow.feed.next_position()
-    await uow.feed.append(
-        {
-            "_id": envelope.id,
-            "position": position,
-            "stored_at": uow.now,
-            **envelope.model_dump(mode="json", exclude={"traceparent", "tracestate"}),
-        }
-    )
+    doc = {
+        "_id": envelope.id,
+        "position": position,
+        "stored_at": uow.now,
+        **envelope.model_dump(mode="json", exclude={"traceparent", "tracestate"}),
+    }
+    await uow.feed.append(doc)
+    return doc
 
 
 @dataclass(frozen=True)
