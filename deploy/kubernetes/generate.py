@@ -96,6 +96,7 @@ PROCESSES = [
         "INTEGRATIONS",
         secrets=["mongodb_url", "kafka_sasl_password"],
         env={"JWKS_URL": IDENTITY_JWKS},
+        egress=[443],  # webhooks: https to each jurisdiction's endpoints (public addresses)
     ),
     Process(
         "notifications",
