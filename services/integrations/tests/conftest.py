@@ -17,10 +17,12 @@ from pymongo import AsyncMongoClient
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock
 from contracts import Envelope, IntegrationEvent
+from contracts.permits import PermitStatusChanged
 from integrations.bootstrap import create_app
 from integrations.settings import IntegrationsSettings
 
 ISSUER = LocalIssuer()
+STEPS = ["SUBMITTED", "IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"]
 
 
 @dataclass
@@ -50,6 +52,20 @@ class Harness:
         )
         await self.runtime.publisher.publish_record(
             event.topic, env.kafka_key(), env.kafka_value(), env.kafka_headers(), path="test"
+        )
+
+    @staticmethod
+    def permit_step(permit: str, jid: str, step: int) -> PermitStatusChanged:
+        """A permit's ``step``-th move along the workflow (RES26-<permit>)."""
+        return PermitStatusChanged(
+            permit_id=permit,
+            jurisdiction_id=jid,
+            number=f"RES26-{permit}",
+            from_status=STEPS[step],
+            to_status=STEPS[step + 1],
+            by="staff",
+            at=datetime(2026, 1, 1, tzinfo=UTC),
+            version=step + 2,
         )
 
     async def add_endpoint(self, jid: str, url: str, **fields: Any) -> dict[str, Any]:

@@ -8,31 +8,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from devstack.testing import eventually
 
 from contracts.identity import JurisdictionCreated
-from contracts.permits import PermitStatusChanged
 
 pytestmark = pytest.mark.integration
-
-STEPS = ["SUBMITTED", "IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"]
-
-
-def moved(permit: str, jid: str, step: int) -> PermitStatusChanged:
-    return PermitStatusChanged(
-        permit_id=permit,
-        jurisdiction_id=jid,
-        number=f"RES26-{permit}",
-        from_status=STEPS[step],
-        to_status=STEPS[step + 1],
-        by="staff",
-        at=datetime(2026, 1, 1, tzinfo=UTC),
-        version=step + 2,
-    )
 
 
 async def read_all(harness: Any, jid: str, **params: Any) -> list[dict[str, Any]]:
@@ -48,9 +31,9 @@ async def read_all(harness: Any, jid: str, **params: Any) -> list[dict[str, Any]
 
 async def test_each_jurisdiction_reads_only_its_own_events_as_published(harness: Any) -> None:
     for n in range(3):
-        await harness.publish(moved(f"a{n}", "alpha", n), f"alpha-{n}", "alpha")
-    await harness.publish(moved("b0", "beta", 0), "beta-0", "beta")
-    await harness.publish(moved("a0", "alpha", 0), "alpha-0", "alpha")  # redelivered
+        await harness.publish(harness.permit_step(f"a{n}", "alpha", n), f"alpha-{n}", "alpha")
+    await harness.publish(harness.permit_step("b0", "beta", 0), "beta-0", "beta")
+    await harness.publish(harness.permit_step("a0", "alpha", 0), "alpha-0", "alpha")  # redelivered
     created = JurisdictionCreated(jurisdiction_id="gamma", name="Gamma", time_zone="UTC")
     await harness.publish(created, "op-1", None)  # the operator's own: in no feed
 
@@ -108,7 +91,9 @@ async def test_a_reader_from_the_start_while_events_are_written_sees_each_once_i
     async def write(first_step: int, last_step: int) -> None:
         for step in range(first_step, last_step):
             for permit in permits:
-                await harness.publish(moved(permit, "alpha", step), f"{permit}-{step}", "alpha")
+                await harness.publish(
+                    harness.permit_step(permit, "alpha", step), f"{permit}-{step}", "alpha"
+                )
 
     seen: list[dict[str, Any]] = []
     after: str | None = None
@@ -137,12 +122,14 @@ async def test_a_reader_from_the_start_while_events_are_written_sees_each_once_i
     steps: dict[str, list[str]] = defaultdict(list)
     for event in seen:
         steps[event["subject"]].append(event["data"]["to_status"])
-    assert all(steps[p] == STEPS[1:] for p in permits)
+    assert all(
+        steps[p] == ["IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"] for p in permits
+    )
 
 
 async def test_the_type_filter_keeps_pages_bounded(harness: Any) -> None:
     for n in range(4):
-        await harness.publish(moved(f"t{n}", "alpha", 0), f"t-{n}", "alpha")
+        await harness.publish(harness.permit_step(f"t{n}", "alpha", 0), f"t-{n}", "alpha")
     created = JurisdictionCreated(jurisdiction_id="alpha", name="Alpha", time_zone="UTC")
     await harness.publish(created, "jc-alpha", "alpha")
 
@@ -158,7 +145,7 @@ async def test_the_type_filter_keeps_pages_bounded(harness: Any) -> None:
 
 async def test_events_past_retention_are_said_to_be_gone(harness: Any) -> None:
     for n in range(6):
-        await harness.publish(moved("old", "alpha", n % 4), f"old-{n}", "alpha")
+        await harness.publish(harness.permit_step("old", "alpha", n % 4), f"old-{n}", "alpha")
 
     async def stored() -> bool:
         return await harness.runtime.db["feed_events"].count_documents({}) >= 6

@@ -19,28 +19,13 @@ from devstack.testing import eventually
 from standardwebhooks.webhooks import Webhook
 
 from contracts.identity import MembershipGranted
-from contracts.permits import PermitStatusChanged
 from integrations.adapters.sender import Sender
 from integrations.domain.webhooks import UrlRules
 from integrations.entrypoints.dispatcher import Dispatcher
 
 pytestmark = pytest.mark.integration
 
-STEPS = ["SUBMITTED", "IN_REVIEW", "PENDING_APPROVAL", "READY_TO_ISSUE", "ISSUED"]
 PERMIT_EVENT = "permitsuite.permits.PermitStatusChanged.v1"
-
-
-def moved(permit: str, jid: str, step: int) -> PermitStatusChanged:
-    return PermitStatusChanged(
-        permit_id=permit,
-        jurisdiction_id=jid,
-        number=f"RES26-{permit}",
-        from_status=STEPS[step],
-        to_status=STEPS[step + 1],
-        by="staff",
-        at=datetime(2026, 1, 1, tzinfo=UTC),
-        version=step + 2,
-    )
 
 
 class BadSignature(Exception):
@@ -66,7 +51,7 @@ async def steps(harness: Any, jid: str, permits: list[str], count: int) -> list[
     for step in range(count):
         for permit in permits:
             ids.append(f"{jid}-{permit}-{step}")
-            await harness.publish(moved(permit, jid, step), ids[-1], jid)
+            await harness.publish(harness.permit_step(permit, jid, step), ids[-1], jid)
     return ids
 
 

@@ -190,21 +190,7 @@ async def test_inspection_scheduled_email_shows_the_local_cancel_cutoff(
         cancel_until=datetime(2026, 11, 18, 13, 0, tzinfo=UTC),
         notify_emails=["rich@example.org", "pat@example.org"],
     )
-    store = MailStore()
-    with SmtpSink(store, "127.0.0.1", smtp_port):
-        env = Envelope(
-            id="evt-i1",
-            source="/permitsuite/inspections",
-            type=event.event_type,
-            time=datetime(2026, 1, 1, tzinfo=UTC),
-            subject=event.subject(),
-            jurisdiction="alpha",
-            correlationid="corr-3",
-            data=event.model_dump(mode="json"),
-        )
-        await publish(notifications, env, "inspections.events")
-        await eventually(lambda: len(store.all()) == 1)
-    [mail] = store.all()
+    mail = await _one_mail(notifications, smtp_port, event, "evt-i1")
     assert sorted(mail["to"]) == ["pat@example.org", "rich@example.org"]
     assert mail["subject"] == "BUILDING FINAL inspection scheduled for 11/18/2026 (BRES2018-0000)"
 
@@ -225,21 +211,29 @@ async def test_a_disabled_webhook_endpoint_is_told_to_the_jurisdictions_admins(
         disabled_at=datetime(2026, 3, 4, 18, tzinfo=UTC),
         notify_emails=["admin@alpha.example", "deputy@alpha.example"],
     )
-    store = MailStore()
-    with SmtpSink(store, "127.0.0.1", smtp_port):
-        env = Envelope(
-            id="evt-w1",
-            source="/permitsuite/integrations",
-            type=event.event_type,
-            time=datetime(2026, 3, 4, tzinfo=UTC),
-            subject=event.subject(),
-            jurisdiction="alpha",
-            correlationid="corr-w1",
-            data=event.model_dump(mode="json"),
-        )
-        await publish(notifications, env, "integrations.events")
-        await eventually(lambda: len(store.all()) == 1)
-    [mail] = store.all()
+    mail = await _one_mail(notifications, smtp_port, event, "evt-w1")
     assert sorted(mail["to"]) == ["admin@alpha.example", "deputy@alpha.example"]
     assert mail["subject"] == "A webhook endpoint was disabled: County GIS"
     assert "every delivery failed for 3 days" in mail["text"] and '"enabled": true' in mail["text"]
+
+
+async def _one_mail(
+    notifications: ServiceRuntime, smtp_port: int, event: Any, event_id: str
+) -> dict[str, Any]:
+    """The one mail ``event`` (of alpha, through its topic) makes."""
+    store = MailStore()
+    with SmtpSink(store, "127.0.0.1", smtp_port):
+        env = Envelope(
+            id=event_id,
+            source="/permitsuite/test",
+            type=event.event_type,
+            time=datetime(2026, 1, 1, tzinfo=UTC),
+            subject=event.subject(),
+            jurisdiction="alpha",
+            correlationid=f"corr-{event_id}",
+            data=event.model_dump(mode="json"),
+        )
+        await publish(notifications, env, event.topic)
+        await eventually(lambda: len(store.all()) == 1)
+    [mail] = store.all()
+    return dict(mail)
