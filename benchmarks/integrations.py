@@ -240,13 +240,17 @@ def main() -> dict[str, Any]:
                     fan_out(api, infra.kafka_bootstrap, topic, f"http://127.0.0.1:{port}")
                 )
                 database = f"{scope.database}_integrations"
-                reads = {}
+                reads: dict[int, dict[str, float]] = {}
                 for size in FEED_SIZES:
                     seed_feed(infra.mongodb_url, database, f"feed{size}", size)
                     reads[size] = asyncio.run(feed_reads(api, f"feed{size}", size))
         finally:
             receiver.terminate()
             receiver.wait(10)
+    return write_result(hooks, reads)
+
+
+def write_result(hooks: dict[str, Any], reads: dict[int, dict[str, float]]) -> dict[str, Any]:
     small, large = (reads[s]["p50_ms"] for s in FEED_SIZES)
     result = {
         "benchmark": "integrations",

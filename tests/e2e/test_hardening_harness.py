@@ -34,6 +34,7 @@ import httpx
 import pytest
 from devstack.testing import eventually_sync
 
+from .hook_receiver import HookReceiver
 from .launched import LaunchedSuite
 from .openapi_examples import request_body, required_query
 
@@ -105,7 +106,9 @@ class World:
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LaunchedSuite]:
     tmp = tmp_path_factory.mktemp("harness")
-    launched = LaunchedSuite(tmp / "data", tmp / "run.log").start()
+    # a webhook worker killed mid-send: its endpoint is sent to again after 8 s, not 60
+    lease = {"INTEGRATIONS_WEBHOOK_LEASE_SECONDS": "8", "INTEGRATIONS_WEBHOOK_TIMEOUT_SECONDS": "3"}
+    launched = LaunchedSuite(tmp / "data", tmp / "run.log", env=lease).start()
     try:
         yield launched
     finally:
@@ -403,6 +406,49 @@ def test_a_database_crash_loses_no_acknowledged_permit(world: World) -> None:
         r = httpx.get(f"{base}/permits/{permit['id']}", headers=admin)
         assert r.status_code == 200, permit["number"]
         assert r.json()["number"] == permit["number"]
+
+
+def test_a_webhook_worker_killed_mid_send_loses_nothing(world: World) -> None:
+    """Issue 26: ``kill -9`` of the integrations process while a delivery is
+    in flight; once the launcher started it again and the dead worker's lease
+    ran out, every event of the permit arrives, in order (at least once)."""
+    base, admin = f"{world.gw}/v1/jurisdictions/demo", world.auth("admin")
+    with HookReceiver(hold_first=True) as hook:
+        r = httpx.post(
+            f"{base}/webhook-endpoints",
+            headers=admin,
+            json={"url": hook.url, "types": ["permitsuite.permits."]},
+        )
+        assert r.status_code == 201, r.text
+        permit_id = _permit_in_review(world)
+        eventually_sync(hook.holding.is_set, what="a delivery in flight")
+        pid = world.suite.kill9("integrations")
+        hook.release.set()
+        world.suite.restarted("integrations", pid)
+        stored: list[str] = []
+
+        def all_arrived() -> bool:
+            stored[:] = _permit_events(world, permit_id)
+            return len(stored) >= 3 and set(stored) <= set(hook.ids())
+
+        eventually_sync(all_arrived, timeout=120, what="every event of the permit delivered")
+        mine = [i for i in dict.fromkeys(hook.ids()) if i in set(stored)]
+        assert mine == stored  # in the order they were committed
+        httpx.delete(f"{base}/webhook-endpoints/{r.json()['id']}", headers=admin)
+
+
+def _permit_events(world: World, permit_id: str) -> list[str]:
+    """The ids of the permit's events in the demo's feed, in order."""
+    found: list[str] = []
+    params = {"limit": 500, "types": "permitsuite.permits."}
+    while True:
+        page = httpx.get(
+            f"{world.gw}/v1/jurisdictions/demo/events", params=params, headers=world.auth("admin")
+        ).json()
+        found += [e["id"] for e in page["items"] if e["subject"] == permit_id]
+        if not page["more"]:
+            return found
+        params["after"] = page["next_cursor"]
 
 
 def _application() -> dict[str, Any]:

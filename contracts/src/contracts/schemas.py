@@ -100,20 +100,7 @@ def asyncapi_document() -> dict[str, Any]:
     messages: dict[str, Any] = {}
     for event_type, cls in registered_events().items():
         name = event_type.removeprefix("permitsuite.").replace(".", "_")
-        messages[name] = {
-            "name": event_type,
-            "title": cls.__name__,
-            "summary": ((cls.__doc__ or "").strip().splitlines() or [cls.__name__])[0],
-            "contentType": "application/json",
-            "headers": {
-                **CE_HEADERS_SCHEMA,
-                "properties": {
-                    **CE_HEADERS_SCHEMA["properties"],
-                    "ce_type": {"type": "string", "const": event_type},
-                },
-            },
-            "payload": cls.model_json_schema(mode="serialization"),
-        }
+        messages[name] = _kafka_message(event_type, cls)
         channel = channels.setdefault(
             cls.topic.replace(".", "_"),
             {"address": cls.topic, "messages": {}},
@@ -143,6 +130,24 @@ def asyncapi_document() -> dict[str, Any]:
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages},
+    }
+
+
+def _kafka_message(event_type: str, cls: Any) -> dict[str, Any]:
+    """One event type as a Kafka record: CloudEvents headers, the data as value."""
+    return {
+        "name": event_type,
+        "title": cls.__name__,
+        "summary": ((cls.__doc__ or "").strip().splitlines() or [cls.__name__])[0],
+        "contentType": "application/json",
+        "headers": {
+            **CE_HEADERS_SCHEMA,
+            "properties": {
+                **CE_HEADERS_SCHEMA["properties"],
+                "ce_type": {"type": "string", "const": event_type},
+            },
+        },
+        "payload": cls.model_json_schema(mode="serialization"),
     }
 
 

@@ -13,6 +13,7 @@ from asgi_lifespan import LifespanManager
 from devstack.testing import TestScope
 from devstack.testing.tokens import LocalIssuer
 from pymongo import AsyncMongoClient
+from standardwebhooks.webhooks import Webhook
 
 from chassis.auth import TokenVerifier
 from chassis.clock import ManualClock
@@ -67,6 +68,43 @@ class Harness:
             at=datetime(2026, 1, 1, tzinfo=UTC),
             version=step + 2,
         )
+
+    async def steps(self, jid: str, permits: list[str], count: int) -> list[str]:
+        """Publish ``count`` steps of each permit, interleaved; their ids in order."""
+        ids = []
+        for step in range(count):
+            for permit in permits:
+                ids.append(f"{jid}-{permit}-{step}")
+                await self.publish(self.permit_step(permit, jid, step), ids[-1], jid)
+        return ids
+
+    @staticmethod
+    def per_permit(ids: list[str]) -> dict[str, list[str]]:
+        """Event ids (as :meth:`steps` names them) by permit, in the order given."""
+        order: dict[str, list[str]] = {}
+        for event_id in ids:
+            order.setdefault(event_id.rsplit("-", 1)[0], []).append(event_id)
+        return order
+
+    @staticmethod
+    def signed_by(secret: str, got: Received) -> bool:
+        """A receiver's check, with the ``standardwebhooks`` package's signing:
+        one of the signatures sent is the one ``secret`` makes of id,
+        timestamp and body. (Its ``verify`` also refuses a timestamp five
+        minutes from the wall clock; the tests' clock is set, so that part is
+        left out here.)"""
+        headers = got.headers
+        at = datetime.fromtimestamp(int(headers["webhook-timestamp"]), tz=UTC)
+        expected = Webhook(secret).sign(headers["webhook-id"], at, got.body.decode())
+        return expected in headers["webhook-signature"].split()
+
+    async def settled(self, endpoint_id: str, tries: int) -> bool:
+        """The endpoint's worker let it go, with ``tries`` attempts in its log."""
+        doc = await self.runtime.db["webhook_endpoints"].find_one({"_id": endpoint_id})
+        return bool(doc["logged"] >= tries and doc.get("owner") is None)
+
+    async def state_is(self, endpoint_id: str, state: str) -> bool:
+        return bool((await self.endpoint("alpha", endpoint_id))["health"]["state"] == state)
 
     async def add_endpoint(self, jid: str, url: str, **fields: Any) -> dict[str, Any]:
         r = await self.http.post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
 from chassis.app import ServiceRuntime, build_runtime, create_service_app
@@ -30,6 +32,7 @@ def create_app(settings: IntegrationsSettings | None = None, clock: Clock | None
         Sender(rules, runtime.clock, settings.webhook_timeout_seconds),
         units,
         lanes=settings.webhook_lanes,
+        lease=timedelta(seconds=settings.webhook_lease_seconds),
     )
     pinger = Sender(rules, runtime.clock, settings.webhook_timeout_seconds)
 

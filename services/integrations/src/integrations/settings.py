@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from chassis.settings import ServiceSettings
@@ -32,9 +34,21 @@ class IntegrationsSettings(ServiceSettings):
         description="how often the webhook worker looks for endpoints due (after a back-off, "
         "or woken by another replica); an event this replica stored is sent at once",
     )
+    webhook_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how long a worker holds an endpoint between writes; an endpoint whose "
+        "worker died is sent to again after this (longer than the timeout)",
+    )
     webhook_lanes: int = Field(
         default=64, ge=1, description="endpoints one worker sends to at once (each in order)"
     )
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Self:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds + 1:
+            raise ValueError("webhook_lease_seconds must exceed webhook_timeout_seconds + 1")
+        return self
 
     @property
     def public_webhooks_only(self) -> bool:

@@ -27,6 +27,12 @@ LATE = datetime(2026, 3, 1, 2, 30, tzinfo=UTC)  # 28 February in Boise
 
 
 async def seed(harness: Any) -> None:
+    await seed_permits(harness)
+    await seed_inspection(harness)
+
+
+async def seed_permits(harness: Any) -> None:
+    """alpha in Boise; a company; three permits of it, the first issued late one evening."""
     zone = JurisdictionCreated(jurisdiction_id="alpha", name="Alpha", time_zone="America/Boise")
     await harness.publish(zone, "z-1", None)
     company = Company(
@@ -64,6 +70,10 @@ async def seed(harness: Any) -> None:
         version=5,
     )
     await harness.publish(issued, "i-0", "alpha")
+
+
+async def seed_inspection(harness: Any) -> None:
+    """The first permit's final inspection, scheduled and failed."""
     scheduled = InspectionScheduled(
         inspection_id="x1",
         jurisdiction_id="alpha",
