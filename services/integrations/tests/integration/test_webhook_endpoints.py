@@ -42,7 +42,7 @@ async def admins_known(harness: Any) -> None:
 
     async def known() -> bool:
         db = harness.runtime.db
-        return await db["processed_events"].count_documents({"_id": {"$regex": "m-2$"}}) == 1
+        return await db["processed_events"].count_documents({"_id": {"$regex": ":m-[12]$"}}) == 2
 
     await eventually(known, what="the memberships handled")
 

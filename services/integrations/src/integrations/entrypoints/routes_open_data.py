@@ -97,7 +97,18 @@ async def _page(
     EXPORT + ".csv",
     summary="The export as CSV (BLDS field names)",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={
+        200: {
+            "content": {
+                "text/csv": {
+                    "schema": {
+                        "type": "string",
+                        "description": "a header of BLDS field names, then one row each",
+                    }
+                }
+            }
+        }
+    },
 )
 async def as_csv(jurisdiction_id: str, kind: Kind, user: MaybeUser, app: App) -> StreamingResponse:
     """Every row, in the order they first appeared, dates in the
