@@ -176,3 +176,25 @@ async def test_public_only_refuses_inner_addresses(harness: Any) -> None:
         )
         assert r.status_code == 422, (url, r.text)
         assert "url" in r.text
+
+
+async def test_an_endpoint_switched_off_is_sent_nothing_more(harness: Any, receivers: Any) -> None:
+    hook = await receivers()
+    endpoint = await harness.add_endpoint("alpha", hook.url)
+    await harness.steps("alpha", ["p1"], 1)
+    await eventually(lambda: len(hook.got) == 1, what="the first delivery")
+    r = await harness.http.patch(
+        f"/v1/jurisdictions/alpha/webhook-endpoints/{endpoint['id']}",
+        json={"enabled": False},
+        headers=harness.admin("alpha"),
+    )
+    assert r.status_code == 200 and r.json()["health"]["state"] == "disabled", r.text
+    await eventually(lambda: harness.settled(endpoint["id"], 1), what="its worker let it go")
+    await harness.publish(harness.permit_step("p1", "alpha", 1), "alpha-p1-1", "alpha")
+
+    async def stored() -> bool:
+        return await harness.runtime.db["feed_events"].count_documents({}) == 2
+
+    await eventually(stored, what="the next event stored")
+    doc = await harness.runtime.db["webhook_endpoints"].find_one({"_id": endpoint["id"]})
+    assert doc["due_at"].year == 9999 and len(hook.got) == 1  # not woken, nothing sent

@@ -140,11 +140,11 @@ class Dispatcher:
         the endpoint go (a trickle of events keeps its lane)."""
         jid = lane.doc["jurisdiction_id"]
         feed = MongoFeed(ReadOnly(self.db, self.clock), jid)
-        if not lane.doc.get("enabled"):  # disabled while it waited out a back-off
-            await self._hold(lane, {"due_at": IDLE, "owner": None})
-            return
         held_at = self._now()
         while True:
+            if not lane.doc.get("enabled"):  # switched off: while it backed off, or meanwhile
+                await self._hold(lane, {"due_at": IDLE, "owner": None})
+                return
             if not await self._asked_again(lane, feed):
                 return
             head = max(self.recent.head(jid), lane.cursor)
