@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -96,12 +95,12 @@ async def publish(bootstrap: str, topic: str, ids: range, rate: float | None) ->
             future = await producer.send(topic, value, key=key, headers=headers)
             if rate:
                 await future
-                sent[event_id] = time.time()
+                sent[event_id] = time.monotonic()
             else:
                 waiting.append((event_id, future))
         for event_id, future in waiting:
             await future
-            sent[event_id] = time.time()
+            sent[event_id] = time.monotonic()
     finally:
         await producer.stop()
     return sent
@@ -138,7 +137,7 @@ async def fan_out(api: str, bootstrap: str, topic: str, receiver: str) -> dict[s
             )
             r.raise_for_status()
     await publish(bootstrap, topic, range(EVENTS), None)
-    started = time.time()
+    started = time.monotonic()
     got = await arrivals(receiver, EVENTS * ENDPOINTS)
     took = max(a["at"] for a in got) - started
     async with httpx.AsyncClient(timeout=30) as http:
@@ -161,7 +160,7 @@ def seed_feed(mongodb_url: str, database: str, jid: str, size: int) -> None:
     client: MongoClient[dict[str, Any]]
     with MongoClient(mongodb_url) as client:
         db: Any = client[database]
-        now = datetime.now(UTC)
+        now = CLOCK.now()
         batch = []
         for position in range(1, size + 1):
             _, _, value, _ = _event(position, jid)

@@ -1,5 +1,6 @@
 """The fan-out benchmark's webhook receiver, in a process of its own: answers
-every POST with 204 at once and keeps (event id, path, arrival time); ``GET
+every POST with 204 at once and keeps (event id, path, arrival time on the
+monotonic clock, which on Linux is the same for every process); ``GET
 /arrivals`` lists them, ``DELETE /arrivals`` forgets them. Raw ASGI on
 uvicorn, so the receiver is not what is measured."""
 
@@ -26,7 +27,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["method"] == "POST":
         headers = dict(scope["headers"])
         ARRIVED.append(
-            {"id": headers[b"webhook-id"].decode(), "path": scope["path"], "at": time.time()}
+            {"id": headers[b"webhook-id"].decode(), "path": scope["path"], "at": time.monotonic()}
         )
     elif scope["method"] == "GET":
         status, body = 200, json.dumps(ARRIVED).encode()
