@@ -81,6 +81,10 @@ async def test_failing_endpoint_gets_every_event_in_order_once_well(
     sent = await harness.steps("alpha", ["p1", "p2", "p3"], 3)
     for tries in range(1, 4):
         await eventually(lambda t=tries: len(hook.got) >= t, what=f"try {tries}")
+        # the answer reaches the receiver's log before the worker writes the failure
+        await eventually(
+            lambda t=tries: harness.settled(endpoint["id"], t), what=f"try {tries} written"
+        )
         health = (await harness.endpoint("alpha", endpoint["id"]))["health"]
         assert health["state"] == "failing" and health["attempt"] == tries
         assert health["next_attempt_at"] is not None
