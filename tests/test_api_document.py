@@ -5,10 +5,21 @@ scheme, and the route table points at nothing that does not exist."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from openapi_spec_validator import validate
 
+from contracts.scopes import (
+    CLIENT_ROUTES,
+    OPEN,
+    OPEN_ROUTES,
+    PEOPLE,
+    PEOPLE_ROUTES,
+    ROUTE_SCOPES,
+    SCOPES,
+    Scope,
+    route_key,
+)
 from gateway.routing import match_route, path_matches
 from gateway.settings import DEFAULT_RATE_LIMITS, DEFAULT_ROUTES
 
@@ -65,7 +76,31 @@ def test_token_routes_declare_the_bearer_scheme(merged: dict[str, Any]) -> None:
     for path, method, op in _operations(merged):
         route = match_route(DEFAULT_ROUTES, path.replace("{", "").replace("}", ""))
         if route is not None and route.auth == "required":
-            assert op["security"] == [{"bearerAuth": []}], f"{method} {path}"
+            assert op["security"][0] == {"bearerAuth": []}, f"{method} {path}"
+            assert {} not in op["security"], f"{method} {path}"
+
+
+def test_every_route_declares_what_an_api_client_needs_for_it(merged: dict[str, Any]) -> None:
+    """Issue 26: each operation of the API is in exactly one list of
+    ``contracts.scopes`` (a scope, open, or people only), no list names a
+    route that does not exist, and the document says which scope opens each."""
+    operations = {route_key(method, path): op for path, method, op in _operations(merged)}
+    listed = [r for routes in CLIENT_ROUTES.values() for r in routes]
+    listed += [*OPEN_ROUTES, *PEOPLE_ROUTES]
+    assert sorted(set(operations) - set(listed)) == []
+    assert sorted(set(listed) - set(operations)) == []
+    assert len(listed) == len(set(listed)), "a route in two lists"
+    flows = merged["components"]["securitySchemes"]["apiClient"]["flows"]
+    assert flows["clientCredentials"]["scopes"] == SCOPES
+    for key, op in operations.items():
+        scope = ROUTE_SCOPES[key]
+        granted = [s["apiClient"] for s in op.get("security", []) if "apiClient" in s]
+        assert granted == ([] if scope in (OPEN, PEOPLE) else [[scope]]), key
+
+
+def test_the_scope_names_are_the_scope_type() -> None:
+    assert list(SCOPES) == list(get_args(Scope))
+    assert set(CLIENT_ROUTES) == set(SCOPES)
 
 
 def test_every_route_in_the_table_has_an_operation(merged: dict[str, Any]) -> None:

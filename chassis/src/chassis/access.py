@@ -6,6 +6,8 @@
   caller lacks is **403**: the route exists for them, the permission does not.
 - An object the caller may not see is 404, decided where the object is
   loaded (its aggregate's ``visible_to``), never 403.
+- An API client (issue 26) is held to its scopes at the route; inside it,
+  it acts as staff of its own jurisdiction.
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ def require_member(principal: Principal, jurisdiction_id: str) -> Principal:
 
 
 def require_staff(principal: Principal, jurisdiction_id: str, *roles: str) -> Principal:
-    """Staff of the jurisdiction (with one of ``roles``, if given), or the operator."""
+    """Staff of the jurisdiction (with one of ``roles``, if given), or the
+    operator. An API client of the jurisdiction passes: what it may do was
+    decided by its scopes at the route (:func:`chassis.auth.within_scope`)."""
     require_tenant(principal, jurisdiction_id)
-    if principal.is_operator():
+    if principal.is_operator() or principal.is_client():
         return principal
     if principal.kind != "staff" or (roles and not principal.has_role(*roles)):
         raise Denied(f"this needs the {' or '.join(roles) or 'staff'} role")
@@ -39,7 +43,7 @@ def require_staff(principal: Principal, jurisdiction_id: str, *roles: str) -> Pr
 
 
 def is_staff(principal: Principal) -> bool:
-    return principal.kind == "staff" or principal.is_operator()
+    return principal.acts_as_staff() or principal.is_operator()
 
 
 def staff_roles(principal: Principal) -> list[str]:

@@ -21,8 +21,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from chassis.clock import Clock
 from chassis.errors import Forbidden, Unauthorized
 from chassis.principal import Principal
+from contracts.scopes import OPEN, PEOPLE, scope_for
 
-__all__ = ["CurrentUser", "Principal", "TokenVerifier", "current_principal"]
+__all__ = [
+    "CurrentUser",
+    "Principal",
+    "TokenVerifier",
+    "current_principal",
+    "within_scope",
+]
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +157,7 @@ class TokenVerifier:
                 "company_ids": claims.get("companies", []),
                 "token_version": claims.get("ver", 0),
                 "token_id": claims.get("jti"),
+                "scopes": str(claims.get("scope") or "").split(),
             }
         )
 
@@ -164,7 +172,27 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("a bearer token is required")
     verifier: TokenVerifier = request.app.state.runtime.verifier
-    return await verifier.verify(credentials.credentials)
+    return within_scope(await verifier.verify(credentials.credentials), request)
+
+
+def within_scope(principal: Principal, request: Request) -> Principal:
+    """An API client only on the routes its scopes open (``contracts.scopes``):
+    403 naming the scope it lacks, or that the route is for people only. A
+    person's token passes untouched."""
+    if not principal.is_client():
+        return principal
+    route = request.scope.get("route")
+    needed = scope_for(request.method, getattr(route, "path", request.url.path))
+    if needed == PEOPLE:
+        raise Forbidden("API clients may not use this route; it is for people only")
+    if needed != OPEN and needed not in principal.scopes:
+        raise Forbidden(
+            f"this API client lacks the scope {needed!r}",
+            slug="insufficient-scope",
+            scope=needed,
+            headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{needed}"'},
+        )
+    return principal
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

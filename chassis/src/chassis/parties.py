@@ -52,7 +52,7 @@ class Parties:
             return True
         if principal.jurisdiction_id != jurisdiction_id:
             return False
-        return principal.kind == "staff" or self.include(principal)
+        return principal.acts_as_staff() or self.include(principal)
 
 
 def party_branches(principal: Principal, *email_fields: str) -> list[dict[str, Any]]:

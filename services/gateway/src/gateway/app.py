@@ -23,6 +23,7 @@ from chassis.errors import (
 from chassis.http import BodyLimitMiddleware, ObservabilityMiddleware
 from chassis.logging import configure_logging
 from chassis.tracing import trace_app
+from gateway.api_clients import ClientGate
 from gateway.dashboard import router as dashboard_router
 from gateway.meta import router as meta_router
 from gateway.proxy import CATCH_ALL, Proxy
@@ -60,6 +61,9 @@ def create_app(
             transport=transport,
         )
         app.state.upstreams = upstreams
+        app.state.client_gate = ClientGate(
+            upstreams.by_name.get("identity"), windows, settings.health_timeout_seconds
+        )
         app.state.verifier = TokenVerifier(
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,

@@ -116,12 +116,19 @@ class Proxy:
         return self._response(answer, base)
 
     async def _authenticate(self, request: Request, route: Route) -> None:
+        """A bearer token must verify (and an API client's still hold, within
+        its rate limit: :mod:`gateway.api_clients`); HTTP Basic is passed on
+        only where the route takes it (an API client at the token endpoint)."""
         authorization = request.headers.get("authorization")
         if authorization:
             scheme, _, token = authorization.partition(" ")
+            if route.basic and scheme.lower() == "basic":
+                return
             if scheme.lower() != "bearer" or not token:
                 raise Unauthorized("only bearer tokens are accepted")
-            await request.app.state.verifier.verify(token, typ=route.token)
+            principal = await request.app.state.verifier.verify(token, typ=route.token)
+            if principal.is_client():
+                await request.app.state.client_gate.admit(principal, authorization)
         elif route.auth == "required":
             raise Unauthorized("a bearer token is required")
 

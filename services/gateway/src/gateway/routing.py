@@ -6,6 +6,7 @@ from http import HTTPStatus
 from typing import Any
 
 from chassis.errors import PROBLEM_JSON, Problem
+from contracts.scopes import OPEN, PEOPLE, SCOPES, scope_for
 from gateway.settings import RateLimit, Route
 
 
@@ -39,6 +40,7 @@ def match_route(routes: list[Route], path: str) -> Route | None:
 
 
 BEARER = "bearerAuth"
+CLIENTS = "apiClient"
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
@@ -68,11 +70,18 @@ def merge_openapi(
             bucket = components.setdefault(kind, {})
             for key, value in entries.items():
                 bucket.setdefault(key, value)
-    components.setdefault("securitySchemes", {})[BEARER] = {
+    schemes = components.setdefault("securitySchemes", {})
+    schemes[BEARER] = {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "JWT",
         "description": "an access token from POST /v1/auth/token",
+    }
+    schemes[CLIENTS] = {
+        "type": "oauth2",
+        "description": "an API client of one jurisdiction (another system), with the scopes "
+        "each operation names; a person's token keeps the rules of their roles",
+        "flows": {"clientCredentials": {"tokenUrl": "/v1/auth/token", "scopes": dict(SCOPES)}},
     }
     schemas = components.setdefault("schemas", {})
     schemas.setdefault("Problem", Problem.model_json_schema(ref_template=REF))
@@ -91,13 +100,23 @@ def _gateway_answers(
     """Document on ``operation`` what the gateway itself may answer."""
     codes = {"422"}
     if route is not None:
-        operation["security"] = [{BEARER: []}] if route.auth == "required" else [{BEARER: []}, {}]
+        operation["security"] = _security(path, method, route)
         codes |= {"400", "401", "503", "504"}
     if any(r.method.lower() == method and path_matches(r.pattern, path) for r in limits):
         codes.add("429")
     responses = operation.setdefault("responses", {})
     for code in codes:
         responses[code] = _problem_response(code)
+
+
+def _security(path: str, method: str, route: Route) -> list[dict[str, list[str]]]:
+    """A person's bearer token; where a scope opens it, an API client's with
+    that scope (``contracts.scopes``); no token at all where it is optional."""
+    security: list[dict[str, list[str]]] = [{BEARER: []}]
+    scope = scope_for(method, path)
+    if scope not in (OPEN, PEOPLE):
+        security.append({CLIENTS: [scope]})
+    return security if route.auth == "required" else [*security, {}]
 
 
 REF = "#/components/schemas/{model}"

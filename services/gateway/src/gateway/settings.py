@@ -28,6 +28,11 @@ class Route(BaseModel):
         description="the kind of token the route takes: setup tokens (from a first login with a "
         "PIN, R-ID-2) are accepted only where a route says so",
     )
+    basic: bool = Field(
+        default=False,
+        description="HTTP Basic credentials are passed on to the service (an API client's id "
+        "and secret at the token endpoint, RFC 6749 §2.3.1); elsewhere only bearer tokens",
+    )
 
 
 def _identity(pattern: str, auth: Literal["required", "optional"] = "optional") -> Route:
@@ -37,6 +42,7 @@ def _identity(pattern: str, auth: Literal["required", "optional"] = "optional") 
 DEFAULT_ROUTES = [
     _identity("/.well-known/jwks.json"),
     _identity("/v1/auth/**"),
+    Route(pattern="/v1/auth/token", service="identity", basic=True),
     _identity("/v1/me", "required"),
     _identity("/v1/me/**", "required"),
     Route(pattern="/v1/me/setup", service="identity", auth="required", token="setup"),
@@ -53,6 +59,8 @@ DEFAULT_ROUTES = [
     _identity("/v1/jurisdictions/*/companies", "required"),
     _identity("/v1/jurisdictions/*/companies/**", "required"),
     _identity("/v1/jurisdictions/*/audit", "required"),
+    _identity("/v1/jurisdictions/*/api-clients", "required"),
+    _identity("/v1/jurisdictions/*/api-clients/**", "required"),
     _identity("/v1/jurisdictions/*/public-companies/*"),
     Route(pattern="/v1/jurisdictions/*/registration-settings", service="registration"),
     Route(pattern="/v1/jurisdictions/*/registrations", service="registration"),

@@ -17,6 +17,7 @@ from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.unit_of_work import IdentityTools, MongoIdentityUnitOfWork
 from identity.entrypoints import (
     routes_admin,
+    routes_api_clients,
     routes_auth,
     routes_companies,
     routes_internal,
@@ -97,6 +98,7 @@ def create_app(settings: IdentitySettings | None = None, clock: Clock | None = N
             routes_admin.directory,
             routes_admin.router,
             routes_companies.router,
+            routes_api_clients.router,
             routes_internal.router,
             well_known,
         ],

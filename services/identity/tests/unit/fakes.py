@@ -16,6 +16,7 @@ from contracts import IntegrationEvent
 from identity.adapters.accounts import AccountRepository
 from identity.adapters.jwt_keys import generate_private_key_pem
 from identity.adapters.repositories import (
+    ApiClientRepository,
     CompanyRepository,
     EnrollmentRepository,
     InvitationRepository,
@@ -24,6 +25,7 @@ from identity.adapters.repositories import (
     ResetRepository,
 )
 from identity.domain.account import Account
+from identity.domain.api_client import LAST_USED_EVERY, ApiClient
 from identity.domain.company import Company
 from identity.domain.enrollment import Enrollment
 from identity.domain.jurisdiction import Jurisdiction
@@ -54,6 +56,16 @@ class FakeMemberships(FakeRepository[Membership]):
     async def other_company_admins(self, company_id: str, membership_id: str) -> int:
         admins = await self.find({"company_admin_of": company_id})
         return sum(1 for a in admins if a.id != membership_id and a.status == "active")
+
+
+class FakeApiClients(FakeRepository[ApiClient]):
+    async def active(self) -> list[ApiClient]:
+        return await self.find({"status": "active"})
+
+    async def touch(self, client_id: str, at: datetime) -> None:
+        doc = self.docs.get(client_id)
+        if doc is not None and doc["touch_after"] <= at:
+            doc.update(last_used_at=at, touch_after=at + LAST_USED_EVERY)
 
 
 class FakeLinks(FakeRepository[A]):
@@ -238,7 +250,10 @@ class FakeSigner:
 
     def access_token(self, *, subject: str, jurisdiction_id: str | None, **claims: Any) -> str:
         kind, typ = claims.get("kind"), claims.get("typ", "access")
-        return f"{typ}:{subject}:{jurisdiction_id}:{kind}:{','.join(claims.get('roles', []))}"
+        signed = f"{typ}:{subject}:{jurisdiction_id}:{kind}:{','.join(claims.get('roles', []))}"
+        if claims.get("scopes") is not None:
+            signed += f"|{' '.join(claims['scopes'])}|v{claims.get('version', 0)}"
+        return signed
 
 
 class FakeIdentityUnitOfWork:
@@ -254,6 +269,7 @@ class FakeIdentityUnitOfWork:
         self.companies: FakeRepository[Company] = FakeRepository(
             tx, jurisdiction_id, CompanyRepository, "companies"
         )
+        self.api_clients = FakeApiClients(tx, jurisdiction_id, ApiClientRepository, "api_clients")
         self.invitations = FakeRepository(tx, jurisdiction_id, InvitationRepository, "invitations")
         self.enrollments: FakeLinks[Enrollment] = FakeLinks(
             tx, jurisdiction_id, EnrollmentRepository, "enrollments"

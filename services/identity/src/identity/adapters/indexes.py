@@ -38,6 +38,7 @@ INDEXES = {
         ),
     ],
     "audit_log": [tenant_index("at")],
+    "api_clients": [tenant_index("status")],
     "refresh_tokens": [
         tenant_index("token_hash", unique=True),
         tenant_index("family_id"),

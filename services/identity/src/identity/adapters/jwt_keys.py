@@ -65,9 +65,11 @@ class TokenSigner:
         company_ids: list[str] | None = None,
         version: int = 0,
         typ: str = "access",
+        scopes: list[str] | None = None,
     ) -> str:
-        """An access token (``typ=access``) or a first-login setup token (``typ=setup``)."""
-        claims = {
+        """An access token (``typ=access``) or a first-login setup token
+        (``typ=setup``); an API client's carries its ``scope`` (RFC 9068)."""
+        claims: dict[str, Any] = {
             "iss": self.issuer,
             "aud": self.audience,
             "sub": subject,
@@ -83,4 +85,6 @@ class TokenSigner:
             "exp": int((now + lifetime).timestamp()),
             "jti": str(uuid4()),
         }
+        if scopes is not None:
+            claims["scope"] = " ".join(scopes)
         return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.key_id})

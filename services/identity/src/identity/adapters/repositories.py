@@ -22,6 +22,7 @@ from chassis.aggregate import Aggregate
 from chassis.mongo import TenantRepository
 from chassis.refusals import Conflicting
 from chassis.repository import DataclassRepository
+from identity.domain.api_client import LAST_USED_EVERY, ApiClient
 from identity.domain.company import Company, LicenseTaken
 from identity.domain.enrollment import Enrollment
 from identity.domain.invitation import Invitation
@@ -217,6 +218,25 @@ def _license_taken(company: Company) -> Iterator[None]:
         yield
     except DuplicateKeyError as exc:
         raise LicenseTaken(company.license_number) from exc
+
+
+class ApiClientRepository(DataclassRepository[ApiClient]):
+    """A jurisdiction's API clients (issue 26); at most ``MAX_CLIENTS`` active."""
+
+    collection_name: ClassVar[str] = "api_clients"
+    not_found: ClassVar[str] = "no such API client"
+    aggregate_type: ClassVar[type[Aggregate]] = ApiClient
+
+    async def active(self) -> list[ApiClient]:
+        return await self.find({"status": "active"}, bounded="a jurisdiction's active API clients")
+
+    async def touch(self, client_id: str, at: datetime) -> None:
+        """Its last-used time, written at most once a minute (not a change
+        of the client: its version stays)."""
+        await self.docs.update_one(
+            {"_id": client_id, "touch_after": {"$lte": at}},
+            {"$set": {"last_used_at": at, "touch_after": at + LAST_USED_EVERY}},
+        )
 
 
 class AuditLog(TenantRepository):

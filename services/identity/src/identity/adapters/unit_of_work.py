@@ -16,6 +16,7 @@ from contracts import IntegrationEvent
 from identity.adapters.accounts import AccountRepository
 from identity.adapters.jwt_keys import TokenSigner
 from identity.adapters.repositories import (
+    ApiClientRepository,
     AuditLog,
     CompanyRepository,
     EnrollmentRepository,
@@ -142,6 +143,7 @@ class MongoIdentityUnitOfWork:
         self.accounts = Accounts(tx)
         self.memberships = MembershipRepository(tx, jurisdiction_id)
         self.companies = CompanyRepository(tx, jurisdiction_id)
+        self.api_clients = ApiClientRepository(tx, jurisdiction_id)
         self.invitations = InvitationRepository(tx, jurisdiction_id)
         self.enrollments = EnrollmentRepository(tx, jurisdiction_id)
         self.resets = ResetRepository(tx, jurisdiction_id)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
+from urllib.parse import unquote_plus
 
 from fastapi import BackgroundTasks, Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import (
+    HTTPAuthorizationCredentials,
+    HTTPBasic,
+    HTTPBasicCredentials,
+    HTTPBearer,
+)
 
 from chassis import http
 from chassis.api import PageQuery
@@ -144,3 +150,21 @@ ClientAddress = Annotated[str | None, Depends(client_address)]
 
 
 PagingDep = PageQuery  # the chassis' one paging dependency
+
+
+_basic = HTTPBasic(
+    auto_error=False, description="an API client's id and secret (client_credentials)"
+)
+
+
+async def basic_credentials(
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+) -> tuple[str, str] | None:
+    """An API client's id and secret as HTTP Basic (RFC 6749 §2.3.1: each
+    form-encoded first), or None."""
+    if credentials is None:
+        return None
+    return unquote_plus(credentials.username), unquote_plus(credentials.password)
+
+
+BasicCredentials = Annotated[tuple[str, str] | None, Depends(basic_credentials)]

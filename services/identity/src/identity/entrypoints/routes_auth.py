@@ -7,7 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Response
 
 from chassis.errors import Unauthorized, Unprocessable, field_error
-from identity.entrypoints.dependencies import PROBLEMS, ClientAddress, Later, Units
+from identity.entrypoints.dependencies import (
+    PROBLEMS,
+    BasicCredentials,
+    ClientAddress,
+    Later,
+    Units,
+)
 from identity.entrypoints.schemas import (
     Accepted,
     Activated,
@@ -25,9 +31,10 @@ from identity.entrypoints.schemas_admin import (
     UserOut,
     user_out,
 )
-from identity.service_layer import enrollment, invitations, resets, tokens
+from identity.service_layer import api_clients, enrollment, invitations, resets, tokens
 from identity.service_layer.commands import (
     AcceptInvitation,
+    ClientCredentials,
     CompleteEnrollment,
     CompleteReset,
     CountWrongAnswer,
@@ -176,23 +183,39 @@ async def complete_reset(token: str, body: ResetComplete, units: Units) -> Respo
     "/auth/token",
     response_model=TokenResponse,
     tags=["auth"],
-    summary="OAuth2 token endpoint: password and refresh_token grants",
+    summary="OAuth2 token endpoint: password, refresh_token and client_credentials grants",
     description=(
         "Password grant: `username` (email), `password` (or a staff-issued PIN at the first "
         "login) and `jurisdiction` (omit only for hosting operators). Refresh grant: "
         "`refresh_token`, and optionally `jurisdiction` to exchange it for a token of another "
-        "jurisdiction the account is a member of. Repeated failures are throttled (429)."
+        "jurisdiction the account is a member of. Repeated failures are throttled (429). "
+        "Client credentials grant (an API client, RFC 6749 §4.4): `client_id` and "
+        "`client_secret` in the body or as HTTP Basic, and optionally `scope` (some of the "
+        "client's scopes, space-separated); no refresh token: ask again when it expires."
     ),
 )
 async def token(
     units: Units,
     client: ClientAddress,
-    grant_type: Annotated[str, Form(pattern="^(password|refresh_token)$")] = "password",
+    basic: BasicCredentials,
+    grant_type: Annotated[
+        str, Form(pattern="^(password|refresh_token|client_credentials)$")
+    ] = "password",
     username: Annotated[str | None, Form(max_length=320)] = None,
     password: Annotated[str | None, Form(max_length=1024)] = None,
     jurisdiction: Annotated[str | None, Form(max_length=40)] = None,
     refresh_token: Annotated[str | None, Form(max_length=200)] = None,
+    client_id: Annotated[str | None, Form(max_length=120)] = None,
+    client_secret: Annotated[str | None, Form(max_length=200)] = None,
+    scope: Annotated[str | None, Form(max_length=1000)] = None,
 ) -> TokenResponse:
+    if grant_type == "client_credentials":
+        client_id, client_secret = basic or (client_id, client_secret)
+        given = {"client_id": client_id, "client_secret": client_secret}
+        _required(*(f for f, v in given.items() if not v))
+        assert client_id is not None and client_secret is not None
+        cmd = ClientCredentials(client_id=client_id, client_secret=client_secret, scope=scope)
+        return TokenResponse(**await units.ask(cmd, api_clients.grant))
     if grant_type == "refresh_token":
         if not refresh_token:
             raise Unprocessable(
@@ -203,14 +226,19 @@ async def token(
         if granted is None:
             raise Unauthorized(tokens.INVALID_REFRESH, slug="invalid-grant")
         return TokenResponse(**granted)
-    missing = [f for f, v in (("username", username), ("password", password)) if not v]
+    _required(*(f for f, v in (("username", username), ("password", password)) if not v))
+    assert username is not None and password is not None
+    login = Login(
+        email=username, password=password, jurisdiction=jurisdiction or None, client=client
+    )
+    return TokenResponse(**await units.ask(login, tokens.login))
+
+
+def _required(*missing: str) -> None:
     if missing:
         raise Unprocessable(
             f"required: {', '.join(missing)}", errors=[field_error(f, "required") for f in missing]
         )
-    assert username is not None and password is not None
-    cmd = Login(email=username, password=password, jurisdiction=jurisdiction or None, client=client)
-    return TokenResponse(**await units.ask(cmd, tokens.login))
 
 
 @router.post(

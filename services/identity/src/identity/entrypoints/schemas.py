@@ -52,8 +52,11 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: Literal["bearer", "setup"] = "bearer"
     expires_in: int
-    refresh_token: str | None
+    refresh_token: str | None = None
     jurisdiction_id: str | None
+    scope: str | None = Field(
+        default=None, description="an API client's token: the scopes it carries, space-separated"
+    )
     setup_required: bool = Field(
         default=False,
         description="true after a first login with a PIN: the access token is a setup token "

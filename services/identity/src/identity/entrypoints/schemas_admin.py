@@ -11,6 +11,8 @@ from pydantic import BaseModel, EmailStr, Field
 from chassis.api import Page
 from chassis.schemas import Patch, Strict
 from contracts.identity import CompanyProfile
+from contracts.scopes import SCOPES, Scope
+from identity.domain.api_client import DEFAULT_RATE_LIMIT, MAX_RATE_LIMIT
 
 StaffRole = Literal["admin", "permit_technician", "plan_reviewer", "cashier", "inspector"]
 Delivery = Literal["invitation", "pin"]
@@ -198,3 +200,59 @@ class PublicCompanyOut(BaseModel):
 
 def company_out(doc: dict[str, Any]) -> dict[str, Any]:
     return {"id": doc["_id"], **{k: v for k, v in doc.items() if k in CompanyOut.model_fields}}
+
+
+# -- API clients (issue 26) -------------------------------------------------------
+class ApiClientIn(Strict):
+    name: str = Field(min_length=1, max_length=200, description="what the system is")
+    scopes: list[Scope] = Field(min_length=1, max_length=len(SCOPES))
+    rate_limit_per_minute: int = Field(
+        default=DEFAULT_RATE_LIMIT,
+        ge=1,
+        le=MAX_RATE_LIMIT,
+        description="requests a minute the gateway lets this client make",
+    )
+
+
+class ApiClientPatch(Patch):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=len(SCOPES))
+    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=MAX_RATE_LIMIT)
+
+
+class ApiClientOut(BaseModel):
+    client_id: str
+    name: str
+    scopes: list[str]
+    rate_limit_per_minute: int
+    status: Literal["active", "revoked"]
+    created_at: datetime
+    created_by: str
+    rotated_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None = Field(
+        description="when it last got a token or made a call (to the minute)"
+    )
+
+
+class ApiClientWithSecret(ApiClientOut):
+    client_secret: str = Field(description="Shown once: store it where the system keeps secrets")
+
+
+class ApiClientList(BaseModel):
+    items: list[ApiClientOut]
+
+
+def api_client_out(client: Any) -> dict[str, Any]:
+    return {
+        "client_id": client.id,
+        **{f: getattr(client, f) for f in ApiClientOut.model_fields if f != "client_id"},
+    }
+
+
+class ClientStandingOut(BaseModel):
+    client_id: str
+    name: str
+    jurisdiction_id: str
+    scopes: list[str] = Field(description="the token's scopes")
+    rate_limit_per_minute: int

@@ -20,6 +20,7 @@ from chassis.repository import AggregateRepository
 from chassis.uow import Units
 from contracts import IntegrationEvent
 from identity.domain.account import Account
+from identity.domain.api_client import ApiClient
 from identity.domain.company import Company
 from identity.domain.enrollment import Enrollment
 from identity.domain.invitation import Invitation
@@ -83,6 +84,20 @@ class CompaniesPort(Protocol):
     async def find(
         self, filter_: Mapping[str, Any], *, bounded: str | None = None
     ) -> list[Company]: ...
+
+
+class ApiClientsPort(Protocol):
+    async def get(self, aggregate_id: str) -> ApiClient | None: ...
+    async def require(self, aggregate_id: str) -> ApiClient: ...
+    async def add(self, aggregate: ApiClient) -> None: ...
+    async def save(self, aggregate: ApiClient) -> None: ...
+    async def active(self) -> list[ApiClient]:
+        """The jurisdiction's clients not revoked (at most ``MAX_CLIENTS``)."""
+        ...
+
+    async def touch(self, client_id: str, at: datetime) -> None:
+        """Note the client was used, at most once a minute."""
+        ...
 
 
 class LinksPort(Protocol[L]):
@@ -159,6 +174,7 @@ class TokenIssuer(Protocol):
         company_ids: list[str] | None = None,
         version: int = 0,
         typ: str = "access",
+        scopes: list[str] | None = None,
     ) -> str: ...
 
 
@@ -179,6 +195,8 @@ class IdentityUnitOfWork(Protocol):
     def memberships(self) -> MembershipsPort: ...
     @property
     def companies(self) -> CompaniesPort: ...
+    @property
+    def api_clients(self) -> ApiClientsPort: ...
     @property
     def invitations(self) -> AggregateRepository[Invitation]: ...
     @property

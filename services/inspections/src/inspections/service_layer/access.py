@@ -29,7 +29,7 @@ async def visible_inspection(
     inspection = await uow.inspections.get(inspection_id)
     if inspection is None:
         raise Missing("no such inspection")
-    if actor.kind != "staff" and inspection.requested_by["account_id"] != actor.account_id:
+    if not actor.acts_as_staff() and inspection.requested_by["account_id"] != actor.account_id:
         permit = await uow.permits.get(inspection.permit_id)
         if permit is None or not permit.may_schedule(actor):
             raise Missing("no such inspection")

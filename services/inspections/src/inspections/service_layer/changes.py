@@ -28,7 +28,7 @@ async def cancel(cmd: Cancel, uow: InspectionsUnitOfWork) -> Inspection:
     """R-INS-5: the requester until the cut-off on the day; staff any time."""
     inspection = await visible_inspection(uow, cmd.actor, cmd.inspection_id)
     late = inspection.status == "SCHEDULED" and not inspection.cancellable(uow.now)
-    if late and cmd.actor.kind != "staff":
+    if late and not cmd.actor.acts_as_staff():
         cal, _ = await calendar_of(uow)
         raise CutoffPassed(
             "cancel",

@@ -14,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from chassis.access import require_staff
 from chassis.api import Tenant
+from chassis.auth import within_scope
 from chassis.errors import problem_responses
 from chassis.principal import Principal
 from chassis.refusals import Missing, Refused
@@ -37,7 +38,7 @@ async def maybe_user(
     if credentials is None:
         return None
     principal: Principal = await request.app.state.runtime.verifier.verify(credentials.credentials)
-    return principal
+    return within_scope(principal, request)
 
 
 MaybeUser = Annotated[Principal | None, Depends(maybe_user)]

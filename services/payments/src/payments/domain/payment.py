@@ -133,7 +133,7 @@ class Payment(Aggregate):
         """The payer sees their own payments, staff their jurisdiction's."""
         if principal.jurisdiction_id != self.jurisdiction_id:
             return False
-        return principal.kind == "staff" or self.account_id == principal.account_id
+        return principal.acts_as_staff() or self.account_id == principal.account_id
 
     # -- the status table -------------------------------------------------
     def _move(self, to: str, *, at: datetime, comment: str, by: str = SYSTEM) -> None:

@@ -21,7 +21,7 @@ def _visible(payment: Doc | None, principal: Principal) -> Doc:
     else gets the same 404 as for a payment that does not exist."""
     if payment is None or principal.jurisdiction_id != payment["jurisdiction_id"]:
         raise Missing("no such payment")
-    if principal.kind != "staff" and payment.get("account_id") != principal.account_id:
+    if not principal.acts_as_staff() and payment.get("account_id") != principal.account_id:
         raise Missing("no such payment")
     return payment
 
