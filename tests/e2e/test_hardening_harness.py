@@ -238,7 +238,31 @@ def world(suite: LaunchedSuite) -> World:
     w.headers["stranger"] = _member(w, "demo-auto", "stranger@example.org")
     w.headers["nobody"] = _member(w, "demo", "nobody@example.org")
     _objects(w)
+    w.ids["client_id"] = _api_client(w, "demo", w.auth("admin"), ["events:read"])[0]
     return w
+
+
+def _api_client(
+    world: World, jurisdiction: str, admin: dict[str, str], scopes: list[str]
+) -> tuple[str, str]:
+    """An API client of the jurisdiction: its id and secret."""
+    r = httpx.post(
+        f"{world.gw}/v1/jurisdictions/{jurisdiction}/api-clients",
+        headers=admin,
+        json={"name": f"{jurisdiction}'s ledger", "scopes": scopes},
+    )
+    assert r.status_code == 201, r.text
+    return r.json()["client_id"], r.json()["client_secret"]
+
+
+def _client_token(world: World, client_id: str, secret: str) -> dict[str, str]:
+    r = httpx.post(
+        f"{world.gw}/v1/auth/token",
+        data={"grant_type": "client_credentials"},
+        auth=httpx.BasicAuth(client_id, secret),
+    )
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
 def _object_operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -316,6 +340,39 @@ def test_other_jurisdictions_and_other_users_get_404_and_change_nothing(world: W
             )
     assert wrong == [], "\n".join(wrong)
     assert _snapshot(world) == before
+
+
+def test_an_api_client_reaches_its_own_jurisdiction_within_its_scopes(world: World) -> None:
+    """Issue 26, item 3, through the gateway: a client of demo reads demo's
+    feed and webhook deliveries; a scope it lacks is 403 and a person's route
+    refuses it; a client of another jurisdiction (made by the operator) gets
+    404 on demo's feed, endpoint and deliveries; once revoked, the demo
+    client's very next call is 401."""
+    base = f"{world.gw}/v1/jurisdictions/demo"
+    admin = world.auth("admin")
+    client_id, secret = _api_client(world, "demo", admin, ["events:read", "webhooks:manage"])
+    demo = _client_token(world, client_id, secret)
+    endpoint = f"{base}/webhook-endpoints/{world.ids['endpoint_id']}"
+    for url in (f"{base}/events", endpoint, f"{endpoint}/deliveries"):
+        r = httpx.get(url, headers=demo)
+        assert r.status_code == 200, (url, r.text)
+    lacking = httpx.get(f"{base}/permits/{world.ids['permit_id']}", headers=demo)
+    assert lacking.status_code == 403 and lacking.json()["scope"] == "permits:read"
+    assert httpx.get(f"{base}/cart", headers=demo).status_code == 403
+    operator = world.suite.login("operator@demo.example.org", None)
+    other_id, other_secret = _api_client(
+        world, "demo-auto", operator, ["events:read", "webhooks:manage"]
+    )
+    other = _client_token(world, other_id, other_secret)
+    own = httpx.get(f"{world.gw}/v1/jurisdictions/demo-auto/events", headers=other)
+    assert own.status_code == 200, own.text
+    for url in (f"{base}/events", endpoint, f"{endpoint}/deliveries"):
+        r = httpx.get(url, headers=other)
+        assert r.status_code == 404, (url, r.text)
+    revoked = httpx.delete(f"{base}/api-clients/{client_id}", headers=admin)
+    assert revoked.status_code == 204
+    after = httpx.get(f"{base}/events", headers=demo)
+    assert after.status_code == 401, after.text
 
 
 def test_a_broker_crash_loses_nothing_and_doubles_nothing(world: World) -> None:

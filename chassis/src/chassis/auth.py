@@ -21,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from chassis.clock import Clock
 from chassis.errors import Forbidden, Unauthorized
 from chassis.principal import Principal
-from contracts.scopes import OPEN, PEOPLE, scope_for
+from contracts.scopes import OPEN, PEOPLE, scope_for_request
 
 __all__ = [
     "CurrentUser",
@@ -181,8 +181,7 @@ def within_scope(principal: Principal, request: Request) -> Principal:
     person's token passes untouched."""
     if not principal.is_client():
         return principal
-    route = request.scope.get("route")
-    needed = scope_for(request.method, getattr(route, "path", request.url.path))
+    needed = scope_for_request(request.method, request.url.path)
     if needed == PEOPLE:
         raise Forbidden("API clients may not use this route; it is for people only")
     if needed != OPEN and needed not in principal.scopes:

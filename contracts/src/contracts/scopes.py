@@ -20,6 +20,7 @@ objects are 404 to it, as to anyone). A route in no list is a person's only
 
 from __future__ import annotations
 
+import re
 from typing import Final, Literal
 
 J = "/v1/jurisdictions/{jurisdiction_id}"
@@ -215,3 +216,31 @@ def scope_for(method: str, path: str) -> str:
     """The scope a client needs for a route (its template, not a concrete
     path), :data:`OPEN`, or :data:`PEOPLE` — also for a route not listed."""
     return ROUTE_SCOPES.get(route_key(method, path), PEOPLE)
+
+
+def _compiled() -> dict[str, list[tuple[int, re.Pattern[str], str]]]:
+    """Per method, each template as a pattern (a parameter is one segment),
+    the most literal first."""
+    by_method: dict[str, list[tuple[int, re.Pattern[str], str]]] = {}
+    for key, scope in ROUTE_SCOPES.items():
+        method, template = key.split(" ", 1)
+        parts = re.split(r"(\{[^}]+\})", template)
+        pattern = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+        literal = sum(1 for seg in template.split("/") if "{" not in seg)
+        by_method.setdefault(method, []).append((literal, re.compile(pattern + "$"), scope))
+    for patterns in by_method.values():
+        patterns.sort(key=lambda t: -t[0])
+    return by_method
+
+
+_PATTERNS: Final = _compiled()
+
+
+def scope_for_request(method: str, path: str) -> str:
+    """:func:`scope_for` of a concrete path (``/v1/jurisdictions/demo/events``):
+    the most literal template it matches, or :data:`PEOPLE`."""
+    method = "GET" if method.upper() == "HEAD" else method.upper()
+    for _, pattern, scope in _PATTERNS.get(method, []):
+        if pattern.match(path):
+            return scope
+    return PEOPLE

@@ -107,7 +107,8 @@ class Proxy:
         if route is None or route.service not in self.settings.services:
             raise NotFound(f"no route for {path.decoded}")
         client = self.client(request)
-        await self.rate_limits.check(request.method, path.decoded, client)
+        basic = request.headers.get("authorization", "").lower().startswith("basic ")
+        await self.rate_limits.check(request.method, path.decoded, client, basic=basic)
         await self._authenticate(request, route)
         base = self.settings.services[route.service].rstrip("/")
         # logging in (and refreshing a token) stays served when the service is busy

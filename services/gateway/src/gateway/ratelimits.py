@@ -157,11 +157,14 @@ class RateLimits:
         self.rules = [(rule, parse(rule.limit)) for rule in rules]
         self.windows = windows
 
-    async def check(self, method: str, path: str, client: str) -> None:
-        """Count this request against every rule it matches; 429 with
-        Retry-After when one is exhausted."""
+    async def check(self, method: str, path: str, client: str, *, basic: bool = False) -> None:
+        """Count this request against every rule it matches (``basic``: it
+        carries HTTP Basic credentials); 429 with Retry-After when one is
+        exhausted."""
         for rule, item in self.rules:
             if rule.method != method or not path_matches(rule.pattern, path):
+                continue
+            if rule.basic is not None and rule.basic != basic:
                 continue
             retry = await self.windows.hit(rule.name, client, item)
             if retry is not None:

@@ -113,10 +113,18 @@ class RateLimit(BaseModel):
     method: str = "POST"
     pattern: str
     limit: str = Field(description="per client address, e.g. 10/minute (the `limits` syntax)")
+    basic: bool | None = Field(
+        default=None,
+        description="true: only requests with HTTP Basic credentials (an API client at the token "
+        "endpoint); false: only requests without; none: every request",
+    )
 
 
 DEFAULT_RATE_LIMITS = [
-    RateLimit(name="login", pattern="/v1/auth/token", limit="10/minute"),
+    RateLimit(name="login", pattern="/v1/auth/token", limit="10/minute", basic=False),
+    # API clients' tokens (id and secret as HTTP Basic): their secrets are 256
+    # random bits, not guessable passwords; many systems may share one address
+    RateLimit(name="client-token", pattern="/v1/auth/token", limit="60/minute", basic=True),
     RateLimit(name="enrollment", pattern="/v1/jurisdictions/*/enrollments", limit="5/minute"),
     RateLimit(
         name="password-reset", pattern="/v1/jurisdictions/*/password-resets", limit="5/minute"

@@ -125,6 +125,20 @@ async def test_http_basic_reaches_the_token_endpoint_only(
     assert [r.pattern for r in DEFAULT_ROUTES if r.basic] == ["/v1/auth/token"]
 
 
+async def test_client_token_requests_are_limited_apart_from_peoples_logins(
+    gateway: httpx.AsyncClient,
+) -> None:
+    """Ten logins a minute guard passwords; API clients behind one address
+    (their secrets are not guessable) have a budget of their own."""
+    basic = httpx.BasicAuth(CLIENT, "pscs_secret")
+    form = {"grant_type": "client_credentials"}
+    for _ in range(12):
+        assert (await gateway.post("/v1/auth/token", data=form, auth=basic)).status_code == 200
+    login = {"username": "a@example.org", "password": "pw"}
+    answers = [(await gateway.post("/v1/auth/token", data=login)).status_code for _ in range(11)]
+    assert answers == [200] * 10 + [429]
+
+
 async def test_the_gateways_own_pages_are_peoples(gateway: httpx.AsyncClient) -> None:
     r = await gateway.get("/v1/staff/queues", headers=bearer(client_token()))
     assert r.status_code == 403 and "people" in r.json()["detail"]
