@@ -3,6 +3,7 @@ every process it started."""
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 from pathlib import Path
@@ -244,6 +245,18 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         eventually_sync(in_feed, what="the demo's events in its feed")
         other = httpx.get(f"{gateway}/v1/jurisdictions/demo-auto/events", headers=admin)
         assert other.status_code == 404
+        # the demo's API client (issue 26): client credentials, then the feed
+        client = json.loads((suite.data_dir / "api-client.json").read_text())
+        granted = httpx.post(
+            f"{gateway}/v1/auth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(client["client_id"], client["client_secret"]),
+        )
+        assert granted.status_code == 200, granted.text
+        system = {"Authorization": f"Bearer {granted.json()['access_token']}"}
+        fed = httpx.get(f"{base}/events", params={"limit": 5}, headers=system)
+        assert fed.status_code == 200 and fed.json()["items"], fed.text
+        assert "api-client.json" in banner
         # the demo's webhook endpoint at the dev receiver: the same events, signed
         received: list[dict[str, Any]] = []
 

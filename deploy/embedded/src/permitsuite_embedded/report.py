@@ -40,6 +40,8 @@ def banner(suite: Launched, keys: dict[str, Any]) -> str:
         f"registration: {url(a.registration_port)}/docs",
         f"  Mailbox:         {gw}/dev/mail",
         f"  Webhooks:        {gw}/dev/webhooks  (the demo jurisdiction's deliveries)",
+        f"  API client:      {suite.data / 'api-client.json'}  (the demo's id and secret: "
+        "POST /v1/auth/token, grant_type=client_credentials)",
         f"  Sandbox payments: {url(a.sandbox_port)} (hosted pages; no real money)",
         f"  Health:          {gw}/health",
         f"  Logs:            {suite.logs}",

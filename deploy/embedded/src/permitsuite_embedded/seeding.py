@@ -21,6 +21,9 @@ from permitsuite_embedded.demo import DEMO_COMPANY, DEMO_USERS
 
 PROFILES = Path(__file__).parent / "jurisdictions"
 
+API_CLIENT_FILE = "api-client.json"
+DEMO_CLIENT_SCOPES = ["events:read", "webhooks:manage", "permits:read", "inspections:read"]
+
 
 def demo_profiles() -> list[Profile]:
     """The demo jurisdictions, each as its profile file says (``demo`` first)."""
@@ -77,6 +80,7 @@ class Seeding:
             raise RuntimeError(f"seeding the demo jurisdiction failed:\n{result.stderr}")
         self.configure(passwords[operator[1]])
         self.seed_webhook(passwords["admin@demo.example.org"])
+        self.seed_api_client(passwords["admin@demo.example.org"])
         self.seed_permits(passwords["admin@demo.example.org"])
         self.say("demo jurisdictions 'demo' (staff review) and 'demo-auto' (automatic) seeded")
 
@@ -125,6 +129,23 @@ class Seeding:
         made.raise_for_status()
         secrets.write_text(json.dumps({"demo": made.json()["secret"]}))
         secrets.chmod(0o600)
+
+    def seed_api_client(self, admin_password: str) -> None:
+        """An API client of the demo jurisdiction (once), for trying the
+        client credentials grant: its id and secret in ``api-client.json``."""
+        kept = self.data / API_CLIENT_FILE
+        if kept.exists():
+            return
+        made = httpx.post(
+            f"{self.url(self.args.gateway_port)}/v1/jurisdictions/demo/api-clients",
+            headers=self.admin_headers(admin_password),
+            timeout=30,
+            json={"name": "the demo's integrator", "scopes": DEMO_CLIENT_SCOPES},
+        )
+        made.raise_for_status()
+        client = {k: made.json()[k] for k in ("client_id", "client_secret", "scopes")}
+        kept.write_text(json.dumps(client, indent=2))
+        kept.chmod(0o600)
 
     def seed_permits(self, admin_password: str) -> None:
         """Demo permits for the demo contractor in several statuses (once)."""
