@@ -102,6 +102,21 @@ class Aggregate:
             )
         )
 
+    def _set_fields(self, changes: dict[str, Any], *, at: datetime, by: str, to: str) -> None:
+        """Set each changed field and note which ones changed (``to``: what
+        the history calls it, "updated", "configured")."""
+        self._change()
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self._note(
+            at=at,
+            by=by,
+            from_status=None,
+            to=to,
+            comment=None,
+            details={"fields": sorted(changes)},
+        )
+
     # -- for repositories -----------------------------------------------------
     @property
     def loaded_version(self) -> int:

@@ -13,7 +13,7 @@ from chassis.auth import Principal
 from chassis.refusals import Conflicting, Denied, Missing, NotAuthenticated, Refused
 from identity.domain.api_client import MAX_CLIENTS, ApiClient
 from identity.service_layer import api_clients
-from identity.service_layer.commands import (
+from identity.service_layer.client_commands import (
     ClientCredentials,
     ClientStanding,
     CreateApiClient,
@@ -21,6 +21,8 @@ from identity.service_layer.commands import (
     RevokeApiClient,
     RotateApiClientSecret,
     UpdateApiClient,
+)
+from identity.service_layer.commands import (
     by,
 )
 

@@ -165,17 +165,7 @@ class ApiClient(Aggregate):
         new = {k: v for k, v in new.items() if getattr(self, k) != v}
         if not new:
             return False
-        self._change()
-        for key, value in new.items():
-            setattr(self, key, value)
-        self._note(
-            at=at,
-            by=by,
-            from_status=None,
-            to="updated",
-            comment=None,
-            details={"fields": sorted(new)},
-        )
+        self._set_fields(new, at=at, by=by, to="updated")
         return True
 
     def rotate(self, *, by: str, at: datetime) -> str:

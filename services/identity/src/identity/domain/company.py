@@ -101,18 +101,8 @@ class Company(Aggregate):
             changes["license_number"] = license_number(changes["license_number"])
         if not changes:
             return False
-        self._change()
-        for name, value in changes.items():
-            setattr(self, name, value)
+        self._set_fields(changes, at=at, by=by, to="updated")
         self.name_key = self.name.strip().upper()
-        self._note(
-            at=at,
-            by=by,
-            from_status=None,
-            to="updated",
-            comment=None,
-            details={"fields": sorted(changes)},
-        )
         self._record(
             CompanyUpdated(
                 company_id=self.id, jurisdiction_id=self.jurisdiction_id, company=self.profile()

@@ -73,18 +73,8 @@ class Jurisdiction(Aggregate):
         """An operator's (or the jurisdiction admin's) change of settings."""
         _check(changes)
         changes = {k: v for k, v in changes.items() if k in SETTINGS}
-        self._change()
-        for name, value in changes.items():
-            setattr(self, name, value)
+        self._set_fields(changes, at=at, by=by, to="configured")
         self.updated_at = at
-        self._note(
-            at=at,
-            by=by,
-            from_status=None,
-            to="configured",
-            comment=None,
-            details={"fields": sorted(changes)},
-        )
         self._record(JurisdictionUpdated(**self._announced()))
 
     def _announced(self) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from identity.entrypoints.schemas_admin import (
     api_client_out,
 )
 from identity.service_layer import api_clients
-from identity.service_layer.commands import (
+from identity.service_layer.client_commands import (
     ClientStanding,
     CreateApiClient,
     GetApiClient,
@@ -25,6 +25,8 @@ from identity.service_layer.commands import (
     RevokeApiClient,
     RotateApiClientSecret,
     UpdateApiClient,
+)
+from identity.service_layer.commands import (
     by,
 )
 

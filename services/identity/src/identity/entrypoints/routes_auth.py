@@ -32,9 +32,11 @@ from identity.entrypoints.schemas_admin import (
     user_out,
 )
 from identity.service_layer import api_clients, enrollment, invitations, resets, tokens
+from identity.service_layer.client_commands import (
+    ClientCredentials,
+)
 from identity.service_layer.commands import (
     AcceptInvitation,
-    ClientCredentials,
     CompleteEnrollment,
     CompleteReset,
     CountWrongAnswer,

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from chassis.refusals import Conflicting, NotAuthenticated
 from identity.domain.api_client import MAX_CLIENTS, ApiClient
-from identity.service_layer.commands import (
+from identity.service_layer.client_commands import (
     ClientCredentials,
     ClientStanding,
     CreateApiClient,

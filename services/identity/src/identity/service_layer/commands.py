@@ -52,8 +52,13 @@ class WithLink:
 
     @property
     def jurisdiction_id(self) -> str:
-        parts = secrets.split_scoped_token(self.token)
-        return parts[0] if parts else PLATFORM
+        return scope_of(self.token)
+
+
+def scope_of(token: str) -> str:
+    """The jurisdiction a scoped token or id names; of no scope: nobody's."""
+    parts = secrets.split_scoped_token(token)
+    return parts[0] if parts else PLATFORM
 
 
 # -- the caller ---------------------------------------------------------------
@@ -293,61 +298,3 @@ class EnsureMembership(Public):
 @dataclass(frozen=True, kw_only=True)
 class EnsureCompany(Public):
     company: Doc
-
-
-# -- API clients (issue 26) ----------------------------------------------------
-@dataclass(frozen=True, kw_only=True)
-class ClientCredentials:
-    """A client credentials grant: the client's jurisdiction is its id's."""
-
-    client_id: str
-    client_secret: str
-    scope: str | None = None
-
-    @property
-    def jurisdiction_id(self) -> str:
-        parts = secrets.split_scoped_token(self.client_id)
-        return parts[0] if parts else PLATFORM
-
-
-@dataclass(frozen=True, kw_only=True)
-class ClientStanding:
-    """A client's token, checked against the client as it is now (the gateway, each call)."""
-
-    principal: Principal
-
-    @property
-    def jurisdiction_id(self) -> str:
-        return self.principal.jurisdiction_id or PLATFORM
-
-
-@dataclass(frozen=True, kw_only=True)
-class CreateApiClient(IdentityCommand):
-    name: str
-    scopes: list[str]
-    rate_limit_per_minute: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class ListApiClients(IdentityCommand):
-    pass
-
-
-@dataclass(frozen=True, kw_only=True)
-class GetApiClient(IdentityCommand):
-    client_id: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class UpdateApiClient(GetApiClient):
-    changes: Doc
-
-
-@dataclass(frozen=True, kw_only=True)
-class RotateApiClientSecret(GetApiClient):
-    pass
-
-
-@dataclass(frozen=True, kw_only=True)
-class RevokeApiClient(GetApiClient):
-    pass
