@@ -39,8 +39,10 @@ class LocalIssuer:
         subject: str | None = None,
         now: datetime | None = None,
         minutes: int = 30,
+        scope: str | None = None,
     ) -> dict[str, str]:
-        """``Authorization`` header with an access token as identity issues it."""
+        """``Authorization`` header with an access token as identity issues it
+        (``scope``: an API client's, with ``kind="client"``)."""
         now = now or datetime.now(UTC)
         claims = {
             "iss": "permitsuite-identity",
@@ -57,6 +59,8 @@ class LocalIssuer:
             "nbf": int(now.timestamp()),
             "exp": int((now + timedelta(minutes=minutes)).timestamp()),
         }
+        if scope is not None:
+            claims["scope"] = scope
         token = jwt.encode(claims, self.key, algorithm="EdDSA", headers={"kid": self.kid})
         return {"Authorization": f"Bearer {token}"}
 
