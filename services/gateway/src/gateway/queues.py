@@ -29,14 +29,17 @@ class Queue:
     roles: tuple[str, ...]
 
 
-PERMIT_STAFF = ("admin", "permit_technician", "reviewer")
+# the roles as identity grants them (contracts.identity.StaffRole): who reviews
+# permits (permits' transition table) and registrations (registration's reviewers)
+PERMIT_STAFF = ("admin", "permit_technician", "plan_reviewer")
+REGISTRATION_REVIEWERS = ("admin", "permit_technician")
 QUEUES = [
     Queue(
         "registrations_pending_validation",
         "registration",
         "/registrations",
         {"status": "pending_validation"},
-        ("admin", "registrar"),
+        REGISTRATION_REVIEWERS,
     ),
     *(
         Queue(f"permits_{status.lower()}", "permits", "/permit-queues", {"status": status}, roles)

@@ -7,14 +7,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, get_args
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
 from chassis.clock import ManualClock
+from contracts.identity import StaffRole
 from gateway.app import create_app
+from gateway.queues import QUEUES
 from gateway.settings import GatewaySettings
 
 from .test_gateway_app import JWKS, NOW, token
@@ -241,6 +243,21 @@ async def test_staff_queues_follow_roles_and_degrade(
     assert inspector["queues"] == {} and inspector["degraded"] == ["inspections_today"]
     contractor = await gateway.get("/v1/staff/queues", headers=auth())
     assert contractor.status_code == 403
+
+
+def test_every_queue_names_roles_that_exist() -> None:
+    """Issue 27: a queue for a role nobody can have is a queue nobody sees."""
+    known = set(get_args(StaffRole))
+    assert [q.name for q in QUEUES if not set(q.roles) <= known] == []
+
+
+async def test_queues_follow_the_roles_the_services_enforce(gateway: httpx.AsyncClient) -> None:
+    """A plan reviewer moves permits in review (permits' transition table), a
+    permit technician reviews registrations (registration's REVIEWER_ROLES)."""
+    reviewer = (await gateway.get("/v1/staff/queues", headers=staff("plan_reviewer"))).json()
+    assert {"permits_in_review", "permits_pending_approval"} <= set(reviewer["queues"])
+    technician = (await gateway.get("/v1/staff/queues", headers=staff("permit_technician"))).json()
+    assert "registrations_pending_validation" in technician["queues"]
 
 
 async def test_asyncapi_document_lists_every_event(gateway: httpx.AsyncClient) -> None:
