@@ -55,14 +55,16 @@ def apply(base: str, staff: dict[str, str], steps: list[str], fees: bool = False
     return dict(permit)
 
 
-def schedule_first_date(gw: str, jid: str, who: dict[str, str], permit_id: str) -> str:
-    """Once inspections knows the permit, a BUILDING FINAL on the first date
-    offered; returns the date."""
+def schedule_first_date(
+    gw: str, jid: str, who: dict[str, str], permit_id: str, kind: str = "BUILDING FINAL"
+) -> str:
+    """Once inspections knows the permit, an inspection (a BUILDING FINAL
+    unless ``kind`` says otherwise) on the first date offered; returns the date."""
 
     def dates() -> list[str]:
         r = httpx.get(
             f"{gw}/v1/jurisdictions/{jid}/inspection-dates",
-            params={"permit_id": permit_id, "type": "BUILDING FINAL"},
+            params={"permit_id": permit_id, "type": kind},
             headers=who,
         )
         return list(r.json()["dates"]) if r.status_code == 200 else []
@@ -72,9 +74,7 @@ def schedule_first_date(gw: str, jid: str, who: dict[str, str], permit_id: str) 
     r = httpx.post(
         f"{gw}/v1/jurisdictions/{jid}/inspections",
         headers=who,
-        json={
-            "requests": [{"permit_id": permit_id, "inspection_type": "BUILDING FINAL", "date": day}]
-        },
+        json={"requests": [{"permit_id": permit_id, "inspection_type": kind, "date": day}]},
     )
     assert r.status_code == 201, r.text
     return day

@@ -47,6 +47,7 @@ class Me(Answer):
     email: str
     display_name: str | None = None
     kind: str
+    roles: list[str] = Field(default_factory=list)
     company_ids: list[str] = Field(default_factory=list)
     company_admin_of: list[str] = Field(default_factory=list)
 
@@ -238,6 +239,32 @@ class Inspection(Answer):
     status: str
     cancellable: bool
     cancel_until: datetime
+
+
+class StaffInspection(Inspection):
+    """An inspection as staff's lists show it: the permit, the site and its
+    inspector area, and how it went."""
+
+    record_no: str
+    address: str | None = None
+    area: str | None = None
+    ampm: str | None = None
+    note: str | None = None
+    result: str | None = None
+    comments: str | None = None
+    corrections: list[str] = Field(default_factory=list)
+
+
+class QueueSection(Answer):
+    total: int
+    items: list[Doc] = Field(default_factory=list)
+
+
+class StaffQueues(Answer):
+    """The work queues the member's roles work, and those whose service did not answer."""
+
+    queues: dict[str, QueueSection] = Field(default_factory=dict)
+    degraded: list[str] = Field(default_factory=list)
 
 
 class PublicInspection(Answer):

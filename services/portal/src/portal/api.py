@@ -28,6 +28,8 @@ from portal.answers import (
     Permit,
     PermitRow,
     PermitType,
+    StaffInspection,
+    StaffQueues,
     Tokens,
 )
 from portal.gateway import UserApi, read
@@ -175,3 +177,18 @@ class MemberApi:
     async def cancel_inspection(self, inspection_id: str, reason: str | None) -> None:
         path = f"{self.base}/inspections/{inspection_id}/cancel"
         await self.user.call("POST", path, json={"reason": reason})
+
+    # -- staff -------------------------------------------------------------------
+    async def staff_queues(self, limit: int = 5) -> StaffQueues:
+        """The member's work queues (the gateway's, for their roles)."""
+        return read(StaffQueues, await self.user.get("/v1/staff/queues", limit=limit))
+
+    async def inspection_day(self, **query: Any) -> Listed[StaffInspection]:
+        """Staff's inspection search: a day's list (``today=true``: the
+        jurisdiction's own today), by area and type."""
+        found = await self.user.get(f"{self.base}/inspection-search", **query)
+        return read(Listed[StaffInspection], found)
+
+    async def record_result(self, inspection_id: str, body: Doc) -> StaffInspection:
+        path = f"{self.base}/inspections/{inspection_id}/result"
+        return read(StaffInspection, await self.user.json("POST", path, json=body))

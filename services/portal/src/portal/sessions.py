@@ -56,6 +56,7 @@ class Session:
     email: str = ""
     display_name: str = ""
     kind: str = ""
+    roles: list[str] = field(default_factory=list)  # a staff member's, as identity grants them
     company_ids: list[str] = field(default_factory=list)
     company_id: str | None = None  # the company a contractor acts for
     setup_required: bool = False

@@ -55,6 +55,7 @@ def path_for(request: Request, name: str, jurisdiction_id: str | None = None, **
 
 TEMPLATES.env.filters.update(FILTERS)
 TEMPLATES.env.globals["url"] = url
+TEMPLATES.env.globals["may_open"] = lambda session, name: may_open(session, name)
 
 
 Form = Annotated[FormData, Depends(checked_form)]
@@ -240,5 +241,34 @@ async def user_page(request: Request, jurisdiction_id: str) -> Page:
     return page
 
 
+# What each staff page needs of the member's roles: the role model the
+# services enforce (the gateway's work queues name the same). A page the
+# member's roles cannot use is not shown and does not exist for them (404).
+STAFF_PAGES: dict[str, tuple[str, ...]] = {
+    "staff_home": (),  # every staff member
+    "staff_day": ("admin", "inspector", "permit_technician"),
+    "staff_result": ("admin", "inspector", "permit_technician"),
+}
+
+
+def may_open(session: Session | None, name: str) -> bool:
+    """The staff page ``name`` is the visitor's to open."""
+    if session is None or session.kind != "staff" or name not in STAFF_PAGES:
+        return False
+    roles = STAFF_PAGES[name]
+    return not roles or any(r in session.roles for r in roles)
+
+
+async def staff_page(request: Request, jurisdiction_id: str) -> Page:
+    """A staff page of this jurisdiction, for a member whose roles may use it;
+    anyone else gets the 404 page (the services refuse them in any case)."""
+    page = await user_page(request, jurisdiction_id)
+    route = request.scope.get("route")
+    if not may_open(page.session, getattr(route, "name", "")):
+        raise HTTPException(404)
+    return page
+
+
 PublicPage = Annotated[Page, Depends(public_page)]
 UserPage = Annotated[Page, Depends(user_page)]
+StaffPage = Annotated[Page, Depends(staff_page)]

@@ -15,6 +15,7 @@ from portal.pages import (
     permits,
     registration,
     search,
+    staff,
 )
 
 ROUTERS = [
@@ -32,4 +33,5 @@ ROUTERS = [
     enroll.router,
     registration.router,
     account.router,
+    staff.router,
 ]

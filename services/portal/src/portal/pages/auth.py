@@ -73,7 +73,8 @@ async def login(page: PublicPage, form: Form) -> Response:
         return page.redirect(page.path("setup_page"))
     if len(session.company_ids) > 1:
         return page.redirect(page.path("company_page"))
-    return page.redirect(safe_next(posted.next, page.path("dashboard")))
+    home = page.path("staff_home" if session.kind == "staff" else "dashboard")
+    return page.redirect(safe_next(posted.next, home))
 
 
 async def who(page: Page, session: Session) -> None:
@@ -81,6 +82,7 @@ async def who(page: Page, session: Session) -> None:
     session.email = me.email
     session.display_name = me.display_name or ""
     session.kind = me.kind
+    session.roles = list(me.roles)
     session.company_ids = list(me.company_ids)
     session.company_id = session.company_ids[0] if session.company_ids else None
 

@@ -20,6 +20,8 @@ async def dashboard(
     inspections_offset: int = Query(default=0, ge=0, le=100_000),
     expired_offset: int = Query(default=0, ge=0, le=100_000),
 ) -> Response:
+    if page.session is not None and page.session.kind == "staff":
+        return page.redirect(page.path("staff_home"))  # staff start at their work queues
     board = await page.member().dashboard(
         limit=PER_PAGE,
         permits_offset=permits_offset,
