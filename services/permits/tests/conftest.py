@@ -35,6 +35,7 @@ class Harness:
         roles: list[str] | None = None,
         companies: list[str] | None = None,
         account: str | None = None,
+        scope: str | None = None,
     ) -> dict[str, str]:
         return ISSUER.headers(
             jid,
@@ -45,6 +46,7 @@ class Harness:
             subject=account,
             now=self.clock.now(),
             minutes=5,
+            scope=scope,
         )
 
     async def setup_type(self, jid: str, code: str = "RES", fmt: str = "RES{yy}-{seq:04}") -> None:

@@ -44,6 +44,34 @@ async def test_a_failed_application_leaves_no_gap(harness: Any) -> None:
     assert [first.json()["number"], second.json()["number"]] == ["RES26-0001", "RES26-0002"]
 
 
+async def test_a_permit_says_which_moves_its_viewer_may_make(harness: Any) -> None:
+    """Issue 27: staff see the moves the table gives their roles, on the permit
+    and on the answer to a move; the applicant and an API client see none."""
+    await harness.setup_type("alpha")
+    tech = harness.token("alpha", "staff", roles=["permit_technician"])
+    permit = (
+        await harness.http.post(
+            "/v1/jurisdictions/alpha/permits", headers=tech, json=harness.application()
+        )
+    ).json()
+    one = f"/v1/jurisdictions/alpha/permits/{permit['id']}"
+
+    def moves(answer: Any) -> list[str]:
+        return [m["to"] for m in answer.json()["moves"]]
+
+    assert moves(await harness.http.get(one, headers=tech)) == ["IN_REVIEW", "CANCELLED"]
+    reviewer = harness.token("alpha", "staff", roles=["plan_reviewer"])
+    moved = await harness.http.post(
+        f"{one}/transitions", headers=reviewer, json={"to": "IN_REVIEW", "version": 1}
+    )
+    assert moves(moved) == ["PENDING_APPROVAL"]
+    system = harness.token("alpha", "client", account="alpha.c0ffee", scope="permits:read")
+    applicant = harness.token("alpha", "community_member", email="pat@example.org")
+    for viewer in (applicant, system):
+        seen = await harness.http.get(one, headers=viewer)
+        assert seen.status_code == 200 and moves(seen) == [], seen.text
+
+
 async def test_workflow_transitions_history_and_optimistic_concurrency(harness: Any) -> None:
     """R-PER-3: the table, roles, 409 naming the statuses, one of two racing moves wins."""
     await harness.setup_type("alpha")

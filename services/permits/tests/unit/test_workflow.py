@@ -15,7 +15,7 @@ from contracts.permits import (
     PermitReinstated,
     PermitStatusChanged,
 )
-from permits.domain.workflow import NotAllowed
+from permits.domain.workflow import NotAllowed, check_transition, moves_for
 from permits.service_layer import workflow
 from permits.service_layer.commands import Transition
 
@@ -121,3 +121,26 @@ async def test_r_per_3_cancel_and_reinstate_say_so(world: World) -> None:
     [reinstated] = world.uow.published(PermitReinstated)
     assert (cancelled.version, reinstated.version) == (2, 3)
     assert (reinstated.from_status, reinstated.to_status) == ("CANCELLED", "SUBMITTED")
+
+
+@pytest.mark.parametrize(
+    ("status", "roles", "offered"),
+    [
+        ("SUBMITTED", ["plan_reviewer"], ["IN_REVIEW"]),
+        ("SUBMITTED", ["cashier"], []),
+        ("IN_REVIEW", ["permit_technician"], ["CANCELLED"]),
+        ("IN_REVIEW", ["plan_reviewer"], ["PENDING_APPROVAL"]),
+        ("READY_TO_ISSUE", ["permit_technician"], ["ISSUED", "CANCELLED"]),
+        ("ISSUED", ["inspector"], ["TCO", "FINALED"]),
+        ("ISSUED", ["admin"], ["TCO", "FINALED"]),  # expiry is the suite's alone
+        ("AWAITING_PAYMENT", [], []),
+    ],
+)
+def test_r_per_3_the_moves_offered_are_the_tables_for_the_roles(
+    status: str, roles: list[str], offered: list[str]
+) -> None:
+    """Issue 27: the staff console offers a member only the moves the
+    transition table gives their roles — never one the suite makes itself."""
+    assert moves_for(status, roles) == offered
+    for to in offered:
+        check_transition(status, to, roles)  # each offered move is one the table takes

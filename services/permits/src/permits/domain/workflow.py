@@ -50,6 +50,16 @@ class NotAllowed(Denied):
     """A known move by someone without one of its roles (denied: 403)."""
 
 
+def moves_for(current: str, roles: list[str]) -> list[str]:
+    """The statuses a member with ``roles`` may move a permit from ``current``
+    to (the staff console offers these and no others; issue 27)."""
+    return [
+        to
+        for (source, to), allowed in TRANSITIONS.items()
+        if source == current and set(roles) & set(allowed)
+    ]
+
+
 def check_transition(current: str, requested: str, roles: list[str]) -> None:
     """The explicit transition table: an unknown move is illegal (409), a known
     move by someone without one of its roles is forbidden (403)."""

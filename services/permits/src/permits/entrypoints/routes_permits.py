@@ -129,7 +129,8 @@ async def get_permit(jurisdiction_id: str, permit_id: str, user: Tenant, app: Ap
     return permit_out(
         await app.units.read(
             jurisdiction_id, lambda uow: applications.get_permit(user, permit_id, uow)
-        )
+        ),
+        user,
     )
 
 
@@ -156,7 +157,7 @@ async def transition(
         version=body.version,
     )
     moved = await call.run(lambda: app.units.handle(cmd, workflow.transition), render=permit_doc)
-    return permit_out(moved)
+    return permit_out(moved, user)
 
 
 @router.patch(

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from chassis.access import is_staff, staff_roles
 from chassis.api import Page
 from chassis.money import amount_text
 from chassis.numbers import (
@@ -19,12 +20,13 @@ from chassis.numbers import (
     UnitText,
     ValuationText,
 )
+from chassis.principal import Principal
 from chassis.schemas import Strict
 from contracts.views import PermitDashboardRow
 from permits.adapters.repositories import PermitRepository
 from permits.domain.fees import balance_minor
 from permits.domain.permit import Permit
-from permits.domain.workflow import STATUS_LABELS
+from permits.domain.workflow import STATUS_LABELS, moves_for
 
 Status = Literal[tuple(STATUS_LABELS)]  # type: ignore[valid-type]
 
@@ -160,6 +162,11 @@ class LinkIn(Strict):
     )
 
 
+class MoveOut(BaseModel):
+    to: str
+    label: str
+
+
 class PermitOut(BaseModel):
     id: str
     number: str
@@ -191,6 +198,11 @@ class PermitOut(BaseModel):
         default=None, description="without a passing inspection before this, it expires"
     )
     history: list[HistoryOut] | None = None
+    moves: list[MoveOut] = Field(
+        default_factory=list,
+        description="where the caller may move it now (staff: by their roles and the "
+        "transition table; everyone else: none)",
+    )
 
 
 PermitPage = Page[PermitOut]
@@ -207,20 +219,23 @@ def permit_doc(permit: Permit) -> dict[str, Any]:
     return PermitRepository.to_doc(permit)
 
 
-def permit_out(found: Permit | dict[str, Any]) -> PermitOut:
-    """A permit, or the document of one (a read view's, a replayed key's)."""
+def permit_out(found: Permit | dict[str, Any], viewer: Principal | None = None) -> PermitOut:
+    """A permit, or the document of one (a read view's, a replayed key's);
+    with ``viewer``, the moves its staff may make now."""
     doc = permit_doc(found) if isinstance(found, Permit) else found
     lines = doc.get("fees", [])
+    roles = staff_roles(viewer) if viewer is not None and is_staff(viewer) else []
     return PermitOut(
         id=doc["_id"],
         status_label=STATUS_LABELS[doc["status"]],
+        moves=[MoveOut(to=s, label=STATUS_LABELS[s]) for s in moves_for(doc["status"], roles)],
         fees=[FeeLineOut(amount=amount_text(ln["amount_minor"]), **ln) for ln in lines],
         fees_due=amount_text(balance_minor(lines)),
         documents=doc.get("documents", []),
         **{
             k: doc.get(k)
             for k in PermitOut.model_fields
-            if k not in ("id", "status_label", "fees", "fees_due", "documents")
+            if k not in ("id", "status_label", "fees", "fees_due", "documents", "moves")
         },
     )
 
