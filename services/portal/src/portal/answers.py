@@ -126,6 +126,27 @@ class Permit(Answer):
         return ", ".join(p for p in (s.get("street"), s.get("city"), place) if p)
 
 
+class Move(Answer):
+    to: str
+    label: str
+
+
+class StaffPermit(Permit):
+    """A permit as its staff see it: where they may move it now (the
+    transition table for their roles), at which version."""
+
+    status_label: str
+    version: int
+    applied_at: datetime
+    valuation: str | None = None
+    fees_due: str = "0.00"
+    fees: list[Doc] = Field(default_factory=list)
+    documents: list[Doc] = Field(default_factory=list)
+    comments: list[Doc] | None = None
+    history: list[Doc] | None = None
+    moves: list[Move] = Field(default_factory=list)
+
+
 class PermitRow(Answer):
     """A row of My Active Permits."""
 

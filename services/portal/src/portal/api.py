@@ -29,6 +29,7 @@ from portal.answers import (
     PermitRow,
     PermitType,
     StaffInspection,
+    StaffPermit,
     StaffQueues,
     Tokens,
 )
@@ -188,6 +189,28 @@ class MemberApi:
         jurisdiction's own today), by area and type."""
         found = await self.user.get(f"{self.base}/inspection-search", **query)
         return read(Listed[StaffInspection], found)
+
+    async def permit_queue(self, status: str, *, limit: int, offset: int) -> Listed[StaffPermit]:
+        found = await self.user.get(
+            f"{self.base}/permit-search", status=status, limit=limit, offset=offset
+        )
+        return read(Listed[StaffPermit], found)
+
+    async def permit_queue_counts(self, statuses: list[str]) -> dict[str, int]:
+        """How many permits wait in each status (one call for all of them)."""
+        found = await self.user.get(f"{self.base}/permit-queues", status=statuses, limit=1)
+        return {s: int(read(Listed[StaffPermit], found[s]).total) for s in statuses if s in found}
+
+    async def staff_permit(self, permit_id: str) -> StaffPermit:
+        return read(StaffPermit, await self.user.get(f"{self.base}/permits/{permit_id}"))
+
+    async def move_permit(self, permit_id: str, body: Doc, *, key: str) -> StaffPermit:
+        path = f"{self.base}/permits/{permit_id}/transitions"
+        return read(StaffPermit, await self.user.json("POST", path, json=body, **_keyed(key)))
+
+    async def comment_permit(self, permit_id: str, text: str) -> None:
+        path = f"{self.base}/permits/{permit_id}/comments"
+        await self.user.call("POST", path, json={"text": text})
 
     async def record_result(self, inspection_id: str, body: Doc) -> StaffInspection:
         path = f"{self.base}/inspections/{inspection_id}/result"

@@ -22,6 +22,8 @@ from chassis.context import CORRELATION_HEADER, current_correlation_id
 from portal.answers import Tokens
 from portal.sessions import Session
 
+STANDARD = frozenset({"type", "title", "status", "detail", "instance", "errors"})
+
 
 @dataclass
 class ApiProblem(Exception):
@@ -30,6 +32,7 @@ class ApiProblem(Exception):
     detail: str
     errors: dict[str, str] = field(default_factory=dict)
     type: str = "about:blank"
+    extensions: dict[str, Any] = field(default_factory=dict)  # the problem's other members
 
     @classmethod
     def of(cls, response: httpx.Response) -> ApiProblem:
@@ -50,6 +53,7 @@ class ApiProblem(Exception):
             detail=str(body.get("detail") or body.get("title") or "The request was refused."),
             errors=errors,
             type=str(body.get("type") or "about:blank"),
+            extensions={k: v for k, v in body.items() if k not in STANDARD},
         )
 
     def on_form(

@@ -122,3 +122,84 @@ async def test_staff_pages_are_the_404_page_for_a_contractor(portal: Portal) -> 
     await portal.log_in()
     for path in ("/j/demo/staff/", "/j/demo/staff/inspections"):
         assert (await portal.client.get(path)).status_code == 404, path
+
+
+PERMIT = {
+    "id": "p1",
+    "number": "RES26-0042",
+    "type_code": "RES",
+    "type_name": "RESIDENTIAL",
+    "status": "IN_REVIEW",
+    "status_label": "IN REVIEW",
+    "version": 2,
+    "site": {"street": "1968 E Dodd Rd", "city": "Meridian", "state": "ID", "zip": "83642"},
+    "applicant": {"name": "Rich Contractor", "email": "rich@example.org"},
+    "company_ids": [],
+    "applied_at": "2026-12-01T17:00:00Z",
+    "fees_due": "0.00",
+    "moves": [{"to": "PENDING_APPROVAL", "label": "PENDING APPROVAL"}],
+}
+
+
+def review_api(roles: list[str], sent: list[httpx.Request], stale: bool = False) -> Any:
+    base = staff_api(roles, sent)
+
+    def api(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/v1/jurisdictions/demo/permit-queues":
+            sent.append(request)
+            statuses = request.url.params.get_list("status")
+            return httpx.Response(200, json={s: {"items": [], "total": 3} for s in statuses})
+        if path == "/v1/jurisdictions/demo/permit-search":
+            sent.append(request)
+            return httpx.Response(200, json={"items": [PERMIT], "total": 1})
+        if path == "/v1/jurisdictions/demo/permits/p1":
+            return httpx.Response(200, json=PERMIT)
+        if path == "/v1/jurisdictions/demo/permits/p1/transitions":
+            sent.append(request)
+            if stale:
+                conflict = {
+                    "type": "https://permitsuite.org/problems/version-conflict",
+                    "title": "Conflict",
+                    "status": 409,
+                    "detail": "the permit changed since you loaded it",
+                    "current": "PENDING APPROVAL",
+                }
+                return httpx.Response(409, json=conflict)
+            moved = {**PERMIT, "status": "PENDING_APPROVAL", "status_label": "PENDING APPROVAL"}
+            return httpx.Response(200, json=moved)
+        return base(request)
+
+    return api
+
+
+async def test_permit_review_offers_the_moves_given_and_explains_a_stale_one(
+    portal: Portal,
+) -> None:
+    sent: list[httpx.Request] = []
+    portal.api(review_api(["plan_reviewer"], sent))
+    await portal.log_in()
+    queue = await portal.client.get("/j/demo/staff/permits?status=IN_REVIEW")
+    assert queue.status_code == 200, queue.text
+    assert "RES26-0042" in queue.text and "In Review (3)" in queue.text
+    searched = next(r for r in sent if r.url.path.endswith("/permit-search"))
+    assert searched.url.params["status"] == "IN_REVIEW"
+    page = await portal.client.get("/j/demo/staff/permits/p1")
+    assert 'value="PENDING_APPROVAL"' in page.text and 'value="ISSUED"' not in page.text
+    move = {"csrf_token": csrf_of(page), "to": "PENDING_APPROVAL", "version": "2", "key": "k1"}
+    done = await portal.client.post("/j/demo/staff/permits/p1/move", data=move)
+    assert done.status_code == 303
+    posted = next(r for r in sent if r.url.path.endswith("/transitions"))
+    assert json.loads(posted.content) == {"to": "PENDING_APPROVAL", "version": 2}
+    assert posted.headers["idempotency-key"] == "k1"
+    portal.api(review_api(["plan_reviewer"], sent, stale=True))
+    said = await portal.client.post("/j/demo/staff/permits/p1/move", data=move)
+    assert said.status_code == 409
+    assert "Someone else changed this permit first; it is now PENDING APPROVAL" in said.text
+
+
+async def test_an_inspector_opens_a_permit_but_not_the_review_queues(portal: Portal) -> None:
+    portal.api(review_api(["inspector"], []))
+    await portal.log_in()
+    assert (await portal.client.get("/j/demo/staff/permits/p1")).status_code == 200
+    assert (await portal.client.get("/j/demo/staff/permits")).status_code == 404

@@ -16,6 +16,7 @@ from portal.pages import (
     registration,
     search,
     staff,
+    staff_permits,
 )
 
 ROUTERS = [
@@ -34,4 +35,5 @@ ROUTERS = [
     registration.router,
     account.router,
     staff.router,
+    staff_permits.router,
 ]

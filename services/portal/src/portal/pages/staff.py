@@ -15,10 +15,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import field_validator
 
-from portal.answers import StaffInspection
+from portal.answers import QueueSection, StaffInspection
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
-from portal.web import Form, Page, StaffPage, object_id
+from portal.web import Form, Page, StaffPage, may_open, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
 
@@ -26,19 +26,48 @@ router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
 @dataclass(frozen=True)
 class QueueInfo:
     title: str
-    page: str | None  # the staff page that works it, where there is one yet
-    row: str  # which field of a row names it
+    label: str  # which field of a row names it
+    opens: str | None = None  # the staff page that works the queue, where there is one
+    query: str = ""  # that page's query for this queue
+    row_page: str | None = None  # the page of one row (its id as ``permit_id``)
+
+
+def _permits(title: str, status: str) -> QueueInfo:
+    return QueueInfo(title, "number", "staff_permits", f"?status={status}", "staff_permit")
 
 
 QUEUES = {
-    "registrations_pending_validation": QueueInfo("Registrations to validate", None, "company"),
-    "permits_in_review": QueueInfo("Permits in review", None, "number"),
-    "permits_pending_approval": QueueInfo("Permits pending approval", None, "number"),
-    "permits_awaiting_payment": QueueInfo("Permits awaiting payment", None, "number"),
-    "permits_ready_to_issue": QueueInfo("Permits ready to issue", None, "number"),
-    "inspections_today": QueueInfo("Today's inspections", "staff_day", "record_no"),
-    "payments_pending": QueueInfo("Payments in progress", None, "receipt_number"),
+    "registrations_pending_validation": QueueInfo("Registrations to validate", "company"),
+    "permits_in_review": _permits("Permits in review", "IN_REVIEW"),
+    "permits_pending_approval": _permits("Permits pending approval", "PENDING_APPROVAL"),
+    "permits_awaiting_payment": _permits("Permits awaiting payment", "AWAITING_PAYMENT"),
+    "permits_ready_to_issue": _permits("Permits ready to issue", "READY_TO_ISSUE"),
+    "inspections_today": QueueInfo("Today's inspections", "record_no", "staff_day"),
+    "payments_pending": QueueInfo("Payments in progress", "receipt_number"),
 }
+
+
+def _section(page: Page, name: str, queue: QueueSection) -> dict[str, Any]:
+    """A queue as the home page shows it: its rows, each linked to its page
+    and the queue to the page that works it, where the member may open them."""
+    info = QUEUES.get(name, QueueInfo(name, "id"))
+    opens = info.opens if info.opens and may_open(page.session, info.opens) else None
+    rows = []
+    for row in queue.items:
+        href = None
+        if info.row_page and may_open(page.session, info.row_page):
+            href = page.path(info.row_page, permit_id=row["id"])
+        elif opens:
+            href = page.path(opens) + f"#inspection-{row['id']}"
+        detail = " — ".join(str(row[k]) for k in ("address", "inspection") if row.get(k))
+        rows.append({"label": row.get(info.label) or row["id"], "href": href, "detail": detail})
+    return {
+        "name": name,
+        "title": info.title,
+        "total": queue.total,
+        "rows": rows,
+        "open": page.path(opens) + info.query if opens else None,
+    }
 
 
 @router.get("/")
@@ -46,11 +75,8 @@ async def staff_home(page: StaffPage) -> Response:
     """Each queue the member works: its count and first rows; a queue whose
     service did not answer is named, and the rest still shows."""
     board = await page.member().staff_queues(limit=5)
-    sections = [
-        {"name": name, "info": QUEUES.get(name, QueueInfo(name, None, "id")), "queue": queue}
-        for name, queue in board.queues.items()
-    ]
-    missing = [QUEUES.get(name, QueueInfo(name, None, "id")).title for name in board.degraded]
+    sections = [_section(page, name, queue) for name, queue in board.queues.items()]
+    missing = [QUEUES.get(name, QueueInfo(name, "id")).title for name in board.degraded]
     return page.render("staff_home.html", title="Work queues", sections=sections, missing=missing)
 
 
