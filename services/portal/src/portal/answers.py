@@ -238,6 +238,15 @@ class Payment(Answer):
     settled_at: datetime | None = None
 
 
+class StaffPayment(Payment):
+    """A payment as the cashier sees it: what of it was refunded, and how."""
+
+    channel: str = "online"
+    refunded: str = "0.00"
+    refunds: list[Doc] = Field(default_factory=list)
+    created_at: datetime | None = None
+
+
 # -- inspections ---------------------------------------------------------------
 class Opening(Answer):
     date: date

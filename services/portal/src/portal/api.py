@@ -29,6 +29,7 @@ from portal.answers import (
     PermitRow,
     PermitType,
     StaffInspection,
+    StaffPayment,
     StaffPermit,
     StaffQueues,
     Tokens,
@@ -211,6 +212,26 @@ class MemberApi:
     async def comment_permit(self, permit_id: str, text: str) -> None:
         path = f"{self.base}/permits/{permit_id}/comments"
         await self.user.call("POST", path, json={"text": text})
+
+    async def permits_numbered(self, number: str) -> Listed[StaffPermit]:
+        return read(
+            Listed[StaffPermit], await self.user.get(f"{self.base}/permit-search", number=number)
+        )
+
+    async def counter_payment(self, body: Doc, *, key: str) -> StaffPayment:
+        path = f"{self.base}/counter-payments"
+        return read(StaffPayment, await self.user.json("POST", path, json=body, **_keyed(key)))
+
+    async def staff_payments(self, **query: Any) -> Listed[StaffPayment]:
+        found = await self.user.get(f"{self.base}/staff/payments", **query)
+        return read(Listed[StaffPayment], found)
+
+    async def staff_payment(self, payment_id: str) -> StaffPayment:
+        return read(StaffPayment, await self.user.get(f"{self.base}/payments/{payment_id}"))
+
+    async def refund(self, payment_id: str, body: Doc, *, key: str) -> None:
+        path = f"{self.base}/payments/{payment_id}/refunds"
+        await self.user.call("POST", path, json=body, **_keyed(key))
 
     async def record_result(self, inspection_id: str, body: Doc) -> StaffInspection:
         path = f"{self.base}/inspections/{inspection_id}/result"

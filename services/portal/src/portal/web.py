@@ -252,6 +252,16 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
     "staff_permit": (),  # any staff: inspectors final a permit from its page
     "staff_move": (),
     "staff_comment": (),
+    **dict.fromkeys(
+        (
+            "staff_cashier",
+            "staff_counter_page",
+            "staff_counter",
+            "staff_payment",
+            "staff_refund",
+        ),
+        ("admin", "cashier"),  # payments' desk roles
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from portal.pages import (
     registration,
     search,
     staff,
+    staff_cashier,
     staff_permits,
 )
 
@@ -36,4 +37,5 @@ ROUTERS = [
     account.router,
     staff.router,
     staff_permits.router,
+    staff_cashier.router,
 ]

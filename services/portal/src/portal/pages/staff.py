@@ -29,11 +29,15 @@ class QueueInfo:
     label: str  # which field of a row names it
     opens: str | None = None  # the staff page that works the queue, where there is one
     query: str = ""  # that page's query for this queue
-    row_page: str | None = None  # the page of one row (its id as ``permit_id``)
+    row_page: str | None = None  # the page of one row, its id as ``row_param``
+    row_param: str = ""
+    row_anchor: str = ""  # or: the row's place on the queue's page (``#inspection-<id>``)
 
 
 def _permits(title: str, status: str) -> QueueInfo:
-    return QueueInfo(title, "number", "staff_permits", f"?status={status}", "staff_permit")
+    return QueueInfo(
+        title, "number", "staff_permits", f"?status={status}", "staff_permit", "permit_id"
+    )
 
 
 QUEUES = {
@@ -42,8 +46,12 @@ QUEUES = {
     "permits_pending_approval": _permits("Permits pending approval", "PENDING_APPROVAL"),
     "permits_awaiting_payment": _permits("Permits awaiting payment", "AWAITING_PAYMENT"),
     "permits_ready_to_issue": _permits("Permits ready to issue", "READY_TO_ISSUE"),
-    "inspections_today": QueueInfo("Today's inspections", "record_no", "staff_day"),
-    "payments_pending": QueueInfo("Payments in progress", "receipt_number"),
+    "inspections_today": QueueInfo(
+        "Today's inspections", "record_no", "staff_day", row_anchor="inspection"
+    ),
+    "payments_pending": QueueInfo(
+        "Payments in progress", "receipt_number", "staff_cashier", "", "staff_payment", "payment_id"
+    ),
 }
 
 
@@ -56,9 +64,9 @@ def _section(page: Page, name: str, queue: QueueSection) -> dict[str, Any]:
     for row in queue.items:
         href = None
         if info.row_page and may_open(page.session, info.row_page):
-            href = page.path(info.row_page, permit_id=row["id"])
-        elif opens:
-            href = page.path(opens) + f"#inspection-{row['id']}"
+            href = page.path(info.row_page, **{info.row_param: row["id"]})
+        elif opens and info.row_anchor:
+            href = page.path(opens) + f"#{info.row_anchor}-{row['id']}"
         detail = " — ".join(str(row[k]) for k in ("address", "inspection") if row.get(k))
         rows.append({"label": row.get(info.label) or row["id"], "href": href, "detail": detail})
     return {
