@@ -62,6 +62,27 @@ class CompanyUser(Answer):
     email: str
 
 
+class Member(Answer):
+    """A person's membership as the jurisdiction's staff manage it; ``pin``
+    only in the answer that created it with one (shown once)."""
+
+    membership_id: str
+    account_id: str
+    email: str
+    display_name: str = ""
+    kind: str
+    status: str
+    roles: list[str] = Field(default_factory=list)
+    company_ids: list[str] = Field(default_factory=list)
+    company_admin_of: list[str] = Field(default_factory=list)
+    pin: str | None = None
+
+
+class StaffCompany(Company):
+    license_number: str
+    trades: list[str] = Field(default_factory=list)
+
+
 class DirectoryEntry(Answer):
     """A jurisdiction as the start page lists it."""
 

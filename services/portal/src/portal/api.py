@@ -24,10 +24,12 @@ from portal.answers import (
     InspectionDates,
     Listed,
     Me,
+    Member,
     Payment,
     Permit,
     PermitRow,
     PermitType,
+    StaffCompany,
     StaffInspection,
     StaffPayment,
     StaffPermit,
@@ -232,6 +234,43 @@ class MemberApi:
     async def refund(self, payment_id: str, body: Doc, *, key: str) -> None:
         path = f"{self.base}/payments/{payment_id}/refunds"
         await self.user.call("POST", path, json=body, **_keyed(key))
+
+    # -- people and companies (staff) -------------------------------------------
+    async def members(self, **query: Any) -> Listed[Member]:
+        return read(Listed[Member], await self.user.get(f"{self.base}/users", **query))
+
+    async def member(self, membership_id: str) -> Member:
+        return read(Member, await self.user.get(f"{self.base}/users/{membership_id}"))
+
+    async def add_member(self, body: Doc, *, key: str) -> Member:
+        path = f"{self.base}/users"
+        return read(Member, await self.user.json("POST", path, json=body, **_keyed(key)))
+
+    async def change_member(self, membership_id: str, changes: Doc) -> Member:
+        path = f"{self.base}/users/{membership_id}"
+        return read(Member, await self.user.json("PATCH", path, json=changes))
+
+    async def companies(self, q: str) -> Listed[StaffCompany]:
+        return read(Listed[StaffCompany], await self.user.get(f"{self.base}/companies", q=q))
+
+    async def staff_company(self, company_id: str) -> StaffCompany:
+        return read(StaffCompany, await self.user.get(f"{self.base}/companies/{company_id}"))
+
+    async def add_company(self, body: Doc, *, key: str) -> StaffCompany:
+        path = f"{self.base}/companies"
+        return read(StaffCompany, await self.user.json("POST", path, json=body, **_keyed(key)))
+
+    async def company_members(self, company_id: str) -> list[Member]:
+        found = await self.user.get(f"{self.base}/companies/{company_id}/users")
+        return read(list[Member], found)
+
+    async def add_company_member(self, company_id: str, body: Doc, *, key: str) -> Member:
+        path = f"{self.base}/companies/{company_id}/users"
+        return read(Member, await self.user.json("POST", path, json=body, **_keyed(key)))
+
+    async def change_parties(self, permit_id: str, body: Doc) -> StaffPermit:
+        path = f"{self.base}/permits/{permit_id}/parties"
+        return read(StaffPermit, await self.user.json("PATCH", path, json=body))
 
     async def record_result(self, inspection_id: str, body: Doc) -> StaffInspection:
         path = f"{self.base}/inspections/{inspection_id}/result"

@@ -252,6 +252,22 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
     "staff_permit": (),  # any staff: inspectors final a permit from its page
     "staff_move": (),
     "staff_comment": (),
+    # identity's rules: admins manage people; staff who manage companies add them
+    "staff_people": ("admin",),
+    "staff_add_person": ("admin",),
+    "staff_person": ("admin",),
+    "staff_change_person": ("admin",),
+    **dict.fromkeys(
+        (
+            "staff_companies",
+            "staff_add_company",
+            "staff_company",
+            "staff_add_company_user",
+            "staff_remove_company_user",
+        ),
+        ("admin", "permit_technician"),
+    ),
+    "staff_permit_company": ("admin", "permit_technician"),
     **dict.fromkeys(
         (
             "staff_cashier",

@@ -17,6 +17,8 @@ from portal.pages import (
     search,
     staff,
     staff_cashier,
+    staff_companies,
+    staff_people,
     staff_permits,
 )
 
@@ -38,4 +40,6 @@ ROUTERS = [
     staff.router,
     staff_permits.router,
     staff_cashier.router,
+    staff_people.router,
+    staff_companies.router,
 ]

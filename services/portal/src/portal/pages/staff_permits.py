@@ -49,7 +49,7 @@ async def staff_permits(
     )
 
 
-async def _permit_page(
+async def permit_page(
     page: Page,
     permit_id: str,
     status: int = 200,
@@ -71,7 +71,7 @@ async def _permit_page(
 
 @router.get("/permits/{permit_id}")
 async def staff_permit(page: StaffPage, permit_id: str = object_id()) -> Response:
-    return await _permit_page(page, permit_id)
+    return await permit_page(page, permit_id)
 
 
 class MoveForm(FormModel):
@@ -88,7 +88,7 @@ async def staff_move(page: StaffPage, form: Form, permit_id: str = object_id()) 
     if not posted.version.isdigit():
         errors.setdefault("to", "Reload the permit and try again")
     if errors:
-        return await _permit_page(page, permit_id, 422, errors, posted.values())
+        return await permit_page(page, permit_id, 422, errors, posted.values())
     body = {**posted.body(empty="drop"), "version": int(posted.version)}
     try:
         moved = await page.member().move_permit(permit_id, body, key=posted.key or uuid4().hex)
@@ -96,7 +96,7 @@ async def staff_move(page: StaffPage, form: Form, permit_id: str = object_id()) 
         if problem.status not in (403, 409, 422):
             raise
         message = _stale(problem) or problem.detail
-        return await _permit_page(page, permit_id, problem.status, {"to": message})
+        return await permit_page(page, permit_id, problem.status, {"to": message})
     await page.flash(f"Permit {moved.number} is now {moved.status_label}.")
     return page.redirect(page.path("staff_permit", permit_id=permit_id))
 
@@ -124,6 +124,6 @@ async def staff_comment(page: StaffPage, form: Form, permit_id: str = object_id(
                 raise
             errors = CommentForm.problems(problem, default="text")
     if errors:
-        return await _permit_page(page, permit_id, 422, errors, posted.values())
+        return await permit_page(page, permit_id, 422, errors, posted.values())
     await page.flash("Your comment is on the permit.")
     return page.redirect(page.path("staff_permit", permit_id=permit_id) + "#comments")
