@@ -360,6 +360,28 @@ class Registration(Answer):
     profile: Doc = Field(default_factory=dict)
 
 
+class StaffRegistration(Registration):
+    """A registration as its reviewers see it: the round, the version a
+    decision is made at, and every round's history."""
+
+    email: str
+    round: int = 1
+    version: int
+    submitted_at: datetime | None = None
+    decision_reason: str | None = None
+    history: list[Doc] = Field(default_factory=list)
+
+
+class RegistrationRow(Answer):
+    id: str
+    email: str
+    status: str
+    round: int = 1
+    company_name: str | None = None
+    trades: list[str] = Field(default_factory=list)
+    submitted_at: datetime | None = None
+
+
 class OpenedRegistration(Answer):
     """A confirmation or resume link used: the draft and its own token."""
 

@@ -29,11 +29,13 @@ from portal.answers import (
     Permit,
     PermitRow,
     PermitType,
+    RegistrationRow,
     StaffCompany,
     StaffInspection,
     StaffPayment,
     StaffPermit,
     StaffQueues,
+    StaffRegistration,
     Tokens,
 )
 from portal.gateway import UserApi, read
@@ -267,6 +269,29 @@ class MemberApi:
     async def add_company_member(self, company_id: str, body: Doc, *, key: str) -> Member:
         path = f"{self.base}/companies/{company_id}/users"
         return read(Member, await self.user.json("POST", path, json=body, **_keyed(key)))
+
+    # -- registrations (reviewers) ----------------------------------------------
+    async def registrations(self, **query: Any) -> Listed[RegistrationRow]:
+        found = await self.user.get(f"{self.base}/registrations", **query)
+        return read(Listed[RegistrationRow], found)
+
+    async def staff_registration(self, registration_id: str) -> StaffRegistration:
+        found = await self.user.get(f"{self.base}/registrations/{registration_id}")
+        return read(StaffRegistration, found)
+
+    async def review_requirement(
+        self, registration_id: str, requirement_id: str, body: Doc
+    ) -> StaffRegistration:
+        path = f"{self.base}/registrations/{registration_id}/requirements/{requirement_id}/review"
+        return read(StaffRegistration, await self.user.json("PUT", path, json=body))
+
+    async def decide_registration(self, registration_id: str, body: Doc) -> StaffRegistration:
+        path = f"{self.base}/registrations/{registration_id}/decision"
+        return read(StaffRegistration, await self.user.json("POST", path, json=body))
+
+    async def registration_document(self, registration_id: str, file_id: str) -> httpx.Response:
+        path = f"{self.base}/registrations/{registration_id}/documents/{file_id}"
+        return await self.user.call("GET", path)
 
     async def change_parties(self, permit_id: str, body: Doc) -> StaffPermit:
         path = f"{self.base}/permits/{permit_id}/parties"

@@ -270,6 +270,16 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
     "staff_permit_company": ("admin", "permit_technician"),
     **dict.fromkeys(
         (
+            "staff_registrations",
+            "staff_registration",
+            "staff_registration_document",
+            "staff_mark",
+            "staff_decide",
+        ),
+        ("admin", "permit_technician"),  # registration's reviewers
+    ),
+    **dict.fromkeys(
+        (
             "staff_cashier",
             "staff_counter_page",
             "staff_counter",

@@ -20,6 +20,7 @@ from portal.pages import (
     staff_companies,
     staff_people,
     staff_permits,
+    staff_registrations,
 )
 
 ROUTERS = [
@@ -42,4 +43,5 @@ ROUTERS = [
     staff_cashier.router,
     staff_people.router,
     staff_companies.router,
+    staff_registrations.router,
 ]

@@ -41,7 +41,14 @@ def _permits(title: str, status: str) -> QueueInfo:
 
 
 QUEUES = {
-    "registrations_pending_validation": QueueInfo("Registrations to validate", "company"),
+    "registrations_pending_validation": QueueInfo(
+        "Registrations to validate",
+        "company_name",
+        "staff_registrations",
+        "",
+        "staff_registration",
+        "registration_id",
+    ),
     "permits_in_review": _permits("Permits in review", "IN_REVIEW"),
     "permits_pending_approval": _permits("Permits pending approval", "PENDING_APPROVAL"),
     "permits_awaiting_payment": _permits("Permits awaiting payment", "AWAITING_PAYMENT"),
