@@ -173,6 +173,7 @@ PEOPLE_ROUTES: Final[tuple[str, ...]] = (
     f"POST {J}/permit-links",
     f"DELETE {J}/permits/{{permit_id}}/link",
     f"POST {J}/permits/{{permit_id}}/fees",
+    f"POST {J}/permits/{{permit_id}}/fee-quote",
     f"POST {J}/permits/{{permit_id}}/fees/{{line_id}}/void",
     f"GET {J}/dashboard/permits",
     f"POST {J}/permits/{{permit_id}}/documents",

@@ -231,6 +231,23 @@ class Permit(Aggregate):
     def fees_due_minor(self) -> int:
         return self.fees.balance_minor
 
+    def quote(
+        self,
+        terms: PermitType,
+        items: list[tuple[str, Decimal]],
+        manual: list[tuple[str, Decimal, str]],
+        *,
+        at: datetime,
+        by: str,
+    ) -> list[FeeLine]:
+        """The lines :meth:`assess` would add, priced now; nothing changes."""
+        if self.status in CLOSED_TO_FEES:
+            raise IllegalTransition(
+                self.status, "assess fees", f"a {self.status} permit takes no new fees"
+            )
+        valuation = Decimal(self.valuation or "0")
+        return FeeLedger.price(terms, items, manual, valuation=valuation, at=at, by=by)
+
     def assess(
         self,
         terms: PermitType,
@@ -242,12 +259,7 @@ class Permit(Aggregate):
     ) -> list[FeeLine]:
         """Lines from the type's schedule (code, quantity) and manual lines (name,
         amount, reason); a permit pending approval with a balance awaits payment."""
-        if self.status in CLOSED_TO_FEES:
-            raise IllegalTransition(
-                self.status, "assess fees", f"a {self.status} permit takes no new fees"
-            )
-        valuation = Decimal(self.valuation or "0")
-        lines = FeeLedger.price(terms, items, manual, valuation=valuation, at=at, by=by)
+        lines = self.quote(terms, items, manual, at=at, by=by)
         version = self._change()
         self.fees.add(lines)
         self._record(

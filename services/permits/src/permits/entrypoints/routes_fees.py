@@ -8,10 +8,19 @@ from fastapi import APIRouter
 
 from chassis.api import Tenant
 from chassis.errors import problem_responses
+from chassis.money import amount_text
 from chassis.problems import as_problem, at_index
 from permits.domain.errors import PermitRefused
 from permits.entrypoints.dependencies import App, AssessCall, VoidCall
-from permits.entrypoints.schemas import AssessIn, PermitOut, VoidIn, permit_doc, permit_out
+from permits.entrypoints.schemas import (
+    AssessIn,
+    FeeQuoteOut,
+    PermitOut,
+    QuotedLineOut,
+    VoidIn,
+    permit_doc,
+    permit_out,
+)
 from permits.service_layer import fees
 from permits.service_layer.commands import AssessFees, VoidFee
 
@@ -45,6 +54,38 @@ async def assess(
         return permit_out(assessed)
     except PermitRefused as refused:  # one of the body's items
         raise as_problem(refused, at_index("items", refused)) from refused
+
+
+@router.post(
+    "/permits/{permit_id}/fee-quote",
+    response_model=FeeQuoteOut,
+    summary="The lines an assessment would add, priced now; nothing is saved",
+    description="The same body as assessing. The staff console shows these before saving.",
+)
+async def quote(
+    jurisdiction_id: str, permit_id: str, body: AssessIn, user: Tenant, app: App
+) -> FeeQuoteOut:
+    cmd = AssessFees(
+        jurisdiction_id=jurisdiction_id,
+        actor=user,
+        permit_id=permit_id,
+        items=[(i.code, Decimal(i.quantity or "0")) for i in body.items],
+        manual=[(m.name, Decimal(m.amount), m.reason) for m in body.manual],
+    )
+    try:
+        lines = await app.units.read(jurisdiction_id, lambda uow: fees.quote_fees(cmd, uow))
+    except PermitRefused as refused:
+        raise as_problem(refused, at_index("items", refused)) from refused
+    total = sum(ln.amount_minor for ln in lines)
+    return FeeQuoteOut(
+        lines=[
+            QuotedLineOut(
+                code=ln.code, name=ln.name, amount=amount_text(ln.amount_minor), reason=ln.reason
+            )
+            for ln in lines
+        ],
+        total=amount_text(total),
+    )
 
 
 @router.post(

@@ -131,6 +131,18 @@ class AssessIn(Strict):
     manual: list[ManualFeeIn] = Field(default_factory=list, max_length=100)
 
 
+class QuotedLineOut(BaseModel):
+    code: str | None
+    name: str
+    amount: str
+    reason: str | None = None
+
+
+class FeeQuoteOut(BaseModel):
+    lines: list[QuotedLineOut]
+    total: str
+
+
 class VoidIn(Strict):
     reason: str = Field(min_length=1, max_length=500)
 
