@@ -118,6 +118,14 @@ class PermitType(Answer):
     name: str
     kind: str = "permit"
     inspection_types: list[str] = Field(default_factory=list)
+    fee_schedule: list[Doc] = Field(default_factory=list)
+
+
+class FeeQuote(Answer):
+    """Fees asked for, priced from the schedule as assessing would price them."""
+
+    lines: list[Doc]
+    total: str
 
 
 class Permit(Answer):

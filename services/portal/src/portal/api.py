@@ -20,6 +20,7 @@ from portal.answers import (
     Cart,
     Company,
     CompanyUser,
+    FeeQuote,
     Inspection,
     InspectionDates,
     Listed,
@@ -292,6 +293,18 @@ class MemberApi:
     async def registration_document(self, registration_id: str, file_id: str) -> httpx.Response:
         path = f"{self.base}/registrations/{registration_id}/documents/{file_id}"
         return await self.user.call("GET", path)
+
+    async def quote_fees(self, permit_id: str, body: Doc) -> FeeQuote:
+        path = f"{self.base}/permits/{permit_id}/fee-quote"
+        return read(FeeQuote, await self.user.json("POST", path, json=body))
+
+    async def assess_fees(self, permit_id: str, body: Doc, *, key: str) -> StaffPermit:
+        path = f"{self.base}/permits/{permit_id}/fees"
+        return read(StaffPermit, await self.user.json("POST", path, json=body, **_keyed(key)))
+
+    async def void_fee(self, permit_id: str, line_id: str, reason: str) -> StaffPermit:
+        path = f"{self.base}/permits/{permit_id}/fees/{line_id}/void"
+        return read(StaffPermit, await self.user.json("POST", path, json={"reason": reason}))
 
     async def change_parties(self, permit_id: str, body: Doc) -> StaffPermit:
         path = f"{self.base}/permits/{permit_id}/parties"

@@ -268,6 +268,10 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         ("admin", "permit_technician"),
     ),
     "staff_permit_company": ("admin", "permit_technician"),
+    # permits' fee roles
+    **dict.fromkeys(
+        ("staff_quote", "staff_assess", "staff_void"), ("admin", "permit_technician", "cashier")
+    ),
     **dict.fromkeys(
         (
             "staff_registrations",

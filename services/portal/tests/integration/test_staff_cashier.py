@@ -21,9 +21,9 @@ FEES_PERMIT = {
     **PERMIT,
     "status": "AWAITING_PAYMENT",
     "fees": [
-        {"id": "l1", "name": "MECHANICAL PERMIT", "amount": "96.00", "status": "OPEN"},
-        {"id": "l2", "name": "PLANNING", "amount": "35.00", "status": "OPEN"},
-        {"id": "l0", "name": "OLD FEE", "amount": "5.00", "status": "PAID"},
+        {"id": "l1", "name": "MECHANICAL PERMIT", "amount": "96.00", "status": "open"},
+        {"id": "l2", "name": "PLANNING", "amount": "35.00", "status": "open"},
+        {"id": "l0", "name": "OLD FEE", "amount": "5.00", "status": "paid"},
     ],
 }
 PAID = {

@@ -18,6 +18,7 @@ from portal.pages import (
     staff,
     staff_cashier,
     staff_companies,
+    staff_fees,
     staff_people,
     staff_permits,
     staff_registrations,
@@ -44,4 +45,5 @@ ROUTERS = [
     staff_people.router,
     staff_companies.router,
     staff_registrations.router,
+    staff_fees.router,
 ]

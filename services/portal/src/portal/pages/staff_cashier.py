@@ -75,7 +75,7 @@ async def _open_permit(page: Page, number: str) -> StaffPermit | None:
 
 
 def _open_lines(permit: StaffPermit) -> list[dict[str, Any]]:
-    return [line for line in permit.fees if line.get("status") == "OPEN"]
+    return [line for line in permit.fees if line.get("status") == "open"]
 
 
 async def _counter_page(

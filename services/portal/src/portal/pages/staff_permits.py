@@ -6,11 +6,13 @@ overwritten (the permit's version is sent with each move)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import uuid4
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from portal.answers import FeeQuote
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
 from portal.web import Form, Page, StaffPage, company_names, object_id
@@ -54,15 +56,22 @@ async def permit_page(
     permit_id: str,
     status: int = 200,
     errors: dict[str, str] | None = None,
-    values: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    quote: FeeQuote | None = None,
 ) -> Response:
-    permit = await page.member().staff_permit(permit_id)
+    """The permit's page; ``quote``: the fees asked for, priced, to save."""
+    api = page.member()
+    permit = await api.staff_permit(permit_id)
+    types = await api.permit_types()
+    schedule = next((t.fee_schedule for t in types if t.code == permit.type_code), [])
     return page.render(
         "staff_permit.html",
         status,
         title=f"Permit {permit.number}",
         p=permit,
         companies=await company_names(page, permit.company_ids),
+        schedule=schedule,
+        quote=quote,
         key=uuid4().hex,
         errors=errors or {},
         values=values or {},
