@@ -248,6 +248,7 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
     "staff_home": (),  # every staff member
     "staff_day": ("admin", "inspector", "permit_technician"),
     "staff_result": ("admin", "inspector", "permit_technician"),
+    "staff_reschedule": ("admin", "inspector", "permit_technician"),
     "staff_permits": ("admin", "permit_technician", "plan_reviewer", "cashier"),
     "staff_permit": (),  # any staff: inspectors final a permit from its page
     "staff_move": (),

@@ -203,3 +203,35 @@ async def test_an_inspector_opens_a_permit_but_not_the_review_queues(portal: Por
     await portal.log_in()
     assert (await portal.client.get("/j/demo/staff/permits/p1")).status_code == 200
     assert (await portal.client.get("/j/demo/staff/permits")).status_code == 404
+
+
+async def test_an_inspection_is_moved_to_another_day(portal: Portal) -> None:
+    sent: list[httpx.Request] = []
+    base = staff_api(["inspector"], sent)
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/jurisdictions/demo/inspections/i1/reschedule":
+            sent.append(request)
+            if json.loads(request.content)["date"] == "2026-12-25":
+                problem = {
+                    "title": "Unprocessable",
+                    "status": 422,
+                    "detail": "not an inspection day",
+                    "errors": [{"field": "date", "msg": "the department is closed that day"}],
+                }
+                return httpx.Response(422, json=problem)
+            return httpx.Response(200, json={**ROW, "date": "2026-12-09"})
+        return base(request)
+
+    portal.api(api)
+    await portal.log_in()
+    day = await portal.client.get("/j/demo/staff/inspections?date=2026-12-08")
+    move = {"csrf_token": csrf_of(day), "date": "2026-12-25", "day": "2026-12-08"}
+    closed = await portal.client.post("/j/demo/staff/inspections/i1/reschedule", data=move)
+    assert closed.status_code == 422 and "the department is closed that day" in closed.text
+    assert "This result was not recorded" not in closed.text
+    moved = await portal.client.post(
+        "/j/demo/staff/inspections/i1/reschedule", data={**move, "date": "2026-12-09"}
+    )
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/j/demo/staff/inspections?date=2026-12-08"

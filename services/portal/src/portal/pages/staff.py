@@ -191,3 +191,30 @@ async def staff_result(page: StaffPage, form: Form, inspection_id: str = object_
     values = {inspection_id: posted.values()}
     shown = posted.day if re.match(ISO_DAY, posted.day) else None
     return _render_day(page, shown, await _day(page, shown), 422, {inspection_id: errors}, values)
+
+
+@router.post("/inspections/{inspection_id}/reschedule")
+async def staff_reschedule(
+    page: StaffPage, form: Form, inspection_id: str = object_id()
+) -> Response:
+    """Move an inspection to another day (staff may, past the requester's
+    cut-off too); a day the calendar refuses is told next to the field."""
+    day = str(form.get("date") or "").strip()
+    shown = str(form.get("day") or "").strip()
+    shown_day = shown if re.match(ISO_DAY, shown) else None
+    error = None if re.match(ISO_DAY, day) else "Choose the new date"
+    if error is None:
+        try:
+            await page.member().reschedule(inspection_id, day)
+        except ApiProblem as problem:
+            if problem.status not in (409, 422):
+                raise
+            error = problem.errors.get("date") or problem.detail
+        else:
+            await page.flash(f"The inspection is moved to {day}.")
+            return page.redirect(
+                page.path("staff_day") + (f"?date={shown_day}" if shown_day else "")
+            )
+    errors = {inspection_id: {"date": error}}
+    values = {inspection_id: {"date": day}}
+    return _render_day(page, shown_day, await _day(page, shown_day), 422, errors, values)

@@ -62,7 +62,10 @@ async def permit_page(
     """The permit's page; ``quote``: the fees asked for, priced, to save."""
     api = page.member()
     permit = await api.staff_permit(permit_id)
-    types = await api.permit_types()
+    try:
+        types = await api.permit_types()
+    except ApiProblem:  # the fees form then offers manual lines only
+        types = []
     schedule = next((t.fee_schedule for t in types if t.code == permit.type_code), [])
     return page.render(
         "staff_permit.html",
