@@ -61,6 +61,16 @@ def csrf_of(page: httpx.Response) -> str:
     return token.group(1)
 
 
+def csrf_in(page: httpx.Response, action: str) -> str:
+    """The CSRF token of the form posting to ``action`` (not any form's: a
+    form that lost its own token must fail its test)."""
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', page.text, re.S)
+    assert form is not None, f"no form posts to {action}"
+    token = re.search(r'name="csrf_token" value="([^"]*)"', form.group(1))
+    assert token is not None and token.group(1), f"the form to {action} has no CSRF token"
+    return token.group(1)
+
+
 class Portal:
     def __init__(self, app: Any, client: httpx.AsyncClient) -> None:
         self.app = app

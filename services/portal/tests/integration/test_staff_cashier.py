@@ -128,9 +128,13 @@ async def test_the_payment_search_asks_for_the_local_days(portal: Portal) -> Non
     sent: list[httpx.Request] = []
     portal.api(cashier_api(["admin"], sent))
     await portal.log_in()
+    blank = await portal.client.get(
+        "/j/demo/staff/cashier?receipt=&permit=RES26-0042&from=&to=&method="
+    )
+    assert blank.status_code == 200 and "R-2026-000123" in blank.text  # blank fields left out
     found = await portal.client.get("/j/demo/staff/cashier?from=2026-12-07&to=2026-12-07")
     assert found.status_code == 200 and "R-2026-000123" in found.text
-    search = next(r for r in sent if r.url.path.endswith("/staff/payments"))
+    search = [r for r in sent if r.url.path.endswith("/staff/payments")][-1]
     assert search.url.params["from"] == "2026-12-07T00:00:00-07:00"  # Boise's midnight
     assert search.url.params["to"] == "2026-12-08T00:00:00-07:00"
 

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import Portal, csrf_of, scripted_login
+from .conftest import Portal, csrf_in, csrf_of, scripted_login
 
 pytestmark = pytest.mark.integration
 
@@ -92,7 +92,8 @@ async def test_the_day_groups_by_area_and_keeps_a_refused_result(portal: Portal)
     assert day.text.index("Area 83642") < day.text.index("Area 83646")
     search = next(r for r in sent if r.url.path.endswith("/inspection-search"))
     assert search.url.params["today"] == "true"
-    form = {"csrf_token": csrf_of(day), "result": "partial", "comments": "", "corrections": ""}
+    token = csrf_in(day, "/j/demo/staff/inspections/i1/result")
+    form = {"csrf_token": token, "result": "partial", "comments": "", "corrections": ""}
     refused = await portal.client.post("/j/demo/staff/inspections/i1/result", data=form)
     assert refused.status_code == 422
     assert "required for fail" in refused.text and 'aria-invalid="true"' in refused.text
@@ -226,7 +227,8 @@ async def test_an_inspection_is_moved_to_another_day(portal: Portal) -> None:
     portal.api(api)
     await portal.log_in()
     day = await portal.client.get("/j/demo/staff/inspections?date=2026-12-08")
-    move = {"csrf_token": csrf_of(day), "date": "2026-12-25", "day": "2026-12-08"}
+    token = csrf_in(day, "/j/demo/staff/inspections/i1/reschedule")
+    move = {"csrf_token": token, "date": "2026-12-25", "day": "2026-12-08"}
     closed = await portal.client.post("/j/demo/staff/inspections/i1/reschedule", data=move)
     assert closed.status_code == 422 and "the department is closed that day" in closed.text
     assert "This result was not recorded" not in closed.text

@@ -21,8 +21,8 @@ from portal.web import Form, Page, StaffPage, object_id
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
 
 METHODS = {"cash": "Cash", "check": "Check", "card-present": "Card present"}
-NUMBER = r"^[A-Za-z0-9_.-]{1,40}$"
-DAY = r"^\d{4}-\d{2}-\d{2}$"
+NUMBER = r"^[A-Za-z0-9_.-]{0,40}$"  # empty: a field of the search form left blank
+DAY = r"^(\d{4}-\d{2}-\d{2})?$"
 
 
 def _day_bounds(page: Page, start: str | None, end: str | None) -> dict[str, str]:
@@ -42,7 +42,7 @@ async def staff_cashier(
     page: StaffPage,
     receipt: str | None = Query(default=None, pattern=NUMBER),
     permit: str | None = Query(default=None, pattern=NUMBER),
-    method: str | None = Query(default=None, pattern="^(cash|check|card-present|card|echeck)$"),
+    method: str | None = Query(default=None, pattern="^(|cash|check|card-present|card|echeck)$"),
     start: str | None = Query(default=None, alias="from", pattern=DAY),
     end: str | None = Query(default=None, alias="to", pattern=DAY),
 ) -> Response:
