@@ -11,6 +11,7 @@ from portal.pages import (
     home,
     inspections,
     jurisdiction,
+    operator,
     payments,
     permits,
     registration,
@@ -46,4 +47,5 @@ ROUTERS = [
     staff_companies.router,
     staff_registrations.router,
     staff_fees.router,
+    operator.router,
 ]
