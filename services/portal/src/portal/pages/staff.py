@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 from typing import Any
 
@@ -156,6 +157,7 @@ def _render_day(
         status,
         title="Inspector's day",
         day=day,
+        shown_day=date.fromisoformat(day) if day else None,
         areas=areas,
         results=RESULTS,
         row_errors=errors or {},
