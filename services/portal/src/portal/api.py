@@ -294,6 +294,14 @@ class MemberApi:
         path = f"{self.base}/registrations/{registration_id}/documents/{file_id}"
         return await self.user.call("GET", path)
 
+    # -- setup (admins) ------------------------------------------------------------
+    async def put_permit_type(self, code: str, body: Doc) -> PermitType:
+        path = f"{self.base}/permit-types/{code}"
+        return read(PermitType, await self.user.json("PUT", path, json=body))
+
+    async def put_inspection_settings(self, body: Doc) -> None:
+        await self.user.call("PUT", f"{self.base}/inspection-settings", json=body)
+
     async def quote_fees(self, permit_id: str, body: Doc) -> FeeQuote:
         path = f"{self.base}/permits/{permit_id}/fee-quote"
         return read(FeeQuote, await self.user.json("POST", path, json=body))

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from portal.answers import (
+    Answer,
     Company,
     DirectoryEntry,
     Jurisdiction,
@@ -59,6 +60,10 @@ class PublicApi:
     async def company(self, company_id: str) -> Company:
         path = f"{self.base}/public-companies/{quote(company_id, safe='')}"
         return read(Company, await self.gateway.json("GET", path))
+
+    async def inspection_settings(self) -> Answer:
+        """The jurisdiction's inspection calendar (public: what may be asked for)."""
+        return read(Answer, await self.gateway.json("GET", f"{self.base}/inspection-settings"))
 
     async def inspections(self, permit_id: str) -> list[PublicInspection]:
         return read(

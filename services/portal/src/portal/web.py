@@ -269,6 +269,18 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         ("admin", "permit_technician"),
     ),
     "staff_permit_company": ("admin", "permit_technician"),
+    # setup: the jurisdiction's admins (each service checks the role again)
+    **dict.fromkeys(
+        (
+            "staff_permit_types",
+            "staff_new_permit_type",
+            "staff_permit_type",
+            "staff_save_permit_type",
+            "staff_calendar",
+            "staff_save_calendar",
+        ),
+        ("admin",),
+    ),
     # permits' fee roles
     **dict.fromkeys(
         ("staff_quote", "staff_assess", "staff_void"), ("admin", "permit_technician", "cashier")

@@ -23,6 +23,7 @@ from portal.pages import (
     staff_people,
     staff_permits,
     staff_registrations,
+    staff_setup,
 )
 
 ROUTERS = [
@@ -48,4 +49,5 @@ ROUTERS = [
     staff_registrations.router,
     staff_fees.router,
     operator.router,
+    staff_setup.router,
 ]
