@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import quote
+from uuid import uuid4
 
 import httpx
 from fastapi import Depends, HTTPException, Path, Request
@@ -160,6 +161,21 @@ class Page:
             policy = content_security_policy(self.app.settings.payment_origins, [logo])
             response.headers["Content-Security-Policy"] = policy
         return response
+
+    def render_form(
+        self,
+        template: str,
+        status: int = 200,
+        errors: dict[str, Any] | None = None,
+        values: dict[str, Any] | None = None,
+        **context: Any,
+    ) -> HTMLResponse:
+        """A page with forms: what was typed (``values``), what was refused
+        (``errors``), and a fresh ``key`` — the Idempotency-Key its form
+        sends, so that a double submit has one effect."""
+        return self.render(
+            template, status, errors=errors or {}, values=values or {}, key=uuid4().hex, **context
+        )
 
     async def flash(self, text: str, heading: str | None = None) -> None:
         """A message for the visitor's next page (shown once)."""

@@ -89,7 +89,7 @@ async def _counter_page(
     errors = dict(errors or {})
     if number and permit is None:
         errors.setdefault("permit", f"No permit numbered {number} here")
-    return page.render(
+    return page.render_form(
         "staff_counter.html",
         422 if errors and status == 200 else status,
         title="Take a payment",
@@ -97,9 +97,8 @@ async def _counter_page(
         permit=permit,
         lines=_open_lines(permit) if permit else [],
         methods=METHODS,
-        key=uuid4().hex,
         errors=errors,
-        values=values or {},
+        values=values,
     )
 
 
@@ -164,14 +163,13 @@ async def _payment_page(
     values: dict[str, Any] | None = None,
 ) -> Response:
     payment = await page.member().staff_payment(payment_id)
-    return page.render(
+    return page.render_form(
         "staff_payment.html",
         status,
         title=f"Receipt {payment.receipt_number or ''}".strip(),
         payment=payment,
-        key=uuid4().hex,
-        errors=errors or {},
-        values=values or {},
+        errors=errors,
+        values=values,
     )
 
 

@@ -42,16 +42,15 @@ def _companies_page(
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
-    return page.render(
+    return page.render_form(
         "staff_companies.html",
         status,
         title="Companies",
         q=q,
         found=found,
         problem=problem,
-        key=uuid4().hex,
-        errors=errors or {},
-        values=values or {},
+        errors=errors,
+        values=values,
     )
 
 
@@ -93,15 +92,14 @@ async def _company_page(
 ) -> Response:
     api = page.member()
     company = await api.staff_company(company_id)
-    return page.render(
+    return page.render_form(
         "staff_company.html",
         status,
         title=company.name or company.license_number,
         company=company,
         users=await api.company_members(company_id),
         deliveries=DELIVERIES,
-        key=uuid4().hex,
-        errors=errors or {},
+        errors=errors,
         values=values or {"delivery": "invitation"},
     )
 

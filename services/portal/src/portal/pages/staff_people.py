@@ -65,7 +65,7 @@ def _people_page(
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
-    return page.render(
+    return page.render_form(
         "staff_people.html",
         status,
         title="Users",
@@ -76,8 +76,7 @@ def _people_page(
         kinds=KINDS,
         roles=ROLES,
         deliveries=DELIVERIES,
-        key=uuid4().hex,
-        errors=errors or {},
+        errors=errors,
         values=values or {"kind": "community_member", "delivery": "invitation"},
     )
 

@@ -67,7 +67,7 @@ async def permit_page(
     except ApiProblem:  # the fees form then offers manual lines only
         types = []
     schedule = next((t.fee_schedule for t in types if t.code == permit.type_code), [])
-    return page.render(
+    return page.render_form(
         "staff_permit.html",
         status,
         title=f"Permit {permit.number}",
@@ -75,9 +75,8 @@ async def permit_page(
         companies=await company_names(page, permit.company_ids),
         schedule=schedule,
         quote=quote,
-        key=uuid4().hex,
-        errors=errors or {},
-        values=values or {},
+        errors=errors,
+        values=values,
     )
 
 
