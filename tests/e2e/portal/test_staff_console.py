@@ -182,3 +182,43 @@ def test_the_cashier_takes_cash_and_refunds_one_line(page: Page, suite: Any) -> 
     page.fill("#permit", number)
     page.get_by_role("button", name="Search payments").click()
     expect(page.locator("table")).to_contain_text(number)
+
+
+def test_an_admin_sets_up_a_permit_type_that_a_contractor_then_applies_for(
+    page: Page, suite: Any, browser: Any
+) -> None:
+    """Setup: a new permit type with a fee schedule and its inspections, a
+    holiday on the inspection calendar; a contractor then finds the type on
+    Apply / New Permit."""
+    admin = "admin@demo.example.org"
+    log_in(page, suite, admin, suite.passwords[admin])
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Setup").click()
+    expect(page.locator("h1")).to_have_text("Permit types")
+    accessible(page)
+    page.fill("#new-code", "POOL")
+    page.get_by_role("button", name="Create a permit type").click()
+    expect(page.locator("h1")).to_have_text("Permit type POOL")
+    page.fill("#name", "SWIMMING POOL")
+    page.fill("#number_format", "POOL{yy}-{seq:04}")
+    page.fill("#inspection_types", "POOL BARRIER\nPOOL FINAL")
+    page.fill("#fee-0-code", "PLAN")
+    page.fill("#fee-0-name", "POOL PLAN REVIEW")
+    page.fill("#fee-0-amount", "75.00")
+    accessible(page)
+    page.get_by_role("button", name="Save permit type").click()
+    expect(page.locator("main")).to_contain_text("Permit type POOL is saved.")
+    page.get_by_role("link", name="The inspection calendar").click()
+    expect(page.locator("h1")).to_have_text("Inspection calendar")
+    accessible(page)
+    page.fill("#holidays", page.input_value("#holidays") + "\n2030-12-25")
+    page.get_by_role("button", name="Save the calendar").click()
+    expect(page.locator("main")).to_contain_text("The inspection calendar is saved.")
+    expect(page.locator("#holidays")).to_contain_text("2030-12-25")
+
+    contractor = browser.new_context().new_page()
+    who = "contractor@demo.example.org"
+    log_in(contractor, suite, who, suite.passwords[who])
+    contractor.goto(f"{suite.portal}/j/demo/permits/new")
+    contractor.select_option("#type_code", label="SWIMMING POOL")
+    expect(contractor.locator("#type_code")).to_have_value("POOL")
+    contractor.context.close()
