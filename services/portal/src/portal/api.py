@@ -299,6 +299,9 @@ class MemberApi:
         path = f"{self.base}/permit-types/{code}"
         return read(PermitType, await self.user.json("PUT", path, json=body))
 
+    async def put_payment_settings(self, body: Doc) -> None:
+        await self.user.call("PUT", f"{self.base}/payment-settings", json=body)
+
     async def put_inspection_settings(self, body: Doc) -> None:
         await self.user.call("PUT", f"{self.base}/inspection-settings", json=body)
 

@@ -294,6 +294,8 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
             "staff_save_permit_type",
             "staff_calendar",
             "staff_save_calendar",
+            "staff_payment_settings",
+            "staff_save_payment_settings",
         ),
         ("admin",),
     ),

@@ -120,3 +120,71 @@ async def test_setup_is_the_admins(portal: Portal) -> None:
     await portal.log_in()
     for path in ("/j/demo/staff/setup/permit-types", "/j/demo/staff/setup/inspections"):
         assert (await portal.client.get(path)).status_code == 404, path
+
+
+async def test_payment_settings_with_a_refused_method_fee_in_its_row(portal: Portal) -> None:
+    sent: list[httpx.Request] = []
+    base = setup_api(["admin"], sent)
+    settings = {
+        "online_payments": True,
+        "fee_label": "Access Idaho Fee",
+        "methods": [{"code": "card", "label": "Credit Card - 3%", "fee_percent": "3"}],
+    }
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/jurisdictions/demo/payment-settings":
+            if request.method == "PUT":
+                sent.append(request)
+                body = json.loads(request.content)
+                if body["methods"][-1].get("fee_percent") == "300":
+                    problem = {
+                        "title": "Unprocessable",
+                        "status": 422,
+                        "detail": "invalid",
+                        "errors": [{"field": "methods.1.fee_percent", "msg": "at most 100"}],
+                    }
+                    return httpx.Response(422, json=problem)
+            return httpx.Response(200, json=settings)
+        return base(request)
+
+    portal.api(api)
+    await portal.log_in()
+    page = await portal.client.get("/j/demo/staff/setup/payments")
+    assert page.status_code == 200 and 'value="Credit Card - 3%"' in page.text
+    form = {
+        "csrf_token": csrf_in(page, "/j/demo/staff/setup/payments"),
+        "online_payments": "yes",
+        "fee_label": "Access Idaho Fee",
+        "method-0-code": "card",
+        "method-0-label": "Credit Card - 3%",
+        "method-0-fee_percent": "3",
+        "method-0-borne_by": "payer",
+        "method-1-code": "",
+        "method-1-label": "",
+        "method-1-borne_by": "payer",
+        "method-2-code": "echeck",
+        "method-2-label": "Electronic Check",
+        "method-2-fee_percent": "300",
+        "method-2-borne_by": "payer",
+    }
+    refused = await portal.client.post("/j/demo/staff/setup/payments", data=form)
+    assert refused.status_code == 422 and 'id="method-2-fee_percent-error"' in refused.text
+    saved = await portal.client.post(
+        "/j/demo/staff/setup/payments",
+        data={**form, "method-2-fee_percent": "", "method-2-fee_flat": "1.50"},
+    )
+    assert saved.status_code == 303
+    body = json.loads([r for r in sent if r.method == "PUT"][-1].content)
+    assert body == {
+        "online_payments": True,
+        "fee_label": "Access Idaho Fee",
+        "methods": [
+            {"code": "card", "label": "Credit Card - 3%", "fee_percent": "3", "borne_by": "payer"},
+            {
+                "code": "echeck",
+                "label": "Electronic Check",
+                "fee_flat": "1.50",
+                "borne_by": "payer",
+            },
+        ],
+    }

@@ -206,3 +206,71 @@ async def staff_save_calendar(page: StaffPage, form: Form) -> Response:
         return _calendar_page(page, values, 422, errors)
     await page.flash("The inspection calendar is saved.")
     return page.redirect(page.path("staff_calendar"))
+
+
+# -- payment settings --------------------------------------------------------------
+METHOD_ROWS = 2  # blank method rows offered beyond the jurisdiction's own
+METHOD_FIELDS = ("code", "label", "fee_percent", "fee_flat", "fee_min", "fee_max", "borne_by")
+
+
+@router.get("/payments")
+async def staff_payment_settings(page: StaffPage) -> Response:
+    doc = (await page.public().payment_settings()).model_dump()
+    values: dict[str, Any] = {
+        "online_payments": "yes" if doc.get("online_payments") else "",
+        "fee_label": doc.get("fee_label", "Convenience fee"),
+    }
+    for n, method in enumerate(doc.get("methods", [])):
+        for f in METHOD_FIELDS:
+            values[f"method-{n}-{f}"] = str(method.get(f) or "")
+    return _payments_page(page, values)
+
+
+def _payments_page(
+    page: Page, values: dict[str, Any], status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    rows = 1 + max([int(k.split("-")[1]) for k in values if k.startswith("method-")] or [-1])
+    return page.render_form(
+        "staff_payment_settings.html",
+        status,
+        errors,
+        values,
+        title="Payment settings",
+        rows=range(rows + METHOD_ROWS),
+    )
+
+
+@router.post("/payments")
+async def staff_save_payment_settings(page: StaffPage, form: Form) -> Response:
+    """Online payment on or off, and each method with its convenience fee;
+    payments refuses what it cannot charge (a percent over 100, a minimum
+    above the maximum), next to the method's field."""
+    values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    methods, kept = [], []
+    n = 0
+    while f"method-{n}-code" in form:
+        row = {f: values.get(f"method-{n}-{f}", "").strip() for f in METHOD_FIELDS}
+        if row["code"] or row["label"]:
+            methods.append({k: v for k, v in row.items() if v})
+            kept.append(n)
+        n += 1
+    body = {
+        "online_payments": values.get("online_payments") == "yes",
+        "fee_label": values.get("fee_label", "").strip() or "Convenience fee",
+        "methods": methods,
+    }
+    try:
+        await page.member().put_payment_settings(body)
+    except ApiProblem as problem:
+        if problem.status != 422:
+            raise
+        errors: dict[str, str] = {}
+        for api_field, message in problem.errors.items():
+            parts = api_field.split(".")
+            if parts[0] == "methods" and len(parts) == 3 and parts[1].isdigit():
+                errors[f"method-{kept[int(parts[1])]}-{parts[2]}"] = message
+            else:
+                errors[parts[0]] = message
+        return _payments_page(page, values, 422, errors or {"online_payments": problem.detail})
+    await page.flash("The payment settings are saved.")
+    return page.redirect(page.path("staff_payment_settings"))
