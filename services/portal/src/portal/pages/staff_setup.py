@@ -25,6 +25,38 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _rows(
+    form: FormData, prefix: str, fields: tuple[str, ...], names: tuple[str, str]
+) -> tuple[list[dict[str, str]], list[int]]:
+    """A table of the form's rows (``<prefix>-<n>-<field>``): each row with
+    one of ``names`` given, its blank fields left out; and which rows those
+    are (the API's index n is the n-th row kept)."""
+    found, kept = [], []
+    n = 0
+    while f"{prefix}-{n}-{names[0]}" in form:
+        row = {f: str(form.get(f"{prefix}-{n}-{f}") or "").strip() for f in fields}
+        if any(row[name] for name in names):
+            found.append({k: v for k, v in row.items() if v})
+            kept.append(n)
+        n += 1
+    return found, kept
+
+
+def _row_errors(
+    problem: ApiProblem, api_list: str, prefix: str, kept: list[int], default: str
+) -> dict[str, str]:
+    """The API's refusals next to their fields: ``<api_list>.1.amount`` in the
+    second row kept, the others under their own name."""
+    errors: dict[str, str] = {}
+    for api_field, message in problem.errors.items():
+        parts = api_field.split(".")
+        if parts[0] == api_list and len(parts) == 3 and parts[1].isdigit():
+            errors[f"{prefix}-{kept[int(parts[1])]}-{parts[2]}"] = message
+        else:
+            errors[parts[0]] = message
+    return errors or {default: problem.detail}
+
+
 # -- permit types ---------------------------------------------------------------
 @router.get("/permit-types")
 async def staff_permit_types(page: StaffPage) -> Response:
@@ -87,14 +119,7 @@ def _type_body(form: FormData) -> tuple[dict[str, Any], dict[str, Any], list[int
     """The permit type's body, the values to show again, and which of the
     form's fee rows were sent (a blank row is not)."""
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    schedule, kept = [], []
-    n = 0
-    while f"fee-{n}-code" in form:
-        row = {f: str(form.get(f"fee-{n}-{f}") or "").strip() for f in FEE_FIELDS}
-        if any(row[f] for f in ("code", "name")):
-            schedule.append({k: v for k, v in row.items() if v})
-            kept.append(n)
-        n += 1
+    schedule, kept = _rows(form, "fee", FEE_FIELDS, ("code", "name"))
     days = values.get("inactivity_days", "").strip()
     body = {
         "name": values.get("name", "").strip(),
@@ -108,19 +133,6 @@ def _type_body(form: FormData) -> tuple[dict[str, Any], dict[str, Any], list[int
     return body, values, kept
 
 
-def _row_errors(problem: ApiProblem, rows: list[int]) -> dict[str, str]:
-    """``fee_schedule.1.amount`` next to the second row kept (blank rows are
-    not sent, so the API's index is the kept rows' index)."""
-    errors: dict[str, str] = {}
-    for api_field, message in problem.errors.items():
-        parts = api_field.split(".")
-        if parts[0] == "fee_schedule" and len(parts) == 3 and parts[1].isdigit():
-            errors[f"fee-{rows[int(parts[1])]}-{parts[2]}"] = message
-        else:
-            errors[parts[0]] = message
-    return errors or {"name": problem.detail}
-
-
 @router.post("/permit-types/{code}")
 async def staff_save_permit_type(page: StaffPage, form: Form, code: str = object_id()) -> Response:
     body, values, kept = _type_body(form)
@@ -129,7 +141,8 @@ async def staff_save_permit_type(page: StaffPage, form: Form, code: str = object
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
-        return await _type_page(page, code.upper(), 422, _row_errors(problem, kept), values)
+        errors = _row_errors(problem, "fee_schedule", "fee", kept, "name")
+        return await _type_page(page, code.upper(), 422, errors, values)
     await page.flash(f"Permit type {code.upper()} is saved.")
     return page.redirect(page.path("staff_permit_types"))
 
@@ -246,14 +259,7 @@ async def staff_save_payment_settings(page: StaffPage, form: Form) -> Response:
     payments refuses what it cannot charge (a percent over 100, a minimum
     above the maximum), next to the method's field."""
     values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    methods, kept = [], []
-    n = 0
-    while f"method-{n}-code" in form:
-        row = {f: values.get(f"method-{n}-{f}", "").strip() for f in METHOD_FIELDS}
-        if row["code"] or row["label"]:
-            methods.append({k: v for k, v in row.items() if v})
-            kept.append(n)
-        n += 1
+    methods, kept = _rows(form, "method", METHOD_FIELDS, ("code", "label"))
     body = {
         "online_payments": values.get("online_payments") == "yes",
         "fee_label": values.get("fee_label", "").strip() or "Convenience fee",
@@ -264,13 +270,7 @@ async def staff_save_payment_settings(page: StaffPage, form: Form) -> Response:
     except ApiProblem as problem:
         if problem.status != 422:
             raise
-        errors: dict[str, str] = {}
-        for api_field, message in problem.errors.items():
-            parts = api_field.split(".")
-            if parts[0] == "methods" and len(parts) == 3 and parts[1].isdigit():
-                errors[f"method-{kept[int(parts[1])]}-{parts[2]}"] = message
-            else:
-                errors[parts[0]] = message
-        return _payments_page(page, values, 422, errors or {"online_payments": problem.detail})
+        errors = _row_errors(problem, "methods", "method", kept, "online_payments")
+        return _payments_page(page, values, 422, errors)
     await page.flash("The payment settings are saved.")
     return page.redirect(page.path("staff_payment_settings"))
