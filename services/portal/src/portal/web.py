@@ -285,6 +285,8 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
         ("admin", "permit_technician"),
     ),
     "staff_permit_company": ("admin", "permit_technician"),
+    "staff_permit_company_remove": ("admin", "permit_technician"),
+    "staff_permit_parties": ("admin", "permit_technician"),
     # setup: the jurisdiction's admins (each service checks the role again)
     **dict.fromkeys(
         (

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .conftest import Portal, csrf_of
+from .conftest import Portal, csrf_in, csrf_of
 from .test_staff_pages import PERMIT, staff_api
 
 pytestmark = pytest.mark.integration
@@ -117,3 +117,41 @@ async def test_a_permit_technician_manages_companies_but_not_people(portal: Port
         "/j/demo/staff/permits/p1/companies", data={**on_permit, "license_number": "NOPE1"}
     )
     assert unknown.status_code == 422 and "No company with license NOPE1" in unknown.text
+
+
+async def test_a_company_off_a_permit_and_the_owners_email_changed(portal: Portal) -> None:
+    sent: list[httpx.Request] = []
+    base = people_api(["permit_technician"], sent)
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/jurisdictions/demo/permits/p1":
+            return httpx.Response(200, json={**PERMIT, "company_ids": ["c9"]})
+        if request.url.path == "/v1/jurisdictions/demo/permits/p1/parties":
+            sent.append(request)
+            if json.loads(request.content).get("owner_email") == "not-an-email":
+                problem = {
+                    "title": "Unprocessable",
+                    "status": 422,
+                    "detail": "invalid",
+                    "errors": [{"field": "owner_email", "msg": "an email address"}],
+                }
+                return httpx.Response(422, json=problem)
+            return httpx.Response(200, json=PERMIT)
+        return base(request)
+
+    portal.api(api)
+    await portal.log_in()
+    page = await portal.client.get("/j/demo/staff/permits/p1")
+    removal = "/j/demo/staff/permits/p1/companies/c9/remove"
+    gone = await portal.client.post(removal, data={"csrf_token": csrf_in(page, removal)})
+    assert gone.status_code == 303
+    assert json.loads(sent[-1].content) == {"remove_companies": ["c9"]}
+    parties = "/j/demo/staff/permits/p1/parties"
+    form = {"csrf_token": csrf_in(page, parties), "applicant_email": "", "owner_email": ""}
+    empty = await portal.client.post(parties, data=form)
+    assert empty.status_code == 422 and "new email" in empty.text
+    bad = await portal.client.post(parties, data={**form, "owner_email": "not-an-email"})
+    assert bad.status_code == 422 and 'id="owner_email-error"' in bad.text
+    done = await portal.client.post(parties, data={**form, "owner_email": "olive@example.org"})
+    assert done.status_code == 303
+    assert json.loads(sent[-1].content) == {"owner_email": "olive@example.org"}

@@ -178,3 +178,46 @@ async def staff_permit_company(
                 await page.flash(f"{company.name} is on the permit.")
                 return page.redirect(page.path("staff_permit", permit_id=permit_id))
     return await permit_page(page, permit_id, 422, errors, posted.values())
+
+
+@router.post("/permits/{permit_id}/companies/{company_id}/remove")
+async def staff_permit_company_remove(
+    page: StaffPage, form: Form, permit_id: str = object_id(), company_id: str = object_id()
+) -> Response:
+    """A company off the permit: its users no longer see it or pay for it."""
+    try:
+        await page.member().change_parties(permit_id, {"remove_companies": [company_id]})
+    except ApiProblem as problem:
+        if problem.status not in (409, 422):
+            raise
+        return await permit_page(page, permit_id, 422, {"license_number": problem.detail})
+    await page.flash("The company is off the permit.")
+    return page.redirect(page.path("staff_permit", permit_id=permit_id))
+
+
+class PartyEmails(FormModel):
+    applicant_email: str = field("applicant_email")
+    owner_email: str = field("owner_email")
+
+
+@router.post("/permits/{permit_id}/parties")
+async def staff_permit_parties(
+    page: StaffPage, form: Form, permit_id: str = object_id()
+) -> Response:
+    """The applicant's or the owner's email (who may see and pay the permit);
+    a malformed address is told next to its field."""
+    posted, errors = PartyEmails.read(form)
+    body = posted.body(empty="drop")
+    if not body:
+        errors["applicant_email"] = "Enter the applicant's or the owner's new email"
+    if not errors:
+        try:
+            await page.member().change_parties(permit_id, body)
+        except ApiProblem as problem:
+            if problem.status not in (409, 422):
+                raise
+            errors = PartyEmails.problems(problem, default="applicant_email")
+        else:
+            await page.flash("The permit's parties are changed.")
+            return page.redirect(page.path("staff_permit", permit_id=permit_id))
+    return await permit_page(page, permit_id, 422, errors, posted.values())
