@@ -132,12 +132,14 @@ async def get_jurisdiction(jurisdiction_id: str, units: Units) -> JurisdictionOu
     "/{jurisdiction_id}",
     response_model=JurisdictionOut,
     tags=["jurisdictions"],
-    summary="Configure a jurisdiction (hosting operator)",
+    summary="Configure a jurisdiction (hosting operator; its admins: branding and password rules)",
+    description="The jurisdiction's own admins change its branding, password preset and "
+    "whether a reset asks the security question; its name, time zone and features are the "
+    "hosting operator's (403 naming them).",
 )
 async def update_jurisdiction(
     jurisdiction_id: str, body: JurisdictionPatch, caller: CallerDep, units: Units
 ) -> JurisdictionOut:
-    _require_operator(caller)
     cmd = UpdateJurisdiction(**by(caller, jurisdiction_id), fields=body.changes(mode="json"))
     return _jurisdiction_out(await units.handle(cmd, jurisdictions.update_jurisdiction))
 

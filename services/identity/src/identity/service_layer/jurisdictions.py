@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from chassis.changes import changed_keys
+from chassis.refusals import Denied
 from chassis.repository import plain_doc
 from identity.domain.jurisdiction import Jurisdiction
 from identity.service_layer.commands import CreateJurisdiction, Public, UpdateJurisdiction
-from identity.service_layer.common import Doc
+from identity.service_layer.common import Doc, require_staff
 from identity.service_layer.people import NewPerson, add_person
 from identity.service_layer.unit_of_work import IdentityUnitOfWork
 
@@ -23,8 +24,22 @@ async def create_jurisdiction(cmd: CreateJurisdiction, uow: IdentityUnitOfWork) 
     return doc
 
 
+ADMIN_SETTINGS = frozenset({"branding", "password_policy", "reset_requires_security_answer"})
+
+
 async def update_jurisdiction(cmd: UpdateJurisdiction, uow: IdentityUnitOfWork) -> Doc:
-    """The route lets operators and the jurisdiction's admins."""
+    """The operator changes anything; the jurisdiction's admins its branding
+    and password rules (issue 27), not its name, time zone or features (403
+    naming them); anyone else of another jurisdiction gets 404."""
+    if not cmd.caller.is_operator:
+        require_staff(cmd.caller, uow.jurisdiction_id, "admin")
+        beyond = sorted(set(cmd.fields) - ADMIN_SETTINGS)
+        if beyond:
+            msg = "only the hosting operator changes this"
+            raise Denied(
+                f"only the hosting operator changes {', '.join(beyond)}",
+                parts=[(b, msg) for b in beyond],
+            )
     jurisdiction = await uow.jurisdictions.load()
     before = plain_doc(jurisdiction)
     jurisdiction.configure(cmd.fields, by=cmd.caller.account_id, at=uow.now)
