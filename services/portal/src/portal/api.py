@@ -299,6 +299,10 @@ class MemberApi:
         path = f"{self.base}/permit-types/{code}"
         return read(PermitType, await self.user.json("PUT", path, json=body))
 
+    async def configure_jurisdiction(self, changes: Doc) -> None:
+        """The jurisdiction's branding and password rules (its admins)."""
+        await self.user.call("PATCH", self.base, json=changes)
+
     async def put_payment_settings(self, body: Doc) -> None:
         await self.user.call("PUT", f"{self.base}/payment-settings", json=body)
 

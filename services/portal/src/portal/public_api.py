@@ -61,6 +61,10 @@ class PublicApi:
         path = f"{self.base}/public-companies/{quote(company_id, safe='')}"
         return read(Company, await self.gateway.json("GET", path))
 
+    async def jurisdiction_profile(self) -> Answer:
+        """The jurisdiction's profile as identity keeps it (its branding unshown)."""
+        return read(Answer, await self.gateway.json("GET", self.base))
+
     async def payment_settings(self) -> Answer:
         """How the jurisdiction takes payments online (public: the checkout shows it)."""
         return read(Answer, await self.gateway.json("GET", f"{self.base}/payment-settings"))

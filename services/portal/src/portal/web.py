@@ -96,6 +96,11 @@ class Profiles:
         hit = self._cache.get(jurisdiction_id)
         return hit[1] if hit else None
 
+    def forget(self, jurisdiction_id: str) -> None:
+        """A profile just changed: read it again on the next page (this
+        process; another replica's copy ages out within a minute)."""
+        self._cache.pop(jurisdiction_id, None)
+
     async def get(self, jurisdiction_id: str) -> Jurisdiction:
         hit = self._cache.get(jurisdiction_id)
         if hit and time.monotonic() - hit[0] < PROFILE_SECONDS:
@@ -298,6 +303,8 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
             "staff_save_calendar",
             "staff_payment_settings",
             "staff_save_payment_settings",
+            "staff_profile",
+            "staff_save_profile",
         ),
         ("admin",),
     ),

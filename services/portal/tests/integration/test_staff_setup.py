@@ -188,3 +188,49 @@ async def test_payment_settings_with_a_refused_method_fee_in_its_row(portal: Por
             },
         ],
     }
+
+
+async def test_the_profile_and_password_rules(portal: Portal) -> None:
+    sent: list[httpx.Request] = []
+    base = setup_api(["admin"], sent)
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/jurisdictions/demo" and request.method == "PATCH":
+            sent.append(request)
+            if json.loads(request.content)["branding"]["logo_url"] == "ftp://x":
+                problem = {
+                    "title": "Unprocessable",
+                    "status": 422,
+                    "detail": "invalid",
+                    "errors": [{"field": "branding.logo_url", "msg": "an http(s) address"}],
+                }
+                return httpx.Response(422, json=problem)
+            return httpx.Response(200, json={})
+        return base(request)
+
+    portal.api(api)
+    await portal.log_in()
+    page = await portal.client.get("/j/demo/staff/setup/profile")
+    assert page.status_code == 200
+    form = {
+        "csrf_token": csrf_in(page, "/j/demo/staff/setup/profile"),
+        "display_name": "Demo Building Division",
+        "from_address": "",
+        "logo_url": "ftp://x",
+        "notice": "Closed Friday.",
+        "password_policy": "etrakit",
+    }
+    refused = await portal.client.post("/j/demo/staff/setup/profile", data=form)
+    assert refused.status_code == 422 and 'id="logo_url-error"' in refused.text
+    saved = await portal.client.post("/j/demo/staff/setup/profile", data={**form, "logo_url": ""})
+    assert saved.status_code == 303
+    assert json.loads(sent[-1].content) == {
+        "branding": {
+            "display_name": "Demo Building Division",
+            "from_address": None,
+            "logo_url": None,
+            "notice": "Closed Friday.",
+        },
+        "password_policy": "etrakit",
+        "reset_requires_security_answer": False,
+    }

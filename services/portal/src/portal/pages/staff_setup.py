@@ -274,3 +274,53 @@ async def staff_save_payment_settings(page: StaffPage, form: Form) -> Response:
         return _payments_page(page, values, 422, errors)
     await page.flash("The payment settings are saved.")
     return page.redirect(page.path("staff_payment_settings"))
+
+
+# -- the jurisdiction's profile (branding, password rules) ---------------------------
+POLICIES = {
+    "asvs": "8 to 128 characters, no composition rules, not a common password (OWASP ASVS)",
+    "etrakit": "6 to 25 characters with a letter and a digit (as eTRAKIT asks)",
+}
+BRANDING = ("display_name", "from_address", "logo_url", "notice")
+
+
+@router.get("/profile")
+async def staff_profile(page: StaffPage) -> Response:
+    found = await page.public().jurisdiction_profile()
+    doc = found.model_dump()
+    values: dict[str, Any] = {k: (doc.get("branding") or {}).get(k) or "" for k in BRANDING}
+    values["password_policy"] = doc.get("password_policy", "asvs")
+    values["reset_requires_security_answer"] = (
+        "yes" if doc.get("reset_requires_security_answer") else ""
+    )
+    return _profile_page(page, values)
+
+
+def _profile_page(
+    page: Page, values: dict[str, Any], status: int = 200, errors: dict[str, str] | None = None
+) -> Response:
+    return page.render_form(
+        "staff_profile.html", status, errors, values, title="Profile", policies=POLICIES
+    )
+
+
+@router.post("/profile")
+async def staff_save_profile(page: StaffPage, form: Form) -> Response:
+    """Identity checks each setting (a logo address must be http(s), the
+    sender an email address) and names the one it refuses."""
+    values: dict[str, Any] = {k: str(v).strip() for k, v in form.items() if k != "csrf_token"}
+    body = {
+        "branding": {k: values.get(k) or None for k in BRANDING},
+        "password_policy": values.get("password_policy") or "asvs",
+        "reset_requires_security_answer": values.get("reset_requires_security_answer") == "yes",
+    }
+    try:
+        await page.member().configure_jurisdiction(body)
+    except ApiProblem as problem:
+        if problem.status not in (403, 422):
+            raise
+        errors = {k.split(".")[-1]: v for k, v in problem.errors.items()}
+        return _profile_page(page, values, 422, errors or {"display_name": problem.detail})
+    page.app.profiles.forget(page.jid)  # the new name on the very next page
+    await page.flash("The profile is saved.")
+    return page.redirect(page.path("staff_profile"))
