@@ -303,6 +303,9 @@ class MemberApi:
         """The jurisdiction's branding and password rules (its admins)."""
         await self.user.call("PATCH", self.base, json=changes)
 
+    async def put_registration_settings(self, body: Doc) -> None:
+        await self.user.call("PUT", f"{self.base}/registration-settings", json=body)
+
     async def put_payment_settings(self, body: Doc) -> None:
         await self.user.call("PUT", f"{self.base}/payment-settings", json=body)
 

@@ -305,6 +305,8 @@ STAFF_PAGES: dict[str, tuple[str, ...]] = {
             "staff_save_payment_settings",
             "staff_profile",
             "staff_save_profile",
+            "staff_registration_settings",
+            "staff_save_registration_settings",
         ),
         ("admin",),
     ),

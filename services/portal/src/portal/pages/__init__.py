@@ -23,6 +23,7 @@ from portal.pages import (
     staff_people,
     staff_permits,
     staff_registrations,
+    staff_settings,
     staff_setup,
 )
 
@@ -50,4 +51,5 @@ ROUTERS = [
     staff_fees.router,
     operator.router,
     staff_setup.router,
+    staff_settings.router,
 ]

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem
+from portal.pages.setup_forms import lines, row_errors, rows
 from portal.web import Form, Page, StaffPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff/setup")
@@ -19,42 +20,6 @@ router = APIRouter(prefix="/j/{jurisdiction_id}/staff/setup")
 FEE_ROWS = 3  # blank schedule rows offered beyond the type's own
 FEE_FIELDS = ("code", "name", "kind", "amount", "rate", "per")
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _rows(
-    form: FormData, prefix: str, fields: tuple[str, ...], names: tuple[str, str]
-) -> tuple[list[dict[str, str]], list[int]]:
-    """A table of the form's rows (``<prefix>-<n>-<field>``): each row with
-    one of ``names`` given, its blank fields left out; and which rows those
-    are (the API's index n is the n-th row kept)."""
-    found, kept = [], []
-    n = 0
-    while f"{prefix}-{n}-{names[0]}" in form:
-        row = {f: str(form.get(f"{prefix}-{n}-{f}") or "").strip() for f in fields}
-        if any(row[name] for name in names):
-            found.append({k: v for k, v in row.items() if v})
-            kept.append(n)
-        n += 1
-    return found, kept
-
-
-def _row_errors(
-    problem: ApiProblem, api_list: str, prefix: str, kept: list[int], default: str
-) -> dict[str, str]:
-    """The API's refusals next to their fields: ``<api_list>.1.amount`` in the
-    second row kept, the others under their own name."""
-    errors: dict[str, str] = {}
-    for api_field, message in problem.errors.items():
-        parts = api_field.split(".")
-        if parts[0] == api_list and len(parts) == 3 and parts[1].isdigit():
-            errors[f"{prefix}-{kept[int(parts[1])]}-{parts[2]}"] = message
-        else:
-            errors[parts[0]] = message
-    return errors or {default: problem.detail}
 
 
 # -- permit types ---------------------------------------------------------------
@@ -119,13 +84,13 @@ def _type_body(form: FormData) -> tuple[dict[str, Any], dict[str, Any], list[int
     """The permit type's body, the values to show again, and which of the
     form's fee rows were sent (a blank row is not)."""
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    schedule, kept = _rows(form, "fee", FEE_FIELDS, ("code", "name"))
+    schedule, kept = rows(form, "fee", FEE_FIELDS, ("code", "name"))
     days = values.get("inactivity_days", "").strip()
     body = {
         "name": values.get("name", "").strip(),
         "kind": values.get("kind", "permit"),
         "number_format": values.get("number_format", "").strip(),
-        "inspection_types": _lines(values.get("inspection_types", "")),
+        "inspection_types": lines(values.get("inspection_types", "")),
         "auto_issue": values.get("auto_issue") == "yes",
         "inactivity_days": int(days) if days.isdigit() else days,
         "fee_schedule": schedule,
@@ -141,7 +106,7 @@ async def staff_save_permit_type(page: StaffPage, form: Form, code: str = object
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
-        errors = _row_errors(problem, "fee_schedule", "fee", kept, "name")
+        errors = row_errors(problem, {"fee_schedule": ("fee", kept)}, "name")
         return await _type_page(page, code.upper(), 422, errors, values)
     await page.flash(f"Permit type {code.upper()} is saved.")
     return page.redirect(page.path("staff_permit_types"))
@@ -182,7 +147,7 @@ def _calendar_page(
 def _capacity(text: str) -> tuple[dict[str, Any], str | None]:
     """``BUILDING FINAL: 8`` per line."""
     found: dict[str, Any] = {}
-    for line in _lines(text):
+    for line in lines(text):
         name, sep, number = line.rpartition(":")
         if not sep or not name.strip() or not number.strip().isdigit():
             return {}, f"Write each as the inspection, a colon and a number: {line!r}"
@@ -199,7 +164,7 @@ async def staff_save_calendar(page: StaffPage, form: Form) -> Response:
         return _calendar_page(page, values, 422, {"capacity": bad})
     body: dict[str, Any] = {
         "working_days": [int(d) for d in values["working_days"] if d.isdigit()],
-        "holidays": _lines(values.get("holidays", "")),
+        "holidays": lines(values.get("holidays", "")),
         "horizon_days": values.get("horizon_days", ""),
         "next_day_cutoff": values.get("next_day_cutoff", ""),
         "cancel_cutoff": values.get("cancel_cutoff", ""),
@@ -219,108 +184,3 @@ async def staff_save_calendar(page: StaffPage, form: Form) -> Response:
         return _calendar_page(page, values, 422, errors)
     await page.flash("The inspection calendar is saved.")
     return page.redirect(page.path("staff_calendar"))
-
-
-# -- payment settings --------------------------------------------------------------
-METHOD_ROWS = 2  # blank method rows offered beyond the jurisdiction's own
-METHOD_FIELDS = ("code", "label", "fee_percent", "fee_flat", "fee_min", "fee_max", "borne_by")
-
-
-@router.get("/payments")
-async def staff_payment_settings(page: StaffPage) -> Response:
-    doc = (await page.public().payment_settings()).model_dump()
-    values: dict[str, Any] = {
-        "online_payments": "yes" if doc.get("online_payments") else "",
-        "fee_label": doc.get("fee_label", "Convenience fee"),
-    }
-    for n, method in enumerate(doc.get("methods", [])):
-        for f in METHOD_FIELDS:
-            values[f"method-{n}-{f}"] = str(method.get(f) or "")
-    return _payments_page(page, values)
-
-
-def _payments_page(
-    page: Page, values: dict[str, Any], status: int = 200, errors: dict[str, str] | None = None
-) -> Response:
-    rows = 1 + max([int(k.split("-")[1]) for k in values if k.startswith("method-")] or [-1])
-    return page.render_form(
-        "staff_payment_settings.html",
-        status,
-        errors,
-        values,
-        title="Payment settings",
-        rows=range(rows + METHOD_ROWS),
-    )
-
-
-@router.post("/payments")
-async def staff_save_payment_settings(page: StaffPage, form: Form) -> Response:
-    """Online payment on or off, and each method with its convenience fee;
-    payments refuses what it cannot charge (a percent over 100, a minimum
-    above the maximum), next to the method's field."""
-    values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    methods, kept = _rows(form, "method", METHOD_FIELDS, ("code", "label"))
-    body = {
-        "online_payments": values.get("online_payments") == "yes",
-        "fee_label": values.get("fee_label", "").strip() or "Convenience fee",
-        "methods": methods,
-    }
-    try:
-        await page.member().put_payment_settings(body)
-    except ApiProblem as problem:
-        if problem.status != 422:
-            raise
-        errors = _row_errors(problem, "methods", "method", kept, "online_payments")
-        return _payments_page(page, values, 422, errors)
-    await page.flash("The payment settings are saved.")
-    return page.redirect(page.path("staff_payment_settings"))
-
-
-# -- the jurisdiction's profile (branding, password rules) ---------------------------
-POLICIES = {
-    "asvs": "8 to 128 characters, no composition rules, not a common password (OWASP ASVS)",
-    "etrakit": "6 to 25 characters with a letter and a digit (as eTRAKIT asks)",
-}
-BRANDING = ("display_name", "from_address", "logo_url", "notice")
-
-
-@router.get("/profile")
-async def staff_profile(page: StaffPage) -> Response:
-    found = await page.public().jurisdiction_profile()
-    doc = found.model_dump()
-    values: dict[str, Any] = {k: (doc.get("branding") or {}).get(k) or "" for k in BRANDING}
-    values["password_policy"] = doc.get("password_policy", "asvs")
-    values["reset_requires_security_answer"] = (
-        "yes" if doc.get("reset_requires_security_answer") else ""
-    )
-    return _profile_page(page, values)
-
-
-def _profile_page(
-    page: Page, values: dict[str, Any], status: int = 200, errors: dict[str, str] | None = None
-) -> Response:
-    return page.render_form(
-        "staff_profile.html", status, errors, values, title="Profile", policies=POLICIES
-    )
-
-
-@router.post("/profile")
-async def staff_save_profile(page: StaffPage, form: Form) -> Response:
-    """Identity checks each setting (a logo address must be http(s), the
-    sender an email address) and names the one it refuses."""
-    values: dict[str, Any] = {k: str(v).strip() for k, v in form.items() if k != "csrf_token"}
-    body = {
-        "branding": {k: values.get(k) or None for k in BRANDING},
-        "password_policy": values.get("password_policy") or "asvs",
-        "reset_requires_security_answer": values.get("reset_requires_security_answer") == "yes",
-    }
-    try:
-        await page.member().configure_jurisdiction(body)
-    except ApiProblem as problem:
-        if problem.status not in (403, 422):
-            raise
-        errors = {k.split(".")[-1]: v for k, v in problem.errors.items()}
-        return _profile_page(page, values, 422, errors or {"display_name": problem.detail})
-    page.app.profiles.forget(page.jid)  # the new name on the very next page
-    await page.flash("The profile is saved.")
-    return page.redirect(page.path("staff_profile"))
