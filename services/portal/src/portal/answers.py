@@ -62,27 +62,6 @@ class CompanyUser(Answer):
     email: str
 
 
-class Member(Answer):
-    """A person's membership as the jurisdiction's staff manage it; ``pin``
-    only in the answer that created it with one (shown once)."""
-
-    membership_id: str
-    account_id: str
-    email: str
-    display_name: str = ""
-    kind: str
-    status: str
-    roles: list[str] = Field(default_factory=list)
-    company_ids: list[str] = Field(default_factory=list)
-    company_admin_of: list[str] = Field(default_factory=list)
-    pin: str | None = None
-
-
-class StaffCompany(Company):
-    license_number: str
-    trades: list[str] = Field(default_factory=list)
-
-
 class DirectoryEntry(Answer):
     """A jurisdiction as the start page lists it."""
 
@@ -121,13 +100,6 @@ class PermitType(Answer):
     fee_schedule: list[Doc] = Field(default_factory=list)
 
 
-class FeeQuote(Answer):
-    """Fees asked for, priced from the schedule as assessing would price them."""
-
-    lines: list[Doc]
-    total: str
-
-
 class Permit(Answer):
     id: str
     number: str
@@ -153,27 +125,6 @@ class Permit(Answer):
         s = self.site
         place = " ".join(p for p in (s.get("state"), s.get("zip")) if p)
         return ", ".join(p for p in (s.get("street"), s.get("city"), place) if p)
-
-
-class Move(Answer):
-    to: str
-    label: str
-
-
-class StaffPermit(Permit):
-    """A permit as its staff see it: where they may move it now (the
-    transition table for their roles), at which version."""
-
-    status_label: str
-    version: int
-    applied_at: datetime
-    valuation: str | None = None
-    fees_due: str = "0.00"
-    fees: list[Doc] = Field(default_factory=list)
-    documents: list[Doc] = Field(default_factory=list)
-    comments: list[Doc] | None = None
-    history: list[Doc] | None = None
-    moves: list[Move] = Field(default_factory=list)
 
 
 class PermitRow(Answer):
@@ -267,15 +218,6 @@ class Payment(Answer):
     settled_at: datetime | None = None
 
 
-class StaffPayment(Payment):
-    """A payment as the cashier sees it: what of it was refunded, and how."""
-
-    channel: str = "online"
-    refunded: str = "0.00"
-    refunds: list[Doc] = Field(default_factory=list)
-    created_at: datetime | None = None
-
-
 # -- inspections ---------------------------------------------------------------
 class Opening(Answer):
     date: date
@@ -298,32 +240,6 @@ class Inspection(Answer):
     status: str
     cancellable: bool
     cancel_until: datetime
-
-
-class StaffInspection(Inspection):
-    """An inspection as staff's lists show it: the permit, the site and its
-    inspector area, and how it went."""
-
-    record_no: str
-    address: str | None = None
-    area: str | None = None
-    ampm: str | None = None
-    note: str | None = None
-    result: str | None = None
-    comments: str | None = None
-    corrections: list[str] = Field(default_factory=list)
-
-
-class QueueSection(Answer):
-    total: int
-    items: list[Doc] = Field(default_factory=list)
-
-
-class StaffQueues(Answer):
-    """The work queues the member's roles work, and those whose service did not answer."""
-
-    queues: dict[str, QueueSection] = Field(default_factory=dict)
-    degraded: list[str] = Field(default_factory=list)
 
 
 class PublicInspection(Answer):
@@ -366,28 +282,6 @@ class Registration(Answer):
     license_types: list[str] = Field(default_factory=list)
     requirements: list[Requirement] = Field(default_factory=list)
     profile: Doc = Field(default_factory=dict)
-
-
-class StaffRegistration(Registration):
-    """A registration as its reviewers see it: the round, the version a
-    decision is made at, and every round's history."""
-
-    email: str
-    round: int = 1
-    version: int
-    submitted_at: datetime | None = None
-    decision_reason: str | None = None
-    history: list[Doc] = Field(default_factory=list)
-
-
-class RegistrationRow(Answer):
-    id: str
-    email: str
-    status: str
-    round: int = 1
-    company_name: str | None = None
-    trades: list[str] = Field(default_factory=list)
-    submitted_at: datetime | None = None
 
 
 class OpenedRegistration(Answer):

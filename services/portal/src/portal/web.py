@@ -26,6 +26,8 @@ from portal.gateway import ApiProblem, Gateway, UserApi
 from portal.public_api import EmailedLinks, PublicApi
 from portal.security import checked_form, content_security_policy, origin_of
 from portal.sessions import Session, SessionStore, csrf_token
+from portal.staff_api import StaffApi
+from portal.staff_roles import may_open
 
 TEMPLATES = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
 PROFILE_SECONDS = 60.0
@@ -56,7 +58,7 @@ def path_for(request: Request, name: str, jurisdiction_id: str | None = None, **
 
 TEMPLATES.env.filters.update(FILTERS)
 TEMPLATES.env.globals["url"] = url
-TEMPLATES.env.globals["may_open"] = lambda session, name: may_open(session, name)
+TEMPLATES.env.globals["may_open"] = may_open
 
 
 Form = Annotated[FormData, Depends(checked_form)]
@@ -203,6 +205,10 @@ class Page:
         """The visitor's API calls in this jurisdiction, one method each."""
         return MemberApi(self.api(), self.jid)
 
+    def staff(self) -> StaffApi:
+        """A staff member's API calls in this jurisdiction (the staff console)."""
+        return StaffApi(self.api(), self.jid)
+
     def public(self) -> PublicApi:
         """Anyone's API calls in this jurisdiction."""
         return PublicApi(self.app.gateway, self.jid)
@@ -260,89 +266,6 @@ async def user_page(request: Request, jurisdiction_id: str) -> Page:
     if page.session is None or page.session.setup_required:
         raise LoginRequired(jurisdiction_id, request.url.path)
     return page
-
-
-# What each staff page needs of the member's roles: the role model the
-# services enforce (the gateway's work queues name the same). A page the
-# member's roles cannot use is not shown and does not exist for them (404).
-STAFF_PAGES: dict[str, tuple[str, ...]] = {
-    "staff_home": (),  # every staff member
-    "staff_day": ("admin", "inspector", "permit_technician"),
-    "staff_result": ("admin", "inspector", "permit_technician"),
-    "staff_reschedule": ("admin", "inspector", "permit_technician"),
-    "staff_permits": ("admin", "permit_technician", "plan_reviewer", "cashier"),
-    "staff_permit": (),  # any staff: inspectors final a permit from its page
-    "staff_move": (),
-    "staff_comment": (),
-    # identity's rules: admins manage people; staff who manage companies add them
-    "staff_people": ("admin",),
-    "staff_add_person": ("admin",),
-    "staff_person": ("admin",),
-    "staff_change_person": ("admin",),
-    **dict.fromkeys(
-        (
-            "staff_companies",
-            "staff_add_company",
-            "staff_company",
-            "staff_add_company_user",
-            "staff_remove_company_user",
-        ),
-        ("admin", "permit_technician"),
-    ),
-    "staff_permit_company": ("admin", "permit_technician"),
-    "staff_permit_company_remove": ("admin", "permit_technician"),
-    "staff_permit_parties": ("admin", "permit_technician"),
-    # setup: the jurisdiction's admins (each service checks the role again)
-    **dict.fromkeys(
-        (
-            "staff_permit_types",
-            "staff_new_permit_type",
-            "staff_permit_type",
-            "staff_save_permit_type",
-            "staff_calendar",
-            "staff_save_calendar",
-            "staff_payment_settings",
-            "staff_save_payment_settings",
-            "staff_profile",
-            "staff_save_profile",
-            "staff_registration_settings",
-            "staff_save_registration_settings",
-        ),
-        ("admin",),
-    ),
-    # permits' fee roles
-    **dict.fromkeys(
-        ("staff_quote", "staff_assess", "staff_void"), ("admin", "permit_technician", "cashier")
-    ),
-    **dict.fromkeys(
-        (
-            "staff_registrations",
-            "staff_registration",
-            "staff_registration_document",
-            "staff_mark",
-            "staff_decide",
-        ),
-        ("admin", "permit_technician"),  # registration's reviewers
-    ),
-    **dict.fromkeys(
-        (
-            "staff_cashier",
-            "staff_counter_page",
-            "staff_counter",
-            "staff_payment",
-            "staff_refund",
-        ),
-        ("admin", "cashier"),  # payments' desk roles
-    ),
-}
-
-
-def may_open(session: Session | None, name: str) -> bool:
-    """The staff page ``name`` is the visitor's to open."""
-    if session is None or session.kind != "staff" or name not in STAFF_PAGES:
-        return False
-    roles = STAFF_PAGES[name]
-    return not roles or any(r in session.roles for r in roles)
 
 
 async def staff_page(request: Request, jurisdiction_id: str) -> Page:

@@ -1,7 +1,7 @@
 """The staff console (issue 27), a jurisdiction's own side of the portal under
 ``/j/{jurisdiction}/staff/``: the work queues the member's roles work, and
 the inspector's day. Pages are shown by the member's roles
-(:data:`portal.web.STAFF_PAGES`); the services still refuse what a role may
+(:data:`portal.staff_roles.STAFF_PAGES`); the services still refuse what a role may
 not do."""
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import field_validator
 
-from portal.answers import QueueSection, StaffInspection
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
-from portal.web import Form, Page, StaffPage, may_open, object_id
+from portal.staff_answers import QueueSection, StaffInspection
+from portal.staff_roles import may_open
+from portal.web import Form, Page, StaffPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
 
@@ -90,7 +91,7 @@ def _section(page: Page, name: str, queue: QueueSection) -> dict[str, Any]:
 async def staff_home(page: StaffPage) -> Response:
     """Each queue the member works: its count and first rows; a queue whose
     service did not answer is named, and the rest still shows."""
-    board = await page.member().staff_queues(limit=5)
+    board = await page.staff().staff_queues(limit=5)
     sections = [_section(page, name, queue) for name, queue in board.queues.items()]
     missing = [QUEUES.get(name, QueueInfo(name, "id")).title for name in board.degraded]
     return page.render("staff_home.html", title="Work queues", sections=sections, missing=missing)
@@ -136,7 +137,7 @@ async def _day(page: Page, day: str | None) -> list[StaffInspection]:
     them (area, then address); no day: today in the jurisdiction's own date
     (the service decides what today is there)."""
     query = {"date": day} if day else {"today": "true"}
-    listed = await page.member().inspection_day(**query, limit=200)
+    listed = await page.staff().inspection_day(**query, limit=200)
     return listed.items
 
 
@@ -180,7 +181,7 @@ async def staff_result(page: StaffPage, form: Form, inspection_id: str = object_
     errors = posted.checked(errors)
     if not errors:
         try:
-            done = await page.member().record_result(inspection_id, posted.request())
+            done = await page.staff().record_result(inspection_id, posted.request())
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
@@ -207,7 +208,7 @@ async def staff_reschedule(
     error = None if re.match(ISO_DAY, day) else "Choose the new date"
     if error is None:
         try:
-            await page.member().reschedule(inspection_id, day)
+            await page.staff().reschedule(inspection_id, day)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise

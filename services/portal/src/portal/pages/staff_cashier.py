@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from portal.answers import StaffPermit
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.staff_answers import StaffPermit
 from portal.web import Form, Page, StaffPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
@@ -54,7 +54,7 @@ async def staff_cashier(
     if asked:
         try:
             criteria = {**query, **_day_bounds(page, start, end)}
-            found = await page.member().staff_payments(**criteria, limit=50)
+            found = await page.staff().staff_payments(**criteria, limit=50)
         except ApiProblem as refused:
             if refused.status != 422:
                 raise
@@ -70,7 +70,7 @@ async def staff_cashier(
 
 
 async def _open_permit(page: Page, number: str) -> StaffPermit | None:
-    listed = await page.member().permits_numbered(number.strip().upper())
+    listed = await page.staff().permits_numbered(number.strip().upper())
     return next((p for p in listed.items if p.number.upper() == number.strip().upper()), None)
 
 
@@ -142,7 +142,7 @@ async def staff_counter(page: StaffPage, form: Form) -> Response:
     errors = posted.errors_of_choice(errors)
     if not errors:
         try:
-            taken = await page.member().counter_payment(
+            taken = await page.staff().counter_payment(
                 posted.request(), key=posted.key or uuid4().hex
             )
         except ApiProblem as problem:
@@ -162,7 +162,7 @@ async def _payment_page(
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
-    payment = await page.member().staff_payment(payment_id)
+    payment = await page.staff().staff_payment(payment_id)
     return page.render_form(
         "staff_payment.html",
         status,
@@ -198,7 +198,7 @@ async def staff_refund(page: StaffPage, form: Form, payment_id: str = object_id(
         errors.setdefault("line_ids", "Choose the fees to refund, or refund the whole payment")
     if not errors:
         try:
-            await page.member().refund(payment_id, posted.request(), key=posted.key or uuid4().hex)
+            await page.staff().refund(payment_id, posted.request(), key=posted.key or uuid4().hex)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise

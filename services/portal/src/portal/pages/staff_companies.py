@@ -25,7 +25,7 @@ async def staff_companies(page: StaffPage, q: str = Query(default="", max_length
     found, problem = None, None
     if q.strip():
         try:
-            found = await page.member().companies(q.strip())
+            found = await page.staff().companies(q.strip())
         except ApiProblem as refused:
             if refused.status != 422:
                 raise
@@ -72,7 +72,7 @@ async def staff_add_company(page: StaffPage, form: Form) -> Response:
     if not errors:
         body = posted.body(*(n for n in CompanyForm.model_fields if n != "key"), empty="drop")
         try:
-            made = await page.member().add_company(body, key=posted.key or uuid4().hex)
+            made = await page.staff().add_company(body, key=posted.key or uuid4().hex)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
@@ -90,7 +90,7 @@ async def _company_page(
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
-    api = page.member()
+    api = page.staff()
     company = await api.staff_company(company_id)
     return page.render_form(
         "staff_company.html",
@@ -128,7 +128,7 @@ async def staff_add_company_user(
             "company_admin": posted.company_admin == "yes",
         }
         try:
-            made = await page.member().add_company_member(
+            made = await page.staff().add_company_member(
                 company_id, body, key=posted.key or uuid4().hex
             )
         except ApiProblem as problem:
@@ -145,7 +145,7 @@ async def staff_remove_company_user(
     page: StaffPage, form: Form, company_id: str = object_id(), account_id: str = object_id()
 ) -> Response:
     """At once: their sessions for the company end (identity revokes them)."""
-    await page.member().remove_company_user(company_id, account_id)
+    await page.staff().remove_company_user(company_id, account_id)
     await page.flash("The user no longer acts for this company.")
     return page.redirect(page.path("staff_company", company_id=company_id))
 
@@ -162,14 +162,14 @@ async def staff_permit_company(
     authorized users then see the permit and may pay its fees."""
     posted, errors = AddCompanyForm.read(form)
     if not errors:
-        listed = await page.member().companies(posted.license_number.strip().upper())
+        listed = await page.staff().companies(posted.license_number.strip().upper())
         wanted = posted.license_number.strip().upper()
         company = next((c for c in listed.items if c.license_number.upper() == wanted), None)
         if company is None:
             errors = {"license_number": f"No company with license {wanted} is on file"}
         else:
             try:
-                await page.member().change_parties(permit_id, {"add_companies": [company.id]})
+                await page.staff().change_parties(permit_id, {"add_companies": [company.id]})
             except ApiProblem as problem:
                 if problem.status not in (409, 422):
                     raise
@@ -186,7 +186,7 @@ async def staff_permit_company_remove(
 ) -> Response:
     """A company off the permit: its users no longer see it or pay for it."""
     try:
-        await page.member().change_parties(permit_id, {"remove_companies": [company_id]})
+        await page.staff().change_parties(permit_id, {"remove_companies": [company_id]})
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
@@ -212,7 +212,7 @@ async def staff_permit_parties(
         errors["applicant_email"] = "Enter the applicant's or the owner's new email"
     if not errors:
         try:
-            await page.member().change_parties(permit_id, body)
+            await page.staff().change_parties(permit_id, body)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise

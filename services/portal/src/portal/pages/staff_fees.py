@@ -65,7 +65,7 @@ async def staff_quote(page: StaffPage, form: Form, permit_id: str = object_id())
     if errors:
         return await permit_page(page, permit_id, 422, errors, values)
     try:
-        quote = await page.member().quote_fees(permit_id, body)
+        quote = await page.staff().quote_fees(permit_id, body)
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
@@ -80,7 +80,7 @@ async def staff_assess(page: StaffPage, form: Form, permit_id: str = object_id()
         return await permit_page(page, permit_id, 422, errors, values)
     key = str(form.get("key") or "") or uuid4().hex
     try:
-        assessed = await page.member().assess_fees(permit_id, body, key=key)
+        assessed = await page.staff().assess_fees(permit_id, body, key=key)
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
@@ -102,7 +102,7 @@ async def staff_void(
         errors = {f"void-{line_id}": "Give the reason for voiding this fee"}
         return await permit_page(page, permit_id, 422, errors)
     try:
-        await page.member().void_fee(permit_id, line_id, reason)
+        await page.staff().void_fee(permit_id, line_id, reason)
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise

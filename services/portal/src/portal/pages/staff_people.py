@@ -12,9 +12,9 @@ from uuid import uuid4
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from portal.answers import Member
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.staff_answers import Member
 from portal.web import Form, Page, StaffPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
@@ -47,7 +47,7 @@ async def staff_people(
     found, problem = None, None
     if kind == "staff" or email.strip():
         try:
-            found = await page.member().members(kind=kind, email=email.strip(), limit=100)
+            found = await page.staff().members(kind=kind, email=email.strip(), limit=100)
         except ApiProblem as refused:
             if refused.status != 422:
                 raise
@@ -106,7 +106,7 @@ async def staff_add_person(page: StaffPage, form: Form) -> Response:
         if posted.kind != "staff":
             body["roles"] = []
         try:
-            made = await page.member().add_member(body, key=posted.key or uuid4().hex)
+            made = await page.staff().add_member(body, key=posted.key or uuid4().hex)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
@@ -126,7 +126,7 @@ async def staff_person(page: StaffPage, membership_id: str = object_id()) -> Res
 async def _person_page(
     page: Page, membership_id: str, status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
-    member = await page.member().member(membership_id)
+    member = await page.staff().member(membership_id)
     return page.render(
         "staff_person.html", status, title=member.display_name or member.email,
         person=member, roles=ROLES, kinds=KINDS, errors=errors or {},
@@ -147,7 +147,7 @@ async def staff_change_person(
     """Enable or disable a person (their sessions end at once), or a staff
     member's roles; the last admin cannot be demoted (identity says so)."""
     posted, _ = ChangeForm.read(form)
-    current = await page.member().member(membership_id)
+    current = await page.staff().member(membership_id)
     changes: dict[str, Any] = {}
     if posted.status in ("active", "disabled") and posted.status != current.status:
         changes["status"] = posted.status
@@ -155,7 +155,7 @@ async def staff_change_person(
         changes["roles"] = posted.roles
     if changes:
         try:
-            await page.member().change_member(membership_id, changes)
+            await page.staff().change_member(membership_id, changes)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise

@@ -12,9 +12,9 @@ from uuid import uuid4
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from portal.answers import FeeQuote
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.staff_answers import FeeQuote
 from portal.web import Form, Page, StaffPage, company_names, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
@@ -38,7 +38,7 @@ async def staff_permits(
     offset: int = Query(default=0, ge=0, le=10_000),
 ) -> Response:
     """One status's queue, newest first, with every queue's count."""
-    api = page.member()
+    api = page.staff()
     counts = await api.permit_queue_counts(QUEUE_STATUSES)
     found = await api.permit_queue(status, limit=PER_PAGE, offset=offset)
     return page.render(
@@ -60,7 +60,7 @@ async def permit_page(
     quote: FeeQuote | None = None,
 ) -> Response:
     """The permit's page; ``quote``: the fees asked for, priced, to save."""
-    api = page.member()
+    api = page.staff()
     permit = await api.staff_permit(permit_id)
     try:
         types = await api.permit_types()
@@ -102,7 +102,7 @@ async def staff_move(page: StaffPage, form: Form, permit_id: str = object_id()) 
         return await permit_page(page, permit_id, 422, errors, posted.values())
     body = {**posted.body(empty="drop"), "version": int(posted.version)}
     try:
-        moved = await page.member().move_permit(permit_id, body, key=posted.key or uuid4().hex)
+        moved = await page.staff().move_permit(permit_id, body, key=posted.key or uuid4().hex)
     except ApiProblem as problem:
         if problem.status not in (403, 409, 422):
             raise
@@ -129,7 +129,7 @@ async def staff_comment(page: StaffPage, form: Form, permit_id: str = object_id(
     posted, errors = CommentForm.read(form)
     if not errors:
         try:
-            await page.member().comment_permit(permit_id, posted.text)
+            await page.staff().comment_permit(permit_id, posted.text)
         except ApiProblem as problem:
             if problem.status != 422:
                 raise

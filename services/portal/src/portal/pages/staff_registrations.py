@@ -33,7 +33,7 @@ async def staff_registrations(
     trade: str = Query(default="", max_length=100),
     offset: int = Query(default=0, ge=0, le=10_000),
 ) -> Response:
-    found = await page.member().registrations(
+    found = await page.staff().registrations(
         status=status, trade=trade.strip(), limit=20, offset=offset
     )
     return page.render(
@@ -53,7 +53,7 @@ async def registration_page(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
-    found = await page.member().staff_registration(registration_id)
+    found = await page.staff().staff_registration(registration_id)
     return page.render(
         "staff_registration.html",
         status,
@@ -78,7 +78,7 @@ async def staff_registration_document(
 ) -> Response:
     """A document passed through from the API, shown in the page where the
     browser can (PDFs and images), else downloaded."""
-    answer = await page.member().registration_document(registration_id, file_id)
+    answer = await page.staff().registration_document(registration_id, file_id)
     kind = answer.headers.get("content-type", "application/octet-stream").split(";")[0]
     headers = {"content-type": kind, "x-content-type-options": "nosniff"}
     if kind in SHOWN_INLINE:  # in the registration's own page, and nowhere else
@@ -108,7 +108,7 @@ async def staff_mark(
     if not errors:
         body = posted.body(empty="drop")
         try:
-            await page.member().review_requirement(registration_id, requirement_id, body)
+            await page.staff().review_requirement(registration_id, requirement_id, body)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
@@ -138,7 +138,7 @@ async def staff_decide(page: StaffPage, form: Form, registration_id: str = objec
     if not errors:
         body = {**posted.body("decision", "reason", empty="drop"), "version": int(posted.version)}
         try:
-            decided = await page.member().decide_registration(registration_id, body)
+            decided = await page.staff().decide_registration(registration_id, body)
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise

@@ -62,7 +62,7 @@ async def staff_save_payment_settings(page: StaffPage, form: Form) -> Response:
         "methods": methods,
     }
     try:
-        await page.member().put_payment_settings(body)
+        await page.staff().put_payment_settings(body)
     except ApiProblem as problem:
         if problem.status != 422:
             raise
@@ -111,7 +111,7 @@ async def staff_save_profile(page: StaffPage, form: Form) -> Response:
         "reset_requires_security_answer": values.get("reset_requires_security_answer") == "yes",
     }
     try:
-        await page.member().configure_jurisdiction(body)
+        await page.staff().configure_jurisdiction(body)
     except ApiProblem as problem:
         if problem.status not in (403, 422):
             raise
@@ -189,7 +189,7 @@ async def staff_save_registration_settings(page: StaffPage, form: Form) -> Respo
         ],
     }
     try:
-        await page.member().put_registration_settings(body)
+        await page.staff().put_registration_settings(body)
     except ApiProblem as problem:
         if problem.status != 422:
             raise

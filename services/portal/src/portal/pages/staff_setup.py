@@ -25,7 +25,7 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 # -- permit types ---------------------------------------------------------------
 @router.get("/permit-types")
 async def staff_permit_types(page: StaffPage) -> Response:
-    types = await page.member().permit_types()
+    types = await page.staff().permit_types()
     return page.render("staff_permit_types.html", title="Permit types", types=types)
 
 
@@ -53,7 +53,7 @@ async def _type_page(
     values: dict[str, Any] | None = None,
 ) -> Response:
     if values is None:
-        types = await page.member().permit_types()
+        types = await page.staff().permit_types()
         values = _type_values(next((t for t in types if t.code == code), None))
     rows = 1 + max([int(k.split("-")[1]) for k in values if k.startswith("fee-")] or [-1])
     return page.render(
@@ -102,7 +102,7 @@ def _type_body(form: FormData) -> tuple[dict[str, Any], dict[str, Any], list[int
 async def staff_save_permit_type(page: StaffPage, form: Form, code: str = object_id()) -> Response:
     body, values, kept = _type_body(form)
     try:
-        await page.member().put_permit_type(code.upper(), body)
+        await page.staff().put_permit_type(code.upper(), body)
     except ApiProblem as problem:
         if problem.status not in (409, 422):
             raise
@@ -174,7 +174,7 @@ async def staff_save_calendar(page: StaffPage, form: Form) -> Response:
         "block_when_fees_due": values.get("block_when_fees_due") == "yes",
     }
     try:
-        await page.member().put_inspection_settings(body)
+        await page.staff().put_inspection_settings(body)
     except ApiProblem as problem:
         if problem.status != 422:
             raise
