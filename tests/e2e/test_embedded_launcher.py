@@ -40,6 +40,9 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+CLIENT_GRANT = {"grant_type": "client_credentials"}
+
+
 def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
     suite = LaunchedSuite(tmp_path / "data", tmp_path / "run.log")
     log = suite.log
@@ -247,12 +250,8 @@ def test_make_run_starts_seeds_and_stops_cleanly(tmp_path: Path) -> None:
         assert other.status_code == 404
         # the demo's API client (issue 26): client credentials, then the feed
         client = json.loads((suite.data_dir / "api-client.json").read_text())
-        granted = httpx.post(
-            f"{gateway}/v1/auth/token",
-            data={"grant_type": "client_credentials"},
-            auth=(client["client_id"], client["client_secret"]),
-        )
-        assert granted.status_code == 200, granted.text
+        basic = (client["client_id"], client["client_secret"])
+        granted = httpx.post(f"{gateway}/v1/auth/token", data=CLIENT_GRANT, auth=basic)
         system = {"Authorization": f"Bearer {granted.json()['access_token']}"}
         fed = httpx.get(f"{base}/events", params={"limit": 5}, headers=system)
         assert fed.status_code == 200 and fed.json()["items"], fed.text
