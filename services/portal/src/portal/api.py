@@ -22,6 +22,7 @@ from portal.answers import (
     CompanyUser,
     Inspection,
     InspectionDates,
+    Jurisdiction,
     Listed,
     Me,
     Payment,
@@ -175,3 +176,16 @@ class MemberApi:
     async def cancel_inspection(self, inspection_id: str, reason: str | None) -> None:
         path = f"{self.base}/inspections/{inspection_id}/cancel"
         await self.user.call("POST", path, json={"reason": reason})
+
+
+class OperatorApi:
+    """What the hosting operator asks of the API (no jurisdiction)."""
+
+    def __init__(self, user: UserApi) -> None:
+        self.user = user
+
+    async def jurisdictions(self) -> list[Jurisdiction]:
+        return read(list[Jurisdiction], await self.user.get("/v1/jurisdictions"))
+
+    async def create_jurisdiction(self, body: Doc) -> None:
+        await self.user.call("POST", "/v1/jurisdictions", json=body)

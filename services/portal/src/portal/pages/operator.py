@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from portal.answers import Jurisdiction
+from portal.api import OperatorApi
 from portal.forms import FormModel, field
-from portal.gateway import ApiProblem, UserApi, apply_tokens, read
+from portal.gateway import ApiProblem, UserApi, apply_tokens
 from portal.public_api import PublicApi
 from portal.security import rotate_visitor
 from portal.sessions import Session, new_id
@@ -81,21 +81,23 @@ async def operator_login(request: Request, form: Form) -> Response:
     return page.render("operator_login.html", 422, title="Log in", errors=errors, values=values)
 
 
+def _api(page: Page) -> OperatorApi:
+    assert page.session is not None
+    return OperatorApi(UserApi(page.app.gateway, page.session, page.app.clock))
+
+
 async def _home(
     page: Page,
     status: int = 200,
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
-    assert page.session is not None
-    listed = await UserApi(page.app.gateway, page.session, page.app.clock).json(
-        "GET", "/v1/jurisdictions"
-    )
+    listed = await _api(page).jurisdictions()
     return page.render(
         "operator.html",
         status,
         title="Hosting operator",
-        jurisdictions=read(list[Jurisdiction], listed),
+        jurisdictions=listed,
         zones=ZONES,
         errors=errors or {},
         values=values or {"time_zone": "America/Denver"},
@@ -127,9 +129,8 @@ async def operator_create(request: Request, form: Form) -> Response:
         return page.redirect(page.path("operator_login_page"))
     posted, errors = NewJurisdiction.read(form)
     if not errors:
-        api = UserApi(page.app.gateway, page.session, page.app.clock)
         try:
-            await api.json("POST", "/v1/jurisdictions", json=posted.body())
+            await _api(page).create_jurisdiction(posted.body())
         except ApiProblem as problem:
             if problem.status not in (409, 422):
                 raise
