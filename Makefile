@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 export UV_PYTHON_DOWNLOADS ?= never
 
-.PHONY: help run test check fmt bench schemas sync uv clean vendor browser deploy-tools deploy-check
+.PHONY: help run test check fmt bench schemas messages sync uv clean vendor browser deploy-tools deploy-check
 
 # the deployments are checked with Debian's docker-compose and kubectl (its
 # kustomize), the same version everywhere, and against this Kubernetes
@@ -16,6 +16,7 @@ help:
 	@echo "make check    ruff lint + format check, mypy, import-linter, the deployments"
 	@echo "make bench    run the benchmarks, results in benchmarks/results/"
 	@echo "make schemas  regenerate contracts/schemas and contracts/asyncapi.json"
+	@echo "make messages add the portal's new text to its Spanish catalog (then translate it)"
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
@@ -80,6 +81,17 @@ bench: sync
 
 schemas: sync
 	$(UV) run --frozen python -m contracts.schemas
+
+# the portal's marked text (templates and code, services/portal/babel.cfg)
+# merged into locales/es: new text arrives untranslated, and the portal's
+# test_translations fails until it is translated
+PORTAL_LOCALES := services/portal/src/portal/locales
+messages: sync
+	@mkdir -p .permitsuite
+	cd services/portal && $(UV) run --frozen pybabel extract -F babel.cfg --no-location \
+		--sort-output --omit-header -o ../../.permitsuite/portal.pot src/portal
+	$(UV) run --frozen pybabel update -i .permitsuite/portal.pot -d $(PORTAL_LOCALES) -l es \
+		--no-fuzzy-matching --ignore-obsolete -w 100
 
 clean:
 	rm -rf .permitsuite .pytest_cache .mypy_cache .ruff_cache

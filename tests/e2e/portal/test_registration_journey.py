@@ -3,9 +3,10 @@ issue 15), in both acceptance modes of the demo installation:
 
 - ``demo`` (staff review): register → the emailed link → company, trades and
   licenses → requirements with an upload → profile → review and password →
-  Pending Validation → staff return it → the emailed link, in another
-  browser → Update Requirements on the item marked Needs Info → Resubmit →
-  accepted → log in and reach Apply. A second registration is denied.
+  Pending Validation → staff, in the staff console, mark the certificate
+  Needs Info and return it → the emailed link, in another browser → Update
+  Requirements on the item marked Needs Info → Resubmit → staff approve it
+  and accept → log in and reach Apply. A second registration is denied.
 - ``demo-auto`` (automatic acceptance): the same wizard without requirements,
   done with the keyboard only, accepted at once.
 
@@ -24,6 +25,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import accessible, fits, key_in, key_press, log_in, mailed_link, shot
+from .staff_steps import review_registration, staff_browser
 
 pytestmark = pytest.mark.e2e
 
@@ -38,24 +40,13 @@ def _pdf(name: str) -> dict[str, Any]:
 
 
 def _staff(suite: Any, rid: str, action: str, **body: Any) -> dict[str, Any]:
-    """The demo staff admin reviews a registration through the API (the staff
-    console is not part of the portal)."""
+    """The demo staff admin decides through the API (where the staff console
+    is not what the test is about)."""
     base = f"{suite.gateway}/v1/jurisdictions/demo/registrations/{rid}"
     staff = suite.login("admin@demo.example.org")
     version = httpx.get(base, headers=staff, timeout=30).json()["version"]
-    if action == "needs_info":
-        target, payload = (
-            f"{base}/requirements/{body['requirement']}/review",
-            {
-                "decision": "needs_info",
-                "comment": body["comment"],
-            },
-        )
-    else:
-        target, payload = f"{base}/decision", {"decision": action, "version": version, **body}
-    done = httpx.request(
-        "PUT" if action == "needs_info" else "POST", target, headers=staff, json=payload, timeout=30
-    )
+    payload = {"decision": action, "version": version, **body}
+    done = httpx.post(f"{base}/decision", headers=staff, json=payload, timeout=30)
     assert done.status_code == 200, done.text
     return dict(done.json())
 
@@ -192,10 +183,17 @@ def test_staff_review_pending_returned_resubmitted_accepted(
     expect(page.locator("main")).to_contain_text("Your registration was submitted.")
     accessible(page)
 
-    # staff mark the certificate Needs Info and return it (R-REG-4)
-    rid = _registration_id(suite, "Sparky Electric")
-    _staff(suite, rid, "needs_info", requirement="insurance", comment="The certificate is unsigned")
-    _staff(suite, rid, "return", reason="See the note on the certificate")
+    # staff, in the staff console, mark the certificate Needs Info and return
+    # it (R-REG-4)
+    with staff_browser(browser, suite) as staff:
+        review_registration(
+            staff,
+            "Sparky Electric",
+            {"insurance": ("Needs Info", "The certificate is unsigned")},
+            "Return for more information",
+            "See the note on the certificate",
+        )
+        expect(staff.locator("main")).to_contain_text("Returned for more information")
 
     # the emailed link, opened in another browser: only Needs Info items change
     resume = mailed_link(suite, SAM, "More information is needed")
@@ -235,7 +233,11 @@ def test_staff_review_pending_returned_resubmitted_accepted(
         expect(page.locator("h1")).to_have_text("Register")
         expect(page.locator("main")).to_contain_text("no registration in progress in this browser")
 
-        _staff(suite, rid, "accept")
+        with staff_browser(browser, suite) as staff:  # the signed one approved, then accepted
+            review_registration(
+                staff, "Sparky Electric", {"insurance": ("Approved", "Signed")}, "Accept"
+            )
+            expect(staff.locator("main")).to_contain_text("Sparky Electric: Accepted.")
         elsewhere.reload()
         expect(elsewhere.locator("h1")).to_have_text("Registration Accepted")
         accessible(elsewhere)

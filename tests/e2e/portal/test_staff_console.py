@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from ..permit_steps import schedule_first_date
 from .conftest import RESIDENT, accessible, log_in, permit_with_fees, shot, staff_permit
+from .staff_steps import pick
 
 INSPECTOR = "inspector@demo.example.org"
 KIND = "MECHANICAL ROUGH"
@@ -45,13 +46,6 @@ def _issued_mechanical(suite: Any) -> dict[str, Any]:
         assert moved.status_code == 200, moved.text
         permit = moved.json()
     return dict(permit)
-
-
-def pick(scope: Any, text: str | re.Pattern[str]) -> None:
-    """Choose a USWDS radio or checkbox as a person does: by its label (the
-    input itself is drawn by the label and kept off-screen)."""
-    wanted = re.compile(f"^{re.escape(text)}$") if isinstance(text, str) else text
-    scope.locator("label", has_text=wanted).click()
 
 
 def _record(page: Page, article: Any, result: str, corrections: str = "") -> None:

@@ -21,6 +21,7 @@ from chassis.logging import configure_logging
 from chassis.tracing import trace_app
 from portal.errors import ERROR_PAGES
 from portal.gateway import Gateway
+from portal.i18n import LanguageMiddleware
 from portal.pages import ROUTERS
 from portal.security import content_security_policy, csrf_guard, security_middleware
 from portal.sessions import DraftStore, FlashStore, SessionStore
@@ -90,6 +91,7 @@ def create_app(settings: PortalSettings, clock: Clock | None = None) -> FastAPI:
     app.middleware("http")(_clear_shown_flashes)
     csp = content_security_policy(settings.payment_origins)
     app.middleware("http")(security_middleware(csp, settings.secure_cookies))
+    app.add_middleware(LanguageMiddleware)  # each page in the visitor's language
     app.add_middleware(ObservabilityMiddleware, service="portal")
     trace_app(app, "portal")  # off unless a collector is configured
     return app

@@ -17,7 +17,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from chassis.context import current_correlation_id
+from portal import i18n
 from portal.gateway import ApiProblem, Unavailable
+from portal.i18n import N_, _
 from portal.pages.registration.draft import NoDraft
 from portal.security import CsrfRejected
 from portal.sessions import csrf_token
@@ -62,19 +64,20 @@ async def error_page(
     request: Request, status: int, title: str, message: str, *, fetch: bool = True
 ) -> HTMLResponse:
     jurisdiction, session = await _frame(request, fetch=fetch)
-    return TEMPLATES.TemplateResponse(
-        request,
-        "error.html",
-        {
-            "j": jurisdiction,
-            "me": session,
-            "csrf_token": _csrf(request) if session is not None else "",
-            "title": title,
-            "message": message,
-            "correlation_id": current_correlation_id(),
-        },
-        status_code=status,
-    )
+    with i18n.in_language_of(request):  # also where the language middleware did not run
+        return TEMPLATES.TemplateResponse(
+            request,
+            "error.html",
+            {
+                "j": jurisdiction,
+                "me": session,
+                "csrf_token": _csrf(request) if session is not None else "",
+                "title": i18n.translate(title),
+                "message": i18n.translate(message),
+                "correlation_id": current_correlation_id(),
+            },
+            status_code=status,
+        )
 
 
 async def login_required(request: Request, exc: LoginRequired) -> Response:
@@ -87,9 +90,11 @@ async def no_draft(request: Request, exc: NoDraft) -> Response:
     await request.app.state.flashes.add(
         request.state.visitor,
         {
-            "text": "There is no registration in progress in this browser. An emailed link "
-            "works once: enter your email again to get a new one. Once you have submitted, "
-            "the emails we send tell you what happens next."
+            "text": N_(
+                "There is no registration in progress in this browser. An emailed link "
+                "works once: enter your email again to get a new one. Once you have submitted, "
+                "the emails we send tell you what happens next."
+            )
         },
     )
     return RedirectResponse(register, status_code=303)
@@ -99,8 +104,11 @@ async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
     return await error_page(
         request,
         403,
-        "This form has expired",
-        "For your security the form could not be accepted. Go back, reload the page and try again.",
+        N_("This form has expired"),
+        N_(
+            "For your security the form could not be accepted. "
+            "Go back, reload the page and try again."
+        ),
     )
 
 
@@ -110,9 +118,11 @@ async def unavailable(request: Request, exc: Unavailable) -> Response:
         page = await error_page(
             request,
             503,
-            "We are busy right now",
-            f"Too many people are using the service at this moment. Nothing was changed; "
-            f"please try again in {exc.retry_after} seconds.",
+            N_("We are busy right now"),
+            _(
+                "Too many people are using the service at this moment. Nothing was changed; "
+                "please try again in {seconds} seconds."
+            ).format(seconds=exc.retry_after),
             fetch=False,
         )
         page.headers["Retry-After"] = str(exc.retry_after)
@@ -120,9 +130,11 @@ async def unavailable(request: Request, exc: Unavailable) -> Response:
     return await error_page(
         request,
         503,
-        "Something went wrong on our side",
-        "The service did not answer in time. Nothing you entered is lost that was "
-        "confirmed; please try again in a moment.",
+        N_("Something went wrong on our side"),
+        N_(
+            "The service did not answer in time. Nothing you entered is lost that was "
+            "confirmed; please try again in a moment."
+        ),
         fetch=False,
     )
 
@@ -135,7 +147,7 @@ async def api_problem(request: Request, exc: ApiProblem) -> Response:
         return RedirectResponse(path_for(request, "login_page", jurisdiction), status_code=303)
     if exc.status in (401, 403, 404):
         return await error_page(
-            request, 404, "Page not found", "There is nothing here, or it is not yours."
+            request, 404, N_("Page not found"), N_("There is nothing here, or it is not yours.")
         )
     return await error_page(request, exc.status, exc.title, exc.detail)
 
@@ -143,9 +155,9 @@ async def api_problem(request: Request, exc: ApiProblem) -> Response:
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if exc.status_code == 404:
         return await error_page(
-            request, 404, "Page not found", "There is nothing here, or it is not yours."
+            request, 404, N_("Page not found"), N_("There is nothing here, or it is not yours.")
         )
-    return await error_page(request, exc.status_code, "Request refused", str(exc.detail))
+    return await error_page(request, exc.status_code, N_("Request refused"), str(exc.detail))
 
 
 async def bad_address(request: Request, exc: RequestValidationError) -> Response:
@@ -154,15 +166,17 @@ async def bad_address(request: Request, exc: RequestValidationError) -> Response
     places = [error.get("loc") or () for error in exc.errors()]
     if any(place and place[0] == "path" for place in places):
         return await error_page(
-            request, 404, "Page not found", "There is nothing here, or it is not yours."
+            request, 404, N_("Page not found"), N_("There is nothing here, or it is not yours.")
         )
     names = sorted({str(place[-1]) for place in places if place})
     return await error_page(
         request,
         400,
-        "This address is incomplete",
-        f"The address of this page is missing something or has a mistake in it "
-        f"({', '.join(names)}). Follow the link again from the page you came from.",
+        N_("This address is incomplete"),
+        _(
+            "The address of this page is missing something or has a mistake in it "
+            "({names}). Follow the link again from the page you came from."
+        ).format(names=", ".join(names)),
     )
 
 
@@ -171,8 +185,8 @@ async def crashed(request: Request, exc: Exception) -> Response:
     return await error_page(
         request,
         500,
-        "Something went wrong on our side",
-        "We could not show this page. Please try again in a moment.",
+        N_("Something went wrong on our side"),
+        N_("We could not show this page. Please try again in a moment."),
     )
 
 

@@ -15,10 +15,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_date, format_time
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from chassis.money import Money
+from portal import i18n
 
 
 def money(value: Any, currency: str | None = None) -> str:
@@ -39,8 +41,9 @@ def money_filter(context: Context, value: Any, currency: str | None = None) -> s
 
 
 def label(value: Any) -> str:
-    """``READY_TO_ISSUE`` → ``READY TO ISSUE``."""
-    return str(value or "").replace("_", " ")
+    """``READY_TO_ISSUE`` → ``READY TO ISSUE`` (``LISTO PARA EMITIR`` in
+    Spanish: the words of :mod:`portal.vocabulary`)."""
+    return i18n.gettext(str(value or "").replace("_", " "))
 
 
 def _zone(time_zone: str | None) -> ZoneInfo | None:
@@ -72,21 +75,28 @@ def local(value: Any, time_zone: str | None) -> date | datetime | None:
     return instant.astimezone(_zone(time_zone) or UTC)
 
 
+DAY_PATTERNS = {"en": "EEE M/d/y", "es": "EEE d/M/y"}
+"""A day as each language writes it: ``Sat 12/5/2026``, ``sáb 5/12/2026``."""
+
+
 def day_text(value: Any, time_zone: str | None) -> str:
-    """``Sat 12/5/2026``: the day, in the jurisdiction's zone."""
+    """``Sat 12/5/2026``: the day, in the jurisdiction's zone (in Spanish
+    ``sáb 5/12/2026``: the day first)."""
     when = local(value, time_zone)
     if when is None:
         return str(value or "")
-    return f"{when:%a} {when.month}/{when.day}/{when.year}"
+    language = i18n.language()
+    return format_date(when, DAY_PATTERNS[language], locale=i18n.FORMATS[language])
 
 
 def moment_text(value: Any, time_zone: str | None) -> str:
-    """``Sat 12/5/2026 8:50 PM MST``: the day and the local time with its zone."""
+    """``Sat 12/5/2026 8:50 PM MST``: the day and the local time with its zone
+    (``sáb 5/12/2026 8:50 p.m. MST``)."""
     when = local(value, time_zone)
     if not isinstance(when, datetime):
         return day_text(value, time_zone)
-    hour = when.hour % 12 or 12
-    return f"{day_text(when, time_zone)} {hour}:{when.minute:02} {when:%p} {when:%Z}"
+    clock = format_time(when, "h:mm a", locale=i18n.format_locale())
+    return f"{day_text(when, time_zone)} {clock} {when:%Z}"
 
 
 def _time_zone(context: Context) -> str | None:

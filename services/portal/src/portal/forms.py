@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from portal.gateway import ApiProblem
+from portal.i18n import N_
 
 Doc = dict[str, Any]
 
@@ -77,7 +78,8 @@ class FormModel(BaseModel):
         except ValidationError as exc:
             for error in exc.errors():
                 name = str(error["loc"][0]) if error["loc"] else "_form"
-                errors.setdefault(name, error["msg"])
+                said = error.get("ctx", {}).get("error") if error["type"] == "value_error" else None
+                errors.setdefault(name, str(said) if said else error["msg"])  # a validator's own
             model = cast(Self, cls.model_construct(**raw))
         for name in cls.model_fields:
             message = cls._extra(name, "required")
@@ -136,12 +138,12 @@ class NewPassword(FormModel):
     password_again: str = field(secret=True)
 
     def password_errors(
-        self, *, existing_account: bool = False, missing: str = "Enter a password"
+        self, *, existing_account: bool = False, missing: str = N_("Enter a password")
     ) -> dict[str, str]:
         if not self.password:
             return {"password": missing}
         if not existing_account and self.password != self.password_again:
-            return {"password_again": "The two passwords are not the same"}
+            return {"password_again": N_("The two passwords are not the same")}
         return {}
 
 

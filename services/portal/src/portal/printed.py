@@ -13,6 +13,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from portal.i18n import _, translate
+
 STATIC = Path(__file__).parent / "static"
 FONTS = STATIC / "uswds" / "fonts" / "source-sans-pro"
 FALLBACK = STATIC / "dejavu" / "ttf"
@@ -69,24 +71,30 @@ def _facts(pdf: FPDF, rows: list[tuple[str, str]], size: int, label_width: float
 
 
 def receipt_pdf(facts: ReceiptFacts) -> bytes:
-    pdf = _paper(f"Receipt {facts.number}", facts.jurisdiction)
+    pdf = _paper(_("Receipt {receipt}").format(receipt=facts.number), facts.jurisdiction)
     width = pdf.w - 2 * pdf.l_margin
     pdf.set_font("Sans", "B", 16)
     pdf.cell(width, 9, facts.jurisdiction, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Sans", "B", 22)
-    pdf.cell(width, 12, f"Receipt {facts.number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        width,
+        12,
+        _("Receipt {receipt}").format(receipt=facts.number),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(2)
     rows = [
-        ("Received", facts.received),
-        ("Paid by", facts.payer),
-        ("Payment method", facts.method),
-        ("Transaction reference", facts.reference or "—"),
+        (_("Received"), facts.received),
+        (_("Paid by"), facts.payer),
+        (_("Payment method"), facts.method),
+        (_("Transaction reference"), facts.reference or "—"),
     ]
     _facts(pdf, rows, 12, 50)
     pdf.ln(4)
     with pdf.table(col_widths=(30, 50, 20), text_align=("LEFT", "LEFT", "RIGHT")) as table:
         header = table.row()
-        for title in ("Permit", "Fee", "Amount"):
+        for title in (_("Permit"), _("Fee"), _("Amount")):
             header.cell(title)
         for permit, fee, amount in facts.lines:
             row = table.row()
@@ -95,30 +103,30 @@ def receipt_pdf(facts: ReceiptFacts) -> bytes:
     pdf.ln(3)
     for label, amount in facts.totals:
         pdf.set_font("Sans", "B", 12)
-        pdf.cell(width - 40, 7, label, align="R")
+        pdf.cell(width - 40, 7, translate(label), align="R")
         pdf.set_font("Sans", "", 12)
         pdf.cell(40, 7, amount, align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
 def card_pdf(facts: CardFacts) -> bytes:
-    pdf = _paper(f"Permit {facts.number}", facts.jurisdiction, "landscape")
+    pdf = _paper(_("Permit {number}").format(number=facts.number), facts.jurisdiction, "landscape")
     width = pdf.w - 2 * pdf.l_margin
     pdf.set_font("Sans", "B", 18)
     pdf.cell(width, 10, facts.jurisdiction, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Sans", "B", 34)
-    pdf.cell(width, 18, "BUILDING PERMIT", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 18, _("BUILDING PERMIT"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Sans", "B", 28)
     pdf.cell(width, 14, facts.number, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     rows = [
-        ("Type", facts.type_name),
-        ("Site address", facts.address),
-        ("Permit holder", facts.holder),
-        ("Contractor", ", ".join(facts.contractors) or "—"),
-        ("Issued", facts.issued),
-        ("Expires", facts.expires),
-        ("Work", facts.description or "—"),
+        (_("Type"), facts.type_name),
+        (_("Site address"), facts.address),
+        (_("Permit holder"), facts.holder),
+        (_("Contractor"), ", ".join(facts.contractors) or "—"),
+        (_("Issued"), facts.issued),
+        (_("Expires"), facts.expires),
+        (_("Work"), facts.description or "—"),
     ]
     _facts(pdf, rows, 14, 55)
     pdf.ln(6)
@@ -126,8 +134,10 @@ def card_pdf(facts: CardFacts) -> bytes:
     pdf.multi_cell(
         width,
         6,
-        "Post this card where it can be seen from the street until the final inspection. "
-        f"Verify this permit: {facts.verify_url}",
+        _(
+            "Post this card where it can be seen from the street until the final inspection. "
+            "Verify this permit: {url}"
+        ).format(url=facts.verify_url),
         align="C",
         new_x="LMARGIN",
         new_y="NEXT",

@@ -14,22 +14,34 @@ import httpx
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
+from jinja2 import Environment, FileSystemLoader, pass_context
 from starlette.datastructures import FormData
 from starlette.routing import NoMatchFound
 
 from chassis.context import current_correlation_id
+from portal import i18n
 from portal.answers import Jurisdiction, LinkView
 from portal.api import MemberApi
 from portal.formats import FILTERS
 from portal.gateway import ApiProblem, Gateway, UserApi
+from portal.i18n import N_
 from portal.public_api import EmailedLinks, PublicApi
 from portal.security import checked_form, content_security_policy, origin_of
 from portal.sessions import Session, SessionStore, csrf_token
 from portal.staff_api import StaffApi
 from portal.staff_roles import may_open
 
-TEMPLATES = Jinja2Templates(directory=str(FilePath(__file__).parent / "templates"))
+TEMPLATES = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(FilePath(__file__).parent / "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+)
+TEMPLATES.env.policies["ext.i18n.trimmed"] = True  # a message's whitespace is the HTML's
+TEMPLATES.env.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True
+)
 PROFILE_SECONDS = 60.0
 
 
@@ -59,6 +71,9 @@ def path_for(request: Request, name: str, jurisdiction_id: str | None = None, **
 TEMPLATES.env.filters.update(FILTERS)
 TEMPLATES.env.globals["url"] = url
 TEMPLATES.env.globals["may_open"] = may_open
+TEMPLATES.env.globals["languages"] = i18n.LANGUAGES
+TEMPLATES.env.globals["lang"] = i18n.language
+TEMPLATES.env.filters["t"] = i18n.translate
 
 
 Form = Annotated[FormData, Depends(checked_form)]
@@ -83,6 +98,30 @@ def download(answer: httpx.Response) -> Response:
     return Response(
         answer.content, headers={k: answer.headers[k] for k in keep if k in answer.headers}
     )
+
+
+def _in_language(context: dict[str, Any]) -> None:
+    """The messages a page was given as values — refusals next to their
+    fields, its title, a notice — in the visitor's language."""
+    for key in ("errors", "row_errors"):  # row_errors: a list's, row by row
+        if isinstance(context.get(key), dict):
+            context[key] = _messages_in_language(context[key])
+    for key in ("title", "notice", "error"):
+        if key in context:
+            context[key] = i18n.translate(context[key])
+
+
+def _messages_in_language(messages: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: _messages_in_language(v) if isinstance(v, dict) else i18n.translate(v)
+        for k, v in messages.items()
+    }
+
+
+def _flash_in_language(flash: Any) -> Any:
+    if isinstance(flash, dict):
+        return {k: i18n.translate(v) for k, v in flash.items()}
+    return flash
 
 
 class Profiles:
@@ -148,6 +187,7 @@ class Page:
         secret = self.app.settings.session_secret.get_secret_value()
         if self.flashes:  # shown now: cleared once the page is sent
             self.request.state.flashes_shown = self.request.state.visitor
+        _in_language(context)
         response = TEMPLATES.TemplateResponse(
             self.request,
             template,
@@ -158,7 +198,7 @@ class Page:
                 "correlation_id": current_correlation_id(),
                 "errors": {},
                 "values": {},
-                "flashes": self.flashes,
+                "flashes": [_flash_in_language(f) for f in self.flashes],
                 **context,
             },
             status_code=status_code,
@@ -235,7 +275,9 @@ async def emailed_link_page(request: Request, kind: str, token: str) -> tuple[Pa
         view = await EmailedLinks(request.app.state.gateway).view(kind, token)
     except ApiProblem as problem:
         if problem.status in (404, 410, 422):
-            raise ApiProblem(404, "Not found", "This link is unknown, used or expired") from None
+            raise ApiProblem(
+                404, N_("Not found"), N_("This link is unknown, used or expired")
+            ) from None
         raise
     return await public_page(request, view.jurisdiction_id), view
 

@@ -11,6 +11,7 @@ from portal.pages import (
     home,
     inspections,
     jurisdiction,
+    language,
     operator,
     payments,
     permits,
@@ -29,6 +30,7 @@ from portal.pages import (
 
 ROUTERS = [
     home.router,
+    language.router,
     jurisdiction.router,
     auth.router,
     dashboard.router,

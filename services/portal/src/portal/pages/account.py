@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from portal.answers import Company, CompanyUser
 from portal.forms import FormModel, NewPassword, field
 from portal.gateway import ApiProblem, apply_tokens
+from portal.i18n import N_
 from portal.public_api import EmailedLinks
 from portal.web import Form, Page, PublicPage, UserPage, emailed_link_page, link_token, object_id
 
@@ -21,7 +22,7 @@ router = APIRouter()
 
 @router.get("/j/{jurisdiction_id}/forgot")
 async def forgot_page(page: PublicPage) -> Response:
-    return page.render("forgot.html", title="Forgot password")
+    return page.render("forgot.html", title=N_("Forgot password"))
 
 
 @router.post("/j/{jurisdiction_id}/forgot")
@@ -29,9 +30,9 @@ async def forgot(page: PublicPage, form: Form) -> Response:
     posted, _ = ForgotForm.read(form)
     values = posted.values()
     if bool(posted.email) == bool(posted.license_number):
-        errors = {"email": "Enter your email, or your contractor license number (not both)"}
+        errors = {"email": N_("Enter your email, or your contractor license number (not both)")}
         return page.render(
-            "forgot.html", 422, title="Forgot password", errors=errors, values=values
+            "forgot.html", 422, title=N_("Forgot password"), errors=errors, values=values
         )
     try:
         await page.public().request_password_reset(posted.body(empty="drop"))
@@ -39,27 +40,27 @@ async def forgot(page: PublicPage, form: Form) -> Response:
         if problem.status not in (422, 429):
             raise
         errors = {
-            next(iter(problem.errors), "email"): "Too many requests: wait a minute"
+            next(iter(problem.errors), "email"): N_("Too many requests: wait a minute")
             if problem.status == 429
-            else "Enter an email address like name@example.org"
+            else N_("Enter an email address like name@example.org")
         }
         return page.render(
-            "forgot.html", 422, title="Forgot password", errors=errors, values=values
+            "forgot.html", 422, title=N_("Forgot password"), errors=errors, values=values
         )
-    return page.render("forgot_sent.html", title="Check your email")
+    return page.render("forgot_sent.html", title=N_("Check your email"))
 
 
 @router.get("/password-resets/{token}")
 async def reset_page(request: Request, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, "password-resets", token)
-    return page.render("reset.html", title="Choose a new password", view=view, token=token)
+    return page.render("reset.html", title=N_("Choose a new password"), view=view, token=token)
 
 
 @router.post("/password-resets/{token}")
 async def reset(request: Request, form: Form, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, "password-resets", token)
     posted, _ = ResetForm.read(form)
-    errors = posted.password_errors(missing="Enter a new password")
+    errors = posted.password_errors(missing=N_("Enter a new password"))
     if not errors:
         body = posted.body("password")
         if view.security_question:
@@ -71,10 +72,10 @@ async def reset(request: Request, form: Form, token: str = link_token()) -> Resp
                 raise
             errors = ResetForm.problems(problem, default="security_answer")
         else:
-            await page.flash("Your password is changed. Log in with the new one.")
+            await page.flash(N_("Your password is changed. Log in with the new one."))
             return page.redirect(page.path("login_page"))
     return page.render(
-        "reset.html", 422, title="Choose a new password", view=view, token=token, errors=errors
+        "reset.html", 422, title=N_("Choose a new password"), view=view, token=token, errors=errors
     )
 
 
@@ -105,7 +106,7 @@ async def _profile(page: Page, status: int = 200, **context: Any) -> Response:
     return page.render(
         "profile.html",
         status,
-        title="View/Edit Profile",
+        title=N_("View/Edit Profile"),
         account=me,
         companies=companies,
         **context,
@@ -132,11 +133,11 @@ class InviteForm(FormModel):
     """A company admin's invitation of an authorized online user (seed 000)."""
 
     invite_email: str = field("email")
-    invite_name: str = field("display_name", required="Enter the person's name")
+    invite_name: str = field("display_name", required=N_("Enter the person's name"))
 
 
 class ProfileForm(FormModel):
-    display_name: str = field("display_name", required="Enter your name")
+    display_name: str = field("display_name", required=N_("Enter your name"))
     phone: str = field("phone")
 
 
@@ -172,7 +173,7 @@ async def invite_user(page: UserPage, form: Form, company_id: str = object_id())
         await page.member().add_company_user(company_id, posted.body() | {"delivery": "invitation"})
     except ApiProblem as problem:
         return await _refused(page, InviteForm, problem, "invite_email")
-    await page.flash("The invitation is on its way.")
+    await page.flash(N_("The invitation is on its way."))
     return page.redirect(page.path("profile"))
 
 
@@ -181,7 +182,7 @@ async def remove_user(
     page: UserPage, form: Form, company_id: str = object_id(), account_id: str = object_id()
 ) -> Response:
     await page.member().remove_company_user(company_id, account_id)
-    await page.flash("The user is removed; their sessions have ended.")
+    await page.flash(N_("The user is removed; their sessions have ended."))
     return page.redirect(page.path("profile"))
 
 
@@ -197,7 +198,7 @@ async def save_profile(page: UserPage, form: Form) -> Response:
     assert page.session is not None
     page.session.display_name = me.display_name or page.session.display_name
     await page.store.save(page.request.state.visitor, page.session)
-    await page.flash("Your profile is saved.")
+    await page.flash(N_("Your profile is saved."))
     return page.redirect(page.path("profile"))
 
 
@@ -205,7 +206,7 @@ async def save_profile(page: UserPage, form: Form) -> Response:
 async def change_password(page: UserPage, form: Form) -> Response:
     posted, _ = PasswordForm.read(form)
     if posted.new_password != posted.new_password_again:
-        errors = {"new_password_again": "The passwords are not the same"}
+        errors = {"new_password_again": N_("The passwords are not the same")}
         return await _profile(page, 422, errors=errors)
     try:
         granted = await page.member().change_password(posted.current_password, posted.new_password)
@@ -214,7 +215,7 @@ async def change_password(page: UserPage, form: Form) -> Response:
     assert page.session is not None
     apply_tokens(page.session, granted, page.app.clock)
     await page.store.save(page.request.state.visitor, page.session)
-    await page.flash("Your password is changed; other sessions have ended.")
+    await page.flash(N_("Your password is changed; other sessions have ended."))
     return page.redirect(page.path("profile"))
 
 
@@ -222,11 +223,11 @@ async def change_password(page: UserPage, form: Form) -> Response:
 async def change_question(page: UserPage, form: Form) -> Response:
     posted, _ = QuestionForm.read(form)
     if posted.answer != posted.answer_again:
-        errors = {"answer_again": "The secret answers are not the same"}
+        errors = {"answer_again": N_("The secret answers are not the same")}
         return await _profile(page, 422, errors=errors)
     try:
         await page.member().change_security_question(posted.body())
     except ApiProblem as problem:
         return await _refused(page, QuestionForm, problem, "current_answer")
-    await page.flash("Your security question is changed.")
+    await page.flash(N_("Your security question is changed."))
     return page.redirect(page.path("profile"))

@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from portal.answers import Permit, PermitType
 from portal.forms import FormModel, field, upload
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.pages.permits import send_document
 from portal.web import Form, Page, UserPage
 
@@ -24,8 +25,8 @@ class ApplyForm(FormModel):
     """The application form: each field named as the page posts it, and
     where the API holds it."""
 
-    type_code: str = field("type_code", required="Choose the permit type")
-    street: str = field("site.street", required="Enter the address")
+    type_code: str = field("type_code", required=N_("Choose the permit type"))
+    street: str = field("site.street", required=N_("Enter the address"))
     city: str = field("site.city")
     state: str = field("site.state")
     zip: str = field("site.zip")
@@ -45,7 +46,7 @@ async def _types(page: Page) -> list[PermitType]:
 @router.get("/permits/new")
 async def apply_page(page: UserPage) -> Response:
     return page.render(
-        "apply.html", title="Apply / New Permit", types=await _types(page), attempt=uuid4().hex
+        "apply.html", title=N_("Apply / New Permit"), types=await _types(page), attempt=uuid4().hex
     )
 
 
@@ -78,7 +79,7 @@ async def apply(page: UserPage, form: Form) -> Response:
     return page.render(
         "apply.html",
         422,
-        title="Apply / New Permit",
+        title=N_("Apply / New Permit"),
         types=await _types(page),
         errors=errors,
         values=posted.values(),
@@ -87,11 +88,11 @@ async def apply(page: UserPage, form: Form) -> Response:
 
 
 async def _attach(page: Page, permit: Permit, document: UploadFile | None) -> Response:
-    text = f"Your permit number is {permit.number}."
+    text = gettext("Your permit number is {number}.").format(number=permit.number)
     if document is not None and not await send_document(page, permit.id, document):
         text += (
             " The document was not accepted (only PDF, PNG or JPEG up to the size limit);"
             " attach it again under Attachments."
         )
-    await page.flash(text, heading="Application submitted")
+    await page.flash(text, heading=N_("Application submitted"))
     return page.redirect(page.path("permit", permit_id=permit.id))

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from portal.api import MemberApi
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem, UserApi, apply_tokens
+from portal.i18n import N_
 from portal.security import rotate_visitor, safe_next
 from portal.sessions import Session, new_id
 from portal.web import Form, LoginRequired, Page, PublicPage, company_names
@@ -21,8 +22,8 @@ router = APIRouter(prefix="/j/{jurisdiction_id}")
 class LoginForm(FormModel):
     """Log in as a contractor or the public (seed 003)."""
 
-    email: str = field("username", required="Enter your email")
-    password: str = field("password", required="Enter your password", secret=True)
+    email: str = field("username", required=N_("Enter your email"))
+    password: str = field("password", required=N_("Enter your password"), secret=True)
     login_as: str = field()
     next: str = field()
 
@@ -32,7 +33,10 @@ async def login_page(page: PublicPage, next: str | None = Query(default=None)) -
     if page.session is not None and not page.session.setup_required:
         return page.redirect(safe_next(next, page.path("dashboard")))
     return page.render(
-        "login.html", title="Log in", next=safe_next(next, ""), values={"login_as": "contractor"}
+        "login.html",
+        title=N_("Log in"),
+        next=safe_next(next, ""),
+        values={"login_as": "contractor"},
     )
 
 
@@ -41,19 +45,19 @@ async def login(page: PublicPage, form: Form) -> Response:
     posted, errors = LoginForm.read(form)
     values = posted.values()
     if errors:
-        return page.render("login.html", 422, title="Log in", errors=errors, values=values)
+        return page.render("login.html", 422, title=N_("Log in"), errors=errors, values=values)
     try:
         granted = await page.public().log_in(posted.email, posted.password)
     except ApiProblem as problem:
         message = (
-            "Too many attempts: wait a few minutes and try again"
+            N_("Too many attempts: wait a few minutes and try again")
             if problem.status == 429
-            else "The email or password is not right"
+            else N_("The email or password is not right")
         )
         return page.render(
             "login.html",
             problem.status if problem.status == 429 else 422,
-            title="Log in",
+            title=N_("Log in"),
             errors={"password": message},
             values=values,
         )
@@ -91,7 +95,7 @@ async def who(page: Page, session: Session) -> None:
 async def setup_page(page: PublicPage) -> Response:
     if page.session is None or not page.session.setup_required:
         raise LoginRequired(page.jid, page.path("dashboard"))
-    return page.render("setup.html", title="Set up your login")
+    return page.render("setup.html", title=N_("Set up your login"))
 
 
 @router.post("/setup")
@@ -112,19 +116,21 @@ async def setup(page: PublicPage, form: Form) -> Response:
             await who(page, page.session)
             session_id = await page.store.start(page.session, replacing=page.request.state.visitor)
             rotate_visitor(page.request, session_id)
-            await page.flash("Your login is set up.")
+            await page.flash(N_("Your login is set up."))
             return page.redirect(page.path("dashboard"))
     values = {"security_question": posted.security_question}
-    return page.render("setup.html", 422, title="Set up your login", errors=errors, values=values)
+    return page.render(
+        "setup.html", 422, title=N_("Set up your login"), errors=errors, values=values
+    )
 
 
 class SetupForm(FormModel):
     """The first login after a PIN (R-ID-2): a password and a security question."""
 
     security_question: str = field("security_question")
-    security_answer: str = field("security_answer", required="Enter the secret answer")
+    security_answer: str = field("security_answer", required=N_("Enter the secret answer"))
     security_answer_again: str = field()
-    password: str = field("new_password", required="Enter a new password", secret=True)
+    password: str = field("new_password", required=N_("Enter a new password"), secret=True)
     password_again: str = field(secret=True)
 
     def mismatches(self, errors: dict[str, str]) -> dict[str, str]:
@@ -132,12 +138,12 @@ class SetupForm(FormModel):
         each secret typed twice alike."""
         found: dict[str, str] = {}
         if len(self.security_question) < 3:
-            found["security_question"] = "Enter a security question of at least 3 characters"
+            found["security_question"] = N_("Enter a security question of at least 3 characters")
         found |= errors
         if self.security_answer and self.security_answer != self.security_answer_again:
-            found["security_answer_again"] = "The two secret answers are not the same"
+            found["security_answer_again"] = N_("The two secret answers are not the same")
         if self.password and self.password != self.password_again:
-            found["password_again"] = "The two passwords are not the same"
+            found["password_again"] = N_("The two passwords are not the same")
         return found
 
 
@@ -153,7 +159,7 @@ async def company_page(page: PublicPage) -> Response:
     if page.session is None:
         raise LoginRequired(page.jid, page.path("company_page"))
     return page.render(
-        "company.html", title="Choose your company", names=await _company_names(page)
+        "company.html", title=N_("Choose your company"), names=await _company_names(page)
     )
 
 
@@ -171,8 +177,8 @@ async def choose_company(page: PublicPage, form: Form) -> Response:
         return page.render(
             "company.html",
             422,
-            title="Choose your company",
-            errors={"company_id": "Choose one of your companies"},
+            title=N_("Choose your company"),
+            errors={"company_id": N_("Choose one of your companies")},
             names=await _company_names(page),
         )
     page.session.company_id = chosen
@@ -188,5 +194,5 @@ async def logout(page: PublicPage, form: Form) -> Response:
             await page.public().log_out(page.session.refresh_token)
     await page.store.end(page.request.state.visitor)
     rotate_visitor(page.request, new_id())
-    await page.flash("You are logged out.")
+    await page.flash(N_("You are logged out."))
     return page.redirect(page.path("login_page"))

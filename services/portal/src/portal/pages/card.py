@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from portal.formats import day_text
+from portal.i18n import N_, gettext
 from portal.printed import CardFacts, card_pdf
 from portal.web import Page, UserPage, company_names, object_id
 
@@ -41,8 +42,8 @@ def _not_issued(page: Page) -> Response:
     return page.render(
         "error.html",
         409,
-        title="Not issued yet",
-        message="A permit card can be printed once the permit is issued.",
+        title=N_("Not issued yet"),
+        message=N_("A permit card can be printed once the permit is issued."),
     )
 
 
@@ -52,7 +53,10 @@ async def card(page: UserPage, permit_id: str = object_id()) -> Response:
     if facts is None:
         return _not_issued(page)
     return page.render(
-        "permit_card.html", title=f"Permit card {facts.number}", card=facts, permit_id=permit_id
+        "permit_card.html",
+        title=gettext("Permit card {number}").format(number=facts.number),
+        card=facts,
+        permit_id=permit_id,
     )
 
 

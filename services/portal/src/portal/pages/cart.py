@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from portal.answers import PermitRow
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem, Unavailable
+from portal.i18n import N_
 from portal.pages.payments import open_payments
 from portal.web import Form, Page, UserPage
 
@@ -36,7 +37,7 @@ async def add(page: UserPage, form: Form) -> Response:
     posted, _ = ChosenPermits.read(form)
     if not posted.permit_id:
         return await _summary(
-            page, None, error="Tick at least one permit whose fees to pay.", status=422
+            page, None, error=N_("Tick at least one permit whose fees to pay."), status=422
         )
     try:
         await page.member().add_to_cart(posted.permit_id)
@@ -79,7 +80,7 @@ async def _summary(
     return page.render(
         "cart.html",
         status,
-        title="Checkout Summary",
+        title=N_("Checkout Summary"),
         open_payments=await open_payments(page),
         due_elsewhere=[p for p in await _fees_due(page) if p.id not in in_cart],
         summary=cart.choosing(offer),
@@ -125,8 +126,10 @@ async def checkout(page: UserPage, form: Form) -> Response:
         return await _summary(
             page,
             method or None,
-            notice="Here is the total for the payment method you chose. "
-            "To pay it, click Proceed to Payment.",
+            notice=N_(
+                "Here is the total for the payment method you chose. "
+                "To pay it, click Proceed to Payment."
+            ),
         )
     attempt = posted.attempt or uuid4().hex
     try:

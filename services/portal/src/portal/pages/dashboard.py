@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from portal.i18n import N_
 from portal.web import UserPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
@@ -28,4 +29,4 @@ async def dashboard(
         inspections_offset=inspections_offset,
         expired_offset=expired_offset,
     )
-    return page.render("dashboard.html", title="My Dashboard", board=board)
+    return page.render("dashboard.html", title=N_("My Dashboard"), board=board)

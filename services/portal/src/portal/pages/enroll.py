@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from portal.answers import LinkView
 from portal.forms import FormModel, NewPassword, field
 from portal.gateway import ApiProblem, apply_tokens
+from portal.i18n import N_
 from portal.pages.auth import who
 from portal.public_api import EmailedLinks
 from portal.security import rotate_visitor
@@ -22,7 +23,7 @@ router = APIRouter()
 
 @router.get("/j/{jurisdiction_id}/enroll")
 async def enroll_page(page: PublicPage) -> Response:
-    return page.render("enroll.html", title="Set up a public account")
+    return page.render("enroll.html", title=N_("Set up a public account"))
 
 
 @router.post("/j/{jurisdiction_id}/enroll")
@@ -34,24 +35,26 @@ async def enroll(page: PublicPage, form: Form) -> Response:
         if problem.status not in (422, 429):
             raise
         message = (
-            "Too many requests: wait a minute and try again"
+            N_("Too many requests: wait a minute and try again")
             if problem.status == 429
-            else "Enter an email address like name@example.org"
+            else N_("Enter an email address like name@example.org")
         )
         return page.render(
             "enroll.html",
             422,
-            title="Set up a public account",
+            title=N_("Set up a public account"),
             errors={"email": message},
             values={"email": email},
         )
-    return page.render("enroll_sent.html", title="Check your email", email=email)
+    return page.render("enroll_sent.html", title=N_("Check your email"), email=email)
 
 
 @router.get("/enrollments/{token}")
 async def confirm_page(request: Request, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, "enrollments", token)
-    return page.render("enroll_confirm.html", title="Confirm your account", view=view, token=token)
+    return page.render(
+        "enroll_confirm.html", title=N_("Confirm your account"), view=view, token=token
+    )
 
 
 @router.post("/enrollments/{token}")
@@ -61,7 +64,7 @@ async def confirm(request: Request, form: Form, token: str = link_token()) -> Re
     values = posted.values()
     errors = posted.password_errors(existing_account=view.existing_account)
     if not posted.display_name and not view.existing_account:
-        errors["display_name"] = "Enter your name"
+        errors["display_name"] = N_("Enter your name")
     if not errors:
         body = posted.body() | {"display_name": posted.display_name or view.email}
         used = await _use_link(page, view, ("enrollments", token), body)
@@ -71,7 +74,7 @@ async def confirm(request: Request, form: Form, token: str = link_token()) -> Re
     return page.render(
         "enroll_confirm.html",
         422,
-        title="Confirm your account",
+        title=N_("Confirm your account"),
         view=view,
         token=token,
         errors=errors,
@@ -82,7 +85,9 @@ async def confirm(request: Request, form: Form, token: str = link_token()) -> Re
 @router.get("/invitations/{token}")
 async def invitation_page(request: Request, token: str = link_token()) -> Response:
     page, view = await emailed_link_page(request, "invitations", token)
-    return page.render("invitation.html", title="Accept your invitation", view=view, token=token)
+    return page.render(
+        "invitation.html", title=N_("Accept your invitation"), view=view, token=token
+    )
 
 
 @router.post("/invitations/{token}")
@@ -102,7 +107,7 @@ async def accept_invitation(request: Request, form: Form, token: str = link_toke
     return page.render(
         "invitation.html",
         422,
-        title="Accept your invitation",
+        title=N_("Accept your invitation"),
         view=view,
         token=token,
         errors=errors,
@@ -154,13 +159,13 @@ async def _log_in(page: Page, email: str, password: str) -> Response:
     await who(page, session)
     session_id = await page.store.start(session, replacing=page.request.state.visitor)
     rotate_visitor(page.request, session_id)
-    await page.flash("Your login is set up.")
+    await page.flash(N_("Your login is set up."))
     return page.redirect(page.path("dashboard"))
 
 
 @router.get("/j/{jurisdiction_id}/link")
 async def link_page(page: UserPage) -> Response:
-    return page.render("link.html", title="Link to a permit")
+    return page.render("link.html", title=N_("Link to a permit"))
 
 
 @router.post("/j/{jurisdiction_id}/link")
@@ -173,29 +178,29 @@ async def link(page: UserPage, form: Form) -> Response:
             if problem.status not in (404, 409, 422, 429):
                 raise
             errors = {
-                "number": "Too many attempts: wait a few minutes"
+                "number": N_("Too many attempts: wait a few minutes")
                 if problem.status == 429
-                else "No permit matches this number and fact"
+                else N_("No permit matches this number and fact")
             }
         else:
-            await page.flash("This permit is linked to your account.")
+            await page.flash(N_("This permit is linked to your account."))
             return page.redirect(page.path("permit", permit_id=permit.id))
     return page.render(
-        "link.html", 422, title="Link to a permit", errors=errors, values=posted.values()
+        "link.html", 422, title=N_("Link to a permit"), errors=errors, values=posted.values()
     )
 
 
 class LinkForm(FormModel):
     """Link a permit to my account (R-ID-6): its number and a second fact."""
 
-    number: str = field("number", required="Enter the permit number")
+    number: str = field("number", required=N_("Enter the permit number"))
     second_fact: str = field(
-        "second_fact", required="Enter the street number, the zip code or the access code"
+        "second_fact", required=N_("Enter the street number, the zip code or the access code")
     )
 
 
 @router.post("/j/{jurisdiction_id}/permits/{permit_id}/unlink")
 async def unlink(page: UserPage, form: Form, permit_id: str = object_id()) -> Response:
     await page.member().unlink_permit(permit_id)
-    await page.flash("The permit is unlinked from your account.")
+    await page.flash(N_("The permit is unlinked from your account."))
     return page.redirect(page.path("dashboard"))

@@ -18,6 +18,7 @@ from portal.api import MemberApi
 from portal.formats import moment_text
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.web import Form, Page, UserPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
@@ -80,7 +81,7 @@ def _render_schedule(
     return page.render(
         "schedule.html",
         status,
-        title=f"Schedule inspections — {permit.number}",
+        title=gettext("Schedule inspections — {number}").format(number=permit.number),
         permit=permit,
         offers=offers,
         zone=zone,
@@ -122,7 +123,7 @@ async def schedule(page: UserPage, form: Form) -> Response:
     values = {f"{k}-{n}": v for n, row in enumerate(rows) for k, v in row.values().items()}
     requested = [n for n, row in enumerate(rows) if row.date]  # the rows sent, in order
     if not requested:
-        errors = {"date-0": "Choose a requested date for at least one inspection"}
+        errors = {"date-0": N_("Choose a requested date for at least one inspection")}
         return _render_schedule(page, found, offers, 422, errors, values)
     try:
         await api.schedule([rows[n].request(posted.permit_id, offers[n].type) for n in requested])
@@ -138,7 +139,7 @@ async def schedule(page: UserPage, form: Form) -> Response:
         }
         errors = errors or {f"date-{requested[0]}": problem.detail}
         return _render_schedule(page, found, offers, 422, errors, values)
-    await page.flash("Your inspections are scheduled.")
+    await page.flash(N_("Your inspections are scheduled."))
     return page.redirect(page.path("scheduled"))
 
 
@@ -153,7 +154,7 @@ async def scheduled(
     api = page.member()
     found = await api.my_inspections(limit=20, offset=offset)
     results = await api.my_inspections(which="results", limit=20, offset=results_offset)
-    return page.render("inspections.html", title="Inspections", found=found, results=results)
+    return page.render("inspections.html", title=N_("Inspections"), found=found, results=results)
 
 
 async def _reschedule_page(
@@ -176,7 +177,7 @@ async def _reschedule_page(
     return page.render(
         "reschedule.html",
         status,
-        title="Reschedule an inspection",
+        title=N_("Reschedule an inspection"),
         i=found,
         until=moment_text(found.cancel_until, page.time_zone),
         openings=openings,
@@ -191,7 +192,7 @@ async def reschedule_page(page: UserPage, inspection_id: str = object_id()) -> R
 
 
 class NewDay(FormModel):
-    date: str = field("date", required="Choose the new date")
+    date: str = field("date", required=N_("Choose the new date"))
 
 
 @router.post("/inspections/{inspection_id}/reschedule")
@@ -207,7 +208,7 @@ async def reschedule(page: UserPage, form: Form, inspection_id: str = object_id(
         if problem.status not in (409, 422):
             raise
         return await _reschedule_page(page, inspection_id, 422, problem.detail, posted.date)
-    await page.flash("The inspection is moved to the new day.")
+    await page.flash(N_("The inspection is moved to the new day."))
     return page.redirect(page.path("scheduled"))
 
 
@@ -216,7 +217,7 @@ async def cancel_page(page: UserPage, inspection_id: str = object_id()) -> Respo
     found = await page.member().inspection(inspection_id)
     return page.render(
         "cancel.html",
-        title="Cancel an inspection",
+        title=N_("Cancel an inspection"),
         i=found,
         until=moment_text(found.cancel_until, page.time_zone),
     )
@@ -239,10 +240,10 @@ async def cancel(page: UserPage, form: Form, inspection_id: str = object_id()) -
         return page.render(
             "cancel.html",
             422,
-            title="Cancel an inspection",
+            title=N_("Cancel an inspection"),
             i=found,
             until=moment_text(found.cancel_until, page.time_zone),
             errors={"reason": problem.detail},
         )
-    await page.flash("The inspection is cancelled.")
+    await page.flash(N_("The inspection is cancelled."))
     return page.redirect(page.path("scheduled"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from portal.i18n import N_
 from portal.web import PublicPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
@@ -17,4 +18,4 @@ router = APIRouter(prefix="/j/{jurisdiction_id}")
 @router.get("")
 @router.get("/")
 async def home(page: PublicPage) -> Response:
-    return page.render("jurisdiction.html", title="Online permits")
+    return page.render("jurisdiction.html", title=N_("Online permits"))

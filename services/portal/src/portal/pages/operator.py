@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from portal.api import OperatorApi
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem, UserApi, apply_tokens
+from portal.i18n import N_, gettext
 from portal.public_api import PublicApi
 from portal.security import rotate_visitor
 from portal.sessions import Session, new_id
@@ -41,8 +42,8 @@ async def _page(request: Request) -> Page:
 
 
 class OperatorLogin(FormModel):
-    email: str = field("username", required="Enter your email")
-    password: str = field("password", required="Enter your password", secret=True)
+    email: str = field("username", required=N_("Enter your email"))
+    password: str = field("password", required=N_("Enter your password"), secret=True)
 
 
 @router.get("/login")
@@ -50,7 +51,7 @@ async def operator_login_page(request: Request) -> Response:
     page = await _page(request)
     if page.session is not None:
         return page.redirect(page.path("operator_home"))
-    return page.render("operator_login.html", title="Hosting operator: log in")
+    return page.render("operator_login.html", title=N_("Hosting operator: log in"))
 
 
 @router.post("/login")
@@ -63,7 +64,7 @@ async def operator_login(request: Request, form: Form) -> Response:
                 posted.email, posted.password
             )
         except ApiProblem:
-            errors = {"password": "The email or password is not right"}
+            errors = {"password": N_("The email or password is not right")}
         else:
             session = Session(
                 jurisdiction_id=PLATFORM,
@@ -78,7 +79,7 @@ async def operator_login(request: Request, form: Form) -> Response:
             rotate_visitor(request, session_id)
             return page.redirect(page.path("operator_home"))
     values = posted.values()
-    return page.render("operator_login.html", 422, title="Log in", errors=errors, values=values)
+    return page.render("operator_login.html", 422, title=N_("Log in"), errors=errors, values=values)
 
 
 def _api(page: Page) -> OperatorApi:
@@ -96,7 +97,7 @@ async def _home(
     return page.render(
         "operator.html",
         status,
-        title="Hosting operator",
+        title=N_("Hosting operator"),
         jurisdictions=listed,
         zones=ZONES,
         errors=errors or {},
@@ -113,11 +114,11 @@ async def operator_home(request: Request) -> Response:
 
 
 class NewJurisdiction(FormModel):
-    id: str = field("id", required="Enter the jurisdiction's id, as in its web address")
-    name: str = field("name", required="Enter the jurisdiction's name")
-    time_zone: str = field("time_zone", required="Choose its time zone")
-    admin_email: str = field("first_admin.email", required="Enter its first admin's email")
-    admin_name: str = field("first_admin.display_name", required="Enter its first admin's name")
+    id: str = field("id", required=N_("Enter the jurisdiction's id, as in its web address"))
+    name: str = field("name", required=N_("Enter the jurisdiction's name"))
+    time_zone: str = field("time_zone", required=N_("Choose its time zone"))
+    admin_email: str = field("first_admin.email", required=N_("Enter its first admin's email"))
+    admin_name: str = field("first_admin.display_name", required=N_("Enter its first admin's name"))
 
 
 @router.post("/jurisdictions")
@@ -137,7 +138,9 @@ async def operator_create(request: Request, form: Form) -> Response:
             errors = NewJurisdiction.problems(problem, default="id")
         else:
             await page.flash(
-                f"{posted.name} is created; an invitation is on its way to {posted.admin_email}."
+                gettext("{name} is created; an invitation is on its way to {email}.").format(
+                    name=posted.name, email=posted.admin_email
+                )
             )
             return page.redirect(page.path("operator_home"))
     return await _home(page, 422, errors, posted.values())

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from portal.answers import Payment
 from portal.formats import moment_text, money
 from portal.gateway import ApiProblem
+from portal.i18n import N_
 from portal.printed import ReceiptFacts, receipt_pdf
 from portal.web import Form, Page, UserPage, object_id
 
@@ -16,10 +17,10 @@ router = APIRouter(prefix="/j/{jurisdiction_id}")
 OPEN = ("CREATED", "PENDING")  # payments' open statuses: a checkout not yet ended
 # why a payment ended without money taken (payments' failure reasons), in words
 FAILURE_REASONS = {
-    "canceled": "You cancelled the payment on the payment page.",
-    "declined": "The payment was declined.",
-    "expired": "The payment page expired before the payment was made.",
-    "provider-error": "The payment processor could not take the payment.",
+    "canceled": N_("You cancelled the payment on the payment page."),
+    "declined": N_("The payment was declined."),
+    "expired": N_("The payment page expired before the payment was made."),
+    "provider-error": N_("The payment processor could not take the payment."),
 }
 
 
@@ -35,7 +36,7 @@ async def paid_items(page: UserPage, offset: int = Query(default=0, ge=0, le=100
     found = await page.member().payments(limit=20, offset=offset)
     return page.render(
         "payments.html",
-        title="Paid Items",
+        title=N_("Paid Items"),
         payments=found,
         open_payments=await open_payments(page) if offset == 0 else [],
     )
@@ -60,12 +61,12 @@ async def receipt_as_pdf(page: UserPage, payment_id: str = object_id()) -> Respo
             for line in item.lines
         ],
         totals=[
-            ("Total Fees", money(payment.fees, currency)),
+            (N_("Total Fees"), money(payment.fees, currency)),
             (
-                payment.convenience_fee_label or "Convenience fee",
+                payment.convenience_fee_label or N_("Convenience fee"),
                 money(payment.convenience_fee, currency),
             ),
-            ("Total", money(payment.total, currency)),
+            (N_("Total"), money(payment.total, currency)),
         ],
     )
     return Response(
@@ -84,7 +85,7 @@ async def cancel_payment(page: UserPage, form: Form, payment_id: str = object_id
         if problem.status != 409:  # already ended: the cart shows how things stand
             raise
     await page.flash(
-        "The payment is cancelled. Nothing was charged, and its fees are back in your cart."
+        N_("The payment is cancelled. Nothing was charged, and its fees are back in your cart.")
     )
     return page.redirect(page.path("cart"))
 
@@ -94,7 +95,7 @@ async def receipt(page: UserPage, payment_id: str = object_id()) -> Response:
     payment = await page.member().payment(payment_id)
     return page.render(
         "receipt.html",
-        title="Receipt" if payment.status == "SETTLED" else "Payment",
+        title=N_("Receipt") if payment.status == "SETTLED" else N_("Payment"),
         payment=payment,
         currency=payment.currency,
         failure_reasons=FAILURE_REASONS,

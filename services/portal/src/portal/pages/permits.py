@@ -13,10 +13,11 @@ from starlette.datastructures import UploadFile
 from portal.answers import Inspection
 from portal.forms import upload
 from portal.gateway import ApiProblem, Unavailable
+from portal.i18n import N_, gettext
 from portal.web import Form, Page, UserPage, company_names, download, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
-REFUSED = "This file was not accepted: attach a PDF, PNG or JPEG document within the size limit"
+REFUSED = N_("This file was not accepted: attach a PDF, PNG or JPEG document within the size limit")
 
 
 @router.get("/permits/{permit_id}")
@@ -29,7 +30,7 @@ async def _permit(page: Page, permit_id: str, status_code: int = 200, **context:
     return page.render(
         "permit.html",
         status_code,
-        title=f"Permit {found.number}",
+        title=gettext("Permit {number}").format(number=found.number),
         p=found,
         companies=await company_names(page, found.company_ids),
         inspections=await _inspections(page, permit_id),
@@ -75,10 +76,12 @@ async def attach(page: UserPage, form: Form, permit_id: str = object_id()) -> Re
     """Attachments: another document for the permit (plans, a corrected copy)."""
     document = upload(form, "document")
     if document is None:
-        return await _permit(page, permit_id, 422, errors={"document": "Choose a file to attach"})
+        return await _permit(
+            page, permit_id, 422, errors={"document": N_("Choose a file to attach")}
+        )
     if not await send_document(page, permit_id, document):
         return await _permit(page, permit_id, 422, errors={"document": REFUSED})
-    await page.flash("The document is attached.")
+    await page.flash(N_("The document is attached."))
     return page.redirect(page.path("permit", permit_id=permit_id) + "#attachments")
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from portal.answers import PublicInspection
 from portal.gateway import ApiProblem, Unavailable
+from portal.i18n import N_, gettext
 from portal.web import Page, PublicPage
 
 router = APIRouter(prefix="/j/{jurisdiction_id}")
@@ -23,20 +24,27 @@ async def search(
 ) -> Response:
     values = {"number": number or "", "address": address or ""}
     if number is None and address is None:
-        return page.render("search.html", title="Search Permit", values=values, results=None)
+        return page.render("search.html", title=N_("Search Permit"), values=values, results=None)
     try:
         results = await page.public().find_permits(**{k: v for k, v in values.items() if v})
     except ApiProblem as problem:
         if problem.status == 429:
-            errors = {"number": "Too many searches: wait a minute and try again"}
+            errors = {"number": N_("Too many searches: wait a minute and try again")}
         elif problem.status == 422:
-            errors = {"number": "Enter a permit number, or at least 4 characters of the address"}
+            errors = {
+                "number": N_("Enter a permit number, or at least 4 characters of the address")
+            }
         else:
             raise
         return page.render(
-            "search.html", 422, title="Search Permit", values=values, results=None, errors=errors
+            "search.html",
+            422,
+            title=N_("Search Permit"),
+            values=values,
+            results=None,
+            errors=errors,
         )
-    return page.render("search.html", title="Search Permit", values=values, results=results)
+    return page.render("search.html", title=N_("Search Permit"), values=values, results=results)
 
 
 async def _contractors(page: Page, company_ids: list[str]) -> list[str]:
@@ -68,7 +76,7 @@ async def public_permit(
     found = await page.public().permit(number)
     return page.render(
         "public_permit.html",
-        title=f"Permit {found.number}",
+        title=gettext("Permit {number}").format(number=found.number),
         p=found,
         contractors=await _contractors(page, found.company_ids),
         inspections=await _inspections(page, found.id),

@@ -16,8 +16,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import field_validator
 
+from portal.formats import day_text
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.staff_answers import QueueSection, StaffInspection
 from portal.staff_roles import may_open
 from portal.web import Form, Page, StaffPage, object_id
@@ -44,22 +46,27 @@ def _permits(title: str, status: str) -> QueueInfo:
 
 QUEUES = {
     "registrations_pending_validation": QueueInfo(
-        "Registrations to validate",
+        N_("Registrations to validate"),
         "company_name",
         "staff_registrations",
         "",
         "staff_registration",
         "registration_id",
     ),
-    "permits_in_review": _permits("Permits in review", "IN_REVIEW"),
-    "permits_pending_approval": _permits("Permits pending approval", "PENDING_APPROVAL"),
-    "permits_awaiting_payment": _permits("Permits awaiting payment", "AWAITING_PAYMENT"),
-    "permits_ready_to_issue": _permits("Permits ready to issue", "READY_TO_ISSUE"),
+    "permits_in_review": _permits(N_("Permits in review"), "IN_REVIEW"),
+    "permits_pending_approval": _permits(N_("Permits pending approval"), "PENDING_APPROVAL"),
+    "permits_awaiting_payment": _permits(N_("Permits awaiting payment"), "AWAITING_PAYMENT"),
+    "permits_ready_to_issue": _permits(N_("Permits ready to issue"), "READY_TO_ISSUE"),
     "inspections_today": QueueInfo(
-        "Today's inspections", "record_no", "staff_day", row_anchor="inspection"
+        N_("Today's inspections"), "record_no", "staff_day", row_anchor="inspection"
     ),
     "payments_pending": QueueInfo(
-        "Payments in progress", "receipt_number", "staff_cashier", "", "staff_payment", "payment_id"
+        N_("Payments in progress"),
+        "receipt_number",
+        "staff_cashier",
+        "",
+        "staff_payment",
+        "payment_id",
     ),
 }
 
@@ -94,17 +101,19 @@ async def staff_home(page: StaffPage) -> Response:
     board = await page.staff().staff_queues(limit=5)
     sections = [_section(page, name, queue) for name, queue in board.queues.items()]
     missing = [QUEUES.get(name, QueueInfo(name, "id")).title for name in board.degraded]
-    return page.render("staff_home.html", title="Work queues", sections=sections, missing=missing)
+    return page.render(
+        "staff_home.html", title=N_("Work queues"), sections=sections, missing=missing
+    )
 
 
-RESULTS = {"pass": "Pass", "fail": "Fail", "partial": "Partial"}
+RESULTS = {"pass": N_("Pass"), "fail": N_("Fail"), "partial": N_("Partial")}
 
 
 class ResultForm(FormModel):
     """An inspection's result: corrections one per line (a fail lists at
     least one, R-INS-6)."""
 
-    result: str = field("result", required="Choose pass, fail or partial")
+    result: str = field("result", required=N_("Choose pass, fail or partial"))
     day: str = field()  # the day whose list it was posted from
     comments: str = field("comments")
     corrections: str = field("corrections")
@@ -113,7 +122,7 @@ class ResultForm(FormModel):
     @classmethod
     def _known(cls, value: str) -> str:
         if value and value not in RESULTS:
-            raise ValueError("Choose pass, fail or partial")
+            raise ValueError(N_("Choose pass, fail or partial"))
         return value
 
     def lines(self) -> list[str]:
@@ -122,7 +131,7 @@ class ResultForm(FormModel):
     def checked(self, errors: dict[str, str]) -> dict[str, str]:
         """A fail lists what must be corrected (R-INS-6), said before sending."""
         if self.result == "fail" and not self.lines():
-            errors.setdefault("corrections", "List the corrections needed for a fail")
+            errors.setdefault("corrections", N_("List the corrections needed for a fail"))
         return errors
 
     def request(self) -> dict[str, Any]:
@@ -150,13 +159,13 @@ def _render_day(
     values: dict[str, dict[str, str]] | None = None,
 ) -> Response:
     areas = [
-        (area or "No area", list(rows))
+        (area or N_("No area"), list(rows))
         for area, rows in groupby(inspections, key=lambda i: i.area or "")
     ]
     return page.render(
         "staff_day.html",
         status,
-        title="Inspector's day",
+        title=N_("Inspector's day"),
         day=day,
         shown_day=date.fromisoformat(day) if day else None,
         areas=areas,
@@ -188,7 +197,13 @@ async def staff_result(page: StaffPage, form: Form, inspection_id: str = object_
             errors = ResultForm.problems(problem, default="result")
         else:
             label = RESULTS.get(done.result or "", done.result or "")
-            await page.flash(f"{done.inspection} at {done.address or done.record_no}: {label}.")
+            await page.flash(
+                gettext("{inspection} at {place}: {result}.").format(
+                    inspection=done.inspection,
+                    place=done.address or done.record_no,
+                    result=gettext(label),
+                )
+            )
             back = f"?date={done.date.isoformat()}#inspection-{inspection_id}"
             return page.redirect(page.path("staff_day") + back)
     values = {inspection_id: posted.values()}
@@ -205,7 +220,7 @@ async def staff_reschedule(
     day = str(form.get("date") or "").strip()
     shown = str(form.get("day") or "").strip()
     shown_day = shown if re.match(ISO_DAY, shown) else None
-    error = None if re.match(ISO_DAY, day) else "Choose the new date"
+    error = None if re.match(ISO_DAY, day) else N_("Choose the new date")
     if error is None:
         try:
             await page.staff().reschedule(inspection_id, day)
@@ -214,7 +229,11 @@ async def staff_reschedule(
                 raise
             error = problem.errors.get("date") or problem.detail
         else:
-            await page.flash(f"The inspection is moved to {day}.")
+            await page.flash(
+                gettext("The inspection is moved to {day}.").format(
+                    day=day_text(day, page.time_zone)
+                )
+            )
             return page.redirect(
                 page.path("staff_day") + (f"?date={shown_day}" if shown_day else "")
             )

@@ -15,12 +15,13 @@ from fastapi.responses import Response
 
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.staff_answers import StaffPermit
 from portal.web import Form, Page, StaffPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
 
-METHODS = {"cash": "Cash", "check": "Check", "card-present": "Card present"}
+METHODS = {"cash": N_("Cash"), "check": N_("Check"), "card-present": N_("Card present")}
 NUMBER = r"^[A-Za-z0-9_.-]{0,40}$"  # empty: a field of the search form left blank
 DAY = r"^(\d{4}-\d{2}-\d{2})?$"
 
@@ -61,7 +62,7 @@ async def staff_cashier(
             problem = refused.detail
     return page.render(
         "staff_cashier.html",
-        title="Cashier",
+        title=N_("Cashier"),
         methods=METHODS,
         values=asked,
         found=found,
@@ -88,11 +89,13 @@ async def _counter_page(
     permit = await _open_permit(page, number) if number else None
     errors = dict(errors or {})
     if number and permit is None:
-        errors.setdefault("permit", f"No permit numbered {number} here")
+        errors.setdefault(
+            "permit", gettext("No permit numbered {number} here").format(number=number)
+        )
     return page.render_form(
         "staff_counter.html",
         422 if errors and status == 200 else status,
-        title="Take a payment",
+        title=N_("Take a payment"),
         number=number,
         permit=permit,
         lines=_open_lines(permit) if permit else [],
@@ -115,19 +118,19 @@ class CounterForm(FormModel):
     permit_id: str = field()
     number: str = field()
     line_ids: list[str] = field(default=[])
-    method: str = field("method", required="Choose how it was paid")
+    method: str = field("method", required=N_("Choose how it was paid"))
     reference: str = field("reference")
-    payer_name: str = field("payer_name", required="Enter who paid")
+    payer_name: str = field("payer_name", required=N_("Enter who paid"))
     payer_email: str = field("payer_email")
     key: str = field()
 
     def errors_of_choice(self, errors: dict[str, str]) -> dict[str, str]:
         if self.method and self.method not in METHODS:
-            errors["method"] = "Choose cash, check or card present"
+            errors["method"] = N_("Choose cash, check or card present")
         if self.method == "check" and not self.reference:
-            errors.setdefault("reference", "Enter the check number")
+            errors.setdefault("reference", N_("Enter the check number"))
         if not self.line_ids:
-            errors.setdefault("line_ids", "Choose at least one fee to pay")
+            errors.setdefault("line_ids", N_("Choose at least one fee to pay"))
         return errors
 
     def request(self) -> dict[str, Any]:
@@ -150,7 +153,9 @@ async def staff_counter(page: StaffPage, form: Form) -> Response:
                 raise
             errors = CounterForm.problems(problem, default="line_ids")
         else:
-            await page.flash(f"Payment received: receipt {taken.receipt_number}.")
+            await page.flash(
+                gettext("Payment received: receipt {receipt}.").format(receipt=taken.receipt_number)
+            )
             return page.redirect(page.path("staff_payment", payment_id=taken.id))
     return await _counter_page(page, posted.number, 422, errors, posted.values())
 
@@ -166,7 +171,7 @@ async def _payment_page(
     return page.render_form(
         "staff_payment.html",
         status,
-        title=f"Receipt {payment.receipt_number or ''}".strip(),
+        title=gettext("Receipt {receipt}").format(receipt=payment.receipt_number or "").strip(),
         payment=payment,
         errors=errors,
         values=values,
@@ -183,7 +188,7 @@ class RefundForm(FormModel):
 
     whole: str = field()
     line_ids: list[str] = field(default=[])
-    reason: str = field("reason", required="Give the reason for the refund")
+    reason: str = field("reason", required=N_("Give the reason for the refund"))
     key: str = field()
 
     def request(self) -> dict[str, Any]:
@@ -195,7 +200,7 @@ class RefundForm(FormModel):
 async def staff_refund(page: StaffPage, form: Form, payment_id: str = object_id()) -> Response:
     posted, errors = RefundForm.read(form)
     if posted.whole != "yes" and not posted.line_ids:
-        errors.setdefault("line_ids", "Choose the fees to refund, or refund the whole payment")
+        errors.setdefault("line_ids", N_("Choose the fees to refund, or refund the whole payment"))
     if not errors:
         try:
             await page.staff().refund(payment_id, posted.request(), key=posted.key or uuid4().hex)
@@ -204,6 +209,6 @@ async def staff_refund(page: StaffPage, form: Form, payment_id: str = object_id(
                 raise
             errors = RefundForm.problems(problem, default="line_ids")
         else:
-            await page.flash("The refund is recorded.")
+            await page.flash(N_("The refund is recorded."))
             return page.redirect(page.path("staff_payment", payment_id=payment_id))
     return await _payment_page(page, payment_id, 422, errors, posted.values())

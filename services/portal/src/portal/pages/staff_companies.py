@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.pages.staff_people import DELIVERIES, created_page
 from portal.pages.staff_permits import permit_page
 from portal.web import Form, Page, StaffPage, object_id
@@ -45,7 +46,7 @@ def _companies_page(
     return page.render_form(
         "staff_companies.html",
         status,
-        title="Companies",
+        title=N_("Companies"),
         q=q,
         found=found,
         problem=problem,
@@ -55,8 +56,8 @@ def _companies_page(
 
 
 class CompanyForm(FormModel):
-    name: str = field("name", required="Enter the company's name")
-    license_number: str = field("license_number", required="Enter its license or AEC number")
+    name: str = field("name", required=N_("Enter the company's name"))
+    license_number: str = field("license_number", required=N_("Enter its license or AEC number"))
     address: str = field("address")
     city: str = field("city")
     state: str = field("state")
@@ -78,7 +79,7 @@ async def staff_add_company(page: StaffPage, form: Form) -> Response:
                 raise
             errors = CompanyForm.problems(problem, default="license_number")
         else:
-            await page.flash(f"{made.name} is on file.")
+            await page.flash(gettext("{company} is on file.").format(company=made.name))
             return page.redirect(page.path("staff_company", company_id=made.id))
     return _companies_page(page, "", None, None, 422, errors, posted.values())
 
@@ -110,8 +111,8 @@ async def staff_company(page: StaffPage, company_id: str = object_id()) -> Respo
 
 
 class CompanyUserForm(FormModel):
-    email: str = field("email", required="Enter the user's email")
-    display_name: str = field("display_name", required="Enter the user's name")
+    email: str = field("email", required=N_("Enter the user's email"))
+    display_name: str = field("display_name", required=N_("Enter the user's name"))
     company_admin: str = field()
     delivery: str = field("delivery", default="invitation")
     key: str = field()
@@ -146,12 +147,12 @@ async def staff_remove_company_user(
 ) -> Response:
     """At once: their sessions for the company end (identity revokes them)."""
     await page.staff().remove_company_user(company_id, account_id)
-    await page.flash("The user no longer acts for this company.")
+    await page.flash(N_("The user no longer acts for this company."))
     return page.redirect(page.path("staff_company", company_id=company_id))
 
 
 class AddCompanyForm(FormModel):
-    license_number: str = field(required="Enter the company's license or AEC number")
+    license_number: str = field(required=N_("Enter the company's license or AEC number"))
 
 
 @router.post("/permits/{permit_id}/companies")
@@ -166,7 +167,11 @@ async def staff_permit_company(
         wanted = posted.license_number.strip().upper()
         company = next((c for c in listed.items if c.license_number.upper() == wanted), None)
         if company is None:
-            errors = {"license_number": f"No company with license {wanted} is on file"}
+            errors = {
+                "license_number": gettext("No company with license {license} is on file").format(
+                    license=wanted
+                )
+            }
         else:
             try:
                 await page.staff().change_parties(permit_id, {"add_companies": [company.id]})
@@ -175,7 +180,9 @@ async def staff_permit_company(
                     raise
                 errors = {"license_number": problem.detail}
             else:
-                await page.flash(f"{company.name} is on the permit.")
+                await page.flash(
+                    gettext("{company} is on the permit.").format(company=company.name)
+                )
                 return page.redirect(page.path("staff_permit", permit_id=permit_id))
     return await permit_page(page, permit_id, 422, errors, posted.values())
 
@@ -191,7 +198,7 @@ async def staff_permit_company_remove(
         if problem.status not in (409, 422):
             raise
         return await permit_page(page, permit_id, 422, {"license_number": problem.detail})
-    await page.flash("The company is off the permit.")
+    await page.flash(N_("The company is off the permit."))
     return page.redirect(page.path("staff_permit", permit_id=permit_id))
 
 
@@ -209,7 +216,7 @@ async def staff_permit_parties(
     posted, errors = PartyEmails.read(form)
     body = posted.body(empty="drop")
     if not body:
-        errors["applicant_email"] = "Enter the applicant's or the owner's new email"
+        errors["applicant_email"] = N_("Enter the applicant's or the owner's new email")
     if not errors:
         try:
             await page.staff().change_parties(permit_id, body)
@@ -218,6 +225,6 @@ async def staff_permit_parties(
                 raise
             errors = PartyEmails.problems(problem, default="applicant_email")
         else:
-            await page.flash("The permit's parties are changed.")
+            await page.flash(N_("The permit's parties are changed."))
             return page.redirect(page.path("staff_permit", permit_id=permit_id))
     return await permit_page(page, permit_id, 422, errors, posted.values())

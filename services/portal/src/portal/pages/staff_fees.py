@@ -11,7 +11,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from portal.formats import money
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.pages.staff_permits import permit_page
 from portal.web import Form, Page, StaffPage, object_id
 
@@ -35,15 +37,15 @@ def _asked(form: FormData) -> tuple[dict[str, Any], dict[str, Any], dict[str, st
     body: dict[str, Any] = {"items": items, "manual": []}
     if any(manual.values()):
         for k, message in (
-            ("name", "Name the fee"),
-            ("amount", "Enter the amount, as 125.00"),
-            ("reason", "Say why this fee is added by hand"),
+            ("name", N_("Name the fee")),
+            ("amount", N_("Enter the amount, as 125.00")),
+            ("reason", N_("Say why this fee is added by hand")),
         ):
             if not manual[k]:
                 errors[f"manual_{k}"] = message
         body["manual"] = [manual]
     if not items and not body["manual"]:
-        errors["item"] = "Choose a fee from the schedule or add one by hand"
+        errors["item"] = N_("Choose a fee from the schedule or add one by hand")
     return body, values, errors
 
 
@@ -85,7 +87,11 @@ async def staff_assess(page: StaffPage, form: Form, permit_id: str = object_id()
         if problem.status not in (409, 422):
             raise
         return await permit_page(page, permit_id, 422, _refused(problem), values)
-    await page.flash(f"Fees assessed: {assessed.fees_due} now due on {assessed.number}.")
+    await page.flash(
+        gettext("Fees assessed: {amount} now due on {number}.").format(
+            amount=money(assessed.fees_due), number=assessed.number
+        )
+    )
     return _to_fees(page, permit_id)
 
 
@@ -99,7 +105,7 @@ async def staff_void(
 ) -> Response:
     reason = str(form.get("reason") or "").strip()
     if not reason:
-        errors = {f"void-{line_id}": "Give the reason for voiding this fee"}
+        errors = {f"void-{line_id}": N_("Give the reason for voiding this fee")}
         return await permit_page(page, permit_id, 422, errors)
     try:
         await page.staff().void_fee(permit_id, line_id, reason)
@@ -107,5 +113,5 @@ async def staff_void(
         if problem.status not in (409, 422):
             raise
         return await permit_page(page, permit_id, 422, {f"void-{line_id}": problem.detail})
-    await page.flash("The fee is voided.")
+    await page.flash(N_("The fee is voided."))
     return _to_fees(page, permit_id)

@@ -14,25 +14,30 @@ from fastapi.responses import Response
 
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.i18n import N_
 from portal.staff_answers import Member
 from portal.web import Form, Page, StaffPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
 
 ROLES = {
-    "admin": "Administrator",
-    "permit_technician": "Permit technician",
-    "plan_reviewer": "Plan reviewer",
-    "cashier": "Cashier",
-    "inspector": "Inspector",
+    "admin": N_("Administrator"),
+    "permit_technician": N_("Permit technician"),
+    "plan_reviewer": N_("Plan reviewer"),
+    "cashier": N_("Cashier"),
+    "inspector": N_("Inspector"),
 }
-KINDS = {"staff": "Staff", "community_member": "Community member", "contractor": "Contractor"}
-DELIVERIES = {"invitation": "Email an invitation", "pin": "Give a first-login PIN"}
+KINDS = {
+    "staff": N_("Staff"),
+    "community_member": N_("Community member"),
+    "contractor": N_("Contractor"),
+}
+DELIVERIES = {"invitation": N_("Email an invitation"), "pin": N_("Give a first-login PIN")}
 
 
 def created_page(page: Page, member: Member, back: str) -> Response:
     """A person added: with a PIN, this answer is the only place it shows."""
-    return page.render("staff_created.html", 201, title="Added", member=member, back=back)
+    return page.render("staff_created.html", 201, title=N_("Added"), member=member, back=back)
 
 
 # -- people ---------------------------------------------------------------------
@@ -68,7 +73,7 @@ def _people_page(
     return page.render_form(
         "staff_people.html",
         status,
-        title="Users",
+        title=N_("Users"),
         kind=kind,
         email=email,
         found=found,
@@ -84,16 +89,16 @@ def _people_page(
 class PersonForm(FormModel):
     lists = frozenset({"roles"})
 
-    kind: str = field("kind", required="Choose what kind of user")
-    email: str = field("email", required="Enter the email")
-    display_name: str = field("display_name", required="Enter the name")
+    kind: str = field("kind", required=N_("Choose what kind of user"))
+    email: str = field("email", required=N_("Enter the email"))
+    display_name: str = field("display_name", required=N_("Enter the name"))
     roles: list[str] = field("roles", default=[])
     delivery: str = field("delivery", default="invitation")
     key: str = field()
 
     def checked(self, errors: dict[str, str]) -> dict[str, str]:
         if self.kind == "staff" and not self.roles:
-            errors.setdefault("roles", "Give a staff member at least one role")
+            errors.setdefault("roles", N_("Give a staff member at least one role"))
         return errors
 
 

@@ -12,8 +12,10 @@ from uuid import uuid4
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from portal.formats import label
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.staff_answers import FeeQuote
 from portal.web import Form, Page, StaffPage, company_names, object_id
 
@@ -43,7 +45,7 @@ async def staff_permits(
     found = await api.permit_queue(status, limit=PER_PAGE, offset=offset)
     return page.render(
         "staff_permits.html",
-        title=f"Permits {LABELS[status].lower()}",
+        title=gettext("Permits {queue}").format(queue=gettext(LABELS[status]).lower()),
         status=status,
         labels=LABELS,
         counts=counts,
@@ -70,7 +72,7 @@ async def permit_page(
     return page.render_form(
         "staff_permit.html",
         status,
-        title=f"Permit {permit.number}",
+        title=gettext("Permit {number}").format(number=permit.number),
         p=permit,
         companies=await company_names(page, permit.company_ids),
         schedule=schedule,
@@ -86,7 +88,7 @@ async def staff_permit(page: StaffPage, permit_id: str = object_id()) -> Respons
 
 
 class MoveForm(FormModel):
-    to: str = field("to", required="Choose where the permit goes next")
+    to: str = field("to", required=N_("Choose where the permit goes next"))
     comment: str = field("comment")
     version: str = field()
     key: str = field()
@@ -97,7 +99,7 @@ async def staff_move(page: StaffPage, form: Form, permit_id: str = object_id()) 
     """A move the table gives the member's roles, at the version they saw."""
     posted, errors = MoveForm.read(form)
     if not posted.version.isdigit():
-        errors.setdefault("to", "Reload the permit and try again")
+        errors.setdefault("to", N_("Reload the permit and try again"))
     if errors:
         return await permit_page(page, permit_id, 422, errors, posted.values())
     body = {**posted.body(empty="drop"), "version": int(posted.version)}
@@ -108,7 +110,11 @@ async def staff_move(page: StaffPage, form: Form, permit_id: str = object_id()) 
             raise
         message = _stale(problem) or problem.detail
         return await permit_page(page, permit_id, problem.status, {"to": message})
-    await page.flash(f"Permit {moved.number} is now {moved.status_label}.")
+    await page.flash(
+        gettext("Permit {number} is now {status}.").format(
+            number=moved.number, status=label(moved.status)
+        )
+    )
     return page.redirect(page.path("staff_permit", permit_id=permit_id))
 
 
@@ -116,12 +122,14 @@ def _stale(problem: ApiProblem) -> str | None:
     """Someone else moved the permit first: say so, with where it is now."""
     if problem.type.endswith("version-conflict"):
         now = problem.extensions.get("current", "changed")
-        return f"Someone else changed this permit first; it is now {now}. Nothing was overwritten."
+        return gettext(
+            "Someone else changed this permit first; it is now {status}. Nothing was overwritten."
+        ).format(status=label(now))
     return None
 
 
 class CommentForm(FormModel):
-    text: str = field("text", required="Write the comment")
+    text: str = field("text", required=N_("Write the comment"))
 
 
 @router.post("/permits/{permit_id}/comments")
@@ -136,5 +144,5 @@ async def staff_comment(page: StaffPage, form: Form, permit_id: str = object_id(
             errors = CommentForm.problems(problem, default="text")
     if errors:
         return await permit_page(page, permit_id, 422, errors, posted.values())
-    await page.flash("Your comment is on the permit.")
+    await page.flash(N_("Your comment is on the permit."))
     return page.redirect(page.path("staff_permit", permit_id=permit_id) + "#comments")

@@ -12,17 +12,22 @@ from fastapi.responses import Response
 
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.web import Form, Page, StaffPage, object_id
 
 router = APIRouter(prefix="/j/{jurisdiction_id}/staff")
 
 STATUSES = {
-    "pending_validation": "Pending validation",
-    "returned": "Returned for more information",
-    "accepted": "Accepted",
-    "denied": "Denied",
+    "pending_validation": N_("Pending validation"),
+    "returned": N_("Returned for more information"),
+    "accepted": N_("Accepted"),
+    "denied": N_("Denied"),
 }
-DECISIONS = {"accept": "Accept", "return": "Return for more information", "deny": "Deny"}
+DECISIONS = {
+    "accept": N_("Accept"),
+    "return": N_("Return for more information"),
+    "deny": N_("Deny"),
+}
 SHOWN_INLINE = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
 
 
@@ -38,7 +43,7 @@ async def staff_registrations(
     )
     return page.render(
         "staff_registrations.html",
-        title="Registrations",
+        title=N_("Registrations"),
         statuses=STATUSES,
         status=status,
         trade=trade,
@@ -91,7 +96,7 @@ async def staff_registration_document(
 
 
 class MarkForm(FormModel):
-    decision: str = field("decision", required="Choose Approved or Needs Info")
+    decision: str = field("decision", required=N_("Choose Approved or Needs Info"))
     comment: str = field("comment")
 
 
@@ -104,7 +109,7 @@ async def staff_mark(
 ) -> Response:
     posted, errors = MarkForm.read(form)
     if posted.decision == "needs_info" and not posted.comment:
-        errors.setdefault("comment", "Say what is needed, for the registrant")
+        errors.setdefault("comment", N_("Say what is needed, for the registrant"))
     if not errors:
         body = posted.body(empty="drop")
         try:
@@ -123,7 +128,7 @@ async def staff_mark(
 
 
 class DecisionForm(FormModel):
-    decision: str = field("decision", required="Choose Accept, Return or Deny")
+    decision: str = field("decision", required=N_("Choose Accept, Return or Deny"))
     reason: str = field("reason")
     version: str = field()
 
@@ -132,9 +137,9 @@ class DecisionForm(FormModel):
 async def staff_decide(page: StaffPage, form: Form, registration_id: str = object_id()) -> Response:
     posted, errors = DecisionForm.read(form)
     if posted.decision in ("return", "deny") and not posted.reason:
-        errors.setdefault("reason", "Give the reason: the registrant reads it")
+        errors.setdefault("reason", N_("Give the reason: the registrant reads it"))
     if not posted.version.isdigit():
-        errors.setdefault("decision", "Reload the registration and try again")
+        errors.setdefault("decision", N_("Reload the registration and try again"))
     if not errors:
         body = {**posted.body("decision", "reason", empty="drop"), "version": int(posted.version)}
         try:
@@ -145,7 +150,11 @@ async def staff_decide(page: StaffPage, form: Form, registration_id: str = objec
             errors = {"decision": _stale(problem) or problem.detail}
         else:
             label = STATUSES.get(decided.status, decided.status)
-            await page.flash(f"{decided.company_name or decided.email}: {label}.")
+            await page.flash(
+                gettext("{company}: {status}.").format(
+                    company=decided.company_name or decided.email, status=gettext(label)
+                )
+            )
             return page.redirect(page.path("staff_registration", registration_id=registration_id))
     return await registration_page(page, registration_id, 422, errors, posted.values())
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from portal.gateway import ApiProblem
+from portal.i18n import N_
 from portal.pages.setup_forms import lines, row_errors, rows
 from portal.web import Form, Page, StaffPage
 
@@ -27,7 +28,7 @@ async def staff_payment_settings(page: StaffPage) -> Response:
     doc = (await page.public().payment_settings()).model_dump()
     values: dict[str, Any] = {
         "online_payments": "yes" if doc.get("online_payments") else "",
-        "fee_label": doc.get("fee_label", "Convenience fee"),
+        "fee_label": doc.get("fee_label", N_("Convenience fee")),
     }
     for n, method in enumerate(doc.get("methods", [])):
         for f in METHOD_FIELDS:
@@ -44,7 +45,7 @@ def _payments_page(
         status,
         errors,
         values,
-        title="Payment settings",
+        title=N_("Payment settings"),
         rows=range(rows + METHOD_ROWS),
     )
 
@@ -58,7 +59,7 @@ async def staff_save_payment_settings(page: StaffPage, form: Form) -> Response:
     methods, kept = rows(form, "method", METHOD_FIELDS, ("code", "label"))
     body = {
         "online_payments": values.get("online_payments") == "yes",
-        "fee_label": values.get("fee_label", "").strip() or "Convenience fee",
+        "fee_label": values.get("fee_label", "").strip() or N_("Convenience fee"),
         "methods": methods,
     }
     try:
@@ -68,14 +69,14 @@ async def staff_save_payment_settings(page: StaffPage, form: Form) -> Response:
             raise
         errors = row_errors(problem, {"methods": ("method", kept)}, "online_payments")
         return _payments_page(page, values, 422, errors)
-    await page.flash("The payment settings are saved.")
+    await page.flash(N_("The payment settings are saved."))
     return page.redirect(page.path("staff_payment_settings"))
 
 
 # -- the jurisdiction's profile (branding, password rules) ---------------------------
 POLICIES = {
-    "asvs": "8 to 128 characters, no composition rules, not a common password (OWASP ASVS)",
-    "etrakit": "6 to 25 characters with a letter and a digit (as eTRAKIT asks)",
+    "asvs": N_("8 to 128 characters, no composition rules, not a common password (OWASP ASVS)"),
+    "etrakit": N_("6 to 25 characters with a letter and a digit (as eTRAKIT asks)"),
 }
 BRANDING = ("display_name", "from_address", "logo_url", "notice")
 
@@ -96,7 +97,7 @@ def _profile_page(
     page: Page, values: dict[str, Any], status: int = 200, errors: dict[str, str] | None = None
 ) -> Response:
     return page.render_form(
-        "staff_profile.html", status, errors, values, title="Profile", policies=POLICIES
+        "staff_profile.html", status, errors, values, title=N_("Profile"), policies=POLICIES
     )
 
 
@@ -118,7 +119,7 @@ async def staff_save_profile(page: StaffPage, form: Form) -> Response:
         errors = {k.split(".")[-1]: v for k, v in problem.errors.items()}
         return _profile_page(page, values, 422, errors or {"display_name": problem.detail})
     page.app.profiles.forget(page.jid)  # the new name on the very next page
-    await page.flash("The profile is saved.")
+    await page.flash(N_("The profile is saved."))
     return page.redirect(page.path("staff_profile"))
 
 
@@ -161,7 +162,7 @@ def _registration_page(
         status,
         errors,
         values,
-        title="Contractor registration",
+        title=N_("Contractor registration"),
         licenses=range(count("license-") + 2),
         requirements=range(count("req-") + 2),
         field_types=FIELD_TYPES,
@@ -196,5 +197,5 @@ async def staff_save_registration_settings(page: StaffPage, form: Form) -> Respo
         tables = {"requirements": ("req", req_rows), "license_types": ("license", license_rows)}
         errors = row_errors(problem, tables, "trades")
         return _registration_page(page, values, 422, errors)
-    await page.flash("The registration settings are saved.")
+    await page.flash(N_("The registration settings are saved."))
     return page.redirect(page.path("staff_registration_settings"))

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.pages.setup_forms import lines, row_errors, rows
 from portal.web import Form, Page, StaffPage, object_id
 
@@ -19,14 +20,22 @@ router = APIRouter(prefix="/j/{jurisdiction_id}/staff/setup")
 
 FEE_ROWS = 3  # blank schedule rows offered beyond the type's own
 FEE_FIELDS = ("code", "name", "kind", "amount", "rate", "per")
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 # -- permit types ---------------------------------------------------------------
 @router.get("/permit-types")
 async def staff_permit_types(page: StaffPage) -> Response:
     types = await page.staff().permit_types()
-    return page.render("staff_permit_types.html", title="Permit types", types=types)
+    return page.render("staff_permit_types.html", title=N_("Permit types"), types=types)
 
 
 def _type_values(found: Any) -> dict[str, Any]:
@@ -59,7 +68,7 @@ async def _type_page(
     return page.render(
         "staff_permit_type.html",
         status,
-        title=f"Permit type {code}",
+        title=gettext("Permit type {code}").format(code=code),
         code=code,
         rows=range(rows + FEE_ROWS),
         errors=errors or {},
@@ -108,7 +117,7 @@ async def staff_save_permit_type(page: StaffPage, form: Form, code: str = object
             raise
         errors = row_errors(problem, {"fee_schedule": ("fee", kept)}, "name")
         return await _type_page(page, code.upper(), 422, errors, values)
-    await page.flash(f"Permit type {code.upper()} is saved.")
+    await page.flash(gettext("Permit type {code} is saved.").format(code=code.upper()))
     return page.redirect(page.path("staff_permit_types"))
 
 
@@ -137,7 +146,7 @@ def _calendar_page(
     return page.render(
         "staff_calendar.html",
         status,
-        title="Inspection calendar",
+        title=N_("Inspection calendar"),
         days=DAYS,
         values=values,
         errors=errors or {},
@@ -150,7 +159,9 @@ def _capacity(text: str) -> tuple[dict[str, Any], str | None]:
     for line in lines(text):
         name, sep, number = line.rpartition(":")
         if not sep or not name.strip() or not number.strip().isdigit():
-            return {}, f"Write each as the inspection, a colon and a number: {line!r}"
+            return {}, gettext("Write each as the inspection, a colon and a number: {line}").format(
+                line=repr(line)
+            )
         found[name.strip()] = int(number.strip())
     return found, None
 
@@ -182,5 +193,5 @@ async def staff_save_calendar(page: StaffPage, form: Form) -> Response:
             "working_days": problem.detail
         }
         return _calendar_page(page, values, 422, errors)
-    await page.flash("The inspection calendar is saved.")
+    await page.flash(N_("The inspection calendar is saved."))
     return page.redirect(page.path("staff_calendar"))

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from portal.answers import Registration, Requirement
 from portal.gateway import ApiProblem
+from portal.i18n import N_
 from portal.pages.registration.draft import STATUS_TITLES, Mine, answer
 from portal.web import Form, download
 
@@ -21,7 +22,7 @@ async def status_page(mine: Mine) -> Response:
     return await mine.summary(
         "register_status.html",
         registration,
-        title=STATUS_TITLES.get(registration.status, "Your registration"),
+        title=STATUS_TITLES.get(registration.status, N_("Your registration")),
     )
 
 
@@ -30,7 +31,7 @@ def _needing(registration: Registration, requirement_id: str) -> Requirement:
     for requirement in registration.requirements:
         if requirement.id == requirement_id and requirement.review in ("needs_info", "updated"):
             return requirement
-    raise ApiProblem(404, "Not found", "This requirement does not need information")
+    raise ApiProblem(404, N_("Not found"), N_("This requirement does not need information"))
 
 
 @router.get("/j/{jurisdiction_id}/registration/requirements/{requirement_id}")
@@ -40,7 +41,10 @@ async def update_page(
     registration = await mine.get()
     requirement = _needing(registration, requirement_id)
     return mine.render(
-        "register_update.html", registration, title="Update Requirements", requirement=requirement
+        "register_update.html",
+        registration,
+        title=N_("Update Requirements"),
+        requirement=requirement,
     )
 
 
@@ -60,13 +64,13 @@ async def update(
             "register_update.html",
             registration,
             422,
-            title="Update Requirements",
+            title=N_("Update Requirements"),
             requirement=requirement,
             values={f"req-{requirement_id}": value or ""},
             errors={f"req-{requirement_id}": error},
         )
     await mine.page.flash(
-        "The requirement was updated. Resubmit once every one marked Needs Info is."
+        N_("The requirement was updated. Resubmit once every one marked Needs Info is.")
     )
     return mine.page.redirect(mine.page.path("status_page"))
 
@@ -83,10 +87,10 @@ async def resubmit(mine: Mine, form: Form) -> Response:
             "register_status.html",
             registration,
             422,
-            title=STATUS_TITLES.get(registration.status, "Your registration"),
-            errors={"_form": "Update every requirement marked Needs Info, then resubmit"},
+            title=STATUS_TITLES.get(registration.status, N_("Your registration")),
+            errors={"_form": N_("Update every requirement marked Needs Info, then resubmit")},
         )
-    await mine.page.flash("Your registration was resubmitted for review.")
+    await mine.page.flash(N_("Your registration was resubmitted for review."))
     return mine.page.redirect(mine.page.path("status_page"))
 
 

@@ -14,24 +14,25 @@ from starlette.datastructures import FormData
 from portal.answers import Registration, RegistrationSettings, Requirement
 from portal.forms import FormModel, field, upload
 from portal.gateway import ApiProblem
+from portal.i18n import N_, gettext
 from portal.public_api import RegistrationApi
 from portal.sessions import Draft
 from portal.web import Page, public_page
 
 STEPS = (
-    ("company", "Company"),
-    ("requirements", "Requirements"),
-    ("profile", "Profile"),
-    ("review", "Review and password"),
+    ("company", N_("Company")),
+    ("requirements", N_("Requirements")),
+    ("profile", N_("Profile")),
+    ("review", N_("Review and password")),
 )
 COMPANY = ("company_name", "registrant_name", "license_number")
 PROFILE = ("address", "city", "state", "zip", "phone", "cell", "fax", "company_email")
 STATUS_TITLES = {
-    "draft": "Your registration is not submitted yet",
-    "pending_validation": "Pending Validation",
-    "accepted": "Registration Accepted",  # seed 002's word
-    "returned": "Additional Information Needed",
-    "denied": "Registration Denied",
+    "draft": N_("Your registration is not submitted yet"),
+    "pending_validation": N_("Pending Validation"),
+    "accepted": N_("Registration Accepted"),  # seed 002's word
+    "returned": N_("Additional Information Needed"),
+    "denied": N_("Registration Denied"),
 }
 
 
@@ -120,21 +121,27 @@ async def answer(
                 kind = document.content_type or "application/octet-stream"
                 await mine.api.upload(requirement.id, document.filename or name, content, kind)
             elif requirement.required and not requirement.provided:
-                return None, f"Upload the {requirement.label.lower()}"
+                return None, gettext("Upload the {requirement}").format(
+                    requirement=requirement.label.lower()
+                )
             return None, None
         value = Answer.read(form, name)[0].value
         if value and value != (requirement.value or ""):
             await mine.api.answer(requirement.id, value)
         elif not value and requirement.required and not requirement.provided:
-            return value, f"Enter the {requirement.label.lower()}"
+            return value, gettext("Enter the {requirement}").format(
+                requirement=requirement.label.lower()
+            )
         return value, None
     except ApiProblem as problem:
         if problem.status not in (409, 413, 415, 422):
             raise
         if problem.status == 413:
-            return None, "This file is too large"
+            return None, N_("This file is too large")
         if "file" in problem.errors:  # the content is not an accepted type
             kinds = [t.rsplit("/", 1)[-1].upper() for t in requirement.accepted_types or []]
-            return None, f"This file is not a {' or '.join(kinds)} document"
+            return None, gettext("This file is not a {kinds} document").format(
+                kinds=gettext(" or ").join(kinds)
+            )
         message = next(iter(problem.errors.values()), problem.detail)
         return (None if requirement.kind == "document" else value), message

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from portal.forms import FormModel, field
 from portal.gateway import ApiProblem
+from portal.i18n import N_
 from portal.pages.registration.draft import registration_settings
 from portal.public_api import EmailedLinks
 from portal.security import rotate_visitor
@@ -21,7 +22,7 @@ router = APIRouter()
 async def register_page(page: PublicPage) -> Response:
     return page.render(
         "register.html",
-        title="Register",
+        title=N_("Register"),
         offered=(await registration_settings(page)).enabled,
         values={"user_type": "contractor"},
     )
@@ -42,7 +43,7 @@ async def register(page: PublicPage, form: Form) -> Response:
         # a public account: the enrollment page takes the same form (method and body kept)
         return Response(status_code=307, headers={"Location": page.path("enroll_page")})
     offered = (await registration_settings(page)).enabled
-    errors = {} if posted.email else {"email": "Enter your email address"}
+    errors = {} if posted.email else {"email": N_("Enter your email address")}
     if not errors:
         try:
             await page.public().register(posted.email)
@@ -51,14 +52,16 @@ async def register(page: PublicPage, form: Form) -> Response:
                 raise
             errors = {
                 "email": {
-                    403: "This jurisdiction does not offer contractor registration online",
-                    429: "Too many requests: wait a minute and try again",
-                }.get(problem.status, "Enter an email address like name@example.org")
+                    403: N_("This jurisdiction does not offer contractor registration online"),
+                    429: N_("Too many requests: wait a minute and try again"),
+                }.get(problem.status, N_("Enter an email address like name@example.org"))
             }
         else:
-            return page.render("register_sent.html", title="Check your email", email=posted.email)
+            return page.render(
+                "register_sent.html", title=N_("Check your email"), email=posted.email
+            )
     return page.render(
-        "register.html", 422, title="Register", offered=offered, errors=errors, values=values
+        "register.html", 422, title=N_("Register"), offered=offered, errors=errors, values=values
     )
 
 
@@ -72,7 +75,9 @@ async def link_page(
     """Opening the link shows what it is for; the button uses it (a mail
     scanner that fetches links spends nothing)."""
     page, view = await emailed_link_page(request, f"registrations/{kind}", token)
-    title = "Continue your registration" if kind == "confirm" else "Update your registration"
+    title = (
+        N_("Continue your registration") if kind == "confirm" else N_("Update your registration")
+    )
     return page.render("register_link.html", title=title, view=view, kind=kind, token=token)
 
 

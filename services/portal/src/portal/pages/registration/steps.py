@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from portal.answers import Registration, RegistrationSettings
 from portal.forms import FormModel, NewPassword, field
 from portal.gateway import ApiProblem
+from portal.i18n import N_
 from portal.pages.registration.draft import COMPANY, PROFILE, Mine, Registrant, answer
 from portal.web import Form
 
@@ -21,8 +22,8 @@ class CompanyForm(FormModel):
     """Step 1, Company: named as the page posts them, where the draft holds them."""
 
     lists = frozenset({"trades", "license_types"})
-    company_name: str = field("company_name", required="Enter your company's name")
-    registrant_name: str = field("registrant_name", required="Enter your name")
+    company_name: str = field("company_name", required=N_("Enter your company's name"))
+    registrant_name: str = field("registrant_name", required=N_("Enter your name"))
     license_number: str = field("license_number")
     trades: list[str] = field("trades", default=[])
     license_types: list[str] = field("license_types", default=[])
@@ -63,7 +64,7 @@ def _company(
         "register_company.html",
         registration,
         422 if errors else 200,
-        title="Company",
+        title=N_("Company"),
         step="company",
         trades=settings.trades,
         licenses=licenses,
@@ -77,7 +78,7 @@ async def company(mine: Mine, form: Form) -> Response:
     settings = await mine.settings()
     posted, errors = CompanyForm.read(form)
     if settings.trades and not posted.trades:
-        errors["trades"] = "Select at least one trade"
+        errors["trades"] = N_("Select at least one trade")
     if not errors:
         try:
             await mine.api.update(posted.body())
@@ -105,7 +106,7 @@ def _requirements(
         "register_requirements.html",
         registration,
         422 if errors else 200,
-        title="Requirements",
+        title=N_("Requirements"),
         step="requirements",
         values=values,
         errors=errors,
@@ -136,7 +137,7 @@ async def profile_page(mine: Mine) -> Response:
         return mine.page.redirect(mine.page.path("status_page"))
     values = {k: registration.profile.get(k) or "" for k in PROFILE}
     return mine.render(
-        "register_profile.html", registration, title="Profile", step="profile", values=values
+        "register_profile.html", registration, title=N_("Profile"), step="profile", values=values
     )
 
 
@@ -152,7 +153,7 @@ async def profile(mine: Mine, form: Form) -> Response:
             "register_profile.html",
             await mine.get(),
             422,
-            title="Profile",
+            title=N_("Profile"),
             step="profile",
             values=posted.values(),
             errors=ProfileForm.problems(problem, default="address"),
@@ -161,13 +162,13 @@ async def profile(mine: Mine, form: Form) -> Response:
 
 
 READABLE = {
-    "company_name": "Enter your company's name",
-    "registrant_name": "Enter your name",
-    "profile.address": "Enter the company's street address (Profile)",
-    "profile.city": "Enter the company's city (Profile)",
-    "profile.state": "Enter the company's state (Profile)",
-    "profile.zip": "Enter the company's ZIP code (Profile)",
-    "profile.phone": "Enter the company's phone number (Profile)",
+    "company_name": N_("Enter your company's name"),
+    "registrant_name": N_("Enter your name"),
+    "profile.address": N_("Enter the company's street address (Profile)"),
+    "profile.city": N_("Enter the company's city (Profile)"),
+    "profile.state": N_("Enter the company's state (Profile)"),
+    "profile.zip": N_("Enter the company's ZIP code (Profile)"),
+    "profile.phone": N_("Enter the company's phone number (Profile)"),
 }
 
 
@@ -196,7 +197,7 @@ async def _review(mine: Registrant, registration: Registration, errors: dict[str
         "register_review.html",
         registration,
         422 if errors else 200,
-        title="Review and password",
+        title=N_("Review and password"),
         step="review",
         errors=errors,
         targets={field: _where(mine, field) for field in errors},
@@ -217,6 +218,6 @@ async def submit(mine: Mine, form: Form) -> Response:
                 raise
             errors = {k: READABLE.get(k, v) for k, v in problem.on_form(default="password").items()}
         else:
-            await mine.page.flash("Your registration was submitted.")
+            await mine.page.flash(N_("Your registration was submitted."))
             return mine.page.redirect(mine.page.path("status_page"))
     return await _review(mine, await mine.get(), errors)
