@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import RESIDENT, accessible, permit_with_fees, staff_permit, suite_now
+from .conftest import RESIDENT, accessible, permit_with_fees, shot, staff_permit, suite_now
 
 ADMIN = "admin@demo.example.org"
 
@@ -47,6 +47,7 @@ def test_a_resident_works_in_spanish_after_choosing_it(page: Page, suite: Any) -
     expect(facts).to_contain_text("$1,023.98")
     expect(facts).to_contain_text(re.compile(rf"\b{re.escape(_spanish_day(suite))}\b"))
     accessible(page)
+    shot(page, "spanish-permit")
     page.get_by_role("button", name="Pagar tarifas ($1,023.98)").click()
     expect(page.locator("h1")).to_have_text("Resumen del pago")
     accessible(page)
@@ -87,6 +88,7 @@ def test_staff_whose_browser_prefers_spanish_review_in_spanish(
         expect(page.locator("h1")).to_have_text(f"Permiso {permit['number']}")
         expect(page.locator("main")).to_contain_text("ENVIADO")
         accessible(page)
+        shot(page, "spanish-staff-permit")
         page.locator("main").locator("label", has_text=re.compile("^EN REVISIÓN$")).click()
         page.get_by_role("button", name="Mover el permiso").click()
         expect(page.locator("main")).to_contain_text(

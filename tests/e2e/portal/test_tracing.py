@@ -20,7 +20,9 @@ pytestmark = pytest.mark.e2e
 SETTLED = "permitsuite.payments.PaymentSettled.v1"
 
 
-def _pay(suite: Any, number: str) -> dict[str, Any]:
+def _pay(suite: Any, number: str, traceparent: str) -> dict[str, Any]:
+    """The resident pays through the API, the checkout sent in the trace
+    ``traceparent`` names (a W3C header, as a caller that traces sends it)."""
     resident = suite.login(RESIDENT)
     base = f"{suite.gateway}/v1/jurisdictions/demo"
     rows: list[dict[str, Any]] = []
@@ -41,7 +43,7 @@ def _pay(suite: Any, number: str) -> dict[str, Any]:
     eventually_sync(added, timeout=30, what=f"{number} in the cart")
     checkout = httpx.post(
         f"{base}/checkout",
-        headers={**resident, "Idempotency-Key": uuid.uuid4().hex},
+        headers={**resident, "Idempotency-Key": uuid.uuid4().hex, "traceparent": traceparent},
         json={"method": "card"},
         timeout=30,
     )
@@ -73,7 +75,8 @@ def test_one_trace_from_checkout_to_the_permit_issued_and_the_receipt_email(
             timeout=30,
         )
         assert moved.status_code == 200, moved.text
-    _pay(suite, number)
+    trace_id = uuid.uuid4().hex  # this test's own trace: the other tests' checkouts are not it
+    _pay(suite, number, f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01")
 
     def issued() -> bool:
         return httpx.get(permit_url, headers=staff, timeout=30).json()["status"] == "ISSUED"
@@ -90,14 +93,10 @@ def test_one_trace_from_checkout_to_the_permit_issued_and_the_receipt_email(
     }
 
     def one_trace() -> bool:
-        checkouts = [s for s in traces.named("/checkout") if s.service == "permitsuite-payments"]
-        return bool(checkouts) and wanted <= {
-            (s.service, s.name) for s in traces.trace(checkouts[-1].trace_id)
-        }
+        return wanted <= {(s.service, s.name) for s in traces.trace(trace_id)}
 
     eventually_sync(one_trace, timeout=60, what="the payment's spans, in one trace")
-    checkout = [s for s in traces.named("/checkout") if s.service == "permitsuite-payments"][-1]
-    spans = traces.trace(checkout.trace_id)
+    spans = traces.trace(trace_id)
     services = {s.service for s in spans}
     assert {
         "permitsuite-gateway",
