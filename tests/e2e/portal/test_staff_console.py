@@ -2,7 +2,8 @@
 work queues their roles work; the inspector's day lists the inspection the
 resident scheduled, by area; a fail without corrections is told next to the
 field, a fail with corrections is recorded, and once requested again the
-inspection passes (R-INS-6). Whoever is not staff gets the 404 page at a
+inspection passes (R-INS-6). The inspector has no cashier page: none in the
+menu, the 404 page at its address. Whoever is not staff gets the 404 page at a
 staff URL. axe on every staff page."""
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ def test_the_inspectors_day_records_a_fail_then_a_pass(page: Page, suite: Any) -
     expect(page.locator("h1")).to_have_text("Work queues")
     expect(page.locator("main")).to_contain_text("Today's inspections")
     expect(page.get_by_role("link", name="Pay All Fees")).to_have_count(0)  # not a staff page
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Cashier")).to_have_count(0)  # not the inspector's
+    cashier = page.goto(f"{suite.portal}/j/demo/staff/cashier")
+    assert cashier is not None and cashier.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    page.go_back()
     accessible(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Inspector's day").click()
     expect(page.locator("h1")).to_have_text("Inspector's day")

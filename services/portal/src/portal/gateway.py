@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from chassis.clock import Clock
 from chassis.context import CORRELATION_HEADER, current_correlation_id
 from portal.answers import Tokens
+from portal.i18n import N_
 from portal.sessions import Session
 
 STANDARD = frozenset({"type", "title", "status", "detail", "instance", "errors"})
@@ -45,12 +46,12 @@ class ApiProblem(Exception):
         errors: dict[str, str] = {}
         for error in body.get("errors") or []:
             if isinstance(error, dict) and error.get("field"):
-                message = error.get("msg") or error.get("message") or "is not valid"
+                message = error.get("msg") or error.get("message") or N_("is not valid")
                 errors.setdefault(str(error["field"]), str(message))
         return cls(
             status=response.status_code,
             title=str(body.get("title") or response.reason_phrase),
-            detail=str(body.get("detail") or body.get("title") or "The request was refused."),
+            detail=str(body.get("detail") or body.get("title") or N_("The request was refused.")),
             errors=errors,
             type=str(body.get("type") or "about:blank"),
             extensions={k: v for k, v in body.items() if k not in STANDARD},

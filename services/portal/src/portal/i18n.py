@@ -69,6 +69,8 @@ def format_locale() -> str:
 
 
 def gettext(message: str) -> str:
+    if not message:  # gettext's "" is the catalog's header, not a translation
+        return message
     return catalog(language()).gettext(message)
 
 

@@ -5,6 +5,7 @@ dates, times and money are written as a Spanish reader in the US expects."""
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -111,3 +112,41 @@ def test_money_and_statuses_in_spanish() -> None:
             "a refusal the catalog does not have"
         )
     assert label("READY_TO_ISSUE") == "READY TO ISSUE"
+
+
+def test_nothing_stays_nothing_in_spanish() -> None:
+    """A history line with no "from" status: an empty label, not the
+    catalog's header (what gettext gives for "")."""
+    with speaking("es"):
+        assert label("") == "" and label(None) == ""
+        assert i18n.gettext("") == "" and i18n.translate("") == ""
+
+
+TOKENS = re.compile(r"({#.*?#}|{%.*?%}|{{.*?}}|<(?:[^>{]|{{.*?}}|{%.*?%}|{)*>)", re.S)
+TRANS_BLOCK = re.compile(r"{% trans\b.*?{% endtrans %}", re.S)
+SHOWN_ATTRIBUTE = re.compile(r'\b(?:alt|aria-label|title|placeholder|data-label)="([^"]*)"')
+NAMES = {"Permitsuite"}  # a name, the same in every language
+
+
+def _unmarked(template: str) -> list[str]:
+    """Words a template shows that no ``_()`` or ``{% trans %}`` marks: text
+    between tags, and the attributes a person reads or hears."""
+    text = TRANS_BLOCK.sub("", template)
+    found = []
+    for part in TOKENS.split(text):
+        if part.startswith("<"):
+            for value in SHOWN_ATTRIBUTE.findall(part):
+                if re.search("[A-Za-z]{2}", TOKENS.sub("", value)):
+                    found.append(value)
+        elif not part.startswith("{") and re.search("[A-Za-z]{2}", part):
+            if part.strip() not in NAMES:
+                found.append(part.strip())
+    return found
+
+
+def test_every_template_marks_the_words_it_shows() -> None:
+    """Spanish for every page holds only if no English is left unmarked."""
+    templates = sorted((PORTAL / "templates").glob("*.html"))
+    assert len(templates) > 50
+    unmarked = {t.name: _unmarked(t.read_text()) for t in templates}
+    assert {name: words for name, words in unmarked.items() if words} == {}

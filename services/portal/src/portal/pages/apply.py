@@ -90,8 +90,8 @@ async def apply(page: UserPage, form: Form) -> Response:
 async def _attach(page: Page, permit: Permit, document: UploadFile | None) -> Response:
     text = gettext("Your permit number is {number}.").format(number=permit.number)
     if document is not None and not await send_document(page, permit.id, document):
-        text += (
-            " The document was not accepted (only PDF, PNG or JPEG up to the size limit);"
+        text += " " + gettext(
+            "The document was not accepted (only PDF, PNG or JPEG up to the size limit);"
             " attach it again under Attachments."
         )
     await page.flash(text, heading=N_("Application submitted"))

@@ -161,7 +161,7 @@ async def staff_decide(page: StaffPage, form: Form, registration_id: str = objec
 
 def _stale(problem: ApiProblem) -> str | None:
     if problem.status == 409 and "version" in (problem.type + problem.detail).lower():
-        return (
+        return N_(
             "Someone else decided on this registration first; what they decided is shown "
             "below. Nothing was overwritten."
         )
