@@ -27,8 +27,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from starlette.datastructures import Headers
-from starlette.requests import Request, cookie_parser
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -142,10 +141,5 @@ class LanguageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        cookie = cookie_parser(headers.get("cookie", "")).get(COOKIE)
-        token = _language.set(chosen(cookie, headers.get("accept-language")))
-        try:
+        with in_language_of(Request(scope)):
             await self.app(scope, receive, send)
-        finally:
-            _language.reset(token)

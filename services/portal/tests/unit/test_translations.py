@@ -138,9 +138,12 @@ def _unmarked(template: str) -> list[str]:
             for value in SHOWN_ATTRIBUTE.findall(part):
                 if re.search("[A-Za-z]{2}", TOKENS.sub("", value)):
                     found.append(value)
-        elif not part.startswith("{") and re.search("[A-Za-z]{2}", part):
-            if part.strip() not in NAMES:
-                found.append(part.strip())
+        elif (
+            not part.startswith("{")
+            and re.search("[A-Za-z]{2}", part)
+            and part.strip() not in NAMES
+        ):
+            found.append(part.strip())
     return found
 
 
