@@ -23,7 +23,8 @@ from portal.i18n import N_, _
 from portal.pages.registration.draft import NoDraft
 from portal.security import CsrfRejected
 from portal.sessions import csrf_token
-from portal.web import TEMPLATES, LoginRequired, path_for
+from portal.templating import TEMPLATES, path_for
+from portal.web import LoginRequired
 
 log = logging.getLogger(__name__)
 

@@ -88,8 +88,11 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
 
 def translate(message: Any) -> Any:
     """A message received as a value, in the page's language where the
-    catalog has it (a refusal from the API may not be: it stays as written)."""
-    if isinstance(message, str) and message:
+    catalog has it (a refusal from the API may not be: it stays as written);
+    a dict's values each (a form's refusals by field, a flash)."""
+    if isinstance(message, dict):
+        return {k: translate(v) for k, v in message.items()}
+    if isinstance(message, str):
         return gettext(message)
     return message
 

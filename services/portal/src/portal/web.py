@@ -5,24 +5,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path as FilePath
 from typing import Annotated, Any
-from urllib.parse import quote
 from uuid import uuid4
 
 import httpx
 from fastapi import Depends, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, pass_context
 from starlette.datastructures import FormData
-from starlette.routing import NoMatchFound
 
 from chassis.context import current_correlation_id
 from portal import i18n
 from portal.answers import Jurisdiction, LinkView
 from portal.api import MemberApi
-from portal.formats import FILTERS
 from portal.gateway import ApiProblem, Gateway, UserApi
 from portal.i18n import N_
 from portal.public_api import EmailedLinks, PublicApi
@@ -30,49 +24,9 @@ from portal.security import checked_form, content_security_policy, origin_of
 from portal.sessions import Session, SessionStore, csrf_token
 from portal.staff_api import StaffApi
 from portal.staff_roles import may_open
+from portal.templating import TEMPLATES, path_for
 
-TEMPLATES = Jinja2Templates(
-    env=Environment(
-        loader=FileSystemLoader(FilePath(__file__).parent / "templates"),
-        autoescape=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-)
-TEMPLATES.env.policies["ext.i18n.trimmed"] = True  # a message's whitespace is the HTML's
-TEMPLATES.env.install_gettext_callables(  # type: ignore[attr-defined]
-    i18n.gettext, i18n.ngettext, newstyle=True
-)
 PROFILE_SECONDS = 60.0
-
-
-@pass_context
-def url(context: Any, name: str, **params: Any) -> str:
-    """A page's path by its route's name, for templates: ``url('dashboard')``,
-    ``url('permit', permit_id=p.id)``. The page's own jurisdiction is the
-    default where the route has one; each value is quoted for a path."""
-    own = params.pop("jurisdiction_id", None) or getattr(context.get("j"), "id", None)
-    return path_for(context["request"], name, own, **params)
-
-
-def path_for(request: Request, name: str, jurisdiction_id: str | None = None, **params: Any) -> str:
-    """The path of the route ``name`` (``NoMatchFound`` if there is none with
-    these parameters): ``jurisdiction_id`` is used where the route has one."""
-    quoted = {k: quote(str(v), safe="") for k, v in params.items()}
-    if name == "static":
-        return str(request.app.url_path_for("static", path=params["path"]))
-    if jurisdiction_id is not None:
-        try:
-            return str(request.app.url_path_for(name, jurisdiction_id=jurisdiction_id, **quoted))
-        except NoMatchFound:
-            pass
-    return str(request.app.url_path_for(name, **quoted))
-
-
-TEMPLATES.env.filters.update(FILTERS)
-TEMPLATES.env.globals["url"] = url
-TEMPLATES.env.globals["may_open"] = may_open
-TEMPLATES.env.globals["languages"] = i18n.LANGUAGES
-TEMPLATES.env.globals["lang"] = i18n.language
 TEMPLATES.env.filters["t"] = i18n.translate
 
 
@@ -102,26 +56,11 @@ def download(answer: httpx.Response) -> Response:
 
 def _in_language(context: dict[str, Any]) -> None:
     """The messages a page was given as values — refusals next to their
-    fields, its title, a notice — in the visitor's language."""
-    for key in ("errors", "row_errors"):  # row_errors: a list's, row by row
-        if isinstance(context.get(key), dict):
-            context[key] = _messages_in_language(context[key])
-    for key in ("title", "notice", "error"):
+    fields (``row_errors``: a list's, row by row), its title, a notice — in
+    the visitor's language."""
+    for key in ("errors", "row_errors", "title", "notice", "error"):
         if key in context:
             context[key] = i18n.translate(context[key])
-
-
-def _messages_in_language(messages: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: _messages_in_language(v) if isinstance(v, dict) else i18n.translate(v)
-        for k, v in messages.items()
-    }
-
-
-def _flash_in_language(flash: Any) -> Any:
-    if isinstance(flash, dict):
-        return {k: i18n.translate(v) for k, v in flash.items()}
-    return flash
 
 
 class Profiles:
@@ -198,7 +137,7 @@ class Page:
                 "correlation_id": current_correlation_id(),
                 "errors": {},
                 "values": {},
-                "flashes": [_flash_in_language(f) for f in self.flashes],
+                "flashes": [i18n.translate(f) for f in self.flashes],
                 **context,
             },
             status_code=status_code,

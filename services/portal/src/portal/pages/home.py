@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from portal.public_api import PublicApi
-from portal.web import TEMPLATES, path_for
+from portal.templating import TEMPLATES, path_for
 
 router = APIRouter()
 
