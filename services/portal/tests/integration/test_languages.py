@@ -51,7 +51,9 @@ async def test_before_a_choice_the_browsers_preference_decides(portal: Portal) -
     assert '<html lang="en">' in chose.text
 
 
-@pytest.mark.parametrize("elsewhere", ["//evil.example/", "https://evil.example/", "/\\evil"])
+@pytest.mark.parametrize(
+    "elsewhere", ["//evil.example/", "https://evil.example/", "/\\evil", "/\t/evil.example"]
+)
 async def test_the_switch_only_returns_to_a_page_of_this_portal(
     portal: Portal, elsewhere: str
 ) -> None:

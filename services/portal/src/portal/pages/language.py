@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
 from portal import i18n
+from portal.security import safe_next
 
 router = APIRouter()
 
@@ -19,10 +20,7 @@ async def choose_language(
 ) -> RedirectResponse:
     """Back to the page the visitor was on, now in ``code``. Only a path of
     this portal is followed (``//elsewhere`` or a full address is not)."""
-    back = next_page if next_page.startswith("/") and not next_page.startswith("//") else "/"
-    if "\\" in back:
-        back = "/"
-    response = RedirectResponse(back, status_code=303)
+    response = RedirectResponse(safe_next(next_page, "/"), status_code=303)
     secure = bool(request.app.state.settings.secure_cookies)
     response.set_cookie(
         i18n.COOKIE, code, max_age=i18n.COOKIE_SECONDS, samesite="lax", secure=secure
