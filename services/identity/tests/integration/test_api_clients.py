@@ -119,3 +119,27 @@ async def test_a_client_token_is_refused_on_peoples_routes(harness: Any) -> None
         r = await harness.http.get(path, headers=auth(token["access_token"]))
         assert r.status_code == 403, (path, r.text)
         assert "people" in r.json()["detail"]
+
+
+async def test_a_retried_creation_under_its_key_makes_one_client(harness: Any) -> None:
+    """A retried request has exactly one effect: the retry answers the client
+    the first request made (replayed), with a new secret — the first answer's
+    stops working, as it is stored hashed only — and the list holds one."""
+    admin = await harness.jurisdiction_with_admin("alpha")
+    keyed = {**auth(admin), "Idempotency-Key": "gis-client-1"}
+    body = {"name": "County GIS", "scopes": ["events:read"]}
+    first = await harness.http.post(CLIENTS.format(jid="alpha"), json=body, headers=keyed)
+    again = await harness.http.post(CLIENTS.format(jid="alpha"), json=body, headers=keyed)
+    assert first.status_code == 201 and again.status_code == 201, again.text
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json()["client_id"] == first.json()["client_id"]
+    assert again.json()["client_secret"] != first.json()["client_secret"]
+    listed = await harness.http.get(CLIENTS.format(jid="alpha"), headers=auth(admin))
+    assert [c["client_id"] for c in listed.json()["items"]] == [first.json()["client_id"]]
+    client_id = first.json()["client_id"]
+    assert (await _grant(harness, client_id, first.json()["client_secret"])).status_code == 401
+    assert (await _grant(harness, client_id, again.json()["client_secret"])).status_code == 200
+    other = await harness.http.post(
+        CLIENTS.format(jid="alpha"), json={**body, "name": "Other"}, headers=keyed
+    )
+    assert other.status_code == 422 and "Idempotency-Key" in other.text

@@ -3,9 +3,13 @@ standing of a client's token (the gateway asks it on each client call)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
 
 from chassis.auth import CurrentUser
+from chassis.idempotency import Idempotency, IdempotentCall
+from identity.domain.api_client import ApiClient
 from identity.entrypoints.dependencies import PROBLEMS, CallerDep, Units
 from identity.entrypoints.schemas_admin import (
     ApiClientIn,
@@ -31,6 +35,10 @@ from identity.service_layer.commands import (
 )
 
 router = APIRouter(responses=PROBLEMS, tags=["api clients"])
+CreateClientCall = Annotated[
+    IdempotentCall, Depends(Idempotency("identity.api_clients.create", required=False))
+]
+Made = tuple[ApiClient, str]
 PATH = "/v1/jurisdictions/{jurisdiction_id}/api-clients"
 ONE = PATH + "/{client_id}"
 
@@ -42,10 +50,18 @@ ONE = PATH + "/{client_id}"
     summary="Create an API client for another system (admins)",
     description="The system gets access tokens from `POST /v1/auth/token` with "
     "`grant_type=client_credentials`, this `client_id` and the `client_secret`, which is in "
-    "this answer only. At most 50 clients per jurisdiction.",
+    "this answer only. At most 50 clients per jurisdiction. Send an `Idempotency-Key` to retry "
+    "safely: the retry answers the client the first request created "
+    "(`Idempotent-Replayed: true`). Its secret is stored hashed only, so the retry's answer "
+    "carries a new one and the first stops working. Without a key, a retry creates another "
+    "client.",
 )
 async def create_client(
-    jurisdiction_id: str, body: ApiClientIn, caller: CallerDep, units: Units
+    jurisdiction_id: str,
+    body: ApiClientIn,
+    caller: CallerDep,
+    units: Units,
+    call: CreateClientCall,
 ) -> ApiClientWithSecret:
     cmd = CreateApiClient(
         **by(caller, jurisdiction_id),
@@ -53,7 +69,19 @@ async def create_client(
         scopes=list(body.scopes),
         rate_limit_per_minute=body.rate_limit_per_minute,
     )
-    client, secret = await units.handle(cmd, api_clients.create_client)
+    made: list[Made] = []
+
+    async def first() -> Made:
+        made.append(await units.handle(cmd, api_clients.create_client))
+        return made[0]
+
+    # the key's record keeps the client's id, never its secret
+    created = await call.run(first, render=lambda done: {"client_id": done[0].id})
+    if made:
+        client, secret = made[0]
+    else:  # a retry of a created client: its secret anew (the first answer's stops working)
+        again = RotateApiClientSecret(**by(caller, jurisdiction_id), client_id=created["client_id"])
+        client, secret = await units.handle(again, api_clients.rotate_secret)
     return ApiClientWithSecret(**api_client_out(client), client_secret=secret)
 
 
