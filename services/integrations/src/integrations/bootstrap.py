@@ -33,6 +33,7 @@ def create_app(settings: IntegrationsSettings | None = None, clock: Clock | None
         units,
         lanes=settings.webhook_lanes,
         lease=timedelta(seconds=settings.webhook_lease_seconds),
+        repair_every=timedelta(seconds=settings.webhook_repair_seconds),
     )
     pinger = Sender(rules, runtime.clock, settings.webhook_timeout_seconds)
 

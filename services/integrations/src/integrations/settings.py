@@ -43,6 +43,13 @@ class IntegrationsSettings(ServiceSettings):
     webhook_lanes: int = Field(
         default=64, ge=1, description="endpoints one worker sends to at once (each in order)"
     )
+    webhook_repair_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="how often the webhook worker wakes idle endpoints behind their feed: an "
+        "event whose wake did not reach an endpoint (a worker that died before telling it, an "
+        "endpoint created while the event was being stored) is sent within this",
+    )
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> Self:

@@ -197,3 +197,23 @@ async def test_an_idle_endpoint_behind_its_feed_is_woken_at_start(
     dispatcher.nudge()
     await eventually(lambda: len(hook.got) == 3, what="the rest sent")
     assert hook.delivered_ids()[2] == sent[1]
+
+
+async def test_an_idle_endpoint_behind_its_feed_is_woken_within_the_repair_interval(
+    harness: Any, receivers: Any
+) -> None:
+    """An event whose wake never reached an endpoint — stored while the
+    endpoint was being created, its transaction reading the endpoints before
+    the new one existed — is sent once the worker's repair comes round
+    (``webhook_repair_seconds``), not only when a worker starts."""
+    hook = await receivers()
+    endpoint = await harness.add_endpoint("alpha", hook.url)
+    sent = await harness.steps("alpha", ["p1"], 2)
+    await eventually(lambda: len(hook.got) == 2, what="the first deliveries")
+    await eventually(lambda: harness.settled(endpoint["id"], 2), what="caught up")
+    endpoints = harness.runtime.db["webhook_endpoints"]
+    await endpoints.update_one({"_id": endpoint["id"]}, {"$set": {"cursor": 1}})  # never woken
+    harness.clock.advance(timedelta(seconds=61))  # the worker's repair is due
+    harness.runtime_app.state.dispatcher.nudge()
+    await eventually(lambda: len(hook.got) == 3, what="the event sent by the repair")
+    assert hook.delivered_ids()[2] == sent[1]

@@ -157,7 +157,8 @@ class DeliveryState:
         )
 
     async def idle(self) -> list[tuple[str, str, int]]:
-        """Every idle, enabled endpoint of the installation (at start only)."""
+        """Every idle, enabled endpoint of the installation (the repair: at
+        start and every minute)."""
         found = self.endpoints.find(
             {"due_at": IDLE, "enabled": True}, {"jurisdiction_id": 1, "cursor": 1}
         )

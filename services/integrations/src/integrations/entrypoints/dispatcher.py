@@ -19,7 +19,7 @@ import contextlib
 import logging
 import random
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -54,6 +54,7 @@ class Dispatcher:
         *,
         lanes: int = 64,
         lease: timedelta = timedelta(seconds=60),
+        repair_every: timedelta = timedelta(seconds=60),
         linger: float = LINGER,
         rng: random.Random | None = None,
     ) -> None:
@@ -64,6 +65,8 @@ class Dispatcher:
         self.state = DeliveryState(db)
         self.lanes = lanes
         self.lease = lease
+        self.repair_every = repair_every
+        self.repair_at: datetime | None = None  # None: at start
         self.linger = linger
         self.recent = Recent()
         self.rng = rng or random.Random()
@@ -84,23 +87,35 @@ class Dispatcher:
         self.nudge()
 
     async def repair(self) -> int:
-        """At start: wake every idle endpoint behind its feed's head (an
-        event committed just before a worker died, whose wake was lost)."""
-        woken = 0
+        """Wake every idle endpoint behind its feed's head: an event whose
+        wake never reached it — committed just before a worker died, or
+        stored while the endpoint was being created (that event's
+        transaction read the endpoints before the new one existed). At
+        start, then every ``repair_every``; one head read per jurisdiction."""
+        woken, heads = 0, {}
         for endpoint_id, jurisdiction_id, cursor in await self.state.idle():
-            feed = MongoFeed(ReadOnly(self.db, self.clock), jurisdiction_id)
-            if await feed.head() > cursor:
-                await self.state.wake([endpoint_id], self.clock.now())
+            if jurisdiction_id not in heads:
+                feed = MongoFeed(ReadOnly(self.db, self.clock), jurisdiction_id)
+                heads[jurisdiction_id] = await feed.head()
+            if heads[jurisdiction_id] > cursor:
+                await self.state.wake_if_idle(endpoint_id, self.clock.now())
                 woken += 1
         return woken
 
-    async def run(self, stop: asyncio.Event, interval: float) -> None:
+    async def _repair_when_due(self) -> None:
+        now = self.clock.now()
+        if self.repair_at is not None and now < self.repair_at:
+            return
+        self.repair_at = now + self.repair_every
         try:
             await self.repair()
         except Exception:
             log.exception("waking idle webhook endpoints behind their feed failed")
+
+    async def run(self, stop: asyncio.Event, interval: float) -> None:
         while not stop.is_set():
             self.nudged.clear()
+            await self._repair_when_due()
             try:
                 await self.look()
             except Exception:
