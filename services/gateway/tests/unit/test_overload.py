@@ -67,8 +67,7 @@ async def serving(app: Any, port: int) -> AsyncIterator[None]:
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
     task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (uvicorn offers no event for it)
-        await asyncio.sleep(0.01)
+    await eventually(lambda: server.started, timeout=10, what="the server listening")
     try:
         yield
     finally:
