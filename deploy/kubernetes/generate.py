@@ -94,7 +94,7 @@ PROCESSES = [
         "integrations",
         8107,
         "INTEGRATIONS",
-        secrets=["mongodb_url", "kafka_sasl_password"],
+        secrets=["mongodb_url", "kafka_sasl_password", "secrets_key"],
         env={"JWKS_URL": IDENTITY_JWKS},
         egress=[443],  # webhooks: https to each jurisdiction's endpoints (public addresses)
     ),
@@ -150,6 +150,7 @@ SECRET_KEYS = {
     "signing_key": "identity_signing_key",
     "webhook_secret": "provider_webhook_secret",
     "accounts_key": "payments_accounts_key",
+    "secrets_key": "integrations_secrets_key",
     "rate_limit_storage": "mongodb_url",
     "gateway_proxy_secret": "proxy_secret",
     "session_secret": "portal_session_secret",

@@ -164,9 +164,16 @@ class ServiceSettings(Settings):
     def production(self) -> bool:
         return self.deployment == "production"
 
+    def own_production_problems(self) -> list[str]:
+        """What else keeps this service's settings from production (a service
+        adds its own; each named by its variable)."""
+        return []
+
     @model_validator(mode="after")
     def _checked_for_production(self) -> Self:
-        if self.production and (problems := production_problems(self)):
+        if not self.production:
+            return self
+        if problems := production_problems(self) + self.own_production_problems():
             raise ValueError("not ready for production: " + "; ".join(problems))
         return self
 

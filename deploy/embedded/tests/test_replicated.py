@@ -19,6 +19,7 @@ KEYS = dict.fromkeys(
         "proxy_secret",
         "sandbox_api_key",
         "webhook_secret",
+        "webhook_secrets_key",
     ],
     "k",
 )

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from cryptography.fernet import Fernet
 from devstack.testing import TestScope
 from devstack.testing.tokens import LocalIssuer
 from pymongo import AsyncMongoClient
@@ -150,7 +151,9 @@ class Harness:
 async def harness(scope: TestScope, manual_clock: ManualClock) -> AsyncIterator[Harness]:
     await scope.create_topics(partitions=3)
     settings = IntegrationsSettings(
-        **scope.settings_kwargs("integrations", role="all"), webhook_poll_seconds=0.2
+        **scope.settings_kwargs("integrations", role="all"),
+        webhook_poll_seconds=0.2,
+        secrets_key=Fernet.generate_key().decode(),  # secrets sealed, as in production
     )
     app = create_app(settings, manual_clock)
     app.state.runtime.verifier = TokenVerifier(

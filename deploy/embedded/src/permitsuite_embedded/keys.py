@@ -31,9 +31,10 @@ def load_or_create(path: Path) -> dict[str, Any]:
             if name not in values:  # data folders from before this secret existed
                 values[name] = secrets.token_urlsafe(32)
                 added = True
-        if "accounts_key" not in values:
-            values["accounts_key"] = Fernet.generate_key().decode()
-            added = True
+        for name in ("accounts_key", "webhook_secrets_key"):
+            if name not in values:
+                values[name] = Fernet.generate_key().decode()
+                added = True
         for _, email, *_ in DEMO_USERS:  # demo users added since
             if email not in values["passwords"]:
                 values["passwords"][email] = secrets.token_urlsafe(12)
@@ -56,6 +57,7 @@ def load_or_create(path: Path) -> dict[str, Any]:
         "portal_secret": secrets.token_urlsafe(32),
         "proxy_secret": secrets.token_urlsafe(32),
         "accounts_key": Fernet.generate_key().decode(),  # payments' merchant accounts' keys
+        "webhook_secrets_key": Fernet.generate_key().decode(),  # integrations' webhook secrets
         "passwords": {email: secrets.token_urlsafe(12) for _, email, *_ in DEMO_USERS},
     }
     path.write_text(json.dumps(values, indent=2))

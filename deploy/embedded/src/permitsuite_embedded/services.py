@@ -174,6 +174,7 @@ def definitions(
                 **{f"INTEGRATIONS_{k}": v for k, v in common.items()},
                 "INTEGRATIONS_PORT": str(a.integrations_port),
                 "INTEGRATIONS_JWKS_URL": jwks,
+                "INTEGRATIONS_SECRETS_KEY": keys["webhook_secrets_key"],
             },
         ),
         Service(

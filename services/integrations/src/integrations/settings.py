@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from chassis.settings import ServiceSettings
@@ -50,6 +50,18 @@ class IntegrationsSettings(ServiceSettings):
         "event whose wake did not reach an endpoint (a worker that died before telling it, an "
         "endpoint created while the event was being stored) is sent within this",
     )
+
+    secrets_key: SecretStr | None = Field(
+        default=None,
+        description="seals the webhook endpoints' signing secrets at rest: a Fernet key "
+        "(cryptography.fernet.Fernet.generate_key()), or several comma-separated — the first "
+        "seals, each opens (to replace a key, put the new one first). Required in production",
+    )
+
+    def own_production_problems(self) -> list[str]:
+        if not self.secrets_key:
+            return ["INTEGRATIONS_SECRETS_KEY is required in production (it seals webhook secrets)"]
+        return []
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> Self:

@@ -157,6 +157,31 @@ async def test_rotation_signs_with_both_secrets_during_the_overlap(
     assert harness.signed_by(fresh, ping) and harness.signed_by(endpoint["secret"], ping)
 
 
+async def test_the_secrets_are_sealed_in_the_database(harness: Any, receivers: Any) -> None:
+    """A copy of the database cannot sign as the suite: neither the secret
+    shown at creation nor a rotated one is stored as it is, and both still
+    sign (opened with INTEGRATIONS_SECRETS_KEY)."""
+    hook = await receivers()
+    endpoint = await harness.add_endpoint("alpha", hook.url)
+    rotated = await harness.http.post(
+        f"/v1/jurisdictions/alpha/webhook-endpoints/{endpoint['id']}/secret",
+        json={"overlap_hours": 24},
+        headers=harness.admin("alpha"),
+    )
+    stored = await harness.runtime.db["webhook_endpoints"].find_one({"_id": endpoint["id"]})
+    assert stored is not None and len(stored["secrets"]) == 2
+    assert all(set(item) == {"sealed", "until"} for item in stored["secrets"])
+    for secret in (endpoint["secret"], rotated.json()["secret"]):
+        assert secret not in str(stored) and secret.removeprefix("whsec_") not in str(stored)
+    await harness.http.post(
+        f"/v1/jurisdictions/alpha/webhook-endpoints/{endpoint['id']}/ping",
+        headers=harness.admin("alpha"),
+    )
+    ping = hook.got[-1]
+    assert harness.signed_by(endpoint["secret"], ping)
+    assert harness.signed_by(rotated.json()["secret"], ping)
+
+
 async def test_public_only_refuses_inner_addresses(harness: Any) -> None:
     """In production, endpoints at loopback, private and link-local addresses
     are refused, named at the url field; plain http too."""

@@ -150,6 +150,7 @@ async def test_worker_that_dies_mid_round_loses_nothing(harness: Any, receivers:
         harness.clock,
         Sender(UrlRules(public_only=False), harness.clock, 5),
         harness.runtime_app.state.integrations.units,
+        dispatcher.sealer,  # the installation's key, as every worker has it
     )
     await other.look()
     assert not other.busy  # still leased to the dead worker

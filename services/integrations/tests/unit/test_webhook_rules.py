@@ -114,13 +114,14 @@ def test_gone_disables_at_once_and_three_days_of_failure_give_up() -> None:
 def test_a_rotated_secret_signs_with_the_new_one_until_the_overlap_ends() -> None:
     old, fresh = new_secret(), new_secret()
     assert old.startswith("whsec_") and old != fresh
-    held = rotated([{"secret": old, "until": None}], fresh, NOW, timedelta(hours=24))
+    held = rotated([{"secret": old, "until": None}], {"secret": fresh}, NOW, timedelta(hours=24))
     assert signing_secrets(held, NOW) == [fresh, old]
     assert signing_secrets(held, NOW + timedelta(hours=25)) == [fresh]
-    again = rotated(held, new_secret(), NOW + timedelta(hours=1), timedelta(hours=24))
+    later = NOW + timedelta(hours=1)
+    again = rotated(held, {"secret": new_secret()}, later, timedelta(hours=24))
     assert fresh in signing_secrets(again, NOW + timedelta(hours=2))
     assert old not in signing_secrets(again, NOW + timedelta(hours=2))  # older ones go
-    assert signing_secrets(rotated(held, fresh, NOW, timedelta(0)), NOW) == [fresh]
+    assert signing_secrets(rotated(held, {"secret": fresh}, NOW, timedelta(0)), NOW) == [fresh]
 
 
 def test_headers_follow_standard_webhooks_and_verify_with_the_package() -> None:

@@ -28,6 +28,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.mongo import ensure_indexes, tenant_index
 from chassis.repository import documents
 from chassis.uow import ReadOnly, Transaction
+from integrations.adapters.sealing import Sealer
 from integrations.domain.webhooks import IDLE, MAX_ENDPOINTS, MAX_REPLAYS
 
 Doc = dict[str, Any]
@@ -37,12 +38,16 @@ ENDPOINTS, ATTEMPTS, CONTACTS = "webhook_endpoints", "webhook_attempts", "admin_
 class MongoEndpoints:
     """One jurisdiction's endpoints and their log (the routes' side)."""
 
-    def __init__(self, tx: Transaction | ReadOnly, jurisdiction_id: str) -> None:
+    def __init__(self, tx: Transaction | ReadOnly, jurisdiction_id: str, sealer: Sealer) -> None:
+        self.sealer = sealer
         self.session = tx.session
         self.raw = tx.db[ENDPOINTS]
         self.endpoints = documents(tx.db, jurisdiction_id, tx.session, ENDPOINTS)
         self.attempts = documents(tx.db, jurisdiction_id, tx.session, ATTEMPTS)
         self.contacts = documents(tx.db, jurisdiction_id, tx.session, CONTACTS)
+
+    def seal(self, secret: str) -> Doc:
+        return self.sealer.seal(secret)
 
     async def all(self) -> list[Doc]:
         return await self.endpoints.find(

@@ -116,14 +116,15 @@ def signing_secrets(held: list[dict[str, object]], now: datetime) -> list[str]:
 
 
 def rotated(
-    held: list[dict[str, object]], fresh: str, now: datetime, overlap: timedelta
+    held: list[dict[str, object]], fresh: dict[str, object], now: datetime, overlap: timedelta
 ) -> list[dict[str, object]]:
-    """``held`` after a rotation: ``fresh`` signs from now on; the secret in
-    use until now keeps signing for ``overlap``; older ones are dropped."""
+    """``held`` after a rotation: ``fresh`` (a stored secret: as it is, or
+    sealed) signs from now on; the secret in use until now keeps signing for
+    ``overlap``; older ones are dropped."""
     current = [item for item in held if item.get("until") is None]
-    kept: list[dict[str, object]] = [{"secret": fresh, "until": None}]
+    kept: list[dict[str, object]] = [{**fresh, "until": None}]
     if overlap > timedelta(0):
-        kept += [{"secret": item["secret"], "until": now + overlap} for item in current]
+        kept += [{**item, "until": now + overlap} for item in current]
     return kept
 
 

@@ -18,21 +18,22 @@ from contracts.identity import (
 )
 from contracts.registry import registered_events
 from contracts.topics import EVENT_TOPICS, INTEGRATIONS_EVENTS
+from integrations.adapters.sealing import Sealer
 from integrations.adapters.unit_of_work import MongoIntegrationsUnitOfWork
 from integrations.service_layer import feed, open_data, webhooks
 
 Wake = Callable[[str, list[str], dict[str, Any]], Awaitable[None]]
 
 
-def handler(wake_again: Wake) -> Any:
+def handler(wake_again: Wake, sealer: Sealer) -> Any:
     async def on_event(event: Any, ctx: EventContext) -> None:
         jurisdiction = ctx.envelope.jurisdiction
         if jurisdiction is None:
             if isinstance(event, JurisdictionCreated | JurisdictionUpdated):  # its time zone
-                uow = MongoIntegrationsUnitOfWork(ctx.tx, event.jurisdiction_id)
+                uow = MongoIntegrationsUnitOfWork(ctx.tx, event.jurisdiction_id, sealer)
                 await open_data.project(event, ctx.envelope, uow.open_data)
             return
-        uow = MongoIntegrationsUnitOfWork(ctx.tx, jurisdiction)
+        uow = MongoIntegrationsUnitOfWork(ctx.tx, jurisdiction, sealer)
         stored = await feed.record(ctx.envelope, uow)
         await open_data.project(event, ctx.envelope, uow.open_data)
         if isinstance(event, MembershipGranted | MembershipRevoked):
@@ -55,9 +56,10 @@ async def _nothing(jurisdiction: str, ids: list[str], stored: dict[str, Any]) ->
     return None
 
 
-def consumers(wake_again: Wake = _nothing) -> list[EventConsumer]:
-    """One per topic, each routing every event type published there."""
-    on_event = handler(wake_again)
+def consumers(wake_again: Wake = _nothing, sealer: Sealer | None = None) -> list[EventConsumer]:
+    """One per topic, each routing every event type published there (they
+    store no secret: ``sealer`` is the installation's all the same)."""
+    on_event = handler(wake_again, sealer or Sealer(None))
     made = []
     for topic in EVENT_TOPICS:
         if topic == INTEGRATIONS_EVENTS:  # its own: staff notices, in no feed

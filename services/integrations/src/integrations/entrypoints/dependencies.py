@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from chassis.app import ServiceRuntime
+from integrations.adapters.sealing import Sealer
 from integrations.adapters.sender import Sender
 from integrations.domain.webhooks import UrlRules
 from integrations.service_layer.unit_of_work import IntegrationsUnits
@@ -21,6 +22,7 @@ class IntegrationsApp:
     units: IntegrationsUnits
     rules: UrlRules
     sender: Sender  # a test ping's (the worker has its own)
+    sealer: Sealer  # opens the endpoints' secrets to sign
 
 
 async def get_app(request: Request) -> IntegrationsApp:

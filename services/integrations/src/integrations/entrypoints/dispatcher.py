@@ -27,6 +27,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from chassis.clock import Clock, as_utc
 from chassis.uow import ReadOnly
 from integrations.adapters.feed import MongoFeed
+from integrations.adapters.sealing import Sealer
 from integrations.adapters.sender import Sender, Sent
 from integrations.adapters.webhooks import DeliveryState
 from integrations.domain.feed import wanted
@@ -51,6 +52,7 @@ class Dispatcher:
         clock: Clock,
         sender: Sender,
         units: IntegrationsUnits,
+        sealer: Sealer,
         *,
         lanes: int = 64,
         lease: timedelta = timedelta(seconds=60),
@@ -62,6 +64,7 @@ class Dispatcher:
         self.clock = clock
         self.sender = sender
         self.units = units
+        self.sealer = sealer
         self.state = DeliveryState(db)
         self.lanes = lanes
         self.lease = lease
@@ -214,7 +217,8 @@ class Dispatcher:
     async def deliver(self, lane: Lane, event: Doc, *, manual: bool = False) -> Sent:
         now = self.clock.now()
         body = payload(event)
-        headers = signed_headers(event["_id"], body, lane.doc.get("secrets") or [], now)
+        held = self.sealer.opened(lane.doc.get("secrets") or [])
+        headers = signed_headers(event["_id"], body, held, now)
         sent = await self.sender.send(lane.doc["url"], body, headers)
         if sent.outcome.delivered and not manual:  # the endpoint is well again
             lane.doc |= {"attempt": 0, "failing_since": None}

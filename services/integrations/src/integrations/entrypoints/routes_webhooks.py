@@ -208,7 +208,7 @@ async def ping(jurisdiction_id: str, endpoint_id: str, user: Tenant, app: App) -
         "data": {"endpoint_id": endpoint_id},
     }
     body = payload(event)
-    headers = signed_headers(event_id, body, doc.get("secrets") or [], now)
+    headers = signed_headers(event_id, body, app.sealer.opened(doc.get("secrets") or []), now)
     sent = await app.sender.send(doc["url"], body, headers)
     return PingOut(
         delivered=sent.outcome.delivered,

@@ -36,6 +36,9 @@ class FeedPort(Protocol):
 class EndpointsPort(Protocol):
     """One jurisdiction's webhook endpoints and their delivery log."""
 
+    def seal(self, secret: str) -> Doc:
+        """How a signing secret is stored (sealed with the installation's key)."""
+
     async def all(self) -> list[Doc]: ...
     async def get(self, endpoint_id: str) -> Doc | None: ...
     async def add(self, doc: Doc) -> None: ...

@@ -71,7 +71,7 @@ async def create(cmd: CreateEndpoint, uow: IntegrationsUnitOfWork) -> tuple[Doc,
         "description": cmd.description,
         "types": list(cmd.types),
         "enabled": cmd.enabled,
-        "secrets": [{"secret": secret, "until": None}],
+        "secrets": [{**uow.endpoints.seal(secret), "until": None}],
         "created_at": uow.now,
         "updated_at": uow.now,
         "cursor": await uow.feed.head(),
@@ -127,7 +127,8 @@ async def rotate(cmd: RotateSecret, uow: IntegrationsUnitOfWork) -> tuple[Doc, s
     """A new secret (shown once); the old one signs too for ``overlap``."""
     doc = await _require(uow, cmd.endpoint_id)
     fresh = new_secret()
-    held = rotated(doc.get("secrets") or [], fresh, uow.now, min(cmd.overlap, MAX_OVERLAP))
+    overlap = min(cmd.overlap, MAX_OVERLAP)
+    held = rotated(doc.get("secrets") or [], uow.endpoints.seal(fresh), uow.now, overlap)
     changed = await uow.endpoints.change(
         cmd.endpoint_id, {"$set": {"secrets": held, "updated_at": uow.now}}
     )
