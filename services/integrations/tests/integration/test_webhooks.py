@@ -181,18 +181,25 @@ async def test_a_redirect_is_not_followed(harness: Any, receivers: Any) -> None:
     assert (attempt["status"], attempt["delivered"]) == (302, False)
 
 
-async def test_an_idle_endpoint_behind_its_feed_is_woken_at_start(
-    harness: Any, receivers: Any
-) -> None:
-    """A wake lost to a crash (an event committed, the worker gone before it
-    was told) is found when a worker starts: the endpoint is sent the rest."""
+async def _behind_its_feed(harness: Any, receivers: Any) -> tuple[Any, list[str]]:
+    """An endpoint sent two events, then set back by one as if the second's
+    wake had never reached it: its receiver, and the events' ids."""
     hook = await receivers()
     endpoint = await harness.add_endpoint("alpha", hook.url)
     sent = await harness.steps("alpha", ["p1"], 2)
     await eventually(lambda: len(hook.got) == 2, what="the first deliveries")
     await eventually(lambda: harness.settled(endpoint["id"], 2), what="caught up")
     endpoints = harness.runtime.db["webhook_endpoints"]
-    await endpoints.update_one({"_id": endpoint["id"]}, {"$set": {"cursor": 1}})  # lost wake
+    await endpoints.update_one({"_id": endpoint["id"]}, {"$set": {"cursor": 1}})
+    return hook, sent
+
+
+async def test_an_idle_endpoint_behind_its_feed_is_woken_at_start(
+    harness: Any, receivers: Any
+) -> None:
+    """A wake lost to a crash (an event committed, the worker gone before it
+    was told) is found when a worker starts: the endpoint is sent the rest."""
+    hook, sent = await _behind_its_feed(harness, receivers)
     dispatcher = harness.runtime_app.state.dispatcher
     assert await dispatcher.repair() == 1
     dispatcher.nudge()
@@ -207,13 +214,7 @@ async def test_an_idle_endpoint_behind_its_feed_is_woken_within_the_repair_inter
     endpoint was being created, its transaction reading the endpoints before
     the new one existed — is sent once the worker's repair comes round
     (``webhook_repair_seconds``), not only when a worker starts."""
-    hook = await receivers()
-    endpoint = await harness.add_endpoint("alpha", hook.url)
-    sent = await harness.steps("alpha", ["p1"], 2)
-    await eventually(lambda: len(hook.got) == 2, what="the first deliveries")
-    await eventually(lambda: harness.settled(endpoint["id"], 2), what="caught up")
-    endpoints = harness.runtime.db["webhook_endpoints"]
-    await endpoints.update_one({"_id": endpoint["id"]}, {"$set": {"cursor": 1}})  # never woken
+    hook, sent = await _behind_its_feed(harness, receivers)
     harness.clock.advance(timedelta(seconds=61))  # the worker's repair is due
     harness.runtime_app.state.dispatcher.nudge()
     await eventually(lambda: len(hook.got) == 3, what="the event sent by the repair")
