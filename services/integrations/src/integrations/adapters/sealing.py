@@ -1,5 +1,5 @@
 """Webhook signing secrets at rest: sealed with the installation's key
-(``INTEGRATIONS_SECRETS_KEY``, Fernet from ``cryptography``), so that a copy
+(``INTEGRATIONS_SECRETS_KEY``, :mod:`chassis.sealing`), so that a copy
 of the database does not let anyone sign events as this suite. Several keys
 may be given, comma-separated: the first seals, every one opens (a key is
 replaced by putting the new one first; secrets sealed with the old one are
@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-
 from chassis.refusals import Conflicting
+from chassis.sealing import Sealer as ChassisSealer
 
 Doc = dict[str, Any]
 
@@ -31,19 +30,17 @@ class SecretsKeyWrong(Conflicting):
 
 
 class Sealer:
-    def __init__(self, keys: str | None) -> None:
-        given = [k.strip() for k in (keys or "").split(",") if k.strip()]
-        self.cipher = MultiFernet([Fernet(k.encode()) for k in given]) if given else None
+    """The endpoints' secrets as stored (``{"sealed": …}``, or as they are
+    without a key) and as the signing needs them."""
 
-    @property
-    def sealing(self) -> bool:
-        return self.cipher is not None
+    def __init__(self, keys: str | None) -> None:
+        self.keys = ChassisSealer(keys, SecretsKeyWrong)
 
     def seal(self, secret: str) -> Doc:
         """How ``secret`` is stored: ``{"sealed": …}``, or as it is without a key."""
-        if self.cipher is None:
+        if not self.keys.sealing:
             return {"secret": secret}
-        return {"sealed": self.cipher.encrypt(secret.encode()).decode()}
+        return {"sealed": self.keys.seal(secret)}
 
     def opened(self, held: list[Doc]) -> list[Doc]:
         """``held`` as the signing needs it: each secret in the clear."""
@@ -52,10 +49,5 @@ class Sealer:
     def _open(self, item: Doc) -> Doc:
         if "sealed" not in item:
             return item
-        if self.cipher is None:
-            raise SecretsKeyWrong()
-        try:
-            secret = self.cipher.decrypt(str(item["sealed"]).encode()).decode()
-        except InvalidToken as exc:
-            raise SecretsKeyWrong() from exc
-        return {**{k: v for k, v in item.items() if k != "sealed"}, "secret": secret}
+        rest = {k: v for k, v in item.items() if k != "sealed"}
+        return {**rest, "secret": self.keys.open(str(item["sealed"]))}

@@ -5,7 +5,7 @@ is current, so a change is one atomic write (a concurrent one is refused,
 not lost). An account is never changed in place: setting a new one keeps the
 old, so a payment made on it is still refunded and reconciled there. The API
 key and the webhook signing secret are encrypted with ``PAYMENTS_ACCOUNTS_KEY``
-(Fernet, from ``cryptography``); what leaves the service is the account's id,
+(:mod:`chassis.sealing`); what leaves the service is the account's id,
 provider, label and the key's last four characters.
 """
 
@@ -16,11 +16,11 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from cryptography.fernet import Fernet, InvalidToken
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from chassis.refusals import Conflicting
+from chassis.sealing import Sealer
 from payments.service_layer.provider import INSTALLATION, MerchantAccount, PaymentProvider
 
 Doc = dict[str, Any]
@@ -56,7 +56,7 @@ class MongoMerchantAccounts:
         default: PaymentProvider,
     ) -> None:
         self.collection = db[COLLECTION]
-        self.cipher = Fernet(key.encode()) if key else None
+        self.sealer = Sealer(key, NoAccountsKey)
         self.make_provider = make_provider
         self.default = MerchantAccount(INSTALLATION, default)
         self._clients: dict[str, MerchantAccount] = {}  # one client per account, reused
@@ -88,20 +88,15 @@ class MongoMerchantAccounts:
     def _account(self, account: Doc) -> MerchantAccount:
         found = self._clients.get(account["id"])
         if found is None:
-            key, secret = self._open(account["api_key"]), self._open(account["webhook_secret"])
+            key, secret = (
+                self.sealer.open(account["api_key"]),
+                self.sealer.open(account["webhook_secret"]),
+            )
             found = MerchantAccount(
                 account["id"], self.make_provider(account["provider"], key, secret)
             )
             self._clients[account["id"]] = found
         return found
-
-    def _open(self, sealed: str) -> str:
-        if self.cipher is None:
-            raise NoAccountsKey()
-        try:
-            return self.cipher.decrypt(sealed.encode()).decode()
-        except InvalidToken as exc:
-            raise NoAccountsKey() from exc
 
     # -- changing ------------------------------------------------------------
     async def replace(
@@ -117,14 +112,17 @@ class MongoMerchantAccounts:
     ) -> Doc:
         """The jurisdiction's new account, current from now on (the old ones
         kept); the same account again (a retried request) changes nothing."""
-        if self.cipher is None:
+        if not self.sealer.sealing:
             raise NoAccountsKey()
         current = await self.current(jurisdiction_id)
         if current is not None and (current["provider"], current.get("label")) == (
             provider,
             label,
         ):
-            keys = (self._open(current["api_key"]), self._open(current["webhook_secret"]))
+            keys = (
+                self.sealer.open(current["api_key"]),
+                self.sealer.open(current["webhook_secret"]),
+            )
             if keys == (api_key, webhook_secret):
                 return current
         account_id = "macct_" + uuid4().hex
@@ -132,8 +130,8 @@ class MongoMerchantAccounts:
             "id": account_id,
             "provider": provider,
             "label": label,
-            "api_key": self.cipher.encrypt(api_key.encode()).decode(),
-            "webhook_secret": self.cipher.encrypt(webhook_secret.encode()).decode(),
+            "api_key": self.sealer.seal(api_key),
+            "webhook_secret": self.sealer.seal(webhook_secret),
             "api_key_hint": "…" + api_key[-4:],
             "created_at": at,
             "created_by": by,
