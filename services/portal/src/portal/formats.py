@@ -85,8 +85,7 @@ def day_text(value: Any, time_zone: str | None) -> str:
     when = local(value, time_zone)
     if when is None:
         return str(value or "")
-    language = i18n.language()
-    return format_date(when, DAY_PATTERNS[language], locale=i18n.FORMATS[language])
+    return format_date(when, DAY_PATTERNS[i18n.language()], locale=i18n.format_locale())
 
 
 def moment_text(value: Any, time_zone: str | None) -> str:
